@@ -1,0 +1,85 @@
+"""The one place that answers "which industries may this user view, file for or contribute to".
+
+Every view reaches unit-scoped data through these functions; none queries such models
+directly. Object permissions come from django-guardian, kept in step with the matrix by
+accounts.services.permissions_sync; DRC, statistics staff and administrators see everything.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from chains.models import Industry, Unit
+
+from .choices import Action, Role
+from .models import User
+
+PERMISSIONS = {
+    Action.VIEW: "chains.view_industry",
+    Action.FILE: "chains.file_industry",
+    Action.CONTRIBUTE: "chains.contribute_industry",
+}
+
+# Roles that read every industry without being named in the matrix.
+SYSTEM_WIDE_READERS = (Role.DRC, Role.STATISTICS, Role.ADMIN)
+
+
+def reads_everything(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.role in SYSTEM_WIDE_READERS)
+
+
+def industries_for(user: User, action: Action = Action.VIEW) -> QuerySet[Industry]:
+    """The industries the user may act on. Filing and contributing come only from the matrix:
+    not even an administrator files another unit's update."""
+    if not user.is_authenticated or not user.is_active:
+        return Industry.objects.none()
+    if action == Action.VIEW and reads_everything(user):
+        return Industry.objects.all()
+    return get_objects_for_user(
+        user,
+        PERMISSIONS[action],
+        klass=Industry,
+        accept_global_perms=False,
+        with_superuser=False,
+    )
+
+
+def can(user: User, action: Action, industry: Industry) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if action == Action.VIEW and reads_everything(user):
+        return True
+    return industries_for(user, action).filter(pk=industry.pk).exists()
+
+
+def access_industry(*, user: User, code: str, action: Action = Action.VIEW) -> Industry:
+    """The industry, if it exists (else 404) and the user may act on it (else 403)."""
+    industry = Industry.objects.select_related("category", "assignment").filter(code=code).first()
+    if industry is None:
+        raise Http404("No such industry.")
+    if not can(user, action, industry):
+        raise PermissionDenied
+    return industry
+
+
+def access_unit(*, user: User, code: str) -> Unit:
+    """A unit page is for the unit's own staff and for those who read the whole system."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404("No such unit.")
+    if not (reads_everything(user) or (user.unit_id and user.unit_id == unit.pk)):
+        raise PermissionDenied
+    return unit
+
+
+def industry_roles(user: User) -> dict[int, Action]:
+    """For each industry the user may view, the strongest thing they may do: file, contribute
+    or view. Three queries whatever the number of industries."""
+    roles: dict[int, Action] = {
+        pk: Action.VIEW for pk in industries_for(user).values_list("pk", flat=True)
+    }
+    for action in (Action.CONTRIBUTE, Action.FILE):
+        for pk in industries_for(user, action).values_list("pk", flat=True):
+            roles[pk] = action
+    return roles

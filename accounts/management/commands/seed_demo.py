@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, DemoRefused, demo_accounts_seed
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (one per unit, official and role). Refuses to run with DEBUG off."
+
+    def handle(self, *args, **options):
+        try:
+            users = demo_accounts_seed()
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示账号 {len(users)} 个，密码均为 {DEMO_PASSWORD}（仅供演示）。例如：gxj（市工信局）、fgw（市发改委）、admin。"
+            )
+        )

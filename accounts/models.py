@@ -1,0 +1,61 @@
+"""Portal users: each belongs to one unit, or (city leaders) to one official."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.UNIT_STAFF)
+    unit = models.ForeignKey(
+        "chains.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("unit"),
+    )
+    official = models.ForeignKey(
+        "chains.Official",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("lead city official"),
+    )
+    is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.LEADER) | Q(official__isnull=False),
+                name="leader_has_official",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.UNIT_STAFF, Role.DRC, Role.STATISTICS])
+                | Q(unit__isnull=False),
+                name="staff_has_unit",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.LEADER and not self.official_id:
+            raise ValidationError({"official": _("A city leader account needs its official.")})
+        if self.role in (Role.UNIT_STAFF, Role.DRC, Role.STATISTICS) and not self.unit_id:
+            raise ValidationError({"unit": _("This role needs the user's unit.")})
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_everything(self) -> bool:
+        """DRC staff and administrators review the whole system."""
+        return self.is_superuser or self.role in (Role.DRC, Role.ADMIN)

@@ -1,0 +1,45 @@
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.views.generic import TemplateView
+from django.views.i18n import set_language as django_set_language
+
+from chains.selectors import industries_with_assignments
+
+from .access import industry_roles
+from .forms import LoginForm
+from .policies import Policy, access_policy
+
+
+class LoginView(auth_views.LoginView):
+    access_policy = Policy.PUBLIC
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    access_policy = Policy.AUTHENTICATED
+
+
+class HomeView(TemplateView):
+    """The user's industries, each with what the user may do there."""
+
+    access_policy = Policy.AUTHENTICATED
+    template_name = "accounts/home.html"
+
+    def get_context_data(self, **kwargs):
+        roles = industry_roles(self.request.user)
+        industries = industries_with_assignments().filter(pk__in=roles)
+        return super().get_context_data(
+            rows=[(industry, roles[industry.pk]) for industry in industries], **kwargs
+        )
+
+
+@access_policy(Policy.PUBLIC)
+def set_language(request):
+    return django_set_language(request)
+
+
+@access_policy(Policy.PUBLIC)
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")

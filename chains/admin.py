@@ -1,0 +1,101 @@
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdminMixin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
+
+from accounts.services import permissions_sync
+
+from .models import (
+    Assignment,
+    AssignmentOfficial,
+    AssignmentUnit,
+    Category,
+    Industry,
+    Official,
+    SubSegment,
+    Unit,
+)
+from .resources import MatrixResource, OfficialResource, UnitResource
+
+
+class MatrixSyncMixin:
+    """Any admin edit that may change the matrix re-syncs permissions in the same transaction."""
+
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        permissions_sync()
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        permissions_sync()
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "name_en", "position")
+
+
+@admin.register(Unit)
+class UnitAdmin(MatrixSyncMixin, ImportExportModelAdmin):
+    resource_classes = [UnitResource]
+    list_display = ("name", "name_en", "kind", "code", "position")
+    list_filter = ("kind",)
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(Official)
+class OfficialAdmin(MatrixSyncMixin, ImportExportModelAdmin):
+    resource_classes = [OfficialResource]
+    list_display = ("name", "name_en", "code", "position")
+    search_fields = ("name", "name_en")
+
+
+class AssignmentOfficialInline(admin.TabularInline):
+    model = AssignmentOfficial
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ("official",)
+
+
+class AssignmentUnitInline(admin.TabularInline):
+    model = AssignmentUnit
+    extra = 0
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(MatrixSyncMixin, admin.ModelAdmin):
+    """Editing an assignment changes every industry that shares it (the six future ones)."""
+
+    list_display = ("code", "__str__")
+    inlines = [AssignmentOfficialInline, AssignmentUnitInline]
+    readonly_fields = ("shared_by",)
+
+    @admin.display(description=_("industries sharing this assignment"))
+    def shared_by(self, obj):
+        return str(obj)
+
+
+class SubSegmentInline(admin.TabularInline):
+    model = SubSegment
+    extra = 0
+
+
+@admin.register(Industry)
+class IndustryAdmin(MatrixSyncMixin, GuardedModelAdminMixin, ImportExportModelAdmin):
+    resource_classes = [MatrixResource]
+    list_display = ("name", "name_en", "category", "assignment", "position")
+    list_filter = ("category",)
+    search_fields = ("name", "name_en", "code")
+    list_select_related = ("category", "assignment")
+    inlines = [SubSegmentInline]
+
+
+@admin.register(SubSegment)
+class SubSegmentAdmin(ExportMixin, admin.ModelAdmin):
+    list_display = ("name", "industry", "position")
+    list_filter = ("industry",)
+    search_fields = ("name",)

@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CategoryCode(models.TextChoices):
+    PILLAR = "pillar", _("Pillar industry cluster")
+    EMERGING = "emerging", _("Strategic emerging industry")
+    FUTURE = "future", _("Future industry")
+
+
+class UnitKind(models.TextChoices):
+    MUNICIPAL = "municipal", _("Municipal department")
+    DISTRICT = "district", _("District")
+    ZONE = "zone", _("Development zone")
+    CENTRAL = "central", _("Central-government branch")
+
+
+class UnitRole(models.TextChoices):
+    """A unit's part in one industry's assignment."""
+
+    LEAD = "lead", _("Lead unit")
+    RESPONSIBLE = "responsible", _("Responsible unit")
+
+
+# The six future industries share one assignment; every other industry has its own.
+SHARED_FUTURE_ASSIGNMENT = "future"
+
+# The source writes "各区" for the six districts; files may use it as a shorthand.
+ALL_DISTRICTS = "各区"
+LIST_SEPARATOR = "、"

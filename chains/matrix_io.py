@@ -1,0 +1,210 @@
+"""Reading and writing matrix files: the JSON fixture, and csv/xlsx in the export's columns.
+
+`matrix_load` is the one way a file becomes the matrix: the catalogue (categories, officials,
+units, industries) when the file carries one, then the assignments through MatrixResource,
+all in one transaction that rolls back on the first error."""
+
+import json
+from pathlib import Path
+
+import tablib
+from django.conf import settings
+from django.db import transaction
+
+from .choices import LIST_SEPARATOR
+from .models import Category, Official, Unit
+from .resources import MatrixResource
+from .selectors import MATRIX_COLUMNS, matrix_rows, matrix_rows_flat
+from .services import LoadReport, industry_upsert, upsert
+
+DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "matrix.json"
+FORMATS = ("json", "csv", "xlsx")
+
+
+class MatrixFileError(Exception):
+    """The file cannot be read as a matrix; the message says why, in Chinese."""
+
+
+class _Rollback(Exception):
+    pass
+
+
+def read_matrix_file(path: Path) -> tuple[dict | None, tablib.Dataset]:
+    """The file's catalogue (JSON fixture only) and its matrix rows as a dataset."""
+    path = Path(path)
+    if not path.is_file():
+        raise MatrixFileError(f"找不到文件：{path}")
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise MatrixFileError(f"不支持的文件类型「.{suffix}」：请使用 json、csv 或 xlsx。")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise MatrixFileError("文件是空的。")
+    if suffix == "json":
+        return _read_json(raw)
+    if suffix == "csv":
+        text = _decode(raw)
+        try:
+            dataset = tablib.Dataset().load(text, format="csv")
+        except Exception as exc:  # tablib raises many kinds for bad input
+            raise MatrixFileError(f"无法读取 CSV 文件：{exc}") from exc
+        return None, dataset
+    try:
+        dataset = tablib.Dataset().load(raw, format="xlsx")
+    except Exception as exc:
+        raise MatrixFileError(
+            "无法读取 Excel 文件：文件已损坏、加密，或不是 xlsx 工作簿。"
+        ) from exc
+    return None, _drop_blank_rows(dataset)
+
+
+def _decode(raw: bytes) -> str:
+    # Excel on Chinese Windows saves CSV as GB18030; everything else is UTF-8 (maybe with BOM).
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise MatrixFileError("无法识别 CSV 文件的编码：请另存为 UTF-8 编码的 CSV。")
+
+
+def _read_json(raw: bytes) -> tuple[dict | None, tablib.Dataset]:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MatrixFileError(f"无法读取 JSON 文件：{exc}") from exc
+    catalog = None
+    if isinstance(data, dict):
+        catalog, data = data, data.get("industries")
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise MatrixFileError("JSON 文件应为产业行的列表，或含 industries 列表的基础数据文件。")
+    # Only the columns the rows carry: a missing one is then reported like in a spreadsheet.
+    present = [c for c in MATRIX_COLUMNS if any(c in row for row in data)]
+    dataset = tablib.Dataset(headers=present)
+    for row in data:
+        dataset.append([_cell(row.get(c)) for c in present])
+    return catalog, dataset
+
+
+def _cell(value):
+    return LIST_SEPARATOR.join(value) if isinstance(value, list) else value
+
+
+def _drop_blank_rows(dataset: tablib.Dataset) -> tablib.Dataset:
+    blank = [i for i, row in enumerate(dataset) if all(v in (None, "") for v in row)]
+    for i in reversed(blank):
+        del dataset[i]
+    return dataset
+
+
+def load_catalog(catalog: dict, report: LoadReport) -> None:
+    """Categories, officials, units and industries by natural key, in the file's order."""
+    try:
+        for pos, c in enumerate(catalog.get("categories", [])):
+            report.add(
+                upsert(
+                    Category,
+                    {"code": c["code"]},
+                    {"name": c["name"], "name_en": c.get("name_en", ""), "position": pos},
+                )
+            )
+        for pos, o in enumerate(catalog.get("officials", [])):
+            report.add(
+                upsert(
+                    Official,
+                    {"name": o["name"]},
+                    {"code": o["code"], "name_en": o.get("name_en", ""), "position": pos},
+                )
+            )
+        for pos, u in enumerate(catalog.get("units", [])):
+            report.add(
+                upsert(
+                    Unit,
+                    {"name": u["name"]},
+                    {
+                        "code": u["code"],
+                        "name_en": u.get("name_en", ""),
+                        "kind": u["kind"],
+                        "position": pos,
+                    },
+                )
+            )
+        categories = {c.code: c for c in Category.objects.all()}
+        for pos, i in enumerate(catalog.get("industries", [])):
+            category = categories.get(i.get("category"))
+            if category is None:
+                raise MatrixFileError(
+                    f"产业「{i.get('industry')}」的类别「{i.get('category')}」不存在。"
+                )
+            report.add(
+                industry_upsert(
+                    code=i["code"],
+                    name=i["industry"],
+                    name_en=i.get("industry_en", ""),
+                    category=category,
+                    position=pos,
+                )
+            )
+    except KeyError as exc:
+        raise MatrixFileError(f"基础数据文件缺少字段：{exc.args[0]}") from exc
+
+
+def matrix_load(path: Path | str = DEFAULT_FIXTURE, *, dry_run: bool = False) -> LoadReport:
+    """Load a matrix file all or nothing. Raises MatrixFileError for an unreadable file;
+    returns a report whose `errors` list every bad row (and then nothing was changed)."""
+    catalog, dataset = read_matrix_file(Path(path))
+    report = LoadReport()
+    try:
+        with transaction.atomic():
+            if catalog is not None:
+                load_catalog(catalog, report)
+            result = MatrixResource().import_data(
+                dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+            )
+            report.errors = describe_errors(result)
+            report.updated += result.totals["update"]
+            report.created += result.totals["new"]
+            report.unchanged += result.totals["skip"]
+            if report.errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return report
+
+
+def describe_errors(result) -> list[str]:
+    """Row-level messages, numbered as the rows appear in a spreadsheet (header is row 1)."""
+    messages = [f"文件错误：{e.error}" for e in result.base_errors]
+    for line in result.invalid_rows:
+        for field_name, errors in line.error_dict.items():
+            label = _column_for(field_name)
+            for error in errors:
+                messages.append(f"第 {line.number + 1} 行 {label}：{_text(error)}")
+    for number, errors in result.row_errors():
+        for error in errors:
+            messages.append(f"第 {number + 1} 行：{error.error}")
+    return messages
+
+
+def _column_for(field_name: str) -> str:
+    return {"name": "industry", "category": "category"}.get(field_name, field_name)
+
+
+def _text(error) -> str:
+    if hasattr(error, "messages"):
+        return "；".join(error.messages)
+    return str(error)
+
+
+def matrix_export(fmt: str) -> bytes:
+    """The matrix in the export's columns: JSON lists, or csv/xlsx joined with "、"."""
+    if fmt == "json":
+        return (json.dumps(matrix_rows(), ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt not in FORMATS:
+        raise MatrixFileError(f"不支持的导出格式：{fmt}")
+    rows = matrix_rows_flat()
+    dataset = tablib.Dataset(headers=list(MATRIX_COLUMNS))
+    for row in rows:
+        dataset.append([row[c] for c in MATRIX_COLUMNS])
+    data = dataset.export(fmt)
+    return data.encode("utf-8-sig") if isinstance(data, str) else data

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.HomeView.as_view(), name="home"),
+    path("matrix/", include("chains.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"

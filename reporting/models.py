@@ -1,0 +1,1 @@
+# Reports, their snapshots and versions arrive with the reporting issue.
