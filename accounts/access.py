@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from chains.models import Industry, Unit
+from chains.models import (
+    Industry,
+    IndustryGroupObjectPermission,
+    IndustryUserObjectPermission,
+    Unit,
+)
 
 from .choices import Action, Role
 from .models import User
@@ -75,11 +80,28 @@ def access_unit(*, user: User, code: str) -> Unit:
 
 def industry_roles(user: User) -> dict[int, Action]:
     """For each industry the user may view, the strongest thing they may do: file, contribute
-    or view. Three queries whatever the number of industries."""
-    roles: dict[int, Action] = {
-        pk: Action.VIEW for pk in industries_for(user).values_list("pk", flat=True)
-    }
-    for action in (Action.CONTRIBUTE, Action.FILE):
-        for pk in industries_for(user, action).values_list("pk", flat=True):
-            roles[pk] = action
+    or view. Reads the object-permission rows of guardian's direct tables in two queries,
+    whatever the number of industries."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    codenames = {PERMISSIONS[a].split(".")[1]: a for a in Action}
+    granted = (
+        IndustryGroupObjectPermission.objects.filter(group__user=user)
+        .values_list("content_object_id", "permission__codename")
+        .union(
+            IndustryUserObjectPermission.objects.filter(user=user).values_list(
+                "content_object_id", "permission__codename"
+            )
+        )
+    )
+    strength = [Action.VIEW, Action.CONTRIBUTE, Action.FILE]
+    roles: dict[int, Action] = {}
+    if reads_everything(user):
+        roles = dict.fromkeys(Industry.objects.values_list("pk", flat=True), Action.VIEW)
+    for industry_id, codename in granted:
+        action = codenames.get(codename)
+        if action and strength.index(action) > strength.index(roles.get(industry_id, Action.VIEW)):
+            roles[industry_id] = action
+        elif action:
+            roles.setdefault(industry_id, action)
     return roles

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 
-@shared_task(name="reporting.ping", ignore_result=False)
+@shared_task(name="reporting.ping")
 def ping() -> str:
     """Answers through whatever broker is configured; used by the health checks and tests."""
     return "pong"

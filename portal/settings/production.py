@@ -23,3 +23,7 @@ STORAGES = {
 }
 
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+
+# HSTS preload submits the whole domain to browsers' built-in lists, hard to undo; an internal
+# government host opts in deliberately, not by default.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]

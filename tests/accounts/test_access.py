@@ -1,0 +1,136 @@
+"""Who may view, file and contribute, for every role, through the one access module."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.access import access_industry, access_unit, can, industries_for, industry_roles
+from accounts.choices import Action
+from chains.models import Industry
+
+ALL = 14
+FUTURE = {
+    "第三代半导体",
+    "未来网络",
+    "前沿战略材料",
+    "氢能与储能",
+    "基因与生物技术",
+    "深海空天开发",
+}
+
+
+def names(queryset):
+    return set(queryset.values_list("name", flat=True))
+
+
+def industry(name):
+    return Industry.objects.get(name=name)
+
+
+def test_lead_unit_files_for_what_it_leads(users):
+    gxj = users["gxj"]
+    assert names(industries_for(gxj, Action.FILE)) == {
+        "电子信息产业集群",
+        "机械装备产业集群",
+        "新材料产业",
+        "新能源产业",
+    }
+    assert can(gxj, Action.FILE, industry("电子信息产业集群"))
+
+
+def test_other_lead_unit_cannot_file_for_electronics(users):
+    swj = users["swj"]
+    assert not can(users["swj"], Action.FILE, industry("电子信息产业集群"))
+    assert not can(swj, Action.VIEW, industry("电子信息产业集群"))
+    assert names(industries_for(swj, Action.FILE)) == {"商贸物流产业集群"}
+    with pytest.raises(PermissionDenied):
+        access_industry(user=swj, code="electronic-information", action=Action.FILE)
+
+
+def test_district_views_and_contributes_but_does_not_file(users):
+    siming = users["siming"]
+    electronics = industry("电子信息产业集群")
+    assert can(siming, Action.VIEW, electronics)
+    assert can(siming, Action.CONTRIBUTE, electronics)
+    assert not can(siming, Action.FILE, electronics)
+    assert industries_for(siming, Action.FILE).count() == 0
+    # 各区 is responsible for all 14 industries.
+    assert industries_for(siming, Action.VIEW).count() == ALL
+
+
+def test_lead_unit_of_the_six_future_industries(users):
+    kjj = users["kjj"]
+    assert names(industries_for(kjj, Action.FILE)) == FUTURE | {"生物医药产业"}
+
+
+def test_responsible_unit_sees_only_its_industries(users):
+    hyj = users["hyj"]  # 市海洋局: responsible for the future six only
+    assert names(industries_for(hyj, Action.VIEW)) == FUTURE
+    assert not can(hyj, Action.VIEW, industry("电子信息产业集群"))
+
+
+def test_drc_sees_everything_and_files_nothing(users):
+    drc = users["drc"]
+    assert industries_for(drc, Action.VIEW).count() == ALL
+    assert industries_for(drc, Action.FILE).count() == 0
+
+
+def test_statistics_staff_read_everything(users):
+    assert industries_for(users["stats"], Action.VIEW).count() == ALL
+    assert industries_for(users["stats"], Action.FILE).count() == 0
+
+
+def test_city_leader_reads_the_industries_he_leads(users):
+    leader = users["leader_huang_yt"]  # 黄燕添 leads 商贸物流 only
+    assert names(industries_for(leader, Action.VIEW)) == {"商贸物流产业集群"}
+    assert industries_for(leader, Action.FILE).count() == 0
+    with pytest.raises(PermissionDenied):
+        access_industry(user=leader, code="financial-services")
+
+
+def test_admin_reads_all_but_files_nothing(users):
+    assert industries_for(users["admin"], Action.VIEW).count() == ALL
+    assert industries_for(users["admin"], Action.FILE).count() == 0
+
+
+def test_anonymous_gets_nothing(matrix):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert industries_for(AnonymousUser()).count() == 0
+
+
+def test_inactive_user_gets_nothing(users):
+    users["gxj"].is_active = False
+    users["gxj"].save()
+    assert industries_for(users["gxj"], Action.FILE).count() == 0
+
+
+def test_unknown_industry_is_404(users):
+    with pytest.raises(Http404):
+        access_industry(user=users["drc"], code="no-such-industry")
+
+
+def test_unit_page_access(users):
+    assert access_unit(user=users["gxj"], code="gxj").name == "市工信局"
+    assert access_unit(user=users["drc"], code="gxj").name == "市工信局"
+    with pytest.raises(PermissionDenied):
+        access_unit(user=users["swj"], code="gxj")
+    with pytest.raises(Http404):
+        access_unit(user=users["gxj"], code="nope")
+
+
+def test_industry_roles_names_the_strongest_action(users):
+    roles = industry_roles(users["gxj"])
+    assert roles[industry("电子信息产业集群").pk] == Action.FILE
+    assert roles[industry("生物医药产业").pk] == Action.CONTRIBUTE
+    assert industry("商贸物流产业集群").pk not in roles
+
+
+def test_moving_a_user_to_another_unit_moves_the_rights(users):
+    from chains.models import Unit
+
+    user = users["swj"]
+    user.unit = Unit.objects.get(name="市工信局")
+    user.save()
+    assert can(user, Action.FILE, industry("电子信息产业集群"))
+    assert not can(user, Action.FILE, industry("商贸物流产业集群"))

@@ -1,0 +1,110 @@
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import User
+
+
+def login(client, username, password, ip="10.1.1.1"):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_login_and_logout(users, client):
+    response = login(client, "gxj", "a-long-test-password")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_wrong_password_gets_a_clear_message(users, client):
+    html = login(client, "gxj", "wrong").content.decode()
+    assert "用户名或密码" in html
+
+
+def test_lockout_is_per_username_and_ip_and_lifts(users, client):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "gxj", "wrong")
+    locked = login(client, "gxj", "a-long-test-password")
+    assert locked.status_code == 429
+    # A colleague behind the same NAT is not locked out ...
+    assert login(client, "swj", "a-long-test-password").status_code == 302
+    # ... nor is the same user from another address.
+    client.logout()
+    assert login(client, "gxj", "a-long-test-password", ip="10.1.1.2").status_code == 302
+    assert settings.AXES_COOLOFF_TIME is not None  # the lock lifts by itself
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+def test_password_needs_twelve_characters(db):
+    with pytest.raises(ValidationError):
+        validate_password("Short-pw-1")
+    validate_password("a-sound-pass-phrase-2026")
+
+
+def test_idle_sessions_expire():
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_csp_header_is_sent(users, client):
+    client.force_login(users["gxj"])
+    header = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "default-src 'self'" in header and "script-src 'self'" in header
+
+
+def test_check_deploy_with_production_settings_is_clean():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
+        "ALLOWED_HOSTS": "portal.example.gov.cn",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_seed_demo_refuses_with_debug_off(matrix, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.filter(is_demo=True).exists()
+
+
+def test_seed_demo_creates_one_account_per_unit_official_and_role(matrix, settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    demo = User.objects.filter(is_demo=True)
+    assert demo.count() == 29 + 5 + 1
+    assert demo.get(username="fgw").role == "drc"
+    assert demo.get(username="tjj").role == "statistics"
+    assert demo.get(username="huangyantian").role == "leader"
+    assert demo.get(username="admin").is_superuser
+    assert login(client, "gxj", DEMO_PASSWORD).status_code == 302
+
+
+def test_seed_demo_leaves_real_accounts_alone(matrix, settings, make_user):
+    real = make_user("gxj", unit="市商务局")
+    settings.DEBUG = True
+    call_command("seed_demo")
+    real.refresh_from_db()
+    assert real.unit.name == "市商务局" and not real.is_demo
+    assert real.check_password("a-long-test-password")

@@ -1,0 +1,85 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.choices import Role
+from accounts.models import User
+from chains.matrix_io import matrix_load
+from chains.models import Official, Unit
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_service(name: str, available: bool) -> None:
+    """Skip a test that needs a real service when it is missing, except in CI, where a
+    missing service is a failure: CI must run every test."""
+    if available:
+        return
+    message = f"{name} is not configured for this run"
+    if IN_CI:
+        pytest.fail(f"{message}, but CI=true: .ci/run must provide it")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url():
+    require_service("Redis (REDIS_URL)", bool(settings.REDIS_URL))
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def postgres():
+    require_service("PostgreSQL (DATABASE_URL)", connection.vendor == "postgresql")
+
+
+@pytest.fixture
+def matrix(db):
+    """The full matrix from the fixture, with object permissions synced."""
+    report = matrix_load()
+    assert not report.errors
+    return report
+
+
+@pytest.fixture
+def make_user(db):
+    def make(
+        username: str,
+        *,
+        role=Role.UNIT_STAFF,
+        unit: str | None = None,
+        official: str | None = None,
+        **extra,
+    ):
+        user = User(
+            username=username,
+            role=role,
+            unit=Unit.objects.get(name=unit) if unit else None,
+            official=Official.objects.get(name=official) if official else None,
+            **extra,
+        )
+        user.set_password("a-long-test-password")
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(matrix, make_user):
+    """One user per role that the permission tests talk about."""
+    return {
+        "gxj": make_user("gxj", unit="市工信局"),
+        "swj": make_user("swj", unit="市商务局"),
+        "kjj": make_user("kjj", unit="市科技局"),
+        "siming": make_user("siming", unit="思明区"),
+        "hyj": make_user("hyj", unit="市海洋局"),
+        "drc": make_user("drc", role=Role.DRC, unit="市发改委"),
+        "stats": make_user("stats", role=Role.STATISTICS, unit="市统计局"),
+        "leader_huang_yt": make_user("hyt", role=Role.LEADER, official="黄燕添"),
+        "admin": make_user("root", role=Role.ADMIN, is_staff=True, is_superuser=True),
+    }
