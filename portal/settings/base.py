@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# Only the process environment: docker compose passes .env itself, and `make run` must not
+# pick up a compose .env that points at hosts named "postgres" and "redis".
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-only-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
