@@ -31,8 +31,8 @@ def demo_accounts_seed() -> list[User]:
                 "role": UNIT_ROLES.get(unit.name, Role.UNIT_STAFF),
                 "unit": unit,
                 "official": None,
-                "last_name": unit.name,
-                "first_name": "演示",
+                "last_name": f"{unit.name}演示账号",
+                "first_name": "",
             },
         )
         for unit in Unit.objects.all()
@@ -44,7 +44,7 @@ def demo_accounts_seed() -> list[User]:
                 "role": Role.LEADER,
                 "official": official,
                 "unit": None,
-                "last_name": official.name,
+                "last_name": f"{official.name}（演示）",
                 "first_name": "",
             },
         )
