@@ -5,6 +5,8 @@ directly. Object permissions come from django-guardian, kept in step with the ma
 accounts.services.permissions_sync; DRC, statistics staff and administrators see everything.
 """
 
+from enum import StrEnum
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -105,3 +107,58 @@ def industry_roles(user: User) -> dict[int, Action]:
         elif action:
             roles.setdefault(industry_id, action)
     return roles
+
+
+# --- monthly updates -------------------------------------------------------------------------
+
+
+class UpdateAction(StrEnum):
+    VIEW = "view"  # lead, responsible and reading units, DRC, leaders of the industry
+    EDIT = "edit"  # only the staff of the unit that files it
+    CONTRIBUTE = "contribute"  # responsible units add inputs
+    REVIEW = "review"  # DRC staff
+
+
+def can_review(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.DRC
+
+
+def updates_visible_to(user: User):
+    from reporting.models import MonthlyUpdate
+
+    return MonthlyUpdate.objects.filter(industry__in=industries_for(user, Action.VIEW))
+
+
+def can_update(user: User, action: UpdateAction, update) -> bool:
+    if action == UpdateAction.REVIEW:
+        return can_review(user)
+    if action == UpdateAction.EDIT:
+        return bool(user.unit_id) and user.unit_id == update.unit_id and can(user, Action.FILE, update.industry)
+    if action == UpdateAction.CONTRIBUTE:
+        return can(user, Action.CONTRIBUTE, update.industry)
+    return can(user, Action.VIEW, update.industry)
+
+
+def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VIEW):
+    """The update, if it exists (else 404) and the user may act on it (else 403)."""
+    from reporting.models import MonthlyUpdate
+    from reporting.selectors import update_for_page
+
+    try:
+        update = update_for_page(pk)
+    except MonthlyUpdate.DoesNotExist:
+        raise Http404("No such update.") from None
+    if not can_update(user, action, update):
+        raise PermissionDenied
+    return update
+
+
+def access_attachment(*, user: User, pk: int):
+    from reporting.models import Attachment
+
+    attachment = Attachment.objects.select_related("update__industry").filter(pk=pk, removed_at__isnull=True).first()
+    if attachment is None:
+        raise Http404("No such attachment.")
+    if not can_update(user, UpdateAction.VIEW, attachment.update):
+        raise PermissionDenied
+    return attachment

@@ -59,3 +59,22 @@ class User(AbstractUser):
     def sees_everything(self) -> bool:
         """DRC staff and administrators review the whole system."""
         return self.is_superuser or self.role in (Role.DRC, Role.ADMIN)
+
+
+class Notification(models.Model):
+    """A message in the portal's own inbox (reminders, returns, decisions)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("message"), max_length=300)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

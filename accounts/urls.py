@@ -8,3 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
 ]
+
+urlpatterns += [
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+]

@@ -43,3 +43,17 @@ def set_language(request):
 @access_policy(Policy.PUBLIC)
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+class NotificationListView(TemplateView):
+    """The user's own notifications; opening the page marks them read."""
+
+    access_policy = Policy.AUTHENTICATED
+    template_name = "accounts/notifications.html"
+
+    def get_context_data(self, **kwargs):
+        from django.utils import timezone
+
+        notes = list(self.request.user.notifications.all()[:100])
+        self.request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return super().get_context_data(notes=notes, **kwargs)

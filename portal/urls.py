@@ -7,6 +7,7 @@ urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("matrix/", include("chains.urls")),
     path("accounts/", include("accounts.urls")),
+    path("updates/", include("reporting.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", account_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,1 +1,244 @@
-# Reports, their snapshots and versions arrive with the reporting issue.
+"""Monthly updates (月度进展) filed by lead units, with their projects, problems, inputs from
+responsible units, attachments and a full history; reporting periods and their deadlines."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import EventKind, ProblemType, ProjectStage, ReminderStep, UpdateStatus
+
+
+class CalendarOverride(models.Model):
+    """An admin's correction of the working-day calendar, for dates the chinese-calendar
+    package does not know yet (next year's holidays are announced each November)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'+' if self.is_working_day else '-'}"
+
+
+class ReportingPeriod(models.Model):
+    """A reporting month. Updates for month M are due by `deadline` (default: the 5th working
+    day of M+1); after `lock_date` only DRC staff can reopen them."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    deadline = models.DateField(_("on-time deadline"))
+    lock_date = models.DateField(_("lock date"))
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="unique_period"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="period_month_valid"),
+            models.CheckConstraint(condition=models.Q(lock_date__gte=models.F("deadline")), name="lock_after_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, self.month, 1)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+class MonthlyUpdate(models.Model):
+    """One lead unit's update on one industry for one month."""
+
+    industry = models.ForeignKey("chains.Industry", on_delete=models.PROTECT, related_name="updates", verbose_name=_("industry"))
+    unit = models.ForeignKey("chains.Unit", on_delete=models.PROTECT, related_name="updates", verbose_name=_("lead unit"))
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates", verbose_name=_("period"))
+    status = models.CharField(_("status"), max_length=16, choices=UpdateStatus.choices, default=UpdateStatus.DRAFT)
+    # Optimistic concurrency: every write must name the version it read.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    progress_organisation = models.TextField(_("Organisational leadership"), blank=True)
+    progress_roadmap = models.TextField(_("Industry development roadmap"), blank=True)
+    progress_policy = models.TextField(_("Policy"), blank=True)
+    progress_platform = models.TextField(_("Platforms and carriers"), blank=True)
+    progress_projects = models.TextField(_("Project planning"), blank=True)
+    progress_investment = models.TextField(_("Targeted investment attraction"), blank=True)
+    projects_signed = models.PositiveIntegerField(_("projects signed"), null=True, blank=True)
+    signed_amount = models.DecimalField(
+        _("amount signed (100 million yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    suggestions = models.TextField(_("Suggestions"), blank=True)
+    next_plan = models.TextField(_("Next month's plan"), blank=True)
+
+    carried_over_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
+    reopened_until = models.DateField(_("reopened until"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["-period__year", "-period__month", "industry__position"]
+        verbose_name = _("monthly update")
+        verbose_name_plural = _("monthly updates")
+        constraints = [
+            models.UniqueConstraint(fields=["industry", "unit", "period"], name="one_update_per_industry_unit_month")
+        ]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.industry.name} · {self.unit.name}"
+
+
+class KeyProject(models.Model):
+    update = models.ForeignKey(MonthlyUpdate, on_delete=models.CASCADE, related_name="key_projects")
+    name = models.CharField(_("project"), max_length=200)
+    stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
+    investment = models.DecimalField(_("investment (100 million yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    progress = models.TextField(_("progress"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Problem(models.Model):
+    """A problem raised in an update; those needing it go to the lead official's meeting."""
+
+    update = models.ForeignKey(MonthlyUpdate, on_delete=models.CASCADE, related_name="problems")
+    description = models.TextField(_("problem"))
+    type = models.CharField(_("type"), max_length=16, choices=ProblemType.choices)
+    concerned = models.CharField(_("enterprise or project concerned"), max_length=200, blank=True)
+    needs_meeting = models.BooleanField(_("needs a coordination meeting"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+
+class Contribution(models.Model):
+    """Input (素材) a responsible unit adds to the lead unit's update."""
+
+    update = models.ForeignKey(MonthlyUpdate, on_delete=models.PROTECT, related_name="contributions")
+    unit = models.ForeignKey("chains.Unit", on_delete=models.PROTECT, related_name="contributions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("input"))
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("input from a responsible unit")
+        verbose_name_plural = _("inputs from responsible units")
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}: {self.text[:30]}"
+
+
+def attachment_path(instance, filename):
+    # The stored name is not the user's: it carries no path or script tricks.
+    return f"attachments/{instance.update.period.slug}/{instance.update_id}/{instance.sha256[:16]}{instance.extension}"
+
+
+class Attachment(models.Model):
+    update = models.ForeignKey(MonthlyUpdate, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UpdateEvent(models.Model):
+    """The history of an update: one row per write, with who, when and the whole content as
+    it stood afterwards (or, for a refused concurrent save, the text that was refused)."""
+
+    update = models.ForeignKey(MonthlyUpdate, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=16, choices=UpdateStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    section_reasons = models.JSONField(_("reasons by section"), default=dict, blank=True)
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("update history entry")
+        verbose_name_plural = _("update history")
+        indexes = [models.Index(fields=["update", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class Reminder(models.Model):
+    """A reminder sent. Its key (period, industry, unit, step) is unique, which makes sending
+    idempotent: a step is never sent twice, however often the task runs."""
+
+    key = models.CharField(max_length=160, unique=True)
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(max_length=16, choices=ReminderStep.choices)
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class OutboxMessage(models.Model):
+    """Follow-up work recorded in the same transaction as the write that causes it, then
+    handed to Celery; a periodic relay retries what the broker did not take."""
+
+    task = models.CharField(max_length=100)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["processed_at", "dispatched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -67,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.portal",
             ],
         },
     },
@@ -162,7 +164,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "visibility_timeout": 2 * 60 * 60,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "reporting.outbox_relay", "schedule": 60.0},
+    "periods": {"task": "reporting.periods_ensure", "schedule": crontab(hour=0, minute=5)},
+    "deadline-reminders": {"task": "reporting.send_reminders", "schedule": crontab(hour=8, minute=30)},
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -205,7 +211,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
 PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")
+
+# Monthly updates: the on-time deadline is this working day of the next month, and updates
+# lock this many working days after it. Admins can change both per period.
+REPORTING_DEADLINE_WORKING_DAY = env.int("REPORTING_DEADLINE_WORKING_DAY", default=5)
+REPORTING_LOCK_AFTER_WORKING_DAYS = env.int("REPORTING_LOCK_AFTER_WORKING_DAYS", default=5)
+REPORTING_REMINDER_WORKING_DAYS = env.int("REPORTING_REMINDER_WORKING_DAYS", default=3)
+# Attachments: size limit and the kinds accepted (checked by content, not by name).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

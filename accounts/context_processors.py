@@ -1,0 +1,14 @@
+from django.utils.functional import SimpleLazyObject
+
+
+def portal(request):
+    """Values the base template shows on every page, computed only when shown."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from .access import can_review
+
+    return {
+        "unread_notifications": SimpleLazyObject(lambda: user.notifications.filter(read_at__isnull=True).count()),
+        "is_reviewer": can_review(user),
+    }

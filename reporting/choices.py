@@ -1,0 +1,103 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UpdateStatus(models.TextChoices):
+    """The stored workflow state of a monthly update."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class DueStatus(models.TextChoices):
+    """What a unit and the DRC see: the workflow state read against the deadline."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED_ON_TIME = "on_time", _("Submitted on time")
+    SUBMITTED_LATE = "late", _("Submitted late")
+    OVERDUE = "overdue", _("Overdue")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("On track")
+    YELLOW = "yellow", _("Deadline near")
+    RED = "red", _("Overdue")
+    NONE = "none", _("Done")
+
+
+class Section(models.TextChoices):
+    """The sections of an update; the first six are the six elements (六要素)."""
+
+    ORGANISATION = "organisation", _("Organisational leadership")
+    ROADMAP = "roadmap", _("Industry development roadmap")
+    POLICY = "policy", _("Policy")
+    PLATFORM = "platform", _("Platforms and carriers")
+    PROJECTS = "projects", _("Project planning")
+    INVESTMENT = "investment", _("Targeted investment attraction")
+    KEY_PROJECTS = "key_projects", _("Key projects")
+    FIGURES = "figures", _("Investment attraction figures")
+    PROBLEMS = "problems", _("Problems")
+    SUGGESTIONS = "suggestions", _("Suggestions")
+    NEXT_PLAN = "next_plan", _("Next month's plan")
+
+
+SIX_ELEMENTS = [
+    Section.ORGANISATION,
+    Section.ROADMAP,
+    Section.POLICY,
+    Section.PLATFORM,
+    Section.PROJECTS,
+    Section.INVESTMENT,
+]
+
+# The text field holding each element's progress.
+ELEMENT_FIELDS = {section: f"progress_{section.value}" for section in SIX_ELEMENTS}
+
+
+class ProjectStage(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    SIGNED = "signed", _("Signed")
+    CONSTRUCTION = "construction", _("Under construction")
+    OPERATING = "operating", _("In operation")
+
+
+class ProblemType(models.TextChoices):
+    LAND = "land", _("Land and space")
+    FUNDING = "funding", _("Funding")
+    TALENT = "talent", _("Talent")
+    APPROVALS = "approvals", _("Approvals")
+    ENERGY = "energy", _("Energy and other production factors")
+    MARKET = "market", _("Market")
+    OTHER = "other", _("Other")
+
+
+class EventKind(models.TextChoices):
+    """Entries of an update's history; every service write leaves exactly one."""
+
+    CREATED = "created", _("Created")
+    CARRIED_OVER = "carried_over", _("Started from last month")
+    SAVED = "saved", _("Saved")
+    AUTOSAVED = "autosaved", _("Saved automatically")
+    SUBMITTED = "submitted", _("Submitted")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+    UNLOCKED = "unlocked", _("Unlocked")
+    REOPENED = "reopened", _("Reopened after the lock date")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
+    CONTRIBUTION_ADDED = "contribution_added", _("Input added")
+    CONFLICT_KEPT = "conflict_kept", _("Refused concurrent save (text kept)")
+
+
+class ReminderStep(models.TextChoices):
+    BEFORE = "before", _("Before the deadline")
+    DUE_TODAY = "due_today", _("Deadline today")
+    OVERDUE = "overdue", _("Overdue")
+    DRC_SUMMARY = "drc_summary", _("Overdue summary for the DRC")

@@ -1,0 +1,192 @@
+"""Reads for monthly updates: what a unit owes, what the DRC has to review, an update with
+everything its pages show. Each runs a fixed number of queries, whatever the data size."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.access import industries_for
+from accounts.choices import Action
+from accounts.models import User
+from chains.choices import UnitRole
+from chains.models import AssignmentUnit, Industry, Unit
+
+from .choices import DueStatus, EventKind, Light, UpdateStatus
+from .models import Attachment, Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
+from .workdays import WorkCalendar
+
+RETURN_KINDS = (EventKind.RETURNED, EventKind.UNLOCKED)
+
+
+def lead_pairs(industries: QuerySet[Industry] | None = None, unit: Unit | None = None) -> list[tuple[Industry, Unit]]:
+    """Every (industry, lead unit) that owes a monthly update, in matrix order."""
+    industries = list((industries if industries is not None else Industry.objects.all()).select_related("category"))
+    links = AssignmentUnit.objects.filter(role=UnitRole.LEAD, assignment__industries__in=industries).select_related("unit")
+    if unit is not None:
+        links = links.filter(unit=unit)
+    by_assignment: dict[int, list[Unit]] = {}
+    for link in links.order_by("position").distinct():
+        by_assignment.setdefault(link.assignment_id, []).append(link.unit)
+    return [(industry, u) for industry in industries for u in by_assignment.get(industry.assignment_id, [])]
+
+
+def submitted_on_time(update: MonthlyUpdate) -> bool | None:
+    if update.first_submitted_at is None:
+        return None
+    return timezone.localtime(update.first_submitted_at).date() <= update.period.deadline
+
+
+def due_status(update: MonthlyUpdate | None, period: ReportingPeriod, today: datetime.date) -> DueStatus:
+    """The state a unit and the DRC see, read against the period's deadline."""
+    if update is None:
+        return DueStatus.OVERDUE if today > period.deadline else DueStatus.NOT_STARTED
+    if update.status == UpdateStatus.ACCEPTED:
+        return DueStatus.ACCEPTED
+    if update.status == UpdateStatus.RETURNED:
+        return DueStatus.RETURNED
+    if update.status == UpdateStatus.SUBMITTED:
+        return DueStatus.SUBMITTED_ON_TIME if submitted_on_time(update) else DueStatus.SUBMITTED_LATE
+    return DueStatus.OVERDUE if today > period.deadline else DueStatus.DRAFT
+
+
+def light(status: DueStatus, period: ReportingPeriod, today: datetime.date, calendar: WorkCalendar) -> Light:
+    """Green; yellow within N working days of the deadline (and for a returned update); red
+    when overdue; none once submitted or accepted."""
+    if status in (DueStatus.SUBMITTED_ON_TIME, DueStatus.SUBMITTED_LATE, DueStatus.ACCEPTED):
+        return Light.NONE
+    if status == DueStatus.OVERDUE:
+        return Light.RED
+    if status == DueStatus.RETURNED:
+        return Light.YELLOW
+    if calendar.working_days_until(today, period.deadline) <= settings.REPORTING_REMINDER_WORKING_DAYS:
+        return Light.YELLOW
+    return Light.GREEN
+
+
+@dataclass
+class DueItem:
+    period: ReportingPeriod
+    industry: Industry
+    unit: Unit
+    update: MonthlyUpdate | None
+    status: DueStatus
+    light: Light
+    working_days_left: int
+    can_carry_over: bool
+
+
+def due_items(user: User, today: datetime.date) -> list[DueItem]:
+    """What the user's unit owes: every month's update for every industry it leads that is not
+    yet accepted, plus the latest month's whatever its state. Newest first."""
+    if not user.unit_id:
+        return []
+    pairs = lead_pairs(industries_for(user, Action.FILE), unit=user.unit)
+    if not pairs:
+        return []
+    periods = list(ReportingPeriod.objects.filter(Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month)))
+    if not periods:
+        return []
+    latest = periods[0]
+    industry_ids = {industry.pk for industry, _unit in pairs}
+    updates = {
+        (u.period_id, u.industry_id): u
+        for u in MonthlyUpdate.objects.filter(unit=user.unit, industry_id__in=industry_ids).only(
+            "id", "period_id", "industry_id", "unit_id", "status", "first_submitted_at", "version"
+        )
+    }
+    calendar = WorkCalendar()
+    items = []
+    for period in periods:
+        for industry, unit in pairs:
+            update = updates.get((period.pk, industry.pk))
+            if update is not None:
+                update.period = period
+            status = due_status(update, period, today)
+            if status == DueStatus.ACCEPTED and period != latest:
+                continue
+            if status in (DueStatus.SUBMITTED_ON_TIME, DueStatus.SUBMITTED_LATE) and period != latest:
+                continue
+            has_previous = any(
+                (p.pk, industry.pk) in updates for p in periods if (p.year, p.month) < (period.year, period.month)
+            )
+            items.append(
+                DueItem(
+                    period=period, industry=industry, unit=unit, update=update, status=status,
+                    light=light(status, period, today, calendar),
+                    working_days_left=calendar.working_days_until(today, period.deadline),
+                    can_carry_over=update is None and has_previous,
+                )
+            )
+    return items
+
+
+def open_periods(today: datetime.date) -> list[ReportingPeriod]:
+    """The latest month, and any month whose deadline has not passed."""
+    periods = list(
+        ReportingPeriod.objects.filter(Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month))[:3]
+    )
+    return [p for i, p in enumerate(periods) if i == 0 or p.deadline >= today]
+
+
+def contribution_items(user: User, today: datetime.date) -> list[MonthlyUpdate]:
+    """Open updates of industries the user's unit supports: where it can add its inputs."""
+    if not user.unit_id:
+        return []
+    return list(
+        MonthlyUpdate.objects.filter(
+            period__in=open_periods(today), industry__in=industries_for(user, Action.CONTRIBUTE)
+        )
+        .exclude(status=UpdateStatus.ACCEPTED)
+        .select_related("industry", "unit", "period")
+        .order_by("-period__year", "-period__month", "industry__position")
+    )
+
+
+def update_for_page(pk: int) -> MonthlyUpdate:
+    """An update with everything its pages show, in a fixed number of queries."""
+    return (
+        MonthlyUpdate.objects.select_related("industry__category", "industry__assignment", "unit", "period", "carried_over_from__period")
+        .prefetch_related(
+            "key_projects",
+            "problems",
+            Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
+            Prefetch("contributions", queryset=Contribution.objects.select_related("unit", "author")),
+        )
+        .get(pk=pk)
+    )
+
+
+def last_return(update: MonthlyUpdate) -> UpdateEvent | None:
+    """The latest return (or unlock): its reasons and the content as it was returned."""
+    return update.events.filter(kind__in=RETURN_KINDS).select_related("actor").order_by("-at", "-id").first()
+
+
+def history(update: MonthlyUpdate) -> QuerySet[UpdateEvent]:
+    return update.events.select_related("actor__unit").order_by("-at", "-id")
+
+
+def review_queue(period: ReportingPeriod, *, industry=None, unit=None, status=None) -> list[dict]:
+    """For the DRC: every (industry, lead unit) of a month with its update and state."""
+    pairs = lead_pairs(Industry.objects.filter(pk=industry.pk) if industry else None, unit=unit)
+    updates = {
+        (u.industry_id, u.unit_id): u
+        for u in MonthlyUpdate.objects.filter(period=period).only(
+            "id", "industry_id", "unit_id", "status", "first_submitted_at", "submitted_at", "version", "period_id"
+        )
+    }
+    from .services import today
+
+    now = today()
+    rows = []
+    for ind, u in pairs:
+        update = updates.get((ind.pk, u.pk))
+        if update is not None:
+            update.period = period
+        state = due_status(update, period, now)
+        if status and state != status:
+            continue
+        rows.append({"industry": ind, "unit": u, "update": update, "status": state})
+    return rows

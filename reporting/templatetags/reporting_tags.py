@@ -1,0 +1,26 @@
+from django import template
+
+from reporting.choices import ELEMENT_FIELDS, Section
+
+register = template.Library()
+
+SECTION_OF_FIELD = {field: section.value for section, field in ELEMENT_FIELDS.items()} | {
+    "suggestions": Section.SUGGESTIONS.value,
+    "next_plan": Section.NEXT_PLAN.value,
+    "projects_signed": Section.FIGURES.value,
+    "signed_amount": Section.FIGURES.value,
+}
+
+
+@register.filter
+def section_label(value: str) -> str:
+    return dict(Section.choices).get(value, value)
+
+
+@register.filter
+def section_reason(returned, field_or_section: str) -> str:
+    """The reviewer's reason for the section a form field belongs to, if any."""
+    if not returned:
+        return ""
+    key = SECTION_OF_FIELD.get(field_or_section, field_or_section)
+    return returned.section_reasons.get(key, "")

@@ -1,0 +1,492 @@
+"""Pages for monthly updates. Views are thin: access through accounts.access, writes through
+reporting.services, and a service's ValidationError becomes a message or a form error."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.access import (
+    UpdateAction,
+    access_attachment,
+    access_industry,
+    access_update,
+    can_review,
+    can_update,
+)
+from accounts.choices import Action
+from accounts.policies import Policy
+
+from . import selectors, services
+from .choices import ELEMENT_FIELDS, DueStatus, UpdateStatus
+from .forms import (
+    BulkReviewForm,
+    ContributionForm,
+    KeyProjectFormSet,
+    ProblemFormSet,
+    ReasonForm,
+    ReopenForm,
+    ReturnForm,
+    UpdateForm,
+)
+from .models import MonthlyUpdate, ReportingPeriod
+from .snapshots import diff_sections, update_snapshot
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _period(slug: str) -> ReportingPeriod:
+    try:
+        year, month = (int(x) for x in slug.split("-"))
+    except ValueError:
+        raise Http404("Bad period.") from None
+    period = ReportingPeriod.objects.filter(year=year, month=month).first()
+    if period is None:
+        raise Http404("No such period.")
+    return period
+
+
+def _require_review(user):
+    if not can_review(user):
+        raise PermissionDenied
+
+
+class DueView(TemplateView):
+    """My work: what the user's unit owes, where it may add inputs, and for the DRC the queue."""
+
+    access_policy = Policy.AUTHENTICATED
+    template_name = "reporting/due.html"
+
+    def get_context_data(self, **kwargs):
+        today = services.today()
+        services.periods_ensure(today)
+        user = self.request.user
+        items = selectors.due_items(user, today)
+        batch_periods = sorted(
+            {item.period for item in items if sum(1 for i in items if i.period == item.period) > 1},
+            key=lambda p: (p.year, p.month), reverse=True,
+        )
+        return super().get_context_data(
+            items=items,
+            contributions=selectors.contribution_items(user, today),
+            batch_periods=batch_periods,
+            is_reviewer=can_review(user),
+            review_count=MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED).count() if can_review(user) else 0,
+            today=today,
+            **kwargs,
+        )
+
+
+class UpdateStartView(View):
+    """Open a month's update (POST), blank or from last month's text."""
+
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request):
+        industry = access_industry(user=request.user, code=request.POST.get("industry", ""), action=Action.FILE)
+        period = _period(request.POST.get("period", ""))
+        try:
+            update = services.update_start(
+                industry=industry, unit=request.user.unit, period=period, user=request.user,
+                carry_over=request.POST.get("carry_over") == "1",
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            return redirect("reporting:due")
+        return redirect("reporting:edit", update.pk)
+
+
+class UpdateDetailView(TemplateView):
+    access_policy = Policy.OBJECT
+    template_name = "reporting/update_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        update = access_update(user=user, pk=self.kwargs["pk"])
+        return super().get_context_data(
+            update=update,
+            sections=_sections(update),
+            returned=selectors.last_return(update) if update.status == UpdateStatus.RETURNED else None,
+            can_edit=can_update(user, UpdateAction.EDIT, update) and services.is_editable(update),
+            can_withdraw=can_update(user, UpdateAction.EDIT, update) and update.status == UpdateStatus.SUBMITTED,
+            can_contribute=can_update(user, UpdateAction.CONTRIBUTE, update) and update.status != UpdateStatus.ACCEPTED,
+            contribution_form=kwargs.pop("contribution_form", None) or ContributionForm(),
+            is_reviewer=can_review(user),
+            status=selectors.due_status(update, update.period, services.today()),
+            **kwargs,
+        )
+
+
+def _sections(update: MonthlyUpdate) -> list[tuple]:
+    return [(section.label, getattr(update, field), section.value) for section, field in ELEMENT_FIELDS.items()]
+
+
+class UpdateEditView(TemplateView):
+    """The lead unit's form: save a draft (or autosave), add attachments, submit."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/update_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.update = access_update(user=request.user, pk=kwargs["pk"], action=UpdateAction.EDIT)
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None, files=None):
+        update = self.update
+        return (
+            UpdateForm(data, files, instance=update, initial={"version": update.version}),
+            KeyProjectFormSet(data, prefix="projects", initial=[
+                {"name": p.name, "stage": p.stage, "investment": p.investment, "progress": p.progress} for p in update.key_projects.all()
+            ]),
+            ProblemFormSet(data, prefix="problems", initial=[
+                {"description": p.description, "type": p.type, "concerned": p.concerned, "needs_meeting": p.needs_meeting} for p in update.problems.all()
+            ]),
+        )
+
+    def get(self, request, *args, **kwargs):
+        if not services.is_editable(self.update):
+            messages.info(request, services._not_editable_message(self.update))
+            return redirect("reporting:update", self.update.pk)
+        form, projects, problems = self.forms()
+        return self.render_to_response(self.context(form, projects, problems))
+
+    def context(self, form, projects, problems, **extra):
+        update = self.update
+        return self.get_context_data(
+            update=update, form=form, projects=projects, problems=problems,
+            element_fields=[form[field] for field in ELEMENT_FIELDS.values()],
+            returned=selectors.last_return(update) if update.status == UpdateStatus.RETURNED else None,
+            **extra,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form, projects, problems = self.forms(request.POST, request.FILES)
+        if not (form.is_valid() and projects.is_valid() and problems.is_valid()):
+            messages.error(request, _("Not saved: please correct the marked fields. Your text is still in the form."))
+            return self.render_to_response(self.context(form, projects, problems), status=400)
+        user = request.user
+        try:
+            update = services.update_save(
+                update=self.update, content=form.content(projects.rows(), problems.rows()),
+                expected_version=form.cleaned_data["version"], user=user,
+            )
+            if form.cleaned_data.get("attachment"):
+                services.attachment_add(update=update, user=user, upload=form.cleaned_data["attachment"])
+                update = selectors.update_for_page(update.pk)
+            if "submit" in request.POST:
+                update = services.update_submit(update=update, user=user, expected_version=update.version)
+        except services.ConcurrentEditError:
+            current = selectors.update_for_page(self.update.pk)
+            messages.error(
+                request,
+                _("Not saved: a colleague saved this update while you were editing. Your text is still in the form below and was also kept in the history; compare it with theirs, then save again."),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+            return self.render_to_response(
+                self.context(form, projects, problems, conflict=current, conflict_sections=_sections(current)), status=409
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            self.update = selectors.update_for_page(self.update.pk)
+            form, projects, problems = self.forms(request.POST.copy(), None)
+            form.data["version"] = self.update.version
+            form.is_valid(), projects.is_valid(), problems.is_valid()
+            return self.render_to_response(self.context(form, projects, problems), status=400)
+        if update.status == UpdateStatus.SUBMITTED:
+            messages.success(request, _("Submitted. The DRC has been notified."))
+            return redirect("reporting:update", update.pk)
+        messages.success(request, _("Draft saved at %(time)s.") % {"time": formats.time_format(timezone.localtime(), "H:i")})
+        return redirect("reporting:edit", update.pk)
+
+
+class UpdateAutosaveView(View):
+    """Saves the text without leaving the page (called by static/js/update_form.js)."""
+
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        update = access_update(user=request.user, pk=pk, action=UpdateAction.EDIT)
+        form = UpdateForm(request.POST, instance=update)
+        form.fields["attachment"].required = False
+        projects = KeyProjectFormSet(request.POST, prefix="projects")
+        problems = ProblemFormSet(request.POST, prefix="problems")
+        if not (form.is_valid() and projects.is_valid() and problems.is_valid()):
+            return JsonResponse({"ok": False, "message": _("Autosave waits: some fields are not valid yet.")}, status=400)
+        try:
+            saved = services.update_save(
+                update=update, content=form.content(projects.rows(), problems.rows()),
+                expected_version=form.cleaned_data["version"], user=request.user, autosave=True,
+            )
+        except services.ConcurrentEditError as exc:
+            return JsonResponse(
+                {"ok": False, "conflict": True, "version": exc.current_version,
+                 "message": _("A colleague saved this update meanwhile. Autosave stopped; your text is kept. Save by hand to compare.")},
+                status=409,
+            )
+        except ValidationError as exc:
+            return JsonResponse({"ok": False, "message": _errors(exc)}, status=400)
+        return JsonResponse({"ok": True, "version": saved.version, "saved_at": formats.time_format(timezone.localtime(), "H:i")})
+
+
+class UpdateWithdrawView(View):
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        update = access_update(user=request.user, pk=pk, action=UpdateAction.EDIT)
+        try:
+            services.update_withdraw(update=update, user=request.user)
+            messages.success(request, _("Withdrawn: the update is a draft again."))
+            return redirect("reporting:edit", pk)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            return redirect("reporting:update", pk)
+
+
+class ContributionCreateView(View):
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        update = access_update(user=request.user, pk=pk, action=UpdateAction.CONTRIBUTE)
+        form = ContributionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.contribution_add(update=update, user=request.user, text=form.cleaned_data["text"])
+                messages.success(request, _("Your input was added; the lead unit sees it while writing."))
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+        else:
+            messages.error(request, _("Write your input first."))
+        return redirect("reporting:update", pk)
+
+
+class UpdateHistoryView(TemplateView):
+    access_policy = Policy.OBJECT
+    template_name = "reporting/update_history.html"
+
+    def get_context_data(self, **kwargs):
+        update = access_update(user=self.request.user, pk=self.kwargs["pk"])
+        events = list(selectors.history(update))
+        rows = []
+        for newer, older in zip(events, [*events[1:], None], strict=True):
+            changes = [d for d in diff_sections(older.snapshot, newer.snapshot) if d["changed"]] if older else []
+            rows.append({"event": newer, "changes": changes})
+        return super().get_context_data(update=update, rows=rows, **kwargs)
+
+
+class UpdateReviewView(TemplateView):
+    """The DRC's review: the update, what changed since it was returned, accept or return."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/update_review.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.update = access_update(user=request.user, pk=kwargs["pk"], action=UpdateAction.REVIEW)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        update = self.update
+        returned = selectors.last_return(update)
+        diff = None
+        if returned and update.status != UpdateStatus.RETURNED:
+            diff = diff_sections(returned.snapshot, update_snapshot(update))
+        return super().get_context_data(
+            update=update, sections=_sections(update), returned=returned, diff=diff,
+            return_form=kwargs.pop("return_form", None) or ReturnForm(),
+            unlock_form=ReasonForm(), reopen_form=ReopenForm(),
+            locked=services.is_locked(update),
+            status=selectors.due_status(update, update.period, services.today()),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        action = request.POST.get("action")
+        user = request.user
+        try:
+            if action == "accept":
+                services.update_accept(update=self.update, user=user)
+                messages.success(request, _("Accepted and locked."))
+            elif action == "return":
+                form = ReturnForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(return_form=form), status=400)
+                services.update_return(
+                    update=self.update, user=user, reason=form.cleaned_data["reason"], section_reasons=form.section_reasons()
+                )
+                messages.success(request, _("Returned to the lead unit with your reasons."))
+            elif action in ("unlock", "reopen"):
+                form = (ReasonForm if action == "unlock" else ReopenForm)(request.POST)
+                if not form.is_valid():
+                    messages.error(request, _("Give a reason (and for reopening, a date)."))
+                    return redirect("reporting:review", pk)
+                if action == "unlock":
+                    services.update_unlock(update=self.update, user=user, reason=form.cleaned_data["reason"])
+                    messages.success(request, _("Unlocked; the lead unit can edit and resubmit."))
+                else:
+                    services.update_reopen(update=self.update, user=user, reason=form.cleaned_data["reason"], until=form.cleaned_data["until"])
+                    messages.success(request, _("Reopened for the lead unit."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        return redirect("reporting:review", pk)
+
+
+class ReviewQueueView(TemplateView):
+    """The DRC's month at a glance, with accept / return for many at once."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/review_queue.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_review(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def period(self):
+        slug = self.request.GET.get("period") or self.request.POST.get("period")
+        if slug:
+            return _period(slug)
+        services.periods_ensure()
+        return selectors.open_periods(services.today())[-1]
+
+    def get_context_data(self, **kwargs):
+        period = self.period()
+        status = self.request.GET.get("status") or None
+        rows = selectors.review_queue(period)
+        counts = Counter(row["status"] for row in rows)
+        return super().get_context_data(
+            period=period,
+            rows=[row for row in rows if not status or row["status"] == status],
+            periods=ReportingPeriod.objects.all()[:24],
+            statuses=[(value, label, counts.get(value, 0)) for value, label in DueStatus.choices],
+            status=status,
+            total=len(rows),
+            **kwargs,
+        )
+
+    def post(self, request):
+        period = self.period()
+        choices = [(u.pk, u.pk) for u in MonthlyUpdate.objects.filter(period=period, status=UpdateStatus.SUBMITTED)]
+        form = BulkReviewForm(request.POST, choices=choices)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors) or _("Choose updates first."))
+            return redirect(f"{reverse('reporting:review_queue')}?period={period.slug}")
+        updates = MonthlyUpdate.objects.filter(pk__in=form.cleaned_data["updates"]).select_related("period")
+        result = services.updates_review(
+            updates=updates, user=request.user, accept=form.cleaned_data["action"] == "accept", reason=form.cleaned_data["reason"]
+        )
+        if result.done:
+            messages.success(request, _("%(count)s updates handled.") % {"count": len(result.done)})
+        for update, reason in result.skipped:
+            messages.warning(request, f"{update}：{reason}")
+        return redirect(f"{reverse('reporting:review_queue')}?period={period.slug}")
+
+
+class BatchEditView(TemplateView):
+    """One page for all the updates a unit files in a month (市科技局: the six future
+    industries together). Each saves through the same service, with its own version."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/batch_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.period_obj = _period(kwargs["period"])
+            self.updates = [
+                access_update(user=request.user, pk=pk, action=UpdateAction.EDIT)
+                for pk in MonthlyUpdate.objects.filter(period=self.period_obj, unit_id=request.user.unit_id)
+                .order_by("industry__category__position", "industry__position")
+                .values_list("pk", flat=True)
+            ]
+            if not self.updates:
+                raise Http404("Nothing to fill for this month.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None):
+        return [
+            (update, UpdateForm(data, instance=update, prefix=f"u{update.pk}", initial={"version": update.version}))
+            for update in self.updates
+        ]
+
+    def get_context_data(self, **kwargs):
+        pairs = kwargs.pop("pairs", None) or self.forms()
+        return super().get_context_data(
+            period=self.period_obj,
+            blocks=[
+                {"update": u, "form": f, "editable": services.is_editable(u), "element_fields": [f[name] for name in ELEMENT_FIELDS.values()]}
+                for u, f in pairs
+            ],
+            **kwargs,
+        )
+
+    def post(self, request, period):
+        pairs = self.forms(request.POST)
+        saved, problems = 0, []
+        for update, form in pairs:
+            if not services.is_editable(update) or (not form.has_changed() and "submit" not in request.POST):
+                continue
+            if not form.is_valid():
+                problems.append(f"{update.industry.name}：{_('please correct the marked fields')}")
+                continue
+            try:
+                with transaction.atomic():
+                    current = update
+                    if form.has_changed():
+                        current = services.update_save(update=update, content=form.content(), expected_version=form.cleaned_data["version"], user=request.user)
+                        saved += 1
+                    if "submit" in request.POST:
+                        services.update_submit(update=current, user=request.user, expected_version=current.version)
+            except services.ConcurrentEditError:
+                problems.append(f"{update.industry.name}：{_('a colleague saved it meanwhile; your text was kept in its history')}")
+            except ValidationError as exc:
+                problems.append(f"{update.industry.name}：{_errors(exc)}")
+        for problem in problems:
+            messages.error(request, problem)
+        if saved or not problems:
+            messages.success(request, _("%(count)s updates saved.") % {"count": saved})
+        if problems:
+            return self.render_to_response(self.get_context_data(pairs=pairs), status=400)
+        return redirect("reporting:batch", period)
+
+
+class AttachmentDownloadView(View):
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        attachment = access_attachment(user=request.user, pk=pk)
+        response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class AttachmentRemoveView(View):
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        attachment = access_attachment(user=request.user, pk=pk)
+        access_update(user=request.user, pk=attachment.update_id, action=UpdateAction.EDIT)
+        try:
+            services.attachment_remove(attachment=attachment, user=request.user)
+            messages.success(request, _("Attachment removed."))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        return redirect("reporting:edit", attachment.update_id)
+

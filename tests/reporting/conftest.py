@@ -1,0 +1,69 @@
+import datetime
+
+import pytest
+
+from reporting import services
+from reporting.models import ReportingPeriod
+
+
+class Clock:
+    """The portal's notion of today, set by a test (reporting.services.today)."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.set(datetime.date(2025, 10, 9))
+
+    def set(self, day: datetime.date):
+        self.day = day
+        self.monkeypatch.setattr(services, "today", lambda: self.day)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def september(db):
+    """September 2025: due on the 5th working day of October 2025 (after Golden Week and a
+    make-up Saturday), locked 5 working days later."""
+    return services.period_get_or_create(2025, 9)
+
+
+@pytest.fixture
+def electronics_update(users, september, clock):
+    from chains.models import Industry, Unit
+
+    return services.update_start(
+        industry=Industry.objects.get(name="电子信息产业集群"), unit=Unit.objects.get(name="市工信局"),
+        period=september, user=users["gxj"],
+    )
+
+
+FULL_TEXT = {
+    "progress_organisation": "召开专班会议2次。",
+    "progress_roadmap": "更新产业链图谱。",
+    "progress_policy": "兑现扶持资金1.2亿元。",
+    "progress_platform": "火炬高新区新增载体5万平方米。",
+    "progress_projects": "储备项目12个。",
+    "progress_investment": "签约项目3个。",
+    "projects_signed": 3,
+    "signed_amount": "15.50",
+    "suggestions": "建议统筹用地指标。",
+    "next_plan": "推进重点项目开工。",
+}
+
+
+def content(**changes):
+    fields = {**FULL_TEXT, **changes}
+    return services.UpdateContent(fields=fields, key_projects=[], problems=[])
+
+
+@pytest.fixture
+def filled(electronics_update, users):
+    return services.update_save(
+        update=electronics_update, content=content(), expected_version=electronics_update.version, user=users["gxj"]
+    )
+
+
+__all__ = ["FULL_TEXT", "ReportingPeriod", "content"]
