@@ -426,6 +426,7 @@ class BatchEditView(TemplateView):
         ]
 
     def get_context_data(self, **kwargs):
+        kwargs.pop("period", None)  # the URL's slug; the period object is self.period_obj
         pairs = kwargs.pop("pairs", None) or self.forms()
         return super().get_context_data(
             period=self.period_obj,

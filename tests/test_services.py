@@ -6,6 +6,7 @@ from django.db import connection
 
 from portal.celery import app
 from reporting.tasks import ping
+from tests.celery_helpers import real_worker
 
 
 def test_database_is_postgresql_when_ci_provides_it(postgres, db):
@@ -26,11 +27,8 @@ def test_cache_round_trip_through_redis(redis_url):
 
 
 def test_a_real_worker_runs_a_task_over_redis(redis_url):
-    import celery.contrib.testing.tasks  # noqa: F401  (the worker's own ping check)
-    from celery.contrib.testing.worker import start_worker
-
-    assert not app.conf.task_always_eager
-    with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
+    with real_worker(redis_url):
+        assert not app.conf.task_always_eager
         assert ping.delay().get(timeout=20) == "pong"
 
 

@@ -8,19 +8,54 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.policies import policy_of
 
 LOGIN = "login"  # a redirect to the login page
-ANY_DENIAL = (403, 404)
+DENIED = (403, 404)
 
-# name → (kwargs, anonymous, wrong unit, right unit). "wrong" is 市商务局, "right" is 市工信局.
+# name → (method, kwargs, {user: expected}[, POST data]). Every URL is tried as an anonymous user, a user of
+# a unit with no part in the object ("swj": 市商务局) and the users who may use it. Keyword
+# values in braces name objects made by the `samples` fixture.
 EXPECTATIONS = {
-    "home": ({}, LOGIN, 200, 200),
-    "chains:matrix": ({}, LOGIN, 200, 200),
-    "chains:industry": ({"code": "electronic-information"}, LOGIN, ANY_DENIAL, 200),
-    "chains:unit": ({"code": "gxj"}, LOGIN, ANY_DENIAL, 200),
-    "accounts:login": ({}, 200, 302, 302),
-    "accounts:logout": ({}, LOGIN, 405, 405),  # logging out is a POST
-    "set_language": ({}, 302, 302, 302),
-    "healthz": ({}, 200, 200, 200),
+    "home": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
+    "chains:matrix": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
+    "chains:industry": ("get", {"code": "electronic-information"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
+    "chains:unit": ("get", {"code": "gxj"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
+    "accounts:login": ("get", {}, {"anonymous": 200, "swj": 302, "gxj": 302}),
+    "accounts:logout": ("get", {}, {"anonymous": LOGIN, "swj": 405, "gxj": 405}),  # a POST
+    "accounts:notifications": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
+    "set_language": ("get", {}, {"anonymous": 302, "swj": 302, "gxj": 302}),
+    "healthz": ("get", {}, {"anonymous": 200, "swj": 200, "gxj": 200}),
+    "reporting:due": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
+    "reporting:start": ("post", {}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 302}, {"industry": "electronic-information", "period": "{period}"}),
+    "reporting:review_queue": ("get", {}, {"anonymous": LOGIN, "swj": 403, "gxj": 403, "drc": 200}),
+    "reporting:batch": ("get", {"period": "{period}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
+    "reporting:update": ("get", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "drc": 200}),
+    "reporting:edit": ("get", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "drc": DENIED, "gxj": 200}),
+    "reporting:autosave": ("post", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 400}),
+    "reporting:withdraw": ("post", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302}),
+    "reporting:contribute": ("post", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": DENIED, "siming": 302}),
+    "reporting:history": ("get", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
+    "reporting:review": ("get", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": DENIED, "drc": 200}),
+    "reporting:attachment": ("get", {"pk": "{attachment}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "drc": 200}),
+    "reporting:attachment_remove": ("post", {"pk": "{attachment}"}, {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302}),
 }
+
+
+@pytest.fixture
+def samples(users, monkeypatch):
+    """An update of 市工信局 on 电子信息 for last month, with an attachment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chains.models import Industry, Unit
+    from reporting import services
+
+    period = services.period_get_or_create(2025, 9)
+    monkeypatch.setattr(services, "today", lambda: period.deadline)
+    update = services.update_start(
+        industry=Industry.objects.get(code="electronic-information"), unit=Unit.objects.get(name="市工信局"),
+        period=period, user=users["gxj"],
+    )
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4 test")
+    attachment = services.attachment_add(update=update, user=users["gxj"], upload=upload)
+    return {"update": update.pk, "attachment": attachment.pk, "period": period.slug}
 
 
 def walk(patterns, namespace=""):
@@ -61,24 +96,32 @@ def test_every_project_view_declares_an_access_policy():
 
 
 def check(response, expected, name, who):
+    where = f"{name} as {who}: {response.status_code}"
     if expected == LOGIN:
-        assert response.status_code == 302, f"{name} as {who}: {response.status_code}"
-        assert response["Location"].startswith(reverse("accounts:login")), f"{name} as {who}"
+        assert response.status_code == 302, where
+        assert response["Location"].startswith(reverse("accounts:login")), where
     elif isinstance(expected, tuple):
-        assert response.status_code in expected, f"{name} as {who}: {response.status_code}"
+        assert response.status_code in expected, where
     else:
-        assert response.status_code == expected, f"{name} as {who}: {response.status_code}"
+        assert response.status_code == expected, where
+
+
+def resolve_kwargs(kwargs, samples):
+    return {k: samples[v[1:-1]] if isinstance(v, str) and v.startswith("{") else v for k, v in kwargs.items()}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
-def test_url_answers_each_kind_of_user(name, users, client):
-    kwargs, anonymous, wrong, right = EXPECTATIONS[name]
-    url = reverse(name, kwargs=kwargs)
-    check(client.get(url), anonymous, name, "anonymous")
-    client.force_login(users["swj"])
-    check(client.get(url), wrong, name, "wrong unit")
-    client.force_login(users["gxj"])
-    check(client.get(url), right, name, "right unit")
+def test_url_answers_each_kind_of_user(name, users, samples, client):
+    method, kwargs, expected, *data = EXPECTATIONS[name]
+    data = resolve_kwargs(data[0], samples) if data else {}
+    assert {"anonymous", "swj"} <= set(expected), "try every URL anonymously and as a wrong unit"
+    url = reverse(name, kwargs=resolve_kwargs(kwargs, samples))
+    for who, outcome in expected.items():
+        client.logout()
+        if who != "anonymous":
+            client.force_login(users[who])
+        response = client.post(url, data) if method == "post" else client.get(url)
+        check(response, outcome, name, who)
 
 
 def test_admin_is_closed_to_unit_staff_and_open_to_admins(users, client):

@@ -24,7 +24,7 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def september(db):
+def september(db, clock):
     """September 2025: due on the 5th working day of October 2025 (after Golden Week and a
     make-up Saturday), locked 5 working days later."""
     return services.period_get_or_create(2025, 9)

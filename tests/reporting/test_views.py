@@ -1,0 +1,211 @@
+"""The pages of the monthly update loop, as the clerk and the reviewer use them."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reporting import services
+from reporting.choices import EventKind, UpdateStatus
+from reporting.models import Attachment, MonthlyUpdate, UpdateEvent
+
+from .conftest import FULL_TEXT
+
+
+def form_data(update, **changes):
+    data = {"version": update.version}
+    for prefix in ("projects", "problems"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "50"})
+    return {**data, **FULL_TEXT, **changes}
+
+
+def test_save_submit_and_read_only_after_acceptance(client, electronics_update, users):
+    update = electronics_update
+    client.force_login(users["gxj"])
+    url = reverse("reporting:edit", args=[update.pk])
+    data = form_data(update, **{
+        "projects-TOTAL_FORMS": "1", "projects-0-name": "厦门天马第8.6代产线", "projects-0-stage": "construction",
+        "projects-0-investment": "330", "projects-0-progress": "主体厂房封顶",
+        "problems-TOTAL_FORMS": "1", "problems-0-description": "产线用电负荷需扩容", "problems-0-type": "energy",
+        "problems-0-concerned": "天马微电子", "problems-0-needs_meeting": "on",
+    })
+    response = client.post(url, data)
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.key_projects.get().name == "厦门天马第8.6代产线"
+    problem = update.problems.get()
+    assert problem.type == "energy" and problem.needs_meeting
+    response = client.post(url, {**data, "version": update.version, "submit": "1"})
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.SUBMITTED
+    services.update_accept(update=update, user=users["drc"])
+    assert client.get(url).status_code == 302  # the form is gone: read-only now
+    response = client.post(url, {**data, "version": update.version + 1})
+    assert response.status_code == 400
+    assert MonthlyUpdate.objects.get(pk=update.pk).status == UpdateStatus.ACCEPTED
+
+
+def test_second_save_refused_with_both_texts_on_the_page(client, electronics_update, users, make_user):
+    colleague = make_user("gxj2", unit="市工信局")
+    url = reverse("reporting:edit", args=[electronics_update.pk])
+    client.force_login(users["gxj"])
+    assert client.post(url, form_data(electronics_update, progress_policy="甲写的政策进展")).status_code == 302
+    client.force_login(colleague)
+    response = client.post(url, form_data(electronics_update, progress_policy="乙写的政策进展"))  # stale version
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "乙写的政策进展" in html  # their own text, still in the form
+    assert "甲写的政策进展" in html  # and the colleague's, to compare
+    assert MonthlyUpdate.objects.get(pk=electronics_update.pk).progress_policy == "甲写的政策进展"
+    assert UpdateEvent.objects.filter(update=electronics_update, kind=EventKind.CONFLICT_KEPT).count() == 1
+
+
+def test_autosave_answers_json_and_refuses_stale_versions(client, electronics_update, users):
+    client.force_login(users["gxj"])
+    url = reverse("reporting:autosave", args=[electronics_update.pk])
+    response = client.post(url, form_data(electronics_update, progress_policy="自动保存的文字"))
+    assert response.status_code == 200 and response.json()["ok"]
+    assert response.json()["version"] == electronics_update.version + 1
+    assert UpdateEvent.objects.filter(update=electronics_update, kind=EventKind.AUTOSAVED).count() == 1
+    stale = client.post(url, form_data(electronics_update, progress_policy="过期的版本"))
+    assert stale.status_code == 409 and stale.json()["conflict"]
+
+
+def test_return_with_section_reason_then_diff_on_resubmission(client, filled, users):
+    services.update_submit(update=filled, user=users["gxj"], expected_version=filled.version)
+    client.force_login(users["drc"])
+    review = reverse("reporting:review", args=[filled.pk])
+    response = client.post(review, {"action": "return", "reason": "", "section_policy": "请写明惠及企业数"})
+    assert response.status_code == 302
+    filled.refresh_from_db()
+    assert filled.status == UpdateStatus.RETURNED
+    client.force_login(users["gxj"])
+    edit = reverse("reporting:edit", args=[filled.pk])
+    assert "请写明惠及企业数" in client.get(edit).content.decode()
+    client.post(edit, {**form_data(filled, progress_policy="兑现扶持资金1.2亿元，惠及企业35家。"), "submit": "1"})
+    client.force_login(users["drc"])
+    html = client.get(review).content.decode()
+    assert 'id="diff"' in html and "<ins>" in html and "惠及企业35家" in html
+    assert client.post(review, {"action": "accept"}).status_code == 302
+    assert MonthlyUpdate.objects.get(pk=filled.pk).status == UpdateStatus.ACCEPTED
+
+
+def test_bulk_accept_from_the_queue(client, filled, users, september):
+    services.update_submit(update=filled, user=users["gxj"], expected_version=filled.version)
+    client.force_login(users["drc"])
+    url = reverse("reporting:review_queue")
+    html = client.get(url, {"period": september.slug}).content.decode()
+    assert f'value="{filled.pk}"' in html
+    response = client.post(url, {"period": september.slug, "action": "accept", "updates": [filled.pk]})
+    assert response.status_code == 302
+    assert MonthlyUpdate.objects.get(pk=filled.pk).status == UpdateStatus.ACCEPTED
+    # Returning many at once needs a reason.
+    client.post(url, {"period": september.slug, "action": "return", "updates": [filled.pk]})
+    assert MonthlyUpdate.objects.get(pk=filled.pk).status == UpdateStatus.ACCEPTED
+
+
+def test_responsible_unit_adds_input_that_the_lead_unit_sees(client, filled, users):
+    client.force_login(users["siming"])
+    detail = reverse("reporting:update", args=[filled.pk])
+    assert 'id="contribute"' in client.get(detail).content.decode()
+    client.post(reverse("reporting:contribute", args=[filled.pk]), {"text": "思明区本月新增数字经济企业12家。"})
+    client.force_login(users["gxj"])
+    assert "思明区本月新增数字经济企业12家。" in client.get(reverse("reporting:edit", args=[filled.pk])).content.decode()
+    # The district may not edit.
+    client.force_login(users["siming"])
+    assert client.get(reverse("reporting:edit", args=[filled.pk])).status_code == 403
+
+
+def test_due_page_lists_what_is_owed_with_lights(client, users, september, clock):
+    client.force_login(users["gxj"])
+    html = client.get(reverse("reporting:due")).content.decode()
+    assert 'data-industry="electronic-information" data-period="2025-09"' in html
+    assert "light-green" in html
+    clock.set(september.deadline.replace(day=15))
+    html = client.get(reverse("reporting:due")).content.decode()
+    assert "light-red" in html
+
+
+def test_start_from_last_month_marks_the_draft(client, filled, users, clock):
+    services.update_submit(update=filled, user=users["gxj"], expected_version=filled.version)
+    services.update_accept(update=MonthlyUpdate.objects.get(pk=filled.pk), user=users["drc"])
+    october = services.period_get_or_create(2025, 10)
+    clock.set(october.first_day.replace(day=20))
+    client.force_login(users["gxj"])
+    response = client.post(reverse("reporting:start"), {"industry": "electronic-information", "period": october.slug, "carry_over": "1"})
+    update = MonthlyUpdate.objects.get(period=october, industry__code="electronic-information")
+    assert response["Location"] == reverse("reporting:edit", args=[update.pk])
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="carried-over"' in html and FULL_TEXT["progress_policy"] in html
+
+
+def pdf_bytes():
+    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_attachment_accepted_and_served_only_to_those_who_may_see(client, electronics_update, users):
+    client.force_login(users["gxj"])
+    data = form_data(electronics_update)
+    data["attachment"] = SimpleUploadedFile("产业报告.pdf", pdf_bytes(), "application/pdf")
+    assert client.post(reverse("reporting:edit", args=[electronics_update.pk]), data).status_code == 302
+    attachment = Attachment.objects.get(update=electronics_update)
+    url = reverse("reporting:attachment", args=[attachment.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+    client.force_login(users["drc"])
+    assert client.get(url).status_code == 200
+    client.force_login(users["swj"])
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "payload", "message"),
+    [
+        ("报告.pdf", b"MZ\x90\x00 this is a windows executable", "不符"),
+        ("表格.xlsx", b"PK\x03\x04 not really a workbook", "不符"),
+        ("脚本.exe", b"MZ\x90\x00", "不支持的附件类型"),
+        ("空.pdf", b"", "空文件"),
+    ],
+)
+def test_bad_attachments_are_refused_and_the_text_is_kept(client, electronics_update, users, name, payload, message):
+    client.force_login(users["gxj"])
+    data = form_data(electronics_update, progress_policy="这段文字不能丢")
+    data["attachment"] = SimpleUploadedFile(name, payload)
+    response = client.post(reverse("reporting:edit", args=[electronics_update.pk]), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "这段文字不能丢" in html  # the rest of the form is kept
+    assert not Attachment.objects.exists()
+
+
+def test_oversized_attachment_is_refused(client, electronics_update, users, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    client.force_login(users["gxj"])
+    data = form_data(electronics_update)
+    data["attachment"] = SimpleUploadedFile("大文件.pdf", pdf_bytes() + b"0" * 2048)
+    response = client.post(reverse("reporting:edit", args=[electronics_update.pk]), data)
+    assert response.status_code == 400 and "超过了" in response.content.decode()
+
+
+def test_a_real_docx_is_accepted(client, electronics_update, users):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    client.force_login(users["gxj"])
+    data = form_data(electronics_update)
+    data["attachment"] = SimpleUploadedFile("说明.docx", buffer.getvalue())
+    assert client.post(reverse("reporting:edit", args=[electronics_update.pk]), data).status_code == 302
+    assert Attachment.objects.get().name == "说明.docx"
+
+
+def test_history_page_shows_who_and_what_changed(client, filled, users):
+    client.force_login(users["gxj"])
+    html = client.get(reverse("reporting:history", args=[filled.pk])).content.decode()
+    assert "gxj" in html or users["gxj"].display_name in html
+    assert 'data-kind="saved"' in html and 'data-kind="created"' in html
