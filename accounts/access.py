@@ -133,7 +133,11 @@ def can_update(user: User, action: UpdateAction, update) -> bool:
     if action == UpdateAction.REVIEW:
         return can_review(user)
     if action == UpdateAction.EDIT:
-        return bool(user.unit_id) and user.unit_id == update.unit_id and can(user, Action.FILE, update.industry)
+        return (
+            bool(user.unit_id)
+            and user.unit_id == update.unit_id
+            and can(user, Action.FILE, update.industry)
+        )
     if action == UpdateAction.CONTRIBUTE:
         return can(user, Action.CONTRIBUTE, update.industry)
     return can(user, Action.VIEW, update.industry)
@@ -156,7 +160,11 @@ def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VI
 def access_attachment(*, user: User, pk: int):
     from reporting.models import Attachment
 
-    attachment = Attachment.objects.select_related("update__industry").filter(pk=pk, removed_at__isnull=True).first()
+    attachment = (
+        Attachment.objects.select_related("update__industry")
+        .filter(pk=pk, removed_at__isnull=True)
+        .first()
+    )
     if attachment is None:
         raise Http404("No such attachment.")
     if not can_update(user, UpdateAction.VIEW, attachment.update):

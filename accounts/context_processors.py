@@ -9,6 +9,8 @@ def portal(request):
     from .access import can_review
 
     return {
-        "unread_notifications": SimpleLazyObject(lambda: user.notifications.filter(read_at__isnull=True).count()),
+        "unread_notifications": SimpleLazyObject(
+            lambda: user.notifications.filter(read_at__isnull=True).count()
+        ),
         "is_reviewer": can_review(user),
     }

@@ -11,8 +11,14 @@ from .models import Notification, User
 
 def notify(users: Iterable[User], *, subject: str, text: str, link: str = "") -> int:
     users = [u for u in users if u.is_active]
-    Notification.objects.bulk_create(Notification(user=u, text=text[:300], link=link) for u in users)
-    body = text + (f"\n\n{link}" if link else "") + "\n\n—— 厦门市现代化产业体系工作平台（系统自动发送，请勿回复）"
+    Notification.objects.bulk_create(
+        Notification(user=u, text=text[:300], link=link) for u in users
+    )
+    body = (
+        text
+        + (f"\n\n{link}" if link else "")
+        + "\n\n—— 厦门市现代化产业体系工作平台（系统自动发送，请勿回复）"
+    )
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in users if u.email]
     if messages:
         send_mass_mail(messages, fail_silently=False)

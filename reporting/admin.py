@@ -57,7 +57,15 @@ class MonthlyUpdateAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ("task", "created_at", "dispatched_at", "processed_at", "attempts", "last_error")
     list_filter = ("task",)
-    readonly_fields = ("task", "payload", "created_at", "dispatched_at", "processed_at", "attempts", "last_error")
+    readonly_fields = (
+        "task",
+        "payload",
+        "created_at",
+        "dispatched_at",
+        "processed_at",
+        "attempts",
+        "last_error",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -70,7 +70,9 @@ def inspect_upload(upload) -> UploadInfo:
     name = clean_name(upload.name or "")
     extension = os.path.splitext(name)[1].lower()
     if extension not in KINDS:
-        raise ValidationError(f"不支持的附件类型「{extension or '无扩展名'}」：只接受 {ALLOWED_TEXT}。")
+        raise ValidationError(
+            f"不支持的附件类型「{extension or '无扩展名'}」：只接受 {ALLOWED_TEXT}。"
+        )
     if upload.size == 0:
         raise ValidationError(f"附件「{name}」是空文件。")
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -82,5 +84,7 @@ def inspect_upload(upload) -> UploadInfo:
     head = upload.read(16)
     upload.seek(0)
     if not _matches(extension, head, upload):
-        raise ValidationError(f"附件「{name}」的内容与扩展名 {extension} 不符，可能已损坏或被改名，未予接收。")
+        raise ValidationError(
+            f"附件「{name}」的内容与扩展名 {extension} 不符，可能已损坏或被改名，未予接收。"
+        )
     return UploadInfo(name=name, extension=extension, content_type=KINDS[extension])

@@ -11,7 +11,7 @@ from accounts.models import Notification, User
 from chains.models import Unit
 
 from . import services
-from .choices import ProblemType, ProjectStage, UpdateStatus
+from .choices import ProblemType, ProjectStage
 from .models import MonthlyUpdate, ReportingPeriod, UpdateEvent
 from .selectors import lead_pairs
 
@@ -23,15 +23,30 @@ ELEMENTS = {
     "progress_projects": "谋划储备项目{n}个，总投资{amount}亿元，其中{started}个项目已开工。",
     "progress_investment": "开展精准招商活动{n}场，对接重点企业{firms}家，新签约项目{signed}个。",
 }
-SEGMENTS = ["集成电路", "新型显示", "高端装备", "现代物流", "数字金融", "创新药", "先进材料", "储能"]
+SEGMENTS = [
+    "集成电路",
+    "新型显示",
+    "高端装备",
+    "现代物流",
+    "数字金融",
+    "创新药",
+    "先进材料",
+    "储能",
+]
 PARKS = ["火炬高新区", "集美软件园三期", "海沧生物医药港", "翔安数字经济产业园", "同安工业集中区"]
 
 
 def _text(industry, rng):
     return {
         field: template.format(
-            industry=industry.name, n=rng.randint(1, 6), segment=rng.choice(SEGMENTS), amount=rng.randint(2, 60),
-            firms=rng.randint(5, 80), park=rng.choice(PARKS), area=rng.randint(1, 30), started=rng.randint(1, 5),
+            industry=industry.name,
+            n=rng.randint(1, 6),
+            segment=rng.choice(SEGMENTS),
+            amount=rng.randint(2, 60),
+            firms=rng.randint(5, 80),
+            park=rng.choice(PARKS),
+            area=rng.randint(1, 30),
+            started=rng.randint(1, 5),
             signed=rng.randint(1, 9),
         )
         for field, template in ELEMENTS.items()
@@ -55,9 +70,11 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
     if MonthlyUpdate.objects.filter(is_demo=True).exists():
         return 0
     services.periods_ensure(today, months_back=months)
-    periods = list(ReportingPeriod.objects.filter(
-        models_q_before(today)
-    ).order_by("-year", "-month")[1 : months + 1])  # completed months, newest first
+    periods = list(
+        ReportingPeriod.objects.filter(models_q_before(today)).order_by("-year", "-month")[
+            1 : months + 1
+        ]
+    )  # completed months, newest first
     rng = random.Random(446)
     reviewer = User.objects.filter(username="fgw").first()
     contributor_unit = Unit.objects.filter(name="思明区").first()
@@ -70,31 +87,61 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
                 continue
             if age == 0 and rng.random() < 0.25:
                 continue  # not started: overdue in the latest month
-            update = services.update_start(industry=industry, unit=unit, period=period, user=filer, carry_over=False)
+            update = services.update_start(
+                industry=industry, unit=unit, period=period, user=filer, carry_over=False
+            )
             # Demo only: these months are past their lock date; open them while seeding.
             MonthlyUpdate.objects.filter(pk=update.pk).update(is_demo=True, reopened_until=today)
             update.reopened_until = today
             content = services.UpdateContent(
                 fields=_text(industry, rng),
-                key_projects=[{"name": f"{industry.name[:4]}重点项目{rng.randint(1, 30)}号", "stage": rng.choice(ProjectStage.values),
-                               "investment": rng.randint(1, 80), "progress": "按计划推进。"}],
-                problems=[{"description": "项目用地指标紧张，需协调解决。", "type": rng.choice(ProblemType.values),
-                           "concerned": "重点项目", "needs_meeting": rng.random() < 0.3}] if rng.random() < 0.5 else [],
+                key_projects=[
+                    {
+                        "name": f"{industry.name[:4]}重点项目{rng.randint(1, 30)}号",
+                        "stage": rng.choice(ProjectStage.values),
+                        "investment": rng.randint(1, 80),
+                        "progress": "按计划推进。",
+                    }
+                ],
+                problems=[
+                    {
+                        "description": "项目用地指标紧张，需协调解决。",
+                        "type": rng.choice(ProblemType.values),
+                        "concerned": "重点项目",
+                        "needs_meeting": rng.random() < 0.3,
+                    }
+                ]
+                if rng.random() < 0.5
+                else [],
             )
-            update = services.update_save(update=update, content=content, expected_version=update.version, user=filer)
-            if contributor and industry.assignment.unit_links.filter(unit=contributor_unit).exists() and rng.random() < 0.3:
-                services.contribution_add(update=update, user=contributor, text="思明区本月新增签约项目2个，已纳入市级项目库。")
+            update = services.update_save(
+                update=update, content=content, expected_version=update.version, user=filer
+            )
+            if (
+                contributor
+                and industry.assignment.unit_links.filter(unit=contributor_unit).exists()
+                and rng.random() < 0.3
+            ):
+                services.contribution_add(
+                    update=update,
+                    user=contributor,
+                    text="思明区本月新增签约项目2个，已纳入市级项目库。",
+                )
             if age == 0 and rng.random() < 0.3:
                 created += 1
                 continue  # still a draft
-            update = services.update_submit(update=update, user=filer, expected_version=services._reload(update.pk).version)
-            late = rng.random() < 0.15
-            when = timezone.make_aware(datetime.datetime.combine(period.deadline, datetime.time(10))) + datetime.timedelta(
-                days=rng.randint(1, 4) if late else -rng.randint(0, 3)
+            update = services.update_submit(
+                update=update, user=filer, expected_version=services._reload(update.pk).version
             )
+            late = rng.random() < 0.15
+            when = timezone.make_aware(
+                datetime.datetime.combine(period.deadline, datetime.time(10))
+            ) + datetime.timedelta(days=rng.randint(1, 4) if late else -rng.randint(0, 3))
             if reviewer and (age > 0 or rng.random() < 0.5):
                 if rng.random() < 0.1 and age == 0:
-                    services.update_return(update=update, user=reviewer, reason="请补充本月重点项目的投资进度。")
+                    services.update_return(
+                        update=update, user=reviewer, reason="请补充本月重点项目的投资进度。"
+                    )
                 else:
                     services.update_accept(update=update, user=reviewer)
             _backdate(update, when)

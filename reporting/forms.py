@@ -8,6 +8,7 @@ from .models import MonthlyUpdate
 from .services import CONTENT_FIELDS, UpdateContent
 
 TEXTAREA = {"rows": 4}
+BLANK = [("", "——")]
 
 
 class UpdateForm(forms.ModelForm):
@@ -15,14 +16,18 @@ class UpdateForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     attachment = forms.FileField(
-        label=_("Add an attachment"), required=False,
+        label=_("Add an attachment"),
+        required=False,
         help_text=_("PDF, Word, Excel or an image (jpg/png), up to 20 MB."),
     )
 
     class Meta:
         model = MonthlyUpdate
         fields = CONTENT_FIELDS
-        widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in [*ELEMENT_FIELDS.values(), "suggestions", "next_plan"]}
+        widgets = {
+            name: forms.Textarea(attrs=TEXTAREA)
+            for name in [*ELEMENT_FIELDS.values(), "suggestions", "next_plan"]
+        }
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
@@ -33,41 +38,66 @@ class UpdateForm(forms.ModelForm):
     def content(self, projects=None, problems=None) -> UpdateContent:
         return UpdateContent(
             fields={name: self.cleaned_data[name] for name in CONTENT_FIELDS},
-            key_projects=projects, problems=problems,
+            key_projects=projects,
+            problems=problems,
         )
 
 
 class KeyProjectForm(forms.Form):
     name = forms.CharField(label=_("project"), max_length=200)
-    stage = forms.ChoiceField(label=_("stage"), choices=ProjectStage.choices)
-    investment = forms.DecimalField(label=_("investment (100 million yuan)"), max_digits=12, decimal_places=2, required=False, min_value=0)
-    progress = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # A blank first choice keeps an untouched extra row unchanged (and so not validated).
+    stage = forms.ChoiceField(label=_("stage"), choices=BLANK + ProjectStage.choices)
+    investment = forms.DecimalField(
+        label=_("investment (100 million yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+    )
+    progress = forms.CharField(
+        label=_("progress"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ProblemForm(forms.Form):
     description = forms.CharField(label=_("problem"), widget=forms.Textarea(attrs={"rows": 2}))
-    type = forms.ChoiceField(label=_("type"), choices=ProblemType.choices)
-    concerned = forms.CharField(label=_("enterprise or project concerned"), max_length=200, required=False)
+    type = forms.ChoiceField(label=_("type"), choices=BLANK + ProblemType.choices)
+    concerned = forms.CharField(
+        label=_("enterprise or project concerned"), max_length=200, required=False
+    )
     needs_meeting = forms.BooleanField(label=_("needs a coordination meeting"), required=False)
 
 
 class BaseRowFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict]:
-        return [
-            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-            for form in self.forms
-            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
+        """Every row the user keeps: the existing ones (changed or not) and filled new ones."""
+        kept = []
+        for index, form in enumerate(self.forms):
+            is_new = index >= self.initial_form_count()
+            if (
+                not form.cleaned_data
+                or form.cleaned_data.get("DELETE")
+                or (is_new and not form.has_changed())
+            ):
+                continue
+            kept.append({k: v for k, v in form.cleaned_data.items() if k != "DELETE"})
+        return kept
 
 
-KeyProjectFormSet = forms.formset_factory(KeyProjectForm, formset=BaseRowFormSet, extra=1, can_delete=True, max_num=50)
-ProblemFormSet = forms.formset_factory(ProblemForm, formset=BaseRowFormSet, extra=1, can_delete=True, max_num=50)
+KeyProjectFormSet = forms.formset_factory(
+    KeyProjectForm, formset=BaseRowFormSet, extra=1, can_delete=True, max_num=50
+)
+ProblemFormSet = forms.formset_factory(
+    ProblemForm, formset=BaseRowFormSet, extra=1, can_delete=True, max_num=50
+)
 
 
 class ReturnForm(forms.Form):
     """A general reason and, for the sections the reviewer picks, a reason each."""
 
-    reason = forms.CharField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,8 +114,12 @@ class ReturnForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("reason", "").strip() and not any(v.strip() for v in self.section_reasons().values()):
-            raise ValidationError(_("Give a reason: in general, or on the sections that need work."))
+        if not data.get("reason", "").strip() and not any(
+            v.strip() for v in self.section_reasons().values()
+        ):
+            raise ValidationError(
+                _("Give a reason: in general, or on the sections that need work.")
+            )
         return data
 
 

@@ -42,8 +42,12 @@ class ReportingPeriod(models.Model):
         verbose_name_plural = _("reporting periods")
         constraints = [
             models.UniqueConstraint(fields=["year", "month"], name="unique_period"),
-            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="period_month_valid"),
-            models.CheckConstraint(condition=models.Q(lock_date__gte=models.F("deadline")), name="lock_after_deadline"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="period_month_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lock_date__gte=models.F("deadline")), name="lock_after_deadline"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,10 +65,21 @@ class ReportingPeriod(models.Model):
 class MonthlyUpdate(models.Model):
     """One lead unit's update on one industry for one month."""
 
-    industry = models.ForeignKey("chains.Industry", on_delete=models.PROTECT, related_name="updates", verbose_name=_("industry"))
-    unit = models.ForeignKey("chains.Unit", on_delete=models.PROTECT, related_name="updates", verbose_name=_("lead unit"))
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates", verbose_name=_("period"))
-    status = models.CharField(_("status"), max_length=16, choices=UpdateStatus.choices, default=UpdateStatus.DRAFT)
+    industry = models.ForeignKey(
+        "chains.Industry",
+        on_delete=models.PROTECT,
+        related_name="updates",
+        verbose_name=_("industry"),
+    )
+    unit = models.ForeignKey(
+        "chains.Unit", on_delete=models.PROTECT, related_name="updates", verbose_name=_("lead unit")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="updates", verbose_name=_("period")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=UpdateStatus.choices, default=UpdateStatus.DRAFT
+    )
     # Optimistic concurrency: every write must name the version it read.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -76,7 +91,11 @@ class MonthlyUpdate(models.Model):
     progress_investment = models.TextField(_("Targeted investment attraction"), blank=True)
     projects_signed = models.PositiveIntegerField(_("projects signed"), null=True, blank=True)
     signed_amount = models.DecimalField(
-        _("amount signed (100 million yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("amount signed (100 million yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     suggestions = models.TextField(_("Suggestions"), blank=True)
     next_plan = models.TextField(_("Next month's plan"), blank=True)
@@ -84,12 +103,26 @@ class MonthlyUpdate(models.Model):
     carried_over_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True, editable=False)
+    first_submitted_at = models.DateTimeField(
+        _("first submitted"), null=True, blank=True, editable=False
+    )
     submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
     reopened_until = models.DateField(_("reopened until"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
@@ -99,7 +132,9 @@ class MonthlyUpdate(models.Model):
         verbose_name = _("monthly update")
         verbose_name_plural = _("monthly updates")
         constraints = [
-            models.UniqueConstraint(fields=["industry", "unit", "period"], name="one_update_per_industry_unit_month")
+            models.UniqueConstraint(
+                fields=["industry", "unit", "period"], name="one_update_per_industry_unit_month"
+            )
         ]
         indexes = [models.Index(fields=["period", "status"])]
 
@@ -111,7 +146,9 @@ class KeyProject(models.Model):
     update = models.ForeignKey(MonthlyUpdate, on_delete=models.CASCADE, related_name="key_projects")
     name = models.CharField(_("project"), max_length=200)
     stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
-    investment = models.DecimalField(_("investment (100 million yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    investment = models.DecimalField(
+        _("investment (100 million yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     progress = models.TextField(_("progress"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -146,7 +183,9 @@ class Problem(models.Model):
 class Contribution(models.Model):
     """Input (素材) a responsible unit adds to the lead unit's update."""
 
-    update = models.ForeignKey(MonthlyUpdate, on_delete=models.PROTECT, related_name="contributions")
+    update = models.ForeignKey(
+        MonthlyUpdate, on_delete=models.PROTECT, related_name="contributions"
+    )
     unit = models.ForeignKey("chains.Unit", on_delete=models.PROTECT, related_name="contributions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("input"))
@@ -174,7 +213,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size"))
     content_type = models.CharField(max_length=100)
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 
@@ -193,7 +234,9 @@ class UpdateEvent(models.Model):
 
     update = models.ForeignKey(MonthlyUpdate, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=16, choices=UpdateStatus.choices)

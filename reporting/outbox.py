@@ -39,7 +39,9 @@ def dispatch(message_id: int) -> bool:
         )
         logger.warning("outbox %s not dispatched (%s); the relay will retry", message.pk, exc)
         return False
-    OutboxMessage.objects.filter(pk=message.pk, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    OutboxMessage.objects.filter(pk=message.pk, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
     return True
 
 
@@ -60,7 +62,11 @@ def relay(limit: int = 200) -> int:
 
 def claim(outbox_id: int) -> OutboxMessage | None:
     """Inside the task's transaction: take the message if nobody processed it yet."""
-    message = OutboxMessage.objects.select_for_update().filter(pk=outbox_id, processed_at__isnull=True).first()
+    message = (
+        OutboxMessage.objects.select_for_update()
+        .filter(pk=outbox_id, processed_at__isnull=True)
+        .first()
+    )
     if message is not None:
         OutboxMessage.objects.filter(pk=outbox_id).update(processed_at=timezone.now())
     return message

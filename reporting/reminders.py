@@ -16,7 +16,9 @@ from .selectors import lead_pairs
 from .workdays import WorkCalendar
 
 
-def step_for(period: ReportingPeriod, on: datetime.date, calendar: WorkCalendar) -> ReminderStep | None:
+def step_for(
+    period: ReportingPeriod, on: datetime.date, calendar: WorkCalendar
+) -> ReminderStep | None:
     if on > period.deadline:
         return ReminderStep.OVERDUE
     if on == period.deadline:
@@ -29,17 +31,25 @@ def step_for(period: ReportingPeriod, on: datetime.date, calendar: WorkCalendar)
 def owing(period: ReportingPeriod) -> list[tuple]:
     """(industry, lead unit) pairs with nothing submitted yet for the period."""
     submitted = set(
-        MonthlyUpdate.objects.filter(period=period, first_submitted_at__isnull=False).values_list("industry_id", "unit_id")
+        MonthlyUpdate.objects.filter(period=period, first_submitted_at__isnull=False).values_list(
+            "industry_id", "unit_id"
+        )
     )
     return [(i, u) for i, u in lead_pairs() if (i.pk, u.pk) not in submitted]
 
 
-def _send_once(key: str, period: ReportingPeriod, step: ReminderStep, recipients, subject: str, text: str) -> bool:
+def _send_once(
+    key: str, period: ReportingPeriod, step: ReminderStep, recipients, subject: str, text: str
+) -> bool:
     with transaction.atomic():
-        reminder, created = Reminder.objects.get_or_create(key=key, defaults={"period": period, "step": step})
+        reminder, created = Reminder.objects.get_or_create(
+            key=key, defaults={"period": period, "step": step}
+        )
         if not created:
             return False
-        reminder.recipients = notify(recipients, subject=subject, text=text, link=reverse("reporting:due"))
+        reminder.recipients = notify(
+            recipients, subject=subject, text=text, link=reverse("reporting:due")
+        )
         reminder.save(update_fields=["recipients"])
     return True
 
@@ -51,7 +61,9 @@ def send_due_reminders(on: datetime.date | None = None) -> int:
     calendar = WorkCalendar()
     window = datetime.timedelta(days=45)
     sent = 0
-    for period in ReportingPeriod.objects.filter(deadline__gte=on - window, deadline__lte=on + window):
+    for period in ReportingPeriod.objects.filter(
+        deadline__gte=on - window, deadline__lte=on + window
+    ):
         if period.first_day > on:
             continue
         step = step_for(period, on, calendar)
@@ -66,11 +78,22 @@ def send_due_reminders(on: datetime.date | None = None) -> int:
                 ReminderStep.OVERDUE: f"{industry.name}{period}的月度进展已超过截止日期（{deadline}），请尽快报送。",
             }[step]
             key = f"{period.slug}:{industry.code}:{unit.code}:{step}"
-            sent += _send_once(key, period, step, unit_staff(unit.pk), f"【进展报送提醒】{industry.name} {period}", text)
+            sent += _send_once(
+                key,
+                period,
+                step,
+                unit_staff(unit.pk),
+                f"【进展报送提醒】{industry.name} {period}",
+                text,
+            )
         if step == ReminderStep.OVERDUE and pairs:
             listing = "；".join(f"{u.name}（{i.name}）" for i, u in pairs)
             sent += _send_once(
-                f"{period.slug}:drc:{ReminderStep.DRC_SUMMARY}", period, ReminderStep.DRC_SUMMARY, drc_staff(),
-                f"【逾期汇总】{period}月度进展", f"{period}月度进展截至{deadline}仍未报送的有 {len(pairs)} 项：{listing}。",
+                f"{period.slug}:drc:{ReminderStep.DRC_SUMMARY}",
+                period,
+                ReminderStep.DRC_SUMMARY,
+                drc_staff(),
+                f"【逾期汇总】{period}月度进展",
+                f"{period}月度进展截至{deadline}仍未报送的有 {len(pairs)} 项：{listing}。",
             )
     return sent

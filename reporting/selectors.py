@@ -21,16 +21,28 @@ from .workdays import WorkCalendar
 RETURN_KINDS = (EventKind.RETURNED, EventKind.UNLOCKED)
 
 
-def lead_pairs(industries: QuerySet[Industry] | None = None, unit: Unit | None = None) -> list[tuple[Industry, Unit]]:
+def lead_pairs(
+    industries: QuerySet[Industry] | None = None, unit: Unit | None = None
+) -> list[tuple[Industry, Unit]]:
     """Every (industry, lead unit) that owes a monthly update, in matrix order."""
-    industries = list((industries if industries is not None else Industry.objects.all()).select_related("category"))
-    links = AssignmentUnit.objects.filter(role=UnitRole.LEAD, assignment__industries__in=industries).select_related("unit")
+    industries = list(
+        (industries if industries is not None else Industry.objects.all()).select_related(
+            "category"
+        )
+    )
+    links = AssignmentUnit.objects.filter(
+        role=UnitRole.LEAD, assignment__industries__in=industries
+    ).select_related("unit")
     if unit is not None:
         links = links.filter(unit=unit)
     by_assignment: dict[int, list[Unit]] = {}
     for link in links.order_by("position").distinct():
         by_assignment.setdefault(link.assignment_id, []).append(link.unit)
-    return [(industry, u) for industry in industries for u in by_assignment.get(industry.assignment_id, [])]
+    return [
+        (industry, u)
+        for industry in industries
+        for u in by_assignment.get(industry.assignment_id, [])
+    ]
 
 
 def submitted_on_time(update: MonthlyUpdate) -> bool | None:
@@ -39,7 +51,9 @@ def submitted_on_time(update: MonthlyUpdate) -> bool | None:
     return timezone.localtime(update.first_submitted_at).date() <= update.period.deadline
 
 
-def due_status(update: MonthlyUpdate | None, period: ReportingPeriod, today: datetime.date) -> DueStatus:
+def due_status(
+    update: MonthlyUpdate | None, period: ReportingPeriod, today: datetime.date
+) -> DueStatus:
     """The state a unit and the DRC see, read against the period's deadline."""
     if update is None:
         return DueStatus.OVERDUE if today > period.deadline else DueStatus.NOT_STARTED
@@ -48,11 +62,15 @@ def due_status(update: MonthlyUpdate | None, period: ReportingPeriod, today: dat
     if update.status == UpdateStatus.RETURNED:
         return DueStatus.RETURNED
     if update.status == UpdateStatus.SUBMITTED:
-        return DueStatus.SUBMITTED_ON_TIME if submitted_on_time(update) else DueStatus.SUBMITTED_LATE
+        return (
+            DueStatus.SUBMITTED_ON_TIME if submitted_on_time(update) else DueStatus.SUBMITTED_LATE
+        )
     return DueStatus.OVERDUE if today > period.deadline else DueStatus.DRAFT
 
 
-def light(status: DueStatus, period: ReportingPeriod, today: datetime.date, calendar: WorkCalendar) -> Light:
+def light(
+    status: DueStatus, period: ReportingPeriod, today: datetime.date, calendar: WorkCalendar
+) -> Light:
     """Green; yellow within N working days of the deadline (and for a returned update); red
     when overdue; none once submitted or accepted."""
     if status in (DueStatus.SUBMITTED_ON_TIME, DueStatus.SUBMITTED_LATE, DueStatus.ACCEPTED):
@@ -61,7 +79,10 @@ def light(status: DueStatus, period: ReportingPeriod, today: datetime.date, cale
         return Light.RED
     if status == DueStatus.RETURNED:
         return Light.YELLOW
-    if calendar.working_days_until(today, period.deadline) <= settings.REPORTING_REMINDER_WORKING_DAYS:
+    if (
+        calendar.working_days_until(today, period.deadline)
+        <= settings.REPORTING_REMINDER_WORKING_DAYS
+    ):
         return Light.YELLOW
     return Light.GREEN
 
@@ -86,7 +107,11 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
     pairs = lead_pairs(industries_for(user, Action.FILE), unit=user.unit)
     if not pairs:
         return []
-    periods = list(ReportingPeriod.objects.filter(Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month)))
+    periods = list(
+        ReportingPeriod.objects.filter(
+            Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month)
+        )
+    )
     if not periods:
         return []
     latest = periods[0]
@@ -107,14 +132,23 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
             status = due_status(update, period, today)
             if status == DueStatus.ACCEPTED and period != latest:
                 continue
-            if status in (DueStatus.SUBMITTED_ON_TIME, DueStatus.SUBMITTED_LATE) and period != latest:
+            if (
+                status in (DueStatus.SUBMITTED_ON_TIME, DueStatus.SUBMITTED_LATE)
+                and period != latest
+            ):
                 continue
             has_previous = any(
-                (p.pk, industry.pk) in updates for p in periods if (p.year, p.month) < (period.year, period.month)
+                (p.pk, industry.pk) in updates
+                for p in periods
+                if (p.year, p.month) < (period.year, period.month)
             )
             items.append(
                 DueItem(
-                    period=period, industry=industry, unit=unit, update=update, status=status,
+                    period=period,
+                    industry=industry,
+                    unit=unit,
+                    update=update,
+                    status=status,
                     light=light(status, period, today, calendar),
                     working_days_left=calendar.working_days_until(today, period.deadline),
                     can_carry_over=update is None and has_previous,
@@ -126,7 +160,9 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
 def open_periods(today: datetime.date) -> list[ReportingPeriod]:
     """The latest month, and any month whose deadline has not passed."""
     periods = list(
-        ReportingPeriod.objects.filter(Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month))[:3]
+        ReportingPeriod.objects.filter(
+            Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month)
+        )[:3]
     )
     return [p for i, p in enumerate(periods) if i == 0 or p.deadline >= today]
 
@@ -148,12 +184,20 @@ def contribution_items(user: User, today: datetime.date) -> list[MonthlyUpdate]:
 def update_for_page(pk: int) -> MonthlyUpdate:
     """An update with everything its pages show, in a fixed number of queries."""
     return (
-        MonthlyUpdate.objects.select_related("industry__category", "industry__assignment", "unit", "period", "carried_over_from__period")
+        MonthlyUpdate.objects.select_related(
+            "industry__category",
+            "industry__assignment",
+            "unit",
+            "period",
+            "carried_over_from__period",
+        )
         .prefetch_related(
             "key_projects",
             "problems",
             Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
-            Prefetch("contributions", queryset=Contribution.objects.select_related("unit", "author")),
+            Prefetch(
+                "contributions", queryset=Contribution.objects.select_related("unit", "author")
+            ),
         )
         .get(pk=pk)
     )
@@ -161,7 +205,12 @@ def update_for_page(pk: int) -> MonthlyUpdate:
 
 def last_return(update: MonthlyUpdate) -> UpdateEvent | None:
     """The latest return (or unlock): its reasons and the content as it was returned."""
-    return update.events.filter(kind__in=RETURN_KINDS).select_related("actor").order_by("-at", "-id").first()
+    return (
+        update.events.filter(kind__in=RETURN_KINDS)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
 
 
 def history(update: MonthlyUpdate) -> QuerySet[UpdateEvent]:
@@ -174,7 +223,14 @@ def review_queue(period: ReportingPeriod, *, industry=None, unit=None, status=No
     updates = {
         (u.industry_id, u.unit_id): u
         for u in MonthlyUpdate.objects.filter(period=period).only(
-            "id", "industry_id", "unit_id", "status", "first_submitted_at", "submitted_at", "version", "period_id"
+            "id",
+            "industry_id",
+            "unit_id",
+            "status",
+            "first_submitted_at",
+            "submitted_at",
+            "version",
+            "period_id",
         )
     }
     from .services import today

@@ -53,7 +53,9 @@ def today() -> datetime.date:
 
 def period_defaults(year: int, month: int, calendar: WorkCalendar | None = None) -> dict:
     calendar = calendar or WorkCalendar()
-    deadline = calendar.nth_working_day(*next_month(year, month), settings.REPORTING_DEADLINE_WORKING_DAY)
+    deadline = calendar.nth_working_day(
+        *next_month(year, month), settings.REPORTING_DEADLINE_WORKING_DAY
+    )
     lock_date = calendar.add_working_days(deadline, settings.REPORTING_LOCK_AFTER_WORKING_DAYS)
     return {"deadline": deadline, "lock_date": lock_date}
 
@@ -106,8 +108,13 @@ def is_editable(update: MonthlyUpdate, on: datetime.date | None = None) -> bool:
 
 def _record(update: MonthlyUpdate, kind: EventKind, user: User | None, **extra) -> UpdateEvent:
     return UpdateEvent.objects.create(
-        update=update, kind=kind, actor=user, version=update.version, status=update.status,
-        snapshot=extra.pop("snapshot", None) or update_snapshot(update), **extra,
+        update=update,
+        kind=kind,
+        actor=user,
+        version=update.version,
+        status=update.status,
+        snapshot=extra.pop("snapshot", None) or update_snapshot(update),
+        **extra,
     )
 
 
@@ -120,7 +127,11 @@ def _reload(update_id: int) -> MonthlyUpdate:
 
 
 def _lock(update_id: int) -> MonthlyUpdate:
-    return MonthlyUpdate.objects.select_for_update().select_related("period", "industry", "unit").get(pk=update_id)
+    return (
+        MonthlyUpdate.objects.select_for_update()
+        .select_related("period", "industry", "unit")
+        .get(pk=update_id)
+    )
 
 
 # --- starting and saving -------------------------------------------------------------------
@@ -133,11 +144,15 @@ def update_start(
     """Open the update for a month, optionally starting from last month's text. Starting twice
     returns the same update."""
     if not industry.assignment.unit_links.filter(unit=unit, role="lead").exists():
-        raise ValidationError(f"{unit.name}不是{industry.name}的牵头单位，不能填报该产业的月度进展。")
+        raise ValidationError(
+            f"{unit.name}不是{industry.name}的牵头单位，不能填报该产业的月度进展。"
+        )
     existing = MonthlyUpdate.objects.filter(industry=industry, unit=unit, period=period).first()
     if existing:
         return existing
-    update = MonthlyUpdate(industry=industry, unit=unit, period=period, created_by=user, updated_by=user)
+    update = MonthlyUpdate(
+        industry=industry, unit=unit, period=period, created_by=user, updated_by=user
+    )
     previous = None
     if carry_over:
         previous = _previous_update(industry, unit, period)
@@ -149,14 +164,23 @@ def update_start(
     update.save()
     if previous is not None:
         KeyProject.objects.bulk_create(
-            KeyProject(update=update, name=p.name, stage=p.stage, investment=p.investment, progress=p.progress, position=p.position)
+            KeyProject(
+                update=update,
+                name=p.name,
+                stage=p.stage,
+                investment=p.investment,
+                progress=p.progress,
+                position=p.position,
+            )
             for p in previous.key_projects.all()
         )
     _record(_reload(update.pk), EventKind.CARRIED_OVER if previous else EventKind.CREATED, user)
     return update
 
 
-def _previous_update(industry: Industry, unit: Unit, period: ReportingPeriod) -> MonthlyUpdate | None:
+def _previous_update(
+    industry: Industry, unit: Unit, period: ReportingPeriod
+) -> MonthlyUpdate | None:
     earlier = MonthlyUpdate.objects.filter(industry=industry, unit=unit).exclude(period=period)
     earlier = earlier.filter(period__year__lt=period.year) | earlier.filter(
         period__year=period.year, period__month__lt=period.month
@@ -175,7 +199,12 @@ class UpdateContent:
 
 
 def update_save(
-    *, update: MonthlyUpdate, content: UpdateContent, expected_version: int, user: User, autosave: bool = False
+    *,
+    update: MonthlyUpdate,
+    content: UpdateContent,
+    expected_version: int,
+    user: User,
+    autosave: bool = False,
 ) -> MonthlyUpdate:
     """Save the lead unit's text. Refused with ConcurrentEditError when someone saved since
     `expected_version` was read; the refused text is then kept in the history."""
@@ -204,11 +233,14 @@ def _save(update, content, expected_version, user, autosave):
     if content.key_projects is not None:
         current.key_projects.all().delete()
         KeyProject.objects.bulk_create(
-            KeyProject(update=current, position=i, **row) for i, row in enumerate(content.key_projects)
+            KeyProject(update=current, position=i, **row)
+            for i, row in enumerate(content.key_projects)
         )
     if content.problems is not None:
         current.problems.all().delete()
-        Problem.objects.bulk_create(Problem(update=current, position=i, **row) for i, row in enumerate(content.problems))
+        Problem.objects.bulk_create(
+            Problem(update=current, position=i, **row) for i, row in enumerate(content.problems)
+        )
     saved = _reload(current.pk)
     _record(saved, EventKind.AUTOSAVED if autosave else EventKind.SAVED, user)
     return saved
@@ -219,9 +251,21 @@ def _keep_refused(update: MonthlyUpdate, content: UpdateContent, user: User) -> 
     current = _reload(update.pk)
     snapshot = update_snapshot(current)
     snapshot["fields"].update({k: v for k, v in content.fields.items() if k in TEXT_FIELDS})
-    snapshot["figures"].update({k: str(v) if v is not None else None for k, v in content.fields.items() if k in FIGURE_FIELDS})
+    snapshot["figures"].update(
+        {
+            k: str(v) if v is not None else None
+            for k, v in content.fields.items()
+            if k in FIGURE_FIELDS
+        }
+    )
     if content.key_projects is not None:
-        snapshot["key_projects"] = [{**row, "investment": str(row["investment"]) if row.get("investment") is not None else None} for row in content.key_projects]
+        snapshot["key_projects"] = [
+            {
+                **row,
+                "investment": str(row["investment"]) if row.get("investment") is not None else None,
+            }
+            for row in content.key_projects
+        ]
     if content.problems is not None:
         snapshot["problems"] = content.problems
     with transaction.atomic():
@@ -240,7 +284,9 @@ def _not_editable_message(update: MonthlyUpdate) -> str:
 
 
 def missing_sections(update: MonthlyUpdate) -> list[str]:
-    labels = {field: str(label) for field, label in [(ELEMENT_FIELDS[s], s.label) for s in ELEMENT_FIELDS]}
+    labels = {
+        field: str(label) for field, label in [(ELEMENT_FIELDS[s], s.label) for s in ELEMENT_FIELDS]
+    }
     labels["next_plan"] = str(Section.NEXT_PLAN.label)
     return [labels[f] for f in REQUIRED_SECTIONS if not (getattr(update, f) or "").strip()]
 
@@ -254,7 +300,11 @@ def update_submit(*, update: MonthlyUpdate, user: User, expected_version: int) -
         raise ValidationError(_not_editable_message(current))
     missing = missing_sections(current)
     if missing:
-        raise ValidationError("以下栏目尚未填写，不能提交：" + "、".join(missing) + "（没有进展的栏目请写明“本月无新进展”）。")
+        raise ValidationError(
+            "以下栏目尚未填写，不能提交："
+            + "、".join(missing)
+            + "（没有进展的栏目请写明“本月无新进展”）。"
+        )
     resubmission = current.status == UpdateStatus.RETURNED
     now = timezone.now()
     current.status = UpdateStatus.SUBMITTED
@@ -289,7 +339,9 @@ def _transition(current, status, kind, user, **event) -> MonthlyUpdate:
 
 
 @transaction.atomic
-def update_return(*, update: MonthlyUpdate, user: User, reason: str = "", section_reasons: dict | None = None) -> MonthlyUpdate:
+def update_return(
+    *, update: MonthlyUpdate, user: User, reason: str = "", section_reasons: dict | None = None
+) -> MonthlyUpdate:
     """DRC sends an update back, with a general reason and/or reasons on chosen sections."""
     section_reasons = {k: v.strip() for k, v in (section_reasons or {}).items() if v and v.strip()}
     if not reason.strip() and not section_reasons:
@@ -300,7 +352,14 @@ def update_return(*, update: MonthlyUpdate, user: User, reason: str = "", sectio
     current = _lock(update.pk)
     if current.status != UpdateStatus.SUBMITTED:
         raise ValidationError("只有已提交的进展可以退回。")
-    saved = _transition(current, UpdateStatus.RETURNED, EventKind.RETURNED, user, reason=reason.strip(), section_reasons=section_reasons)
+    saved = _transition(
+        current,
+        UpdateStatus.RETURNED,
+        EventKind.RETURNED,
+        user,
+        reason=reason.strip(),
+        section_reasons=section_reasons,
+    )
     outbox.enqueue("reporting.notify_reviewed", update_id=saved.pk)
     return saved
 
@@ -326,14 +385,20 @@ def update_unlock(*, update: MonthlyUpdate, user: User, reason: str) -> MonthlyU
         raise ValidationError("只有已通过的进展需要解锁。")
     current.accepted_at = None
     if is_locked(current):
-        current.reopened_until = WorkCalendar().add_working_days(today(), settings.REPORTING_LOCK_AFTER_WORKING_DAYS)
-    saved = _transition(current, UpdateStatus.RETURNED, EventKind.UNLOCKED, user, reason=reason.strip())
+        current.reopened_until = WorkCalendar().add_working_days(
+            today(), settings.REPORTING_LOCK_AFTER_WORKING_DAYS
+        )
+    saved = _transition(
+        current, UpdateStatus.RETURNED, EventKind.UNLOCKED, user, reason=reason.strip()
+    )
     outbox.enqueue("reporting.notify_reviewed", update_id=saved.pk)
     return saved
 
 
 @transaction.atomic
-def update_reopen(*, update: MonthlyUpdate, user: User, reason: str, until: datetime.date) -> MonthlyUpdate:
+def update_reopen(
+    *, update: MonthlyUpdate, user: User, reason: str, until: datetime.date
+) -> MonthlyUpdate:
     """After the lock date only the DRC can let a unit edit again, until a date it sets."""
     if not reason.strip():
         raise ValidationError("重新开放填报必须写明理由。")
@@ -377,8 +442,15 @@ def contribution_add(*, update: MonthlyUpdate, user: User, text: str) -> Contrib
     current = _lock(update.pk)
     if current.status == UpdateStatus.ACCEPTED:
         raise ValidationError("该进展已通过审核，不能再补充材料。")
-    contribution = Contribution.objects.create(update=current, unit=user.unit, author=user, text=text.strip())
-    _record(_reload(current.pk), EventKind.CONTRIBUTION_ADDED, user, reason=f"{user.unit.name}：{text.strip()[:200]}")
+    contribution = Contribution.objects.create(
+        update=current, unit=user.unit, author=user, text=text.strip()
+    )
+    _record(
+        _reload(current.pk),
+        EventKind.CONTRIBUTION_ADDED,
+        user,
+        reason=f"{user.unit.name}：{text.strip()[:200]}",
+    )
     return contribution
 
 
@@ -394,8 +466,13 @@ def attachment_add(*, update: MonthlyUpdate, user: User, upload) -> Attachment:
         digest.update(chunk)
     upload.seek(0)
     attachment = Attachment(
-        update=current, name=info.name, extension=info.extension, size=upload.size,
-        content_type=info.content_type, sha256=digest.hexdigest(), uploaded_by=user,
+        update=current,
+        name=info.name,
+        extension=info.extension,
+        size=upload.size,
+        content_type=info.content_type,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
     )
     attachment.file.save(info.name, upload, save=False)
     attachment.save()

@@ -24,11 +24,21 @@ def update_snapshot(update) -> dict:
             "signed_amount": _plain(update.signed_amount),
         },
         "key_projects": [
-            {"name": p.name, "stage": p.stage, "investment": _plain(p.investment), "progress": p.progress}
+            {
+                "name": p.name,
+                "stage": p.stage,
+                "investment": _plain(p.investment),
+                "progress": p.progress,
+            }
             for p in update.key_projects.all()
         ],
         "problems": [
-            {"description": p.description, "type": p.type, "concerned": p.concerned, "needs_meeting": p.needs_meeting}
+            {
+                "description": p.description,
+                "type": p.type,
+                "concerned": p.concerned,
+                "needs_meeting": p.needs_meeting,
+            }
             for p in update.problems.all()
         ],
         "attachments": [a.name for a in update.attachments.all() if a.removed_at is None],

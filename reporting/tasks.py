@@ -10,7 +10,12 @@ from . import outbox, reminders
 from .choices import UpdateStatus
 from .models import MonthlyUpdate, UpdateEvent
 
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 8}
+RETRY = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
 
 
 @shared_task(name="reporting.ping")
@@ -25,7 +30,9 @@ def notify_submitted(outbox_id: int) -> None:
         message = outbox.claim(outbox_id)
         if message is None:
             return
-        update = MonthlyUpdate.objects.select_related("industry", "unit", "period").get(pk=message.payload["update_id"])
+        update = MonthlyUpdate.objects.select_related("industry", "unit", "period").get(
+            pk=message.payload["update_id"]
+        )
         notify(
             drc_staff(),
             subject=f"【待审核】{update.unit.name} {update.industry.name} {update.period}",
@@ -40,9 +47,13 @@ def notify_reviewed(outbox_id: int) -> None:
         message = outbox.claim(outbox_id)
         if message is None:
             return
-        update = MonthlyUpdate.objects.select_related("industry", "unit", "period").get(pk=message.payload["update_id"])
+        update = MonthlyUpdate.objects.select_related("industry", "unit", "period").get(
+            pk=message.payload["update_id"]
+        )
         event = UpdateEvent.objects.filter(update=update).order_by("-at", "-id").first()
-        verdict = {UpdateStatus.ACCEPTED: "已审核通过", UpdateStatus.RETURNED: "被退回修改"}.get(update.status, "状态已变更")
+        verdict = {UpdateStatus.ACCEPTED: "已审核通过", UpdateStatus.RETURNED: "被退回修改"}.get(
+            update.status, "状态已变更"
+        )
         reason = f"理由：{event.reason}" if event and event.reason else ""
         notify(
             unit_staff(update.unit_id),

@@ -17,5 +17,9 @@ urlpatterns = [
     path("<int:pk>/history/", views.UpdateHistoryView.as_view(), name="history"),
     path("<int:pk>/review/", views.UpdateReviewView.as_view(), name="review"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
-    path("attachments/<int:pk>/remove/", views.AttachmentRemoveView.as_view(), name="attachment_remove"),
+    path(
+        "attachments/<int:pk>/remove/",
+        views.AttachmentRemoveView.as_view(),
+        name="attachment_remove",
+    ),
 ]

@@ -74,14 +74,17 @@ class DueView(TemplateView):
         items = selectors.due_items(user, today)
         batch_periods = sorted(
             {item.period for item in items if sum(1 for i in items if i.period == item.period) > 1},
-            key=lambda p: (p.year, p.month), reverse=True,
+            key=lambda p: (p.year, p.month),
+            reverse=True,
         )
         return super().get_context_data(
             items=items,
             contributions=selectors.contribution_items(user, today),
             batch_periods=batch_periods,
             is_reviewer=can_review(user),
-            review_count=MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED).count() if can_review(user) else 0,
+            review_count=MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED).count()
+            if can_review(user)
+            else 0,
             today=today,
             **kwargs,
         )
@@ -94,11 +97,16 @@ class UpdateStartView(View):
     http_method_names = ["post"]
 
     def post(self, request):
-        industry = access_industry(user=request.user, code=request.POST.get("industry", ""), action=Action.FILE)
+        industry = access_industry(
+            user=request.user, code=request.POST.get("industry", ""), action=Action.FILE
+        )
         period = _period(request.POST.get("period", ""))
         try:
             update = services.update_start(
-                industry=industry, unit=request.user.unit, period=period, user=request.user,
+                industry=industry,
+                unit=request.user.unit,
+                period=period,
+                user=request.user,
                 carry_over=request.POST.get("carry_over") == "1",
             )
         except ValidationError as exc:
@@ -117,10 +125,14 @@ class UpdateDetailView(TemplateView):
         return super().get_context_data(
             update=update,
             sections=_sections(update),
-            returned=selectors.last_return(update) if update.status == UpdateStatus.RETURNED else None,
+            returned=selectors.last_return(update)
+            if update.status == UpdateStatus.RETURNED
+            else None,
             can_edit=can_update(user, UpdateAction.EDIT, update) and services.is_editable(update),
-            can_withdraw=can_update(user, UpdateAction.EDIT, update) and update.status == UpdateStatus.SUBMITTED,
-            can_contribute=can_update(user, UpdateAction.CONTRIBUTE, update) and update.status != UpdateStatus.ACCEPTED,
+            can_withdraw=can_update(user, UpdateAction.EDIT, update)
+            and update.status == UpdateStatus.SUBMITTED,
+            can_contribute=can_update(user, UpdateAction.CONTRIBUTE, update)
+            and update.status != UpdateStatus.ACCEPTED,
             contribution_form=kwargs.pop("contribution_form", None) or ContributionForm(),
             is_reviewer=can_review(user),
             status=selectors.due_status(update, update.period, services.today()),
@@ -129,7 +141,10 @@ class UpdateDetailView(TemplateView):
 
 
 def _sections(update: MonthlyUpdate) -> list[tuple]:
-    return [(section.label, getattr(update, field), section.value) for section, field in ELEMENT_FIELDS.items()]
+    return [
+        (section.label, getattr(update, field), section.value)
+        for section, field in ELEMENT_FIELDS.items()
+    ]
 
 
 class UpdateEditView(TemplateView):
@@ -140,19 +155,41 @@ class UpdateEditView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.update = access_update(user=request.user, pk=kwargs["pk"], action=UpdateAction.EDIT)
+            self.update = access_update(
+                user=request.user, pk=kwargs["pk"], action=UpdateAction.EDIT
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def forms(self, data=None, files=None):
         update = self.update
         return (
             UpdateForm(data, files, instance=update, initial={"version": update.version}),
-            KeyProjectFormSet(data, prefix="projects", initial=[
-                {"name": p.name, "stage": p.stage, "investment": p.investment, "progress": p.progress} for p in update.key_projects.all()
-            ]),
-            ProblemFormSet(data, prefix="problems", initial=[
-                {"description": p.description, "type": p.type, "concerned": p.concerned, "needs_meeting": p.needs_meeting} for p in update.problems.all()
-            ]),
+            KeyProjectFormSet(
+                data,
+                prefix="projects",
+                initial=[
+                    {
+                        "name": p.name,
+                        "stage": p.stage,
+                        "investment": p.investment,
+                        "progress": p.progress,
+                    }
+                    for p in update.key_projects.all()
+                ],
+            ),
+            ProblemFormSet(
+                data,
+                prefix="problems",
+                initial=[
+                    {
+                        "description": p.description,
+                        "type": p.type,
+                        "concerned": p.concerned,
+                        "needs_meeting": p.needs_meeting,
+                    }
+                    for p in update.problems.all()
+                ],
+            ),
         )
 
     def get(self, request, *args, **kwargs):
@@ -165,38 +202,57 @@ class UpdateEditView(TemplateView):
     def context(self, form, projects, problems, **extra):
         update = self.update
         return self.get_context_data(
-            update=update, form=form, projects=projects, problems=problems,
+            update=update,
+            form=form,
+            projects=projects,
+            problems=problems,
             element_fields=[form[field] for field in ELEMENT_FIELDS.values()],
-            returned=selectors.last_return(update) if update.status == UpdateStatus.RETURNED else None,
+            returned=selectors.last_return(update)
+            if update.status == UpdateStatus.RETURNED
+            else None,
             **extra,
         )
 
     def post(self, request, *args, **kwargs):
         form, projects, problems = self.forms(request.POST, request.FILES)
         if not (form.is_valid() and projects.is_valid() and problems.is_valid()):
-            messages.error(request, _("Not saved: please correct the marked fields. Your text is still in the form."))
+            messages.error(
+                request,
+                _("Not saved: please correct the marked fields. Your text is still in the form."),
+            )
             return self.render_to_response(self.context(form, projects, problems), status=400)
         user = request.user
         try:
             update = services.update_save(
-                update=self.update, content=form.content(projects.rows(), problems.rows()),
-                expected_version=form.cleaned_data["version"], user=user,
+                update=self.update,
+                content=form.content(projects.rows(), problems.rows()),
+                expected_version=form.cleaned_data["version"],
+                user=user,
             )
             if form.cleaned_data.get("attachment"):
-                services.attachment_add(update=update, user=user, upload=form.cleaned_data["attachment"])
+                services.attachment_add(
+                    update=update, user=user, upload=form.cleaned_data["attachment"]
+                )
                 update = selectors.update_for_page(update.pk)
             if "submit" in request.POST:
-                update = services.update_submit(update=update, user=user, expected_version=update.version)
+                update = services.update_submit(
+                    update=update, user=user, expected_version=update.version
+                )
         except services.ConcurrentEditError:
             current = selectors.update_for_page(self.update.pk)
             messages.error(
                 request,
-                _("Not saved: a colleague saved this update while you were editing. Your text is still in the form below and was also kept in the history; compare it with theirs, then save again."),
+                _(
+                    "Not saved: a colleague saved this update while you were editing. Your text is still in the form below and was also kept in the history; compare it with theirs, then save again."
+                ),
             )
             form.data = form.data.copy()
             form.data["version"] = current.version
             return self.render_to_response(
-                self.context(form, projects, problems, conflict=current, conflict_sections=_sections(current)), status=409
+                self.context(
+                    form, projects, problems, conflict=current, conflict_sections=_sections(current)
+                ),
+                status=409,
             )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
@@ -208,7 +264,11 @@ class UpdateEditView(TemplateView):
         if update.status == UpdateStatus.SUBMITTED:
             messages.success(request, _("Submitted. The DRC has been notified."))
             return redirect("reporting:update", update.pk)
-        messages.success(request, _("Draft saved at %(time)s.") % {"time": formats.time_format(timezone.localtime(), "H:i")})
+        messages.success(
+            request,
+            _("Draft saved at %(time)s.")
+            % {"time": formats.time_format(timezone.localtime(), "H:i")},
+        )
         return redirect("reporting:edit", update.pk)
 
 
@@ -225,21 +285,39 @@ class UpdateAutosaveView(View):
         projects = KeyProjectFormSet(request.POST, prefix="projects")
         problems = ProblemFormSet(request.POST, prefix="problems")
         if not (form.is_valid() and projects.is_valid() and problems.is_valid()):
-            return JsonResponse({"ok": False, "message": _("Autosave waits: some fields are not valid yet.")}, status=400)
+            return JsonResponse(
+                {"ok": False, "message": _("Autosave waits: some fields are not valid yet.")},
+                status=400,
+            )
         try:
             saved = services.update_save(
-                update=update, content=form.content(projects.rows(), problems.rows()),
-                expected_version=form.cleaned_data["version"], user=request.user, autosave=True,
+                update=update,
+                content=form.content(projects.rows(), problems.rows()),
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+                autosave=True,
             )
         except services.ConcurrentEditError as exc:
             return JsonResponse(
-                {"ok": False, "conflict": True, "version": exc.current_version,
-                 "message": _("A colleague saved this update meanwhile. Autosave stopped; your text is kept. Save by hand to compare.")},
+                {
+                    "ok": False,
+                    "conflict": True,
+                    "version": exc.current_version,
+                    "message": _(
+                        "A colleague saved this update meanwhile. Autosave stopped; your text is kept. Save by hand to compare."
+                    ),
+                },
                 status=409,
             )
         except ValidationError as exc:
             return JsonResponse({"ok": False, "message": _errors(exc)}, status=400)
-        return JsonResponse({"ok": True, "version": saved.version, "saved_at": formats.time_format(timezone.localtime(), "H:i")})
+        return JsonResponse(
+            {
+                "ok": True,
+                "version": saved.version,
+                "saved_at": formats.time_format(timezone.localtime(), "H:i"),
+            }
+        )
 
 
 class UpdateWithdrawView(View):
@@ -266,8 +344,12 @@ class ContributionCreateView(View):
         form = ContributionForm(request.POST)
         if form.is_valid():
             try:
-                services.contribution_add(update=update, user=request.user, text=form.cleaned_data["text"])
-                messages.success(request, _("Your input was added; the lead unit sees it while writing."))
+                services.contribution_add(
+                    update=update, user=request.user, text=form.cleaned_data["text"]
+                )
+                messages.success(
+                    request, _("Your input was added; the lead unit sees it while writing.")
+                )
             except ValidationError as exc:
                 messages.error(request, _errors(exc))
         else:
@@ -284,7 +366,11 @@ class UpdateHistoryView(TemplateView):
         events = list(selectors.history(update))
         rows = []
         for newer, older in zip(events, [*events[1:], None], strict=True):
-            changes = [d for d in diff_sections(older.snapshot, newer.snapshot) if d["changed"]] if older else []
+            changes = (
+                [d for d in diff_sections(older.snapshot, newer.snapshot) if d["changed"]]
+                if older
+                else []
+            )
             rows.append({"event": newer, "changes": changes})
         return super().get_context_data(update=update, rows=rows, **kwargs)
 
@@ -297,7 +383,9 @@ class UpdateReviewView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.update = access_update(user=request.user, pk=kwargs["pk"], action=UpdateAction.REVIEW)
+            self.update = access_update(
+                user=request.user, pk=kwargs["pk"], action=UpdateAction.REVIEW
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -307,9 +395,13 @@ class UpdateReviewView(TemplateView):
         if returned and update.status != UpdateStatus.RETURNED:
             diff = diff_sections(returned.snapshot, update_snapshot(update))
         return super().get_context_data(
-            update=update, sections=_sections(update), returned=returned, diff=diff,
+            update=update,
+            sections=_sections(update),
+            returned=returned,
+            diff=diff,
             return_form=kwargs.pop("return_form", None) or ReturnForm(),
-            unlock_form=ReasonForm(), reopen_form=ReopenForm(),
+            unlock_form=ReasonForm(),
+            reopen_form=ReopenForm(),
             locked=services.is_locked(update),
             status=selectors.due_status(update, update.period, services.today()),
             **kwargs,
@@ -325,9 +417,14 @@ class UpdateReviewView(TemplateView):
             elif action == "return":
                 form = ReturnForm(request.POST)
                 if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(return_form=form), status=400)
+                    return self.render_to_response(
+                        self.get_context_data(return_form=form), status=400
+                    )
                 services.update_return(
-                    update=self.update, user=user, reason=form.cleaned_data["reason"], section_reasons=form.section_reasons()
+                    update=self.update,
+                    user=user,
+                    reason=form.cleaned_data["reason"],
+                    section_reasons=form.section_reasons(),
                 )
                 messages.success(request, _("Returned to the lead unit with your reasons."))
             elif action in ("unlock", "reopen"):
@@ -336,10 +433,17 @@ class UpdateReviewView(TemplateView):
                     messages.error(request, _("Give a reason (and for reopening, a date)."))
                     return redirect("reporting:review", pk)
                 if action == "unlock":
-                    services.update_unlock(update=self.update, user=user, reason=form.cleaned_data["reason"])
+                    services.update_unlock(
+                        update=self.update, user=user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, _("Unlocked; the lead unit can edit and resubmit."))
                 else:
-                    services.update_reopen(update=self.update, user=user, reason=form.cleaned_data["reason"], until=form.cleaned_data["until"])
+                    services.update_reopen(
+                        update=self.update,
+                        user=user,
+                        reason=form.cleaned_data["reason"],
+                        until=form.cleaned_data["until"],
+                    )
                     messages.success(request, _("Reopened for the lead unit."))
             else:
                 messages.error(request, _("Unknown action."))
@@ -383,14 +487,26 @@ class ReviewQueueView(TemplateView):
 
     def post(self, request):
         period = self.period()
-        choices = [(u.pk, u.pk) for u in MonthlyUpdate.objects.filter(period=period, status=UpdateStatus.SUBMITTED)]
+        choices = [
+            (u.pk, u.pk)
+            for u in MonthlyUpdate.objects.filter(period=period, status=UpdateStatus.SUBMITTED)
+        ]
         form = BulkReviewForm(request.POST, choices=choices)
         if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors) or _("Choose updates first."))
+            messages.error(
+                request,
+                " ".join(e for errors in form.errors.values() for e in errors)
+                or _("Choose updates first."),
+            )
             return redirect(f"{reverse('reporting:review_queue')}?period={period.slug}")
-        updates = MonthlyUpdate.objects.filter(pk__in=form.cleaned_data["updates"]).select_related("period")
+        updates = MonthlyUpdate.objects.filter(pk__in=form.cleaned_data["updates"]).select_related(
+            "period"
+        )
         result = services.updates_review(
-            updates=updates, user=request.user, accept=form.cleaned_data["action"] == "accept", reason=form.cleaned_data["reason"]
+            updates=updates,
+            user=request.user,
+            accept=form.cleaned_data["action"] == "accept",
+            reason=form.cleaned_data["reason"],
         )
         if result.done:
             messages.success(request, _("%(count)s updates handled.") % {"count": len(result.done)})
@@ -411,7 +527,9 @@ class BatchEditView(TemplateView):
             self.period_obj = _period(kwargs["period"])
             self.updates = [
                 access_update(user=request.user, pk=pk, action=UpdateAction.EDIT)
-                for pk in MonthlyUpdate.objects.filter(period=self.period_obj, unit_id=request.user.unit_id)
+                for pk in MonthlyUpdate.objects.filter(
+                    period=self.period_obj, unit_id=request.user.unit_id
+                )
                 .order_by("industry__category__position", "industry__position")
                 .values_list("pk", flat=True)
             ]
@@ -421,7 +539,15 @@ class BatchEditView(TemplateView):
 
     def forms(self, data=None):
         return [
-            (update, UpdateForm(data, instance=update, prefix=f"u{update.pk}", initial={"version": update.version}))
+            (
+                update,
+                UpdateForm(
+                    data,
+                    instance=update,
+                    prefix=f"u{update.pk}",
+                    initial={"version": update.version},
+                ),
+            )
             for update in self.updates
         ]
 
@@ -431,7 +557,12 @@ class BatchEditView(TemplateView):
         return super().get_context_data(
             period=self.period_obj,
             blocks=[
-                {"update": u, "form": f, "editable": services.is_editable(u), "element_fields": [f[name] for name in ELEMENT_FIELDS.values()]}
+                {
+                    "update": u,
+                    "form": f,
+                    "editable": services.is_editable(u),
+                    "element_fields": [f[name] for name in ELEMENT_FIELDS.values()],
+                }
                 for u, f in pairs
             ],
             **kwargs,
@@ -441,7 +572,9 @@ class BatchEditView(TemplateView):
         pairs = self.forms(request.POST)
         saved, problems = 0, []
         for update, form in pairs:
-            if not services.is_editable(update) or (not form.has_changed() and "submit" not in request.POST):
+            if not services.is_editable(update) or (
+                not form.has_changed() and "submit" not in request.POST
+            ):
                 continue
             if not form.is_valid():
                 problems.append(f"{update.industry.name}：{_('please correct the marked fields')}")
@@ -450,12 +583,21 @@ class BatchEditView(TemplateView):
                 with transaction.atomic():
                     current = update
                     if form.has_changed():
-                        current = services.update_save(update=update, content=form.content(), expected_version=form.cleaned_data["version"], user=request.user)
+                        current = services.update_save(
+                            update=update,
+                            content=form.content(),
+                            expected_version=form.cleaned_data["version"],
+                            user=request.user,
+                        )
                         saved += 1
                     if "submit" in request.POST:
-                        services.update_submit(update=current, user=request.user, expected_version=current.version)
+                        services.update_submit(
+                            update=current, user=request.user, expected_version=current.version
+                        )
             except services.ConcurrentEditError:
-                problems.append(f"{update.industry.name}：{_('a colleague saved it meanwhile; your text was kept in its history')}")
+                problems.append(
+                    f"{update.industry.name}：{_('a colleague saved it meanwhile; your text was kept in its history')}"
+                )
             except ValidationError as exc:
                 problems.append(f"{update.industry.name}：{_errors(exc)}")
         for problem in problems:
@@ -472,7 +614,12 @@ class AttachmentDownloadView(View):
 
     def get(self, request, pk):
         attachment = access_attachment(user=request.user, pk=pk)
-        response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -490,4 +637,3 @@ class AttachmentRemoveView(View):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return redirect("reporting:edit", attachment.update_id)
-

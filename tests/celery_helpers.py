@@ -42,7 +42,9 @@ def real_worker(url):
         app.control.purge()
         task_postrun.connect(_close_thread_connections, weak=False)
         try:
-            with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10) as worker:
+            with start_worker(
+                app, pool="solo", perform_ping_check=True, shutdown_timeout=10
+            ) as worker:
                 yield worker
         finally:
             task_postrun.disconnect(_close_thread_connections)

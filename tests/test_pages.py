@@ -115,7 +115,7 @@ def test_page_queries_do_not_grow_with_the_matrix(
 
 def test_industry_and_unit_pages_bounded(users, client, django_assert_max_num_queries):
     client.force_login(users["gxj"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         assert (
             client.get(reverse("chains:industry", args=["electronic-information"])).status_code
             == 200

@@ -16,7 +16,11 @@ DENIED = (403, 404)
 EXPECTATIONS = {
     "home": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
     "chains:matrix": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
-    "chains:industry": ("get", {"code": "electronic-information"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
+    "chains:industry": (
+        "get",
+        {"code": "electronic-information"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200},
+    ),
     "chains:unit": ("get", {"code": "gxj"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
     "accounts:login": ("get", {}, {"anonymous": 200, "swj": 302, "gxj": 302}),
     "accounts:logout": ("get", {}, {"anonymous": LOGIN, "swj": 405, "gxj": 405}),  # a POST
@@ -24,18 +28,63 @@ EXPECTATIONS = {
     "set_language": ("get", {}, {"anonymous": 302, "swj": 302, "gxj": 302}),
     "healthz": ("get", {}, {"anonymous": 200, "swj": 200, "gxj": 200}),
     "reporting:due": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
-    "reporting:start": ("post", {}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 302}, {"industry": "electronic-information", "period": "{period}"}),
+    "reporting:start": (
+        "post",
+        {},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 302},
+        {"industry": "electronic-information", "period": "{period}"},
+    ),
     "reporting:review_queue": ("get", {}, {"anonymous": LOGIN, "swj": 403, "gxj": 403, "drc": 200}),
-    "reporting:batch": ("get", {"period": "{period}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
-    "reporting:update": ("get", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "drc": 200}),
-    "reporting:edit": ("get", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "drc": DENIED, "gxj": 200}),
-    "reporting:autosave": ("post", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 400}),
-    "reporting:withdraw": ("post", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302}),
-    "reporting:contribute": ("post", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": DENIED, "siming": 302}),
-    "reporting:history": ("get", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
-    "reporting:review": ("get", {"pk": "{update}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": DENIED, "drc": 200}),
-    "reporting:attachment": ("get", {"pk": "{attachment}"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "drc": 200}),
-    "reporting:attachment_remove": ("post", {"pk": "{attachment}"}, {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302}),
+    "reporting:batch": (
+        "get",
+        {"period": "{period}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200},
+    ),
+    "reporting:update": (
+        "get",
+        {"pk": "{update}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "drc": 200},
+    ),
+    "reporting:edit": (
+        "get",
+        {"pk": "{update}"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "drc": DENIED, "gxj": 200},
+    ),
+    "reporting:autosave": (
+        "post",
+        {"pk": "{update}"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 400},
+    ),
+    "reporting:withdraw": (
+        "post",
+        {"pk": "{update}"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302},
+    ),
+    "reporting:contribute": (
+        "post",
+        {"pk": "{update}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": DENIED, "siming": 302},
+    ),
+    "reporting:history": (
+        "get",
+        {"pk": "{update}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200},
+    ),
+    "reporting:review": (
+        "get",
+        {"pk": "{update}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": DENIED, "drc": 200},
+    ),
+    "reporting:attachment": (
+        "get",
+        {"pk": "{attachment}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "drc": 200},
+    ),
+    "reporting:attachment_remove": (
+        "post",
+        {"pk": "{attachment}"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302},
+    ),
 }
 
 
@@ -50,8 +99,10 @@ def samples(users, monkeypatch):
     period = services.period_get_or_create(2025, 9)
     monkeypatch.setattr(services, "today", lambda: period.deadline)
     update = services.update_start(
-        industry=Industry.objects.get(code="electronic-information"), unit=Unit.objects.get(name="市工信局"),
-        period=period, user=users["gxj"],
+        industry=Industry.objects.get(code="electronic-information"),
+        unit=Unit.objects.get(name="市工信局"),
+        period=period,
+        user=users["gxj"],
     )
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4 test")
     attachment = services.attachment_add(update=update, user=users["gxj"], upload=upload)
@@ -107,7 +158,10 @@ def check(response, expected, name, who):
 
 
 def resolve_kwargs(kwargs, samples):
-    return {k: samples[v[1:-1]] if isinstance(v, str) and v.startswith("{") else v for k, v in kwargs.items()}
+    return {
+        k: samples[v[1:-1]] if isinstance(v, str) and v.startswith("{") else v
+        for k, v in kwargs.items()
+    }
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))

@@ -148,7 +148,7 @@ if REDIS_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -167,7 +167,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "reporting.outbox_relay", "schedule": 60.0},
     "periods": {"task": "reporting.periods_ensure", "schedule": crontab(hour=0, minute=5)},
-    "deadline-reminders": {"task": "reporting.send_reminders", "schedule": crontab(hour=8, minute=30)},
+    "deadline-reminders": {
+        "task": "reporting.send_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -35,8 +35,10 @@ def electronics_update(users, september, clock):
     from chains.models import Industry, Unit
 
     return services.update_start(
-        industry=Industry.objects.get(name="电子信息产业集群"), unit=Unit.objects.get(name="市工信局"),
-        period=september, user=users["gxj"],
+        industry=Industry.objects.get(name="电子信息产业集群"),
+        unit=Unit.objects.get(name="市工信局"),
+        period=september,
+        user=users["gxj"],
     )
 
 
@@ -62,7 +64,10 @@ def content(**changes):
 @pytest.fixture
 def filled(electronics_update, users):
     return services.update_save(
-        update=electronics_update, content=content(), expected_version=electronics_update.version, user=users["gxj"]
+        update=electronics_update,
+        content=content(),
+        expected_version=electronics_update.version,
+        user=users["gxj"],
     )
 
 

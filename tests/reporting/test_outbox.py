@@ -47,7 +47,9 @@ def hung_server():
 
 
 def submit(client, update):
-    return client.post(reverse("reporting:edit", args=[update.pk]), {**form_data(update), "submit": "1"})
+    return client.post(
+        reverse("reporting:edit", args=[update.pk]), {**form_data(update), "submit": "1"}
+    )
 
 
 def finishes(function, seconds=60):
@@ -109,6 +111,9 @@ def test_relay_hands_waiting_work_to_a_real_worker(redis_url, client, electronic
                 break
             time.sleep(0.1)
     assert message.processed_at is not None
-    assert Notification.objects.filter(user=users["drc"], text__contains="电子信息产业集群").count() == 1
+    assert (
+        Notification.objects.filter(user=users["drc"], text__contains="电子信息产业集群").count()
+        == 1
+    )
     # Relaying again sends nothing: the work is done exactly once.
     assert outbox.relay() == 0

@@ -48,7 +48,9 @@ def test_each_step_is_sent_once(users, september, clock):
 
 def test_a_unit_that_submitted_gets_no_reminder(users, september, clock, electronics_update):
     with_email(users)
-    update = services.update_save(update=electronics_update, content=content(), expected_version=1, user=users["gxj"])
+    update = services.update_save(
+        update=electronics_update, content=content(), expected_version=1, user=users["gxj"]
+    )
     services.update_submit(update=update, user=users["gxj"], expected_version=update.version)
     send_due_reminders(D(2025, 10, 10))
     bodies = " ".join(m.body for m in mail.outbox if "gxj@xm.gov.cn" in m.to)

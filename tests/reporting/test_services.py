@@ -17,7 +17,9 @@ from .conftest import content
 
 
 def events(update):
-    return list(UpdateEvent.objects.filter(update=update).order_by("id").values_list("kind", flat=True))
+    return list(
+        UpdateEvent.objects.filter(update=update).order_by("id").values_list("kind", flat=True)
+    )
 
 
 def test_each_service_write_leaves_exactly_one_history_entry(electronics_update, users, clock):
@@ -25,11 +27,26 @@ def test_each_service_write_leaves_exactly_one_history_entry(electronics_update,
     update = electronics_update
     assert events(update) == [EventKind.CREATED]
     steps = [
-        lambda u: services.update_save(update=u, content=content(), expected_version=u.version, user=gxj),
-        lambda u: services.update_save(update=u, content=content(progress_policy="改"), expected_version=u.version, user=gxj, autosave=True),
+        lambda u: services.update_save(
+            update=u, content=content(), expected_version=u.version, user=gxj
+        ),
+        lambda u: services.update_save(
+            update=u,
+            content=content(progress_policy="改"),
+            expected_version=u.version,
+            user=gxj,
+            autosave=True,
+        ),
         lambda u: services.update_submit(update=u, user=gxj, expected_version=u.version),
-        lambda u: services.update_return(update=u, user=drc, section_reasons={"policy": "请补充资金数额"}),
-        lambda u: services.update_save(update=u, content=content(progress_policy="兑现资金1.5亿元"), expected_version=u.version, user=gxj),
+        lambda u: services.update_return(
+            update=u, user=drc, section_reasons={"policy": "请补充资金数额"}
+        ),
+        lambda u: services.update_save(
+            update=u,
+            content=content(progress_policy="兑现资金1.5亿元"),
+            expected_version=u.version,
+            user=gxj,
+        ),
         lambda u: services.update_submit(update=u, user=gxj, expected_version=u.version),
         lambda u: services.update_accept(update=u, user=drc),
         lambda u: services.update_unlock(update=u, user=drc, reason="数据更正"),
@@ -39,8 +56,15 @@ def test_each_service_write_leaves_exactly_one_history_entry(electronics_update,
         update = step(MonthlyUpdate.objects.get(pk=update.pk))
         assert UpdateEvent.objects.filter(update=update).count() == before + 1
     assert events(update) == [
-        EventKind.CREATED, EventKind.SAVED, EventKind.AUTOSAVED, EventKind.SUBMITTED, EventKind.RETURNED,
-        EventKind.SAVED, EventKind.RESUBMITTED, EventKind.ACCEPTED, EventKind.UNLOCKED,
+        EventKind.CREATED,
+        EventKind.SAVED,
+        EventKind.AUTOSAVED,
+        EventKind.SUBMITTED,
+        EventKind.RETURNED,
+        EventKind.SAVED,
+        EventKind.RESUBMITTED,
+        EventKind.ACCEPTED,
+        EventKind.UNLOCKED,
     ]
     last = UpdateEvent.objects.filter(update=update).last()
     assert last.actor == drc and last.reason == "数据更正"
@@ -49,9 +73,19 @@ def test_each_service_write_leaves_exactly_one_history_entry(electronics_update,
 def test_concurrent_edit_is_refused_and_both_texts_are_kept(electronics_update, make_user, users):
     colleague = make_user("gxj2", unit="市工信局")
     loaded = electronics_update.version  # both open the form at this version
-    services.update_save(update=electronics_update, content=content(progress_policy="甲的文字"), expected_version=loaded, user=users["gxj"])
+    services.update_save(
+        update=electronics_update,
+        content=content(progress_policy="甲的文字"),
+        expected_version=loaded,
+        user=users["gxj"],
+    )
     with pytest.raises(services.ConcurrentEditError):
-        services.update_save(update=electronics_update, content=content(progress_policy="乙的文字"), expected_version=loaded, user=colleague)
+        services.update_save(
+            update=electronics_update,
+            content=content(progress_policy="乙的文字"),
+            expected_version=loaded,
+            user=colleague,
+        )
     stored = MonthlyUpdate.objects.get(pk=electronics_update.pk)
     assert stored.progress_policy == "甲的文字"  # never silently overwritten
     kept = UpdateEvent.objects.get(update=stored, kind=EventKind.CONFLICT_KEPT)
@@ -60,7 +94,12 @@ def test_concurrent_edit_is_refused_and_both_texts_are_kept(electronics_update, 
 
 
 def test_submit_needs_every_element_and_the_plan(electronics_update, users):
-    update = services.update_save(update=electronics_update, content=content(progress_roadmap="", next_plan=" "), expected_version=1, user=users["gxj"])
+    update = services.update_save(
+        update=electronics_update,
+        content=content(progress_roadmap="", next_plan=" "),
+        expected_version=1,
+        user=users["gxj"],
+    )
     with pytest.raises(ValidationError) as error:
         services.update_submit(update=update, user=users["gxj"], expected_version=update.version)
     assert "产业发展路线图" in str(error.value) and "下月工作计划" in str(error.value)
@@ -72,10 +111,17 @@ def test_return_resubmit_and_diff_since_the_returned_version(filled, users):
     update = services.update_submit(update=filled, user=gxj, expected_version=filled.version)
     with pytest.raises(ValidationError):
         services.update_return(update=update, user=drc, reason=" ")  # a reason is required
-    update = services.update_return(update=update, user=drc, section_reasons={"policy": "请写明兑现金额和企业数"})
+    update = services.update_return(
+        update=update, user=drc, section_reasons={"policy": "请写明兑现金额和企业数"}
+    )
     returned = last_return(update)
     assert returned.section_reasons == {"policy": "请写明兑现金额和企业数"}
-    update = services.update_save(update=update, content=content(progress_policy="兑现扶持资金1.2亿元，惠及企业35家。"), expected_version=update.version, user=gxj)
+    update = services.update_save(
+        update=update,
+        content=content(progress_policy="兑现扶持资金1.2亿元，惠及企业35家。"),
+        expected_version=update.version,
+        user=gxj,
+    )
     update = services.update_submit(update=update, user=gxj, expected_version=update.version)
     diff = {d["section"]: d for d in diff_sections(returned.snapshot, update_snapshot(update))}
     assert diff["policy"]["changed"]
@@ -88,12 +134,16 @@ def test_accepted_update_is_locked_and_unlock_needs_a_reason(filled, users):
     update = services.update_submit(update=filled, user=gxj, expected_version=filled.version)
     update = services.update_accept(update=update, user=drc)
     with pytest.raises(ValidationError, match="锁定"):
-        services.update_save(update=update, content=content(), expected_version=update.version, user=gxj)
+        services.update_save(
+            update=update, content=content(), expected_version=update.version, user=gxj
+        )
     with pytest.raises(ValidationError):
         services.update_unlock(update=update, user=drc, reason="")
     update = services.update_unlock(update=update, user=drc, reason="统计口径调整")
     assert update.status == UpdateStatus.RETURNED
-    services.update_save(update=update, content=content(), expected_version=update.version, user=gxj)
+    services.update_save(
+        update=update, content=content(), expected_version=update.version, user=gxj
+    )
 
 
 def test_submitted_update_is_never_hard_deleted(filled, users):
@@ -104,7 +154,9 @@ def test_submitted_update_is_never_hard_deleted(filled, users):
 
 
 def test_withdraw_instead_of_delete(filled, users):
-    update = services.update_submit(update=filled, user=users["gxj"], expected_version=filled.version)
+    update = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
     update = services.update_withdraw(update=update, user=users["gxj"])
     assert update.status == UpdateStatus.DRAFT
     assert update.first_submitted_at is not None  # the first submission time stays on record
@@ -113,28 +165,47 @@ def test_withdraw_instead_of_delete(filled, users):
 def test_lock_date_stops_the_unit_until_the_drc_reopens(electronics_update, users, clock):
     clock.set(datetime.date(2025, 10, 22))  # past the lock date of the 21st
     with pytest.raises(ValidationError, match="锁定日期"):
-        services.update_save(update=electronics_update, content=content(), expected_version=1, user=users["gxj"])
-    services.update_reopen(update=electronics_update, user=users["drc"], reason="系统故障补报", until=datetime.date(2025, 10, 24))
+        services.update_save(
+            update=electronics_update, content=content(), expected_version=1, user=users["gxj"]
+        )
+    services.update_reopen(
+        update=electronics_update,
+        user=users["drc"],
+        reason="系统故障补报",
+        until=datetime.date(2025, 10, 24),
+    )
     update = MonthlyUpdate.objects.get(pk=electronics_update.pk)
-    services.update_save(update=update, content=content(), expected_version=update.version, user=users["gxj"])
+    services.update_save(
+        update=update, content=content(), expected_version=update.version, user=users["gxj"]
+    )
 
 
 def test_carry_over_starts_from_last_months_text(filled, users, clock):
     october = services.period_get_or_create(2025, 10)
-    update = services.update_start(industry=filled.industry, unit=filled.unit, period=october, user=users["gxj"], carry_over=True)
+    update = services.update_start(
+        industry=filled.industry,
+        unit=filled.unit,
+        period=october,
+        user=users["gxj"],
+        carry_over=True,
+    )
     assert update.carried_over_from_id == filled.pk
     assert update.progress_policy == filled.progress_policy
     assert events(update) == [EventKind.CARRIED_OVER]
     # Starting again returns the same update, not a second one.
-    again = services.update_start(industry=filled.industry, unit=filled.unit, period=october, user=users["gxj"])
+    again = services.update_start(
+        industry=filled.industry, unit=filled.unit, period=october, user=users["gxj"]
+    )
     assert again.pk == update.pk
 
 
 def test_only_a_lead_unit_can_start_an_update(users, september):
     with pytest.raises(ValidationError, match="不是"):
         services.update_start(
-            industry=Industry.objects.get(name="电子信息产业集群"), unit=Unit.objects.get(name="市商务局"),
-            period=september, user=users["swj"],
+            industry=Industry.objects.get(name="电子信息产业集群"),
+            unit=Unit.objects.get(name="市商务局"),
+            period=september,
+            user=users["swj"],
         )
 
 
@@ -142,7 +213,12 @@ def test_three_lead_units_file_three_updates_for_logistics(users, september, mak
     logistics = Industry.objects.get(name="商贸物流产业集群")
     for name in ["市商务局", "市交通局", "市会展局"]:
         unit = Unit.objects.get(name=name)
-        services.update_start(industry=logistics, unit=unit, period=september, user=make_user(f"u-{unit.code}", unit=name))
+        services.update_start(
+            industry=logistics,
+            unit=unit,
+            period=september,
+            user=make_user(f"u-{unit.code}", unit=name),
+        )
     assert MonthlyUpdate.objects.filter(industry=logistics, period=september).count() == 3
 
 
@@ -156,10 +232,29 @@ def test_bulk_review_handles_each_and_skips_the_rest(users, september, make_user
     drc = users["drc"]
     submitted = []
     for industry in Industry.objects.filter(name__in=["电子信息产业集群", "新材料产业"]):
-        update = services.update_start(industry=industry, unit=Unit.objects.get(name="市工信局"), period=september, user=users["gxj"])
-        update = services.update_save(update=update, content=content(), expected_version=update.version, user=users["gxj"])
-        submitted.append(services.update_submit(update=update, user=users["gxj"], expected_version=update.version))
+        update = services.update_start(
+            industry=industry,
+            unit=Unit.objects.get(name="市工信局"),
+            period=september,
+            user=users["gxj"],
+        )
+        update = services.update_save(
+            update=update, content=content(), expected_version=update.version, user=users["gxj"]
+        )
+        submitted.append(
+            services.update_submit(
+                update=update, user=users["gxj"], expected_version=update.version
+            )
+        )
     services.update_accept(update=submitted[0], user=drc)  # a colleague was faster on one
-    result = services.updates_review(updates=MonthlyUpdate.objects.filter(pk__in=[u.pk for u in submitted]), user=drc, accept=True)
+    result = services.updates_review(
+        updates=MonthlyUpdate.objects.filter(pk__in=[u.pk for u in submitted]),
+        user=drc,
+        accept=True,
+    )
     assert len(result.done) == 1 and len(result.skipped) == 1
-    assert set(MonthlyUpdate.objects.filter(pk__in=[u.pk for u in submitted]).values_list("status", flat=True)) == {UpdateStatus.ACCEPTED}
+    assert set(
+        MonthlyUpdate.objects.filter(pk__in=[u.pk for u in submitted]).values_list(
+            "status", flat=True
+        )
+    ) == {UpdateStatus.ACCEPTED}

@@ -17,7 +17,14 @@ from .conftest import FULL_TEXT
 def form_data(update, **changes):
     data = {"version": update.version}
     for prefix in ("projects", "problems"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "50"})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "50",
+            }
+        )
     return {**data, **FULL_TEXT, **changes}
 
 
@@ -25,12 +32,21 @@ def test_save_submit_and_read_only_after_acceptance(client, electronics_update, 
     update = electronics_update
     client.force_login(users["gxj"])
     url = reverse("reporting:edit", args=[update.pk])
-    data = form_data(update, **{
-        "projects-TOTAL_FORMS": "1", "projects-0-name": "厦门天马第8.6代产线", "projects-0-stage": "construction",
-        "projects-0-investment": "330", "projects-0-progress": "主体厂房封顶",
-        "problems-TOTAL_FORMS": "1", "problems-0-description": "产线用电负荷需扩容", "problems-0-type": "energy",
-        "problems-0-concerned": "天马微电子", "problems-0-needs_meeting": "on",
-    })
+    data = form_data(
+        update,
+        **{
+            "projects-TOTAL_FORMS": "1",
+            "projects-0-name": "厦门天马第8.6代产线",
+            "projects-0-stage": "construction",
+            "projects-0-investment": "330",
+            "projects-0-progress": "主体厂房封顶",
+            "problems-TOTAL_FORMS": "1",
+            "problems-0-description": "产线用电负荷需扩容",
+            "problems-0-type": "energy",
+            "problems-0-concerned": "天马微电子",
+            "problems-0-needs_meeting": "on",
+        },
+    )
     response = client.post(url, data)
     assert response.status_code == 302
     update.refresh_from_db()
@@ -48,19 +64,31 @@ def test_save_submit_and_read_only_after_acceptance(client, electronics_update, 
     assert MonthlyUpdate.objects.get(pk=update.pk).status == UpdateStatus.ACCEPTED
 
 
-def test_second_save_refused_with_both_texts_on_the_page(client, electronics_update, users, make_user):
+def test_second_save_refused_with_both_texts_on_the_page(
+    client, electronics_update, users, make_user
+):
     colleague = make_user("gxj2", unit="市工信局")
     url = reverse("reporting:edit", args=[electronics_update.pk])
     client.force_login(users["gxj"])
-    assert client.post(url, form_data(electronics_update, progress_policy="甲写的政策进展")).status_code == 302
+    assert (
+        client.post(
+            url, form_data(electronics_update, progress_policy="甲写的政策进展")
+        ).status_code
+        == 302
+    )
     client.force_login(colleague)
-    response = client.post(url, form_data(electronics_update, progress_policy="乙写的政策进展"))  # stale version
+    response = client.post(
+        url, form_data(electronics_update, progress_policy="乙写的政策进展")
+    )  # stale version
     assert response.status_code == 409
     html = response.content.decode()
     assert "乙写的政策进展" in html  # their own text, still in the form
     assert "甲写的政策进展" in html  # and the colleague's, to compare
     assert MonthlyUpdate.objects.get(pk=electronics_update.pk).progress_policy == "甲写的政策进展"
-    assert UpdateEvent.objects.filter(update=electronics_update, kind=EventKind.CONFLICT_KEPT).count() == 1
+    assert (
+        UpdateEvent.objects.filter(update=electronics_update, kind=EventKind.CONFLICT_KEPT).count()
+        == 1
+    )
 
 
 def test_autosave_answers_json_and_refuses_stale_versions(client, electronics_update, users):
@@ -69,7 +97,9 @@ def test_autosave_answers_json_and_refuses_stale_versions(client, electronics_up
     response = client.post(url, form_data(electronics_update, progress_policy="自动保存的文字"))
     assert response.status_code == 200 and response.json()["ok"]
     assert response.json()["version"] == electronics_update.version + 1
-    assert UpdateEvent.objects.filter(update=electronics_update, kind=EventKind.AUTOSAVED).count() == 1
+    assert (
+        UpdateEvent.objects.filter(update=electronics_update, kind=EventKind.AUTOSAVED).count() == 1
+    )
     stale = client.post(url, form_data(electronics_update, progress_policy="过期的版本"))
     assert stale.status_code == 409 and stale.json()["conflict"]
 
@@ -78,14 +108,19 @@ def test_return_with_section_reason_then_diff_on_resubmission(client, filled, us
     services.update_submit(update=filled, user=users["gxj"], expected_version=filled.version)
     client.force_login(users["drc"])
     review = reverse("reporting:review", args=[filled.pk])
-    response = client.post(review, {"action": "return", "reason": "", "section_policy": "请写明惠及企业数"})
+    response = client.post(
+        review, {"action": "return", "reason": "", "section_policy": "请写明惠及企业数"}
+    )
     assert response.status_code == 302
     filled.refresh_from_db()
     assert filled.status == UpdateStatus.RETURNED
     client.force_login(users["gxj"])
     edit = reverse("reporting:edit", args=[filled.pk])
     assert "请写明惠及企业数" in client.get(edit).content.decode()
-    client.post(edit, {**form_data(filled, progress_policy="兑现扶持资金1.2亿元，惠及企业35家。"), "submit": "1"})
+    client.post(
+        edit,
+        {**form_data(filled, progress_policy="兑现扶持资金1.2亿元，惠及企业35家。"), "submit": "1"},
+    )
     client.force_login(users["drc"])
     html = client.get(review).content.decode()
     assert 'id="diff"' in html and "<ins>" in html and "惠及企业35家" in html
@@ -99,7 +134,9 @@ def test_bulk_accept_from_the_queue(client, filled, users, september):
     url = reverse("reporting:review_queue")
     html = client.get(url, {"period": september.slug}).content.decode()
     assert f'value="{filled.pk}"' in html
-    response = client.post(url, {"period": september.slug, "action": "accept", "updates": [filled.pk]})
+    response = client.post(
+        url, {"period": september.slug, "action": "accept", "updates": [filled.pk]}
+    )
     assert response.status_code == 302
     assert MonthlyUpdate.objects.get(pk=filled.pk).status == UpdateStatus.ACCEPTED
     # Returning many at once needs a reason.
@@ -111,9 +148,15 @@ def test_responsible_unit_adds_input_that_the_lead_unit_sees(client, filled, use
     client.force_login(users["siming"])
     detail = reverse("reporting:update", args=[filled.pk])
     assert 'id="contribute"' in client.get(detail).content.decode()
-    client.post(reverse("reporting:contribute", args=[filled.pk]), {"text": "思明区本月新增数字经济企业12家。"})
+    client.post(
+        reverse("reporting:contribute", args=[filled.pk]),
+        {"text": "思明区本月新增数字经济企业12家。"},
+    )
     client.force_login(users["gxj"])
-    assert "思明区本月新增数字经济企业12家。" in client.get(reverse("reporting:edit", args=[filled.pk])).content.decode()
+    assert (
+        "思明区本月新增数字经济企业12家。"
+        in client.get(reverse("reporting:edit", args=[filled.pk])).content.decode()
+    )
     # The district may not edit.
     client.force_login(users["siming"])
     assert client.get(reverse("reporting:edit", args=[filled.pk])).status_code == 403
@@ -135,7 +178,10 @@ def test_start_from_last_month_marks_the_draft(client, filled, users, clock):
     october = services.period_get_or_create(2025, 10)
     clock.set(october.first_day.replace(day=20))
     client.force_login(users["gxj"])
-    response = client.post(reverse("reporting:start"), {"industry": "electronic-information", "period": october.slug, "carry_over": "1"})
+    response = client.post(
+        reverse("reporting:start"),
+        {"industry": "electronic-information", "period": october.slug, "carry_over": "1"},
+    )
     update = MonthlyUpdate.objects.get(period=october, industry__code="electronic-information")
     assert response["Location"] == reverse("reporting:edit", args=[update.pk])
     html = client.get(response["Location"]).content.decode()
@@ -146,11 +192,16 @@ def pdf_bytes():
     return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_attachment_accepted_and_served_only_to_those_who_may_see(client, electronics_update, users):
+def test_attachment_accepted_and_served_only_to_those_who_may_see(
+    client, electronics_update, users
+):
     client.force_login(users["gxj"])
     data = form_data(electronics_update)
     data["attachment"] = SimpleUploadedFile("产业报告.pdf", pdf_bytes(), "application/pdf")
-    assert client.post(reverse("reporting:edit", args=[electronics_update.pk]), data).status_code == 302
+    assert (
+        client.post(reverse("reporting:edit", args=[electronics_update.pk]), data).status_code
+        == 302
+    )
     attachment = Attachment.objects.get(update=electronics_update)
     url = reverse("reporting:attachment", args=[attachment.pk])
     response = client.get(url)
@@ -171,7 +222,9 @@ def test_attachment_accepted_and_served_only_to_those_who_may_see(client, electr
         ("空.pdf", b"", "空文件"),
     ],
 )
-def test_bad_attachments_are_refused_and_the_text_is_kept(client, electronics_update, users, name, payload, message):
+def test_bad_attachments_are_refused_and_the_text_is_kept(
+    client, electronics_update, users, name, payload, message
+):
     client.force_login(users["gxj"])
     data = form_data(electronics_update, progress_policy="这段文字不能丢")
     data["attachment"] = SimpleUploadedFile(name, payload)
@@ -200,7 +253,10 @@ def test_a_real_docx_is_accepted(client, electronics_update, users):
     client.force_login(users["gxj"])
     data = form_data(electronics_update)
     data["attachment"] = SimpleUploadedFile("说明.docx", buffer.getvalue())
-    assert client.post(reverse("reporting:edit", args=[electronics_update.pk]), data).status_code == 302
+    assert (
+        client.post(reverse("reporting:edit", args=[electronics_update.pk]), data).status_code
+        == 302
+    )
     assert Attachment.objects.get().name == "说明.docx"
 
 
@@ -209,3 +265,45 @@ def test_history_page_shows_who_and_what_changed(client, filled, users):
     html = client.get(reverse("reporting:history", args=[filled.pk])).content.decode()
     assert "gxj" in html or users["gxj"].display_name in html
     assert 'data-kind="saved"' in html and 'data-kind="created"' in html
+
+
+def test_saving_again_keeps_existing_rows(client, electronics_update, users):
+    """Re-posting the form unchanged must not drop key projects or problems."""
+    client.force_login(users["gxj"])
+    url = reverse("reporting:edit", args=[electronics_update.pk])
+    data = form_data(
+        electronics_update,
+        **{
+            "projects-TOTAL_FORMS": "1",
+            "projects-0-name": "项目甲",
+            "projects-0-stage": "signed",
+            "problems-TOTAL_FORMS": "1",
+            "problems-0-description": "问题甲",
+            "problems-0-type": "land",
+        },
+    )
+    client.post(url, data)
+    update = MonthlyUpdate.objects.get(pk=electronics_update.pk)
+    again = form_data(
+        update,
+        **{
+            "projects-TOTAL_FORMS": "2",
+            "projects-INITIAL_FORMS": "1",
+            "projects-0-name": "项目甲",
+            "projects-0-stage": "signed",
+            "projects-1-stage": "",  # the untouched empty row
+            "problems-TOTAL_FORMS": "2",
+            "problems-INITIAL_FORMS": "1",
+            "problems-0-description": "问题甲",
+            "problems-0-type": "land",
+            "problems-1-type": "",
+        },
+    )
+    assert client.post(url, again).status_code == 302
+    update = MonthlyUpdate.objects.get(pk=electronics_update.pk)
+    assert list(update.key_projects.values_list("name", flat=True)) == ["项目甲"]
+    assert list(update.problems.values_list("description", flat=True)) == ["问题甲"]
+    # Ticking "delete" removes a row.
+    again.update({"version": update.version, "projects-0-DELETE": "on"})
+    client.post(url, again)
+    assert not MonthlyUpdate.objects.get(pk=electronics_update.pk).key_projects.exists()

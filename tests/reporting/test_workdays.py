@@ -40,9 +40,13 @@ def test_late_and_overdue_follow_the_calendar(electronics_update, september):
     assert due_status(None, september, D(2025, 10, 15)) == DueStatus.OVERDUE
     assert due_status(None, september, D(2025, 10, 9)) == DueStatus.NOT_STARTED
     update.status = "submitted"
-    update.first_submitted_at = datetime.datetime(2025, 10, 14, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    update.first_submitted_at = datetime.datetime(
+        2025, 10, 14, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+    )
     assert due_status(update, september, D(2025, 10, 20)) == DueStatus.SUBMITTED_ON_TIME
-    update.first_submitted_at = datetime.datetime(2025, 10, 15, 8, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    update.first_submitted_at = datetime.datetime(
+        2025, 10, 15, 8, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+    )
     assert due_status(update, september, D(2025, 10, 20)) == DueStatus.SUBMITTED_LATE
 
 
@@ -50,7 +54,9 @@ def test_traffic_light(september):
     calendar = WorkCalendar(overrides={})
     # 9 October: 3 working days after it up to the 14th (10, 11, 13, 14 → 4) → green.
     assert light(DueStatus.DRAFT, september, D(2025, 10, 9), calendar) == Light.GREEN
-    assert light(DueStatus.DRAFT, september, D(2025, 10, 10), calendar) == Light.YELLOW  # 11, 13, 14
+    assert (
+        light(DueStatus.DRAFT, september, D(2025, 10, 10), calendar) == Light.YELLOW
+    )  # 11, 13, 14
     assert light(DueStatus.OVERDUE, september, D(2025, 10, 15), calendar) == Light.RED
     assert light(DueStatus.SUBMITTED_ON_TIME, september, D(2025, 10, 15), calendar) == Light.NONE
     # During Golden Week the deadline is still four working days away: green, not yellow.

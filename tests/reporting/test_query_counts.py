@@ -1,0 +1,91 @@
+"""The due page and the update form run a fixed number of queries, however much data."""
+
+import datetime
+
+from django.urls import reverse
+
+from chains.models import Industry, Unit
+from reporting import services
+from reporting.models import ReportingPeriod
+
+from .conftest import content
+
+
+def months_of_updates(users, months: int, today: datetime.date):
+    """Updates of every 市工信局 industry for `months` months before today, all filed."""
+    gxj = users["gxj"]
+    unit = Unit.objects.get(name="市工信局")
+    year, month = today.year, today.month
+    for _ in range(months):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        period = services.period_get_or_create(year, month)
+        ReportingPeriod.objects.filter(pk=period.pk).update(
+            lock_date=datetime.date(2030, 1, 1)
+        )  # keep them open for the test
+        period.refresh_from_db()
+        for industry in Industry.objects.filter(
+            assignment__unit_links__unit=unit, assignment__unit_links__role="lead"
+        ):
+            update = services.update_start(industry=industry, unit=unit, period=period, user=gxj)
+            update = services.update_save(
+                update=update, content=content(), expected_version=update.version, user=gxj
+            )
+            services.update_submit(update=update, user=gxj, expected_version=update.version)
+
+
+def count(client, url, django_assert_max_num_queries, limit):
+    client.get(url)  # the first visit of a month opens its period; measure the usual visit
+    with django_assert_max_num_queries(limit) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_due_page_queries_do_not_grow_with_months(
+    users, client, clock, django_assert_max_num_queries
+):
+    today = datetime.date(2025, 12, 10)
+    clock.set(today)
+    client.force_login(users["gxj"])
+    months_of_updates(users, 1, today)
+    few = count(client, reverse("reporting:due"), django_assert_max_num_queries, 20)
+    months_of_updates(users, 12, datetime.date(2025, 11, 1))
+    many = count(client, reverse("reporting:due"), django_assert_max_num_queries, 20)
+    assert many == few
+
+
+def test_update_form_queries_do_not_grow(
+    users, client, clock, make_user, django_assert_max_num_queries
+):
+    clock.set(datetime.date(2025, 10, 9))
+    gxj = users["gxj"]
+    period = services.period_get_or_create(2025, 9)
+    update = services.update_start(
+        industry=Industry.objects.get(code="electronic-information"),
+        unit=Unit.objects.get(name="市工信局"),
+        period=period,
+        user=gxj,
+    )
+    client.force_login(gxj)
+    url = reverse("reporting:edit", args=[update.pk])
+    few = count(client, url, django_assert_max_num_queries, 25)
+    rows = [
+        {"name": f"项目{i}", "stage": "signed", "investment": i, "progress": "推进"}
+        for i in range(10)
+    ]
+    problems = [
+        {"description": f"问题{i}", "type": "land", "concerned": "", "needs_meeting": False}
+        for i in range(10)
+    ]
+    for i in range(10):
+        update = services.update_save(
+            update=update,
+            content=services.UpdateContent(
+                fields=content().fields, key_projects=rows, problems=problems
+            ),
+            expected_version=update.version,
+            user=gxj,
+        )
+        services.contribution_add(update=update, user=users["siming"], text=f"材料{i}")
+        update.refresh_from_db()
+    many = count(client, url, django_assert_max_num_queries, 25)
+    assert many == few
