@@ -1,0 +1,72 @@
+"""`make bench`: server-side timings of the portal's busiest pages on realistic data.
+
+Runs in a throw-away test database (PostgreSQL when DATABASE_URL points at it, SQLite in
+memory otherwise), prints a table and writes bench/results.json: a flat object of figure
+name to number."""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+import warnings
+
+import django
+
+warnings.filterwarnings("ignore", "No directory at")
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+RESULTS = Path(__file__).with_name("results.json")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(call, rounds=ROUNDS):
+    call()  # warm up: caches, the month's period
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), percentile(samples, 0.95)
+
+
+def main() -> int:
+    from bench import scenarios
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        data = scenarios.build()
+        figures = {}
+        figures.update(scenarios.run_updates(data, timed))
+        with CaptureQueriesContext(connection) as queries:
+            data["client_gxj"].get("/updates/")
+        figures["due_page_queries"] = len(queries.captured_queries)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    figures = {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
+    RESULTS.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    print(f"\nChain Portal benchmarks ({connection.vendor}, {ROUNDS} rounds each)")
+    print(f"{'figure':<32}{'value':>12}")
+    print("-" * 44)
+    for name, value in sorted(figures.items()):
+        print(f"{name:<32}{value:>12}")
+    print(f"\nwritten to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
