@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UpdateStatus(models.TextChoices):
@@ -79,16 +80,16 @@ class ProblemType(models.TextChoices):
 class EventKind(models.TextChoices):
     """Entries of an update's history; every service write leaves exactly one."""
 
-    CREATED = "created", _("Created")
+    CREATED = "created", pgettext_lazy("update history", "Created")
     CARRIED_OVER = "carried_over", _("Started from last month")
-    SAVED = "saved", _("Saved")
+    SAVED = "saved", pgettext_lazy("update history", "Saved")
     AUTOSAVED = "autosaved", _("Saved automatically")
-    SUBMITTED = "submitted", _("Submitted")
-    RESUBMITTED = "resubmitted", _("Resubmitted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    RETURNED = "returned", _("Returned")
-    ACCEPTED = "accepted", _("Accepted")
-    UNLOCKED = "unlocked", _("Unlocked")
+    SUBMITTED = "submitted", pgettext_lazy("update history", "Submitted")
+    RESUBMITTED = "resubmitted", pgettext_lazy("update history", "Resubmitted")
+    WITHDRAWN = "withdrawn", pgettext_lazy("update history", "Withdrawn")
+    RETURNED = "returned", pgettext_lazy("update history", "Returned")
+    ACCEPTED = "accepted", pgettext_lazy("update history", "Accepted")
+    UNLOCKED = "unlocked", pgettext_lazy("update history", "Unlocked")
     REOPENED = "reopened", _("Reopened after the lock date")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
@@ -99,5 +100,5 @@ class EventKind(models.TextChoices):
 class ReminderStep(models.TextChoices):
     BEFORE = "before", _("Before the deadline")
     DUE_TODAY = "due_today", _("Deadline today")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("reminder", "Overdue")
     DRC_SUMMARY = "drc_summary", _("Overdue summary for the DRC")
