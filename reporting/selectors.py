@@ -97,6 +97,7 @@ class DueItem:
     light: Light
     working_days_left: int
     can_carry_over: bool
+    locked: bool
 
 
 def due_items(user: User, today: datetime.date) -> list[DueItem]:
@@ -119,7 +120,7 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
     updates = {
         (u.period_id, u.industry_id): u
         for u in MonthlyUpdate.objects.filter(unit=user.unit, industry_id__in=industry_ids).only(
-            "id", "period_id", "industry_id", "unit_id", "status", "first_submitted_at", "version"
+            "id", "period_id", "industry_id", "unit_id", "status", "first_submitted_at", "version", "reopened_until"
         )
     }
     calendar = WorkCalendar()
@@ -152,6 +153,8 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
                     light=light(status, period, today, calendar),
                     working_days_left=calendar.working_days_until(today, period.deadline),
                     can_carry_over=update is None and has_previous,
+                    locked=today > period.lock_date
+                    and not (update is not None and update.reopened_until and today <= update.reopened_until),
                 )
             )
     return items
@@ -215,6 +218,16 @@ def last_return(update: MonthlyUpdate) -> UpdateEvent | None:
 
 def history(update: MonthlyUpdate) -> QuerySet[UpdateEvent]:
     return update.events.select_related("actor__unit").order_by("-at", "-id")
+
+
+def default_review_period(today: datetime.date) -> ReportingPeriod | None:
+    """The month the DRC most likely reviews: the newest with submissions waiting, else the
+    newest month before the current one."""
+    waiting = ReportingPeriod.objects.filter(updates__status=UpdateStatus.SUBMITTED).order_by("-year", "-month").first()
+    if waiting:
+        return waiting
+    earlier = ReportingPeriod.objects.filter(Q(year__lt=today.year) | Q(year=today.year, month__lt=today.month))
+    return earlier.first() or ReportingPeriod.objects.first()
 
 
 def review_queue(period: ReportingPeriod, *, industry=None, unit=None, status=None) -> list[dict]:

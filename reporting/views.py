@@ -467,8 +467,8 @@ class ReviewQueueView(TemplateView):
         slug = self.request.GET.get("period") or self.request.POST.get("period")
         if slug:
             return _period(slug)
-        services.periods_ensure()
-        return selectors.open_periods(services.today())[-1]
+        services.periods_ensure(services.today())
+        return selectors.default_review_period(services.today())
 
     def get_context_data(self, **kwargs):
         period = self.period()
