@@ -148,7 +148,9 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
             created += 1
     MonthlyUpdate.objects.filter(is_demo=True).update(reopened_until=None)
     # The notices the seeding sends (after commit) are history, not news.
-    transaction.on_commit(lambda: Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now()))
+    transaction.on_commit(
+        lambda: Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
+    )
     return created
 
 

@@ -120,7 +120,14 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
     updates = {
         (u.period_id, u.industry_id): u
         for u in MonthlyUpdate.objects.filter(unit=user.unit, industry_id__in=industry_ids).only(
-            "id", "period_id", "industry_id", "unit_id", "status", "first_submitted_at", "version", "reopened_until"
+            "id",
+            "period_id",
+            "industry_id",
+            "unit_id",
+            "status",
+            "first_submitted_at",
+            "version",
+            "reopened_until",
         )
     }
     calendar = WorkCalendar()
@@ -154,7 +161,11 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
                     working_days_left=calendar.working_days_until(today, period.deadline),
                     can_carry_over=update is None and has_previous,
                     locked=today > period.lock_date
-                    and not (update is not None and update.reopened_until and today <= update.reopened_until),
+                    and not (
+                        update is not None
+                        and update.reopened_until
+                        and today <= update.reopened_until
+                    ),
                 )
             )
     return items
@@ -223,10 +234,16 @@ def history(update: MonthlyUpdate) -> QuerySet[UpdateEvent]:
 def default_review_period(today: datetime.date) -> ReportingPeriod | None:
     """The month the DRC most likely reviews: the newest with submissions waiting, else the
     newest month before the current one."""
-    waiting = ReportingPeriod.objects.filter(updates__status=UpdateStatus.SUBMITTED).order_by("-year", "-month").first()
+    waiting = (
+        ReportingPeriod.objects.filter(updates__status=UpdateStatus.SUBMITTED)
+        .order_by("-year", "-month")
+        .first()
+    )
     if waiting:
         return waiting
-    earlier = ReportingPeriod.objects.filter(Q(year__lt=today.year) | Q(year=today.year, month__lt=today.month))
+    earlier = ReportingPeriod.objects.filter(
+        Q(year__lt=today.year) | Q(year=today.year, month__lt=today.month)
+    )
     return earlier.first() or ReportingPeriod.objects.first()
 
 
