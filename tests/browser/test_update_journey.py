@@ -126,3 +126,33 @@ def test_district_input_reaches_the_lead_unit(browser, live_server, demo_account
     clerk.reload()
     expect(clerk.locator("#contributions")).to_contain_text("思明区本月新增集成电路设计企业3家。")
     expect(clerk.locator("#contributions")).to_contain_text("思明区")
+
+
+def test_autosave_keeps_the_text_and_stops_on_a_colleagues_save(
+    browser, live_server, demo_accounts
+):
+    clerk = log_in(browser, live_server, "gxj")
+    open_electronics(clerk, live_server).get_by_role("button", name="开始填报").click()
+    clerk.locator("#id_progress_policy").fill("自动保存的政策进展")
+    clerk.evaluate("document.getElementById('update-form').autosaveNow()")
+    expect(clerk.locator("#autosave-status")).to_contain_text("已自动保存")
+    update = MonthlyUpdate.objects.get(
+        industry__code="electronic-information", unit__name="市工信局"
+    )
+    assert update.progress_policy == "自动保存的政策进展"
+
+    colleague = browser.new_page()
+    colleague.context.add_cookies(clerk.context.cookies())
+    colleague.goto(clerk.url)
+    colleague.locator("#id_progress_policy").fill("同事保存的版本")
+    colleague.get_by_role("button", name="保存草稿").click()
+    expect(colleague.locator(".messages")).to_contain_text("草稿已于")
+
+    clerk.locator("#id_progress_policy").fill("我后来写的文字")
+    clerk.evaluate("document.getElementById('update-form').autosaveNow()")
+    expect(clerk.locator("#autosave-status")).to_contain_text("自动保存已停止")
+    expect(clerk.locator("#id_progress_policy")).to_have_value(
+        "我后来写的文字"
+    )  # still in the form
+    assert MonthlyUpdate.objects.get(pk=update.pk).progress_policy == "同事保存的版本"
+    colleague.close()

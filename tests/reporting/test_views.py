@@ -307,3 +307,32 @@ def test_saving_again_keeps_existing_rows(client, electronics_update, users):
     again.update({"version": update.version, "projects-0-DELETE": "on"})
     client.post(url, again)
     assert not MonthlyUpdate.objects.get(pk=electronics_update.pk).key_projects.exists()
+
+
+def test_kjj_fills_the_six_future_industries_on_one_page(client, users, september):
+    from chains.models import Industry, Unit
+
+    kjj = users["kjj"]
+    unit = Unit.objects.get(name="市科技局")
+    future = list(Industry.objects.filter(category__code="future"))
+    updates = [
+        services.update_start(industry=i, unit=unit, period=september, user=kjj) for i in future
+    ]
+    client.force_login(kjj)
+    url = reverse("reporting:batch", args=[september.slug])
+    html = client.get(url).content.decode()
+    assert all(f'data-industry="{i.code}"' in html for i in future)
+    data = {}
+    for update in updates:
+        data[f"u{update.pk}-version"] = update.version
+        data.update({f"u{update.pk}-{k}": v for k, v in FULL_TEXT.items()})
+        data[f"u{update.pk}-progress_policy"] = f"{update.industry.name}的政策进展"
+    response = client.post(url, {**data, "submit": "1"})
+    assert response.status_code == 302
+    for update in updates:
+        stored = MonthlyUpdate.objects.get(pk=update.pk)
+        assert stored.status == UpdateStatus.SUBMITTED
+        assert stored.progress_policy == f"{update.industry.name}的政策进展"
+    # Another unit cannot open 市科技局's page for the month.
+    client.force_login(users["gxj"])
+    assert client.get(url).status_code in (403, 404)
