@@ -91,7 +91,17 @@ class AssignmentListField(fields.Field):
         )
 
 
-class MatrixResource(resources.ModelResource):
+class SyncPermissionsMixin:
+    """After a clean import, bring object permissions in step with the matrix, in the same
+    transaction (new units and officials get their groups, moved units their rights)."""
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not (result.has_errors() or result.has_validation_errors()):
+            permissions_sync()
+
+
+class MatrixResource(SyncPermissionsMixin, resources.ModelResource):
     """One row per industry: category, industry, lead_officials, lead_units, responsible_units."""
 
     category = fields.Field(attribute="category", column_name="category", widget=CategoryWidget())
@@ -195,11 +205,6 @@ class MatrixResource(resources.ModelResource):
         pending = instance.__dict__.pop("_matrix_pending")
         services.industry_assign(industry=instance, **pending)
 
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if not (result.has_errors() or result.has_validation_errors()):
-            permissions_sync()
-
 
 class KindWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
@@ -212,7 +217,7 @@ class KindWidget(widgets.Widget):
         raise ValueError(f"未知的单位类型「{text}」，应为：{LIST_SEPARATOR.join(UnitKind.values)}")
 
 
-class UnitResource(resources.ModelResource):
+class UnitResource(SyncPermissionsMixin, resources.ModelResource):
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
 
     class Meta:
@@ -225,13 +230,8 @@ class UnitResource(resources.ModelResource):
         clean_model_instances = True
         name = "单位"
 
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if not (result.has_errors() or result.has_validation_errors()):
-            permissions_sync()  # new units get their groups
 
-
-class OfficialResource(resources.ModelResource):
+class OfficialResource(SyncPermissionsMixin, resources.ModelResource):
     class Meta:
         model = Official
         fields = ("code", "name", "name_en", "position")
@@ -241,8 +241,3 @@ class OfficialResource(resources.ModelResource):
         use_transactions = True
         clean_model_instances = True
         name = "牵头市领导"
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if not (result.has_errors() or result.has_validation_errors()):
-            permissions_sync()
