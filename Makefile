@@ -37,6 +37,7 @@ setup-test: $(VENV)/.installed
 db: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_matrix
+	$(PY) manage.py load_indicators
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@.ci/ensure-python $(PYTHON)

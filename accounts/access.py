@@ -170,3 +170,50 @@ def access_attachment(*, user: User, pk: int):
     if not can_update(user, UpdateAction.VIEW, attachment.update):
         raise PermissionDenied
     return attachment
+
+
+# --- statistics ----------------------------------------------------------------------------------
+
+
+def can_import_statistics(user: User) -> bool:
+    """Statistics staff (and administrators) bring in the bureau's files."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.STATISTICS, Role.ADMIN))
+    )
+
+
+def can_see_all_statistics(user: User) -> bool:
+    return reads_everything(user)
+
+
+def access_enterprise(*, user: User, pk: int):
+    from chains.models import Enterprise
+
+    enterprise = (
+        Enterprise.objects.select_related("industry", "district", "subsegment")
+        .filter(pk=pk)
+        .first()
+    )
+    if enterprise is None:
+        raise Http404("No such enterprise.")
+    if not can(user, Action.VIEW, enterprise.industry):
+        raise PermissionDenied
+    return enterprise
+
+
+def access_figure_import(*, user: User, pk: int, write: bool = False):
+    from chains.models import FigureImport
+
+    record = FigureImport.objects.select_related("uploaded_by").filter(pk=pk).first()
+    if record is None:
+        raise Http404("No such import.")
+    allowed = (
+        can_import_statistics(user)
+        if write
+        else (can_import_statistics(user) or reads_everything(user))
+    )
+    if not allowed:
+        raise PermissionDenied
+    return record

@@ -152,3 +152,17 @@ def assignment_set_members(
 def _unit_key(item: tuple) -> tuple:
     unit_id, role, position = item
     return (str(role), position, unit_id)
+
+
+def indicators_load(path) -> LoadReport:
+    """Admin-defined indicators from a JSON list, by code; a second load changes nothing."""
+    import json
+
+    from .models import Indicator
+
+    report = LoadReport()
+    with transaction.atomic():
+        for position, item in enumerate(json.loads(open(path, encoding="utf-8").read())):
+            values = {k: item.get(k, "") for k in ("name", "name_en", "unit", "period", "aliases")}
+            report.add(upsert(Indicator, {"code": item["code"]}, {**values, "position": position}))
+    return report

@@ -8,6 +8,7 @@ urlpatterns = [
     path("matrix/", include("chains.urls")),
     path("accounts/", include("accounts.urls")),
     path("updates/", include("reporting.urls")),
+    path("stats/", include("chains.figures.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", account_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from .choices import CategoryCode, UnitKind, UnitRole
+from ..choices import CategoryCode, UnitKind, UnitRole
 
 
 class BilingualNameMixin:

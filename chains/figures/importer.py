@@ -1,0 +1,642 @@
+"""The one import service for the statistics bureau's files, used by the upload page and by
+`import_statistics`: read safely, plan (every row checked, every error with its sheet row and a
+reason in Chinese, counts of rows to add and change), then apply all or nothing.
+
+Rows are checked column by column with pandas, not one by one in Python, and written with
+PostgreSQL's COPY (bulk_create elsewhere), so a 100,000-row file imports in seconds."""
+
+import datetime
+import hashlib
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .. import creditcode
+from ..choices import UnitKind
+from ..models import (
+    Enterprise,
+    EnterpriseFigure,
+    EnterpriseTier,
+    FigureImport,
+    Indicator,
+    Industry,
+    IndustryFigure,
+    SubSegment,
+    Unit,
+)
+from ..models.figures import ImportKind, ImportStatus
+from . import layout as L
+from .workbook import SpreadsheetError, column_letter, read_table
+
+MAX_ERRORS = 200
+YES = {"是", "Y", "y", "yes", "√", "✓", "1", "规上", "TRUE", "True"}
+NO = {"否", "N", "n", "no", "×", "0", "", "FALSE", "False"}
+
+
+@dataclass
+class Plan:
+    kind: str
+    months: list[tuple[int, int]] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped_totals: int = 0
+    errors: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (sheet row, message); row 0: the file
+    records: pd.DataFrame | None = None
+    enterprises: list[dict] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, row: int, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append((row, message))
+
+    def messages(self) -> list[str]:
+        return [
+            f"第 {row} 行：{message}" if row else message for row, message in sorted(self.errors)
+        ]
+
+
+class ImportRefused(Exception):
+    def __init__(self, plan: Plan):
+        super().__init__("; ".join(plan.messages()[:5]))
+        self.plan = plan
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
+def plan_file(
+    path: Path,
+    original_name: str,
+    *,
+    month: tuple[int, int] | None = None,
+    today: datetime.date | None = None,
+) -> Plan:
+    """Read and check a file; nothing is written. Raises SpreadsheetError for an unreadable file."""
+    today = today or timezone.localdate()
+    table = read_table(path, original_name)
+    layout = L.detect(table)
+    plan = Plan(kind=layout.kind)
+    for label in layout.unknown_columns:
+        plan.error(0, f"无法识别的列：{label}")
+    rows = _data_rows(table, layout, plan)
+    if plan.errors and not rows.size:
+        return plan
+    if rows.empty:
+        plan.error(0, "文件中没有数据行（表头下方全部为空或只有合计行）。")
+        return plan
+    if layout.kind == ImportKind.ENTERPRISES:
+        _plan_enterprises(rows, layout, plan, today)
+    else:
+        _plan_figures(rows, layout, plan, month, today)
+    return plan
+
+
+def _data_rows(table, layout: L.Layout, plan: Plan) -> pd.DataFrame:
+    """The data rows, blank and totals rows removed, with merged cells and formulas reported.
+    The index is the 1-based sheet row."""
+    frame = table.frame.iloc[layout.data_start :]
+    frame.index = frame.index + 1
+    used = [
+        *layout.keys.values(),
+        *layout.tiers.values(),
+        *(v.column for v in layout.values),
+        *(v.yoy_column for v in layout.values if v.yoy_column is not None),
+    ]
+    frame = frame.reindex(columns=range(max(used) + 1 if used else 0))
+    frame = frame[~frame[used].isna().all(axis=1)]
+    first_key = next(
+        (layout.keys[k] for k in ("industry", "credit_code", "enterprise") if k in layout.keys),
+        None,
+    )
+    if first_key is not None:
+        labels = frame[first_key].map(L.text)
+        totals = labels.map(L.is_total)
+        plan.skipped_totals = int(totals.sum())
+        frame = frame[~totals]
+    for r1, c1, r2, c2 in table.merged:
+        if (
+            r2 >= layout.data_start
+        ):  # merged cells in the header are expected; in data they hide values
+            ref = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+            plan.error(
+                max(r1, layout.data_start) + 1,
+                f"数据区有合并单元格（{ref}）：合并单元格只保留左上角的值，请拆分后逐行填写。",
+            )
+    used_set = set(used)
+    kept = set(frame.index)
+    for row, col in table.formulas:
+        if row + 1 in kept and col in used_set:
+            plan.error(row + 1, f"{column_letter(col)}列是公式：请复制后“选择性粘贴为数值”再导入。")
+    return frame
+
+
+def _lookup(series: pd.Series, mapping: dict, plan: Plan, message) -> pd.Series:
+    labels = series.map(L.text)
+    ids = labels.map(mapping)
+    for row, label in labels[ids.isna() & (labels != "")].items():
+        plan.error(row, message(label))
+    return ids
+
+
+def _industry_map() -> dict[str, int]:
+    mapping = {}
+    for pk, name in Industry.objects.values_list("pk", "name"):
+        mapping[name] = pk
+        for suffix in ("产业集群", "产业"):
+            if name.endswith(suffix):
+                mapping.setdefault(name[: -len(suffix)], pk)
+    return mapping
+
+
+def _district_map() -> dict[str, int]:
+    return dict(
+        Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.ZONE]).values_list("name", "pk")
+    )
+
+
+def _months(rows, layout, plan: Plan, month, today) -> pd.Series:
+    if month is None and "month" not in layout.keys:
+        month = layout.title_month
+    if "month" in layout.keys and month is None:
+        parsed = rows[layout.keys["month"]].map(L.parse_month)
+        for row in parsed[parsed.isna()].index:
+            plan.error(
+                row,
+                f"月份「{L.text(rows.at[row, layout.keys['month']])}」无法识别，请写成 2026-10 或 2026年10月。",
+            )
+    elif month is None:
+        plan.error(
+            0,
+            "无法确定数据月份：请在表中加“月份”列、在标题中写明“2026年1-10月”，或在导入时指定月份。",
+        )
+        return pd.Series([None] * len(rows), index=rows.index, dtype=object)
+    else:
+        parsed = pd.Series([month] * len(rows), index=rows.index, dtype=object)
+    future = parsed.map(lambda ym: ym is not None and (ym[0], ym[1]) > (today.year, today.month))
+    for row in parsed[future].index:
+        y, m = parsed[row]
+        plan.error(row, f"月份 {y}年{m}月 还没有到，不能导入未来月份的数据。")
+    return parsed
+
+
+def _values(rows: pd.DataFrame, column: int, label: str, plan: Plan) -> pd.Series:
+    raw = rows[column]
+    as_text = raw.astype("string").str.strip().str.replace(r"[,，\s%]", "", regex=True)
+    missing = raw.isna() | as_text.isin(L.MISSING)
+    numbers = pd.to_numeric(as_text.where(~missing), errors="coerce")
+    for row in numbers[~missing & numbers.isna()].index:
+        plan.error(row, f"{column_letter(column)}列「{label}」不是数字：「{raw[row]}」。")
+    return numbers
+
+
+def _indicator_for(value: L.ValueColumn, plan: Plan, indicators) -> tuple[Indicator | None, float]:
+    for indicator in indicators:
+        names = {indicator.name, *(a.strip() for a in indicator.aliases.split(",") if a.strip())}
+        if value.name in names and indicator.period == value.period:
+            factor = 1.0
+            if value.unit and value.unit != indicator.unit:
+                conversions = {
+                    ("亿元", "万元"): 10000.0,
+                    ("万元", "亿元"): 0.0001,
+                    ("元", "万元"): 0.0001,
+                    ("千元", "万元"): 0.1,
+                }
+                factor = conversions.get((value.unit, indicator.unit))
+                if factor is None:
+                    plan.error(
+                        0,
+                        f"指标「{value.name}」的单位是 {value.unit}，与系统设定的 {indicator.unit} 不一致，无法换算。",
+                    )
+                    return None, 1.0
+            return indicator, factor
+    known = "、".join(sorted({i.name for i in indicators}))
+    period = "当月" if value.period == "month" else "累计"
+    plan.error(
+        0,
+        f"未知指标「{value.name}」（{period}）。系统中的指标有：{known}。如需新增指标，请联系管理员。",
+    )
+    return None, 1.0
+
+
+def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
+    enterprise_file = layout.kind == ImportKind.ENTERPRISE_FIGURES
+    months = _months(rows, layout, plan, month, today)
+    keys = pd.DataFrame(index=rows.index)
+    if enterprise_file:
+        codes = rows[layout.keys["credit_code"]].map(lambda v: creditcode.normalise(L.text(v)))
+        known = dict(Enterprise.objects.values_list("credit_code", "pk"))
+        keys["enterprise_id"] = codes.map(known)
+        for row, code in codes[keys["enterprise_id"].isna()].items():
+            plan.error(
+                row,
+                f"未知企业：统一社会信用代码「{code}」不在重点企业名录中（请先导入企业名录）。"
+                if code
+                else "缺少统一社会信用代码。",
+            )
+        key_columns = ["enterprise_id"]
+    else:
+        keys["industry_id"] = _lookup(
+            rows[layout.keys["industry"]], _industry_map(), plan, lambda v: f"未知产业「{v}」。"
+        )
+        for row in rows.index[rows[layout.keys["industry"]].map(L.text) == ""]:
+            plan.error(row, "缺少产业名称。")
+        keys["subsegment_id"] = None
+        if "subsegment" in layout.keys:
+            segments = {
+                (ind, name): pk
+                for pk, ind, name in SubSegment.objects.values_list("pk", "industry_id", "name")
+            }
+            names = rows[layout.keys["subsegment"]].map(L.text)
+            for row, name in names[names != ""].items():
+                ind = keys.at[row, "industry_id"]
+                pk = segments.get((ind, name))
+                if pk is None and not pd.isna(ind):
+                    plan.error(
+                        row, f"该产业下没有细分领域「{name}」（细分领域由管理员在后台维护）。"
+                    )
+                keys.at[row, "subsegment_id"] = pk
+        keys["district_id"] = None
+        if "district" in layout.keys:
+            districts = _district_map()
+            names = rows[layout.keys["district"]].map(L.text)
+            for row, name in names[(names != "") & (names != "全市")].items():
+                pk = districts.get(name)
+                if pk is None:
+                    plan.error(row, f"未知的区「{name}」。")
+                keys.at[row, "district_id"] = pk
+        key_columns = ["industry_id", "subsegment_id", "district_id"]
+    keys["year"] = months.map(lambda ym: ym[0] if ym else None)
+    keys["month"] = months.map(lambda ym: ym[1] if ym else None)
+
+    indicators = list(Indicator.objects.all())
+    parts = []
+    for value in layout.values:
+        indicator, factor = _indicator_for(value, plan, indicators)
+        numbers = _values(rows, value.column, f"{value.name}", plan)
+        yoy = (
+            _values(rows, value.yoy_column, f"{value.name}同比", plan)
+            if value.yoy_column is not None
+            else pd.Series(float("nan"), index=rows.index)
+        )
+        if indicator is None:
+            continue
+        part = keys.copy()
+        part["indicator_id"] = indicator.pk
+        part["value"] = numbers * factor
+        part["yoy"] = yoy
+        parts.append(part)
+    if not layout.values:
+        plan.error(0, "文件中没有数值列（如“工业总产值 当月”“营业收入 累计”）。")
+    if not parts:
+        return
+    records = pd.concat(parts)
+    records = records[records["value"].notna() | records["yoy"].notna()]
+    full_key = [*key_columns, "indicator_id", "year", "month"]
+    dupes = records[records.duplicated(subset=full_key, keep=False)]
+    if not dupes.empty:
+        for _key, group in dupes.groupby(full_key, dropna=False, sort=False):
+            rows_seen = sorted(set(group.index))
+            if len(rows_seen) > 1:
+                plan.error(
+                    rows_seen[1],
+                    f"与第 {rows_seen[0]} 行重复（同一{'企业' if enterprise_file else '产业、细分领域和区'}、同一月份出现两次）。",
+                )
+    plan.months = sorted(
+        {
+            (int(y), int(m))
+            for y, m in zip(records["year"], records["month"], strict=True)
+            if not pd.isna(y)
+        }
+    )
+    if plan.errors:
+        return
+    plan.records = records.reset_index(names="sheet_row")
+    _count_changes(plan, enterprise_file, key_columns)
+
+
+def _current(model, scope_field: str, ids, months) -> pd.DataFrame:
+    columns = (
+        [scope_field, "subsegment_id", "district_id"]
+        if scope_field == "industry_id"
+        else [scope_field]
+    )
+    frames = []
+    for year, month in months:
+        rows = model.objects.filter(
+            is_current=True, year=year, month=month, **{f"{scope_field}__in": ids}
+        ).values_list(*columns, "indicator_id", "year", "month", "value", "yoy")
+        frames.append(
+            pd.DataFrame(
+                list(rows), columns=[*columns, "indicator_id", "year", "month", "value", "yoy"]
+            )
+        )
+    return pd.concat(frames) if frames else pd.DataFrame()
+
+
+def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) -> None:
+    records = plan.records
+    model = EnterpriseFigure if enterprise_file else IndustryFigure
+    scope = key_columns[0]
+    current = _current(model, scope, sorted({int(i) for i in records[scope]}), plan.months)
+    if current.empty:
+        plan.added = len(records)
+        return
+    full_key = [*key_columns, "indicator_id", "year", "month"]
+    left = records[full_key + ["value", "yoy"]].copy()
+    for frame in (left, current):
+        for column in full_key:
+            frame[column] = frame[column].map(lambda v: None if v is None or pd.isna(v) else int(v))
+        for column in ("value", "yoy"):
+            frame[column] = frame[column].map(
+                lambda v: None if v is None or pd.isna(v) else round(float(v), 2)
+            )
+    merged = left.merge(current, on=full_key, how="left", suffixes=("", "_old"), indicator=True)
+    new = merged["_merge"] == "left_only"
+    same = (
+        ~new
+        & (
+            merged["value"].eq(merged["value_old"])
+            | (merged["value"].isna() & merged["value_old"].isna())
+        )
+        & (merged["yoy"].eq(merged["yoy_old"]) | (merged["yoy"].isna() & merged["yoy_old"].isna()))
+    )
+    plan.added = int(new.sum())
+    plan.unchanged = int(same.sum())
+    plan.changed = len(merged) - plan.added - plan.unchanged
+
+
+def _plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:
+    for needed, label in (
+        ("credit_code", "统一社会信用代码"),
+        ("enterprise", "企业名称"),
+        ("industry", "产业"),
+    ):
+        if needed not in layout.keys:
+            plan.error(0, f"缺少“{label}”列。")
+    if plan.errors:
+        return
+    industries = _industry_map()
+    districts = _district_map()
+    segments = {
+        (ind, name): pk
+        for pk, ind, name in SubSegment.objects.values_list("pk", "industry_id", "name")
+    }
+    existing = {e.credit_code: e for e in Enterprise.objects.prefetch_related("tiers")}
+    seen: dict[str, int] = {}
+    result = []
+    for row, cells in rows.iterrows():
+
+        def cell(key):
+            return L.text(cells[layout.keys[key]]) if key in layout.keys else ""
+
+        code = creditcode.normalise(cell("credit_code"))
+        reason = creditcode.problem(code) if code else "缺少统一社会信用代码"
+        if reason:
+            plan.error(row, reason + "。")
+        elif code in seen:
+            plan.error(row, f"与第 {seen[code]} 行重复（同一统一社会信用代码）。")
+        seen.setdefault(code, row)
+        name = cell("enterprise")
+        if not name:
+            plan.error(row, "缺少企业名称。")
+        industry_id = industries.get(cell("industry"))
+        if industry_id is None:
+            plan.error(row, f"未知产业「{cell('industry')}」。")
+        district_id = None
+        if cell("district"):
+            district_id = districts.get(cell("district"))
+            if district_id is None:
+                plan.error(row, f"未知的区「{cell('district')}」。")
+        subsegment_id = None
+        if cell("subsegment") and industry_id:
+            subsegment_id = segments.get((industry_id, cell("subsegment")))
+            if subsegment_id is None:
+                plan.error(row, f"该产业下没有细分领域「{cell('subsegment')}」。")
+        above = cell("above_size")
+        if above not in YES | NO:
+            plan.error(row, f"“是否规上”应填“是”或“否”，而不是「{above}」。")
+        tiers = {}
+        for tier, column in layout.tiers.items():
+            raw = L.text(cells[column])
+            if raw in L.MISSING:
+                continue
+            year = raw[:4]
+            if not (year.isdigit() and 1985 <= int(year) <= today.year):
+                plan.error(
+                    row, f"{column_letter(column)}列应填认定年份（如 2023），而不是「{raw}」。"
+                )
+                continue
+            tiers[tier] = int(year)
+        record = {
+            "credit_code": code,
+            "name": name,
+            "industry_id": industry_id,
+            "district_id": district_id,
+            "subsegment_id": subsegment_id,
+            "above_size": above in YES,
+            "tiers": tiers,
+            "row": row,
+        }
+        result.append(record)
+        old = existing.get(code)
+        if old is None:
+            plan.added += 1
+        elif (
+            old.name,
+            old.industry_id,
+            old.district_id,
+            old.subsegment_id,
+            old.above_size,
+            {t.tier: t.year for t in old.tiers.all()},
+        ) == (name, industry_id, district_id, subsegment_id, above in YES, tiers):
+            plan.unchanged += 1
+        else:
+            plan.changed += 1
+    plan.enterprises = result
+
+
+# --- recording and applying --------------------------------------------------------------------
+
+
+def upload_record(*, upload, user, plan: Plan | None = None) -> FigureImport:
+    """Keep the uploaded file (always: it is the record of what was sent)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    record = FigureImport(
+        kind=plan.kind if plan else "",
+        original_name=Path(upload.name).name[-200:],
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+        uploaded_at=timezone.now(),
+    )
+    record.file.save(Path(upload.name).name[-80:], File(upload), save=False)
+    record.save()
+    return record
+
+
+def preview(record: FigureImport, *, month=None) -> Plan:
+    """Plan the stored file and note the outcome on its record."""
+    try:
+        plan = plan_file(Path(record.file.path), record.original_name, month=month)
+    except SpreadsheetError as exc:
+        plan = Plan(kind=record.kind or "")
+        plan.error(0, str(exc))
+    record.kind = plan.kind or record.kind or ImportKind.INDUSTRY_FIGURES
+    record.months = [f"{y}-{m:02d}" for y, m in plan.months]
+    record.rows_added, record.rows_changed, record.rows_unchanged = (
+        plan.added,
+        plan.changed,
+        plan.unchanged,
+    )
+    record.errors = plan.messages()
+    record.status = ImportStatus.PREVIEW if plan.ok else ImportStatus.REFUSED
+    record.save()
+    return plan
+
+
+@transaction.atomic
+def apply(record: FigureImport, *, month=None) -> Plan:
+    """Import the stored file all or nothing; its figures become the current revision."""
+    record = FigureImport.objects.select_for_update().get(pk=record.pk)
+    if record.status == ImportStatus.APPLIED:
+        raise ValueError("already imported")
+    plan = plan_file(Path(record.file.path), record.original_name, month=month)
+    if not plan.ok:
+        raise ImportRefused(plan)
+    if plan.kind == ImportKind.ENTERPRISES:
+        _apply_enterprises(plan)
+    else:
+        _apply_figures(plan, record)
+    record.kind = plan.kind
+    record.months = [f"{y}-{m:02d}" for y, m in plan.months]
+    record.rows_added, record.rows_changed, record.rows_unchanged = (
+        plan.added,
+        plan.changed,
+        plan.unchanged,
+    )
+    record.status, record.applied_at, record.errors = ImportStatus.APPLIED, timezone.now(), []
+    record.save()
+    return plan
+
+
+def _apply_figures(plan: Plan, record: FigureImport) -> None:
+    enterprise_file = plan.kind == ImportKind.ENTERPRISE_FIGURES
+    model = EnterpriseFigure if enterprise_file else IndustryFigure
+    scope = "enterprise_id" if enterprise_file else "industry_id"
+    records = plan.records
+    ids = sorted({int(i) for i in records[scope]})
+    for year, month in plan.months:
+        # The previous revision of these industries (enterprises) and months stays, not current.
+        model.objects.filter(
+            is_current=True, year=year, month=month, **{f"{scope}__in": ids}
+        ).update(is_current=False, superseded_by=record)
+    columns = [
+        scope,
+        *([] if enterprise_file else ["subsegment_id", "district_id"]),
+        "indicator_id",
+        "year",
+        "month",
+        "value",
+        "yoy",
+    ]
+    out = records[columns].copy()
+    for column in columns:
+        if column not in ("value", "yoy"):
+            out[column] = pd.to_numeric(out[column]).astype("Int64")
+    out["value"] = pd.to_numeric(out["value"]).astype("float64")
+    out["yoy"] = pd.to_numeric(out["yoy"]).astype("float64")
+    out["source_id"] = record.pk
+    out["is_current"] = True
+    if connection.vendor == "postgresql":
+        _copy(model, out)
+    else:
+        _bulk_create(model, out)
+
+
+def _copy(model, frame: pd.DataFrame) -> None:
+    """PostgreSQL's COPY: an order of magnitude faster than INSERTs for large files."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="\\N", float_format="%.4f")
+    buffer.seek(0)
+    columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+            buffer,
+        )
+
+
+def _decimal(value, places: int):
+    if value is None or pd.isna(value):
+        return None
+    return Decimal(f"{float(value):.{places}f}")
+
+
+def _bulk_create(model, frame: pd.DataFrame) -> None:
+    objects = [
+        model(
+            **{
+                k: (
+                    None
+                    if v is None or pd.isna(v)
+                    else int(v)
+                    if k.endswith("_id") or k in ("year", "month")
+                    else v
+                )
+                for k, v in row.items()
+                if k not in ("value", "yoy")
+            },
+            value=_decimal(row["value"], 4),
+            yoy=_decimal(row["yoy"], 2),
+        )
+        for row in frame.to_dict("records")
+    ]
+    model.objects.bulk_create(objects, batch_size=2000)
+
+
+def _apply_enterprises(plan: Plan) -> None:
+    existing = {e.credit_code: e for e in Enterprise.objects.all()}
+    new, changed = [], []
+    for record in plan.enterprises:
+        fields = {
+            k: record[k]
+            for k in ("name", "industry_id", "district_id", "subsegment_id", "above_size")
+        }
+        enterprise = existing.get(record["credit_code"])
+        if enterprise is None:
+            new.append(Enterprise(credit_code=record["credit_code"], **fields))
+        else:
+            for key, value in fields.items():
+                setattr(enterprise, key, value)
+            changed.append(enterprise)
+    Enterprise.objects.bulk_create(new, batch_size=1000)
+    Enterprise.objects.bulk_update(
+        changed,
+        ["name", "industry_id", "district_id", "subsegment_id", "above_size"],
+        batch_size=1000,
+    )
+    ids = dict(
+        Enterprise.objects.filter(
+            credit_code__in=[r["credit_code"] for r in plan.enterprises]
+        ).values_list("credit_code", "pk")
+    )
+    EnterpriseTier.objects.filter(enterprise_id__in=ids.values()).delete()
+    EnterpriseTier.objects.bulk_create(
+        EnterpriseTier(enterprise_id=ids[r["credit_code"]], tier=tier, year=year)
+        for r in plan.enterprises
+        for tier, year in r["tiers"].items()
+    )

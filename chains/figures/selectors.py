@@ -1,0 +1,123 @@
+"""Reads of the statistics: an industry's current figures by month, sub-segment and district,
+an enterprise's, and what an import changed. Year-on-year growth is the supplied one, or
+computed from the same figure a year earlier when that exists."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q
+
+from ..models import EnterpriseFigure, FigureImport, Indicator, Industry, IndustryFigure
+
+
+def _yoy(value, previous):
+    if value is None or previous in (None, 0):
+        return None
+    return (Decimal(value) / Decimal(previous) - 1) * 100
+
+
+def industry_figures(industry: Industry, year: int) -> dict:
+    """Tables for the industry page: whole-industry indicators × months of the year; the latest
+    month by sub-segment and by district. Two queries."""
+    indicators = list(Indicator.objects.all())
+    rows = list(
+        IndustryFigure.objects.filter(is_current=True, industry=industry)
+        .filter(Q(year=year) | Q(year=year - 1))
+        .select_related("subsegment", "district")
+        .only("indicator_id", "subsegment__name", "district__name", "year", "month", "value", "yoy")
+    )
+    by_key = {(f.indicator_id, f.subsegment_id, f.district_id, f.year, f.month): f for f in rows}
+    months = sorted({f.month for f in rows if f.year == year})
+    latest = months[-1] if months else None
+
+    def cell(f):
+        if f is None:
+            return {"value": None, "yoy": None, "computed": False}
+        previous = by_key.get((f.indicator_id, f.subsegment_id, f.district_id, f.year - 1, f.month))
+        computed = f.yoy is None and previous is not None and previous.value is not None
+        yoy = f.yoy if f.yoy is not None else (_yoy(f.value, previous.value) if computed else None)
+        return {"value": f.value, "yoy": yoy, "computed": computed}
+
+    used = [i for i in indicators if any(k[0] == i.pk for k in by_key)]
+    monthly = [
+        {"indicator": i, "cells": [cell(by_key.get((i.pk, None, None, year, m))) for m in months]}
+        for i in used
+    ]
+    breakdown = defaultdict(dict)
+    for f in rows:
+        if f.year == year and f.month == latest and (f.subsegment_id or f.district_id):
+            label = f.subsegment.name if f.subsegment_id else f.district.name
+            group = "subsegments" if f.subsegment_id else "districts"
+            breakdown[group].setdefault(label, {})[f.indicator_id] = cell(f)
+    return {
+        "year": year,
+        "months": months,
+        "latest": latest,
+        "indicators": used,
+        "monthly": monthly,
+        "subsegments": dict(breakdown["subsegments"]),
+        "districts": dict(breakdown["districts"]),
+    }
+
+
+def enterprise_figures(enterprise, year: int) -> dict:
+    indicators = list(Indicator.objects.all())
+    rows = list(
+        EnterpriseFigure.objects.filter(is_current=True, enterprise=enterprise).filter(
+            Q(year=year) | Q(year=year - 1)
+        )
+    )
+    by_key = {(f.indicator_id, f.year, f.month): f for f in rows}
+    months = sorted({f.month for f in rows if f.year == year})
+    used = [i for i in indicators if any(k[0] == i.pk for k in by_key)]
+    table = []
+    for indicator in used:
+        cells = []
+        for m in months:
+            f = by_key.get((indicator.pk, year, m))
+            previous = by_key.get((indicator.pk, year - 1, m))
+            yoy = (
+                f.yoy
+                if f and f.yoy is not None
+                else (_yoy(f.value, previous.value) if f and previous else None)
+            )
+            cells.append({"value": f.value if f else None, "yoy": yoy})
+        table.append({"indicator": indicator, "cells": cells})
+    return {"year": year, "months": months, "table": table}
+
+
+def import_changes(record: FigureImport, limit: int = 500) -> list[dict]:
+    """What an import changed: each figure it replaced, with the old and the new value."""
+    model = EnterpriseFigure if record.kind == "enterprise_figures" else IndustryFigure
+    scope = "enterprise" if model is EnterpriseFigure else "industry"
+    extra = [] if model is EnterpriseFigure else ["subsegment__name", "district__name"]
+    fields = [
+        f"{scope}__name",
+        *extra,
+        "indicator__name",
+        "indicator__period",
+        "year",
+        "month",
+        "value",
+        "yoy",
+    ]
+    new = {tuple(r[:-2]): r[-2:] for r in model.objects.filter(source=record).values_list(*fields)}
+    old = {
+        tuple(r[:-2]): r[-2:]
+        for r in model.objects.filter(superseded_by=record).values_list(*fields)
+    }
+    changes = []
+    for key in sorted(set(new) | set(old), key=lambda k: tuple(str(x) for x in k)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        changes.append({"key": key, "before": before, "after": after})
+        if len(changes) >= limit:
+            break
+    return changes
+
+
+def previous_revision(record: FigureImport) -> FigureImport | None:
+    model = EnterpriseFigure if record.kind == "enterprise_figures" else IndustryFigure
+    source = model.objects.filter(superseded_by=record).values_list("source", flat=True).first()
+    return FigureImport.objects.filter(pk=source).first() if source else None

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.StatisticsHomeView.as_view(), name="home"),
+    path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import"),
+    path("imports/<int:pk>/file/", views.ImportFileView.as_view(), name="import_file"),
+    path("templates/<str:kind>.xlsx", views.TemplateDownloadView.as_view(), name="template"),
+    path("industries/<slug:code>/", views.IndustryFiguresView.as_view(), name="industry"),
+    path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise"),
+]

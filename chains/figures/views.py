@@ -1,0 +1,330 @@
+"""Pages for the statistics: upload with preview, imports and their changes, an industry's
+figures, an enterprise. Access through accounts.access; writes through figures.importer."""
+
+import io
+
+import openpyxl
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.access import (
+    access_enterprise,
+    access_figure_import,
+    access_industry,
+    can_import_statistics,
+    reads_everything,
+)
+from accounts.policies import Policy
+
+from ..models import FigureImport
+from ..models.figures import ImportKind, ImportStatus
+from . import importer, selectors
+from .layout import parse_month
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (xlsx or csv)"))
+    month = forms.CharField(
+        label=gettext_lazy("Month of the figures (if the file does not say)"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "2026-10"}),
+    )
+
+    def clean_month(self):
+        value = self.cleaned_data["month"].strip()
+        if value and parse_month(value) is None:
+            raise forms.ValidationError(_("Write the month as 2026-10."))
+        return parse_month(value) if value else None
+
+    def clean_file(self):
+        from django.conf import settings
+        from django.template.defaultfilters import filesizeformat
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.STATS_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"文件大小为 {filesizeformat(upload.size)}，超过了 {filesizeformat(settings.STATS_MAX_UPLOAD_BYTES)} 的上限。"
+            )
+        return upload
+
+
+class StatisticsHomeView(TemplateView):
+    """The statistics imports: upload (statistics staff) and the list of revisions."""
+
+    access_policy = Policy.OBJECT
+    template_name = "chains/stats_home.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            can_import_statistics(request.user) or reads_everything(request.user)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=kwargs.pop("form", None) or UploadForm(),
+            can_upload=can_import_statistics(self.request.user),
+            imports=FigureImport.objects.select_related("uploaded_by").order_by("-uploaded_at")[
+                :100
+            ],
+            kinds=ImportKind.choices,
+            **kwargs,
+        )
+
+    def post(self, request):
+        if not can_import_statistics(request.user):
+            raise PermissionDenied
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        record = importer.upload_record(upload=form.cleaned_data["file"], user=request.user)
+        month = form.cleaned_data["month"]
+        if month:
+            request.session[f"stats-month-{record.pk}"] = list(month)
+        importer.preview(record, month=month)
+        return redirect("stats:import", record.pk)
+
+
+class ImportDetailView(TemplateView):
+    """The preview of an upload (counts and every row error), or the record of an import."""
+
+    access_policy = Policy.OBJECT
+    template_name = "chains/stats_import.html"
+
+    def get_context_data(self, **kwargs):
+        record = access_figure_import(user=self.request.user, pk=self.kwargs["pk"])
+        return super().get_context_data(
+            record=record,
+            can_apply=can_import_statistics(self.request.user)
+            and record.status == ImportStatus.PREVIEW,
+            changes=selectors.import_changes(record)
+            if record.status == ImportStatus.APPLIED
+            else [],
+            previous=selectors.previous_revision(record)
+            if record.status == ImportStatus.APPLIED
+            else None,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        record = access_figure_import(user=request.user, pk=pk, write=True)
+        month = request.session.get(f"stats-month-{record.pk}")
+        try:
+            plan = importer.apply(record, month=tuple(month) if month else None)
+        except importer.ImportRefused as exc:
+            record.errors, record.status = exc.plan.messages(), ImportStatus.REFUSED
+            record.save(update_fields=["errors", "status"])
+            messages.error(
+                request, _("Not imported: the file has errors (see below). Nothing was changed.")
+            )
+            return redirect("stats:import", pk)
+        except ValueError:
+            messages.info(request, _("This file was imported already."))
+            return redirect("stats:import", pk)
+        messages.success(
+            request,
+            _("Imported: %(added)s rows added, %(changed)s changed, %(unchanged)s unchanged.")
+            % {"added": plan.added, "changed": plan.changed, "unchanged": plan.unchanged},
+        )
+        return redirect("stats:import", pk)
+
+
+class ImportFileView(View):
+    """The file exactly as it was uploaded."""
+
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        record = access_figure_import(user=request.user, pk=pk)
+        return FileResponse(
+            record.file.open("rb"), as_attachment=True, filename=record.original_name
+        )
+
+
+TEMPLATES = {
+    ImportKind.INDUSTRY_FIGURES: (
+        "产业指标",
+        [
+            ["2026年1-10月厦门市重点产业主要指标"],
+            ["产业", "细分领域", "区", "工业总产值", None, None, "营业收入", None, None],
+            [
+                None,
+                None,
+                None,
+                "当月",
+                "1-10月累计",
+                "同比增长(%)",
+                "当月",
+                "1-10月累计",
+                "同比增长(%)",
+            ],
+            [None, None, None, "万元", "万元", "%", "万元", "万元", "%"],
+            ["电子信息产业集群", None, None, 1000, 10000, 8.5, 1200, 11000, 7.2],
+        ],
+        ["D2:F2", "G2:I2", "A2:A3", "B2:B3", "C2:C3"],
+    ),
+    ImportKind.ENTERPRISES: (
+        "重点企业名录",
+        [
+            ["重点企业名录"],
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "所在区",
+                "产业",
+                "细分领域",
+                "是否规上",
+                "国家高新技术企业",
+                '专精特新"小巨人"',
+                "独角兽",
+                "隐形冠军",
+                "制造业单项冠军",
+            ],
+            [
+                "示例科技有限公司",
+                "91350200MA2XXXXXXX",
+                "思明区",
+                "电子信息产业集群",
+                None,
+                "是",
+                2022,
+                None,
+                None,
+                None,
+                None,
+            ],
+        ],
+        [],
+    ),
+    ImportKind.ENTERPRISE_FIGURES: (
+        "企业月度数据",
+        [
+            ["2026年10月重点企业主要指标"],
+            ["统一社会信用代码", "企业名称", "营业收入（万元）", None, None],
+            [None, None, "当月", "累计", "同比(%)"],
+            ["91350200MA2XXXXXXX", "示例科技有限公司", 1000, 9000, 5.5],
+        ],
+        ["C2:E2", "A2:A3", "B2:B3"],
+    ),
+}
+
+
+class TemplateDownloadView(View):
+    """A blank file of each type, in the layout the importer reads."""
+
+    access_policy = Policy.AUTHENTICATED
+
+    def get(self, request, kind):
+        if kind not in TEMPLATES:
+            raise Http404("No such template.")
+        title, rows, merges = TEMPLATES[kind]
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = title
+        for row in rows:
+            sheet.append(row)
+        for ref in merges:
+            sheet.merge_cells(ref)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''" + _quote(
+            f"{title}模板.xlsx"
+        )
+        return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404("Bad year.") from None
+
+
+class IndustryFiguresView(TemplateView):
+    """An industry's current figures: by month, by sub-segment and by district; xlsx export."""
+
+    access_policy = Policy.OBJECT
+    template_name = "chains/industry_figures.html"
+
+    def get(self, request, *args, **kwargs):
+        industry = access_industry(user=request.user, code=kwargs["code"])
+        data = selectors.industry_figures(industry, _year(request))
+        if request.GET.get("format") == "xlsx":
+            return _xlsx(f"{industry.name}{data['year']}年指标", _figure_sheets(data))
+        return self.render_to_response(
+            self.get_context_data(
+                industry=industry,
+                data=data,
+                years=range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            )
+        )
+
+
+def _figure_sheets(data) -> list[tuple[str, list[list]]]:
+    months = data["months"]
+    monthly = [["指标", "单位", *[f"{m}月" for m in months], *[f"{m}月同比(%)" for m in months]]]
+    for row in data["monthly"]:
+        monthly.append(
+            [
+                str(row["indicator"]),
+                row["indicator"].unit,
+                *[c["value"] for c in row["cells"]],
+                *[c["yoy"] for c in row["cells"]],
+            ]
+        )
+    sheets = [("按月", monthly)]
+    for key, title in (("subsegments", "按细分领域"), ("districts", "按区")):
+        table = [[title[1:], *[str(i) for i in data["indicators"]]]]
+        for label, cells in data[key].items():
+            table.append([label, *[cells.get(i.pk, {}).get("value") for i in data["indicators"]]])
+        sheets.append((title, table))
+    return sheets
+
+
+def _xlsx(name: str, sheets) -> HttpResponse:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        for row in rows:
+            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + _quote(f"{name}.xlsx")
+    return response
+
+
+class EnterpriseDetailView(TemplateView):
+    access_policy = Policy.OBJECT
+    template_name = "chains/enterprise_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        enterprise = access_enterprise(user=request.user, pk=kwargs["pk"])
+        data = selectors.enterprise_figures(enterprise, _year(request))
+        if request.GET.get("format") == "xlsx":
+            rows = [["指标", *[f"{m}月" for m in data["months"]]]] + [
+                [str(r["indicator"]), *[c["value"] for c in r["cells"]]] for r in data["table"]
+            ]
+            return _xlsx(f"{enterprise.name}{data['year']}年", [("按月", rows)])
+        return self.render_to_response(
+            self.get_context_data(enterprise=enterprise, data=data, tiers=enterprise.tiers.all())
+        )

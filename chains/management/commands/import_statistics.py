@@ -1,0 +1,69 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+
+from chains.figures import importer
+from chains.figures.layout import parse_month
+from chains.figures.workbook import SpreadsheetError
+
+
+class Command(BaseCommand):
+    help = "Import a statistics bureau file (xlsx or csv): industry figures, key enterprises or enterprise figures. All or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, write nothing."
+        )
+        parser.add_argument(
+            "--month", help="The month of the figures (2026-10) when the file does not say."
+        )
+        parser.add_argument(
+            "--user",
+            default=None,
+            help="Username recorded as the importer (default: first superuser).",
+        )
+
+    def handle(self, *args, file, dry_run, month, user, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件：{file}")
+        month_value = parse_month(month) if month else None
+        if month and month_value is None:
+            raise CommandError(f"无法识别的月份：{month}（请写成 2026-10）")
+        if dry_run:
+            try:
+                plan = importer.plan_file(path, path.name, month=month_value)
+            except SpreadsheetError as exc:
+                raise CommandError(f"{exc}（未做任何更改）") from exc
+        else:
+            users = get_user_model().objects
+            importer_user = (
+                users.get(username=user)
+                if user
+                else users.filter(is_superuser=True).order_by("pk").first()
+            )
+            if importer_user is None:
+                raise CommandError("没有可记录为导入人的账号：请用 --user 指定。")
+            record = importer.upload_record(
+                upload=SimpleUploadedFile(path.name, path.read_bytes()), user=importer_user
+            )
+            plan = importer.preview(record, month=month_value)
+            if plan.ok:
+                try:
+                    plan = importer.apply(record, month=month_value)
+                except importer.ImportRefused as exc:
+                    plan = exc.plan
+        if not plan.ok:
+            for message in plan.messages():
+                self.stderr.write(message)
+            raise CommandError(f"文件有 {len(plan.errors)} 处错误，未做任何更改：{file}")
+        verb = "检查通过（试运行，未写入）" if dry_run else "已导入"
+        months = "、".join(f"{y}年{m}月" for y, m in plan.months) or "—"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {file}（{months}）：新增 {plan.added} 行，变更 {plan.changed} 行，未变 {plan.unchanged} 行，跳过合计行 {plan.skipped_totals} 行。"
+            )
+        )

@@ -1,0 +1,401 @@
+"""Statistics imports: layouts bureaus send, every bad input refused with its reason and an
+unchanged database, revisions, the credit code, and access for each role."""
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from chains import creditcode
+from chains.figures import importer
+from chains.figures.selectors import import_changes, industry_figures
+from chains.models import (
+    Enterprise,
+    EnterpriseFigure,
+    FigureImport,
+    Industry,
+    IndustryFigure,
+    SubSegment,
+)
+
+from .stats_files import credit_code, enterprise_directory, enterprise_figures, industry_workbook
+
+ROWS = [
+    ("电子信息产业集群", None, None, "1,234.5", "9,876", "12.5", 800, 7000),
+    ("机械装备", None, "思明区", 500, 4500, "—", "-", None),
+    ("新材料产业", None, None, 300, 2800, 3.2, 350, 3100),
+]
+
+
+@pytest.fixture
+def indicators(db):
+    call_command("load_indicators")
+
+
+@pytest.fixture
+def stats_db(matrix, indicators, users):
+    return users
+
+
+def state():
+    """Everything an import may write."""
+    return (
+        sorted(
+            IndustryFigure.objects.values_list(
+                "industry_id", "indicator_id", "year", "month", "value", "is_current"
+            )
+        ),
+        sorted(
+            EnterpriseFigure.objects.values_list(
+                "enterprise_id", "indicator_id", "year", "month", "value", "is_current"
+            )
+        ),
+        sorted(Enterprise.objects.values_list("credit_code", "name")),
+        FigureImport.objects.filter(status="applied").count(),
+    )
+
+
+def run(path, *args):
+    call_command("import_statistics", str(path), "--user", "stats", *args)
+
+
+# --- the credit code ---------------------------------------------------------------------------
+
+
+def test_credit_code_check_character():
+    code = credit_code(1)
+    assert creditcode.problem(code) is None
+    wrong = code[:17] + ("0" if code[17] != "0" else "1")
+    assert "校验位" in creditcode.problem(wrong)
+    assert "18 位" in creditcode.problem(code[:17])
+    assert "不允许的字符" in creditcode.problem("I" + code[1:])
+    # A published example of GB 32100-2015.
+    assert (
+        creditcode.check_character("91350100M000100Y4")
+        == creditcode.ALPHABET[
+            (
+                31
+                - sum(
+                    creditcode.VALUES[c] * w
+                    for c, w in zip("91350100M000100Y4", creditcode.WEIGHTS, strict=True)
+                )
+                % 31
+            )
+            % 31
+        ]
+    )
+    assert creditcode.normalise(" 91350200ma2xyz ") == "91350200MA2XYZ"
+
+
+# --- industry figures ----------------------------------------------------------------------------
+
+
+def test_bureau_layout_imports(stats_db, tmp_path, capsys):
+    run(industry_workbook(tmp_path / "ind.xlsx", ROWS))
+    out = capsys.readouterr().out
+    assert "2025年9月" in out and "跳过合计行 1 行" in out
+    electronics = Industry.objects.get(name="电子信息产业集群")
+    figures = {
+        f.indicator.code: f
+        for f in IndustryFigure.objects.filter(industry=electronics).select_related("indicator")
+    }
+    assert figures["output-month"].value == Decimal("1234.5")  # thousands separator
+    assert figures["output-ytd"].value == Decimal("9876") and figures["output-ytd"].yoy == Decimal(
+        "12.5"
+    )
+    machinery = IndustryFigure.objects.filter(
+        industry__name="机械装备产业集群"
+    )  # short name matched
+    assert machinery.get(indicator__code="output-month").district.name == "思明区"
+    assert not machinery.filter(indicator__code="revenue-month").exists()  # "-" means missing
+
+
+def test_dry_run_writes_nothing(stats_db, tmp_path, capsys):
+    before = state()
+    run(industry_workbook(tmp_path / "ind.xlsx", ROWS), "--dry-run")
+    assert "试运行" in capsys.readouterr().out
+    assert state() == before
+
+
+def test_reimport_makes_a_new_revision_and_keeps_the_old(stats_db, tmp_path):
+    run(industry_workbook(tmp_path / "v1.xlsx", ROWS))
+    first = FigureImport.objects.get()
+    changed = [("电子信息产业集群", None, None, "1,300", "9,876", "12.5", 800, 7000), *ROWS[1:]]
+    run(industry_workbook(tmp_path / "v2.xlsx", changed))
+    second = FigureImport.objects.exclude(pk=first.pk).get()
+    assert (second.rows_changed, second.rows_unchanged) == (1, 9)
+    current = IndustryFigure.objects.get(
+        is_current=True, industry__name="电子信息产业集群", indicator__code="output-month"
+    )
+    old = IndustryFigure.objects.get(
+        is_current=False, industry__name="电子信息产业集群", indicator__code="output-month"
+    )
+    assert current.value == Decimal("1300") and current.source == second
+    assert old.value == Decimal("1234.5") and old.source == first and old.superseded_by == second
+    changes = import_changes(second)
+    assert (
+        len(changes) == 1
+        and changes[0]["before"][0] == Decimal("1234.5")
+        and changes[0]["after"][0] == Decimal("1300")
+    )
+    assert first.file.read().startswith(b"PK")  # the file itself is kept
+
+
+def test_yoy_computed_when_last_year_exists(stats_db, tmp_path):
+    run(
+        industry_workbook(
+            tmp_path / "2024.xlsx",
+            [("电子信息产业集群", None, None, 1000, 9000, None, 700, 6000)],
+            title="2024年1-9月",
+        )
+    )
+    run(
+        industry_workbook(
+            tmp_path / "2025.xlsx", [("电子信息产业集群", None, None, 1100, 9900, None, 770, 6600)]
+        )
+    )
+    data = industry_figures(Industry.objects.get(name="电子信息产业集群"), 2025)
+    row = next(r for r in data["monthly"] if r["indicator"].code == "output-month")
+    assert row["cells"][0]["computed"] and round(row["cells"][0]["yoy"], 1) == Decimal("10.0")
+
+
+# --- bad input: each refused with its reason, nothing written ----------------------------------------
+
+
+def refused(path, message, *args):
+    before = state()
+    with pytest.raises(CommandError):
+        run(path, *args)
+    assert state() == before
+    return message
+
+
+def assert_refused(capsys, path, message, *args):
+    before = state()
+    with pytest.raises(CommandError) as error:
+        run(path, *args)
+    said = capsys.readouterr().err + str(error.value)
+    assert message in said, said
+    assert state() == before
+
+
+def test_not_a_spreadsheet(stats_db, tmp_path, capsys):
+    path = tmp_path / "figures.xlsx"
+    path.write_bytes(b"%PDF-1.7 not a workbook")
+    assert_refused(capsys, path, "不是 Excel 工作簿")
+
+
+def test_password_protected_workbook(stats_db, tmp_path, capsys):
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 512
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x00" * 512
+    )
+    assert_refused(capsys, path, "密码")
+
+
+def test_corrupt_workbook(stats_db, tmp_path, capsys):
+    good = industry_workbook(tmp_path / "good.xlsx", ROWS).read_bytes()
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(good[: len(good) // 2])
+    assert_refused(capsys, path, "损坏")
+
+
+def test_zip_bomb(stats_db, tmp_path, capsys):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(64):
+                sheet.write(chunk)
+    assert path.stat().st_size < 1_000_000
+    assert_refused(capsys, path, "压缩炸弹")
+
+
+def test_xml_bomb(stats_db, tmp_path, capsys):
+    good = industry_workbook(tmp_path / "good.xlsx", ROWS)
+    path = tmp_path / "laughs.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                body = data.split(b"?>", 1)[-1]
+                data = (
+                    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+                    + body
+                )
+            target.writestr(item, data)
+    assert_refused(capsys, path, "XML")
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # openpyxl itself refuses XML bombs too
+
+
+def test_million_blank_rows(stats_db, tmp_path, capsys, settings):
+    settings.STATS_MAX_COMPRESSION_RATIO = 100_000  # let the row check speak, not the ratio
+    good = industry_workbook(tmp_path / "good.xlsx", ROWS)
+    path = tmp_path / "blank.xlsx"
+    with (
+        zipfile.ZipFile(good) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                blank = b"".join(
+                    b'<row r="%d"><c r="A%d" t="inlineStr"><is><t></t></is></c></row>' % (i, i)
+                    for i in range(20, 1_000_020)
+                )
+                data = data.replace(b"</sheetData>", blank + b"</sheetData>")
+            target.writestr(item, data)
+    assert_refused(capsys, path, "超过单次导入上限")
+
+
+def test_formulas_in_data_rows(stats_db, tmp_path, capsys):
+    path = industry_workbook(
+        tmp_path / "f.xlsx", [("电子信息产业集群", None, None, 100, "=D6*12", 1, 1, 1)], total=False
+    )
+    assert_refused(capsys, path, "第 6 行：E列是公式")
+
+
+def test_merged_cells_in_data_rows(stats_db, tmp_path, capsys):
+    path = industry_workbook(tmp_path / "m.xlsx", ROWS, total=False)
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.merge_cells("D6:D7")
+    workbook.save(path)
+    assert_refused(capsys, path, "合并单元格（D6:D7）")
+
+
+def test_text_in_number_column(stats_db, tmp_path, capsys):
+    path = industry_workbook(
+        tmp_path / "t.xlsx", [("电子信息产业集群", None, None, "约一千", 1, 1, 1, 1)]
+    )
+    assert_refused(capsys, path, "第 6 行：D列「工业总产值」不是数字：「约一千」")
+
+
+def test_unknown_industry(stats_db, tmp_path, capsys):
+    path = industry_workbook(tmp_path / "u.xlsx", [("量子计算", None, None, 1, 1, 1, 1, 1)])
+    assert_refused(capsys, path, "第 6 行：未知产业「量子计算」")
+
+
+def test_unknown_subsegment(stats_db, tmp_path, capsys):
+    SubSegment.objects.create(
+        industry=Industry.objects.get(name="电子信息产业集群"), name="集成电路"
+    )
+    path = industry_workbook(
+        tmp_path / "s.xlsx",
+        [
+            ("电子信息产业集群", "集成电路", None, 1, 1, 1, 1, 1),
+            ("电子信息产业集群", "量子芯片", None, 1, 1, 1, 1, 1),
+        ],
+    )
+    assert_refused(capsys, path, "第 7 行：该产业下没有细分领域「量子芯片」")
+
+
+def test_duplicate_rows(stats_db, tmp_path, capsys):
+    path = industry_workbook(tmp_path / "d.xlsx", [ROWS[0], ROWS[0]])
+    assert_refused(capsys, path, "第 7 行：与第 6 行重复")
+
+
+def test_month_in_the_future(stats_db, tmp_path, capsys):
+    future = datetime.date.today().year + 1
+    path = industry_workbook(
+        tmp_path / "future.xlsx", ROWS, title=f"{future}年1-3月厦门市重点产业主要指标"
+    )
+    assert_refused(capsys, path, "还没有到")
+
+
+def test_unknown_indicator(stats_db, tmp_path, capsys):
+    path = industry_workbook(tmp_path / "i.xlsx", ROWS)
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["G3"] = "出口交货值"
+    workbook.save(path)
+    assert_refused(capsys, path, "未知指标「出口交货值」")
+
+
+def test_csv_in_gb18030(stats_db, tmp_path):
+    text = '2025年9月\n产业,工业总产值当月(万元),工业总产值累计(万元)\n电子信息产业集群,"1,000",9000\n合计,1000,9000\n'
+    path = tmp_path / "figures.csv"
+    path.write_bytes(text.encode("gb18030"))
+    run(path)
+    assert IndustryFigure.objects.get(indicator__code="output-month").value == Decimal("1000")
+
+
+# --- enterprises ---------------------------------------------------------------------------------
+
+
+def test_enterprise_directory_and_figures(stats_db, tmp_path):
+    codes = [credit_code(i) for i in range(3)]
+    enterprise_directory(
+        tmp_path / "dir.xlsx",
+        [
+            ("厦门甲科技有限公司", codes[0], "思明区", "电子信息产业集群", "是", 2021, 2023),
+            ("厦门乙装备有限公司", codes[1], "集美区", "机械装备产业集群", "否", None, None),
+            ("厦门丙材料有限公司", codes[2], "海沧区", "新材料产业", "是", 2019, None),
+        ],
+    )
+    run(tmp_path / "dir.xlsx")
+    first = Enterprise.objects.get(credit_code=codes[0])
+    assert first.above_size and {t.tier: t.year for t in first.tiers.all()} == {
+        "high_tech": 2021,
+        "little_giant": 2023,
+    }
+    enterprise_figures(
+        tmp_path / "ef.xlsx",
+        [(codes[0], "甲", 500, 4000, 8.8), (codes[1], "乙", "1,200", 11000, None)],
+    )
+    run(tmp_path / "ef.xlsx")
+    assert EnterpriseFigure.objects.get(
+        enterprise=first, indicator__code="revenue-ytd"
+    ).yoy == Decimal("8.8")
+
+
+def test_enterprise_bad_code_and_unknown_enterprise(stats_db, tmp_path, capsys):
+    bad = credit_code(5)[:17] + "0"
+    if creditcode.problem(bad) is None:
+        bad = credit_code(5)[:17] + "1"
+    enterprise_directory(
+        tmp_path / "dir.xlsx",
+        [("厦门丁有限公司", bad, "思明区", "电子信息产业集群", "是", None, None)],
+    )
+    assert_refused(capsys, tmp_path / "dir.xlsx", "校验位不正确")
+    enterprise_figures(tmp_path / "ef.xlsx", [(credit_code(9), "无名企业", 1, 1, 1)])
+    assert_refused(capsys, tmp_path / "ef.xlsx", "不在重点企业名录中")
+
+
+def test_large_enterprise_file_is_read_and_written_in_bulk(
+    stats_db, tmp_path, django_assert_max_num_queries
+):
+    codes = [credit_code(i) for i in range(300)]
+    enterprise_directory(
+        tmp_path / "dir.xlsx",
+        [
+            (f"企业{i}", c, "思明区", "电子信息产业集群", "是", None, None)
+            for i, c in enumerate(codes)
+        ],
+    )
+    run(tmp_path / "dir.xlsx")
+    enterprise_figures(
+        tmp_path / "ef.xlsx", [(c, f"企业{i}", i, i * 9, 1.5) for i, c in enumerate(codes)]
+    )
+    record = importer.upload_record(upload=_upload(tmp_path / "ef.xlsx"), user=stats_db["stats"])
+    # Queries do not grow with rows: the plan reads lookups once, the write is bulk.
+    with django_assert_max_num_queries(40):
+        importer.apply(record)
+    assert EnterpriseFigure.objects.filter(is_current=True).count() == 600
+
+
+def _upload(path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(path.name, path.read_bytes())
+
+
+__all__ = ["io", "refused"]
