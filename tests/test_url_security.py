@@ -85,6 +85,36 @@ EXPECTATIONS = {
         {"pk": "{attachment}"},
         {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302},
     ),
+    "stats:home": (
+        "get",
+        {},
+        {"anonymous": LOGIN, "swj": 403, "gxj": 403, "stats": 200, "drc": 200},
+    ),
+    "stats:import": (
+        "get",
+        {"pk": "{import}"},
+        {"anonymous": LOGIN, "swj": 403, "stats": 200, "drc": 200},
+    ),
+    "stats:import_file": (
+        "get",
+        {"pk": "{import}"},
+        {"anonymous": LOGIN, "swj": 403, "stats": 200, "drc": 200},
+    ),
+    "stats:template": (
+        "get",
+        {"kind": "industry_figures"},
+        {"anonymous": LOGIN, "swj": 200, "stats": 200},
+    ),
+    "stats:industry": (
+        "get",
+        {"code": "electronic-information"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "stats": 200},
+    ),
+    "stats:enterprise": (
+        "get",
+        {"pk": "{enterprise}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "drc": 200},
+    ),
 }
 
 
@@ -106,7 +136,24 @@ def samples(users, monkeypatch):
     )
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4 test")
     attachment = services.attachment_add(update=update, user=users["gxj"], upload=upload)
-    return {"update": update.pk, "attachment": attachment.pk, "period": period.slug}
+    from chains.creditcode import check_character
+    from chains.figures import importer
+    from chains.models import Enterprise
+
+    record = importer.upload_record(
+        upload=SimpleUploadedFile("f.csv", "产业,工业总产值\n".encode()), user=users["stats"]
+    )
+    code = "91350200MA0000000" + check_character("91350200MA0000000")
+    enterprise = Enterprise.objects.create(
+        credit_code=code, name="厦门样例科技", industry=update.industry
+    )
+    return {
+        "update": update.pk,
+        "attachment": attachment.pk,
+        "period": period.slug,
+        "import": record.pk,
+        "enterprise": enterprise.pk,
+    }
 
 
 def walk(patterns, namespace=""):

@@ -354,7 +354,7 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
         plan.added = len(records)
         return
     full_key = [*key_columns, "indicator_id", "year", "month"]
-    left = records[full_key + ["value", "yoy"]].copy()
+    left = records[[*full_key, "value", "yoy"]].copy()
     for frame in (left, current):
         for column in full_key:
             frame[column] = frame[column].map(lambda v: None if v is None or pd.isna(v) else int(v))
@@ -398,7 +398,7 @@ def _plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:
     result = []
     for row, cells in rows.iterrows():
 
-        def cell(key):
+        def cell(key, cells=cells):
             return L.text(cells[layout.keys[key]]) if key in layout.keys else ""
 
         code = creditcode.normalise(cell("credit_code"))

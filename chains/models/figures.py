@@ -208,6 +208,9 @@ class IndustryFigure(models.Model):
             models.Index(fields=["source"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.value}"
+
 
 class EnterpriseFigure(models.Model):
     source = models.ForeignKey(
@@ -233,3 +236,6 @@ class EnterpriseFigure(models.Model):
             ),
             models.Index(fields=["source"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.value}"

@@ -1,0 +1,98 @@
+"""The statistics pages: upload, preview, import, the industry's figures and their export."""
+
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from chains.models import FigureImport, IndustryFigure
+
+from .stats_files import industry_workbook
+from .test_statistics import ROWS, indicators, stats_db  # noqa: F401  (fixtures)
+
+
+def upload(client, path, **extra):
+    return client.post(
+        reverse("stats:home"), {"file": SimpleUploadedFile(path.name, path.read_bytes()), **extra}
+    )
+
+
+def test_upload_preview_then_import(client, stats_db, tmp_path):
+    client.force_login(stats_db["stats"])
+    response = upload(
+        client,
+        industry_workbook(
+            tmp_path / "ind.xlsx", [*ROWS[:2], ("新材料产业", None, None, "三百", 1, 1, 1, 1)]
+        ),
+    )
+    record = FigureImport.objects.get()
+    assert response["Location"] == reverse("stats:import", args=[record.pk])
+    html = client.get(response["Location"]).content.decode()
+    assert "第 8 行：D列「工业总产值」不是数字：「三百」" in html
+    assert 'id="apply"' not in html
+    assert not IndustryFigure.objects.exists()
+
+    response = upload(client, industry_workbook(tmp_path / "fixed.xlsx", ROWS))
+    record = FigureImport.objects.order_by("-pk").first()
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="rows-added">10<' in html and 'id="apply"' in html
+    assert not IndustryFigure.objects.exists()  # the preview writes nothing
+    client.post(reverse("stats:import", args=[record.pk]))
+    assert IndustryFigure.objects.filter(is_current=True).count() == 10
+    # Importing the same preview twice does nothing more.
+    client.post(reverse("stats:import", args=[record.pk]))
+    assert IndustryFigure.objects.count() == 10
+
+
+def test_month_given_on_upload_when_the_file_has_none(client, stats_db, tmp_path):
+    client.force_login(stats_db["stats"])
+    path = industry_workbook(tmp_path / "ind.xlsx", ROWS, title="厦门市重点产业主要指标")
+    upload(client, path)
+    assert "无法确定数据月份" in FigureImport.objects.get().errors[0]
+    response = upload(client, path, month="2025-08")
+    record = FigureImport.objects.order_by("-pk").first()
+    assert record.months == ["2025-08"]
+    client.post(response["Location"])
+    assert set(IndustryFigure.objects.values_list("month", flat=True)) == {8}
+
+
+def test_only_statistics_staff_upload(client, stats_db, tmp_path):
+    client.force_login(stats_db["drc"])
+    assert client.get(reverse("stats:home")).status_code == 200  # the DRC reads the record
+    assert upload(client, industry_workbook(tmp_path / "ind.xlsx", ROWS)).status_code == 403
+    client.force_login(stats_db["gxj"])
+    assert client.get(reverse("stats:home")).status_code == 403
+
+
+def test_industry_page_and_export(client, stats_db, tmp_path):
+    client.force_login(stats_db["stats"])
+    response = upload(client, industry_workbook(tmp_path / "ind.xlsx", ROWS))
+    client.post(response["Location"])
+    client.force_login(stats_db["gxj"])
+    url = reverse("stats:industry", args=["electronic-information"])
+    html = client.get(url, {"year": 2025}).content.decode()
+    assert 'id="by-month"' in html and "1234.50" in html and "9月" in html
+    machinery = client.get(
+        reverse("stats:industry", args=["machinery-equipment"]), {"year": 2025}
+    ).content.decode()
+    assert 'id="by-district"' in machinery and "思明区" in machinery
+    response = client.get(url, {"year": 2025, "format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["按月"]
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "指标" and any(1234.5 in row for row in values)
+    # A unit without a part in the industry sees nothing of it.
+    client.force_login(stats_db["swj"])
+    assert client.get(url).status_code == 403
+
+
+def test_templates_download_and_read_back(client, stats_db, tmp_path):
+    from chains.figures.importer import plan_file
+
+    client.force_login(stats_db["gxj"])
+    response = client.get(reverse("stats:template", args=["industry_figures"]))
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(response.content)
+    plan = plan_file(path, "template.xlsx")
+    assert plan.ok and plan.added == 4  # the sample row: two indicators, month and cumulative
