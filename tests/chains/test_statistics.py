@@ -2,7 +2,6 @@
 unchanged database, revisions, the credit code, and access for each role."""
 
 import datetime
-import io
 import zipfile
 from decimal import Decimal
 
@@ -29,16 +28,6 @@ ROWS = [
     ("机械装备", None, "思明区", 500, 4500, "—", "-", None),
     ("新材料产业", None, None, 300, 2800, 3.2, 350, 3100),
 ]
-
-
-@pytest.fixture
-def indicators(db):
-    call_command("load_indicators")
-
-
-@pytest.fixture
-def stats_db(matrix, indicators, users):
-    return users
 
 
 def state():
@@ -164,14 +153,6 @@ def test_yoy_computed_when_last_year_exists(stats_db, tmp_path):
 
 
 # --- bad input: each refused with its reason, nothing written ----------------------------------------
-
-
-def refused(path, message, *args):
-    before = state()
-    with pytest.raises(CommandError):
-        run(path, *args)
-    assert state() == before
-    return message
 
 
 def assert_refused(capsys, path, message, *args):
@@ -396,6 +377,3 @@ def _upload(path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(path.name, path.read_bytes())
-
-
-__all__ = ["io", "refused"]

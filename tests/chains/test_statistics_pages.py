@@ -9,7 +9,7 @@ from django.urls import reverse
 from chains.models import FigureImport, IndustryFigure
 
 from .stats_files import industry_workbook
-from .test_statistics import ROWS, indicators, stats_db  # noqa: F401  (fixtures)
+from .test_statistics import ROWS
 
 
 def upload(client, path, **extra):
