@@ -1,12 +1,20 @@
 """Portal users: each belongs to one unit, or (city leaders) to one official."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes an administrator, who belongs to no unit.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -28,6 +36,8 @@ class User(AbstractUser):
         verbose_name=_("lead city official"),
     )
     is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

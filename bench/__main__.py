@@ -44,7 +44,7 @@ def timed(call, rounds=ROUNDS):
 
 
 def main() -> int:
-    from bench import scenarios
+    from bench import scenarios, statistics
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -55,6 +55,7 @@ def main() -> int:
         with CaptureQueriesContext(connection) as queries:
             data["client_gxj"].get("/updates/")
         figures["due_page_queries"] = len(queries.captured_queries)
+        figures.update(statistics.run())
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     figures = {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}

@@ -174,7 +174,10 @@ def detect(table: Table) -> Layout:
         period = _period_of(sub_name) or _period_of(name)
         base = _strip_period(name)
         if period == "yoy":
-            target = last_value.get(base)
+            # "同比" alone belongs to the value column just before it.
+            target = (
+                last_value.get(base) if base else (layout.values[-1] if layout.values else None)
+            )
             if target is None:
                 layout.unknown_columns.append(
                     f"{column_letter(col)}列「{label}{sub_label}」（同比列前没有对应的数值列）"

@@ -4,7 +4,7 @@ Before parsing: the upload's size, the workbook's uncompressed size and compress
 300 KB xlsx can expand to gigabytes), encryption, and the real file type. While reading: the
 sheet's height, merged cells and formula cells, which pandas would silently read as blanks.
 openpyxl, when used, refuses XML bombs because defusedxml is installed; the data itself is read
-with pandas' calamine engine."""
+with the calamine engine pandas uses for xlsx."""
 
 import csv
 import io
@@ -124,31 +124,33 @@ def _check_zip(path: Path) -> str:
 
 
 def _read_xlsx(path: Path, sheet_xml: str) -> Table:
+    """One pass of the calamine engine (the one pandas' read_excel uses): the sheet's height is
+    checked before its cells are turned into Python values."""
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        height, merged = sheet.total_height, sheet.merged_cell_ranges or []
-        name = sheet.name
-        workbook.close()
     except python_calamine.PasswordError as exc:
         raise SpreadsheetError("工作簿设置了密码，无法读取：请取消密码后再导入。") from exc
     except Exception as exc:  # calamine raises several kinds for broken files
         raise SpreadsheetError(f"文件已损坏，无法读取工作表：{exc}") from exc
     limit = settings.STATS_MAX_ROWS
-    if height > limit:
+    if sheet.total_height > limit:
         raise SpreadsheetError(
-            f"工作表共有 {height:,} 行，超过单次导入上限 {limit:,} 行。如果其中大多是空行，请删除空行后再导入。"
+            f"工作表共有 {sheet.total_height:,} 行，超过单次导入上限 {limit:,} 行。如果其中大多是空行，请删除空行后再导入。"
         )
     try:
-        frame = pd.read_excel(path, engine="calamine", header=None, dtype=object, sheet_name=0)
+        rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:
         raise SpreadsheetError(f"文件已损坏，无法读取工作表：{exc}") from exc
+    finally:
+        workbook.close()
+    frame = pd.DataFrame(rows, dtype=object).replace({"": None})
     with zipfile.ZipFile(path) as archive, archive.open(sheet_xml) as xml:
         formulas = [
             (int(row) - 1, _column_index(col)) for col, row in FORMULA_CELL.findall(xml.read())
         ]
-    ranges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged]
-    return Table(frame=frame, merged=ranges, formulas=formulas, sheet_name=name)
+    ranges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    return Table(frame=frame, merged=ranges, formulas=formulas, sheet_name=sheet.name)
 
 
 def _read_csv(path: Path) -> Table:

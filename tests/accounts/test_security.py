@@ -108,3 +108,10 @@ def test_seed_demo_leaves_real_accounts_alone(matrix, settings, make_user):
     real.refresh_from_db()
     assert real.unit.name == "市商务局" and not real.is_demo
     assert real.check_password("a-long-test-password")
+
+
+def test_createsuperuser_makes_an_administrator(db, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-admin-password-2026")
+    call_command("createsuperuser", interactive=False, username="chief", email="chief@xm.gov.cn")
+    chief = User.objects.get(username="chief")
+    assert chief.is_superuser and chief.role == "admin" and chief.unit is None
