@@ -11,6 +11,10 @@ from .models import (
     AssignmentOfficial,
     AssignmentUnit,
     Category,
+    Enterprise,
+    EnterpriseTier,
+    FigureImport,
+    Indicator,
     Industry,
     Official,
     SubSegment,
@@ -99,3 +103,50 @@ class SubSegmentAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("name", "industry", "position")
     list_filter = ("industry",)
     search_fields = ("name",)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """Indicators the statistics files may carry; a column is matched by name (or alias) and by
+    whether it is for the month or cumulative."""
+
+    list_display = ("name", "period", "unit", "code", "aliases", "position")
+    list_filter = ("period", "unit")
+    search_fields = ("name", "aliases", "code")
+
+
+class EnterpriseTierInline(admin.TabularInline):
+    model = EnterpriseTier
+    extra = 0
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name", "credit_code", "industry", "district", "above_size", "is_demo")
+    list_filter = ("industry", "district", "above_size", "is_demo")
+    search_fields = ("name", "credit_code")
+    list_select_related = ("industry", "district")
+    inlines = [EnterpriseTierInline]
+
+
+@admin.register(FigureImport)
+class FigureImportAdmin(admin.ModelAdmin):
+    """The record of every file received; imports happen on the statistics page."""
+
+    list_display = (
+        "uploaded_at",
+        "original_name",
+        "kind",
+        "status",
+        "uploaded_by",
+        "rows_added",
+        "rows_changed",
+    )
+    list_filter = ("kind", "status")
+    readonly_fields = [f.name for f in FigureImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -41,10 +41,13 @@ def page(browser):
 
 @pytest.fixture
 def demo_accounts(transactional_db, settings):
+    from django.core.management import call_command
+
     from accounts.demo import demo_accounts_seed
     from chains.matrix_io import matrix_load
 
     matrix_load()
+    call_command("load_indicators")
     settings.DEBUG = True
     demo_accounts_seed()
     settings.DEBUG = False
