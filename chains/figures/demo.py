@@ -69,6 +69,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     industries = list(Industry.objects.all())
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).values_list("name", flat=True))
     base = {i.pk: rng.uniform(8e4, 6e5) for i in industries}
+    running: dict[tuple, tuple[int, float]] = {}
     for year, month in _months(today, 12):
         rows = [
             [f"{year}年1-{month}月厦门市重点产业主要指标"],
@@ -82,6 +83,14 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
                 "营业收入累计(万元)",
             ],
         ]
+
+        def cumulative(key, value, year=year, month=month):
+            # 1–N月累计 starts again each January.
+            carried = running.get(key, (None, 0.0))
+            total = value + (carried[1] if month > 1 and carried[0] == year else 0.0)
+            running[key] = (year, total)
+            return round(total, 1)
+
         for industry in industries:
             monthly = base[industry.pk] * rng.uniform(0.9, 1.1)
             rows.append(
@@ -89,20 +98,20 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
                     industry.name,
                     None,
                     round(monthly, 1),
-                    round(monthly * month, 1),
+                    cumulative((industry.pk, "output"), monthly),
                     round(rng.uniform(-3, 15), 1),
                     round(monthly * 1.1, 1),
-                    round(monthly * 1.1 * month, 1),
+                    cumulative((industry.pk, "revenue"), monthly * 1.1),
                 ]
             )
-            for district in rng.sample(districts, 3):
+            for district in districts[:3]:
                 share = monthly * rng.uniform(0.05, 0.3)
                 rows.append(
                     [
                         industry.name,
                         district,
                         round(share, 1),
-                        round(share * month, 1),
+                        cumulative((industry.pk, district), share),
                         None,
                         None,
                         None,
