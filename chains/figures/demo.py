@@ -12,7 +12,7 @@ from accounts.models import User
 
 from ..choices import UnitKind
 from ..creditcode import ALPHABET, check_character
-from ..models import Enterprise, FigureImport, Industry, Unit
+from ..models import Enterprise, FigureImport, Indicator, Industry, Unit
 from . import importer
 
 NAMES = (
@@ -58,8 +58,8 @@ def _months(today: datetime.date, count: int) -> list[tuple[int, int]]:
 def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300) -> int:
     """Twelve months of industry figures (whole city and by district) and key enterprises with
     their monthly revenue. Skipped when demo figures exist."""
-    if FigureImport.objects.filter(is_demo=True).exists():
-        return 0
+    if FigureImport.objects.filter(is_demo=True).exists() or not Indicator.objects.exists():
+        return 0  # already seeded, or no indicators loaded (`make run` loads them first)
     today = today or datetime.date.today()
     user = (
         User.objects.filter(username="tjj").first()
