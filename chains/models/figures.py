@@ -183,7 +183,9 @@ class IndustryFigure(models.Model):
     superseded_by = models.ForeignKey(
         FigureImport, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="figures")
     subsegment = models.ForeignKey(
         SubSegment, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
@@ -205,7 +207,6 @@ class IndustryFigure(models.Model):
                 condition=models.Q(is_current=True),
                 name="current_industry_figures",
             ),
-            models.Index(fields=["source"]),
         ]
 
     def __str__(self) -> str:
@@ -220,7 +221,9 @@ class EnterpriseFigure(models.Model):
     superseded_by = models.ForeignKey(
         FigureImport, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="figures")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
@@ -234,7 +237,6 @@ class EnterpriseFigure(models.Model):
                 condition=models.Q(is_current=True),
                 name="current_enterprise_figures",
             ),
-            models.Index(fields=["source"]),
         ]
 
     def __str__(self) -> str:

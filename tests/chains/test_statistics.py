@@ -377,3 +377,9 @@ def _upload(path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(path.name, path.read_bytes())
+
+
+def test_oversized_upload_is_refused_before_parsing(stats_db, tmp_path, capsys, settings):
+    path = industry_workbook(tmp_path / "big.xlsx", ROWS)
+    settings.STATS_MAX_UPLOAD_BYTES = path.stat().st_size - 1
+    assert_refused(capsys, path, "超过了")
