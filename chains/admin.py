@@ -37,13 +37,24 @@ class MatrixSyncMixin:
         permissions_sync()
 
 
+class ClearImportErrorsMixin:
+    """import-export's message for an unreadable file names a Python exception; say it plainly."""
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            "无法读取文件：文件为空、已损坏，或与所选格式不符。请确认文件是 csv 或 xlsx 并选择对应的格式。"
+            f"（{type(e).__name__}）",
+        )
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "name_en", "position")
 
 
 @admin.register(Unit)
-class UnitAdmin(MatrixSyncMixin, ImportExportModelAdmin):
+class UnitAdmin(MatrixSyncMixin, ClearImportErrorsMixin, ImportExportModelAdmin):
     resource_classes = [UnitResource]
     list_display = ("name", "name_en", "kind", "code", "position")
     list_filter = ("kind",)
@@ -51,7 +62,7 @@ class UnitAdmin(MatrixSyncMixin, ImportExportModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(MatrixSyncMixin, ImportExportModelAdmin):
+class OfficialAdmin(MatrixSyncMixin, ClearImportErrorsMixin, ImportExportModelAdmin):
     resource_classes = [OfficialResource]
     list_display = ("name", "name_en", "code", "position")
     search_fields = ("name", "name_en")
@@ -89,7 +100,9 @@ class SubSegmentInline(admin.TabularInline):
 
 
 @admin.register(Industry)
-class IndustryAdmin(MatrixSyncMixin, GuardedModelAdminMixin, ImportExportModelAdmin):
+class IndustryAdmin(
+    MatrixSyncMixin, ClearImportErrorsMixin, GuardedModelAdminMixin, ImportExportModelAdmin
+):
     resource_classes = [MatrixResource]
     list_display = ("name", "name_en", "category", "assignment", "position")
     list_filter = ("category",)

@@ -127,3 +127,24 @@ def test_admin_edit_of_assignment_resyncs_permissions(users, client):
     for industry in Industry.objects.filter(category__code="future"):
         assert can(hyj, Action.FILE, industry)
         assert not can(kjj, Action.FILE, industry)
+
+
+def test_unreadable_and_empty_files_are_refused_plainly(users, client):
+    import io
+
+    import openpyxl
+
+    client.force_login(users["admin"])
+    before = matrix_rows()
+    empty = io.BytesIO()
+    openpyxl.Workbook().save(empty)
+    for name, data, fmt in [
+        ("matrix.xlsx", b"%PDF-1.4 not a workbook", "1"),
+        ("empty.xlsx", empty.getvalue(), "1"),
+    ]:
+        response = client.post(
+            reverse("admin:chains_industry_import"),
+            {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, data)},
+        )
+        assert "无法读取文件" in response.content.decode()
+    assert matrix_rows() == before
