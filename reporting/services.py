@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -150,6 +150,14 @@ def update_start(
     existing = MonthlyUpdate.objects.filter(industry=industry, unit=unit, period=period).first()
     if existing:
         return existing
+    try:
+        with transaction.atomic():
+            return _start(industry, unit, period, user, carry_over)
+    except IntegrityError:  # a double click: the other request created it
+        return MonthlyUpdate.objects.get(industry=industry, unit=unit, period=period)
+
+
+def _start(industry, unit, period, user, carry_over) -> MonthlyUpdate:
     update = MonthlyUpdate(
         industry=industry, unit=unit, period=period, created_by=user, updated_by=user
     )
@@ -325,6 +333,8 @@ def update_withdraw(*, update: MonthlyUpdate, user: User) -> MonthlyUpdate:
     current = _lock(update.pk)
     if current.status != UpdateStatus.SUBMITTED:
         raise ValidationError("只有已提交、尚未审核的进展可以撤回。")
+    if is_locked(current):
+        raise ValidationError("已过锁定日期，不能再撤回；如需修改，请联系市发改委退回。")
     return _transition(current, UpdateStatus.DRAFT, EventKind.WITHDRAWN, user)
 
 
@@ -352,6 +362,7 @@ def update_return(
     current = _lock(update.pk)
     if current.status != UpdateStatus.SUBMITTED:
         raise ValidationError("只有已提交的进展可以退回。")
+    _reopen_if_locked(current)
     saved = _transition(
         current,
         UpdateStatus.RETURNED,
@@ -362,6 +373,14 @@ def update_return(
     )
     outbox.enqueue("reporting.notify_reviewed", update_id=saved.pk)
     return saved
+
+
+def _reopen_if_locked(current: MonthlyUpdate) -> None:
+    """Sending an update back after its lock date must leave the unit time to fix it."""
+    if is_locked(current):
+        current.reopened_until = WorkCalendar().add_working_days(
+            today(), settings.REPORTING_LOCK_AFTER_WORKING_DAYS
+        )
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,7 +25,7 @@ from accounts.choices import Action
 from accounts.policies import Policy
 
 from . import selectors, services
-from .choices import ELEMENT_FIELDS, DueStatus, UpdateStatus
+from .choices import ELEMENT_FIELDS, DueStatus, Section, UpdateStatus
 from .forms import (
     BulkReviewForm,
     ContributionForm,
@@ -38,7 +37,7 @@ from .forms import (
     UpdateForm,
 )
 from .models import MonthlyUpdate, ReportingPeriod
-from .snapshots import diff_sections, update_snapshot
+from .snapshots import diff_sections, section_texts, update_snapshot
 
 
 def _errors(exc: ValidationError) -> str:
@@ -140,6 +139,14 @@ class UpdateDetailView(TemplateView):
         )
 
 
+def _all_sections(update: MonthlyUpdate) -> list[tuple]:
+    """Every section as text (key projects, problems and figures included), for comparing."""
+    labels = dict(Section.choices)
+    return [
+        (labels[key], text, key) for key, text in section_texts(update_snapshot(update)).items()
+    ]
+
+
 def _sections(update: MonthlyUpdate) -> list[tuple]:
     return [
         (section.label, getattr(update, field), section.value)
@@ -161,35 +168,39 @@ class UpdateEditView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def forms(self, data=None, files=None):
+        """The form and formsets; on POST without `initial`, so a row the page still calls
+        new (after an autosave) is compared with nothing, and kept."""
         update = self.update
+        projects_initial = (
+            None
+            if data is not None
+            else [
+                {
+                    "name": p.name,
+                    "stage": p.stage,
+                    "investment": p.investment,
+                    "progress": p.progress,
+                }
+                for p in update.key_projects.all()
+            ]
+        )
+        problems_initial = (
+            None
+            if data is not None
+            else [
+                {
+                    "description": p.description,
+                    "type": p.type,
+                    "concerned": p.concerned,
+                    "needs_meeting": p.needs_meeting,
+                }
+                for p in update.problems.all()
+            ]
+        )
         return (
             UpdateForm(data, files, instance=update, initial={"version": update.version}),
-            KeyProjectFormSet(
-                data,
-                prefix="projects",
-                initial=[
-                    {
-                        "name": p.name,
-                        "stage": p.stage,
-                        "investment": p.investment,
-                        "progress": p.progress,
-                    }
-                    for p in update.key_projects.all()
-                ],
-            ),
-            ProblemFormSet(
-                data,
-                prefix="problems",
-                initial=[
-                    {
-                        "description": p.description,
-                        "type": p.type,
-                        "concerned": p.concerned,
-                        "needs_meeting": p.needs_meeting,
-                    }
-                    for p in update.problems.all()
-                ],
-            ),
+            KeyProjectFormSet(data, prefix="projects", initial=projects_initial),
+            ProblemFormSet(data, prefix="problems", initial=problems_initial),
         )
 
     def get(self, request, *args, **kwargs):
@@ -250,7 +261,11 @@ class UpdateEditView(TemplateView):
             form.data["version"] = current.version
             return self.render_to_response(
                 self.context(
-                    form, projects, problems, conflict=current, conflict_sections=_sections(current)
+                    form,
+                    projects,
+                    problems,
+                    conflict=current,
+                    conflict_sections=_all_sections(current),
                 ),
                 status=409,
             )
@@ -580,20 +595,21 @@ class BatchEditView(TemplateView):
                 problems.append(f"{update.industry.name}：{_('please correct the marked fields')}")
                 continue
             try:
-                with transaction.atomic():
-                    current = update
-                    if form.has_changed():
-                        current = services.update_save(
-                            update=update,
-                            content=form.content(),
-                            expected_version=form.cleaned_data["version"],
-                            user=request.user,
-                        )
-                        saved += 1
-                    if "submit" in request.POST:
-                        services.update_submit(
-                            update=current, user=request.user, expected_version=current.version
-                        )
+                # No surrounding transaction: a refused save keeps the refused text in the
+                # history, and a save stands even when the submission after it is refused.
+                current = update
+                if form.has_changed():
+                    current = services.update_save(
+                        update=update,
+                        content=form.content(),
+                        expected_version=form.cleaned_data["version"],
+                        user=request.user,
+                    )
+                    saved += 1
+                if "submit" in request.POST:
+                    services.update_submit(
+                        update=current, user=request.user, expected_version=current.version
+                    )
             except services.ConcurrentEditError:
                 problems.append(
                     f"{update.industry.name}：{_('a colleague saved it meanwhile; your text was kept in its history')}"

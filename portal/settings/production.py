@@ -1,7 +1,7 @@
 """Production: secrets from the environment, HTTPS-only cookies, HSTS, compressed static files."""
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import DATABASES, STORAGES, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY")
@@ -22,7 +22,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 # HSTS preload submits the whole domain to browsers' built-in lists, hard to undo; an internal
 # government host opts in deliberately, not by default.

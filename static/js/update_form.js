@@ -10,25 +10,34 @@
   var seconds = parseInt(form.dataset.autosaveSeconds || "60", 10);
   var dirty = false;
   var stopped = false;
-  var saving = false;
+  var saving = null;  // the autosave request in flight, if any
 
   function say(text) { if (status) { status.textContent = text; } }
 
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("change", function () { dirty = true; });
-  form.addEventListener("submit", function () { dirty = false; });
+  form.addEventListener("submit", function (event) {
+    if (saving) {
+      // Let the autosave finish first: it moves the version on, and a save sent with the old
+      // version would be refused as if a colleague had saved.
+      event.preventDefault();
+      var submitter = event.submitter;
+      saving.finally(function () { form.requestSubmit(submitter); });
+      return;
+    }
+    dirty = false;
+  });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
 
   function autosave() {
     if (!dirty || stopped || saving) { return; }
-    saving = true;
     var data = new FormData(form);
     data.delete("attachment");
     var sentWhileDirty = true;
     dirty = false;
-    fetch(url, { method: "POST", body: data, credentials: "same-origin",
+    saving = fetch(url, { method: "POST", body: data, credentials: "same-origin",
                  headers: { "X-Requested-With": "XMLHttpRequest" } })
       .then(function (response) {
         return response.json().then(function (body) { return { code: response.status, body: body }; });
@@ -45,7 +54,7 @@
         }
       })
       .catch(function () { dirty = sentWhileDirty; say("自动保存失败（网络问题），将稍后重试；请勿关闭页面。"); })
-      .finally(function () { saving = false; });
+      .finally(function () { saving = null; });
   }
 
   window.setInterval(autosave, seconds * 1000);

@@ -258,3 +258,24 @@ def test_bulk_review_handles_each_and_skips_the_rest(users, september, make_user
             "status", flat=True
         )
     ) == {UpdateStatus.ACCEPTED}
+
+
+def test_returned_after_the_lock_date_can_still_be_fixed(filled, users, clock):
+    update = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
+    clock.set(datetime.date(2025, 10, 24))  # after the lock date (21 October)
+    update = services.update_return(update=update, user=users["drc"], reason="请补充")
+    assert services.is_editable(update)
+    services.update_save(
+        update=update, content=content(), expected_version=update.version, user=users["gxj"]
+    )
+
+
+def test_no_withdrawing_after_the_lock_date(filled, users, clock):
+    update = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
+    clock.set(datetime.date(2025, 10, 24))
+    with pytest.raises(ValidationError, match="锁定日期"):
+        services.update_withdraw(update=update, user=users["gxj"])

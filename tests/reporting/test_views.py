@@ -336,3 +336,81 @@ def test_kjj_fills_the_six_future_industries_on_one_page(client, users, septembe
     # Another unit cannot open 市科技局's page for the month.
     client.force_login(users["gxj"])
     assert client.get(url).status_code in (403, 404)
+
+
+def test_a_row_autosaved_then_saved_by_hand_is_kept(client, electronics_update, users):
+    """The page still calls an autosaved row new; saving it again must not drop it."""
+    client.force_login(users["gxj"])
+    row = {"projects-TOTAL_FORMS": "1", "projects-0-name": "项目乙", "projects-0-stage": "signed"}
+    auto = client.post(
+        reverse("reporting:autosave", args=[electronics_update.pk]),
+        form_data(electronics_update, **row),
+    )
+    assert auto.status_code == 200
+    data = {**form_data(electronics_update, **row), "version": auto.json()["version"]}
+    assert (
+        client.post(reverse("reporting:edit", args=[electronics_update.pk]), data).status_code
+        == 302
+    )
+    assert list(
+        MonthlyUpdate.objects.get(pk=electronics_update.pk).key_projects.values_list(
+            "name", flat=True
+        )
+    ) == ["项目乙"]
+
+
+def test_conflict_panel_shows_every_section_of_the_colleagues_version(
+    client, electronics_update, users, make_user
+):
+    colleague = make_user("gxj2", unit="市工信局")
+    url = reverse("reporting:edit", args=[electronics_update.pk])
+    client.force_login(users["gxj"])
+    first = client.post(
+        url,
+        form_data(
+            electronics_update,
+            next_plan="甲的下月计划",
+            **{
+                "problems-TOTAL_FORMS": "1",
+                "problems-0-description": "甲提出的问题",
+                "problems-0-type": "land",
+            },
+        ),
+    )
+    assert first.status_code == 302, first.content.decode()[-3000:]
+    client.force_login(colleague)
+    html = client.post(
+        url, form_data(electronics_update, next_plan="乙的下月计划")
+    ).content.decode()
+    conflict = html[html.index('id="conflict"') :]
+    assert "甲的下月计划" in conflict and "甲提出的问题" in conflict
+
+
+def test_batch_conflict_keeps_the_refused_text(client, users, september, make_user):
+    from chains.models import Industry, Unit
+
+    unit = Unit.objects.get(name="市科技局")
+    update = services.update_start(
+        industry=Industry.objects.get(code="future-networks"),
+        unit=unit,
+        period=september,
+        user=users["kjj"],
+    )
+    services.update_save(
+        update=update,
+        content=services.UpdateContent(fields={"progress_policy": "同事先保存"}),
+        expected_version=1,
+        user=users["kjj"],
+    )
+    client.force_login(make_user("kjj2", unit="市科技局"))
+    client.post(
+        reverse("reporting:batch", args=[september.slug]),
+        {
+            f"u{update.pk}-version": 1,
+            **{f"u{update.pk}-{k}": v for k, v in FULL_TEXT.items()},
+            f"u{update.pk}-progress_policy": "我的文字",
+        },
+    )
+    kept = UpdateEvent.objects.get(update=update, kind=EventKind.CONFLICT_KEPT)
+    assert kept.snapshot["fields"]["progress_policy"] == "我的文字"
+    assert MonthlyUpdate.objects.get(pk=update.pk).progress_policy == "同事先保存"
