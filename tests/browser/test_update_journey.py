@@ -156,3 +156,12 @@ def test_autosave_keeps_the_text_and_stops_on_a_colleagues_save(
     )  # still in the form
     assert MonthlyUpdate.objects.get(pk=update.pk).progress_policy == "同事保存的版本"
     colleague.close()
+
+
+def test_an_untouched_form_is_not_autosaved(browser, live_server, demo_accounts):
+    clerk = log_in(browser, live_server, "gxj")
+    open_electronics(clerk, live_server).get_by_role("button", name="开始填报").click()
+    clerk.wait_for_function("() => !!document.getElementById('update-form').autosaveNow")
+    clerk.evaluate("document.getElementById('update-form').autosaveNow()")
+    update = MonthlyUpdate.objects.get(industry__code="electronic-information", unit__name="市工信局")
+    assert update.events.count() == 1  # only "created": nothing changed, nothing saved
