@@ -8,6 +8,7 @@ PostgreSQL's COPY (bulk_create elsewhere), so a 100,000-row file imports in seco
 import datetime
 import hashlib
 import io
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +36,8 @@ from ..models.figures import ImportKind, ImportStatus
 from . import layout as L
 from .workbook import SpreadsheetError, column_letter, read_table
 
+logger = logging.getLogger(__name__)
+
 MAX_ERRORS = 200
 YES = {"是", "Y", "y", "yes", "√", "✓", "1", "规上", "TRUE", "True"}
 NO = {"否", "N", "n", "no", "×", "0", "", "FALSE", "False"}
@@ -53,6 +56,7 @@ class Plan:
     )  # (sheet row, message); row 0: the file
     records: pd.DataFrame | None = None
     enterprises: list[dict] | None = None
+    superseded_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -218,6 +222,16 @@ def _values(rows: pd.DataFrame, column: int, label: str, plan: Plan) -> pd.Serie
 
 def _indicator_for(value: L.ValueColumn, plan: Plan, indicators) -> tuple[Indicator | None, float]:
     for indicator in indicators:
+        if (
+            not value.unit
+            and indicator.unit != "%"
+            and value.name in {indicator.name, *indicator.aliases.split(",")}
+        ):
+            plan.error(
+                0,
+                f"{column_letter(value.column)}列「{value.name}」没有注明单位（万元或亿元）：请在表头、单位行或标题中写明，以免数量级出错。",
+            )
+            return None, 1.0
         names = {indicator.name, *(a.strip() for a in indicator.aliases.split(",") if a.strip())}
         if value.name in names and indicator.period == value.period:
             factor = 1.0
@@ -299,8 +313,17 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
 
     indicators = list(Indicator.objects.all())
     parts = []
+    seen_indicators: dict[int, str] = {}
     for value in layout.values:
         indicator, factor = _indicator_for(value, plan, indicators)
+        if indicator is not None and indicator.pk in seen_indicators:
+            plan.error(
+                0,
+                f"{column_letter(value.column)}列与{seen_indicators[indicator.pk]}列是同一指标「{indicator}」，请只保留一列。",
+            )
+            continue
+        if indicator is not None:
+            seen_indicators[indicator.pk] = column_letter(value.column)
         numbers = _values(rows, value.column, f"{value.name}", plan)
         yoy = (
             _values(rows, value.yoy_column, f"{value.name}同比", plan)
@@ -309,6 +332,13 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
         )
         if indicator is None:
             continue
+        for row in numbers[(numbers * factor).abs() >= 1e13].index:
+            plan.error(
+                row,
+                f"{column_letter(value.column)}列的数值「{rows.at[row, value.column]}」过大，请核对（是否误填了代码或单位）。",
+            )
+        for row in yoy[yoy.abs() >= 1e6].index:
+            plan.error(row, f"同比增长「{yoy[row]}」超出合理范围，请核对。")
         part = keys.copy()
         part["indicator_id"] = indicator.pk
         part["value"] = numbers * factor
@@ -350,7 +380,7 @@ def _current(model, scope_field: str, months) -> pd.DataFrame:
         if scope_field == "industry_id"
         else [scope_field]
     )
-    names = [*columns, "indicator_id", "year", "month", "value", "yoy"]
+    names = [*columns, "indicator_id", "year", "month", "value", "yoy", "id"]
     which = Q()
     for year, month in months:
         which |= Q(year=year, month=month)
@@ -375,6 +405,8 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
             frame[column] = pd.to_numeric(frame[column]).astype("float64").round(2)
     merged = left.merge(current, on=full_key, how="left", suffixes=("", "_old"), indicator=True)
     new = merged["_merge"] == "left_only"
+    # Exactly the current figures this file replaces, key by key; the rest stay current.
+    plan.superseded_ids = [int(i) for i in merged.loc[~new, "id"]]
 
     def equal(a, b):
         return a.eq(b) | (a.isna() & b.isna())
@@ -499,12 +531,19 @@ def upload_record(*, upload, user, plan: Plan | None = None) -> FigureImport:
 
 
 def preview(record: FigureImport, *, month=None) -> Plan:
-    """Plan the stored file and note the outcome on its record."""
+    """Plan the stored file and note the outcome on its record (with the month the uploader
+    gave, so whoever imports it later imports the same month)."""
+    if month:
+        record.month = f"{month[0]}-{month[1]:02d}"
     try:
         plan = plan_file(Path(record.file.path), record.original_name, month=month)
     except SpreadsheetError as exc:
         plan = Plan(kind=record.kind or "")
         plan.error(0, str(exc))
+    except Exception:  # a layout we did not foresee must not take the page down
+        logger.exception("statistics file %s could not be planned", record.pk)
+        plan = Plan(kind=record.kind or "")
+        plan.error(0, "无法解析该文件的版式：请使用下载的模板整理后再上传。")
     record.kind = plan.kind or record.kind or ImportKind.INDUSTRY_FIGURES
     record.months = [f"{y}-{m:02d}" for y, m in plan.months]
     record.rows_added, record.rows_changed, record.rows_unchanged = (
@@ -518,14 +557,26 @@ def preview(record: FigureImport, *, month=None) -> Plan:
     return plan
 
 
+class AlreadyImported(Exception):
+    pass
+
+
 @transaction.atomic
-def apply(record: FigureImport, *, month=None) -> Plan:
+def apply(record: FigureImport) -> Plan:
     """Import the stored file all or nothing; its figures become the current revision."""
     record = FigureImport.objects.select_for_update().get(pk=record.pk)
     if record.status == ImportStatus.APPLIED:
-        raise ValueError("already imported")
-    plan = plan_file(Path(record.file.path), record.original_name, month=month)
-    if not plan.ok:
+        raise AlreadyImported
+    # One import at a time: two files for the same month must not both become current.
+    list(Indicator.objects.select_for_update().values_list("pk", flat=True))
+    try:
+        plan = plan_file(Path(record.file.path), record.original_name, month=_month_of(record))
+    except SpreadsheetError as exc:
+        plan = Plan(kind=record.kind)
+        plan.error(0, str(exc))
+    if not plan.ok or record.status != ImportStatus.PREVIEW:
+        if plan.ok:
+            plan.error(0, "该文件未通过预览检查，不能导入；请修正后重新上传。")
         raise ImportRefused(plan)
     if plan.kind == ImportKind.ENTERPRISES:
         _apply_enterprises(plan)
@@ -543,19 +594,20 @@ def apply(record: FigureImport, *, month=None) -> Plan:
     return plan
 
 
+def _month_of(record: FigureImport):
+    return L.parse_month(record.month) if record.month else None
+
+
 def _apply_figures(plan: Plan, record: FigureImport) -> None:
     enterprise_file = plan.kind == ImportKind.ENTERPRISE_FIGURES
     model = EnterpriseFigure if enterprise_file else IndustryFigure
     scope = "enterprise_id" if enterprise_file else "industry_id"
     records = plan.records
-    ids = sorted({int(i) for i in records[scope]})
-    # The previous revision of these industries (enterprises) and months stays, not current.
-    months = Q()
-    for year, month in plan.months:
-        months |= Q(year=year, month=month)
-    model.objects.filter(months, is_current=True, **{f"{scope}__in": ids}).update(
-        is_current=False, superseded_by=record
-    )
+    # The figures this file replaces stay, no longer current, marked with what replaced them.
+    for start in range(0, len(plan.superseded_ids), 5000):
+        model.objects.filter(
+            pk__in=plan.superseded_ids[start : start + 5000], is_current=True
+        ).update(is_current=False, superseded_by=record)
     columns = [
         scope,
         *([] if enterprise_file else ["subsegment_id", "district_id"]),

@@ -30,8 +30,10 @@ TOTAL_LABELS = ("合计", "总计", "全市合计", "全市", "小计", "总 计
 MISSING = {"", "-", "—", "——", "－", "/", "…", "...", "nan", "None", "无", "*"}
 UNITS = {"万元", "亿元", "%", "元", "个", "家", "千元"}
 MONTH_WORDS = ("当月", "本月")
-CUMULATIVE_WORDS = ("累计", "1-", "1—", "1～", "1~", "1至")
+CUMULATIVE = re.compile(r"累计|1\s*[-—–~～至]\s*\d{1,2}\s*月")
 YOY_WORDS = ("同比", "增长", "增速", "增幅")
+LAST_YEAR_WORDS = ("上年", "去年", "同期")  # last year's figures: not this file's to import
+UNIT_NOTE = re.compile(r"单位[:：]\s*(万元|亿元|千元|元)")
 TITLE_MONTH = re.compile(r"(20\d{2})\s*年\s*(?:1?\d\s*[-—–~～至]\s*)?(1[0-2]|0?[1-9])\s*月")
 CELL_MONTH = re.compile(r"^(20\d{2})\s*[-/.年]\s*(1[0-2]|0?[1-9])\s*月?$")
 BRACKETS = re.compile(r"[（(]\s*([^）)]*)\s*[）)]")
@@ -72,6 +74,7 @@ class Layout:
     tiers: dict[str, int] = field(default_factory=dict)
     values: list[ValueColumn] = field(default_factory=list)
     title_month: tuple[int, int] | None = None
+    title_unit: str = ""
     unknown_columns: list[str] = field(default_factory=list)
 
 
@@ -112,7 +115,7 @@ def _period_of(*labels: str) -> str | None:
     joined = "".join(labels)
     if any(w in joined for w in YOY_WORDS):
         return "yoy"
-    if any(w in joined for w in CUMULATIVE_WORDS):
+    if CUMULATIVE.search(joined):
         return "cumulative"
     if any(w in joined for w in MONTH_WORDS):
         return "month"
@@ -131,11 +134,20 @@ def detect(table: Table) -> Layout:
     top = [text(v) for v in frame.iloc[header]]
     # A merged header cell is read into its first column only: carry it to the right.
     for r1, c1, r2, c2 in table.merged:
-        if r1 <= header <= r2:
-            for c in range(c1, c2 + 1):
+        if r1 <= header <= r2 and c1 < len(top):
+            for c in range(c1, min(c2, len(top) - 1) + 1):
                 top[c] = top[c1]
-    sub = [text(v) for v in frame.iloc[header + 1]] if header + 1 < len(frame) else []
-    two_rows = any(_period_of(s) for s in sub) and not any(_key_for(s) for s in sub)
+    below = list(frame.iloc[header + 1]) if header + 1 < len(frame) else []
+    sub = [text(v) if isinstance(v, str) else "" for v in below]
+    # A second header row holds only words (当月, 累计, 同比 …): a number or a date in it means
+    # it is already data (a date such as 2025-11-01 must not pass for "1-11月").
+    has_values = any(
+        v is not None and not isinstance(v, str) and not (isinstance(v, float) and pd.isna(v))
+        for v in below
+    )
+    two_rows = (
+        not has_values and any(_period_of(s) for s in sub) and not any(_key_for(s) for s in sub)
+    )
     if two_rows:
         # Merged cells that came through unmerged (or as CSV) leave the top label only over
         # the first of its columns: carry it over the sub-labelled columns that follow.
@@ -151,10 +163,15 @@ def detect(table: Table) -> Layout:
     layout = Layout(kind="", header_row=header, data_start=data_start)
     for title_row in range(header):
         for value in frame.iloc[title_row]:
-            match = TITLE_MONTH.search(text(value))
-            if match:
+            label = text(value)
+            match = TITLE_MONTH.search(label)
+            if (
+                match and layout.title_month is None
+            ):  # the first date is the data's, not a date of filing
                 layout.title_month = (int(match.group(1)), int(match.group(2)))
-                break
+            unit = UNIT_NOTE.search(label)
+            if unit and not layout.title_unit:
+                layout.title_unit = unit.group(1)
     last_value: dict[str, ValueColumn] = {}
     for col, label in enumerate(top):
         sub_label = sub[col] if two_rows and col < len(sub) else ""
@@ -168,9 +185,19 @@ def detect(table: Table) -> Layout:
         if tier:
             layout.tiers[tier] = col
             continue
+        if any(w in label + sub_label for w in LAST_YEAR_WORDS):
+            layout.unknown_columns.append(
+                f"{column_letter(col)}列「{label}{sub_label}」（上年数据不导入，请删除该列）"
+            )
+            continue
         name, unit = split_unit(label)
         sub_name, sub_unit = split_unit(sub_label)
-        unit = sub_unit or unit or (units[col] if has_units_row and col < len(units) else "")
+        unit = (
+            sub_unit
+            or unit
+            or (units[col] if has_units_row and col < len(units) else "")
+            or layout.title_unit
+        )
         period = _period_of(sub_name) or _period_of(name)
         base = _strip_period(name)
         if period == "yoy":
@@ -227,6 +254,8 @@ def parse_month(value) -> tuple[int, int] | None:
         return None
     if hasattr(value, "year") and hasattr(value, "month"):
         return value.year, value.month
+    if isinstance(value, (int, float)):
+        return None  # 2025.10 typed as a number is 2025.1: ambiguous, refuse it
     match = CELL_MONTH.match(text(value))
     return (int(match.group(1)), int(match.group(2))) if match else None
 

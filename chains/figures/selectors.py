@@ -45,7 +45,8 @@ def industry_figures(industry: Industry, year: int) -> dict:
     ]
     breakdown = defaultdict(dict)
     for f in rows:
-        if f.year == year and f.month == latest and (f.subsegment_id or f.district_id):
+        # A sub-segment's own total (no district), a district's own total (no sub-segment).
+        if f.year == year and f.month == latest and bool(f.subsegment_id) != bool(f.district_id):
             label = f.subsegment.name if f.subsegment_id else f.district.name
             group = "subsegments" if f.subsegment_id else "districts"
             breakdown[group].setdefault(label, {})[f.indicator_id] = cell(f)

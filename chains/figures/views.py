@@ -89,10 +89,7 @@ class StatisticsHomeView(TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         record = importer.upload_record(upload=form.cleaned_data["file"], user=request.user)
-        month = form.cleaned_data["month"]
-        if month:
-            request.session[f"stats-month-{record.pk}"] = list(month)
-        importer.preview(record, month=month)
+        importer.preview(record, month=form.cleaned_data["month"])
         return redirect("stats:import", record.pk)
 
 
@@ -119,9 +116,8 @@ class ImportDetailView(TemplateView):
 
     def post(self, request, pk):
         record = access_figure_import(user=request.user, pk=pk, write=True)
-        month = request.session.get(f"stats-month-{record.pk}")
         try:
-            plan = importer.apply(record, month=tuple(month) if month else None)
+            plan = importer.apply(record)
         except importer.ImportRefused as exc:
             record.errors, record.status = exc.plan.messages(), ImportStatus.REFUSED
             record.save(update_fields=["errors", "status"])
@@ -129,7 +125,7 @@ class ImportDetailView(TemplateView):
                 request, _("Not imported: the file has errors (see below). Nothing was changed.")
             )
             return redirect("stats:import", pk)
-        except ValueError:
+        except importer.AlreadyImported:
             messages.info(request, _("This file was imported already."))
             return redirect("stats:import", pk)
         messages.success(

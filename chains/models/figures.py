@@ -149,6 +149,7 @@ class FigureImport(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(max_length=64)
     months = models.JSONField(_("months"), default=list)  # ["2026-10", ...]
+    month = models.CharField(_("month given on upload"), max_length=7, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -163,5 +163,7 @@ def test_an_untouched_form_is_not_autosaved(browser, live_server, demo_accounts)
     open_electronics(clerk, live_server).get_by_role("button", name="开始填报").click()
     clerk.wait_for_function("() => !!document.getElementById('update-form').autosaveNow")
     clerk.evaluate("document.getElementById('update-form').autosaveNow()")
-    update = MonthlyUpdate.objects.get(industry__code="electronic-information", unit__name="市工信局")
+    update = MonthlyUpdate.objects.get(
+        industry__code="electronic-information", unit__name="市工信局"
+    )
     assert update.events.count() == 1  # only "created": nothing changed, nothing saved

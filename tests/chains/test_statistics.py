@@ -383,3 +383,156 @@ def test_oversized_upload_is_refused_before_parsing(stats_db, tmp_path, capsys, 
     path = industry_workbook(tmp_path / "big.xlsx", ROWS)
     settings.STATS_MAX_UPLOAD_BYTES = path.stat().st_size - 1
     assert_refused(capsys, path, "超过了")
+
+
+# --- layouts and revisions that once went wrong ------------------------------------------------------
+
+
+def month_file(path, rows, header=("产业", "月份", "工业总产值当月(万元)"), title="单位：万元"):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([title])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+def test_a_correction_file_replaces_only_its_own_figures(stats_db, tmp_path):
+    run(
+        month_file(
+            tmp_path / "all.xlsx",
+            [
+                ("电子信息", "2025-08", 1),
+                ("电子信息", "2025-09", 2),
+                ("新材料", "2025-08", 3),
+                ("新材料", "2025-09", 4),
+            ],
+        )
+    )
+    run(month_file(tmp_path / "fix.xlsx", [("电子信息", "2025-08", 10), ("新材料", "2025-09", 40)]))
+    current = sorted(
+        IndustryFigure.objects.filter(is_current=True).values_list(
+            "industry__name", "month", "value"
+        )
+    )
+    assert [(n, m, int(v)) for n, m, v in current] == [
+        ("新材料产业", 8, 3),
+        ("新材料产业", 9, 40),
+        ("电子信息产业集群", 8, 10),
+        ("电子信息产业集群", 9, 2),
+    ]
+    assert IndustryFigure.objects.filter(is_current=False).count() == 2
+
+
+def test_a_date_in_the_first_data_row_is_data(stats_db, tmp_path):
+    import datetime as dt
+
+    run(
+        month_file(
+            tmp_path / "dates.xlsx",
+            [("电子信息", dt.datetime(2025, 1, 1), 5), ("新材料", dt.datetime(2025, 11, 1), 6)],
+        )
+    )
+    assert IndustryFigure.objects.count() == 2
+
+
+def test_the_first_date_in_the_title_is_the_datas(stats_db, tmp_path):
+    path = industry_workbook(
+        tmp_path / "t.xlsx", ROWS, title="2025年1-9月重点产业主要指标（报送日期：2025年10月15日）"
+    )
+    run(path)
+    assert set(IndustryFigure.objects.values_list("month", flat=True)) == {9}
+
+
+def test_a_month_typed_as_a_number_is_refused(stats_db, tmp_path, capsys):
+    assert_refused(capsys, month_file(tmp_path / "n.xlsx", [("电子信息", 2025.10, 1)]), "无法识别")
+
+
+def test_same_indicator_twice_and_last_years_columns(stats_db, tmp_path, capsys):
+    header = ("产业", "月份", "工业总产值当月(万元)", "产值当月(万元)")
+    assert_refused(
+        capsys,
+        month_file(tmp_path / "dup.xlsx", [("电子信息", "2025-09", 1, 2)], header),
+        "是同一指标",
+    )
+    header = ("产业", "月份", "工业总产值当月(万元)", "上年同期累计(万元)")
+    assert_refused(
+        capsys,
+        month_file(tmp_path / "ly.xlsx", [("电子信息", "2025-09", 1, 2)], header),
+        "上年数据不导入",
+    )
+
+
+def test_units_from_the_title_and_missing_units_refused(stats_db, tmp_path, capsys):
+    header = ("产业", "月份", "工业总产值当月")
+    run(
+        month_file(tmp_path / "yi.xlsx", [("电子信息", "2025-09", 1.5)], header, title="单位：亿元")
+    )
+    assert IndustryFigure.objects.get().value == Decimal("15000")  # 1.5 亿元 = 15,000 万元
+    assert_refused(
+        capsys,
+        month_file(
+            tmp_path / "none.xlsx", [("新材料", "2025-09", 2)], header, title="厦门市主要经济指标"
+        ),
+        "没有注明单位",
+    )
+
+
+def test_header_merged_wider_than_the_data_does_not_crash(stats_db, client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    path = month_file(tmp_path / "wide.xlsx", [("电子信息", "2025-09", 1)])
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.merge_cells("C2:H2")
+    workbook.save(path)
+    client.force_login(stats_db["stats"])
+    response = client.post(
+        reverse("stats:home"), {"file": SimpleUploadedFile("wide.xlsx", path.read_bytes())}
+    )
+    assert response.status_code == 302
+
+
+def test_a_refused_file_cannot_be_imported(stats_db, client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(stats_db["stats"])
+    client.post(
+        reverse("stats:home"), {"file": SimpleUploadedFile("x.xlsx", b"%PDF not a workbook")}
+    )
+    record = FigureImport.objects.get()
+    assert record.status == "refused"
+    response = client.post(reverse("stats:import", args=[record.pk]))
+    assert response.status_code == 302
+    assert FigureImport.objects.get().status == "refused" and not IndustryFigure.objects.exists()
+
+
+def test_the_month_given_on_upload_is_kept_for_whoever_imports(
+    stats_db, client, tmp_path, make_user
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from accounts.choices import Role
+
+    path = industry_workbook(tmp_path / "n.xlsx", ROWS, title="重点产业主要指标 单位：万元")
+    client.force_login(stats_db["stats"])
+    client.post(
+        reverse("stats:home"),
+        {"file": SimpleUploadedFile("n.xlsx", path.read_bytes()), "month": "2025-07"},
+    )
+    record = FigureImport.objects.get()
+    client.force_login(make_user("stats2", role=Role.STATISTICS, unit="市统计局"))
+    client.post(reverse("stats:import", args=[record.pk]))
+    assert set(IndustryFigure.objects.values_list("month", flat=True)) == {7}
+
+
+def test_absurd_values_are_refused(stats_db, tmp_path, capsys):
+    assert_refused(
+        capsys,
+        month_file(tmp_path / "big.xlsx", [("电子信息", "2025-09", 913502001234567890)]),
+        "过大",
+    )

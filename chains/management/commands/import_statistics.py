@@ -53,7 +53,7 @@ class Command(BaseCommand):
             plan = importer.preview(record, month=month_value)
             if plan.ok:
                 try:
-                    plan = importer.apply(record, month=month_value)
+                    plan = importer.apply(record)
                 except importer.ImportRefused as exc:
                     plan = exc.plan
         if not plan.ok:
