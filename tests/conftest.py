@@ -26,6 +26,12 @@ def require_service(name: str, available: bool) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads made by a test go to its own temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def redis_url():
     require_service("Redis (REDIS_URL)", bool(settings.REDIS_URL))
