@@ -122,3 +122,15 @@ def previous_revision(record: FigureImport) -> FigureImport | None:
     model = EnterpriseFigure if record.kind == "enterprise_figures" else IndustryFigure
     source = model.objects.filter(superseded_by=record).values_list("source", flat=True).first()
     return FigureImport.objects.filter(pk=source).first() if source else None
+
+
+def industry_enterprises(industry: Industry, limit: int = 100) -> list:
+    """The industry's key enterprises with their tiers, largest first by name order; two queries."""
+    from ..models import Enterprise
+
+    return list(
+        Enterprise.objects.filter(industry=industry)
+        .select_related("district", "subsegment")
+        .prefetch_related("tiers")
+        .order_by("-above_size", "name")[:limit]
+    )

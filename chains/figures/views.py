@@ -269,6 +269,7 @@ class IndustryFiguresView(TemplateView):
             self.get_context_data(
                 industry=industry,
                 data=data,
+                enterprises=selectors.industry_enterprises(industry),
                 years=range(timezone.localdate().year, timezone.localdate().year - 5, -1),
             )
         )

@@ -96,3 +96,28 @@ def test_templates_download_and_read_back(client, stats_db, tmp_path):
     path.write_bytes(response.content)
     plan = plan_file(path, "template.xlsx")
     assert plan.ok and plan.added == 4  # the sample row: two indicators, month and cumulative
+
+
+def test_industry_page_lists_its_enterprises_and_queries_stay_flat(
+    client, stats_db, tmp_path, django_assert_max_num_queries
+):
+    from chains.models import Enterprise, EnterpriseTier, Industry
+
+    from .stats_files import credit_code
+
+    electronics = Industry.objects.get(code="electronic-information")
+    client.force_login(stats_db["gxj"])
+    url = reverse("stats:industry", args=["electronic-information"])
+    Enterprise.objects.create(credit_code=credit_code(99), name="首家企业", industry=electronics)
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for i in range(30):
+        enterprise = Enterprise.objects.create(
+            credit_code=credit_code(i), name=f"企业{i}", industry=electronics
+        )
+        EnterpriseTier.objects.create(enterprise=enterprise, tier="high_tech", year=2020)
+    with django_assert_max_num_queries(20) as many:
+        html = client.get(url).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert "企业29" in html and reverse("stats:enterprise", args=[enterprise.pk]) in html
