@@ -14,4 +14,5 @@ def portal(request):
         ),
         "is_reviewer": can_review(user),
         "sees_statistics": can_import_statistics(user) or reads_everything(user),
+        "sees_dashboard": reads_everything(user) or user.role == "leader",
     }

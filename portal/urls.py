@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from reporting import views as reporting_views
 
 urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("matrix/", include("chains.urls")),
     path("accounts/", include("accounts.urls")),
     path("updates/", include("reporting.urls")),
+    path("dashboard/", reporting_views.DashboardView.as_view(), name="dashboard"),
     path("stats/", include("chains.figures.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", account_views.healthz, name="healthz"),

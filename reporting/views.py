@@ -5,6 +5,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -653,3 +654,62 @@ class AttachmentRemoveView(View):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return redirect("reporting:edit", attachment.update_id)
+
+
+class DashboardView(TemplateView):
+    """The DRC's view of the whole system for a month; a city leader sees the industries he or
+    she leads. This part shows the reporting: who has reported, on time or late, and who not."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from accounts.access import industries_for, reads_everything
+        from accounts.choices import Action, Role
+        from chains.models import Category
+
+        from . import dashboard
+
+        user = self.request.user
+        if not (reads_everything(user) or user.role == Role.LEADER):
+            raise PermissionDenied
+        today = services.today()
+        services.periods_ensure(today)
+        slug = self.request.GET.get("month")
+        period = _period(slug) if slug else selectors.default_review_period(today)
+        industries = (
+            industries_for(user, Action.VIEW)
+            .select_related("category", "assignment")
+            .order_by("category__position", "position")
+        )
+        category = self.request.GET.get("category") or ""
+        industry = self.request.GET.get("industry") or ""
+        if category:
+            industries = industries.filter(category__code=category)
+        if industry:
+            industries = industries.filter(code=industry)
+        rows = dashboard.by_industry(period, industries)
+        months = list(
+            ReportingPeriod.objects.filter(
+                Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month)
+            ).order_by("-year", "-month")[:12]
+        )[::-1]
+        return super().get_context_data(
+            period=period,
+            periods=ReportingPeriod.objects.all()[:36],
+            categories=Category.objects.all(),
+            all_industries=industries_for(user, Action.VIEW).order_by(
+                "category__position", "position"
+            ),
+            category=category,
+            industry=industry,
+            rows=rows,
+            totals={
+                k: sum(getattr(r, k) for r in rows)
+                for k in ("expected", "received", "on_time", "late", "missing")
+            },
+            units=dashboard.by_unit(period, industries),
+            months=months,
+            grid=dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
+            **kwargs,
+        )

@@ -85,6 +85,18 @@ EXPECTATIONS = {
         {"pk": "{attachment}"},
         {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302},
     ),
+    "dashboard": (
+        "get",
+        {},
+        {
+            "anonymous": LOGIN,
+            "swj": 403,
+            "gxj": 403,
+            "drc": 200,
+            "leader_huang_yt": 200,
+            "stats": 200,
+        },
+    ),
     "stats:home": (
         "get",
         {},

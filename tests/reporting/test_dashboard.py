@@ -1,0 +1,168 @@
+"""The dashboard's reporting counts equal counts made independently from the raw rows; a city
+leader sees only his or her industries; queries do not grow with the data."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from chains.models import AssignmentUnit, Industry
+from reporting import services
+from reporting.models import MonthlyUpdate
+
+from .conftest import content
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def file(update, user, *, submit=True, on=None):
+    update = services.update_save(
+        update=update, content=content(), expected_version=update.version, user=user
+    )
+    if submit:
+        update = services.update_submit(update=update, user=user, expected_version=update.version)
+        # The service stamps the real time; place the submission on the day the test means.
+        when = datetime.datetime.combine(on, datetime.time(16, 30), tzinfo=SHANGHAI)
+        MonthlyUpdate.objects.filter(pk=update.pk).update(
+            first_submitted_at=when, submitted_at=when
+        )
+    return update
+
+
+@pytest.fixture
+def filed(users, september, clock, make_user):
+    """September 2025: 市工信局 files two industries on time and one late; 市商务局 files 商贸物流
+    late; 市交通局 keeps a draft; the rest file nothing."""
+    gxj, swj = users["gxj"], users["swj"]
+    jtj = make_user("jtj", unit="市交通局")
+    start = services.update_start
+    by_code = {i.code: i for i in Industry.objects.all()}
+    on_time, late = datetime.date(2025, 10, 14), datetime.date(2025, 10, 15)  # deadline: 14 October
+    for code in ("electronic-information", "machinery-equipment"):
+        file(
+            start(industry=by_code[code], unit=gxj.unit, period=september, user=gxj),
+            gxj,
+            on=on_time,
+        )
+    file(
+        start(industry=by_code["new-materials"], unit=gxj.unit, period=september, user=gxj),
+        gxj,
+        on=late,
+    )
+    file(
+        start(industry=by_code["commerce-logistics"], unit=swj.unit, period=september, user=swj),
+        swj,
+        on=late,
+    )
+    file(
+        start(industry=by_code["commerce-logistics"], unit=jtj.unit, period=september, user=jtj),
+        jtj,
+        submit=False,
+    )
+    clock.set(datetime.date(2025, 10, 16))
+    return september
+
+
+def independent_counts(period):
+    """From the raw rows, with plain Python: what the dashboard must show."""
+    expected = {}
+    for link in AssignmentUnit.objects.filter(role="lead").select_related("assignment"):
+        for industry in link.assignment.industries.all():
+            expected[industry.code] = expected.get(industry.code, 0) + 1
+    deadline_end = datetime.datetime.combine(
+        period.deadline + datetime.timedelta(days=1), datetime.time(), tzinfo=SHANGHAI
+    )
+    counts = {code: {"expected": n, "received": 0, "on_time": 0} for code, n in expected.items()}
+    for update in MonthlyUpdate.objects.filter(period=period).select_related("industry"):
+        if update.first_submitted_at:
+            counts[update.industry.code]["received"] += 1
+            counts[update.industry.code]["on_time"] += update.first_submitted_at < deadline_end
+    for c in counts.values():
+        c["late"] = c["received"] - c["on_time"]
+        c["missing"] = c["expected"] - c["received"]
+    return counts
+
+
+def test_counts_equal_the_raw_rows(client, users, filed):
+    client.force_login(users["drc"])
+    response = client.get(reverse("dashboard"), {"month": filed.slug})
+    rows = {r.code: r for r in response.context["rows"]}
+    expected = independent_counts(filed)
+    assert len(rows) == 14
+    for code, counts in expected.items():
+        row = rows[code]
+        assert (row.expected, row.received, row.on_time, row.late, row.missing) == (
+            counts["expected"],
+            counts["received"],
+            counts["on_time"],
+            counts["late"],
+            counts["missing"],
+        ), code
+    assert rows["electronic-information"].on_time == 1 and rows["new-materials"].late == 1
+    assert rows["commerce-logistics"].expected == 3 and rows["commerce-logistics"].missing == 2
+    totals = response.context["totals"]
+    assert totals["received"] == sum(c["received"] for c in expected.values()) == 4
+    units = {u.code: u for u in response.context["units"]}
+    assert (
+        units["gxj"].expected,
+        units["gxj"].received,
+        units["gxj"].on_time,
+        units["gxj"].late,
+    ) == (4, 3, 2, 1)
+    assert units["jtj"].received == 0 and units["jtj"].missing == 1
+
+
+def test_grid_cells_link_to_the_update(client, users, filed):
+    client.force_login(users["drc"])
+    response = client.get(reverse("dashboard"), {"month": filed.slug})
+    grid = {industry.code: cells for industry, cells in response.context["grid"]}
+    last = grid["electronic-information"][-1]
+    assert last.state == "complete" and last.update_id is not None
+    assert grid["commerce-logistics"][-1].state == "partial"
+    assert grid["financial-services"][-1].state == "missing"
+    assert reverse("reporting:update", args=[last.update_id]) in response.content.decode()
+
+
+def test_city_leader_sees_only_his_industries(client, users, filed):
+    client.force_login(users["leader_huang_yt"])  # 黄燕添 leads 商贸物流 only
+    response = client.get(reverse("dashboard"), {"month": filed.slug})
+    assert [r.code for r in response.context["rows"]] == ["commerce-logistics"]
+    assert "电子信息产业集群" not in response.content.decode()
+
+
+def test_units_cannot_open_the_dashboard(client, users, filed):
+    client.force_login(users["gxj"])
+    assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_filter_to_one_industry(client, users, filed):
+    client.force_login(users["drc"])
+    response = client.get(
+        reverse("dashboard"), {"month": filed.slug, "industry": "commerce-logistics"}
+    )
+    assert [r.code for r in response.context["rows"]] == ["commerce-logistics"]
+    assert [u.code for u in response.context["units"]] == ["swj", "jtj", "hzj"]
+
+
+def test_queries_do_not_grow_with_the_data(
+    client, users, filed, clock, django_assert_max_num_queries
+):
+    client.force_login(users["drc"])
+    url = reverse("dashboard")
+    client.get(url, {"month": filed.slug})
+    with django_assert_max_num_queries(20) as few:
+        client.get(url, {"month": filed.slug})
+    gxj = users["gxj"]
+    for month in range(1, 9):  # eight more months of updates
+        period = services.period_get_or_create(2025, month)
+        for industry in Industry.objects.filter(code__in=["electronic-information", "new-energy"]):
+            MonthlyUpdate.objects.create(
+                industry=industry,
+                unit=gxj.unit,
+                period=period,
+                status="accepted",
+                first_submitted_at=datetime.datetime(2025, month, 3, tzinfo=datetime.UTC),
+            )
+    with django_assert_max_num_queries(20) as many:
+        client.get(url, {"month": filed.slug})
+    assert len(many.captured_queries) == len(few.captured_queries)
