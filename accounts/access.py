@@ -217,3 +217,60 @@ def access_figure_import(*, user: User, pk: int, write: bool = False):
     if not allowed:
         raise PermissionDenied
     return record
+
+
+# --- coordination ----------------------------------------------------------------------------------
+
+
+def access_problem(*, user: User, pk: int, escalate: bool = False):
+    from reporting.models import Problem
+
+    problem = (
+        Problem.objects.select_related(
+            "update__industry", "update__unit", "update__period", "meeting"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if problem is None:
+        raise Http404("No such problem.")
+    allowed = can_review(user) if escalate else can(user, Action.VIEW, problem.update.industry)
+    if not allowed:
+        raise PermissionDenied
+    return problem
+
+
+def access_meeting(*, user: User, pk: int, write: bool = False):
+    """A meeting is seen by those who take part in its industry; only the DRC records it."""
+    from reporting.models import Meeting
+
+    meeting = Meeting.objects.select_related("industry", "chair").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("No such meeting.")
+    allowed = can_review(user) if write else can(user, Action.VIEW, meeting.industry)
+    if not allowed:
+        raise PermissionDenied
+    return meeting
+
+
+def access_action(*, user: User, pk: int, act: str = "view"):
+    """view: the industry's participants and the responsible unit; respond (progress,
+    extension, close): the responsible unit's staff; grant: the DRC."""
+    from reporting.models import ActionItem
+
+    action = (
+        ActionItem.objects.select_related("meeting__industry", "meeting__chair", "unit", "problem")
+        .filter(pk=pk)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action item.")
+    own = bool(user.unit_id) and user.unit_id == action.unit_id
+    allowed = {
+        "view": own or can(user, Action.VIEW, action.meeting.industry),
+        "respond": own,
+        "grant": can_review(user),
+    }[act]
+    if not allowed:
+        raise PermissionDenied
+    return action

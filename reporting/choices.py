@@ -102,3 +102,25 @@ class ReminderStep(models.TextChoices):
     DUE_TODAY = "due_today", _("Deadline today")
     OVERDUE = "overdue", pgettext_lazy("reminder", "Overdue")
     DRC_SUMMARY = "drc_summary", _("Overdue summary for the DRC")
+
+
+class ProblemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ESCALATED = "escalated", _("Awaiting a coordination meeting")
+    IN_MEETING = "in_meeting", _("On a meeting's agenda")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class ActionStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    CLOSED = "closed", _("Closed (销号)")
+
+
+class ActionEventKind(models.TextChoices):
+    CREATED = "created", pgettext_lazy("action item", "Created")
+    PROGRESS = "progress", _("Progress reported")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    CLOSED = "closed", _("Closed (销号)")

@@ -130,3 +130,101 @@ def grid(
             )
         table.append((industry, row))
     return table
+
+
+def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
+    """Open problems by type, by industry and by age, and those awaiting a meeting."""
+    from .choices import ProblemStatus, ProblemType
+    from .models import Problem
+
+    open_problems = Problem.objects.filter(update__industry__in=industries).exclude(
+        status=ProblemStatus.RESOLVED
+    )
+    types = dict(ProblemType.choices)
+    by_type = [
+        (types.get(r["type"], r["type"]), r["n"])
+        for r in open_problems.values("type").annotate(n=Count("id")).order_by("-n")
+    ]
+    by_industry = list(
+        open_problems.values("update__industry__name").annotate(n=Count("id")).order_by("-n")
+    )
+    # A problem's age runs from its month's deadline, when it was reported.
+    month_ago, quarter_ago = (
+        today - datetime.timedelta(days=30),
+        today - datetime.timedelta(days=90),
+    )
+    ages = open_problems.aggregate(
+        recent=Count("id", filter=Q(update__period__deadline__gte=month_ago)),
+        months=Count(
+            "id",
+            filter=Q(
+                update__period__deadline__lt=month_ago, update__period__deadline__gte=quarter_ago
+            ),
+        ),
+        older=Count("id", filter=Q(update__period__deadline__lt=quarter_ago)),
+    )
+    awaiting = list(
+        open_problems.filter(status=ProblemStatus.ESCALATED)
+        .select_related("update__industry", "update__unit")
+        .order_by("escalated_at")[:50]
+    )
+    return {
+        "by_type": by_type,
+        "by_industry": by_industry,
+        "ages": ages,
+        "awaiting": awaiting,
+        "total": sum(n for _t, n in by_type),
+    }
+
+
+def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
+    from .choices import ActionStatus
+    from .coordination import action_light
+    from .models import ActionItem
+    from .workdays import WorkCalendar
+
+    actions = ActionItem.objects.filter(meeting__industry__in=industries)
+    counts = actions.aggregate(
+        open=Count("id", filter=~Q(status=ActionStatus.CLOSED)),
+        overdue=Count("id", filter=~Q(status=ActionStatus.CLOSED) & Q(deadline__lt=today)),
+        closed=Count("id", filter=Q(status=ActionStatus.CLOSED)),
+    )
+    calendar = WorkCalendar()
+    recent = list(
+        actions.select_related("unit", "meeting__industry").order_by("status", "deadline")[:50]
+    )
+    return {"counts": counts, "items": [(a, action_light(a, today, calendar)) for a in recent]}
+
+
+def trend(industry: Industry, period: ReportingPeriod) -> dict:
+    """The industry's monthly output (or revenue) over the last 13 months, for the chart and
+    the table beside it: one query."""
+    from chains.models import IndustryFigure
+
+    months = []
+    year, month = period.year, period.month
+    for _ in range(13):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    months.reverse()
+    which = Q()
+    for y, m in months:
+        which |= Q(year=y, month=m)
+    rows = IndustryFigure.objects.filter(
+        which,
+        is_current=True,
+        industry=industry,
+        subsegment__isnull=True,
+        district__isnull=True,
+        indicator__period="month",
+    ).values_list("indicator__name", "year", "month", "value")
+    series: dict[str, dict] = {}
+    for name, y, m, value in rows:
+        series.setdefault(name, {})[(y, m)] = float(value) if value is not None else None
+    return {
+        "labels": [f"{y}.{m}" for y, m in months],
+        "series": [
+            {"name": name, "data": [values.get(ym) for ym in months]}
+            for name, values in series.items()
+        ],
+    }

@@ -7,7 +7,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EventKind, ProblemType, ProjectStage, ReminderStep, UpdateStatus
+from .choices import (
+    ActionEventKind,
+    ActionStatus,
+    EventKind,
+    ProblemStatus,
+    ProblemType,
+    ProjectStage,
+    ReminderStep,
+    UpdateStatus,
+)
 
 
 class CalendarOverride(models.Model):
@@ -170,6 +179,15 @@ class Problem(models.Model):
     concerned = models.CharField(_("enterprise or project concerned"), max_length=200, blank=True)
     needs_meeting = models.BooleanField(_("needs a coordination meeting"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    # Once escalated, a problem belongs to the coordination loop: the unit's later saves of the
+    # update leave it alone.
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda"
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -285,3 +303,86 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"
+
+
+class Meeting(models.Model):
+    """A coordination meeting (协调会) of an industry's lead official, with its agenda of
+    escalated problems, its minutes and the decisions it tracks as action items."""
+
+    industry = models.ForeignKey(
+        "chains.Industry",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("industry"),
+    )
+    chair = models.ForeignKey(
+        "chains.Official",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("chair"),
+    )
+    date = models.DateField(_("date"))
+    attending_units = models.ManyToManyField(
+        "chains.Unit", related_name="meetings", blank=True, verbose_name=_("attending units")
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("coordination meeting")
+        verbose_name_plural = _("coordination meetings")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.industry.name}协调会"
+
+
+class ActionItem(models.Model):
+    """A decision of a meeting, tracked until closed (督办事项)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    problem = models.ForeignKey(
+        Problem, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    decision = models.TextField(_("decision"))
+    unit = models.ForeignKey(
+        "chains.Unit",
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        verbose_name=_("responsible unit"),
+    )
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=24, choices=ActionStatus.choices, default=ActionStatus.IN_PROGRESS
+    )
+    requested_deadline = models.DateField(_("deadline asked for"), null=True, blank=True)
+    evidence = models.TextField(_("evidence of completion"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return self.decision[:40]
+
+
+class ActionEvent(models.Model):
+    """Who did what to an action item, and when: nothing in the loop happens without a trace."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=24, choices=ActionEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

@@ -17,7 +17,7 @@ from chains.models import Industry, Unit
 
 from . import outbox
 from .attachments import inspect_upload
-from .choices import ELEMENT_FIELDS, EventKind, Section, UpdateStatus
+from .choices import ELEMENT_FIELDS, EventKind, ProblemStatus, Section, UpdateStatus
 from .models import (
     Attachment,
     Contribution,
@@ -245,10 +245,14 @@ def _save(update, content, expected_version, user, autosave):
             for i, row in enumerate(content.key_projects)
         )
     if content.problems is not None:
-        current.problems.all().delete()
+        # Problems already escalated belong to the coordination loop and stay as they are.
+        current.problems.filter(status=ProblemStatus.OPEN).delete()
+        start = current.problems.count()
         Problem.objects.bulk_create(
-            Problem(update=current, position=i, **row) for i, row in enumerate(content.problems)
+            Problem(update=current, position=start + i, **row)
+            for i, row in enumerate(content.problems)
         )
+
     saved = _reload(current.pk)
     _record(saved, EventKind.AUTOSAVED if autosave else EventKind.SAVED, user)
     return saved

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import coordination_views, views
 
 app_name = "reporting"
 
@@ -16,6 +16,15 @@ urlpatterns = [
     path("<int:pk>/contribute/", views.ContributionCreateView.as_view(), name="contribute"),
     path("<int:pk>/history/", views.UpdateHistoryView.as_view(), name="history"),
     path("<int:pk>/review/", views.UpdateReviewView.as_view(), name="review"),
+    path("problems/", coordination_views.ProblemListView.as_view(), name="problems"),
+    path(
+        "problems/<int:pk>/escalate/",
+        coordination_views.ProblemEscalateView.as_view(),
+        name="problem_escalate",
+    ),
+    path("meetings/new/", coordination_views.MeetingCreateView.as_view(), name="meeting_new"),
+    path("meetings/<int:pk>/", coordination_views.MeetingDetailView.as_view(), name="meeting"),
+    path("actions/<int:pk>/", coordination_views.ActionDetailView.as_view(), name="action"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path(
         "attachments/<int:pk>/remove/",

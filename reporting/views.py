@@ -25,8 +25,8 @@ from accounts.access import (
 from accounts.choices import Action
 from accounts.policies import Policy
 
-from . import selectors, services
-from .choices import ELEMENT_FIELDS, DueStatus, Section, UpdateStatus
+from . import coordination_views, selectors, services
+from .choices import ELEMENT_FIELDS, DueStatus, ProblemStatus, Section, UpdateStatus
 from .forms import (
     BulkReviewForm,
     ContributionForm,
@@ -80,6 +80,7 @@ class DueView(TemplateView):
         return super().get_context_data(
             items=items,
             contributions=selectors.contribution_items(user, today),
+            actions=coordination_views.unit_actions(user, today),
             batch_periods=batch_periods,
             is_reviewer=can_review(user),
             review_count=MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED).count()
@@ -219,6 +220,12 @@ class UpdateEditView(TemplateView):
             projects=projects,
             problems=problems,
             element_fields=[form[field] for field in ELEMENT_FIELDS.values()],
+            escalated=[p for p in update.problems.all() if p.status != ProblemStatus.OPEN],
+            actions=[
+                (a, light)
+                for a, light in coordination_views.unit_actions(self.request.user, services.today())
+                if a.status != "closed"
+            ],
             returned=selectors.last_return(update)
             if update.status == UpdateStatus.RETURNED
             else None,
@@ -711,5 +718,8 @@ class DashboardView(TemplateView):
             units=dashboard.by_unit(period, industries),
             months=months,
             grid=dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
+            problems=dashboard.problems_summary(industries, today),
+            actions=dashboard.actions_summary(industries, today),
+            trend=dashboard.trend(rows[0], period) if len(rows) == 1 else None,
             **kwargs,
         )

@@ -85,6 +85,28 @@ EXPECTATIONS = {
         {"pk": "{attachment}"},
         {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302},
     ),
+    "reporting:problems": ("get", {}, {"anonymous": LOGIN, "swj": 200, "drc": 200}),
+    "reporting:problem_escalate": (
+        "post",
+        {"pk": "{problem}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": DENIED, "drc": 302},
+    ),
+    "reporting:meeting_new": (
+        "get",
+        {},
+        {"anonymous": LOGIN, "swj": 403, "gxj": 403, "drc": 200},
+        {"industry": "electronic-information"},
+    ),
+    "reporting:meeting": (
+        "get",
+        {"pk": "{meeting}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "drc": 200},
+    ),
+    "reporting:action": (
+        "get",
+        {"pk": "{action}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "drc": 200},
+    ),
     "dashboard": (
         "get",
         {},
@@ -159,12 +181,52 @@ def samples(users, monkeypatch):
     enterprise = Enterprise.objects.create(
         credit_code=code, name="厦门样例科技", industry=update.industry
     )
+    from chains.models import Official
+    from reporting import coordination
+
+    update = services.update_save(
+        update=update,
+        content=services.UpdateContent(
+            fields={},
+            problems=[
+                {
+                    "description": "用电增容",
+                    "type": "energy",
+                    "concerned": "",
+                    "needs_meeting": True,
+                }
+            ],
+        ),
+        expected_version=update.version,
+        user=users["gxj"],
+    )
+    problem = update.problems.get()
+    escalated = update.problems.create(description="人才住房", type="talent", status="escalated")
+    meeting = coordination.meeting_create(
+        industry=update.industry,
+        chair=Official.objects.get(name="黄晓舟"),
+        date=period.deadline,
+        units=[],
+        problems=[escalated],
+        minutes="",
+        user=users["drc"],
+    )
+    action = coordination.action_create(
+        meeting=meeting,
+        decision="落实住房",
+        unit=update.unit,
+        deadline=period.lock_date,
+        user=users["drc"],
+    )
     return {
         "update": update.pk,
         "attachment": attachment.pk,
         "period": period.slug,
         "import": record.pk,
         "enterprise": enterprise.pk,
+        "problem": problem.pk,
+        "meeting": meeting.pk,
+        "action": action.pk,
     }
 
 
@@ -233,7 +295,7 @@ def test_url_answers_each_kind_of_user(name, users, samples, client):
         client.logout()
         if who != "anonymous":
             client.force_login(users[who])
-        response = client.post(url, data) if method == "post" else client.get(url)
+        response = client.post(url, data) if method == "post" else client.get(url, data)
         check(response, outcome, name, who)
 
 

@@ -1,0 +1,175 @@
+"""The coordination loop: problem → meeting → action item → closed with evidence."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from chains.models import Official, Unit
+from reporting import coordination, services
+from reporting.choices import ActionStatus, Light, ProblemStatus
+from reporting.models import Problem
+from reporting.workdays import WorkCalendar
+
+from .conftest import content
+
+
+@pytest.fixture
+def problem(users, september, clock):
+    from chains.models import Industry
+
+    update = services.update_start(
+        industry=Industry.objects.get(code="commerce-logistics"),
+        unit=Unit.objects.get(name="市商务局"),
+        period=september,
+        user=users["swj"],
+    )
+    update = services.update_save(
+        update=update,
+        content=services.UpdateContent(
+            fields=content().fields,
+            problems=[
+                {
+                    "description": "冷链物流园用地未落实",
+                    "type": "land",
+                    "concerned": "冷链物流园",
+                    "needs_meeting": True,
+                }
+            ],
+        ),
+        expected_version=update.version,
+        user=users["swj"],
+    )
+    return update.problems.get()
+
+
+def meeting_for(problem, users, date=datetime.date(2025, 10, 20)):
+    coordination.problem_escalate(problem=problem, user=users["drc"])
+    industry = problem.update.industry
+    return coordination.meeting_create(
+        industry=industry,
+        chair=Official.objects.get(name="黄燕添"),
+        date=date,
+        units=list(Unit.objects.filter(name__in=["市商务局", "市交通局"])),
+        problems=[Problem.objects.get(pk=problem.pk)],
+        minutes="研究冷链物流园用地问题。",
+        user=users["drc"],
+    )
+
+
+def test_the_loop_from_problem_to_closed_action(problem, users, clock):
+    meeting = meeting_for(problem, users)
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.IN_MEETING
+    action = coordination.action_create(
+        meeting=meeting,
+        decision="市商务局会同市资源规划局两周内提出用地方案",
+        unit=Unit.objects.get(name="市商务局"),
+        deadline=datetime.date(2025, 11, 3),
+        user=users["drc"],
+        problem=Problem.objects.get(pk=problem.pk),
+    )
+    with pytest.raises(ValidationError):
+        coordination.action_close(
+            action=action, user=users["swj"], evidence=" "
+        )  # evidence is required
+    coordination.action_close(
+        action=action,
+        user=users["swj"],
+        evidence="用地方案已经市政府专题会审定（会议纪要〔2025〕12号）",
+    )
+    action.refresh_from_db()
+    assert action.status == ActionStatus.CLOSED and action.closed_at
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.RESOLVED
+    assert [e.kind for e in action.events.all()] == ["created", "closed"]
+
+
+def test_the_escalated_problem_survives_the_units_next_save(problem, users):
+    coordination.problem_escalate(problem=problem, user=users["drc"])
+    update = problem.update
+    update.refresh_from_db()
+    services.update_save(
+        update=update,
+        content=services.UpdateContent(fields=content().fields, problems=[]),
+        expected_version=update.version,
+        user=users["swj"],
+    )
+    assert Problem.objects.filter(pk=problem.pk, status=ProblemStatus.ESCALATED).exists()
+
+
+def test_extension_and_traffic_light(problem, users):
+    meeting = meeting_for(problem, users)
+    action = coordination.action_create(
+        meeting=meeting,
+        decision="提出方案",
+        unit=Unit.objects.get(name="市商务局"),
+        deadline=datetime.date(2025, 11, 3),
+        user=users["drc"],
+    )
+    calendar = WorkCalendar(overrides={})
+    assert coordination.action_light(action, datetime.date(2025, 10, 24), calendar) == Light.GREEN
+    assert coordination.action_light(action, datetime.date(2025, 10, 30), calendar) == Light.YELLOW
+    assert coordination.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.RED
+    coordination.action_request_extension(
+        action=action, user=users["swj"], until=datetime.date(2025, 11, 17), reason="需省厅批复"
+    )
+    coordination.action_grant_extension(action=action, user=users["drc"])
+    action.refresh_from_db()
+    assert (
+        action.deadline == datetime.date(2025, 11, 17)
+        and action.status == ActionStatus.EXTENSION_GRANTED
+    )
+    assert coordination.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.GREEN
+
+
+def test_access_to_meetings_and_actions(problem, users, client):
+    meeting = meeting_for(problem, users)
+    action = coordination.action_create(
+        meeting=meeting,
+        decision="提出方案",
+        unit=Unit.objects.get(name="市商务局"),
+        deadline=datetime.date(2025, 11, 3),
+        user=users["drc"],
+    )
+    meeting_url, action_url = (
+        reverse("reporting:meeting", args=[meeting.pk]),
+        reverse("reporting:action", args=[action.pk]),
+    )
+    for who, expected in (
+        ("drc", 200),
+        ("swj", 200),
+        ("leader_huang_yt", 200),
+        ("siming", 200),
+        ("gxj", 403),
+        ("hyj", 403),
+    ):
+        client.force_login(users[who])
+        assert client.get(meeting_url).status_code == expected, who
+        assert client.get(action_url).status_code == expected, who
+    # Only the responsible unit closes; only the DRC records decisions.
+    client.force_login(users["siming"])
+    assert client.post(action_url, {"step": "close", "text": "x"}).status_code == 403
+    assert (
+        client.post(meeting_url, {"decision": "x", "unit": 1, "deadline": "2025-12-01"}).status_code
+        == 403
+    )
+    client.force_login(users["swj"])
+    client.post(action_url, {"step": "close", "text": "已办结"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.CLOSED
+
+
+def test_the_due_page_and_the_update_show_the_units_actions(problem, users, client):
+    meeting = meeting_for(problem, users)
+    action = coordination.action_create(
+        meeting=meeting,
+        decision="提出冷链用地方案",
+        unit=Unit.objects.get(name="市商务局"),
+        deadline=datetime.date(2025, 11, 3),
+        user=users["drc"],
+    )
+    client.force_login(users["swj"])
+    assert f'data-action="{action.pk}"' in client.get(reverse("reporting:due")).content.decode()
+    html = client.get(reverse("reporting:edit", args=[problem.update.pk])).content.decode()
+    assert 'id="open-actions"' in html and "提出冷链用地方案" in html
+    assert 'id="escalated-problems"' in html
