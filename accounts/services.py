@@ -50,6 +50,9 @@ def permissions_sync() -> SyncResult:
     Called by every service that changes the matrix, inside its transaction, so permissions
     never lag behind the matrix. Only the permissions the matrix manages are touched.
     """
+    from reporting.dashboard import data_changed
+
+    data_changed()  # the matrix changed: who is expected to report, and where
     _ensure_groups(Unit, UNIT_GROUP_PREFIX)
     _ensure_groups(Official, OFFICIAL_GROUP_PREFIX)
     perms = {p.codename: p.pk for p in get_perms_for_model(Industry)}

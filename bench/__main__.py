@@ -21,6 +21,7 @@ warnings.filterwarnings("ignore", "No directory at")
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
@@ -33,31 +34,49 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def timed(call, rounds=ROUNDS):
+def timed(call, rounds=ROUNDS, percentiles=None):
     call()  # warm up: caches, the month's period
     samples = []
     for _ in range(rounds):
         start = time.perf_counter()
         call()
         samples.append((time.perf_counter() - start) * 1000)
+    if percentiles:
+        return tuple(percentile(samples, p) for p in percentiles)
     return statistics.median(samples), percentile(samples, 0.95)
 
 
-def main() -> int:
-    from bench import scenarios, statistics
-
-    setup_test_environment()
+def in_test_database(phase):
+    """Each phase gets a fresh test database, created and dropped around it."""
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        data = scenarios.build()
-        figures = {}
-        figures.update(scenarios.run_updates(data, timed))
-        with CaptureQueriesContext(connection) as queries:
-            data["client_gxj"].get("/updates/")
-        figures["due_page_queries"] = len(queries.captured_queries)
-        figures.update(statistics.run())
+        call_command(
+            "flush", interactive=False, verbosity=0
+        )  # SQLite's in-memory test database lives on
+        return phase()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main() -> int:
+    from bench import dashboard, scenarios
+    from bench import statistics as statistics_bench
+
+    setup_test_environment()
+    figures = {}
+
+    def updates_phase():
+        data = scenarios.build()
+        result = scenarios.run_updates(data, timed)
+        with CaptureQueriesContext(connection) as queries:
+            data["client_gxj"].get("/updates/")
+        result["due_page_queries"] = len(queries.captured_queries)
+        return result
+
+    figures.update(in_test_database(updates_phase))
+    figures.update(in_test_database(statistics_bench.run))
+    if os.environ.get("BENCH_SKIP_DASHBOARD") != "1":
+        figures.update(in_test_database(lambda: dashboard.run(timed)))
     figures = {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
     RESULTS.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
     print(f"\nChain Portal benchmarks ({connection.vendor}, {ROUNDS} rounds each)")

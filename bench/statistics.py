@@ -75,6 +75,9 @@ def _import(path: Path, user) -> importer.Plan:
 
 
 def run() -> dict:
+    from chains.matrix_io import matrix_load
+
+    matrix_load()
     indicators_load(Path(__file__).resolve().parent.parent / "fixtures" / "indicators.json")
     user = User.objects.create_superuser("bench-stats", password="bench-password-1234")
     with tempfile.TemporaryDirectory() as folder:

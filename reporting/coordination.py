@@ -19,6 +19,20 @@ from .models import ActionEvent, ActionItem, Meeting, Problem
 from .workdays import WorkCalendar
 
 
+def _changes_dashboard(function):
+    """The dashboard shows problems and action items: refresh it when these commit."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from .dashboard import data_changed
+
+        data_changed()
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
 def today() -> datetime.date:
     from . import services
 
@@ -26,6 +40,7 @@ def today() -> datetime.date:
 
 
 @transaction.atomic
+@_changes_dashboard
 def problem_escalate(*, problem: Problem, user: User) -> Problem:
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     if problem.status != ProblemStatus.OPEN:
@@ -36,6 +51,7 @@ def problem_escalate(*, problem: Problem, user: User) -> Problem:
 
 
 @transaction.atomic
+@_changes_dashboard
 def meeting_create(
     *,
     industry: Industry,
@@ -66,6 +82,7 @@ def meeting_create(
 
 
 @transaction.atomic
+@_changes_dashboard
 def action_create(
     *,
     meeting: Meeting,
@@ -117,6 +134,7 @@ def action_progress(*, action: ActionItem, user: User, text: str) -> ActionEvent
 
 
 @transaction.atomic
+@_changes_dashboard
 def action_request_extension(
     *, action: ActionItem, user: User, until: datetime.date, reason: str
 ) -> ActionItem:
@@ -137,6 +155,7 @@ def action_request_extension(
 
 
 @transaction.atomic
+@_changes_dashboard
 def action_grant_extension(*, action: ActionItem, user: User) -> ActionItem:
     action = _locked(action)
     if action.status != ActionStatus.EXTENSION_REQUESTED:
@@ -153,6 +172,7 @@ def action_grant_extension(*, action: ActionItem, user: User) -> ActionItem:
 
 
 @transaction.atomic
+@_changes_dashboard
 def action_close(*, action: ActionItem, user: User, evidence: str) -> ActionItem:
     """Close (销号) with evidence; a problem whose decisions are all closed is resolved."""
     if not evidence.strip():

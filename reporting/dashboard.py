@@ -228,3 +228,56 @@ def trend(industry: Industry, period: ReportingPeriod) -> dict:
             for name, values in series.items()
         ],
     }
+
+
+# --- caching ---------------------------------------------------------------------------------------
+#
+# The dashboard's numbers change a few times a month, when someone writes: every service that
+# writes data under them bumps a version number after its transaction commits, and the cache
+# key carries that version (and today's date, which moves the deadlines). A stale number is
+# never served; an old version's entries simply expire.
+
+VERSION_KEY = "dashboard:version"
+
+
+def data_version() -> int:
+    from django.core.cache import cache
+
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def _bump() -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # nothing cached yet
+        cache.set(VERSION_KEY, 2, None)
+
+
+def data_changed() -> None:
+    """Call inside any write that the dashboard shows; takes effect when it commits."""
+    from django.db import transaction
+
+    transaction.on_commit(_bump)
+
+
+def cached(key_parts: tuple, compute, timeout: int = 60 * 60):
+    from django.core.cache import cache
+
+    key = "dashboard:" + ":".join(str(p) for p in (data_version(), *key_parts))
+    try:
+        value = cache.get(key)
+    except Exception:  # a cache outage degrades to computing, never to an error
+        value = None
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            pass
+    return value

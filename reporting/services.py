@@ -107,6 +107,9 @@ def is_editable(update: MonthlyUpdate, on: datetime.date | None = None) -> bool:
 
 
 def _record(update: MonthlyUpdate, kind: EventKind, user: User | None, **extra) -> UpdateEvent:
+    from .dashboard import data_changed
+
+    data_changed()  # every write to an update leaves one event: the dashboard's cue too
     return UpdateEvent.objects.create(
         update=update,
         kind=kind,

@@ -1,6 +1,7 @@
 """Pages for monthly updates. Views are thin: access through accounts.access, writes through
 reporting.services, and a service's ValidationError becomes a message or a form error."""
 
+import hashlib
 from collections import Counter
 
 from django.contrib import messages
@@ -695,12 +696,30 @@ class DashboardView(TemplateView):
             industries = industries.filter(category__code=category)
         if industry:
             industries = industries.filter(code=industry)
-        rows = dashboard.by_industry(period, industries)
         months = list(
             ReportingPeriod.objects.filter(
                 Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month)
             ).order_by("-year", "-month")[:12]
         )[::-1]
+        scope = ",".join(str(pk) for pk in sorted(industries.values_list("pk", flat=True)))
+
+        def compute():
+            rows = dashboard.by_industry(period, industries)
+            return {
+                "rows": rows,
+                "totals": {
+                    k: sum(getattr(r, k) for r in rows)
+                    for k in ("expected", "received", "on_time", "late", "missing")
+                },
+                "units": dashboard.by_unit(period, industries),
+                "grid": dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
+                "problems": dashboard.problems_summary(industries, today),
+                "actions": dashboard.actions_summary(industries, today),
+                "trend": dashboard.trend(rows[0], period) if len(rows) == 1 else None,
+            }
+
+        scope_key = hashlib.sha1(f"{category}|{industry}|{scope}".encode()).hexdigest()[:16]
+        data = dashboard.cached((today, period.pk, scope_key), compute)
         return super().get_context_data(
             period=period,
             periods=ReportingPeriod.objects.all()[:36],
@@ -710,16 +729,7 @@ class DashboardView(TemplateView):
             ),
             category=category,
             industry=industry,
-            rows=rows,
-            totals={
-                k: sum(getattr(r, k) for r in rows)
-                for k in ("expected", "received", "on_time", "late", "missing")
-            },
-            units=dashboard.by_unit(period, industries),
             months=months,
-            grid=dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
-            problems=dashboard.problems_summary(industries, today),
-            actions=dashboard.actions_summary(industries, today),
-            trend=dashboard.trend(rows[0], period) if len(rows) == 1 else None,
+            **data,
             **kwargs,
         )

@@ -27,6 +27,14 @@ def require_service(name: str, available: bool) -> None:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (Redis in CI outlives a test's database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads made by a test go to its own temporary folder, not the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -582,6 +582,9 @@ def apply(record: FigureImport) -> Plan:
         _apply_enterprises(plan)
     else:
         _apply_figures(plan, record)
+    from reporting.dashboard import data_changed
+
+    data_changed()
     record.kind = plan.kind
     record.months = [f"{y}-{m:02d}" for y, m in plan.months]
     record.rows_added, record.rows_changed, record.rows_unchanged = (

@@ -166,3 +166,23 @@ def test_queries_do_not_grow_with_the_data(
     with django_assert_max_num_queries(30) as many:
         client.get(url, {"month": filed.slug})
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_cached_dashboard_never_shows_a_stale_number(
+    client, users, filed, clock, django_capture_on_commit_callbacks
+):
+    client.force_login(users["drc"])
+    url = reverse("dashboard")
+    first = {r.code: r.received for r in client.get(url, {"month": filed.slug}).context["rows"]}
+    again = client.get(url, {"month": filed.slug})  # served from the cache
+    assert {r.code: r.received for r in again.context["rows"]} == first
+    # 市交通局 submits its draft: the next view shows it at once.
+    draft = MonthlyUpdate.objects.get(unit__name="市交通局")
+    with django_capture_on_commit_callbacks(execute=True):  # as when the transaction commits
+        services.update_submit(
+            update=draft,
+            user=users["swj"].__class__.objects.get(username="jtj"),
+            expected_version=draft.version,
+        )
+    after = {r.code: r.received for r in client.get(url, {"month": filed.slug}).context["rows"]}
+    assert after["commerce-logistics"] == first["commerce-logistics"] + 1

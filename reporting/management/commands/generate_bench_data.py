@@ -1,0 +1,237 @@
+"""`python manage.py generate_bench_data --years 10`: a data set the size of a decade of the
+portal, for the benchmarks: 14 industries with ~80 sub-segments, the six districts, 3,000 key
+enterprises with monthly figures (~360,000 enterprise-months), every monthly update with
+problems, written in bulk. Refuses to run on a database that already holds updates."""
+
+import datetime
+import random
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from chains.choices import UnitKind
+from chains.creditcode import ALPHABET, check_character
+from chains.models import (
+    Enterprise,
+    EnterpriseFigure,
+    EnterpriseTier,
+    FigureImport,
+    Indicator,
+    Industry,
+    IndustryFigure,
+    SubSegment,
+    Unit,
+)
+from reporting.choices import UpdateStatus
+from reporting.models import MonthlyUpdate, Problem, ReportingPeriod
+from reporting.selectors import lead_pairs
+from reporting.services import period_defaults
+from reporting.workdays import WorkCalendar
+
+SEGMENTS_PER_INDUSTRY = 6
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--years", type=int, default=10)
+        parser.add_argument("--enterprises", type=int, default=3000)
+
+    def handle(self, *args, years, enterprises, **options):
+        if MonthlyUpdate.objects.exists():
+            raise CommandError("这个数据库里已有月度进展：基准数据只生成在空库中。")
+        call_command("load_matrix", verbosity=0)
+        call_command("load_indicators", verbosity=0)
+        started = timezone.now()
+        with transaction.atomic():
+            counts = generate(years=years, enterprises=enterprises)
+        seconds = (timezone.now() - started).total_seconds()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"基准数据已生成（{seconds:.1f} 秒）："
+                + "，".join(f"{k} {v:,}" for k, v in counts.items())
+            )
+        )
+
+
+def _months(years: int) -> list[tuple[int, int]]:
+    today = datetime.date.today()
+    year, month, out = today.year, today.month, []
+    for _ in range(years * 12):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        out.append((year, month))
+    return out[::-1]
+
+
+def generate(*, years: int, enterprises: int) -> dict:
+    rng = random.Random(10)
+    industries = list(Industry.objects.all())
+    districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT))
+    admin = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
+        "bench-admin", password="bench-password-1234"
+    )
+    months = _months(years)
+    calendar = WorkCalendar()
+    ReportingPeriod.objects.bulk_create(
+        [ReportingPeriod(year=y, month=m, **period_defaults(y, m, calendar)) for y, m in months],
+        ignore_conflicts=True,
+    )
+    periods = {(p.year, p.month): p for p in ReportingPeriod.objects.all()}
+    SubSegment.objects.bulk_create(
+        [
+            SubSegment(industry=i, name=f"{i.name[:4]}细分{n + 1}", position=n)
+            for i in industries
+            for n in range(SEGMENTS_PER_INDUSTRY)
+        ],
+        ignore_conflicts=True,
+    )
+    segments = list(SubSegment.objects.all())
+
+    pairs = lead_pairs()
+    updates = []
+    for y, m in months:
+        period = periods[(y, m)]
+        submitted = timezone.make_aware(
+            datetime.datetime.combine(period.deadline, datetime.time(10))
+        )
+        for industry, unit in pairs:
+            updates.append(
+                MonthlyUpdate(
+                    industry=industry,
+                    unit=unit,
+                    period=period,
+                    status=UpdateStatus.ACCEPTED,
+                    version=4,
+                    first_submitted_at=submitted - datetime.timedelta(days=rng.randint(-2, 3)),
+                    submitted_at=submitted,
+                    accepted_at=submitted,
+                    progress_organisation="召开专班会议。",
+                    next_plan="继续推进。",
+                    created_by=admin,
+                )
+            )
+    MonthlyUpdate.objects.bulk_create(updates, batch_size=2000)
+    update_ids = list(MonthlyUpdate.objects.values_list("pk", flat=True))
+    Problem.objects.bulk_create(
+        [
+            Problem(
+                update_id=pk,
+                description="用地指标紧张",
+                type=rng.choice(
+                    ["land", "funding", "talent", "approvals", "energy", "market", "other"]
+                ),
+                needs_meeting=rng.random() < 0.2,
+                status=rng.choice(["open", "resolved", "resolved"]),
+            )
+            for pk in update_ids[::3]
+        ],
+        batch_size=2000,
+    )
+
+    source = FigureImport.objects.create(
+        kind="enterprise_figures",
+        status="applied",
+        original_name="bench.xlsx",
+        sha256="0" * 64,
+        uploaded_by=admin,
+        file="bench/none.xlsx",
+    )
+    companies = []
+    for n in range(enterprises):
+        first = "9135020" + "".join(rng.choice(ALPHABET) for _ in range(10))
+        segment = rng.choice(segments)
+        companies.append(
+            Enterprise(
+                credit_code=first + check_character(first),
+                name=f"基准企业{n:04d}",
+                industry_id=segment.industry_id,
+                subsegment=segment,
+                district=rng.choice(districts),
+                above_size=rng.random() < 0.7,
+            )
+        )
+    Enterprise.objects.bulk_create(companies, batch_size=2000, ignore_conflicts=True)
+    enterprise_ids = list(Enterprise.objects.values_list("pk", flat=True))
+    EnterpriseTier.objects.bulk_create(
+        [
+            EnterpriseTier(
+                enterprise_id=pk,
+                tier=rng.choice(
+                    ["high_tech", "little_giant", "unicorn", "hidden_champion", "single_champion"]
+                ),
+                year=rng.randint(2016, 2025),
+            )
+            for pk in enterprise_ids
+            if rng.random() < 0.4
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    revenue = Indicator.objects.get(code="revenue-month")
+    EnterpriseFigure.objects.bulk_create(
+        (
+            EnterpriseFigure(
+                source=source,
+                indicator=revenue,
+                enterprise_id=pk,
+                year=y,
+                month=m,
+                value=rng.randint(100, 90000),
+            )
+            for pk in enterprise_ids
+            for (y, m) in months
+        ),
+        batch_size=5000,
+    )
+    output = Indicator.objects.get(code="output-month")
+    figures = []
+    for industry in industries:
+        own = [s for s in segments if s.industry_id == industry.pk]
+        for y, m in months:
+            figures.append(
+                IndustryFigure(
+                    source=source,
+                    indicator=output,
+                    industry=industry,
+                    year=y,
+                    month=m,
+                    value=rng.randint(50000, 900000),
+                )
+            )
+            figures += [
+                IndustryFigure(
+                    source=source,
+                    indicator=output,
+                    industry=industry,
+                    district=d,
+                    year=y,
+                    month=m,
+                    value=rng.randint(1000, 90000),
+                )
+                for d in districts
+            ]
+            figures += [
+                IndustryFigure(
+                    source=source,
+                    indicator=output,
+                    industry=industry,
+                    subsegment=s,
+                    year=y,
+                    month=m,
+                    value=rng.randint(1000, 90000),
+                )
+                for s in own
+            ]
+    IndustryFigure.objects.bulk_create(figures, batch_size=5000)
+    return {
+        "months": len(months),
+        "updates": len(updates),
+        "problems": len(update_ids[::3]),
+        "enterprises": len(enterprise_ids),
+        "enterprise-months": len(enterprise_ids) * len(months),
+        "industry figures": len(figures),
+    }
