@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -719,7 +720,9 @@ class DashboardView(TemplateView):
             }
 
         scope_key = hashlib.sha1(f"{category}|{industry}|{scope}".encode()).hexdigest()[:16]
-        data = dashboard.cached((today, period.pk, scope_key), compute)
+        key = (today, period.pk, scope_key)
+        # Looked up only if the page's cached fragment is missing (see the template).
+        data = SimpleLazyObject(lambda: dashboard.cached(key, compute))
         return super().get_context_data(
             period=period,
             periods=ReportingPeriod.objects.all()[:36],
@@ -730,6 +733,8 @@ class DashboardView(TemplateView):
             category=category,
             industry=industry,
             months=months,
-            **data,
+            dash=data,
+            cache_key=":".join(str(p) for p in (dashboard.data_version(), *key)),
+            one_industry="," not in scope and bool(scope),
             **kwargs,
         )

@@ -86,7 +86,7 @@ def independent_counts(period):
 def test_counts_equal_the_raw_rows(client, users, filed):
     client.force_login(users["drc"])
     response = client.get(reverse("dashboard"), {"month": filed.slug})
-    rows = {r.code: r for r in response.context["rows"]}
+    rows = {r.code: r for r in response.context["dash"]["rows"]}
     expected = independent_counts(filed)
     assert len(rows) == 14
     for code, counts in expected.items():
@@ -100,9 +100,9 @@ def test_counts_equal_the_raw_rows(client, users, filed):
         ), code
     assert rows["electronic-information"].on_time == 1 and rows["new-materials"].late == 1
     assert rows["commerce-logistics"].expected == 3 and rows["commerce-logistics"].missing == 2
-    totals = response.context["totals"]
+    totals = response.context["dash"]["totals"]
     assert totals["received"] == sum(c["received"] for c in expected.values()) == 4
-    units = {u.code: u for u in response.context["units"]}
+    units = {u.code: u for u in response.context["dash"]["units"]}
     assert (
         units["gxj"].expected,
         units["gxj"].received,
@@ -115,7 +115,7 @@ def test_counts_equal_the_raw_rows(client, users, filed):
 def test_grid_cells_link_to_the_update(client, users, filed):
     client.force_login(users["drc"])
     response = client.get(reverse("dashboard"), {"month": filed.slug})
-    grid = {industry.code: cells for industry, cells in response.context["grid"]}
+    grid = {industry.code: cells for industry, cells in response.context["dash"]["grid"]}
     last = grid["electronic-information"][-1]
     assert last.state == "complete" and last.update_id is not None
     assert grid["commerce-logistics"][-1].state == "partial"
@@ -126,7 +126,7 @@ def test_grid_cells_link_to_the_update(client, users, filed):
 def test_city_leader_sees_only_his_industries(client, users, filed):
     client.force_login(users["leader_huang_yt"])  # 黄燕添 leads 商贸物流 only
     response = client.get(reverse("dashboard"), {"month": filed.slug})
-    assert [r.code for r in response.context["rows"]] == ["commerce-logistics"]
+    assert [r.code for r in response.context["dash"]["rows"]] == ["commerce-logistics"]
     assert "电子信息产业集群" not in response.content.decode()
 
 
@@ -140,8 +140,8 @@ def test_filter_to_one_industry(client, users, filed):
     response = client.get(
         reverse("dashboard"), {"month": filed.slug, "industry": "commerce-logistics"}
     )
-    assert [r.code for r in response.context["rows"]] == ["commerce-logistics"]
-    assert [u.code for u in response.context["units"]] == ["swj", "jtj", "hzj"]
+    assert [r.code for r in response.context["dash"]["rows"]] == ["commerce-logistics"]
+    assert [u.code for u in response.context["dash"]["units"]] == ["swj", "jtj", "hzj"]
 
 
 def test_queries_do_not_grow_with_the_data(
@@ -173,9 +173,12 @@ def test_a_cached_dashboard_never_shows_a_stale_number(
 ):
     client.force_login(users["drc"])
     url = reverse("dashboard")
-    first = {r.code: r.received for r in client.get(url, {"month": filed.slug}).context["rows"]}
+    first = {
+        r.code: r.received for r in client.get(url, {"month": filed.slug}).context["dash"]["rows"]
+    }
     again = client.get(url, {"month": filed.slug})  # served from the cache
-    assert {r.code: r.received for r in again.context["rows"]} == first
+    assert {r.code: r.received for r in again.context["dash"]["rows"]} == first
+    assert f"已报 <strong>{sum(first.values())}</strong>" in again.content.decode()
     # 市交通局 submits its draft: the next view shows it at once.
     draft = MonthlyUpdate.objects.get(unit__name="市交通局")
     with django_capture_on_commit_callbacks(execute=True):  # as when the transaction commits
@@ -184,5 +187,8 @@ def test_a_cached_dashboard_never_shows_a_stale_number(
             user=users["swj"].__class__.objects.get(username="jtj"),
             expected_version=draft.version,
         )
-    after = {r.code: r.received for r in client.get(url, {"month": filed.slug}).context["rows"]}
+    response = client.get(url, {"month": filed.slug})
+    after = {r.code: r.received for r in response.context["dash"]["rows"]}
     assert after["commerce-logistics"] == first["commerce-logistics"] + 1
+    # The page itself (a cached fragment) shows the new total too.
+    assert f"已报 <strong>{sum(after.values())}</strong>" in response.content.decode()
