@@ -281,3 +281,133 @@ def cached(key_parts: tuple, compute, timeout: int = 60 * 60):
         except Exception:
             pass
     return value
+
+
+def enterprises_summary(
+    industries: QuerySet[Industry], period: ReportingPeriod, district: Unit | None = None
+) -> dict:
+    """Key enterprises: counts by cultivation tier and by district, and the largest movers of
+    the month's revenue against the month before. Aggregated and ranked in the database."""
+    from django.db.models import F, OuterRef, Subquery
+    from django.db.models.functions import Abs
+
+    from chains.models import Enterprise, EnterpriseFigure, EnterpriseTier
+    from chains.models.figures import Tier
+
+    enterprises = Enterprise.objects.filter(industry__in=industries)
+    if district is not None:
+        enterprises = enterprises.filter(district=district)
+    tiers = dict(Tier.choices)
+    by_tier = [
+        (tiers.get(r["tier"], r["tier"]), r["n"])
+        for r in EnterpriseTier.objects.filter(enterprise__in=enterprises)
+        .values("tier")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    ]
+    by_district = list(enterprises.values("district__name").annotate(n=Count("id")).order_by("-n"))
+    previous = (period.year - 1, 12) if period.month == 1 else (period.year, period.month - 1)
+
+    def revenue(year, month):
+        return Subquery(
+            EnterpriseFigure.objects.filter(
+                enterprise=OuterRef("pk"),
+                is_current=True,
+                year=year,
+                month=month,
+                indicator__code="revenue-month",
+            ).values("value")[:1]
+        )
+
+    movers = list(
+        enterprises.annotate(now=revenue(period.year, period.month), before=revenue(*previous))
+        .filter(now__isnull=False, before__isnull=False)
+        .annotate(change=F("now") - F("before"))
+        .order_by(Abs("change").desc())
+        .select_related("industry")[:10]
+    )
+    return {
+        "total": enterprises.count(),
+        "by_tier": by_tier,
+        "by_district": by_district,
+        "movers": movers,
+    }
+
+
+def workbook(period: ReportingPeriod, data: dict) -> bytes:
+    """Every table of the dashboard as a sheet of one xlsx file."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+
+    def sheet(title, header, rows):
+        ws = book.create_sheet(title)
+        ws.append(header)
+        for row in rows:
+            ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+
+    counts = ("expected", "received", "on_time", "late", "missing")
+    heads = ["应报", "已报", "按时", "逾期报送", "未报"]
+    sheet(
+        "按产业",
+        ["产业", *heads],
+        [[r.name, *(getattr(r, k) for k in counts)] for r in data["rows"]],
+    )
+    sheet(
+        "按牵头单位",
+        ["牵头单位", *heads],
+        [[u.name, *(getattr(u, k) for k in counts)] for u in data["units"]],
+    )
+    sheet(
+        "报送网格",
+        [
+            "产业",
+            *(
+                f"{c.period.year}.{c.period.month}"
+                for c in (data["grid"][0][1] if data["grid"] else [])
+            ),
+        ],
+        [
+            [industry.name, *(f"{c.received}/{c.expected}" for c in cells)]
+            for industry, cells in data["grid"]
+        ],
+    )
+    sheet("问题（按类型）", ["类型", "未解决"], data["problems"]["by_type"])
+    sheet(
+        "督办事项",
+        ["决定事项", "产业", "责任单位", "办结期限", "状态"],
+        [
+            [a.decision, a.meeting.industry.name, a.unit.name, a.deadline, a.get_status_display()]
+            for a, _light in data["actions"]["items"]
+        ],
+    )
+    sheet("重点企业（按梯次）", ["梯次", "企业数"], data["enterprises"]["by_tier"])
+    sheet(
+        "重点企业（按区）",
+        ["区", "企业数"],
+        [[r["district__name"] or "—", r["n"]] for r in data["enterprises"]["by_district"]],
+    )
+    sheet(
+        "营收变动最大",
+        ["企业", "产业", "本月", "上月", "变动"],
+        [
+            [e.name, e.industry.name, e.now, e.before, e.change]
+            for e in data["enterprises"]["movers"]
+        ],
+    )
+    if data.get("trend"):
+        trend = data["trend"]
+        sheet(
+            "近13个月",
+            ["月份", *(s["name"] for s in trend["series"])],
+            [
+                [label, *(s["data"][i] for s in trend["series"])]
+                for i, label in enumerate(trend["labels"])
+            ],
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

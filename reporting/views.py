@@ -3,11 +3,12 @@ reporting.services, and a service's ValidationError becomes a message or a form 
 
 import hashlib
 from collections import Counter
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -667,15 +668,29 @@ class AttachmentRemoveView(View):
 
 class DashboardView(TemplateView):
     """The DRC's view of the whole system for a month; a city leader sees the industries he or
-    she leads. This part shows the reporting: who has reported, on time or late, and who not."""
+    she leads. Every table exports to xlsx (?format=xlsx)."""
 
     access_policy = Policy.OBJECT
     template_name = "reporting/dashboard.html"
+    xlsx = None
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if self.xlsx is not None:
+            response = HttpResponse(
+                self.xlsx,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
+                f"工作看板{context['period']}.xlsx"
+            )
+            return response
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         from accounts.access import industries_for, reads_everything
         from accounts.choices import Action, Role
-        from chains.models import Category
+        from chains.models import Category, Official, Unit
 
         from . import dashboard
 
@@ -693,10 +708,22 @@ class DashboardView(TemplateView):
         )
         category = self.request.GET.get("category") or ""
         industry = self.request.GET.get("industry") or ""
+        official = self.request.GET.get("official") or ""
+        unit = self.request.GET.get("unit") or ""
+        district_code = self.request.GET.get("district") or ""
         if category:
             industries = industries.filter(category__code=category)
         if industry:
             industries = industries.filter(code=industry)
+        if official:
+            industries = industries.filter(assignment__official_links__official__code=official)
+        if unit:
+            industries = industries.filter(assignment__unit_links__unit__code=unit)
+        district = (
+            Unit.objects.filter(code=district_code, kind__in=["district", "zone"]).first()
+            if district_code
+            else None
+        )
         months = list(
             ReportingPeriod.objects.filter(
                 Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month)
@@ -717,12 +744,17 @@ class DashboardView(TemplateView):
                 "problems": dashboard.problems_summary(industries, today),
                 "actions": dashboard.actions_summary(industries, today),
                 "trend": dashboard.trend(rows[0], period) if len(rows) == 1 else None,
+                "enterprises": dashboard.enterprises_summary(industries, period, district),
             }
 
-        scope_key = hashlib.sha1(f"{category}|{industry}|{scope}".encode()).hexdigest()[:16]
+        scope_key = hashlib.sha1(
+            f"{category}|{industry}|{official}|{unit}|{district_code}|{scope}".encode()
+        ).hexdigest()[:16]
         key = (today, period.pk, scope_key)
         # Looked up only if the page's cached fragment is missing (see the template).
         data = SimpleLazyObject(lambda: dashboard.cached(key, compute))
+        if self.request.GET.get("format") == "xlsx":
+            self.xlsx = dashboard.workbook(period, dashboard.cached(key, compute))
         return super().get_context_data(
             period=period,
             periods=ReportingPeriod.objects.all()[:36],
@@ -732,6 +764,14 @@ class DashboardView(TemplateView):
             ),
             category=category,
             industry=industry,
+            official=official,
+            unit=unit,
+            district=district_code,
+            officials=Official.objects.all(),
+            lead_units=Unit.objects.filter(assignment_links__role="lead")
+            .distinct()
+            .order_by("position"),
+            districts=Unit.objects.filter(kind="district"),
             months=months,
             dash=data,
             cache_key=":".join(str(p) for p in (dashboard.data_version(), *key)),

@@ -192,3 +192,70 @@ def test_a_cached_dashboard_never_shows_a_stale_number(
     assert after["commerce-logistics"] == first["commerce-logistics"] + 1
     # The page itself (a cached fragment) shows the new total too.
     assert f"已报 <strong>{sum(after.values())}</strong>" in response.content.decode()
+
+
+def test_filters_by_official_and_unit_and_the_xlsx_export(client, users, filed):
+    import io
+
+    import openpyxl
+
+    client.force_login(users["drc"])
+    url = reverse("dashboard")
+    by_official = client.get(url, {"month": filed.slug, "official": "lihuiyue"}).context["dash"][
+        "rows"
+    ]
+    assert [r.code for r in by_official] == ["financial-services"]
+    by_unit = client.get(url, {"month": filed.slug, "unit": "swj"}).context["dash"]["rows"]
+    assert [r.code for r in by_unit] == ["commerce-logistics"]
+    response = client.get(url, {"month": filed.slug, "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book["按产业"].iter_rows(values_only=True))
+    assert rows[0][0] == "产业" and len(rows) == 15
+    assert ("商贸物流产业集群", 3, 1, 0, 1, 2) in rows
+    assert {"按牵头单位", "报送网格", "督办事项", "重点企业（按梯次）"} <= set(book.sheetnames)
+
+
+def test_enterprise_counts_and_movers(client, users, filed):
+    from django.core.management import call_command
+
+    from chains.creditcode import check_character
+    from chains.models import (
+        Enterprise,
+        EnterpriseFigure,
+        EnterpriseTier,
+        FigureImport,
+        Indicator,
+        Industry,
+    )
+
+    call_command("load_indicators")
+    electronics = Industry.objects.get(code="electronic-information")
+    source = FigureImport.objects.create(
+        kind="enterprise_figures",
+        status="applied",
+        original_name="x",
+        sha256="0",
+        uploaded_by=users["stats"],
+        file="x",
+    )
+    revenue = Indicator.objects.get(code="revenue-month")
+    for i, (before, now) in enumerate([(100, 120), (500, 100), (300, 310)]):
+        first = f"9135020000000000{i}"
+        e = Enterprise.objects.create(
+            credit_code=first + check_character(first), name=f"企业{i}", industry=electronics
+        )
+        EnterpriseTier.objects.create(enterprise=e, tier="high_tech", year=2022)
+        EnterpriseFigure.objects.create(
+            source=source, indicator=revenue, enterprise=e, year=2025, month=8, value=before
+        )
+        EnterpriseFigure.objects.create(
+            source=source, indicator=revenue, enterprise=e, year=2025, month=9, value=now
+        )
+    client.force_login(users["drc"])
+    data = client.get(reverse("dashboard"), {"month": filed.slug}).context["dash"]["enterprises"]
+    assert data["total"] == 3 and dict(data["by_tier"])["国家高新技术企业"] == 3
+    assert [e.name for e in data["movers"]] == [
+        "企业1",
+        "企业0",
+        "企业2",
+    ]  # by the size of the change
