@@ -411,3 +411,60 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> dict:
+    """Each industry's whole-city figures for the month: every indicator (for the month and
+    cumulative) with year-on-year growth, supplied or computed from last year. Two queries."""
+    from chains.models import Indicator, IndustryFigure
+
+    def values(year):
+        return {
+            (i, ind): (v, y)
+            for i, ind, v, y in IndustryFigure.objects.filter(
+                is_current=True,
+                industry__in=industries,
+                year=year,
+                month=period.month,
+                subsegment__isnull=True,
+                district__isnull=True,
+            ).values_list("industry_id", "indicator_id", "value", "yoy")
+        }
+
+    now, before = values(period.year), values(period.year - 1)
+    indicators = [i for i in Indicator.objects.all() if any(k[1] == i.pk for k in now)]
+    table = []
+    for industry in industries:
+        cells = []
+        for indicator in indicators:
+            value, yoy = now.get((industry.pk, indicator.pk), (None, None))
+            previous = before.get((industry.pk, indicator.pk), (None, None))[0]
+            if yoy is None and value is not None and previous:
+                yoy = (value / previous - 1) * 100
+            cells.append({"value": value, "yoy": yoy})
+        table.append((industry, cells))
+    return {"indicators": indicators, "table": table}
+
+
+def breakdown(industry: Industry, period: ReportingPeriod) -> dict:
+    """One industry's latest month by sub-segment and by district (the statistics selector)."""
+    from chains.figures.selectors import industry_figures
+
+    data = industry_figures(industry, period.year)
+    first = data["indicators"][0] if data["indicators"] else None
+
+    def series(group):
+        return [
+            {"name": label, "value": float(cells[first.pk]["value"])}
+            for label, cells in data[group].items()
+            if first and first.pk in cells and cells[first.pk]["value"] is not None
+        ]
+
+    return {
+        "latest": data["latest"],
+        "indicator": str(first) if first else "",
+        "indicators": data["indicators"],
+        "subsegments": data["subsegments"],
+        "districts": data["districts"],
+        "district_series": series("districts"),
+    }

@@ -745,6 +745,8 @@ class DashboardView(TemplateView):
                 "actions": dashboard.actions_summary(industries, today),
                 "trend": dashboard.trend(rows[0], period) if len(rows) == 1 else None,
                 "enterprises": dashboard.enterprises_summary(industries, period, district),
+                "figures": dashboard.figures_summary(industries, period),
+                "breakdown": dashboard.breakdown(rows[0], period) if len(rows) == 1 else None,
             }
 
         scope_key = hashlib.sha1(

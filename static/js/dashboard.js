@@ -17,3 +17,21 @@
   });
   window.addEventListener("resize", function () { chart.resize(); });
 }());
+
+// The selected industry's month by district, as bars beside the same numbers in a table.
+(function () {
+  "use strict";
+  var holder = document.getElementById("district-chart");
+  var source = document.getElementById("district-data");
+  if (!holder || !source || !window.echarts) { return; }
+  var data = JSON.parse(source.textContent);
+  var chart = window.echarts.init(holder, null, { renderer: "canvas" });
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    grid: { left: 60, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: "category", data: data.map(function (d) { return d.name; }) },
+    yAxis: { type: "value", name: "万元" },
+    series: [{ type: "bar", data: data.map(function (d) { return d.value; }) }]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+}());

@@ -259,3 +259,42 @@ def test_enterprise_counts_and_movers(client, users, filed):
         "企业0",
         "企业2",
     ]  # by the size of the change
+
+
+def test_figures_for_the_month_with_computed_growth(client, users, filed, tmp_path):
+    from django.core.management import call_command
+
+    from tests.chains.stats_files import industry_workbook
+
+    call_command("load_indicators")
+    rows_2024 = [("电子信息产业集群", None, None, 1000, 9000, None, 800, 7000)]
+    rows_2025 = [
+        ("电子信息产业集群", None, None, 1100, 9900, 8.5, 880, 7700),
+        ("电子信息产业集群", None, "湖里区", 300, 2700, None, None, None),
+    ]
+    call_command(
+        "import_statistics",
+        str(industry_workbook(tmp_path / "a.xlsx", rows_2024, title="2024年1-9月")),
+        "--user",
+        "stats",
+    )
+    call_command(
+        "import_statistics",
+        str(industry_workbook(tmp_path / "b.xlsx", rows_2025, title="2025年1-9月")),
+        "--user",
+        "stats",
+    )
+    client.force_login(users["drc"])
+    dash = client.get(
+        reverse("dashboard"), {"month": filed.slug, "industry": "electronic-information"}
+    ).context["dash"]
+    names = [str(i) for i in dash["figures"]["indicators"]]
+    ((industry, cells),) = dash["figures"]["table"]
+    by_name = dict(zip(names, cells, strict=True))
+    output_month = by_name["工业总产值（当月，万元）"]
+    assert (
+        int(output_month["value"]) == 1100 and round(output_month["yoy"], 1) == 10
+    )  # computed from 2024
+    assert by_name["工业总产值（累计，万元）"]["yoy"] == 8.5  # supplied
+    assert "湖里区" in dash["breakdown"]["districts"]
+    assert dash["breakdown"]["district_series"][0]["name"] == "湖里区"
