@@ -289,7 +289,7 @@ def test_figures_for_the_month_with_computed_growth(client, users, filed, tmp_pa
         reverse("dashboard"), {"month": filed.slug, "industry": "electronic-information"}
     ).context["dash"]
     names = [str(i) for i in dash["figures"]["indicators"]]
-    ((industry, cells),) = dash["figures"]["table"]
+    ((_industry, cells),) = dash["figures"]["table"]
     by_name = dict(zip(names, cells, strict=True))
     output_month = by_name["工业总产值（当月，万元）"]
     assert (
