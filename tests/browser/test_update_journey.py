@@ -133,6 +133,7 @@ def test_autosave_keeps_the_text_and_stops_on_a_colleagues_save(
 ):
     clerk = log_in(browser, live_server, "gxj")
     open_electronics(clerk, live_server).get_by_role("button", name="开始填报").click()
+    clerk.wait_for_function("() => !!document.getElementById('update-form').autosaveNow")
     clerk.locator("#id_progress_policy").fill("自动保存的政策进展")
     clerk.evaluate("document.getElementById('update-form').autosaveNow()")
     expect(clerk.locator("#autosave-status")).to_contain_text("已自动保存")
