@@ -375,7 +375,34 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
             for industry, cells in data["grid"]
         ],
     )
+    figures = data["figures"]
+    sheet(
+        "当月指标",
+        [
+            "产业",
+            *(str(i) for i in figures["indicators"]),
+            *(f"{i}同比(%)" for i in figures["indicators"]),
+        ],
+        [
+            [industry.name, *(c["value"] for c in cells), *(c["yoy"] for c in cells)]
+            for industry, cells in figures["table"]
+        ],
+    )
     sheet("问题（按类型）", ["类型", "未解决"], data["problems"]["by_type"])
+    sheet(
+        "问题（按产业）",
+        ["产业", "未解决"],
+        [[r["update__industry__name"], r["n"]] for r in data["problems"]["by_industry"]],
+    )
+    sheet(
+        "问题（按时长）",
+        ["提出时间", "未解决"],
+        [
+            ["本月", data["problems"]["ages"]["recent"]],
+            ["1–3个月前", data["problems"]["ages"]["months"]],
+            ["3个月以前", data["problems"]["ages"]["older"]],
+        ],
+    )
     sheet(
         "督办事项",
         ["决定事项", "产业", "责任单位", "办结期限", "状态"],
@@ -398,6 +425,16 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
             for e in data["enterprises"]["movers"]
         ],
     )
+    if data.get("breakdown"):
+        b = data["breakdown"]
+        sheet(
+            "按区和细分领域",
+            ["", *(str(i) for i in b["indicators"])],
+            [
+                [label, *(cells.get(i.pk, {}).get("value") for i in b["indicators"])]
+                for label, cells in [*b["districts"].items(), *b["subsegments"].items()]
+            ],
+        )
     if data.get("trend"):
         trend = data["trend"]
         sheet(

@@ -235,6 +235,17 @@ class UpdateEditView(TemplateView):
             **extra,
         )
 
+    def report_action_progress(self, request):
+        """Progress on the unit's action items, written in its monthly update."""
+        from . import coordination
+
+        for action, _light in coordination_views.unit_actions(request.user, services.today()):
+            text = request.POST.get(f"action_progress_{action.pk}", "").strip()
+            if text and action.status != "closed":
+                coordination.action_progress(
+                    action=action, user=request.user, text=f"（{self.update.period}月度进展）{text}"
+                )
+
     def post(self, request, *args, **kwargs):
         form, projects, problems = self.forms(request.POST, request.FILES)
         if not (form.is_valid() and projects.is_valid() and problems.is_valid()):
@@ -256,6 +267,7 @@ class UpdateEditView(TemplateView):
                     update=update, user=user, upload=form.cleaned_data["attachment"]
                 )
                 update = selectors.update_for_page(update.pk)
+            self.report_action_progress(request)
             if "submit" in request.POST:
                 update = services.update_submit(
                     update=update, user=user, expected_version=update.version

@@ -173,3 +173,36 @@ def test_the_due_page_and_the_update_show_the_units_actions(problem, users, clie
     html = client.get(reverse("reporting:edit", args=[problem.update.pk])).content.decode()
     assert 'id="open-actions"' in html and "提出冷链用地方案" in html
     assert 'id="escalated-problems"' in html
+
+
+def test_the_unit_reports_progress_on_its_action_in_the_monthly_update(problem, users, client):
+    from reporting.models import ActionEvent
+
+    meeting = meeting_for(problem, users)
+    action = coordination.action_create(
+        meeting=meeting,
+        decision="提出冷链用地方案",
+        unit=Unit.objects.get(name="市商务局"),
+        deadline=datetime.date(2025, 11, 3),
+        user=users["drc"],
+    )
+    update = problem.update
+    update.refresh_from_db()
+    data = {
+        "version": update.version,
+        **content().fields,
+        f"action_progress_{action.pk}": "已完成选址比选",
+    }
+    for prefix in ("projects", "problems"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "50",
+            }
+        )
+    client.force_login(users["swj"])
+    assert client.post(reverse("reporting:edit", args=[update.pk]), data).status_code == 302
+    event = ActionEvent.objects.get(action=action, kind="progress")
+    assert "已完成选址比选" in event.text and event.actor == users["swj"]
