@@ -123,12 +123,6 @@ def can_review(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role == Role.DRC
 
 
-def updates_visible_to(user: User):
-    from reporting.models import MonthlyUpdate
-
-    return MonthlyUpdate.objects.filter(industry__in=industries_for(user, Action.VIEW))
-
-
 def can_update(user: User, action: UpdateAction, update) -> bool:
     if action == UpdateAction.REVIEW:
         return can_review(user)
@@ -182,10 +176,6 @@ def can_import_statistics(user: User) -> bool:
         and user.is_active
         and (user.is_superuser or user.role in (Role.STATISTICS, Role.ADMIN))
     )
-
-
-def can_see_all_statistics(user: User) -> bool:
-    return reads_everything(user)
 
 
 def access_enterprise(*, user: User, pk: int):

@@ -13,7 +13,7 @@ import pandas as pd
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from chains.creditcode import ALPHABET, check_character
+from chains.creditcode import generate
 from chains.figures import importer
 from chains.services import indicators_load
 
@@ -34,8 +34,7 @@ def build_files(folder: Path) -> tuple[Path, Path]:
     rng = random.Random(7)
     codes = []
     for _ in range(ENTERPRISES):
-        first = "9135020" + "".join(rng.choice(ALPHABET) for _ in range(10))
-        codes.append(first + check_character(first))
+        codes.append(generate(rng, prefix="9135020"))
     directory = openpyxl.Workbook(write_only=True)
     sheet = directory.create_sheet("名录")
     sheet.append(["企业名称", "统一社会信用代码", "所在区", "产业", "是否规上"])

@@ -25,3 +25,9 @@ def problem(code: str) -> str | None:
 
 def normalise(code) -> str:
     return str(code or "").strip().upper().replace(" ", "")
+
+
+def generate(rng, prefix: str = "91350200") -> str:
+    """A valid code with random body, for demo and benchmark data (rng: random.Random)."""
+    first = prefix + "".join(rng.choice(ALPHABET) for _ in range(17 - len(prefix)))
+    return first + check_character(first)

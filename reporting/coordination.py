@@ -206,7 +206,3 @@ def action_light(action: ActionItem, on: datetime.date, calendar: WorkCalendar) 
     if calendar.working_days_until(on, action.deadline) <= settings.REPORTING_REMINDER_WORKING_DAYS:
         return Light.YELLOW
     return Light.GREEN
-
-
-def is_overdue(action: ActionItem, on: datetime.date) -> bool:
-    return action.status != ActionStatus.CLOSED and on > action.deadline

@@ -24,15 +24,22 @@ def ping() -> str:
     return "pong"
 
 
+def _claimed_update(outbox_id: int) -> MonthlyUpdate | None:
+    """The update a message is about, if this run is the one that claims the message."""
+    message = outbox.claim(outbox_id)
+    if message is None:
+        return None
+    return MonthlyUpdate.objects.select_related("industry", "unit", "period").get(
+        pk=message.payload["update_id"]
+    )
+
+
 @shared_task(name="reporting.notify_submitted", **RETRY)
 def notify_submitted(outbox_id: int) -> None:
     with transaction.atomic():
-        message = outbox.claim(outbox_id)
-        if message is None:
+        update = _claimed_update(outbox_id)
+        if update is None:
             return
-        update = MonthlyUpdate.objects.select_related("industry", "unit", "period").get(
-            pk=message.payload["update_id"]
-        )
         notify(
             drc_staff(),
             subject=f"【待审核】{update.unit.name} {update.industry.name} {update.period}",
@@ -44,12 +51,9 @@ def notify_submitted(outbox_id: int) -> None:
 @shared_task(name="reporting.notify_reviewed", **RETRY)
 def notify_reviewed(outbox_id: int) -> None:
     with transaction.atomic():
-        message = outbox.claim(outbox_id)
-        if message is None:
+        update = _claimed_update(outbox_id)
+        if update is None:
             return
-        update = MonthlyUpdate.objects.select_related("industry", "unit", "period").get(
-            pk=message.payload["update_id"]
-        )
         event = UpdateEvent.objects.filter(update=update).order_by("-at", "-id").first()
         verdict = {UpdateStatus.ACCEPTED: "已审核通过", UpdateStatus.RETURNED: "被退回修改"}.get(
             update.status, "状态已变更"

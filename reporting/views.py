@@ -152,6 +152,19 @@ def _all_sections(update: MonthlyUpdate) -> list[tuple]:
     ]
 
 
+class UpdateAccessMixin:
+    """Loads `self.update` through the access layer for `update_action` before any handler."""
+
+    update_action: UpdateAction
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.update = access_update(
+                user=request.user, pk=kwargs["pk"], action=self.update_action
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+
 def _sections(update: MonthlyUpdate) -> list[tuple]:
     return [
         (section.label, getattr(update, field), section.value)
@@ -159,18 +172,12 @@ def _sections(update: MonthlyUpdate) -> list[tuple]:
     ]
 
 
-class UpdateEditView(TemplateView):
+class UpdateEditView(UpdateAccessMixin, TemplateView):
     """The lead unit's form: save a draft (or autosave), add attachments, submit."""
 
     access_policy = Policy.OBJECT
     template_name = "reporting/update_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.update = access_update(
-                user=request.user, pk=kwargs["pk"], action=UpdateAction.EDIT
-            )
-        return super().dispatch(request, *args, **kwargs)
+    update_action = UpdateAction.EDIT
 
     def forms(self, data=None, files=None):
         """The form and formsets; on POST without `initial`, so a row the page still calls
@@ -413,18 +420,12 @@ class UpdateHistoryView(TemplateView):
         return super().get_context_data(update=update, rows=rows, **kwargs)
 
 
-class UpdateReviewView(TemplateView):
+class UpdateReviewView(UpdateAccessMixin, TemplateView):
     """The DRC's review: the update, what changed since it was returned, accept or return."""
 
     access_policy = Policy.OBJECT
     template_name = "reporting/update_review.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.update = access_update(
-                user=request.user, pk=kwargs["pk"], action=UpdateAction.REVIEW
-            )
-        return super().dispatch(request, *args, **kwargs)
+    update_action = UpdateAction.REVIEW
 
     def get_context_data(self, **kwargs):
         update = self.update

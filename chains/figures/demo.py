@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import User
 
 from ..choices import UnitKind
-from ..creditcode import ALPHABET, check_character
+from ..creditcode import generate
 from ..models import Enterprise, FigureImport, Indicator, Industry, Unit
 from . import importer
 
@@ -135,8 +135,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     ]
     codes = []
     for n in range(enterprises):
-        first = "9135020" + "".join(rng.choice(ALPHABET) for _ in range(10))
-        code = first + check_character(first)
+        code = generate(rng, prefix="9135020")
         codes.append(code)
         industry = rng.choice(industries)
         tiers = [

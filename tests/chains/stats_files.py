@@ -4,13 +4,12 @@ import random
 
 import openpyxl
 
-from chains.creditcode import ALPHABET, check_character
+from chains.creditcode import generate
 
 
 def credit_code(seed: int) -> str:
     rng = random.Random(seed)
-    first = "91350200" + "".join(rng.choice(ALPHABET) for _ in range(9))
-    return first + check_character(first)
+    return generate(rng)
 
 
 def industry_workbook(

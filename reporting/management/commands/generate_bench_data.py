@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from chains import creditcode
 from chains.choices import UnitKind
-from chains.creditcode import ALPHABET, check_character
 from chains.models import (
     Enterprise,
     EnterpriseFigure,
@@ -142,11 +142,10 @@ def generate(*, years: int, enterprises: int) -> dict:
     )
     companies = []
     for n in range(enterprises):
-        first = "9135020" + "".join(rng.choice(ALPHABET) for _ in range(10))
         segment = rng.choice(segments)
         companies.append(
             Enterprise(
-                credit_code=first + check_character(first),
+                credit_code=creditcode.generate(rng, prefix="9135020"),
                 name=f"基准企业{n:04d}",
                 industry_id=segment.industry_id,
                 subsegment=segment,
