@@ -9,4 +9,16 @@ class ReportingConfig(AppConfig):
     def ready(self):
         # Register the tasks in every process (web included), not only in the worker:
         # the outbox looks them up by name.
+        from django.db.models.signals import post_save
+
         from . import tasks  # noqa: F401
+        from .dashboard import data_changed
+        from .models import ReportingPeriod
+
+        # A new month or a changed deadline changes the dashboard's numbers and choices.
+        post_save.connect(
+            lambda **kwargs: data_changed(),
+            sender=ReportingPeriod,
+            weak=False,
+            dispatch_uid="period-dashboard",
+        )

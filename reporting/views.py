@@ -770,10 +770,23 @@ class DashboardView(TemplateView):
         data = SimpleLazyObject(lambda: dashboard.cached(key, compute))
         if self.request.GET.get("format") == "xlsx":
             self.xlsx = dashboard.workbook(period, dashboard.cached(key, compute))
+        # The filters' choices change only with the matrix or a new month: cached likewise.
+        choices = dashboard.cached(
+            ("filters",),
+            lambda: {
+                "periods": list(ReportingPeriod.objects.all()[:36]),
+                "categories": list(Category.objects.all()),
+                "officials": list(Official.objects.all()),
+                "lead_units": list(
+                    Unit.objects.filter(assignment_links__role="lead")
+                    .distinct()
+                    .order_by("position")
+                ),
+                "districts": list(Unit.objects.filter(kind="district")),
+            },
+        )
         return super().get_context_data(
             period=period,
-            periods=ReportingPeriod.objects.all()[:36],
-            categories=Category.objects.all(),
             all_industries=industries_for(user, Action.VIEW).order_by(
                 "category__position", "position"
             ),
@@ -782,11 +795,7 @@ class DashboardView(TemplateView):
             official=official,
             unit=unit,
             district=district_code,
-            officials=Official.objects.all(),
-            lead_units=Unit.objects.filter(assignment_links__role="lead")
-            .distinct()
-            .order_by("position"),
-            districts=Unit.objects.filter(kind="district"),
+            **choices,
             months=months,
             dash=data,
             cache_key=":".join(str(p) for p in (dashboard.data_version(), *key)),

@@ -298,3 +298,17 @@ def test_figures_for_the_month_with_computed_growth(client, users, filed, tmp_pa
     assert by_name["工业总产值（累计，万元）"]["yoy"] == 8.5  # supplied
     assert "湖里区" in dash["breakdown"]["districts"]
     assert dash["breakdown"]["district_series"][0]["name"] == "湖里区"
+
+
+def test_a_changed_deadline_refreshes_the_cached_dashboard(
+    client, users, filed, django_capture_on_commit_callbacks
+):
+    client.force_login(users["drc"])
+    url = reverse("dashboard")
+    rows = {r.code: r for r in client.get(url, {"month": filed.slug}).context["dash"]["rows"]}
+    assert rows["new-materials"].late == 1
+    with django_capture_on_commit_callbacks(execute=True):  # an admin moves the deadline a day on
+        filed.deadline = datetime.date(2025, 10, 15)
+        filed.save()
+    rows = {r.code: r for r in client.get(url, {"month": filed.slug}).context["dash"]["rows"]}
+    assert rows["new-materials"].late == 0 and rows["new-materials"].on_time == 1
