@@ -264,3 +264,92 @@ def access_action(*, user: User, pk: int, act: str = "view"):
     if not allowed:
         raise PermissionDenied
     return action
+
+
+# --- work plans, land items, policies, district assessment ------------------------------------
+
+
+class PlanAction(StrEnum):
+    VIEW = "view"  # the unit, DRC and system-wide readers, and those who view the plan's industry
+    EDIT = "edit"  # the unit's own staff (for an industry plan: a unit that files for it)
+    REVIEW = "review"  # DRC staff
+
+
+def can_plan(user: User, action: PlanAction, plan) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    own = bool(user.unit_id) and user.unit_id == plan.unit_id
+    if action == PlanAction.REVIEW:
+        return can_review(user)
+    if action == PlanAction.EDIT:
+        return own and (plan.industry_id is None or can(user, Action.FILE, plan.industry))
+    return (
+        own
+        or reads_everything(user)
+        or (plan.industry_id is not None and can(user, Action.VIEW, plan.industry))
+    )
+
+
+def access_plan(*, user: User, pk: int, action: PlanAction = PlanAction.VIEW):
+    """The work plan, if it exists (else 404) and the user may act on it (else 403)."""
+    from reporting.models import WorkPlan
+
+    plan = (
+        WorkPlan.objects.select_related("unit", "industry", "plan_year", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404("No such work plan.")
+    if not can_plan(user, action, plan):
+        raise PermissionDenied
+    return plan
+
+
+def access_land_item(*, user: User, pk: int, write: bool = False):
+    """A land item is changed only by its unit's staff; it is read by them, by system-wide
+    readers and by those who view its industry."""
+    from reporting.models import LandItem
+
+    item = LandItem.objects.select_related("unit", "industry", "carrier").filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such land item.")
+    own = bool(user.unit_id) and user.unit_id == item.unit_id
+    if write:
+        allowed = own
+    else:
+        allowed = (
+            own
+            or reads_everything(user)
+            or (item.industry_id is not None and can(user, Action.VIEW, item.industry))
+        )
+    if not allowed:
+        raise PermissionDenied
+    return item
+
+
+def can_edit_policies(user: User, industry: Industry) -> bool:
+    """An industry's policy register is kept by the units that file for it."""
+    return bool(user.unit_id) and can(user, Action.FILE, industry)
+
+
+def access_policy_record(*, user: User, pk: int, write: bool = False):
+    """An industry policy (not to be confused with accounts.policies, the views' access rules)."""
+    from chains.models import Policy
+
+    policy = Policy.objects.select_related("industry", "issuer", "created_by").filter(pk=pk).first()
+    if policy is None:
+        raise Http404("No such policy.")
+    allowed = (
+        can_edit_policies(user, policy.industry)
+        if write
+        else can(user, Action.VIEW, policy.industry)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return policy
+
+
+def can_assess_districts(user: User) -> bool:
+    """The districts' assessment is the DRC's (and system-wide readers') page."""
+    return reads_everything(user)

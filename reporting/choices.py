@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -124,3 +126,53 @@ class ActionEventKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENSION_GRANTED = "extension_granted", _("Extension granted")
     CLOSED = "closed", _("Closed (销号)")
+
+
+class PlanEventKind(models.TextChoices):
+    CREATED = "created", pgettext_lazy("plan history", "Created")
+    SAVED = "saved", pgettext_lazy("plan history", "Saved")
+    SUBMITTED = "submitted", pgettext_lazy("plan history", "Submitted")
+    RETURNED = "returned", pgettext_lazy("plan history", "Returned")
+    ACCEPTED = "accepted", pgettext_lazy("plan history", "Accepted")
+    PROGRESS = "progress", _("Progress recorded")
+
+
+class LandKind(models.TextChoices):
+    SUPPLIED = "supplied", _("Industrial land supplied")
+    MIXED_USE = "mixed_use", _("Mixed-use plot")
+    STANDARD_LAND = "standard_land", _('"Standard land" plot')
+    INEFFICIENT = "inefficient", _("Inefficient land consolidated")
+    FACTORY = "factory", _("General-purpose factory space")
+    ENCLAVE = "enclave", _("Enclave cooperation")
+    UNSUPPLIED = "unsupplied", _("Approved but unsupplied land to dispose of")
+
+
+class LandStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Completed")
+
+
+class AreaUnit(models.TextChoices):
+    MU = "mu", _("mu (亩)")
+    SQUARE_METRE = "m2", _("square metres")
+
+    @classmethod
+    def to_mu(cls, area: Decimal, unit: str) -> Decimal:
+        if unit == cls.SQUARE_METRE:
+            return area * 15 / 10000
+        return area
+
+
+class AssessmentMetric(models.TextChoices):
+    """What an assessment indicator measures, each computed from the portal's own data."""
+
+    TIMELINESS = "timeliness", _("Reporting timeliness (% of reports on time)")
+    PLAN_COMPLETION = "plan_completion", _("Work plan completion (%)")
+    FIGURE_GROWTH = "figure_growth", _("Leading industries' output growth (% year on year)")
+    ENTERPRISES = "enterprises", _("Key enterprises with a cultivation tier")
+    OPEN_ACTIONS = "open_actions", _("Overdue action items (lower is better)")
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self == AssessmentMetric.OPEN_ACTIONS

@@ -7,6 +7,7 @@ from .figures import (
     FigureImport,
     Indicator,
     IndustryFigure,
+    TierStage,
 )
 from .matrix import (
     Assignment,
@@ -21,13 +22,25 @@ from .matrix import (
     SubSegment,
     Unit,
 )
+from .registers import (
+    CarrierArea,
+    CarrierKind,
+    DoublingTarget,
+    Instrument,
+    LeadingIndustry,
+    Policy,
+    PolicyEvaluation,
+)
 
 __all__ = [
     "Assignment",
     "AssignmentOfficial",
     "AssignmentUnit",
     "BilingualNameMixin",
+    "CarrierArea",
+    "CarrierKind",
     "Category",
+    "DoublingTarget",
     "Enterprise",
     "EnterpriseFigure",
     "EnterpriseTier",
@@ -37,7 +50,12 @@ __all__ = [
     "IndustryFigure",
     "IndustryGroupObjectPermission",
     "IndustryUserObjectPermission",
+    "Instrument",
+    "LeadingIndustry",
     "Official",
+    "Policy",
+    "PolicyEvaluation",
     "SubSegment",
+    "TierStage",
     "Unit",
 ]

@@ -104,11 +104,20 @@ class Enterprise(models.Model):
         return self.name
 
 
+class TierStage(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    RECOGNISED = "recognised", _("Recognised")
+
+
 class EnterpriseTier(models.Model):
-    """A cultivation tier an enterprise was granted, and the year."""
+    """A cultivation tier an enterprise was granted (or is being cultivated for), and the year
+    it was granted (or entered the pipeline)."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tiers")
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=TierStage.choices, default=TierStage.RECOGNISED
+    )
     year = models.PositiveSmallIntegerField(_("year granted"))
 
     class Meta:

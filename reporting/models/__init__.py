@@ -1,0 +1,52 @@
+"""The reporting app's models: monthly updates and their coordination loop, yearly work plans,
+land items and the district assessment's indicators."""
+
+from .plans import (
+    AssessmentIndicator,
+    LandItem,
+    PlanEvent,
+    PlanItem,
+    PlanProgress,
+    PlanYear,
+    WorkPlan,
+)
+from .updates import (
+    ActionEvent,
+    ActionItem,
+    Attachment,
+    CalendarOverride,
+    Contribution,
+    KeyProject,
+    Meeting,
+    MonthlyUpdate,
+    OutboxMessage,
+    Problem,
+    Reminder,
+    ReportingPeriod,
+    UpdateEvent,
+    attachment_path,
+)
+
+__all__ = [
+    "ActionEvent",
+    "ActionItem",
+    "AssessmentIndicator",
+    "Attachment",
+    "CalendarOverride",
+    "Contribution",
+    "KeyProject",
+    "LandItem",
+    "Meeting",
+    "MonthlyUpdate",
+    "OutboxMessage",
+    "PlanEvent",
+    "PlanItem",
+    "PlanProgress",
+    "PlanYear",
+    "Problem",
+    "Reminder",
+    "ReportingPeriod",
+    "UpdateEvent",
+    "WorkPlan",
+    "attachment_path",
+]
