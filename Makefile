@@ -38,6 +38,7 @@ db: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_matrix
 	$(PY) manage.py load_indicators
+	$(PY) manage.py load_assessment_indicators
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@.ci/ensure-python $(PYTHON)

@@ -353,3 +353,44 @@ def access_policy_record(*, user: User, pk: int, write: bool = False):
 def can_assess_districts(user: User) -> bool:
     """The districts' assessment is the DRC's (and system-wide readers') page."""
     return reads_everything(user)
+
+
+# --- reports ----------------------------------------------------------------------------------------
+
+
+def can_read_reports(user: User) -> bool:
+    """Final reports go to the city's leaders; system-wide readers see them too."""
+    return reads_everything(user) or (user.is_authenticated and user.role == Role.LEADER)
+
+
+def access_report(*, user: User, pk: int, write: bool = False):
+    """Drafts are the DRC's alone; a final report is read by the DRC, system-wide readers and
+    city leaders, and changed by no one."""
+    from reporting.choices import ReportStatus
+    from reporting.models import Report
+
+    report = (
+        Report.objects.select_related("generated_by", "finalised_by", "edited_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404("No such report.")
+    if write or report.status == ReportStatus.DRAFT:
+        allowed = can_review(user)
+    else:
+        allowed = can_review(user) or can_read_reports(user)
+    if not allowed:
+        raise PermissionDenied
+    return report
+
+
+def access_report_job(*, user: User, pk: int):
+    from reporting.models import ReportJob
+
+    job = ReportJob.objects.filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such job.")
+    if not can_review(user):
+        raise PermissionDenied
+    return job

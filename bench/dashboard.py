@@ -21,6 +21,7 @@ from accounts.models import User
 from chains.models import Unit
 
 ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
 
 
 def _free_port() -> int:
@@ -93,6 +94,31 @@ def _throughput(cookie: str) -> dict:
         server.wait(20)
 
 
+REGISTER_PAGES = {
+    "districts": "/dashboard/districts/",
+    "cultivation": "/stats/cultivation/",
+    "plans": "/updates/plans/",
+    "land": "/updates/land/?unit=",
+    "industry": "/matrix/industries/electronic-information/",
+}
+
+
+def _register_pages(client, timed) -> dict:
+    """The pages of the other five mechanisms on the same ten years: p95 and queries."""
+    figures = {}
+    for name, url in REGISTER_PAGES.items():
+
+        def get(url=url):
+            assert client.get(url).status_code == 200, url
+
+        _p50, p95 = timed(get, rounds=max(10, ROUNDS // 3), percentiles=(0.5, 0.95))
+        with CaptureQueriesContext(connection) as queries:
+            get()
+        figures[f"{name}_page_p95_ms"] = p95
+        figures[f"{name}_page_queries"] = len(queries.captured_queries)
+    return figures
+
+
 def run(timed) -> dict:
     call_command("generate_bench_data", years=10, verbosity=0)
     drc = User(username="bench-drc", role=Role.DRC, unit=Unit.objects.get(name="市发改委"))
@@ -117,6 +143,10 @@ def run(timed) -> dict:
         "dashboard_queries": len(queries.captured_queries),
         "trivial_p95_ms": trivial_p95,
     }
+    figures.update(_register_pages(client, timed))
+    from bench import reports
+
+    figures.update(reports.run())
     if connection.vendor == "postgresql":
         # The load server runs in its own processes; the data is committed (autocommit).
         figures.update(_throughput(f"sessionid={client.cookies['sessionid'].value}"))

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -10,13 +11,19 @@ from .models import (
     Assignment,
     AssignmentOfficial,
     AssignmentUnit,
+    CarrierArea,
     Category,
+    DoublingTarget,
     Enterprise,
     EnterpriseTier,
     FigureImport,
     Indicator,
     Industry,
+    Instrument,
+    LeadingIndustry,
     Official,
+    Policy,
+    PolicyEvaluation,
     SubSegment,
     Unit,
 )
@@ -129,14 +136,17 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 class EnterpriseTierInline(admin.TabularInline):
+    """A tier the enterprise holds (recognised) or is cultivated for (candidate)."""
+
     model = EnterpriseTier
+    fields = ("tier", "stage", "year")
     extra = 0
 
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ("name", "credit_code", "industry", "district", "above_size", "is_demo")
-    list_filter = ("industry", "district", "above_size", "is_demo")
+    list_filter = ("industry", "district", "above_size", "tiers__stage", "is_demo")
     search_fields = ("name", "credit_code")
     list_select_related = ("industry", "district")
     inlines = [EnterpriseTierInline]
@@ -163,3 +173,100 @@ class FigureImportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- the registers: leading industries, carrier areas, policies, doubling-plan targets -----------
+
+
+@admin.register(LeadingIndustry)
+class LeadingIndustryAdmin(admin.ModelAdmin):
+    list_display = ("unit", "industry")
+    list_filter = ("unit", "industry")
+    list_select_related = ("unit", "industry")
+
+
+@admin.register(CarrierArea)
+class CarrierAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "unit", "area_mu", "is_demo")
+    list_filter = ("kind", "unit", "is_demo")
+    search_fields = ("name",)
+    list_select_related = ("unit",)
+    filter_horizontal = ("industries",)
+
+
+class PolicyAdminForm(forms.ModelForm):
+    """Instruments as checkboxes rather than raw JSON."""
+
+    instruments = forms.MultipleChoiceField(
+        label=Policy._meta.get_field("instruments").verbose_name,
+        choices=Instrument.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Policy
+        fields = (
+            "industry",
+            "title",
+            "issuer",
+            "document_number",
+            "issued_on",
+            "valid_from",
+            "valid_until",
+            "instruments",
+            "budget",
+            "summary",
+        )
+
+
+class PolicyEvaluationInline(admin.TabularInline):
+    model = PolicyEvaluation
+    extra = 0
+    readonly_fields = ("evaluator",)
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    """The register's pages are the usual place for policies; this is for corrections. Whoever
+    adds a policy or an evaluation here is recorded as its author or evaluator."""
+
+    form = PolicyAdminForm
+    list_display = ("title", "industry", "issuer", "issued_on", "budget", "is_demo")
+    list_filter = ("industry", "is_demo")
+    search_fields = ("title", "document_number")
+    list_select_related = ("industry", "issuer")
+    readonly_fields = ("created_by", "created_at")
+    inlines = [PolicyEvaluationInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        elif form.changed_data:
+            # A correction here is a new version too, so a portal edit begun before it is
+            # refused (policies.policy_update) rather than silently undoing it.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for evaluation in formset.save(commit=False):
+            if not evaluation.pk:
+                evaluation.evaluator = request.user
+            evaluation.save()
+        for evaluation in formset.deleted_objects:
+            evaluation.delete()
+        formset.save_m2m()
+
+
+@admin.register(DoublingTarget)
+class DoublingTargetAdmin(admin.ModelAdmin):
+    list_display = (
+        "industry",
+        "indicator",
+        "base_year",
+        "base_value",
+        "target_year",
+        "target_value",
+    )
+    list_filter = ("industry",)
+    list_select_related = ("industry", "indicator")

@@ -1,8 +1,11 @@
 from django.views.generic import TemplateView
 
 from accounts.access import access_industry, access_unit, industry_roles
+from accounts.choices import Action
 from accounts.policies import Policy
+from reporting.land import carrier_areas_for_industry
 
+from .policies import policies_for_industry
 from .selectors import industries_with_assignments, matrix_by_category, unit_industries
 
 
@@ -27,10 +30,15 @@ class IndustryDetailView(TemplateView):
         industry = access_industry(user=self.request.user, code=self.kwargs["code"])
         industry = industries_with_assignments().prefetch_related("subsegments").get(pk=industry.pk)
         shared_with = industry.assignment.industries.exclude(pk=industry.pk).order_by("position")
+        my_action = industry_roles(self.request.user).get(industry.pk)
         return super().get_context_data(
             industry=industry,
             shared_with=list(shared_with),
-            my_action=industry_roles(self.request.user).get(industry.pk),
+            my_action=my_action,
+            carrier_areas=carrier_areas_for_industry(industry),
+            policies=policies_for_industry(industry),
+            # accounts.access.can_edit_policies, read from the roles already loaded
+            can_edit_policies=bool(self.request.user.unit_id) and my_action == Action.FILE,
             **kwargs,
         )
 

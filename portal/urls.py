@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from reporting import assessment_views
 from reporting import views as reporting_views
 
 urlpatterns = [
@@ -10,7 +11,18 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("updates/", include("reporting.urls")),
     path("dashboard/", reporting_views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "dashboard/districts/",
+        assessment_views.DistrictAssessmentView.as_view(),
+        name="district_assessment",
+    ),
+    path(
+        "dashboard/districts/<slug:code>/",
+        assessment_views.DistrictAssessmentDetailView.as_view(),
+        name="district_assessment_detail",
+    ),
     path("stats/", include("chains.figures.urls")),
+    path("reports/", include("reporting.report_urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", account_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -167,6 +167,7 @@ class AreaUnit(models.TextChoices):
 class AssessmentMetric(models.TextChoices):
     """What an assessment indicator measures, each computed from the portal's own data."""
 
+    # xgettext:no-python-format
     TIMELINESS = "timeliness", _("Reporting timeliness (% of reports on time)")
     PLAN_COMPLETION = "plan_completion", _("Work plan completion (%)")
     FIGURE_GROWTH = "figure_growth", _("Leading industries' output growth (% year on year)")
@@ -176,3 +177,21 @@ class AssessmentMetric(models.TextChoices):
     @property
     def lower_is_better(self) -> bool:
         return self == AssessmentMetric.OPEN_ACTIONS
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly consolidated report")
+    QUARTERLY = "quarterly", _("Quarterly consolidated report")
+    ANNUAL = "annual", _("Annual report")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("report", "Draft")
+    FINAL = "final", _("Final")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -4,6 +4,7 @@ grid of industries × months. A fixed number of queries whatever the data size."
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -334,6 +335,75 @@ def enterprises_summary(
     }
 
 
+def land_summary(
+    industries: QuerySet[Industry],
+    period: ReportingPeriod,
+    district: Unit | None = None,
+    *,
+    everything: bool = False,
+) -> dict:
+    """Land and space items of the period's year up to its month, per kind in mu (one query).
+    Items tied to no industry count only when `everything` (a system-wide, unfiltered view)."""
+    from .land import land_totals
+
+    return land_totals(
+        period.year,
+        None if everything else industries,
+        until_month=period.month,
+        district=district,
+    )
+
+
+def plans_summary(
+    industries: QuerySet[Industry],
+    period: ReportingPeriod,
+    district: Unit | None = None,
+    *,
+    everything: bool = False,
+) -> dict:
+    """Completion of the year's accepted work plans as of the period's month: per plan (lead
+    units' industry plans in scope, and districts' own plans in a system-wide unfiltered view;
+    only the district's own plans when filtered to a district) and per industry. One query;
+    the same rule as the districts' assessment."""
+    from django.db.models import F, Sum
+
+    from .assessment import _round, completion_items
+
+    items = completion_items(year=period.year, as_of_month=period.month)
+    scope = Q(plan__industry__in=industries)
+    if everything:
+        scope |= Q(plan__industry__isnull=True)
+    if district is not None:
+        scope = Q(plan__unit=district)
+    rows = list(
+        items.filter(scope)
+        .values("plan", "plan__unit__name", "plan__unit__position", "plan__industry__name")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(latest__gte=100)),
+            points=Sum("latest"),
+            due=Count("id", filter=Q(due_month__lte=period.month)),
+        )
+        .order_by(F("plan__industry__position").asc(nulls_last=True), "plan__unit__position")
+    )
+    for row in rows:
+        row["percent"] = _round(Decimal(row["points"]) / row["total"])
+    by_industry = {}
+    for row in rows:
+        name = row["plan__industry__name"]
+        if name:
+            total, points = by_industry.get(name, (0, 0))
+            by_industry[name] = (total + row["total"], points + row["points"])
+    return {
+        "year": period.year,
+        "month": period.month,
+        "plans": rows,
+        "industries": [
+            (name, _round(Decimal(points) / total)) for name, (total, points) in by_industry.items()
+        ],
+    }
+
+
 def workbook(period: ReportingPeriod, data: dict) -> bytes:
     """Every table of the dashboard as a sheet of one xlsx file."""
     import io
@@ -443,6 +513,15 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
             [
                 [label, *(s["data"][i] for s in trend["series"])]
                 for i, label in enumerate(trend["labels"])
+            ],
+        )
+    if data.get("land"):
+        sheet(
+            "用地空间",
+            ["类型", "事项数", "面积（亩）", "其中已完成（亩）"],
+            [
+                [str(r["label"]), r["count"], r["area_mu"], r["done_mu"]]
+                for r in data["land"]["rows"]
             ],
         )
     buffer = io.BytesIO()

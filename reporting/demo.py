@@ -3,6 +3,7 @@ portal. Everything goes through the services (so history is real) and is marked 
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -158,3 +159,116 @@ def models_q_before(today):
     from django.db.models import Q
 
     return Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month)
+
+
+PLAN_TASKS = [
+    ("organisation", "完善产业链“链长制”工作专班，每季度召开一次推进会", None, ""),
+    ("roadmap", "修订产业发展路线图，更新重点细分领域图谱", None, ""),
+    ("policy", "兑现产业扶持资金", Decimal("2.5"), "亿元"),
+    ("platform", "新增产业载体面积", Decimal("20"), "万平方米"),
+    ("projects", "策划生成重点项目", Decimal("30"), "个"),
+    ("investment", "新签约亿元以上招商项目", Decimal("12"), "个"),
+]
+
+
+@transaction.atomic
+def demo_plans_seed(today: datetime.date | None = None) -> int:
+    """This year's work plans of every district, zone and lead unit, accepted in January, with
+    progress on each item up to last month; next year's left for the units to write."""
+    from chains.choices import UnitKind
+
+    from . import plans
+    from .models import PlanItem, PlanProgress, WorkPlan
+
+    today = today or services.today()
+    if WorkPlan.objects.filter(is_demo=True).exists():
+        return 0
+    reviewer = User.objects.filter(username="fgw").first()
+    if reviewer is None:
+        return 0
+    rng = random.Random(2026)
+    year, created = today.year, 0
+    units = Unit.objects.filter(
+        kind__in=[UnitKind.DISTRICT, UnitKind.ZONE, UnitKind.MUNICIPAL]
+    ).order_by("position")
+    for unit in units:
+        filer = User.objects.filter(unit=unit).first()
+        if filer is None:
+            continue
+        for due in plans.plans_owed(unit, year):
+            plan = plans.plan_start(unit=unit, industry=due.industry, year=year, user=filer)
+            items = [
+                plans.ItemContent(
+                    element=element,
+                    task=task,
+                    target_value=value,
+                    target_unit=target_unit,
+                    responsible=unit,
+                    due_month=rng.choice([3, 6, 9, 12]),
+                )
+                for element, task, value, target_unit in rng.sample(PLAN_TASKS, 4)
+            ]
+            plan = plans.plan_save(
+                plan=plan,
+                user=filer,
+                expected_version=plan.version,
+                summary=f"围绕{due.title}高质量发展，明确全年目标任务和责任分工。",
+                items=items,
+            )
+            plan = plans.plan_submit(plan=plan, user=filer, expected_version=plan.version)
+            plan = plans.plan_accept(plan=plan, user=reviewer)
+            submitted = timezone.make_aware(
+                datetime.datetime(year, 1, rng.randint(10, 31 if rng.random() < 0.85 else 28), 10)
+            ) + datetime.timedelta(days=0 if rng.random() < 0.85 else 10)
+            WorkPlan.objects.filter(pk=plan.pk).update(
+                is_demo=True,
+                first_submitted_at=submitted,
+                submitted_at=submitted,
+                accepted_at=submitted,
+            )
+            progress = []
+            for item in PlanItem.objects.filter(plan=plan):
+                share = 0
+                for month in range(1, today.month):
+                    share = min(100, share + rng.randint(3, 11))
+                    progress.append(
+                        PlanProgress(
+                            item=item,
+                            year=year,
+                            month=month,
+                            percent=share,
+                            value=(item.target_value * share / 100).quantize(Decimal("0.01"))
+                            if item.target_value is not None
+                            else None,
+                            text=f"{month}月按计划推进，累计完成{share}%。",
+                            recorded_by=filer,
+                        )
+                    )
+            PlanProgress.objects.bulk_create(progress)
+            created += 1
+    # Demo only: recorded early in the following month, not at seeding time.
+    for month in range(1, today.month):
+        when = timezone.make_aware(datetime.datetime(year, month + 1, 2, 10))
+        PlanProgress.objects.filter(item__plan__is_demo=True, year=year, month=month).update(
+            created_at=when, recorded_at=when
+        )
+    return created
+
+
+def demo_leading_industries_seed() -> int:
+    """Each district or zone leads on the industries of its demo carrier areas (主导产业)."""
+    from chains.choices import UnitKind
+    from chains.models import CarrierArea, LeadingIndustry
+
+    pairs = {
+        (area.unit_id, industry.pk)
+        for area in CarrierArea.objects.filter(
+            is_demo=True, unit__kind__in=[UnitKind.DISTRICT, UnitKind.ZONE]
+        ).prefetch_related("industries")
+        for industry in area.industries.all()
+    }
+    existing = set(LeadingIndustry.objects.values_list("unit_id", "industry_id"))
+    LeadingIndustry.objects.bulk_create(
+        LeadingIndustry(unit_id=unit, industry_id=industry) for unit, industry in pairs - existing
+    )
+    return len(pairs - existing)

@@ -1,6 +1,6 @@
 """Celery tasks of the reporting app: thin, idempotent, each calling a service."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import transaction
 from django.urls import reverse
 
@@ -82,3 +82,37 @@ def periods_ensure() -> None:
     from .services import periods_ensure as ensure
 
     ensure()
+
+
+class ReportTask(Task):
+    """After its last retry, a report job is marked failed, with the reason, so the page says
+    so instead of waiting for ever."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from .reports.services import job_failed
+
+        job_failed(args[0], f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    name="reporting.build_report",
+    base=ReportTask,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=3,
+)
+def build_report(job_id: int) -> int:
+    """Draft a report (load the job, call the service); idempotent: see reports.services."""
+    from .reports.services import job_run
+
+    return job_run(job_id).pk
+
+
+@shared_task(name="reporting.reports_schedule", **RETRY)
+def reports_schedule() -> list[str]:
+    """Daily: draft the monthly report the day after its month's lock date, the annual report
+    for Y on the first working day of January Y+1, and remind the DRC as January 31 nears."""
+    from .reports.schedule import run
+
+    return run()

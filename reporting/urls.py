@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coordination_views, views
+from . import coordination_views, land_views, plan_views, views
 
 app_name = "reporting"
 
@@ -16,6 +16,20 @@ urlpatterns = [
     path("<int:pk>/contribute/", views.ContributionCreateView.as_view(), name="contribute"),
     path("<int:pk>/history/", views.UpdateHistoryView.as_view(), name="history"),
     path("<int:pk>/review/", views.UpdateReviewView.as_view(), name="review"),
+    path("plans/", plan_views.PlanListView.as_view(), name="plans"),
+    path("plans/start/", plan_views.PlanStartView.as_view(), name="plan_start"),
+    path("plans/<int:pk>/", plan_views.PlanDetailView.as_view(), name="plan"),
+    path("plans/<int:pk>/edit/", plan_views.PlanEditView.as_view(), name="plan_edit"),
+    path("plans/<int:pk>/review/", plan_views.PlanReviewView.as_view(), name="plan_review"),
+    path(
+        "plans/progress/<str:period>/",
+        plan_views.PlanProgressView.as_view(),
+        name="plan_progress",
+    ),
+    path("land/", land_views.LandListView.as_view(), name="land"),
+    path("land/add/", land_views.LandAddView.as_view(), name="land_add"),
+    path("land/<int:pk>/edit/", land_views.LandEditView.as_view(), name="land_edit"),
+    path("land/<int:pk>/remove/", land_views.LandRemoveView.as_view(), name="land_remove"),
     path("problems/", coordination_views.ProblemListView.as_view(), name="problems"),
     path(
         "problems/<int:pk>/escalate/",

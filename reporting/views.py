@@ -28,7 +28,7 @@ from accounts.access import (
 from accounts.choices import Action
 from accounts.policies import Policy
 
-from . import coordination_views, selectors, services
+from . import coordination_views, land, plans, selectors, services
 from .choices import ELEMENT_FIELDS, DueStatus, ProblemStatus, Section, UpdateStatus
 from .forms import (
     BulkReviewForm,
@@ -41,6 +41,7 @@ from .forms import (
     UpdateForm,
 )
 from .models import MonthlyUpdate, ReportingPeriod
+from .report_views import annual_status
 from .snapshots import diff_sections, section_texts, update_snapshot
 
 
@@ -85,6 +86,11 @@ class DueView(TemplateView):
             contributions=selectors.contribution_items(user, today),
             actions=coordination_views.unit_actions(user, today),
             batch_periods=batch_periods,
+            plan_year=plans.default_plan_year(today),
+            plan_dues=plans.plans_owed(user.unit, plans.default_plan_year(today))
+            if user.unit_id
+            else [],
+            progress_periods=plans.progress_periods(user.unit, today) if user.unit_id else [],
             is_reviewer=can_review(user),
             review_count=MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED).count()
             if can_review(user)
@@ -140,8 +146,20 @@ class UpdateDetailView(TemplateView):
             contribution_form=kwargs.pop("contribution_form", None) or ContributionForm(),
             is_reviewer=can_review(user),
             status=selectors.due_status(update, update.period, services.today()),
+            land_items=land.land_items_for_update(update),
+            **_plan_context(user, update),
             **kwargs,
         )
+
+
+def _plan_context(user, update: MonthlyUpdate) -> dict:
+    """The items of the unit's accepted plan for the update's industry, with their progress."""
+    period = update.period
+    return {
+        "plan_rows": plans.progress_rows(update.unit, period.year, period.month, update.industry),
+        "can_record_plan_progress": user.unit_id == update.unit_id
+        and plans.progress_open(period, services.today()),
+    }
 
 
 def _all_sections(update: MonthlyUpdate) -> list[tuple]:
@@ -231,6 +249,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             problems=problems,
             element_fields=[form[field] for field in ELEMENT_FIELDS.values()],
             escalated=[p for p in update.problems.all() if p.status != ProblemStatus.OPEN],
+            land_items=land.land_items_for_update(update),
             actions=[
                 (a, light)
                 for a, light in coordination_views.unit_actions(self.request.user, services.today())
@@ -239,6 +258,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             returned=selectors.last_return(update)
             if update.status == UpdateStatus.RETURNED
             else None,
+            **_plan_context(self.request.user, update),
             **extra,
         )
 
@@ -437,6 +457,7 @@ class UpdateReviewView(UpdateAccessMixin, TemplateView):
             update=update,
             sections=_sections(update),
             returned=returned,
+            land_items=land.land_items_for_update(update),
             diff=diff,
             return_form=kwargs.pop("return_form", None) or ReturnForm(),
             unlock_form=ReasonForm(),
@@ -743,6 +764,8 @@ class DashboardView(TemplateView):
             ).order_by("-year", "-month")[:12]
         )[::-1]
         scope = ",".join(str(pk) for pk in sorted(industries.values_list("pk", flat=True)))
+        # Land items tied to no industry count only in a system-wide reader's unfiltered view.
+        everything = reads_everything(user) and not (category or industry or official or unit)
 
         def compute():
             rows = dashboard.by_industry(period, industries)
@@ -758,6 +781,10 @@ class DashboardView(TemplateView):
                 "actions": dashboard.actions_summary(industries, today),
                 "trend": dashboard.trend(rows[0], period) if len(rows) == 1 else None,
                 "enterprises": dashboard.enterprises_summary(industries, period, district),
+                "land": dashboard.land_summary(industries, period, district, everything=everything),
+                "plans": dashboard.plans_summary(
+                    industries, period, district, everything=everything
+                ),
                 "figures": dashboard.figures_summary(industries, period),
                 "breakdown": dashboard.breakdown(rows[0], period) if len(rows) == 1 else None,
             }
@@ -765,7 +792,7 @@ class DashboardView(TemplateView):
         scope_key = hashlib.sha1(
             f"{category}|{industry}|{official}|{unit}|{district_code}|{scope}".encode()
         ).hexdigest()[:16]
-        key = (today, period.pk, scope_key)
+        key = (today, period.pk, scope_key, int(everything))
         # Looked up only if the page's cached fragment is missing (see the template).
         data = SimpleLazyObject(lambda: dashboard.cached(key, compute))
         if self.request.GET.get("format") == "xlsx":
@@ -800,5 +827,6 @@ class DashboardView(TemplateView):
             dash=data,
             cache_key=":".join(str(p) for p in (dashboard.data_version(), *key)),
             one_industry="," not in scope and bool(scope),
+            annual_report=SimpleLazyObject(lambda: annual_status(today)),
             **kwargs,
         )

@@ -22,6 +22,26 @@ EXPECTATIONS = {
         {"anonymous": LOGIN, "swj": DENIED, "gxj": 200},
     ),
     "chains:unit": ("get", {"code": "gxj"}, {"anonymous": LOGIN, "swj": DENIED, "gxj": 200}),
+    "chains:policies": (
+        "get",
+        {"code": "electronic-information"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "drc": 200},
+    ),
+    "chains:policy_new": (
+        "get",
+        {"code": "electronic-information"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": 403, "drc": 403, "gxj": 200},
+    ),
+    "chains:policy": (
+        "get",
+        {"pk": "{policy}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "drc": 200},
+    ),
+    "chains:policy_edit": (
+        "get",
+        {"pk": "{policy}"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": 403, "drc": 403, "gxj": 200},
+    ),
     "accounts:login": ("get", {}, {"anonymous": 200, "swj": 302, "gxj": 302}),
     "accounts:logout": ("get", {}, {"anonymous": LOGIN, "swj": 405, "gxj": 405}),  # a POST
     "accounts:notifications": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
@@ -85,6 +105,36 @@ EXPECTATIONS = {
         {"pk": "{attachment}"},
         {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302},
     ),
+    # A unit's land list; another unit sees only the items of industries it views.
+    "reporting:land": (
+        "get",
+        {},
+        {"anonymous": LOGIN, "swj": 200, "gxj": 200, "siming": 200, "drc": 200},
+        {"unit": "gxj"},
+    ),
+    "reporting:land_add": (  # bound to an update: only its filing unit
+        "get",
+        {},
+        {
+            "anonymous": LOGIN,
+            "swj": DENIED,
+            "siming": DENIED,
+            "drc": DENIED,
+            "leader_huang_yt": 403,
+            "gxj": 200,
+        },
+        {"update": "{update}"},
+    ),
+    "reporting:land_edit": (
+        "get",
+        {"pk": "{land_item}"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "drc": DENIED, "gxj": 200},
+    ),
+    "reporting:land_remove": (
+        "post",
+        {"pk": "{land_item}"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "drc": DENIED, "gxj": 302},
+    ),
     "reporting:problems": ("get", {}, {"anonymous": LOGIN, "swj": 200, "drc": 200}),
     "reporting:problem_escalate": (
         "post",
@@ -119,6 +169,24 @@ EXPECTATIONS = {
             "stats": 200,
         },
     ),
+    "district_assessment": (
+        "get",
+        {},
+        {
+            "anonymous": LOGIN,
+            "swj": 403,
+            "gxj": 403,
+            "siming": 403,
+            "leader_huang_yt": 403,
+            "drc": 200,
+            "stats": 200,
+        },
+    ),
+    "district_assessment_detail": (
+        "get",
+        {"code": "siming"},
+        {"anonymous": LOGIN, "swj": 403, "siming": 403, "gxj": 403, "drc": 200},
+    ),
     "stats:home": (
         "get",
         {},
@@ -144,10 +212,62 @@ EXPECTATIONS = {
         {"code": "electronic-information"},
         {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "stats": 200},
     ),
+    "reporting:plans": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200, "drc": 200}),
+    "reporting:plan_start": (
+        "post",
+        {},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "gxj": 302},
+        {"industry": "electronic-information", "year": "2025"},
+    ),
+    "reporting:plan": (
+        "get",
+        {"pk": "{plan}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "drc": 200},
+    ),
+    "reporting:plan_edit": (
+        "get",
+        {"pk": "{plan}"},
+        {"anonymous": LOGIN, "swj": DENIED, "siming": DENIED, "drc": DENIED, "gxj": 200},
+    ),
+    "reporting:plan_review": (
+        "post",
+        {"pk": "{plan}"},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": DENIED, "drc": 302},
+    ),
+    "reporting:plan_progress": (  # always the user's own unit's page
+        "get",
+        {"period": "{period}"},
+        {"anonymous": LOGIN, "swj": 200, "gxj": 200},
+    ),
+    "reports:archive": ("get", {}, {"anonymous": LOGIN, "swj": 403, "gxj": 403, "drc": 200}),
+    "reports:generate": (
+        "post",
+        {},
+        {"anonymous": LOGIN, "swj": 403, "gxj": 403, "drc": 302},
+        {"kind": "monthly", "period": "2025-09"},
+    ),
+    "reports:job": ("get", {"pk": "{job}"}, {"anonymous": LOGIN, "swj": 403, "drc": 200}),
+    "reports:job_status": ("get", {"pk": "{job}"}, {"anonymous": LOGIN, "swj": 403, "drc": 200}),
+    "reports:report": (
+        "get",
+        {"pk": "{report}"},
+        {"anonymous": LOGIN, "swj": 403, "gxj": 403, "drc": 200},
+    ),
+    # A post naming no version is refused like a stale one: 409, nothing written.
+    "reports:edit": ("post", {"pk": "{report}"}, {"anonymous": LOGIN, "swj": 403, "drc": 409}),
+    "reports:html": ("get", {"pk": "{report}"}, {"anonymous": LOGIN, "swj": 403, "drc": 200}),
+    "reports:pdf": ("get", {"pk": "{report}"}, {"anonymous": LOGIN, "swj": 403, "drc": 200}),
     "stats:enterprise": (
         "get",
         {"pk": "{enterprise}"},
         {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "drc": 200},
+    ),
+    # Every user has the page for their own industries; a filter to another one is refused.
+    "stats:cultivation": (
+        "get",
+        {},
+        {"anonymous": LOGIN, "swj": DENIED, "gxj": 200, "siming": 200, "stats": 200},
+        {"industry": "electronic-information"},
     ),
 }
 
@@ -181,7 +301,7 @@ def samples(users, monkeypatch):
     enterprise = Enterprise.objects.create(
         credit_code=code, name="厦门样例科技", industry=update.industry
     )
-    from chains.models import Official
+    from chains.models import Official, Policy
     from reporting import coordination
 
     update = services.update_save(
@@ -218,7 +338,38 @@ def samples(users, monkeypatch):
         deadline=period.lock_date,
         user=users["drc"],
     )
+    from reporting import plans
+
+    plan = plans.plan_start(
+        unit=update.unit, industry=update.industry, year=period.year, user=users["gxj"]
+    )
+    from reporting import land
+
+    land_item = land.land_item_add(
+        user=users["gxj"],
+        unit=update.unit,
+        year=period.year,
+        month=period.month,
+        kind="supplied",
+        name="翔安12号地块",
+        area=100,
+        area_unit="mu",
+        status="planned",
+        update=update,
+    )
+    from reporting.models import Report, ReportJob
+    from reporting.reports.gather import gather
+
+    data = gather("monthly", period.year, period.month)
+    report = Report.objects.create(
+        kind="monthly", period=period.slug, title=data["title"], data=data
+    )
+    job = ReportJob.objects.create(kind="monthly", period=period.slug, status="done", report=report)
     return {
+        "report": report.pk,
+        "job": job.pk,
+        "plan": plan.pk,
+        "land_item": land_item.pk,
         "update": update.pk,
         "attachment": attachment.pk,
         "period": period.slug,
@@ -227,6 +378,13 @@ def samples(users, monkeypatch):
         "problem": problem.pk,
         "meeting": meeting.pk,
         "action": action.pk,
+        "policy": Policy.objects.create(
+            industry=update.industry,
+            title="厦门市加快电子信息产业发展若干措施",
+            issuer=update.unit,
+            issued_on=period.deadline,
+            created_by=users["gxj"],
+        ).pk,
     }
 
 

@@ -4,6 +4,7 @@ through the same import service as real files (so they are revisions with a file
 import datetime
 import io
 import random
+from decimal import Decimal
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,17 @@ from accounts.models import User
 
 from ..choices import UnitKind
 from ..creditcode import generate
-from ..models import Enterprise, FigureImport, Indicator, Industry, Unit
+from ..models import (
+    DoublingTarget,
+    Enterprise,
+    EnterpriseTier,
+    FigureImport,
+    Indicator,
+    Industry,
+    TierStage,
+    Unit,
+)
+from ..models.figures import Tier
 from . import importer
 
 NAMES = (
@@ -53,6 +64,61 @@ def _months(today: datetime.date, count: int) -> list[tuple[int, int]]:
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         out.append((year, month))
     return list(reversed(out))
+
+
+def _demo_cultivation(today, codes, running) -> None:
+    """Candidates for the tiers next to the recognitions the directory brought, and
+    doubling-plan targets whose base lies below this year's demo output."""
+    rng = random.Random(2027)  # its own sequence: the figures that follow stay as they were
+    tiers = list(Tier.values)
+    held = set(
+        EnterpriseTier.objects.filter(enterprise__credit_code__in=codes).values_list(
+            "enterprise_id", "tier"
+        )
+    )
+    candidates = []
+    for enterprise_id in Enterprise.objects.filter(credit_code__in=codes).values_list(
+        "pk", flat=True
+    ):
+        tier = rng.choice(tiers[:2] * 3 + tiers[2:])  # most are cultivated for 高新 or 小巨人
+        if rng.random() < 0.2 and (enterprise_id, tier) not in held:
+            candidates.append(
+                EnterpriseTier(
+                    enterprise_id=enterprise_id,
+                    tier=tier,
+                    stage=TierStage.CANDIDATE,
+                    year=rng.randint(today.year - 2, today.year),
+                )
+            )
+    EnterpriseTier.objects.bulk_create(candidates)
+    indicators = Indicator.objects.in_bulk(["output-ytd", "revenue-month"], field_name="code")
+    plan = {
+        "electronic-information": "output-ytd",
+        "machinery-equipment": "output-ytd",
+        "new-materials": "output-ytd",
+        "new-energy": "output-ytd",
+        "biomedicine": "revenue-month",
+    }
+    for industry in Industry.objects.filter(code__in=plan):
+        indicator = indicators.get(plan[industry.code])
+        key = (
+            industry.pk,
+            "output" if indicator and indicator.period == "cumulative" else "revenue",
+        )
+        if indicator is None or key not in running:
+            continue
+        # The latest demo year's total so far; the base year's value sits a good way below it.
+        base = Decimal(str(round(running[key][1] * rng.uniform(0.55, 0.8), -1)))
+        DoublingTarget.objects.get_or_create(
+            industry=industry,
+            indicator=indicator,
+            defaults={
+                "base_year": today.year - 2,
+                "base_value": base,
+                "target_year": today.year + 3,
+                "target_value": base * 2,
+            },
+        )
 
 
 def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300) -> int:
@@ -138,9 +204,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
         code = generate(rng, prefix="9135020")
         codes.append(code)
         industry = rng.choice(industries)
-        tiers = [
-            rng.choice([None, None, None, rng.randint(2016, today.year - 1)]) for _ in range(5)
-        ]
+        tiers = [rng.choice([None, None, None, rng.randint(2016, today.year)]) for _ in range(5)]
         directory.append(
             [
                 f"厦门{rng.choice(NAMES)}{rng.choice(TRADES)}{n + 1:03d}有限公司",
@@ -153,6 +217,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
         )
     _import(user, "demo-enterprises.xlsx", directory)
     Enterprise.objects.filter(credit_code__in=codes).update(is_demo=True)
+    _demo_cultivation(today, codes, running)
     for year, month in _months(today, 12):
         rows = [
             [f"{year}年{month}月重点企业主要指标"],

@@ -32,7 +32,7 @@ from ..models import (
     SubSegment,
     Unit,
 )
-from ..models.figures import ImportKind, ImportStatus
+from ..models.figures import ImportKind, ImportStatus, TierStage
 from . import layout as L
 from .workbook import SpreadsheetError, column_letter, read_table
 
@@ -501,7 +501,8 @@ def _plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:
             old.district_id,
             old.subsegment_id,
             old.above_size,
-            {t.tier: t.year for t in old.tiers.all()},
+            # Candidates (培育对象) are recorded by admins, not by the bureau's directory.
+            {t.tier: t.year for t in old.tiers.all() if t.stage == TierStage.RECOGNISED},
         ) == (name, industry_id, district_id, subsegment_id, above in YES, tiers):
             plan.unchanged += 1
         else:
@@ -698,7 +699,18 @@ def _apply_enterprises(plan: Plan) -> None:
             credit_code__in=[r["credit_code"] for r in plan.enterprises]
         ).values_list("credit_code", "pk")
     )
-    EnterpriseTier.objects.filter(enterprise_id__in=ids.values()).delete()
+    # The file lists the tiers granted; candidates stay unless the file now grants that tier.
+    granted = {(ids[r["credit_code"]], tier) for r in plan.enterprises for tier in r["tiers"]}
+    promoted = [
+        pk
+        for pk, enterprise_id, tier in EnterpriseTier.objects.filter(
+            enterprise_id__in=ids.values(), stage=TierStage.CANDIDATE
+        ).values_list("pk", "enterprise_id", "tier")
+        if (enterprise_id, tier) in granted
+    ]
+    EnterpriseTier.objects.filter(
+        Q(enterprise_id__in=ids.values(), stage=TierStage.RECOGNISED) | Q(pk__in=promoted)
+    ).delete()
     EnterpriseTier.objects.bulk_create(
         EnterpriseTier(enterprise_id=ids[r["credit_code"]], tier=tier, year=year)
         for r in plan.enterprises

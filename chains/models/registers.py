@@ -101,6 +101,8 @@ class Policy(models.Model):
         _("budget (10,000 yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     summary = models.TextField(_("summary"), blank=True)
+    # Optimistic concurrency: an edit names the version it read.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )

@@ -171,7 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.send_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "reports": {"task": "reporting.reports_schedule", "schedule": crontab(hour=7, minute=0)},
 }
+# Report rendering uses a few hundred MB: a worker process is replaced past this (KiB).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_500_000
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -10,6 +10,7 @@ from .plans import (
     PlanYear,
     WorkPlan,
 )
+from .reports import Report, ReportJob, ReportReminder
 from .updates import (
     ActionEvent,
     ActionItem,
@@ -45,6 +46,9 @@ __all__ = [
     "PlanYear",
     "Problem",
     "Reminder",
+    "Report",
+    "ReportJob",
+    "ReportReminder",
     "ReportingPeriod",
     "UpdateEvent",
     "WorkPlan",

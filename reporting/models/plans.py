@@ -63,6 +63,10 @@ class WorkPlan(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     summary = models.TextField(_("overall goals"), blank=True)
     return_reason = models.TextField(_("reason returned"), blank=True)
+    # First submission (what timeliness reads) and the latest one.
+    first_submitted_at = models.DateTimeField(
+        _("first submitted"), null=True, blank=True, editable=False
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -155,6 +159,8 @@ class PlanProgress(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # First recorded (what timeliness reads) and last changed.
+    created_at = models.DateTimeField(auto_now_add=True)
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -338,6 +338,32 @@ def test_enterprise_directory_and_figures(stats_db, tmp_path):
     ).yoy == Decimal("8.8")
 
 
+def test_reimporting_the_directory_keeps_candidates_and_promotes_those_granted(stats_db, tmp_path):
+    from chains.models import EnterpriseTier
+
+    code = credit_code(0)
+    row = ("厦门甲科技有限公司", code, "思明区", "电子信息产业集群", "是", 2021, None)
+    enterprise_directory(tmp_path / "dir.xlsx", [row])
+    run(tmp_path / "dir.xlsx")
+    firm = Enterprise.objects.get(credit_code=code)
+    EnterpriseTier.objects.create(
+        enterprise=firm, tier="little_giant", stage="candidate", year=2024
+    )
+    EnterpriseTier.objects.create(enterprise=firm, tier="unicorn", stage="candidate", year=2025)
+    # The same directory again: nothing changes, the candidates stay.
+    run(tmp_path / "dir.xlsx")
+    record = FigureImport.objects.latest("pk")
+    assert (record.rows_changed, record.rows_unchanged) == (0, 1)
+    # The bureau now lists the little-giant title: that candidate is promoted, the other stays.
+    enterprise_directory(tmp_path / "dir2.xlsx", [(*row[:6], 2026)])
+    run(tmp_path / "dir2.xlsx")
+    assert set(firm.tiers.values_list("tier", "stage", "year")) == {
+        ("high_tech", "recognised", 2021),
+        ("little_giant", "recognised", 2026),
+        ("unicorn", "candidate", 2025),
+    }
+
+
 def test_enterprise_bad_code_and_unknown_enterprise(stats_db, tmp_path, capsys):
     bad = credit_code(5)[:17] + "0"
     if creditcode.problem(bad) is None:

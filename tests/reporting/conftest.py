@@ -1,7 +1,10 @@
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
+from chains.models import FigureImport, Indicator, Industry, IndustryFigure
 from reporting import services
 from reporting.models import ReportingPeriod
 
@@ -69,6 +72,43 @@ def filled(electronics_update, users):
         expected_version=electronics_update.version,
         user=users["gxj"],
     )
+
+
+@pytest.fixture
+def accepted(filled, users):
+    update = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
+    return services.update_accept(update=update, user=users["drc"])
+
+
+@pytest.fixture
+def figures(users, db):
+    record = FigureImport.objects.create(
+        kind="industry_figures",
+        status="applied",
+        original_name="9月.xlsx",
+        sha256="0" * 64,
+        uploaded_by=users["stats"],
+        file="statistics/none.xlsx",
+    )
+    output = Indicator.objects.get(code="output-month")
+    electronics = Industry.objects.get(code="electronic-information")
+    for year, value in ((2025, "12345.60"), (2024, "10000.00")):
+        IndustryFigure.objects.create(
+            source=record,
+            indicator=output,
+            industry=electronics,
+            year=year,
+            month=9,
+            value=Decimal(value),
+        )
+    return record
+
+
+@pytest.fixture
+def indicators(db):
+    call_command("load_indicators", verbosity=0)
 
 
 __all__ = ["FULL_TEXT", "ReportingPeriod", "content"]

@@ -15,6 +15,7 @@ from accounts.models import User
 from chains import creditcode
 from chains.choices import UnitKind
 from chains.models import (
+    CarrierArea,
     Enterprise,
     EnterpriseFigure,
     EnterpriseTier,
@@ -22,11 +23,23 @@ from chains.models import (
     Indicator,
     Industry,
     IndustryFigure,
+    LeadingIndustry,
+    Policy,
+    PolicyEvaluation,
     SubSegment,
     Unit,
 )
 from reporting.choices import UpdateStatus
-from reporting.models import MonthlyUpdate, Problem, ReportingPeriod
+from reporting.models import (
+    LandItem,
+    MonthlyUpdate,
+    PlanItem,
+    PlanProgress,
+    PlanYear,
+    Problem,
+    ReportingPeriod,
+    WorkPlan,
+)
 from reporting.selectors import lead_pairs
 from reporting.services import period_defaults
 from reporting.workdays import WorkCalendar
@@ -226,11 +239,121 @@ def generate(*, years: int, enterprises: int) -> dict:
                 for s in own
             ]
     IndustryFigure.objects.bulk_create(figures, batch_size=5000)
+    registers = _registers(rng, admin, industries, months, pairs)
     return {
+        **registers,
         "months": len(months),
         "updates": len(updates),
         "problems": len(update_ids[::3]),
         "enterprises": len(enterprise_ids),
         "enterprise-months": len(enterprise_ids) * len(months),
         "industry figures": len(figures),
+    }
+
+
+def _registers(rng, admin, industries, months, pairs) -> dict:
+    """Every year's work plans (each lead unit per industry, each district and zone its own)
+    with monthly progress; land items; leading industries and carrier areas; policies."""
+    places = list(Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.ZONE]))
+    LeadingIndustry.objects.bulk_create(
+        [LeadingIndustry(unit=u, industry=i) for u in places for i in rng.sample(industries, 3)],
+        ignore_conflicts=True,
+    )
+    for n, unit in enumerate(places):
+        area = CarrierArea.objects.create(
+            name=f"基准载体{n}", kind="main", unit=unit, area_mu=rng.randint(500, 20000)
+        )
+        area.industries.set(rng.sample(industries, 2))
+    years = sorted({y for y, _m in months})
+    plans = []
+    for year in years:
+        plan_year, _created = PlanYear.objects.get_or_create(
+            year=year, defaults={"deadline": PlanYear.default_deadline(year)}
+        )
+        submitted = timezone.make_aware(datetime.datetime(year, 1, 20, 10))
+        owners = [(unit, industry) for industry, unit in pairs] + [(u, None) for u in places]
+        plans += [
+            WorkPlan(
+                unit=unit,
+                industry=industry,
+                plan_year=plan_year,
+                status=UpdateStatus.ACCEPTED,
+                first_submitted_at=submitted,
+                submitted_at=submitted,
+                accepted_at=submitted,
+                created_by=admin,
+            )
+            for unit, industry in owners
+        ]
+    WorkPlan.objects.bulk_create(plans, batch_size=2000)
+    plans = list(WorkPlan.objects.select_related("plan_year"))
+    PlanItem.objects.bulk_create(
+        [
+            PlanItem(
+                plan=plan,
+                element=element,
+                task="推进重点任务",
+                responsible_id=plan.unit_id,
+                due_month=rng.choice([3, 6, 9, 12]),
+                position=n,
+            )
+            for plan in plans
+            for n, element in enumerate(
+                ["organisation", "roadmap", "policy", "platform", "projects", "investment"]
+            )
+        ],
+        batch_size=5000,
+    )
+    in_months = {}
+    for y, m in months:
+        in_months.setdefault(y, []).append(m)
+    progress = [
+        PlanProgress(
+            item_id=item_id, year=year, month=m, percent=min(100, m * 9), recorded_by=admin
+        )
+        for item_id, year in PlanItem.objects.values_list("pk", "plan__plan_year__year")
+        for m in in_months.get(year, [])
+    ]
+    PlanProgress.objects.bulk_create(progress, batch_size=5000)
+    land = [
+        LandItem(
+            unit=unit,
+            industry=rng.choice(industries),
+            year=y,
+            month=m,
+            kind=rng.choice(["supplied", "mixed_use", "standard_land", "factory", "unsupplied"]),
+            name="基准地块",
+            area=rng.randint(5, 300),
+            area_unit=rng.choice(["mu", "m2"]),
+            status=rng.choice(["planned", "in_progress", "done"]),
+            created_by=admin,
+        )
+        for y, m in months
+        for unit in places
+    ]
+    LandItem.objects.bulk_create(land, batch_size=5000)
+    issuer = Unit.objects.get(name="市工信局")
+    for industry in industries:
+        for year in years[-4:]:
+            policy = Policy.objects.create(
+                industry=industry,
+                title=f"{industry.name}扶持政策（{year}）",
+                issuer=issuer,
+                issued_on=datetime.date(year, 3, 1),
+                instruments=["fiscal", "financial"],
+                budget=rng.randint(1000, 50000),
+                created_by=admin,
+            )
+            PolicyEvaluation.objects.create(
+                policy=policy,
+                evaluated_on=datetime.date(year, 12, 1),
+                concentration=rng.randint(50, 95),
+                precision=rng.randint(50, 95),
+                fit=rng.randint(50, 95),
+                evaluator=admin,
+            )
+    return {
+        "work plans": len(plans),
+        "plan progress": len(progress),
+        "land items": len(land),
     }

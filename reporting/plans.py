@@ -1,0 +1,449 @@
+"""Yearly work plans (督促落实): each lead unit files one per industry it leads, each district and
+development zone one of its own, by the year's deadline (January 31 unless admins set another).
+Same workflow as monthly updates: draft → submitted → returned or accepted. Once accepted, the
+unit records progress against each item month by month.
+
+Every write here is atomic, checks the workflow and the version the user read, and leaves one
+PlanEvent with the plan as it then stands."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.access import Action, can, can_review, reads_everything
+from accounts.models import User
+from chains.choices import UnitKind, UnitRole
+from chains.models import AssignmentUnit, Industry, Unit
+
+from . import services
+from .choices import PlanEventKind, UpdateStatus
+from .models import PlanEvent, PlanItem, PlanProgress, PlanYear, ReportingPeriod, WorkPlan
+
+EDITABLE = (UpdateStatus.DRAFT, UpdateStatus.RETURNED)
+OWN_PLAN_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
+
+
+class ConcurrentPlanEdit(Exception):
+    """Someone saved since this user loaded the page; nothing of theirs was overwritten."""
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def plan_year_get_or_create(year: int) -> PlanYear:
+    plan_year, _created = PlanYear.objects.get_or_create(
+        year=year, defaults={"deadline": PlanYear.default_deadline(year)}
+    )
+    return plan_year
+
+
+def default_plan_year(today: datetime.date) -> int:
+    """From December the coming year's plans are the ones being written."""
+    return today.year + 1 if today.month == 12 else today.year
+
+
+@dataclass
+class PlanDue:
+    """A plan the unit owes for a year: its industry (None for a district's own plan) and the
+    plan once started."""
+
+    unit: Unit
+    industry: Industry | None
+    plan: WorkPlan | None = None
+
+    @property
+    def title(self) -> str:
+        return self.industry.name if self.industry else self.unit.name
+
+
+def plans_owed(unit: Unit, year: int) -> list[PlanDue]:
+    """The plans a unit must file for the year: one per industry it leads, and its own if it is
+    a district or development zone."""
+    owed = []
+    if unit.kind in OWN_PLAN_KINDS:
+        owed.append(PlanDue(unit=unit, industry=None))
+    industries = (
+        Industry.objects.filter(
+            assignment__unit_links__unit=unit,
+            assignment__unit_links__role=UnitRole.LEAD,
+        )
+        .select_related("category")
+        .order_by("position")
+        .distinct()
+    )
+    owed += [PlanDue(unit=unit, industry=industry) for industry in industries]
+    plans = {
+        plan.industry_id: plan
+        for plan in WorkPlan.objects.filter(unit=unit, plan_year__year=year).select_related(
+            "plan_year", "industry"
+        )
+    }
+    for due in owed:
+        due.plan = plans.get(due.industry.pk if due.industry else None)
+    return owed
+
+
+def plans_for_review(year: int, status: str | None = None) -> QuerySet[WorkPlan]:
+    plans = WorkPlan.objects.filter(plan_year__year=year).select_related(
+        "unit", "industry", "plan_year"
+    )
+    if status:
+        plans = plans.filter(status=status)
+    return plans.order_by("unit__position", F("industry__position").asc(nulls_first=True))
+
+
+def plans_visible(user: User, year: int) -> QuerySet[WorkPlan]:
+    """Plans a user may read: their unit's, those of industries they view, or all."""
+    plans = plans_for_review(year)
+    if reads_everything(user):
+        return plans
+    from accounts.access import industries_for
+
+    own = plans.filter(unit_id=user.unit_id) if user.unit_id else plans.none()
+    return own | plans.filter(industry__in=industries_for(user, Action.VIEW))
+
+
+def plan_for_page(plan: WorkPlan) -> WorkPlan:
+    return (
+        WorkPlan.objects.select_related("unit", "industry", "plan_year")
+        .prefetch_related(
+            Prefetch("items", queryset=PlanItem.objects.select_related("responsible")),
+            Prefetch("events", queryset=PlanEvent.objects.select_related("actor")),
+        )
+        .get(pk=plan.pk)
+    )
+
+
+def is_overdue(plan_year: PlanYear, plan: WorkPlan | None, today: datetime.date) -> bool:
+    submitted = plan and plan.submitted_at
+    return not submitted and today > plan_year.deadline
+
+
+# --- plan workflow -----------------------------------------------------------------------------
+
+
+def _snapshot(plan: WorkPlan) -> dict:
+    return {
+        "summary": plan.summary,
+        "items": [
+            {
+                "element": item.element,
+                "task": item.task,
+                "target_value": str(item.target_value) if item.target_value is not None else "",
+                "target_unit": item.target_unit,
+                "responsible": item.responsible.name,
+                "due_month": item.due_month,
+            }
+            for item in plan.items.select_related("responsible")
+        ],
+    }
+
+
+def _record(plan: WorkPlan, kind: PlanEventKind, user: User, reason: str = "") -> None:
+    PlanEvent.objects.create(
+        plan=plan,
+        kind=kind,
+        actor=user,
+        version=plan.version,
+        reason=reason,
+        snapshot=_snapshot(plan),
+    )
+
+
+def _lock(plan_id: int) -> WorkPlan:
+    return (
+        WorkPlan.objects.select_for_update(of=("self",))
+        .select_related("unit", "industry")
+        .get(pk=plan_id)
+    )
+
+
+def _bump(plan: WorkPlan, **fields) -> WorkPlan:
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.version = F("version") + 1
+    plan.save()
+    plan.refresh_from_db()
+    return plan
+
+
+def _check_editor(user: User, unit: Unit, industry: Industry | None) -> None:
+    if not (user.unit_id and user.unit_id == unit.pk):
+        raise PermissionDenied
+    if industry is not None and not can(user, Action.FILE, industry):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def plan_start(*, unit: Unit, industry: Industry | None, year: int, user: User) -> WorkPlan:
+    """Open the unit's plan for the year (or return the one already open)."""
+    _check_editor(user, unit, industry)
+    if industry is None and unit.kind not in OWN_PLAN_KINDS:
+        raise ValidationError("只有各区和开发区（管委会）报送本单位的年度工作计划。")
+    plan_year = plan_year_get_or_create(year)
+    plan, created = WorkPlan.objects.get_or_create(
+        unit=unit, industry=industry, plan_year=plan_year, defaults={"created_by": user}
+    )
+    if created:
+        _record(plan, PlanEventKind.CREATED, user)
+    return plan
+
+
+@dataclass
+class ItemContent:
+    element: str
+    task: str
+    responsible: Unit
+    due_month: int
+    target_value: Decimal | None = None
+    target_unit: str = ""
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    plan: WorkPlan,
+    user: User,
+    expected_version: int,
+    summary: str,
+    items: list[ItemContent],
+) -> WorkPlan:
+    """Replace the plan's text and items. Items have no progress before acceptance, so a
+    draft's items can be rewritten freely."""
+    current = _lock(plan.pk)
+    _check_editor(user, current.unit, current.industry)
+    if current.version != expected_version:
+        raise ConcurrentPlanEdit
+    if current.status not in EDITABLE:
+        raise ValidationError("计划已提交或已通过，不能再修改。")
+    current.items.all().delete()
+    for position, content in enumerate(items):
+        item = PlanItem(plan=current, position=position, **content.__dict__)
+        item.full_clean(exclude=["plan"])
+        item.save()
+    current = _bump(current, summary=summary.strip())
+    _record(current, PlanEventKind.SAVED, user)
+    return current
+
+
+@transaction.atomic
+def plan_submit(*, plan: WorkPlan, user: User, expected_version: int) -> WorkPlan:
+    current = _lock(plan.pk)
+    _check_editor(user, current.unit, current.industry)
+    if current.version != expected_version:
+        raise ConcurrentPlanEdit
+    if current.status not in EDITABLE:
+        raise ValidationError("计划已提交或已通过。")
+    if not current.items.exists():
+        raise ValidationError("计划至少要有一项工作任务才能提交。")
+    now = timezone.now()
+    current = _bump(
+        current,
+        status=UpdateStatus.SUBMITTED,
+        submitted_at=now,
+        first_submitted_at=current.first_submitted_at or now,
+    )
+    _record(current, PlanEventKind.SUBMITTED, user)
+    return current
+
+
+@transaction.atomic
+def plan_return(*, plan: WorkPlan, user: User, reason: str) -> WorkPlan:
+    if not can_review(user):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError("退回时请写明理由。")
+    current = _lock(plan.pk)
+    if current.status != UpdateStatus.SUBMITTED:
+        raise ValidationError("只有已提交的计划可以退回。")
+    current = _bump(current, status=UpdateStatus.RETURNED, return_reason=reason.strip())
+    _record(current, PlanEventKind.RETURNED, user, reason=reason.strip())
+    return current
+
+
+@transaction.atomic
+def plan_accept(*, plan: WorkPlan, user: User) -> WorkPlan:
+    if not can_review(user):
+        raise PermissionDenied
+    current = _lock(plan.pk)
+    if current.status != UpdateStatus.SUBMITTED:
+        raise ValidationError("只有已提交的计划可以审核通过。")
+    current = _bump(current, status=UpdateStatus.ACCEPTED, accepted_at=timezone.now())
+    _record(current, PlanEventKind.ACCEPTED, user)
+    from .dashboard import data_changed
+
+    data_changed()
+    return current
+
+
+# --- monthly progress against plan items ---------------------------------------------------------
+
+
+@dataclass
+class ProgressRow:
+    item: PlanItem
+    current: PlanProgress | None  # this month's entry, if recorded
+    previous: PlanProgress | None  # the latest entry of an earlier month
+
+
+def progress_rows(
+    unit: Unit, year: int, month: int, industry: Industry | None = None
+) -> list[ProgressRow]:
+    """The items of the unit's accepted plans for the year, each with this month's progress and
+    the last progress recorded before it. Three queries, whatever the number of items."""
+    items = list(
+        PlanItem.objects.filter(
+            plan__unit=unit, plan__plan_year__year=year, plan__status=UpdateStatus.ACCEPTED
+        )
+        .filter(**({"plan__industry": industry} if industry else {}))
+        .select_related("plan__industry", "responsible")
+        .order_by(F("plan__industry__position").asc(nulls_first=True), "plan_id", "position", "id")
+    )
+    entries = (
+        PlanProgress.objects.filter(item__in=items, year=year, month__lte=month)
+        .select_related("recorded_by")
+        .order_by("month")
+    )
+    current, previous = {}, {}
+    for entry in entries:
+        if entry.month == month:
+            current[entry.item_id] = entry
+        else:
+            previous[entry.item_id] = entry  # ordered by month: the last one wins
+    return [ProgressRow(item, current.get(item.pk), previous.get(item.pk)) for item in items]
+
+
+@dataclass
+class ProgressEntry:
+    item_id: int
+    percent: int
+    text: str = ""
+    value: Decimal | None = None
+    version: int = 0  # 0: the user saw no entry for this month
+
+
+@dataclass
+class ProgressResult:
+    saved: int = 0
+    conflicts: list[int] = field(default_factory=list)
+
+
+def progress_open(period: ReportingPeriod, today: datetime.date) -> bool:
+    """Progress for a month may be recorded from the month itself until its lock date."""
+    return period.first_day <= today <= period.lock_date
+
+
+@transaction.atomic
+def progress_record(
+    *, unit: Unit, period: ReportingPeriod, user: User, entries: list[ProgressEntry]
+) -> ProgressResult:
+    """Record a month's progress on the unit's plan items, all or nothing: if a colleague saved
+    any of the same items since the page was loaded, nothing is written and the conflicting
+    items are named."""
+    if not (user.unit_id and user.unit_id == unit.pk):
+        raise PermissionDenied
+    if not progress_open(period, services.today()):
+        raise ValidationError(
+            f"{period}的计划进展填报时间为{period.first_day:%Y年%-m月%-d日}至"
+            f"{period.lock_date:%Y年%-m月%-d日}，现在不能填报。"
+        )
+    items = {
+        item.pk: item
+        for item in PlanItem.objects.filter(
+            pk__in=[e.item_id for e in entries],
+            plan__unit=unit,
+            plan__plan_year__year=period.year,
+            plan__status=UpdateStatus.ACCEPTED,
+        ).select_related("plan")
+    }
+    unknown = [e.item_id for e in entries if e.item_id not in items]
+    if unknown:
+        raise ValidationError("所填事项不属于本单位已通过的年度工作计划。")
+    # Lock the plans first: a month's first entry has no row yet to lock, and two first saves
+    # must not both pass the version check.
+    list(
+        WorkPlan.objects.select_for_update()
+        .filter(pk__in={item.plan_id for item in items.values()})
+        .order_by("pk")  # not the default ordering, whose join FOR UPDATE cannot lock
+        .values_list("pk", flat=True)
+    )
+    existing = {
+        p.item_id: p
+        for p in PlanProgress.objects.select_for_update().filter(
+            item_id__in=items, year=period.year, month=period.month
+        )
+    }
+    result = ProgressResult()
+    for entry in entries:
+        seen = existing.get(entry.item_id)
+        if (seen.version if seen else 0) != entry.version:
+            result.conflicts.append(entry.item_id)
+    if result.conflicts:
+        return result
+    touched = set()
+    for entry in entries:
+        row = existing.get(entry.item_id)
+        if row and (row.percent, row.text, row.value) == (entry.percent, entry.text, entry.value):
+            continue
+        row = row or PlanProgress(item_id=entry.item_id, year=period.year, month=period.month)
+        row.percent, row.text, row.value = entry.percent, entry.text.strip(), entry.value
+        row.recorded_by = user
+        row.version = (row.version or 0) + 1 if row.pk else 1
+        row.full_clean(exclude=["item", "recorded_by"])
+        row.save()
+        touched.add(items[entry.item_id].plan)
+        result.saved += 1
+    for plan in touched:
+        PlanEvent.objects.create(
+            plan=plan,
+            kind=PlanEventKind.PROGRESS,
+            actor=user,
+            version=plan.version,
+            reason=f"{period}",
+            snapshot={
+                "month": period.slug,
+                "progress": [
+                    {"item": p.item.task[:80], "percent": p.percent, "text": p.text}
+                    for p in PlanProgress.objects.filter(
+                        item__plan=plan, year=period.year, month=period.month
+                    ).select_related("item")
+                ],
+            },
+        )
+    if result.saved:
+        from .dashboard import data_changed
+
+        data_changed()
+    return result
+
+
+def units_with_plans(year: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(
+        work_plans__plan_year__year=year, work_plans__status=UpdateStatus.ACCEPTED
+    ).distinct()
+
+
+def responsible_choices(unit: Unit, industry: Industry | None) -> QuerySet[Unit]:
+    """Units an item can be given to: the plan's unit and, for an industry plan, the units the
+    matrix names for that industry."""
+    if industry is None:
+        return Unit.objects.filter(pk=unit.pk)
+    names = AssignmentUnit.objects.filter(assignment_id=industry.assignment_id).values("unit_id")
+    return Unit.objects.filter(pk__in=names) | Unit.objects.filter(pk=unit.pk)
+
+
+def progress_periods(unit: Unit, today: datetime.date) -> list[ReportingPeriod]:
+    """The months whose plan progress the unit can record now: those open for entries, in years
+    where it has an accepted plan."""
+    years = PlanItem.objects.filter(
+        plan__unit=unit, plan__status=UpdateStatus.ACCEPTED
+    ).values_list("plan__plan_year__year", flat=True)
+    periods = ReportingPeriod.objects.filter(year__in=years, lock_date__gte=today).order_by(
+        "year", "month"
+    )
+    return [period for period in periods if progress_open(period, today)]

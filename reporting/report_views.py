@@ -1,0 +1,295 @@
+"""Pages of the DRC's reports: the archive (every version), "generate" with a progress bar,
+the draft in the browser (every compiled paragraph linking back to its update) with the DRC's
+summary and comments, finalising, and the PDF."""
+
+import datetime
+
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.generic import TemplateView
+
+from accounts.access import (
+    access_report,
+    access_report_job,
+    can_read_reports,
+    can_review,
+)
+from accounts.policies import Policy
+
+from . import services as update_services
+from .choices import JobStatus, ReportKind, ReportStatus
+from .models import Report, ReportJob
+from .reports import services
+from .reports.gather import title_for
+
+WORKER_SILENCE = datetime.timedelta(seconds=10)
+
+
+def annual_status(today: datetime.date) -> dict:
+    """The annual report due on January 31: for last year's until it is final or past due,
+    then this year's."""
+    year = today.year - 1 if today.month == 1 else today.year
+    reports = list(
+        Report.objects.filter(kind=ReportKind.ANNUAL, period=str(year))
+        .only("pk", "status", "version")
+        .order_by("-version")
+    )
+    final = next((r for r in reports if r.status == ReportStatus.FINAL), None)
+    draft = next((r for r in reports if r.status == ReportStatus.DRAFT), None)
+    due = datetime.date(year + 1, 1, 31)
+    if final:
+        state = _("Final, version %(version)s") % {"version": final.version}
+    elif draft:
+        state = _("Draft in progress")
+    else:
+        state = _("Not generated yet")
+    return {
+        "year": year,
+        "due": due,
+        "state": state,
+        "report": final or draft,
+        "overdue": not final and today > due,
+    }
+
+
+class ReportArchiveView(TemplateView):
+    access_policy = Policy.AUTHENTICATED
+    template_name = "reporting/report_archive.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not (can_review(user) or can_read_reports(user)):
+            raise PermissionDenied
+        reports = Report.objects.select_related("generated_by", "finalised_by").order_by(
+            "-generated_at"
+        )
+        if not can_review(user):
+            reports = reports.filter(status=ReportStatus.FINAL)
+        today = update_services.today()
+        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+        return super().get_context_data(
+            reports=reports[:200],
+            is_drc=can_review(user),
+            kinds=ReportKind.choices,
+            suggested={"monthly": last_month, "quarterly": "", "annual": str(today.year - 1)},
+            jobs=ReportJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+            if can_review(user)
+            else [],
+            annual=annual_status(today),
+            **kwargs,
+        )
+
+
+class ReportGenerateView(View):
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not can_review(request.user):
+            raise PermissionDenied
+        kind = request.POST.get("kind", "")
+        try:
+            period = services.parse_period(kind, request.POST.get("period", ""))
+            job, created = services.report_request(period=period, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("reports:archive")
+        if not created:
+            messages.info(
+                request, _("This report is already being generated: here is its progress.")
+            )
+        return redirect("reports:job", pk=job.pk)
+
+
+def _worker_silent() -> bool:
+    """True when a broker is configured and no worker answers a ping within a second."""
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return False
+    from portal.celery import app
+
+    try:
+        return not app.control.ping(timeout=1.0)
+    except Exception:
+        return True
+
+
+def job_state(job: ReportJob) -> dict:
+    message = job.message
+    if job.status == JobStatus.QUEUED and timezone.now() - job.requested_at > WORKER_SILENCE:
+        if _worker_silent():
+            message = _(
+                "The background worker is not running: the request is queued and will be "
+                "processed when it is back. Nothing has been written."
+            )
+    return {
+        "status": job.status,
+        "progress": job.progress,
+        "message": message,
+        "report_url": reverse("reports:report", args=[job.report_id]) if job.report_id else "",
+        "pdf_url": reverse("reports:pdf", args=[job.report_id]) if job.report_id else "",
+    }
+
+
+class ReportJobView(TemplateView):
+    access_policy = Policy.OBJECT
+    template_name = "reporting/report_job.html"
+
+    def get_context_data(self, **kwargs):
+        job = access_report_job(user=self.request.user, pk=self.kwargs["pk"])
+        period = services.period_of(job)
+        return super().get_context_data(
+            job=job,
+            state=job_state(job),
+            title=title_for(period.kind, period.year, period.number),
+            **kwargs,
+        )
+
+
+class ReportJobStatusView(View):
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        job = access_report_job(user=request.user, pk=pk)
+        return JsonResponse(job_state(job))
+
+
+class ReportDetailView(TemplateView):
+    """The report as HTML in the browser: the same document as the PDF, with links back to
+    the updates, and for a draft the DRC's editing form and "finalise"."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        report = access_report(user=self.request.user, pk=self.kwargs["pk"])
+        typed = kwargs.pop("typed", None)  # a refused save's text, shown again
+        summary = typed["summary"] if typed else report.summary
+        comments = typed["comments"] if typed else report.comments
+        industries = [
+            (f"industry:{i['code']}", i["name"])
+            for c in report.data.get("categories", [])
+            for i in c["industries"]
+        ]
+        versions = Report.objects.filter(kind=report.kind, period=report.period).exclude(
+            status=ReportStatus.DRAFT
+        )
+        return super().get_context_data(
+            report=report,
+            editable=report.status == ReportStatus.DRAFT and can_review(self.request.user),
+            summary=summary,
+            comment_fields=[
+                (key, label, comments.get(key, ""))
+                for key, label in [("suggestions", _("Suggestions (DRC)")), *industries]
+            ],
+            versions=versions.order_by("-version"),
+            **kwargs,
+        )
+
+
+class ReportEditView(View):
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = access_report(user=request.user, pk=pk, write=True)
+        comments = {
+            key.removeprefix("comment-"): value
+            for key, value in request.POST.items()
+            if key.startswith("comment-")
+        }
+        try:
+            version = int(request.POST.get("edit_version", ""))
+        except ValueError:
+            version = -1
+        try:
+            if "finalise" in request.POST:
+                report = services.report_edit(
+                    report=report,
+                    user=request.user,
+                    expected_version=version,
+                    summary=request.POST.get("summary", ""),
+                    comments=comments,
+                )
+                report = services.report_finalise(
+                    report=report, user=request.user, expected_version=report.edit_version
+                )
+                messages.success(
+                    request,
+                    _("The report was finalised as version %(version)s.")
+                    % {"version": report.version},
+                )
+            else:
+                services.report_edit(
+                    report=report,
+                    user=request.user,
+                    expected_version=version,
+                    summary=request.POST.get("summary", ""),
+                    comments=comments,
+                )
+                messages.success(request, _("The draft was saved."))
+        except services.ConcurrentReportEdit:
+            messages.error(
+                request,
+                _(
+                    "A colleague saved this draft after you opened it. Nothing was overwritten: "
+                    "your text is kept below. Reload to see theirs."
+                ),
+            )
+            detail = ReportDetailView()
+            detail.setup(request, pk=pk)
+            typed = {"summary": request.POST.get("summary", ""), "comments": comments}
+            return detail.render_to_response(
+                detail.get_context_data(pk=pk, typed=typed), status=409
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("reports:report", pk=report.pk)
+
+
+class ReportPdfView(View):
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        report = access_report(user=request.user, pk=pk)
+        try:
+            pdf = services.report_pdf_bytes(report)
+        except FileNotFoundError:
+            raise Http404("The PDF file is missing.") from None
+        label = f"v{report.version}" if report.version else "草稿"
+        from io import BytesIO
+
+        return FileResponse(
+            BytesIO(pdf),
+            as_attachment=True,
+            filename=f"{report.title}（{label}）.pdf",
+            content_type="application/pdf",
+        )
+
+
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+@method_decorator(
+    csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "frame-ancestors": ["'self'"]}),
+    name="dispatch",
+)
+class ReportHtmlView(View):
+    """The report document itself, as the PDF is made from it, shown in the report page's
+    frame. Its styles are inline (WeasyPrint reads them too), allowed for this response only;
+    links open in the whole window."""
+
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        report = access_report(user=request.user, pk=pk)
+        html = services.report_html(report, links=True)
+        html = html.replace("<head>", '<head><base target="_top">', 1)
+        return HttpResponse(html)

@@ -1,0 +1,614 @@
+"""Gather a report's data into a snapshot: plain JSON, frozen when the report is generated, so a
+later edit of an update or a new statistics revision never changes a finished report.
+
+`monthly(year, month)`, `quarterly(year, quarter)` and `annual(year)` each read what the report
+needs in a fixed number of queries (whatever the years of data), and return the same shape:
+meta, the reporting rate, headline figures, then per category and industry the six elements'
+progress compiled from accepted updates (each entry naming its unit and update), figures with
+year-on-year growth, key projects, problems with their coordination status, action items, and
+the annex of overdue reports. The annual report adds the year's figures against the previous
+year, policies, enterprise cultivation, problems solved and open, districts, and next year's
+plans."""
+
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from chains.choices import UnitKind, UnitRole
+from chains.models import (
+    AssignmentOfficial,
+    AssignmentUnit,
+    Category,
+    Indicator,
+    Industry,
+    IndustryFigure,
+    Unit,
+)
+
+from ..choices import SIX_ELEMENTS, ActionStatus, ProblemStatus, UpdateStatus
+from ..models import (
+    ActionItem,
+    KeyProject,
+    MonthlyUpdate,
+    PlanItem,
+    Problem,
+    ReportingPeriod,
+    WorkPlan,
+)
+
+ISSUER = "厦门市发展和改革委员会"
+ISSUER_SHORT = "市发改委"
+ELEMENT_LABELS = {
+    "organisation": "组织领导",
+    "roadmap": "产业发展路线图",
+    "policy": "政策",
+    "platform": "平台载体",
+    "projects": "项目策划",
+    "investment": "精准招商",
+}
+STAGES = {
+    "planning": "策划中",
+    "signed": "已签约",
+    "construction": "在建",
+    "operating": "已投产",
+}
+PROBLEM_STATUS = {
+    ProblemStatus.OPEN: "待研究",
+    ProblemStatus.ESCALATED: "已提请协调",
+    ProblemStatus.IN_MEETING: "已列入协调会议题",
+    ProblemStatus.RESOLVED: "已解决",
+}
+ACTION_STATUS = {
+    ActionStatus.IN_PROGRESS: "办理中",
+    ActionStatus.EXTENSION_REQUESTED: "申请延期",
+    ActionStatus.EXTENSION_GRANTED: "已延期",
+    ActionStatus.CLOSED: "已销号",
+}
+CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _num(value) -> str | None:
+    """Decimals travel as strings in the snapshot (JSON has no decimal type)."""
+    if value is None:
+        return None
+    return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _pct(part: int, whole: int) -> str | None:
+    return _num(Decimal(part) * 100 / whole) if whole else None
+
+
+def _yoy(value, previous) -> str | None:
+    if value is None or not previous:
+        return None
+    return _num((Decimal(value) / Decimal(previous) - 1) * 100)
+
+
+def _date_cn(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _months_of(kind: str, year: int, number: int) -> list[tuple[int, int]]:
+    if kind == "monthly":
+        return [(year, number)]
+    if kind == "quarterly":
+        return [(year, m) for m in range(3 * number - 2, 3 * number + 1)]
+    return [(year, m) for m in range(1, 13)]
+
+
+def _period_label(kind: str, year: int, number: int) -> str:
+    if kind == "monthly":
+        return f"{year}年{number}月"
+    if kind == "quarterly":
+        return f"{year}年第{CN_DIGITS[number]}季度"
+    return f"{year}年度"
+
+
+def title_for(kind: str, year: int, number: int = 0) -> str:
+    label = _period_label(kind, year, number)
+    if kind == "annual":
+        return f"厦门市“4+4+6”现代化产业体系建设{label}报告"
+    return f"厦门市“4+4+6”现代化产业体系建设{label}工作进展情况"
+
+
+# --- the matrix -------------------------------------------------------------------------------
+
+
+def _matrix() -> tuple[list[Category], list[Industry], dict, dict]:
+    categories = list(Category.objects.all())
+    industries = list(Industry.objects.select_related("category").order_by("position"))
+    leads, officials = defaultdict(list), defaultdict(list)
+    for link in AssignmentUnit.objects.filter(role=UnitRole.LEAD).select_related("unit"):
+        leads[link.assignment_id].append(link.unit.name)
+    for link in AssignmentOfficial.objects.select_related("official"):
+        officials[link.assignment_id].append(link.official.name)
+    return categories, industries, leads, officials
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def _city_figures(months: list[tuple[int, int]]) -> dict:
+    """Current whole-city figures (no sub-segment, no district) for the months and the same
+    months a year earlier: {(industry, indicator, year, month): (value, yoy)}. One query."""
+    wanted = Q()
+    for year, month in months:
+        wanted |= Q(year=year, month=month) | Q(year=year - 1, month=month)
+    return {
+        (i, ind, y, m): (v, yoy)
+        for i, ind, y, m, v, yoy in IndustryFigure.objects.filter(
+            wanted, is_current=True, subsegment__isnull=True, district__isnull=True
+        ).values_list("industry_id", "indicator_id", "year", "month", "value", "yoy")
+    }
+
+
+def _indicator_label(indicator: Indicator) -> str:
+    period = "当月" if indicator.period == "month" else "累计"
+    return f"{indicator.name}（{period}）"
+
+
+def _month_figures(figures: dict, indicators, industry_id: int, year: int, month: int) -> list:
+    rows = []
+    for indicator in indicators:
+        value, yoy = figures.get((industry_id, indicator.pk, year, month), (None, None))
+        if value is None:
+            continue
+        previous = figures.get((industry_id, indicator.pk, year - 1, month), (None, None))[0]
+        rows.append(
+            {
+                "indicator": _indicator_label(indicator),
+                "unit": indicator.unit,
+                "value": _num(value),
+                "yoy": _num(yoy) if yoy is not None else _yoy(value, previous),
+            }
+        )
+    return rows
+
+
+def _latest_month(figures: dict, industry_id: int, year: int, months) -> int:
+    """The report's last month, or for a longer report the latest month with figures."""
+    present = {m for (i, _ind, y, m) in figures if i == industry_id and y == year}
+    candidates = [m for _y, m in months if m in present]
+    return candidates[-1] if candidates else months[-1][1]
+
+
+def _headline_indicator(indicators) -> Indicator | None:
+    """The first indicator measured for the month in money: with the shipped fixture,
+    工业总产值（当月）."""
+    return next((i for i in indicators if i.period == "month" and i.unit in ("万元", "亿元")), None)
+
+
+# --- updates ----------------------------------------------------------------------------------
+
+
+def _updates(months: list[tuple[int, int]]) -> list[MonthlyUpdate]:
+    wanted = Q()
+    for year, month in months:
+        wanted |= Q(period__year=year, period__month=month)
+    return list(
+        MonthlyUpdate.objects.filter(wanted)
+        .select_related("unit", "period", "industry")
+        .order_by("period__year", "period__month", "industry__position", "unit__position")
+    )
+
+
+def _element_entries(accepted: list[MonthlyUpdate], with_month: bool) -> list[dict]:
+    elements = []
+    for section in SIX_ELEMENTS:
+        field = f"progress_{section.value}"
+        entries = [
+            {
+                "unit": update.unit.name,
+                "update": update.pk,
+                "month": f"{update.period.month}月" if with_month else "",
+                "text": getattr(update, field).strip(),
+            }
+            for update in accepted
+            if getattr(update, field).strip()
+        ]
+        elements.append(
+            {"key": section.value, "label": ELEMENT_LABELS[section.value], "entries": entries}
+        )
+    return elements
+
+
+def _reporting(updates, pairs, periods) -> tuple[dict, list[dict]]:
+    """The reporting rate by lead unit, and the annex of reports overdue, late or not accepted,
+    at the time of generation."""
+    by_key = {(u.industry_id, u.unit_id, u.period_id): u for u in updates}
+    units = {}
+    overdue = []
+    now = timezone.localdate()
+    for period in periods:
+        for industry, unit in pairs:
+            row = units.setdefault(
+                unit.pk,
+                {"unit": unit.name, "expected": 0, "on_time": 0, "late": 0, "missing": 0},
+            )
+            row["expected"] += 1
+            update = by_key.get((industry.pk, unit.pk, period.pk))
+            submitted = update and update.first_submitted_at
+            if not submitted:
+                row["missing"] += 1
+                if period.deadline < now:
+                    overdue.append(
+                        {
+                            "period": str(period),
+                            "industry": industry.name,
+                            "unit": unit.name,
+                            "deadline": period.deadline.isoformat(),
+                            "state": "未报送" if update is None else "未提交（草稿）",
+                        }
+                    )
+                continue
+            on_time = timezone.localtime(submitted).date() <= period.deadline
+            row["on_time" if on_time else "late"] += 1
+            if not on_time:
+                overdue.append(
+                    {
+                        "period": str(period),
+                        "industry": industry.name,
+                        "unit": unit.name,
+                        "deadline": period.deadline.isoformat(),
+                        "state": f"逾期报送（{timezone.localtime(submitted):%Y-%m-%d}）",
+                    }
+                )
+    rows = sorted(units.values(), key=lambda r: (-r["missing"], -r["late"], r["unit"]))
+    expected = sum(r["expected"] for r in rows)
+    received = sum(r["on_time"] + r["late"] for r in rows)
+    on_time = sum(r["on_time"] for r in rows)
+    summary = {
+        "expected": expected,
+        "received": received,
+        "on_time": on_time,
+        "late": received - on_time,
+        "missing": expected - received,
+        "rate": _pct(received, expected),
+        "on_time_rate": _pct(on_time, expected),
+        "units": rows,
+    }
+    return summary, overdue
+
+
+def _lead_pairs(industries, leads_by_assignment_ids) -> list:
+    units = {u.name: u for u in Unit.objects.all()}
+    return [
+        (industry, units[name])
+        for industry in industries
+        for name in leads_by_assignment_ids.get(industry.assignment_id, [])
+    ]
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
+    """The snapshot of a report: kind monthly (number = month), quarterly (number = quarter)
+    or annual (number ignored). `progress(percent, message)` is told how far it has got."""
+    progress = progress or (lambda percent, message: None)
+    months = _months_of(kind, year, number)
+    progress(5, "读取责任分工")
+    categories, industries, leads, officials = _matrix()
+    indicators = list(Indicator.objects.all())
+    headline = _headline_indicator(indicators)
+    periods = list(
+        ReportingPeriod.objects.filter(year=year, month__in=[m for _y, m in months]).order_by(
+            "month"
+        )
+    )
+    progress(15, "汇总月度进展")
+    updates = _updates(months)
+    accepted = [u for u in updates if u.status == UpdateStatus.ACCEPTED]
+    pairs = _lead_pairs(industries, leads)
+    reporting, overdue = _reporting(updates, pairs, periods)
+    accepted_ids = [u.pk for u in accepted]
+    projects = defaultdict(list)
+    for p in KeyProject.objects.filter(update_id__in=accepted_ids).select_related(
+        "update__unit", "update__period"
+    ):
+        projects[p.update.industry_id].append(
+            {
+                "name": p.name,
+                "stage": STAGES.get(p.stage, p.stage),
+                "investment": _num(p.investment),
+                "progress": p.progress,
+                "unit": p.update.unit.name,
+                "update": p.update_id,
+            }
+        )
+    progress(30, "汇总问题和督办事项")
+    problems = defaultdict(list)
+    for p in Problem.objects.filter(update__in=[u.pk for u in updates]).select_related(
+        "update__unit", "meeting"
+    ):
+        problems[p.update.industry_id].append(
+            {
+                "description": p.description,
+                "concerned": p.concerned,
+                "status": p.status,
+                "status_label": PROBLEM_STATUS.get(p.status, p.status),
+                "meeting": p.meeting.date.isoformat() if p.meeting_id else None,
+                "unit": p.update.unit.name,
+                "update": p.update_id,
+            }
+        )
+    first_day = datetime.date(year, months[0][1], 1)
+    last_day = (datetime.date(year, months[-1][1], 1) + datetime.timedelta(days=31)).replace(day=1)
+    actions = defaultdict(list)
+    # Action items still open, and those closed within the report's months.
+    for a in (
+        ActionItem.objects.filter(
+            Q(closed_at__isnull=True)
+            | Q(closed_at__date__gte=first_day, closed_at__date__lt=last_day)
+        )
+        .select_related("meeting", "unit")
+        .order_by("deadline")
+    ):
+        actions[a.meeting.industry_id].append(
+            {
+                "decision": a.decision,
+                "unit": a.unit.name,
+                "deadline": a.deadline.isoformat(),
+                "status_label": ACTION_STATUS.get(a.status, a.status),
+                "overdue": a.status != ActionStatus.CLOSED and a.deadline < last_day,
+            }
+        )
+    progress(45, "汇总统计数据")
+    figures = _city_figures(months)
+    last_year, last_month = months[-1]
+    by_industry_updates = defaultdict(list)
+    for update in accepted:
+        by_industry_updates[update.industry_id].append(update)
+    filed = defaultdict(set)
+    for update in accepted:
+        filed[update.industry_id].add(update.unit.name)
+
+    annual = kind == "annual"
+    sections = []
+    headline_rows = []
+    for category in categories:
+        members = [i for i in industries if i.category_id == category.pk]
+        if not members:
+            continue
+        chart = {"labels": [], "values": [], "yoy": [], "unit": "", "indicator": ""}
+        rows = []
+        for industry in members:
+            own = by_industry_updates.get(industry.pk, [])
+            entry = {
+                "code": industry.code,
+                "name": industry.name,
+                "leads": leads.get(industry.assignment_id, []),
+                "officials": officials.get(industry.assignment_id, []),
+                "figures": _month_figures(
+                    figures,
+                    indicators,
+                    industry.pk,
+                    last_year,
+                    _latest_month(figures, industry.pk, year, months),
+                ),
+                "elements": _element_entries(own, with_month=len(months) > 1),
+                "projects": projects.get(industry.pk, []),
+                "problems": problems.get(industry.pk, []),
+                "actions": actions.get(industry.pk, []),
+                "suggestions": [
+                    {"unit": u.unit.name, "update": u.pk, "text": u.suggestions.strip()}
+                    for u in own
+                    if u.suggestions.strip()
+                ],
+                "missing": [
+                    name
+                    for name in leads.get(industry.assignment_id, [])
+                    if name not in filed[industry.pk]
+                ],
+            }
+            if headline is not None:
+                value, yoy = figures.get(
+                    (industry.pk, headline.pk, last_year, last_month), (None, None)
+                )
+                previous = figures.get(
+                    (industry.pk, headline.pk, last_year - 1, last_month), (None, None)
+                )[0]
+                if annual:
+                    value, previous, comparable = _year_sums(
+                        figures, industry.pk, headline.pk, year
+                    )
+                    # Growth compares only the months present in both years.
+                    yoy = _yoy(*comparable[:2]) if comparable[0] is not None else None
+                    entry["year_figures"] = {
+                        "indicator": headline.name,
+                        "unit": headline.unit,
+                        "this": _num(value) if value is not None else None,
+                        "last": _num(previous) if previous is not None else None,
+                        "yoy": yoy,
+                        "compared_months": comparable[2],
+                        "months": [
+                            _num(figures.get((industry.pk, headline.pk, year, m), (None,))[0])
+                            for m in range(1, 13)
+                        ],
+                        "last_months": [
+                            _num(figures.get((industry.pk, headline.pk, year - 1, m), (None,))[0])
+                            for m in range(1, 13)
+                        ],
+                    }
+                if value is not None:
+                    chart["labels"].append(industry.name)
+                    chart["values"].append(float(value))
+                    if yoy is None and not annual:
+                        yoy = _yoy(value, previous)
+                    chart["yoy"].append(_float(yoy) if yoy is not None else None)
+                    chart["unit"], chart["indicator"] = headline.unit, _indicator_label(headline)
+                    # (value shown, and the pair growth compares)
+                    headline_rows.append((value, comparable[:2] if annual else (value, previous)))
+            rows.append(entry)
+        sections.append(
+            {"code": category.code, "name": category.name, "chart": chart, "industries": rows}
+        )
+
+    total = sum((Decimal(v) for v, _pair in headline_rows), Decimal(0))
+    pairs = [pair for _v, pair in headline_rows]
+    growth = (
+        _yoy(sum(Decimal(a) for a, _b in pairs), sum(Decimal(b) for _a, b in pairs))
+        if pairs and all(a is not None and b is not None for a, b in pairs)
+        else None
+    )
+    headline_figures = (
+        [
+            {
+                "label": f"{len(headline_rows)}个重点产业{headline.name}全年合计"
+                if annual
+                else f"{len(headline_rows)}个重点产业{_indicator_label(headline)}合计",
+                "value": _num(total),
+                "unit": headline.unit,
+                "yoy": growth,
+            }
+        ]
+        if headline is not None and headline_rows
+        else []
+    )
+    snapshot = {
+        "kind": kind,
+        "year": year,
+        "number": number,
+        "period_label": _period_label(kind, year, number),
+        "title": title_for(kind, year, number),
+        "issuer": ISSUER,
+        "issuer_short": ISSUER_SHORT,
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "date_label": _date_cn(timezone.localdate()),
+        "reporting": reporting,
+        "headline": headline_figures,
+        "categories": sections,
+        "overdue": overdue,
+    }
+    if annual:
+        progress(60, "汇总年度政策、企业培育和计划")
+        snapshot.update(_annual_extras(year, industries))
+    progress(70, "数据已汇总")
+    return snapshot
+
+
+def _year_sums(figures: dict, industry_id: int, indicator_id: int, year: int):
+    """The year's total and last year's (all months reported), and the two totals over the
+    months reported in both years, with those months: what growth can fairly compare."""
+
+    def month_values(y):
+        values = {}
+        for m in range(1, 13):
+            value = figures.get((industry_id, indicator_id, y, m), (None,))[0]
+            if value is not None:
+                values[m] = Decimal(value)
+        return values
+
+    this, last = month_values(year), month_values(year - 1)
+    both = sorted(set(this) & set(last))
+    comparable = (
+        (sum(this[m] for m in both), sum(last[m] for m in both), both) if both else (None, None, [])
+    )
+    return (
+        sum(this.values(), Decimal(0)) if this else None,
+        sum(last.values(), Decimal(0)) if last else None,
+        comparable,
+    )
+
+
+def _float(text: str | None) -> float | None:
+    return float(text) if text is not None else None
+
+
+def _annual_extras(year: int, industries: list[Industry]) -> dict:
+    from chains.cultivation import new_recognitions
+    from chains.policies import policy_summary
+
+    from ..assessment import district_assessment
+
+    policies = [
+        {
+            "industry": row.industry.name,
+            "policies": row.policies,
+            "budget": _num(row.budget),
+            "evaluated": row.evaluated,
+            "concentration": _num(row.concentration),
+            "precision": _num(row.precision),
+            "fit": _num(row.fit),
+        }
+        for row in policy_summary(industries)
+    ]
+    cultivation = [
+        {
+            "tier": str(group.label),
+            "count": len(group.tiers),
+            "enterprises": [
+                {"name": t.enterprise.name, "industry": t.enterprise.industry.name}
+                for t in group.tiers[:30]
+            ],
+        }
+        for group in new_recognitions(industries=industries, year=year)
+    ]
+    problems = Problem.objects.filter(update__period__year=year)
+    solved = problems.filter(status=ProblemStatus.RESOLVED).count()
+    still_open = [
+        {
+            "description": p.description,
+            "industry": p.update.industry.name,
+            "unit": p.update.unit.name,
+            "status_label": PROBLEM_STATUS.get(p.status, p.status),
+        }
+        for p in problems.exclude(status=ProblemStatus.RESOLVED)
+        .select_related("update__industry", "update__unit")
+        .order_by("update__industry__position", "id")[:200]
+    ]
+    plans = defaultdict(list)
+    for item in (
+        PlanItem.objects.filter(plan__plan_year__year=year + 1)
+        .exclude(plan__status=UpdateStatus.DRAFT)
+        .select_related("plan__unit", "plan__industry", "responsible")
+        .order_by("plan__unit__position", "plan__industry__position", "position")
+    ):
+        plan = item.plan
+        key = f"{plan.unit.name}" + (f"（{plan.industry.name}）" if plan.industry_id else "")
+        plans[key].append(
+            {
+                "element": ELEMENT_LABELS.get(item.element, item.element),
+                "task": item.task,
+                "target": f"{_num(item.target_value)}{item.target_unit}"
+                if item.target_value is not None
+                else "",
+                "due_month": item.due_month,
+                "responsible": item.responsible.name,
+            }
+        )
+    assessment = district_assessment(year=year, as_of_month=12)
+    districts = [
+        {
+            "name": row.unit.name,
+            "kind": "开发区" if row.unit.kind == UnitKind.ZONE else "区",
+            "leading": [i.name for i in row.leading],
+            "total": _num(row.total),
+            "rank": row.rank,
+            "measures": [
+                {
+                    "name": score.indicator.name,
+                    "value": score.measure.display,
+                    "score": _num(score.score),
+                    "explanation": score.measure.explanation,
+                }
+                for score in row.scores
+            ],
+        }
+        for row in assessment
+    ]
+    return {
+        "due": datetime.date(year + 1, 1, 31).isoformat(),
+        "policies": policies,
+        "cultivation": cultivation,
+        "problems_solved": solved,
+        "problems_open": still_open,
+        "next_plans": [{"owner": owner, "items": items} for owner, items in plans.items()],
+        "next_plans_filed": WorkPlan.objects.filter(plan_year__year=year + 1)
+        .exclude(status=UpdateStatus.DRAFT)
+        .count(),
+        "districts": districts,
+    }

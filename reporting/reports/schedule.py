@@ -1,0 +1,92 @@
+"""What the daily report schedule does (Celery beat runs `reporting.reports_schedule`):
+
+- the monthly consolidated report is drafted the day after its month's lock date (or on a
+  later day, if the schedule did not run that day, as long as no report exists yet);
+- the annual report for year Y is drafted on the first working day of January Y+1;
+- DRC staff are reminded 10, 5 and 1 working days before January 31 while no final version
+  of the annual report exists. Each reminder is sent once (ReportReminder's unique key)."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from accounts.notifications import drc_staff, notify
+
+from .. import services as update_services
+from ..choices import ReportKind, ReportStatus
+from ..models import Report, ReportingPeriod, ReportJob, ReportReminder
+from ..workdays import WorkCalendar
+from .services import Period, report_request
+
+REMIND_BEFORE = (10, 5, 1)  # working days before January 31
+
+
+def _has_report(period: Period) -> bool:
+    return (
+        Report.objects.filter(kind=period.kind, period=period.key).exists()
+        or ReportJob.objects.filter(kind=period.kind, period=period.key)
+        .exclude(status="failed")
+        .exists()
+    )
+
+
+def run(today: datetime.date | None = None) -> list[str]:
+    today = today or update_services.today()
+    calendar = WorkCalendar()
+    done = []
+    # Monthly: periods locked in the last week that have no report yet.
+    for p in ReportingPeriod.objects.filter(
+        lock_date__lt=today, lock_date__gte=today - datetime.timedelta(days=7)
+    ):
+        period = Period(ReportKind.MONTHLY, p.year, p.month)
+        if not _has_report(period):
+            report_request(period=period, user=None)
+            done.append(f"monthly {period.key}")
+    # Annual: from the first working day of January, for the year just ended.
+    if today.month == 1:
+        first = calendar.nth_working_day(today.year, 1, 1)
+        period = Period(ReportKind.ANNUAL, today.year - 1, 0)
+        if today >= first and not _has_report(period):
+            report_request(period=period, user=None)
+            done.append(f"annual {period.key}")
+        done += _remind(today, calendar, period)
+    return done
+
+
+def working_days_until(today: datetime.date, day: datetime.date, calendar) -> int:
+    count, current = 0, today
+    while current < day:
+        current += datetime.timedelta(days=1)
+        if calendar.is_working_day(current):
+            count += 1
+    return count
+
+
+def _remind(today, calendar, period: Period) -> list[str]:
+    due = datetime.date(period.year + 1, 1, 31)
+    if (
+        today > due
+        or Report.objects.filter(
+            kind=period.kind, period=period.key, status=ReportStatus.FINAL
+        ).exists()
+    ):
+        return []
+    left = working_days_until(today, due, calendar)
+    step = next((n for n in sorted(REMIND_BEFORE) if left <= n), None)
+    if step is None:
+        return []
+    key = f"annual-{period.key}-{step}"
+    try:
+        with transaction.atomic():
+            ReportReminder.objects.create(key=key)
+            notify(
+                drc_staff(),
+                subject=f"【年度报告】{period.year}年度报告须于{due:%-m月%-d日}前报送",
+                text=f"{period.year}年度“4+4+6”现代化产业体系建设报告应于{due:%Y年%-m月%-d日}前报送市委、市政府，"
+                f"还剩 {left} 个工作日，目前尚未定稿。",
+                link=reverse("reports:archive"),
+            )
+    except IntegrityError:
+        return []  # sent already
+    return [key]

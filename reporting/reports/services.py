@@ -1,0 +1,293 @@
+"""Writes of the DRC's reports: request a draft (a Celery job), build it (the task's body), edit
+its summary and comments, finalise it as an immutable numbered version with its PDF.
+
+Idempotence: one queued or running job per report (a double click finds the job already asked
+for), and the job's report is written in a single transaction together with the job's "done"
+(a retried or redelivered task finds the job done, or rebuilds and writes once). A worker
+killed mid-run has written nothing but the job's progress; with acks_late and
+task_reject_on_worker_lost the broker hands the task to another worker."""
+
+import datetime
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from accounts.access import can_review
+from accounts.models import User
+
+from ..choices import JobStatus, ReportKind, ReportStatus
+from ..models import Report, ReportJob
+from . import gather, render
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    year: int
+    number: int  # month, quarter, or 0 for a year
+
+    @property
+    def key(self) -> str:
+        if self.kind == ReportKind.MONTHLY:
+            return f"{self.year}-{self.number:02d}"
+        if self.kind == ReportKind.QUARTERLY:
+            return f"{self.year}-Q{self.number}"
+        return str(self.year)
+
+
+def parse_period(kind: str, text: str) -> Period:
+    """'monthly 2026-10', 'quarterly 2026-Q3' or '2026-3', 'annual 2025'."""
+    text = (text or "").strip()
+    patterns = {
+        ReportKind.MONTHLY: r"(\d{4})-(\d{1,2})",
+        ReportKind.QUARTERLY: r"(\d{4})-[Qq]?([1-4])",
+        ReportKind.ANNUAL: r"(\d{4})",
+    }
+    if kind not in patterns:
+        raise ValidationError(f"未知的报告类型：{kind}")
+    match = re.fullmatch(patterns[kind], text)
+    if not match:
+        examples = {"monthly": "2026-10", "quarterly": "2026-Q3", "annual": "2025"}
+        raise ValidationError(f"报告期“{text}”格式不对，应如 {examples[kind]}。")
+    year = int(match.group(1))
+    number = int(match.group(2)) if kind != ReportKind.ANNUAL else 0
+    if kind == ReportKind.MONTHLY and not 1 <= number <= 12:
+        raise ValidationError(f"月份“{number}”不存在。")
+    today = timezone.localdate()
+    first_day = datetime.date(year, max(1, 3 * number - 2 if kind == "quarterly" else number), 1)
+    if not 2000 <= year or first_day > today:
+        raise ValidationError("报告期尚未开始，不能生成报告。")
+    return Period(kind, year, number)
+
+
+def period_of(report_or_job) -> Period:
+    return parse_period(report_or_job.kind, report_or_job.period)
+
+
+def _require_drc(user: User | None) -> None:
+    if user is not None and not can_review(user):
+        raise PermissionDenied
+
+
+# --- requesting and building a draft --------------------------------------------------------------
+
+
+def report_request(*, period: Period, user: User | None) -> tuple[ReportJob, bool]:
+    """Ask for a draft of the report: the job already queued or running for it, or a new one
+    handed to Celery once committed. Returns (job, created)."""
+    _require_drc(user)
+    active = [JobStatus.QUEUED, JobStatus.RUNNING]
+    existing = ReportJob.objects.filter(
+        kind=period.kind, period=period.key, status__in=active
+    ).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            job = ReportJob.objects.create(
+                kind=period.kind, period=period.key, requested_by=user, message="排队等待处理"
+            )
+            transaction.on_commit(lambda: _dispatch(job.pk))
+    except IntegrityError:  # a concurrent click created it first
+        return ReportJob.objects.get(kind=period.kind, period=period.key, status__in=active), False
+    job.refresh_from_db()
+    return job, True
+
+
+def _dispatch(job_id: int) -> None:
+    """Hand the job to Celery. If the broker is down, the job says so and nothing else is
+    written: the DRC can ask again once it is back."""
+    from ..tasks import build_report
+
+    try:
+        build_report.apply_async(args=[job_id], retry=False)
+    except Exception as exc:  # kombu raises various connection errors
+        logger.warning("report job %s not queued: %s", job_id, exc)
+        if build_report.app.conf.task_always_eager:
+            # Run in-process (no broker configured): the task itself failed.
+            job_failed(job_id, f"{type(exc).__name__}: {exc}")
+            return
+        ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            message="后台任务服务（Redis）无法连接，报告未生成，也没有写入任何内容。请稍后重试或联系系统管理员。",
+        )
+
+
+def job_run(job_id: int) -> Report:
+    """The task's body: gather the data, render the draft, write the report once."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == JobStatus.DONE and job.report_id:
+            return job.report
+        ReportJob.objects.filter(pk=job_id).update(
+            status=JobStatus.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=timezone.now(),
+            progress=1,
+            message="开始生成",
+        )
+    period = period_of(job)
+
+    def progress(percent: int, message: str) -> None:
+        ReportJob.objects.filter(pk=job_id).update(progress=percent, message=message)
+
+    data = gather.gather(period.kind, period.year, period.number, progress=progress)
+    progress(75, "排版生成 PDF")
+    draft = Report.objects.filter(
+        kind=period.kind, period=period.key, status=ReportStatus.DRAFT
+    ).first()
+    text = (draft.summary, draft.comments) if draft else ("", {})
+    pdf = render.report_pdf(render.report_html(data, summary=text[0], comments=text[1]))
+    progress(95, "保存报告")
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == JobStatus.DONE and job.report_id:
+            return job.report
+        report = (
+            Report.objects.select_for_update()
+            .filter(kind=period.kind, period=period.key, status=ReportStatus.DRAFT)
+            .first()
+        )
+        if report is None:
+            report = Report(kind=period.kind, period=period.key)
+        # A draft generated again takes the new data and keeps the DRC's text.
+        report.title, report.data = data["title"], data
+        report.generated_by = job.requested_by
+        report.generated_at = timezone.now()
+        report.edit_version = (report.edit_version or 0) + 1
+        report.save()
+        # Rendered outside the transaction; again only if the DRC edited the text meanwhile.
+        _store_pdf(report, pdf if (report.summary, report.comments) == text else None)
+        job.report, job.status, job.progress = report, JobStatus.DONE, 100
+        job.message, job.finished_at = "已生成", timezone.now()
+        job.save()
+    return report
+
+
+def job_failed(job_id: int, error: str) -> None:
+    ReportJob.objects.filter(pk=job_id).exclude(status=JobStatus.DONE).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        message=f"生成失败：{error[:200]}。没有写入任何报告内容，可重新生成。",
+    )
+
+
+# --- the PDF ---------------------------------------------------------------------------------------
+
+
+def report_html(report: Report, *, links: bool = False) -> str:
+    return render.report_html(
+        report.data,
+        summary=report.summary,
+        comments=report.comments,
+        links=links,
+        version=report.version,
+        finalised={"by": report.finalised_by.display_name, "at": report.finalised_at}
+        if report.finalised_at and report.finalised_by
+        else None,
+    )
+
+
+def _store_pdf(report: Report, pdf: bytes | None = None) -> None:
+    pdf = pdf or render.report_pdf(report_html(report))
+    report.sha256 = hashlib.sha256(pdf).hexdigest()
+    if report.pdf:
+        report.pdf.delete(save=False)
+    report.pdf.save("report.pdf", ContentFile(pdf), save=False)
+    report.pdf_edit_version = report.edit_version
+    report.save(update_fields=["pdf", "sha256", "pdf_edit_version"])
+
+
+def report_pdf_bytes(report: Report) -> bytes:
+    """The report's PDF: a final one as stored; a draft's rendered again when it was edited
+    since."""
+    if report.status == ReportStatus.DRAFT and report.pdf_edit_version != report.edit_version:
+        with transaction.atomic():
+            current = Report.objects.select_for_update().get(pk=report.pk)
+            if current.pdf_edit_version != current.edit_version:
+                _store_pdf(current)
+            report = current
+    with report.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def build_pdf(period: Period) -> bytes:
+    """The report for a period, gathered and rendered now, without storing anything (the
+    `build_report` command)."""
+    data = gather.gather(period.kind, period.year, period.number)
+    return render.report_pdf(render.report_html(data))
+
+
+# --- editing and finalising ------------------------------------------------------------------------
+
+
+class ConcurrentReportEdit(Exception):
+    pass
+
+
+def _lock_draft(report: Report, user: User, expected_version: int) -> Report:
+    _require_drc(user)
+    current = Report.objects.select_for_update().get(pk=report.pk)
+    if current.status != ReportStatus.DRAFT:
+        raise ValidationError("报告已定稿，不能修改；如需调整，请重新生成草稿后定稿为新版本。")
+    if current.edit_version != expected_version:
+        raise ConcurrentReportEdit
+    return current
+
+
+@transaction.atomic
+def report_edit(
+    *, report: Report, user: User, expected_version: int, summary: str, comments: dict
+) -> Report:
+    """DRC staff edit the summary and the comment paragraphs of a draft."""
+    current = _lock_draft(report, user, expected_version)
+    allowed = {
+        "suggestions",
+        *(
+            f"industry:{i['code']}"
+            for c in current.data.get("categories", [])
+            for i in c["industries"]
+        ),
+    }
+    unknown = set(comments) - allowed
+    if unknown:
+        raise ValidationError(f"未知的段落：{'、'.join(sorted(unknown))}")
+    current.summary = summary.strip()
+    current.comments = {k: v.strip() for k, v in comments.items() if v and v.strip()}
+    current.edit_version += 1
+    current.edited_by, current.edited_at = user, timezone.now()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def report_finalise(*, report: Report, user: User, expected_version: int) -> Report:
+    """The draft becomes the next version (v1, v2 …) of its report, with its PDF; from then on
+    nothing of it changes."""
+    current = _lock_draft(report, user, expected_version)
+    # Versions are numbered per report; the lock on the draft row serialises finalising.
+    latest = Report.objects.filter(kind=current.kind, period=current.period).aggregate(
+        Max("version")
+    )["version__max"]
+    current.status = ReportStatus.FINAL
+    current.version = (latest or 0) + 1
+    current.finalised_by, current.finalised_at = user, timezone.now()
+    pdf = render.report_pdf(report_html(current))
+    current.sha256 = hashlib.sha256(pdf).hexdigest()
+    old = current.pdf.name if current.pdf else ""
+    current.pdf.save("report.pdf", ContentFile(pdf), save=False)
+    current.pdf_edit_version = current.edit_version
+    current.save()
+    if old:
+        transaction.on_commit(lambda: current.pdf.storage.delete(old))
+    return current
