@@ -12,6 +12,11 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+# Files the benchmarks write (statistics uploads, report PDFs) go to a throw-away folder,
+# for this process and the child processes it starts.
+import tempfile
+
+os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="chain-portal-bench-")
 
 import warnings
 
@@ -79,6 +84,9 @@ def main() -> int:
         figures.update(in_test_database(lambda: dashboard.run(timed)))
     figures = {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
     RESULTS.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    import shutil
+
+    shutil.rmtree(os.environ["MEDIA_ROOT"], ignore_errors=True)
     print(f"\nChain Portal benchmarks ({connection.vendor}, {ROUNDS} rounds each)")
     print(f"{'figure':<32}{'value':>12}")
     print("-" * 44)

@@ -35,9 +35,9 @@ from .reports.gather import title_for
 WORKER_SILENCE = datetime.timedelta(seconds=10)
 
 
-def annual_status(today: datetime.date) -> dict:
+def annual_status(today: datetime.date, *, drafts: bool = True) -> dict:
     """The annual report due on January 31: for last year's until it is final or past due,
-    then this year's."""
+    then this year's. Those who may not open drafts (`drafts=False`) are told of finals only."""
     year = today.year - 1 if today.month == 1 else today.year
     reports = list(
         Report.objects.filter(kind=ReportKind.ANNUAL, period=str(year))
@@ -45,14 +45,14 @@ def annual_status(today: datetime.date) -> dict:
         .order_by("-version")
     )
     final = next((r for r in reports if r.status == ReportStatus.FINAL), None)
-    draft = next((r for r in reports if r.status == ReportStatus.DRAFT), None)
+    draft = next((r for r in reports if r.status == ReportStatus.DRAFT), None) if drafts else None
     due = datetime.date(year + 1, 1, 31)
     if final:
         state = _("Final, version %(version)s") % {"version": final.version}
     elif draft:
         state = _("Draft in progress")
     else:
-        state = _("Not generated yet")
+        state = _("Not generated yet") if drafts else _("Not finalised yet")
     return {
         "year": year,
         "due": due,
@@ -85,7 +85,7 @@ class ReportArchiveView(TemplateView):
             jobs=ReportJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
             if can_review(user)
             else [],
-            annual=annual_status(today),
+            annual=annual_status(today, drafts=can_review(user)),
             **kwargs,
         )
 
@@ -115,12 +115,18 @@ def _worker_silent() -> bool:
     """True when a broker is configured and no worker answers a ping within a second."""
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return False
+    from django.core.cache import cache
+
     from portal.celery import app
 
-    try:
-        return not app.control.ping(timeout=1.0)
-    except Exception:
-        return True
+    silent = cache.get("celery-worker-silent")
+    if silent is None:  # asked at most every 30 s, however many pages poll
+        try:
+            silent = not app.control.ping(timeout=1.0)
+        except Exception:
+            silent = True
+        cache.set("celery-worker-silent", silent, 30)
+    return silent
 
 
 def job_state(job: ReportJob) -> dict:
@@ -213,15 +219,12 @@ class ReportEditView(View):
             version = -1
         try:
             if "finalise" in request.POST:
-                report = services.report_edit(
+                report = services.report_finalise(
                     report=report,
                     user=request.user,
                     expected_version=version,
                     summary=request.POST.get("summary", ""),
                     comments=comments,
-                )
-                report = services.report_finalise(
-                    report=report, user=request.user, expected_version=report.edit_version
                 )
                 messages.success(
                     request,

@@ -101,12 +101,18 @@ class ReportTask(Task):
     retry_backoff=5,
     retry_backoff_max=300,
     max_retries=3,
+    # Well under the 15 minutes after which a running job counts as dead (reports.services).
+    soft_time_limit=600,
+    time_limit=660,
 )
 def build_report(job_id: int) -> int:
     """Draft a report (load the job, call the service); idempotent: see reports.services."""
-    from .reports.services import job_run
+    from .reports.services import JobAbandoned, job_run
 
-    return job_run(job_id).pk
+    try:
+        return job_run(job_id).pk
+    except JobAbandoned:
+        return 0  # given up and marked failed: not retried
 
 
 @shared_task(name="reporting.reports_schedule", **RETRY)

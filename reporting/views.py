@@ -827,6 +827,6 @@ class DashboardView(TemplateView):
             dash=data,
             cache_key=":".join(str(p) for p in (dashboard.data_version(), *key)),
             one_industry="," not in scope and bool(scope),
-            annual_report=SimpleLazyObject(lambda: annual_status(today)),
+            annual_report=SimpleLazyObject(lambda: annual_status(today, drafts=can_review(user))),
             **kwargs,
         )

@@ -13,7 +13,9 @@ def report_pdf_path(instance, filename):
     # A draft's PDF is rewritten in place; a final one is named by its version and content.
     if instance.version:
         return f"reports/{instance.kind}/{instance.period}/v{instance.version}-{instance.sha256[:12]}.pdf"
-    return f"reports/drafts/{instance.kind}-{instance.period}-{instance.pk}.pdf"
+    return (
+        f"reports/drafts/{instance.kind}-{instance.period}-{instance.pk}-{instance.sha256[:12]}.pdf"
+    )
 
 
 class Report(models.Model):
@@ -87,8 +89,9 @@ class ReportJob(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    report = models.OneToOneField(
-        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="job"
+    # A draft generated again is the same report: several jobs may have built it.
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs"
     )
 
     class Meta:

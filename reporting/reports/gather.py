@@ -216,8 +216,8 @@ def _element_entries(accepted: list[MonthlyUpdate], with_month: bool) -> list[di
 
 
 def _reporting(updates, pairs, periods) -> tuple[dict, list[dict]]:
-    """The reporting rate by lead unit, and the annex of reports overdue, late or not accepted,
-    at the time of generation."""
+    """The reporting rate by lead unit over the months already due, and the annex of reports
+    not submitted or submitted late, at the time of generation."""
     by_key = {(u.industry_id, u.unit_id, u.period_id): u for u in updates}
     units = {}
     overdue = []
@@ -228,9 +228,11 @@ def _reporting(updates, pairs, periods) -> tuple[dict, list[dict]]:
                 unit.pk,
                 {"unit": unit.name, "expected": 0, "on_time": 0, "late": 0, "missing": 0},
             )
-            row["expected"] += 1
             update = by_key.get((industry.pk, unit.pk, period.pk))
             submitted = update and update.first_submitted_at
+            if not submitted and period.deadline >= now:
+                continue  # not due yet: neither expected nor missing
+            row["expected"] += 1
             if not submitted:
                 row["missing"] += 1
                 if period.deadline < now:
@@ -305,10 +307,17 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     pairs = _lead_pairs(industries, leads)
     reporting, overdue = _reporting(updates, pairs, periods)
     accepted_ids = [u.pk for u in accepted]
-    projects = defaultdict(list)
-    for p in KeyProject.objects.filter(update_id__in=accepted_ids).select_related(
-        "update__unit", "update__period"
+    # A project is carried from month to month: the latest month's row of each project and
+    # unit stands for it.
+    latest_projects = {}
+    for p in (
+        KeyProject.objects.filter(update_id__in=accepted_ids)
+        .select_related("update__unit", "update__period")
+        .order_by("update__period__year", "update__period__month", "position", "id")
     ):
+        latest_projects[(p.update.industry_id, p.update.unit_id, p.name)] = p
+    projects = defaultdict(list)
+    for p in latest_projects.values():
         projects[p.update.industry_id].append(
             {
                 "name": p.name,
@@ -321,7 +330,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         )
     progress(30, "汇总问题和督办事项")
     problems = defaultdict(list)
-    for p in Problem.objects.filter(update__in=[u.pk for u in updates]).select_related(
+    for p in Problem.objects.filter(update_id__in=accepted_ids).select_related(
         "update__unit", "meeting"
     ):
         problems[p.update.industry_id].append(
@@ -338,12 +347,11 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     first_day = datetime.date(year, months[0][1], 1)
     last_day = (datetime.date(year, months[-1][1], 1) + datetime.timedelta(days=31)).replace(day=1)
     actions = defaultdict(list)
-    # Action items still open, and those closed within the report's months.
+    # Action items decided before the report's end and open at some time within its months:
+    # still open, or closed on or after its first day.
     for a in (
-        ActionItem.objects.filter(
-            Q(closed_at__isnull=True)
-            | Q(closed_at__date__gte=first_day, closed_at__date__lt=last_day)
-        )
+        ActionItem.objects.filter(meeting__date__lt=last_day)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=first_day))
         .select_related("meeting", "unit")
         .order_by("deadline")
     ):
@@ -362,11 +370,12 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     by_industry_updates = defaultdict(list)
     for update in accepted:
         by_industry_updates[update.industry_id].append(update)
-    filed = defaultdict(set)
+    filed = defaultdict(lambda: defaultdict(int))  # industry → unit → months accepted
     for update in accepted:
-        filed[update.industry_id].add(update.unit.name)
+        filed[update.industry_id][update.unit.name] += 1
+    due_months = sum(1 for p in periods if p.deadline < timezone.localdate()) or len(months)
 
-    annual = kind == "annual"
+    annual, quarterly = kind == "annual", kind == "quarterly"
     sections = []
     headline_rows = []
     for category in categories:
@@ -400,8 +409,10 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                 ],
                 "missing": [
                     name
+                    if len(months) == 1
+                    else f"{name}（{due_months - filed[industry.pk][name]}个月）"
                     for name in leads.get(industry.assignment_id, [])
-                    if name not in filed[industry.pk]
+                    if filed[industry.pk][name] < due_months
                 ],
             }
             if headline is not None:
@@ -411,6 +422,11 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                 previous = figures.get(
                     (industry.pk, headline.pk, last_year - 1, last_month), (None, None)
                 )[0]
+                if quarterly:
+                    value, previous, comparable = _year_sums(
+                        figures, industry.pk, headline.pk, year, [m for _y, m in months]
+                    )
+                    yoy = _yoy(*comparable[:2]) if comparable[0] is not None else None
                 if annual:
                     value, previous, comparable = _year_sums(
                         figures, industry.pk, headline.pk, year
@@ -436,12 +452,14 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                 if value is not None:
                     chart["labels"].append(industry.name)
                     chart["values"].append(float(value))
-                    if yoy is None and not annual:
+                    if yoy is None and not (annual or quarterly):
                         yoy = _yoy(value, previous)
                     chart["yoy"].append(_float(yoy) if yoy is not None else None)
                     chart["unit"], chart["indicator"] = headline.unit, _indicator_label(headline)
                     # (value shown, and the pair growth compares)
-                    headline_rows.append((value, comparable[:2] if annual else (value, previous)))
+                    headline_rows.append(
+                        (value, comparable[:2] if annual or quarterly else (value, previous))
+                    )
             rows.append(entry)
         sections.append(
             {"code": category.code, "name": category.name, "chart": chart, "industries": rows}
@@ -457,8 +475,9 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     headline_figures = (
         [
             {
-                "label": f"{len(headline_rows)}个重点产业{headline.name}全年合计"
-                if annual
+                "label": f"{len(headline_rows)}个重点产业{headline.name}"
+                + ("全年合计" if annual else "本季度合计")
+                if annual or quarterly
                 else f"{len(headline_rows)}个重点产业{_indicator_label(headline)}合计",
                 "value": _num(total),
                 "unit": headline.unit,
@@ -490,13 +509,14 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     return snapshot
 
 
-def _year_sums(figures: dict, industry_id: int, indicator_id: int, year: int):
-    """The year's total and last year's (all months reported), and the two totals over the
-    months reported in both years, with those months: what growth can fairly compare."""
+def _year_sums(figures: dict, industry_id: int, indicator_id: int, year: int, numbers=None):
+    """The period's total and the same months' of last year (all months reported), and the two
+    totals over the months reported in both years, with those months: what growth can fairly
+    compare. The period is the year, or the months `numbers` of it."""
 
     def month_values(y):
         values = {}
-        for m in range(1, 13):
+        for m in numbers or range(1, 13):
             value = figures.get((industry_id, indicator_id, y, m), (None,))[0]
             if value is not None:
                 values[m] = Decimal(value)
@@ -547,7 +567,9 @@ def _annual_extras(year: int, industries: list[Industry]) -> dict:
         }
         for group in new_recognitions(industries=industries, year=year)
     ]
-    problems = Problem.objects.filter(update__period__year=year)
+    problems = Problem.objects.filter(
+        update__period__year=year, update__status=UpdateStatus.ACCEPTED
+    )
     solved = problems.filter(status=ProblemStatus.RESOLVED).count()
     still_open = [
         {

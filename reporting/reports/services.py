@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.access import can_review
 from accounts.models import User
@@ -27,6 +27,7 @@ from ..models import Report, ReportJob
 from . import gather, render
 
 logger = logging.getLogger(__name__)
+REPORT_LANGUAGE = "zh-hans"  # the document's language, whatever the UI language of its reader
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,10 @@ def parse_period(kind: str, text: str) -> Period:
     if kind == ReportKind.MONTHLY and not 1 <= number <= 12:
         raise ValidationError(f"月份“{number}”不存在。")
     today = timezone.localdate()
+    if not 2000 <= year <= today.year:
+        raise ValidationError(f"报告期“{text}”不在可生成的范围内（2000年至今）。")
     first_day = datetime.date(year, max(1, 3 * number - 2 if kind == "quarterly" else number), 1)
-    if not 2000 <= year or first_day > today:
+    if first_day > today:
         raise ValidationError("报告期尚未开始，不能生成报告。")
     return Period(kind, year, number)
 
@@ -86,9 +89,9 @@ def report_request(*, period: Period, user: User | None) -> tuple[ReportJob, boo
     handed to Celery once committed. Returns (job, created)."""
     _require_drc(user)
     active = [JobStatus.QUEUED, JobStatus.RUNNING]
-    existing = ReportJob.objects.filter(
-        kind=period.kind, period=period.key, status__in=active
-    ).first()
+    jobs = ReportJob.objects.filter(kind=period.kind, period=period.key, status__in=active)
+    _give_up_stale(jobs)
+    existing = jobs.first()
     if existing:
         return existing, False
     try:
@@ -98,9 +101,33 @@ def report_request(*, period: Period, user: User | None) -> tuple[ReportJob, boo
             )
             transaction.on_commit(lambda: _dispatch(job.pk))
     except IntegrityError:  # a concurrent click created it first
-        return ReportJob.objects.get(kind=period.kind, period=period.key, status__in=active), False
+        existing = jobs.first()
+        if existing is None:  # ... and it has finished already: ask again
+            return report_request(period=period, user=user)
+        return existing, False
     job.refresh_from_db()
     return job, True
+
+
+# A job running longer than the task's time limit was killed; one queued this long was lost.
+RUNNING_FOR_AT_MOST = datetime.timedelta(minutes=15)
+QUEUED_FOR_AT_MOST = datetime.timedelta(hours=6)
+MAX_ATTEMPTS = 5
+
+
+def _give_up_stale(jobs) -> None:
+    """Jobs that can no longer finish stop blocking a new request: marked failed, with why."""
+    now = timezone.now()
+    jobs.filter(status=JobStatus.RUNNING, started_at__lt=now - RUNNING_FOR_AT_MOST).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        message="生成超时中断，未写入报告内容，可重新生成。",
+    )
+    jobs.filter(status=JobStatus.QUEUED, requested_at__lt=now - QUEUED_FOR_AT_MOST).update(
+        status=JobStatus.FAILED,
+        finished_at=now,
+        message="排队过久未被处理（后台任务处理程序可能未运行），可重新生成。",
+    )
 
 
 def _dispatch(job_id: int) -> None:
@@ -113,8 +140,10 @@ def _dispatch(job_id: int) -> None:
     except Exception as exc:  # kombu raises various connection errors
         logger.warning("report job %s not queued: %s", job_id, exc)
         if build_report.app.conf.task_always_eager:
-            # Run in-process (no broker configured): the task itself failed.
-            job_failed(job_id, f"{type(exc).__name__}: {exc}")
+            # Run in-process (no broker configured): the task itself failed. (Celery wraps
+            # the error in a Retry it cannot honour here.)
+            cause = getattr(exc, "exc", None) or exc
+            job_failed(job_id, f"{type(cause).__name__}: {cause}")
             return
         ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
             status=JobStatus.FAILED,
@@ -129,25 +158,33 @@ def job_run(job_id: int) -> Report:
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.status == JobStatus.DONE and job.report_id:
             return job.report
-        ReportJob.objects.filter(pk=job_id).update(
-            status=JobStatus.RUNNING,
-            attempts=F("attempts") + 1,
-            started_at=timezone.now(),
-            progress=1,
-            message="开始生成",
-        )
+        abandoned = job.attempts >= MAX_ATTEMPTS  # killed every time it ran: stop
+        if abandoned:
+            job_failed(job_id, f"已尝试 {job.attempts} 次仍未完成")
+        else:
+            ReportJob.objects.filter(pk=job_id).update(
+                status=JobStatus.RUNNING,
+                attempts=F("attempts") + 1,
+                started_at=timezone.now(),
+                progress=1,
+                message="开始生成",
+            )
+    if abandoned:
+        raise JobAbandoned(job_id)
     period = period_of(job)
 
     def progress(percent: int, message: str) -> None:
         ReportJob.objects.filter(pk=job_id).update(progress=percent, message=message)
 
-    data = gather.gather(period.kind, period.year, period.number, progress=progress)
+    with translation.override(REPORT_LANGUAGE):  # a document in Chinese, whoever asked
+        data = gather.gather(period.kind, period.year, period.number, progress=progress)
     progress(75, "排版生成 PDF")
     draft = Report.objects.filter(
         kind=period.kind, period=period.key, status=ReportStatus.DRAFT
     ).first()
     text = (draft.summary, draft.comments) if draft else ("", {})
-    pdf = render.report_pdf(render.report_html(data, summary=text[0], comments=text[1]))
+    with translation.override(REPORT_LANGUAGE):
+        pdf = render.report_pdf(render.report_html(data, summary=text[0], comments=text[1]))
     progress(95, "保存报告")
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
@@ -174,6 +211,10 @@ def job_run(job_id: int) -> Report:
     return report
 
 
+class JobAbandoned(Exception):
+    """A job that failed too often is given up, not retried."""
+
+
 def job_failed(job_id: int, error: str) -> None:
     ReportJob.objects.filter(pk=job_id).exclude(status=JobStatus.DONE).update(
         status=JobStatus.FAILED,
@@ -186,6 +227,11 @@ def job_failed(job_id: int, error: str) -> None:
 
 
 def report_html(report: Report, *, links: bool = False) -> str:
+    with translation.override(REPORT_LANGUAGE):
+        return _report_html(report, links=links)
+
+
+def _report_html(report: Report, *, links: bool) -> str:
     return render.report_html(
         report.data,
         summary=report.summary,
@@ -199,13 +245,19 @@ def report_html(report: Report, *, links: bool = False) -> str:
 
 
 def _store_pdf(report: Report, pdf: bytes | None = None) -> None:
+    """Write the PDF under a new name (named by its content) and drop the old file only once
+    the transaction commits: a rollback leaves the row and its file as they were."""
     pdf = pdf or render.report_pdf(report_html(report))
+    old = report.pdf.name if report.pdf else ""
     report.sha256 = hashlib.sha256(pdf).hexdigest()
-    if report.pdf:
-        report.pdf.delete(save=False)
     report.pdf.save("report.pdf", ContentFile(pdf), save=False)
     report.pdf_edit_version = report.edit_version
     report.save(update_fields=["pdf", "sha256", "pdf_edit_version"])
+    new = report.pdf.name
+    storage = report.pdf.storage
+    if old and old != new:
+        transaction.on_commit(lambda: storage.delete(old))
+    # (After a rollback the new file is referenced by nothing; it is never served.)
 
 
 def report_pdf_bytes(report: Report) -> bytes:
@@ -224,8 +276,9 @@ def report_pdf_bytes(report: Report) -> bytes:
 def build_pdf(period: Period) -> bytes:
     """The report for a period, gathered and rendered now, without storing anything (the
     `build_report` command)."""
-    data = gather.gather(period.kind, period.year, period.number)
-    return render.report_pdf(render.report_html(data))
+    with translation.override(REPORT_LANGUAGE):
+        data = gather.gather(period.kind, period.year, period.number)
+        return render.report_pdf(render.report_html(data))
 
 
 # --- editing and finalising ------------------------------------------------------------------------
@@ -271,9 +324,26 @@ def report_edit(
 
 
 @transaction.atomic
-def report_finalise(*, report: Report, user: User, expected_version: int) -> Report:
+def report_finalise(
+    *,
+    report: Report,
+    user: User,
+    expected_version: int,
+    summary: str | None = None,
+    comments: dict | None = None,
+) -> Report:
     """The draft becomes the next version (v1, v2 …) of its report, with its PDF; from then on
-    nothing of it changes."""
+    nothing of it changes. Text given here is saved first, in the same transaction: if the
+    PDF cannot be made, neither is saved."""
+    if summary is not None:
+        report = report_edit(
+            report=report,
+            user=user,
+            expected_version=expected_version,
+            summary=summary,
+            comments=comments or {},
+        )
+        expected_version = report.edit_version
     current = _lock_draft(report, user, expected_version)
     # Versions are numbered per report; the lock on the draft row serialises finalising.
     latest = Report.objects.filter(kind=current.kind, period=current.period).aggregate(
@@ -288,6 +358,7 @@ def report_finalise(*, report: Report, user: User, expected_version: int) -> Rep
     current.pdf.save("report.pdf", ContentFile(pdf), save=False)
     current.pdf_edit_version = current.edit_version
     current.save()
-    if old:
-        transaction.on_commit(lambda: current.pdf.storage.delete(old))
+    storage = current.pdf.storage
+    if old and old != current.pdf.name:
+        transaction.on_commit(lambda: storage.delete(old))
     return current

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from chains.models import IndustryFigure
 from reporting import services
@@ -239,3 +240,105 @@ def test_build_report_command_writes_a_pdf(accepted, indicators, figures, tmp_pa
         ["pdffonts", str(target)], capture_output=True, text=True, check=True
     ).stdout
     assert re.search(r"Noto-?(Serif|Sans)-?CJK-?SC", fonts)  # embedded: "emb" yes
+
+
+def test_generating_a_draft_again_refreshes_its_data_and_keeps_its_text(draft, users, accepted):
+    edited = reports.report_edit(
+        report=draft,
+        user=users["drc"],
+        expected_version=draft.edit_version,
+        summary="保留的总体情况",
+        comments={},
+    )
+    old_file = edited.pdf.name
+    services.update_unlock(update=accepted, user=users["drc"], reason="更正")
+    job, created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    assert created
+    again = reports.job_run(job.pk)
+    assert again.pk == draft.pk and Report.objects.count() == 1
+    assert again.summary == "保留的总体情况"
+    # The unlocked update is no longer accepted: the refreshed data no longer compiles it.
+    assert all(not e["entries"] for e in industry(again.data)["elements"])
+    assert again.pdf.name != old_file and again.pdf_edit_version == again.edit_version
+
+
+def test_a_job_dead_for_longer_than_its_time_limit_no_longer_blocks_a_request(users, db):
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        started_at=timezone.now() - reports.RUNNING_FOR_AT_MOST - datetime.timedelta(minutes=1),
+    )
+    fresh, created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    assert created and fresh.pk != job.pk
+    assert ReportJob.objects.get(pk=job.pk).status == JobStatus.FAILED
+
+
+def test_a_job_killed_every_time_is_given_up(users, db):
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    ReportJob.objects.filter(pk=job.pk).update(attempts=reports.MAX_ATTEMPTS)
+    with pytest.raises(reports.JobAbandoned):
+        reports.job_run(job.pk)
+    assert ReportJob.objects.get(pk=job.pk).status == JobStatus.FAILED
+    assert not Report.objects.exists()
+
+
+def test_problems_of_unaccepted_updates_and_later_actions_are_not_compiled(
+    filled, accepted, indicators, users, clock
+):
+    from chains.models import Official
+    from reporting import coordination
+
+    electronics = accepted.industry
+    later = coordination.meeting_create(
+        industry=electronics,
+        chair=Official.objects.get(name="黄晓舟"),
+        date=datetime.date(2026, 3, 1),
+        units=[],
+        problems=[],
+        minutes="",
+        user=users["drc"],
+    )
+    coordination.action_create(
+        meeting=later,
+        decision="明年的事",
+        unit=accepted.unit,
+        deadline=datetime.date(2026, 4, 1),
+        user=users["drc"],
+    )
+    data = gather.gather("monthly", 2025, 9)
+    assert all(a["decision"] != "明年的事" for a in industry(data)["actions"])
+
+
+def test_a_period_outside_the_range_is_a_clear_error_not_a_500(users, client):
+    client.force_login(users["drc"])
+    for kind, period in (("annual", "0000"), ("monthly", "0000-01"), ("quarterly", "0000-Q1")):
+        response = client.post(reverse("reports:generate"), {"kind": kind, "period": period})
+        assert response.status_code == 302
+    assert not ReportJob.objects.exists()
+
+
+def test_the_report_is_in_chinese_whoever_asks(accepted, indicators, users):
+    from django.utils import translation
+
+    with translation.override("en"):
+        job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+        report = reports.job_run(job.pk)
+        html = reports.report_html(report)
+    assert "总体情况" in html and "Overview" not in html
+
+
+def test_finalising_saves_the_text_and_the_version_together_or_neither(draft, users, monkeypatch):
+    def broken(html):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(reports.render, "report_pdf", broken)
+    with pytest.raises(OSError):
+        reports.report_finalise(
+            report=draft,
+            user=users["drc"],
+            expected_version=draft.edit_version,
+            summary="定稿前写的",
+            comments={},
+        )
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT and draft.summary == ""
