@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from reporting import assessment_views
-from reporting import views as reporting_views
+from reporting.views import assessment as assessment_views
+from reporting.views import dashboard as dashboard_views
 
 urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("matrix/", include("chains.urls")),
     path("accounts/", include("accounts.urls")),
     path("updates/", include("reporting.urls")),
-    path("dashboard/", reporting_views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path(
         "dashboard/districts/",
         assessment_views.DistrictAssessmentView.as_view(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views as views
+from .views import reports as views
 
 app_name = "reports"
 

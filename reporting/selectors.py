@@ -276,3 +276,17 @@ def review_queue(period: ReportingPeriod, *, industry=None, unit=None, status=No
             continue
         rows.append({"industry": ind, "unit": u, "update": update, "status": state})
     return rows
+
+
+def period_by_slug(slug: str) -> ReportingPeriod:
+    """The reporting period named like 2025-09, or 404."""
+    from django.http import Http404
+
+    try:
+        year, month = (int(part) for part in slug.split("-"))
+    except ValueError:
+        raise Http404("No such month.") from None
+    period = ReportingPeriod.objects.filter(year=year, month=month).first()
+    if period is None:
+        raise Http404("No such month.")
+    return period

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import coordination_views, land_views, plan_views, views
+from .views import coordination as coordination_views
+from .views import land as land_views
+from .views import plans as plan_views
+from .views import updates as views
 
 app_name = "reporting"
 

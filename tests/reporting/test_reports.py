@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from chains.models import IndustryFigure
+from chains.models import Indicator, Industry, IndustryFigure
 from reporting import services
 from reporting.choices import JobStatus, ReportStatus
 from reporting.models import Report, ReportJob
@@ -342,3 +342,39 @@ def test_finalising_saves_the_text_and_the_version_together_or_neither(draft, us
         )
     draft.refresh_from_db()
     assert draft.status == ReportStatus.DRAFT and draft.summary == ""
+
+
+def test_a_quarterly_report_totals_its_three_months(accepted, indicators, figures, users, clock):
+    output = Indicator.objects.get(code="output-month")
+    electronics = Industry.objects.get(code="electronic-information")
+    for year, month, value in (
+        (2025, 7, "100"),
+        (2025, 8, "200"),
+        (2024, 7, "90"),
+        (2024, 8, "180"),
+    ):
+        IndustryFigure.objects.create(
+            source=figures,
+            indicator=output,
+            industry=electronics,
+            year=year,
+            month=month,
+            value=Decimal(value),
+        )
+    clock.set(datetime.date(2025, 10, 20))
+    data = gather.gather("quarterly", 2025, 3)
+    assert data["period_label"] == "2025年第三季度"
+    headline = data["headline"][0]
+    assert headline["label"].endswith("本季度合计")
+    # 100 + 200 + 12345.6 against 90 + 180 + 10000.
+    assert headline["value"] == "12645.60"
+    assert headline["yoy"] == _yoy_text("12645.6", "10270")
+    policy = next(e for e in industry(data)["elements"] if e["key"] == "policy")
+    assert policy["entries"][0]["month"] == "9月"
+
+
+def _yoy_text(now, before):
+    from decimal import ROUND_HALF_UP
+
+    value = (Decimal(now) / Decimal(before) - 1) * 100
+    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

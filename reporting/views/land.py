@@ -23,8 +23,8 @@ from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import CarrierArea, Unit
 
-from . import land, services
-from .models import LandItem, MonthlyUpdate
+from .. import land, services
+from ..models import LandItem, MonthlyUpdate
 
 MONTHS = [(m, f"{m}月") for m in range(1, 13)]
 FIELDS = ["year", "month", "industry", "carrier", "kind", "name", "area", "area_unit", "status"]

@@ -21,10 +21,10 @@ from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import Unit
 
-from . import coordination, services
-from .choices import ActionStatus, ProblemStatus
-from .models import ActionItem, Problem
-from .workdays import WorkCalendar
+from .. import coordination, services
+from ..choices import ActionStatus, ProblemStatus
+from ..models import ActionItem, Problem
+from ..workdays import WorkCalendar
 
 
 def _errors(exc: ValidationError) -> str:

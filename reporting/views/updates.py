@@ -1,18 +1,14 @@
 """Pages for monthly updates. Views are thin: access through accounts.access, writes through
 reporting.services, and a service's ValidationError becomes a message or a form error."""
 
-import hashlib
 from collections import Counter
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -28,9 +24,9 @@ from accounts.access import (
 from accounts.choices import Action
 from accounts.policies import Policy
 
-from . import coordination_views, land, plans, selectors, services
-from .choices import ELEMENT_FIELDS, DueStatus, ProblemStatus, Section, UpdateStatus
-from .forms import (
+from .. import land, plans, selectors, services
+from ..choices import ELEMENT_FIELDS, DueStatus, ProblemStatus, Section, UpdateStatus
+from ..forms import (
     BulkReviewForm,
     ContributionForm,
     KeyProjectFormSet,
@@ -40,9 +36,9 @@ from .forms import (
     ReturnForm,
     UpdateForm,
 )
-from .models import MonthlyUpdate, ReportingPeriod
-from .report_views import annual_status
-from .snapshots import diff_sections, section_texts, update_snapshot
+from ..models import MonthlyUpdate, ReportingPeriod
+from ..snapshots import diff_sections, section_texts, update_snapshot
+from . import coordination as coordination_views
 
 
 def _errors(exc: ValidationError) -> str:
@@ -50,14 +46,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _period(slug: str) -> ReportingPeriod:
-    try:
-        year, month = (int(x) for x in slug.split("-"))
-    except ValueError:
-        raise Http404("Bad period.") from None
-    period = ReportingPeriod.objects.filter(year=year, month=month).first()
-    if period is None:
-        raise Http404("No such period.")
-    return period
+    return selectors.period_by_slug(slug)
 
 
 def _require_review(user):
@@ -264,7 +253,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
 
     def report_action_progress(self, request):
         """Progress on the unit's action items, written in its monthly update."""
-        from . import coordination
+        from .. import coordination
 
         for action, _light in coordination_views.unit_actions(request.user, services.today()):
             text = request.POST.get(f"action_progress_{action.pk}", "").strip()
@@ -698,135 +687,3 @@ class AttachmentRemoveView(View):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return redirect("reporting:edit", attachment.update_id)
-
-
-class DashboardView(TemplateView):
-    """The DRC's view of the whole system for a month; a city leader sees the industries he or
-    she leads. Every table exports to xlsx (?format=xlsx)."""
-
-    access_policy = Policy.OBJECT
-    template_name = "reporting/dashboard.html"
-    xlsx = None
-
-    def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        if self.xlsx is not None:
-            response = HttpResponse(
-                self.xlsx,
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
-                f"工作看板{context['period']}.xlsx"
-            )
-            return response
-        return self.render_to_response(context)
-
-    def get_context_data(self, **kwargs):
-        from accounts.access import industries_for, reads_everything
-        from accounts.choices import Action, Role
-        from chains.models import Category, Official, Unit
-
-        from . import dashboard
-
-        user = self.request.user
-        if not (reads_everything(user) or user.role == Role.LEADER):
-            raise PermissionDenied
-        today = services.today()
-        services.periods_ensure(today)
-        slug = self.request.GET.get("month")
-        period = _period(slug) if slug else selectors.default_review_period(today)
-        industries = (
-            industries_for(user, Action.VIEW)
-            .select_related("category", "assignment")
-            .order_by("category__position", "position")
-        )
-        category = self.request.GET.get("category") or ""
-        industry = self.request.GET.get("industry") or ""
-        official = self.request.GET.get("official") or ""
-        unit = self.request.GET.get("unit") or ""
-        district_code = self.request.GET.get("district") or ""
-        if category:
-            industries = industries.filter(category__code=category)
-        if industry:
-            industries = industries.filter(code=industry)
-        if official:
-            industries = industries.filter(assignment__official_links__official__code=official)
-        if unit:
-            industries = industries.filter(assignment__unit_links__unit__code=unit)
-        district = (
-            Unit.objects.filter(code=district_code, kind__in=["district", "zone"]).first()
-            if district_code
-            else None
-        )
-        months = list(
-            ReportingPeriod.objects.filter(
-                Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month)
-            ).order_by("-year", "-month")[:12]
-        )[::-1]
-        scope = ",".join(str(pk) for pk in sorted(industries.values_list("pk", flat=True)))
-        # Land items tied to no industry count only in a system-wide reader's unfiltered view.
-        everything = reads_everything(user) and not (category or industry or official or unit)
-
-        def compute():
-            rows = dashboard.by_industry(period, industries)
-            return {
-                "rows": rows,
-                "totals": {
-                    k: sum(getattr(r, k) for r in rows)
-                    for k in ("expected", "received", "on_time", "late", "missing")
-                },
-                "units": dashboard.by_unit(period, industries),
-                "grid": dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
-                "problems": dashboard.problems_summary(industries, today),
-                "actions": dashboard.actions_summary(industries, today),
-                "trend": dashboard.trend(rows[0], period) if len(rows) == 1 else None,
-                "enterprises": dashboard.enterprises_summary(industries, period, district),
-                "land": dashboard.land_summary(industries, period, district, everything=everything),
-                "plans": dashboard.plans_summary(
-                    industries, period, district, everything=everything
-                ),
-                "figures": dashboard.figures_summary(industries, period),
-                "breakdown": dashboard.breakdown(rows[0], period) if len(rows) == 1 else None,
-            }
-
-        scope_key = hashlib.sha1(
-            f"{category}|{industry}|{official}|{unit}|{district_code}|{scope}".encode()
-        ).hexdigest()[:16]
-        key = (today, period.pk, scope_key, int(everything))
-        # Looked up only if the page's cached fragment is missing (see the template).
-        data = SimpleLazyObject(lambda: dashboard.cached(key, compute))
-        if self.request.GET.get("format") == "xlsx":
-            self.xlsx = dashboard.workbook(period, dashboard.cached(key, compute))
-        # The filters' choices change only with the matrix or a new month: cached likewise.
-        choices = dashboard.cached(
-            ("filters",),
-            lambda: {
-                "periods": list(ReportingPeriod.objects.all()[:36]),
-                "categories": list(Category.objects.all()),
-                "officials": list(Official.objects.all()),
-                "lead_units": list(
-                    Unit.objects.filter(assignment_links__role="lead")
-                    .distinct()
-                    .order_by("position")
-                ),
-                "districts": list(Unit.objects.filter(kind="district")),
-            },
-        )
-        return super().get_context_data(
-            period=period,
-            all_industries=industries_for(user, Action.VIEW).order_by(
-                "category__position", "position"
-            ),
-            category=category,
-            industry=industry,
-            official=official,
-            unit=unit,
-            district=district_code,
-            **choices,
-            months=months,
-            dash=data,
-            cache_key=":".join(str(p) for p in (dashboard.data_version(), *key)),
-            one_industry="," not in scope and bool(scope),
-            annual_report=SimpleLazyObject(lambda: annual_status(today, drafts=can_review(user))),
-            **kwargs,
-        )

@@ -15,10 +15,10 @@ from django.views.generic import TemplateView
 from accounts.access import Action, PlanAction, access_industry, access_plan, can_plan, can_review
 from accounts.policies import Policy
 
-from . import plans, services
-from .choices import UpdateStatus
-from .models import ReportingPeriod
-from .plan_forms import PlanForm, PlanItemFormSet, PlanReviewForm
+from .. import plans, selectors, services
+from ..choices import UpdateStatus
+from ..models import ReportingPeriod
+from ..plan_forms import PlanForm, PlanItemFormSet, PlanReviewForm
 
 
 def _year(value, today) -> int:
@@ -208,14 +208,7 @@ class PlanReviewView(View):
 
 
 def _period(slug: str) -> ReportingPeriod:
-    try:
-        year, month = (int(part) for part in slug.split("-"))
-    except ValueError:
-        raise Http404("No such month.") from None
-    period = ReportingPeriod.objects.filter(year=year, month=month).first()
-    if period is None:
-        raise Http404("No such month.")
-    return period
+    return selectors.period_by_slug(slug)
 
 
 class PlanProgressView(TemplateView):

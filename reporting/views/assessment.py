@@ -12,8 +12,8 @@ from django.views.generic import TemplateView
 from accounts.access import can_assess_districts
 from accounts.policies import Policy
 
-from . import assessment
-from .models import PlanYear, ReportingPeriod
+from .. import assessment
+from ..models import PlanYear, ReportingPeriod
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

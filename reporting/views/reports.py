@@ -26,11 +26,11 @@ from accounts.access import (
 )
 from accounts.policies import Policy
 
-from . import services as update_services
-from .choices import JobStatus, ReportKind, ReportStatus
-from .models import Report, ReportJob
-from .reports import services
-from .reports.gather import title_for
+from .. import services as update_services
+from ..choices import JobStatus, ReportKind, ReportStatus
+from ..models import Report, ReportJob
+from ..reports import services
+from ..reports.gather import title_for
 
 WORKER_SILENCE = datetime.timedelta(seconds=10)
 
