@@ -36,6 +36,20 @@ def reads_everything(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.role in SYSTEM_WIDE_READERS)
 
 
+def _fetch(queryset: QuerySet, what: str, **lookup):
+    """The object matching `lookup`, else 404 ("No such <what>.")."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
+
+
+def _require(allowed: bool) -> None:
+    """403 unless the user may."""
+    if not allowed:
+        raise PermissionDenied
+
+
 def industries_for(user: User, action: Action = Action.VIEW) -> QuerySet[Industry]:
     """The industries the user may act on. Filing and contributing come only from the matrix:
     not even an administrator files another unit's update."""
@@ -62,21 +76,17 @@ def can(user: User, action: Action, industry: Industry) -> bool:
 
 def access_industry(*, user: User, code: str, action: Action = Action.VIEW) -> Industry:
     """The industry, if it exists (else 404) and the user may act on it (else 403)."""
-    industry = Industry.objects.select_related("category", "assignment").filter(code=code).first()
-    if industry is None:
-        raise Http404("No such industry.")
-    if not can(user, action, industry):
-        raise PermissionDenied
+    industry = _fetch(
+        Industry.objects.select_related("category", "assignment"), "industry", code=code
+    )
+    _require(can(user, action, industry))
     return industry
 
 
 def access_unit(*, user: User, code: str) -> Unit:
     """A unit page is for the unit's own staff and for those who read the whole system."""
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        raise Http404("No such unit.")
-    if not (reads_everything(user) or (user.unit_id and user.unit_id == unit.pk)):
-        raise PermissionDenied
+    unit = _fetch(Unit.objects, "unit", code=code)
+    _require(reads_everything(user) or (user.unit_id and user.unit_id == unit.pk))
     return unit
 
 
@@ -146,23 +156,33 @@ def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VI
         update = update_for_page(pk)
     except MonthlyUpdate.DoesNotExist:
         raise Http404("No such update.") from None
-    if not can_update(user, action, update):
-        raise PermissionDenied
+    _require(can_update(user, action, update))
     return update
+
+
+def access_month_updates(*, user: User, period) -> list:
+    """Every update the user's unit files for the month, in matrix order, if the user may edit
+    each one (else 403). The industries the user files for are read once, not per update."""
+    from reporting.selectors import unit_month_updates
+
+    updates = unit_month_updates(user.unit_id, period)
+    if updates:
+        # can_update's EDIT rule for all of them at once: they are the user's unit's own.
+        filing = set(industries_for(user, Action.FILE).values_list("pk", flat=True))
+        _require(all(u.industry_id in filing for u in updates))
+    return updates
 
 
 def access_attachment(*, user: User, pk: int):
     from reporting.models import Attachment
 
-    attachment = (
-        Attachment.objects.select_related("update__industry")
-        .filter(pk=pk, removed_at__isnull=True)
-        .first()
+    attachment = _fetch(
+        Attachment.objects.select_related("update__industry"),
+        "attachment",
+        pk=pk,
+        removed_at__isnull=True,
     )
-    if attachment is None:
-        raise Http404("No such attachment.")
-    if not can_update(user, UpdateAction.VIEW, attachment.update):
-        raise PermissionDenied
+    _require(can_update(user, UpdateAction.VIEW, attachment.update))
     return attachment
 
 
@@ -178,34 +198,28 @@ def can_import_statistics(user: User) -> bool:
     )
 
 
+def can_read_statistics(user: User) -> bool:
+    """The imports and their files: statistics staff and system-wide readers."""
+    return can_import_statistics(user) or reads_everything(user)
+
+
 def access_enterprise(*, user: User, pk: int):
     from chains.models import Enterprise
 
-    enterprise = (
-        Enterprise.objects.select_related("industry", "district", "subsegment")
-        .filter(pk=pk)
-        .first()
+    enterprise = _fetch(
+        Enterprise.objects.select_related("industry", "district", "subsegment"),
+        "enterprise",
+        pk=pk,
     )
-    if enterprise is None:
-        raise Http404("No such enterprise.")
-    if not can(user, Action.VIEW, enterprise.industry):
-        raise PermissionDenied
+    _require(can(user, Action.VIEW, enterprise.industry))
     return enterprise
 
 
 def access_figure_import(*, user: User, pk: int, write: bool = False):
     from chains.models import FigureImport
 
-    record = FigureImport.objects.select_related("uploaded_by").filter(pk=pk).first()
-    if record is None:
-        raise Http404("No such import.")
-    allowed = (
-        can_import_statistics(user)
-        if write
-        else (can_import_statistics(user) or reads_everything(user))
-    )
-    if not allowed:
-        raise PermissionDenied
+    record = _fetch(FigureImport.objects.select_related("uploaded_by"), "import", pk=pk)
+    _require(can_import_statistics(user) if write else can_read_statistics(user))
     return record
 
 
@@ -215,18 +229,14 @@ def access_figure_import(*, user: User, pk: int, write: bool = False):
 def access_problem(*, user: User, pk: int, escalate: bool = False):
     from reporting.models import Problem
 
-    problem = (
+    problem = _fetch(
         Problem.objects.select_related(
             "update__industry", "update__unit", "update__period", "meeting"
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        "problem",
+        pk=pk,
     )
-    if problem is None:
-        raise Http404("No such problem.")
-    allowed = can_review(user) if escalate else can(user, Action.VIEW, problem.update.industry)
-    if not allowed:
-        raise PermissionDenied
+    _require(can_review(user) if escalate else can(user, Action.VIEW, problem.update.industry))
     return problem
 
 
@@ -234,12 +244,8 @@ def access_meeting(*, user: User, pk: int, write: bool = False):
     """A meeting is seen by those who take part in its industry; only the DRC records it."""
     from reporting.models import Meeting
 
-    meeting = Meeting.objects.select_related("industry", "chair").filter(pk=pk).first()
-    if meeting is None:
-        raise Http404("No such meeting.")
-    allowed = can_review(user) if write else can(user, Action.VIEW, meeting.industry)
-    if not allowed:
-        raise PermissionDenied
+    meeting = _fetch(Meeting.objects.select_related("industry", "chair"), "meeting", pk=pk)
+    _require(can_review(user) if write else can(user, Action.VIEW, meeting.industry))
     return meeting
 
 
@@ -248,21 +254,19 @@ def access_action(*, user: User, pk: int, act: str = "view"):
     extension, close): the responsible unit's staff; grant: the DRC."""
     from reporting.models import ActionItem
 
-    action = (
-        ActionItem.objects.select_related("meeting__industry", "meeting__chair", "unit", "problem")
-        .filter(pk=pk)
-        .first()
+    action = _fetch(
+        ActionItem.objects.select_related("meeting__industry", "meeting__chair", "unit", "problem"),
+        "action item",
+        pk=pk,
     )
-    if action is None:
-        raise Http404("No such action item.")
     own = bool(user.unit_id) and user.unit_id == action.unit_id
-    allowed = {
-        "view": own or can(user, Action.VIEW, action.meeting.industry),
-        "respond": own,
-        "grant": can_review(user),
-    }[act]
-    if not allowed:
-        raise PermissionDenied
+    _require(
+        {
+            "view": own or can(user, Action.VIEW, action.meeting.industry),
+            "respond": own,
+            "grant": can_review(user),
+        }[act]
+    )
     return action
 
 
@@ -294,15 +298,12 @@ def access_plan(*, user: User, pk: int, action: PlanAction = PlanAction.VIEW):
     """The work plan, if it exists (else 404) and the user may act on it (else 403)."""
     from reporting.models import WorkPlan
 
-    plan = (
-        WorkPlan.objects.select_related("unit", "industry", "plan_year", "created_by")
-        .filter(pk=pk)
-        .first()
+    plan = _fetch(
+        WorkPlan.objects.select_related("unit", "industry", "plan_year", "created_by"),
+        "work plan",
+        pk=pk,
     )
-    if plan is None:
-        raise Http404("No such work plan.")
-    if not can_plan(user, action, plan):
-        raise PermissionDenied
+    _require(can_plan(user, action, plan))
     return plan
 
 
@@ -311,20 +312,18 @@ def access_land_item(*, user: User, pk: int, write: bool = False):
     readers and by those who view its industry."""
     from reporting.models import LandItem
 
-    item = LandItem.objects.select_related("unit", "industry", "carrier").filter(pk=pk).first()
-    if item is None:
-        raise Http404("No such land item.")
+    item = _fetch(
+        LandItem.objects.select_related("unit", "industry", "carrier"), "land item", pk=pk
+    )
     own = bool(user.unit_id) and user.unit_id == item.unit_id
     if write:
-        allowed = own
+        _require(own)
     else:
-        allowed = (
+        _require(
             own
             or reads_everything(user)
             or (item.industry_id is not None and can(user, Action.VIEW, item.industry))
         )
-    if not allowed:
-        raise PermissionDenied
     return item
 
 
@@ -337,16 +336,14 @@ def access_policy_record(*, user: User, pk: int, write: bool = False):
     """An industry policy (not to be confused with accounts.policies, the views' access rules)."""
     from chains.models import Policy
 
-    policy = Policy.objects.select_related("industry", "issuer", "created_by").filter(pk=pk).first()
-    if policy is None:
-        raise Http404("No such policy.")
-    allowed = (
+    policy = _fetch(
+        Policy.objects.select_related("industry", "issuer", "created_by"), "policy", pk=pk
+    )
+    _require(
         can_edit_policies(user, policy.industry)
         if write
         else can(user, Action.VIEW, policy.industry)
     )
-    if not allowed:
-        raise PermissionDenied
     return policy
 
 
@@ -369,28 +366,19 @@ def access_report(*, user: User, pk: int, write: bool = False):
     from reporting.choices import ReportStatus
     from reporting.models import Report
 
-    report = (
-        Report.objects.select_related("generated_by", "finalised_by", "edited_by")
-        .filter(pk=pk)
-        .first()
+    report = _fetch(
+        Report.objects.select_related("generated_by", "finalised_by", "edited_by"), "report", pk=pk
     )
-    if report is None:
-        raise Http404("No such report.")
     if write or report.status == ReportStatus.DRAFT:
-        allowed = can_review(user)
+        _require(can_review(user))
     else:
-        allowed = can_review(user) or can_read_reports(user)
-    if not allowed:
-        raise PermissionDenied
+        _require(can_review(user) or can_read_reports(user))
     return report
 
 
 def access_report_job(*, user: User, pk: int):
     from reporting.models import ReportJob
 
-    job = ReportJob.objects.filter(pk=pk).first()
-    if job is None:
-        raise Http404("No such job.")
-    if not can_review(user):
-        raise PermissionDenied
+    job = _fetch(ReportJob.objects, "job", pk=pk)
+    _require(can_review(user))
     return job

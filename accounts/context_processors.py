@@ -6,13 +6,13 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .access import can_import_statistics, can_review, reads_everything
+    from .access import can_read_statistics, can_review, reads_everything
 
     return {
         "unread_notifications": SimpleLazyObject(
             lambda: user.notifications.filter(read_at__isnull=True).count()
         ),
         "is_reviewer": can_review(user),
-        "sees_statistics": can_import_statistics(user) or reads_everything(user),
+        "sees_statistics": can_read_statistics(user),
         "sees_dashboard": reads_everything(user) or user.role == "leader",
     }

@@ -18,6 +18,7 @@ from chains.creditcode import generate
 from chains.figures import importer
 from chains.models import EnterpriseFigure
 from chains.services import indicators_load
+from reporting.workdays import previous_month
 
 ROWS = 100_000
 ENTERPRISES = 3_000
@@ -27,7 +28,7 @@ def _months(count: int) -> list[str]:
     today = datetime.date.today()
     year, month, out = today.year, today.month, []
     for _ in range(count):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        year, month = previous_month(year, month)
         out.append(f"{year}-{month:02d}")
     return out
 

@@ -27,6 +27,7 @@ from .models import (
     SubSegment,
     Unit,
 )
+from .policies import POLICY_FIELDS
 from .resources import MatrixResource, OfficialResource, UnitResource
 
 
@@ -206,18 +207,7 @@ class PolicyAdminForm(forms.ModelForm):
 
     class Meta:
         model = Policy
-        fields = (
-            "industry",
-            "title",
-            "issuer",
-            "document_number",
-            "issued_on",
-            "valid_from",
-            "valid_until",
-            "instruments",
-            "budget",
-            "summary",
-        )
+        fields = ("industry", *POLICY_FIELDS)
 
 
 class PolicyEvaluationInline(admin.TabularInline):

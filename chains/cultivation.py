@@ -18,10 +18,6 @@ from .models.figures import IndicatorPeriod, Tier
 YEARS_SHOWN = 5  # recognitions by year: the reference year and the four before it
 
 
-def _industry_list(industries: Iterable[Industry]) -> list[Industry]:
-    return sorted(industries, key=lambda i: (i.position, i.pk))
-
-
 def _district_key(district: Unit | None) -> tuple:
     return (1, 0, 0) if district is None else (0, district.position, district.pk)
 
@@ -64,8 +60,7 @@ def pipeline(
     """
     year = year or timezone.localdate().year
     years = list(range(year - YEARS_SHOWN + 1, year + 1))
-    industry_list = _industry_list(industries)
-    by_id = {i.pk: i for i in industry_list}
+    by_id = {i.pk: i for i in industries}
     recognised = Q(stage=TierStage.RECOGNISED)
     group = ["enterprise__industry_id", "tier"]
     if by_district:
@@ -73,7 +68,7 @@ def pipeline(
     tiers = EnterpriseTier.objects.filter(enterprise__industry_id__in=by_id, year__lte=year)
     if district is not None:
         tiers = tiers.filter(enterprise__district=district)
-    counts = (
+    counts = list(
         tiers.values(*group)
         .annotate(
             candidates=Count("pk", filter=Q(stage=TierStage.CANDIDATE)),
@@ -82,7 +77,6 @@ def pipeline(
         )
         .order_by()
     )
-    counts = list(counts)
     district_ids = {c.get("enterprise__district_id") for c in counts} - {None}
     districts = Unit.objects.in_bulk(district_ids) if district_ids else {}
     order = {code: n for n, code in enumerate(Tier.values)}

@@ -147,11 +147,11 @@ class PolicyCreateView(TemplateView):
 
 
 class PolicyEditView(TemplateView):
-    access_policy = Policy.OBJECT
-    template_name = "chains/policy_form.html"
-
     """Change a policy. A save over a colleague's newer one is refused (409) with the typed
     values kept and the saved ones shown beside them."""
+
+    access_policy = Policy.OBJECT
+    template_name = "chains/policy_form.html"
 
     def context(self, form, policy, **extra):
         return self.get_context_data(form=form, industry=policy.industry, policy=policy, **extra)

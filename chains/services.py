@@ -1,6 +1,7 @@
 """Writes to the matrix. Every change of the matrix re-syncs object permissions in the same
 transaction (accounts.services.permissions_sync)."""
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from .models import (
     AssignmentOfficial,
     AssignmentUnit,
     Category,
+    Indicator,
     Industry,
     Official,
     Unit,
@@ -156,13 +158,11 @@ def _unit_key(item: tuple) -> tuple:
 
 def indicators_load(path) -> LoadReport:
     """Admin-defined indicators from a JSON list, by code; a second load changes nothing."""
-    import json
-
-    from .models import Indicator
-
+    with open(path, encoding="utf-8") as handle:
+        items = json.load(handle)
     report = LoadReport()
     with transaction.atomic():
-        for position, item in enumerate(json.loads(open(path, encoding="utf-8").read())):
+        for position, item in enumerate(items):
             values = {k: item.get(k, "") for k in ("name", "name_en", "unit", "period", "aliases")}
             report.add(upsert(Indicator, {"code": item["code"]}, {**values, "position": position}))
     return report

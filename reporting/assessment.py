@@ -81,9 +81,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chains.choices import UnitKind, UnitRole
+from chains.choices import UnitKind
 from chains.models import (
-    AssignmentUnit,
     CarrierArea,
     CarrierKind,
     Enterprise,
@@ -95,6 +94,7 @@ from chains.models import (
 )
 from chains.models.figures import IndicatorPeriod
 
+from . import services
 from .choices import ActionStatus, AssessmentMetric, UpdateStatus
 from .models import (
     ActionItem,
@@ -107,7 +107,7 @@ from .models import (
     ReportingPeriod,
     WorkPlan,
 )
-from .plans import OWN_PLAN_KINDS
+from .plans import plan_scopes_owed
 
 ASSESSED_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 MONEY_UNITS = ("万元", "亿元")
@@ -194,15 +194,9 @@ def _months(months) -> str:
 # --- defaults -------------------------------------------------------------------------------
 
 
-def today() -> datetime.date:
-    from . import services
-
-    return services.today()
-
-
 def default_as_of_month(year: int, on: datetime.date | None = None) -> int:
     """The latest month of `year` whose reporting deadline has passed, or 0."""
-    on = on or today()
+    on = on or services.today()
     latest = (
         ReportingPeriod.objects.filter(year=year, deadline__lt=on)
         .order_by("-month")
@@ -214,7 +208,7 @@ def default_as_of_month(year: int, on: datetime.date | None = None) -> int:
 
 def default_year(on: datetime.date | None = None) -> int:
     """The year of the latest period whose deadline has passed, or this year."""
-    on = on or today()
+    on = on or services.today()
     latest = (
         ReportingPeriod.objects.filter(deadline__lt=on)
         .order_by("-year", "-month")
@@ -243,55 +237,45 @@ def plan_deadline(year: int) -> datetime.date:
 
 def owed_plans(units) -> dict[int, list[tuple[int | None, str | None]]]:
     """{unit id: [(industry id, industry name), …]}: the work plans each of `units` owes for a
-    year, as reporting.plans.plans_owed defines them, for all the units at once: a district's
-    or zone's own plan first as (None, None), then one per industry the unit leads in the
-    matrix, in industry order. The matrix keeps no history, so this is today's matrix, whatever
-    the year. One query."""
-    owed = {unit.pk: [(None, None)] if unit.kind in OWN_PLAN_KINDS else [] for unit in units}
-    for unit_id, industry_id, name in (
-        AssignmentUnit.objects.filter(unit__in=[unit.pk for unit in units], role=UnitRole.LEAD)
-        .order_by("assignment__industries__position", "assignment__industries__id")
-        .values_list("unit", "assignment__industries", "assignment__industries__name")
-    ):
-        if industry_id is not None:  # an assignment no industry points at
-            owed[unit_id].append((industry_id, name))
-    return owed
+    year (reporting.plans.plan_scopes_owed), a unit's own plan as (None, None). One query."""
+    return {
+        unit_id: [(i.pk, i.name) if i else (None, None) for i in scopes]
+        for unit_id, scopes in plan_scopes_owed(units).items()
+    }
 
 
 # --- plan completion (reused by the dashboard) ----------------------------------------------
 
 
-def completion_items(*, year: int, as_of_month: int):
-    """The items of accepted plans for `year`, each annotated with `latest`: its latest share
-    done recorded in months ≤ as_of_month, 0 when none."""
+def completion_rows(*keys: str, year: int, as_of_month: int, scope: Q | None = None, **extra):
+    """The items of accepted plans for `year` in `scope`, grouped by `keys` in the database:
+    per group, total (items), done (items at 100 %), points (Σ each item's latest share done
+    recorded in months ≤ as_of_month, 0 for an item without any) and the `extra` aggregates."""
     latest = (
         PlanProgress.objects.filter(item=OuterRef("pk"), year=year, month__lte=as_of_month)
         .order_by("-month")
         .values("percent")[:1]
     )
+    items = PlanItem.objects.filter(
+        plan__status=UpdateStatus.ACCEPTED, plan__plan_year__year=year
+    ).alias(latest=Coalesce(Subquery(latest), 0))
+    if scope is not None:
+        items = items.filter(scope)
     return (
-        PlanItem.objects.filter(plan__status=UpdateStatus.ACCEPTED, plan__plan_year__year=year)
-        .alias(latest=Coalesce(Subquery(latest), 0))
-        .order_by()
+        items.order_by()
+        .values(*keys)
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(latest__gte=100)),
+            points=Sum("latest"),
+            **extra,
+        )
     )
 
 
-def _completion_rows(*, units, year: int, as_of_month: int, by_plan: bool):
-    """Items of accepted plans for `year`, each with its latest percent recorded in months
-    ≤ as_of_month (0 when none), summed per unit (and per plan) in the database."""
-    items = completion_items(year=year, as_of_month=as_of_month)
-    if units is not None:
-        items = items.filter(plan__unit__in=units)
-    keys = (
-        ["plan__unit", "plan", "plan__industry__name", "plan__accepted_at"]
-        if by_plan
-        else ["plan__unit"]
-    )
-    return items.values(*keys).annotate(
-        total=Count("id"),
-        done=Count("id", filter=Q(latest__gte=100)),
-        points=Sum("latest"),
-    )
+def completion_percent(points: int, total: int) -> Decimal:
+    """The mean share done of `total` items: points ÷ total, rounded half up to one decimal."""
+    return _round(Decimal(points) / total)
 
 
 def plan_completion(
@@ -302,13 +286,14 @@ def plan_completion(
     months ≤ as_of_month (0 for an item without progress), rounded half up to one decimal;
     an item is done at 100 %. `units` (units or ids) limits the units; None means all. One
     query; units without accepted plan items are absent."""
+    scope = None if units is None else Q(plan__unit__in=units)
     return {
         row["plan__unit"]: (
-            _round(Decimal(row["points"]) / row["total"]),
+            completion_percent(row["points"], row["total"]),
             row["done"],
             row["total"],
         )
-        for row in _completion_rows(units=units, year=year, as_of_month=as_of_month, by_plan=False)
+        for row in completion_rows("plan__unit", year=year, as_of_month=as_of_month, scope=scope)
     }
 
 
@@ -415,7 +400,7 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
     """Every district's and development zone's measures, scores, total and rank for `year` as
     of `as_of_month` (default: the latest month of the year whose deadline has passed), with
     an explanation of each number. A fixed number of queries (16)."""
-    on = today()
+    on = services.today()
     tz = timezone.get_default_timezone()
     periods = {
         p["month"]: p["deadline"]
@@ -445,8 +430,7 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
             ),
         )
     )
-    assessed = Q(kind__in=ASSESSED_KINDS)
-    in_assessed = Unit.objects.filter(assessed).values("pk")
+    in_assessed = Unit.objects.filter(kind__in=ASSESSED_KINDS).values("pk")
 
     # (a) the plans each unit owes, and those it has started, once the plans' deadline has passed
     plans_due = plan_deadline(year)
@@ -465,7 +449,15 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
 
     # plan completion, per plan, and (b) the first progress recorded each month
     completion = defaultdict(list)
-    for row in _completion_rows(units=in_assessed, year=year, as_of_month=month, by_plan=True):
+    for row in completion_rows(
+        "plan__unit",
+        "plan",
+        "plan__industry__name",
+        "plan__accepted_at",
+        year=year,
+        as_of_month=month,
+        scope=Q(plan__unit__in=in_assessed),
+    ):
         completion[row["plan__unit"]].append(row)
     progress = {
         (row["item__plan__unit"], row["month"]): row["first"]
@@ -695,7 +687,7 @@ def _plan_completion(rows, context) -> Measure:
         )
     points = sum(r["points"] for r in rows)
     done = sum(r["done"] for r in rows)
-    value = _round(Decimal(points) / total)
+    value = completion_percent(points, total)
     details = [
         f"{r['plan__industry__name'] or '本单位'}计划：{r['total']} 项任务，"
         f"进度合计 {r['points']}%，已完成 {r['done']} 项"

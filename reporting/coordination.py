@@ -3,6 +3,7 @@ industry's lead official; the meeting's decisions are action items (督办事项
 unit and a deadline, tracked until closed with evidence. Every write leaves an event."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +22,6 @@ from .workdays import WorkCalendar
 
 def _changes_dashboard(function):
     """The dashboard shows problems and action items: refresh it when these commit."""
-    import functools
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -31,12 +31,6 @@ def _changes_dashboard(function):
         return function(*args, **kwargs)
 
     return wrapper
-
-
-def today() -> datetime.date:
-    from . import services
-
-    return services.today()
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ grid of industries × months. A fixed number of queries whatever the data size."
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -14,6 +13,7 @@ from chains.models import Industry, Unit
 
 from .choices import UpdateStatus
 from .models import MonthlyUpdate, ReportingPeriod
+from .workdays import previous_month
 
 
 def _on_time_before(period: ReportingPeriod) -> datetime.datetime:
@@ -206,7 +206,7 @@ def trend(industry: Industry, period: ReportingPeriod) -> dict:
     year, month = period.year, period.month
     for _ in range(13):
         months.append((year, month))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        year, month = previous_month(year, month)
     months.reverse()
     which = Q()
     for y, m in months:
@@ -307,7 +307,7 @@ def enterprises_summary(
         .order_by("-n")
     ]
     by_district = list(enterprises.values("district__name").annotate(n=Count("id")).order_by("-n"))
-    previous = (period.year - 1, 12) if period.month == 1 else (period.year, period.month - 1)
+    previous = previous_month(period.year, period.month)
 
     def revenue(year, month):
         return Subquery(
@@ -365,29 +365,29 @@ def plans_summary(
     units' industry plans in scope, and districts' own plans in a system-wide unfiltered view;
     only the district's own plans when filtered to a district) and per industry. One query;
     the same rule as the districts' assessment."""
-    from django.db.models import F, Sum
+    from django.db.models import F
 
-    from .assessment import _round, completion_items
+    from .assessment import completion_percent, completion_rows
 
-    items = completion_items(year=period.year, as_of_month=period.month)
     scope = Q(plan__industry__in=industries)
     if everything:
         scope |= Q(plan__industry__isnull=True)
     if district is not None:
         scope = Q(plan__unit=district)
     rows = list(
-        items.filter(scope)
-        .values("plan", "plan__unit__name", "plan__unit__position", "plan__industry__name")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(latest__gte=100)),
-            points=Sum("latest"),
+        completion_rows(
+            "plan",
+            "plan__unit__name",
+            "plan__unit__position",
+            "plan__industry__name",
+            year=period.year,
+            as_of_month=period.month,
+            scope=scope,
             due=Count("id", filter=Q(due_month__lte=period.month)),
-        )
-        .order_by(F("plan__industry__position").asc(nulls_last=True), "plan__unit__position")
+        ).order_by(F("plan__industry__position").asc(nulls_last=True), "plan__unit__position")
     )
     for row in rows:
-        row["percent"] = _round(Decimal(row["points"]) / row["total"])
+        row["percent"] = completion_percent(row["points"], row["total"])
     by_industry = {}
     for row in rows:
         name = row["plan__industry__name"]
@@ -399,7 +399,8 @@ def plans_summary(
         "month": period.month,
         "plans": rows,
         "industries": [
-            (name, _round(Decimal(points) / total)) for name, (total, points) in by_industry.items()
+            (name, completion_percent(points, total))
+            for name, (total, points) in by_industry.items()
         ],
     }
 

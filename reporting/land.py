@@ -21,6 +21,7 @@ from chains.models import CarrierArea, Industry, Unit
 from . import services
 from .choices import AreaUnit, LandKind, LandStatus
 from .models import LandItem, MonthlyUpdate
+from .workdays import previous_month
 
 MU_PER_SQUARE_METRE = Decimal("0.0015")  # 15 / 10000, exact: AreaUnit.to_mu in SQL
 
@@ -41,15 +42,16 @@ CHANGEABLE = {
 TIED_TO_UPDATE = {"year", "month", "industry"}
 
 
-def _area_mu() -> Case:
-    """The item's area in mu, as a database expression. Multiplying by the exact decimal
-    factor (rather than `* 15 / 10000`) keeps SQLite from integer division."""
+def _area_mu(path: str = "") -> Case:
+    """The item's area in mu, as a database expression (`path`: the lookup to the land items,
+    e.g. "land_items__", when reading them from a related model). Multiplying by the exact
+    decimal factor (rather than `* 15 / 10000`) keeps SQLite from integer division."""
     return Case(
         When(
-            area_unit=AreaUnit.SQUARE_METRE,
-            then=F("area") * Value(MU_PER_SQUARE_METRE),
+            **{f"{path}area_unit": AreaUnit.SQUARE_METRE},
+            then=F(f"{path}area") * Value(MU_PER_SQUARE_METRE),
         ),
-        default=F("area"),
+        default=F(f"{path}area"),
         output_field=DecimalField(max_digits=20, decimal_places=4),
     )
 
@@ -111,14 +113,6 @@ def _check_carrier(
     )
 
 
-def _editable_update(update_id: int) -> MonthlyUpdate:
-    """The update, locked, if its unit may still change it (else the reason why not)."""
-    current = services._lock(update_id)
-    if not services.is_editable(current):
-        raise ValidationError(services._not_editable_message(current))
-    return current
-
-
 # --- services --------------------------------------------------------------------------------
 
 
@@ -147,7 +141,7 @@ def land_item_add(
     if update is not None:
         if update.unit_id != unit.pk:
             raise PermissionDenied("只能随本单位的月度进展报送用地事项。")
-        current = _editable_update(update.pk)
+        current = services.lock_editable(update.pk)
         if (int(year), int(month)) != (current.period.year, current.period.month):
             raise ValidationError(
                 f"随月度进展报送的用地事项应属于{current.period.year}年{current.period.month}月。"
@@ -185,7 +179,7 @@ def land_item_change(*, item: LandItem, user: User, version: int, **fields) -> L
     if unknown:
         raise TypeError(f"land_item_change() cannot set {sorted(unknown)}")
     _require_own_unit(user, item.unit_id)
-    current_update = _editable_update(item.update_id) if item.update_id else None
+    current_update = services.lock_editable(item.update_id) if item.update_id else None
     current = LandItem.objects.select_for_update().get(pk=item.pk)
     if current.version != version:
         raise ValidationError(
@@ -193,14 +187,11 @@ def land_item_change(*, item: LandItem, user: User, version: int, **fields) -> L
             "您的修改未保存。请核对最新内容后重新提交。",
             code="conflict",
         )
-    if current_update is not None:
-        moved = {
-            name
-            for name in TIED_TO_UPDATE & set(fields)
-            if _value(fields[name]) != _value(getattr(current, name))
-        }
-        if moved:
-            raise ValidationError("随月度进展报送的用地事项不能改变所属年月和产业。")
+    if current_update is not None and any(
+        _value(fields[name]) != _value(getattr(current, name))
+        for name in TIED_TO_UPDATE & set(fields)
+    ):
+        raise ValidationError("随月度进展报送的用地事项不能改变所属年月和产业。")
     placed = (current.carrier_id, current.industry_id)
     for name, value in fields.items():
         if name in ("name", "note"):
@@ -230,7 +221,7 @@ def land_item_remove(*, item: LandItem, user: User) -> None:
     update may still be edited (after that, it is part of the record)."""
     _require_own_unit(user, item.unit_id)
     if item.update_id:
-        _editable_update(item.update_id)
+        services.lock_editable(item.update_id)
     LandItem.objects.filter(pk=item.pk).delete()
     _dashboard_changed()
 
@@ -245,11 +236,6 @@ def _listed(items: QuerySet[LandItem]) -> QuerySet[LandItem]:
 def land_items_for_update(update: MonthlyUpdate) -> list[LandItem]:
     """The land items reported with one monthly update (one query)."""
     return list(_listed(LandItem.objects.filter(update=update)))
-
-
-def land_items_for_unit(unit: Unit, year: int) -> QuerySet[LandItem]:
-    """A unit's land items of a year, newest month first."""
-    return _listed(LandItem.objects.filter(unit=unit, year=year))
 
 
 def land_items_visible(user: User, year: int, unit: Unit | None = None) -> QuerySet[LandItem]:
@@ -325,17 +311,7 @@ def carrier_areas_for_industry(industry: Industry) -> list[CarrierArea]:
         .select_related("unit")
         .annotate(
             land_count=Count("land_items", filter=of_industry, distinct=True),
-            land_mu=Sum(
-                Case(
-                    When(
-                        land_items__area_unit=AreaUnit.SQUARE_METRE,
-                        then=F("land_items__area") * Value(MU_PER_SQUARE_METRE),
-                    ),
-                    default=F("land_items__area"),
-                    output_field=DecimalField(max_digits=20, decimal_places=4),
-                ),
-                filter=of_industry,
-            ),
+            land_mu=Sum(_area_mu("land_items__"), filter=of_industry),
         )
         .order_by("kind", "unit__position", "name")
     )
@@ -472,7 +448,7 @@ def _demo_items(today: datetime.date, months: int) -> list[LandItem]:
     year, month = today.year, today.month
     items = []
     for _ in range(months):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        year, month = previous_month(year, month)
         for carrier in carriers:
             industries = list(carrier.industries.all())
             if not industries or rng.random() < 0.45:

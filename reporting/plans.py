@@ -15,16 +15,17 @@ from django.db import transaction
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.access import Action, can, can_review, reads_everything
+from accounts.access import Action, can, can_review, industries_for, reads_everything
 from accounts.models import User
 from chains.choices import UnitKind, UnitRole
 from chains.models import AssignmentUnit, Industry, Unit
 
 from . import services
 from .choices import PlanEventKind, UpdateStatus
+from .dashboard import data_changed
 from .models import PlanEvent, PlanItem, PlanProgress, PlanYear, ReportingPeriod, WorkPlan
+from .services import EDITABLE  # the same statuses as a monthly update's
 
-EDITABLE = (UpdateStatus.DRAFT, UpdateStatus.RETURNED)
 OWN_PLAN_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 
 
@@ -61,22 +62,28 @@ class PlanDue:
         return self.industry.name if self.industry else self.unit.name
 
 
-def plans_owed(unit: Unit, year: int) -> list[PlanDue]:
-    """The plans a unit must file for the year: one per industry it leads, and its own if it is
-    a district or development zone."""
-    owed = []
-    if unit.kind in OWN_PLAN_KINDS:
-        owed.append(PlanDue(unit=unit, industry=None))
+def plan_scopes_owed(units) -> dict[int, list[Industry | None]]:
+    """{unit id: [None, industry, …]}: the plans each of `units` must file for a year, for all
+    the units at once: a district's or development zone's own plan first (None), then one per
+    industry the unit leads in the matrix, in industry order. The matrix keeps no history, so
+    this is today's matrix, whatever the year. One query."""
+    owed = {unit.pk: [None] if unit.kind in OWN_PLAN_KINDS else [] for unit in units}
     industries = (
-        Industry.objects.filter(
-            assignment__unit_links__unit=unit,
-            assignment__unit_links__role=UnitRole.LEAD,
-        )
+        Industry.objects.annotate(owner=F("assignment__unit_links__unit"))
+        .alias(role=F("assignment__unit_links__role"))
+        .filter(owner__in=list(owed), role=UnitRole.LEAD)
         .select_related("category")
-        .order_by("position")
-        .distinct()
+        .order_by("position", "id")
     )
-    owed += [PlanDue(unit=unit, industry=industry) for industry in industries]
+    for industry in industries:
+        owed[industry.owner].append(industry)
+    return owed
+
+
+def plans_owed(unit: Unit, year: int) -> list[PlanDue]:
+    """The plans a unit must file for the year (see plan_scopes_owed), each with the plan once
+    started."""
+    owed = [PlanDue(unit=unit, industry=industry) for industry in plan_scopes_owed([unit])[unit.pk]]
     plans = {
         plan.industry_id: plan
         for plan in WorkPlan.objects.filter(unit=unit, plan_year__year=year).select_related(
@@ -88,22 +95,15 @@ def plans_owed(unit: Unit, year: int) -> list[PlanDue]:
     return owed
 
 
-def plans_for_review(year: int, status: str | None = None) -> QuerySet[WorkPlan]:
-    plans = WorkPlan.objects.filter(plan_year__year=year).select_related(
-        "unit", "industry", "plan_year"
-    )
-    if status:
-        plans = plans.filter(status=status)
-    return plans.order_by("unit__position", F("industry__position").asc(nulls_first=True))
-
-
 def plans_visible(user: User, year: int) -> QuerySet[WorkPlan]:
     """Plans a user may read: their unit's, those of industries they view, or all."""
-    plans = plans_for_review(year)
+    plans = (
+        WorkPlan.objects.filter(plan_year__year=year)
+        .select_related("unit", "industry", "plan_year")
+        .order_by("unit__position", F("industry__position").asc(nulls_first=True))
+    )
     if reads_everything(user):
         return plans
-    from accounts.access import industries_for
-
     own = plans.filter(unit_id=user.unit_id) if user.unit_id else plans.none()
     return own | plans.filter(industry__in=industries_for(user, Action.VIEW))
 
@@ -117,11 +117,6 @@ def plan_for_page(plan: WorkPlan) -> WorkPlan:
         )
         .get(pk=plan.pk)
     )
-
-
-def is_overdue(plan_year: PlanYear, plan: WorkPlan | None, today: datetime.date) -> bool:
-    submitted = plan and plan.submitted_at
-    return not submitted and today > plan_year.deadline
 
 
 # --- plan workflow -----------------------------------------------------------------------------
@@ -144,14 +139,16 @@ def _snapshot(plan: WorkPlan) -> dict:
     }
 
 
-def _record(plan: WorkPlan, kind: PlanEventKind, user: User, reason: str = "") -> None:
+def _record(
+    plan: WorkPlan, kind: PlanEventKind, user: User, reason: str = "", snapshot: dict | None = None
+) -> None:
     PlanEvent.objects.create(
         plan=plan,
         kind=kind,
         actor=user,
         version=plan.version,
         reason=reason,
-        snapshot=_snapshot(plan),
+        snapshot=_snapshot(plan) if snapshot is None else snapshot,
     )
 
 
@@ -275,8 +272,6 @@ def plan_accept(*, plan: WorkPlan, user: User) -> WorkPlan:
         raise ValidationError("只有已提交的计划可以审核通过。")
     current = _bump(current, status=UpdateStatus.ACCEPTED, accepted_at=timezone.now())
     _record(current, PlanEventKind.ACCEPTED, user)
-    from .dashboard import data_changed
-
     data_changed()
     return current
 
@@ -295,7 +290,7 @@ def progress_rows(
     unit: Unit, year: int, month: int, industry: Industry | None = None
 ) -> list[ProgressRow]:
     """The items of the unit's accepted plans for the year, each with this month's progress and
-    the last progress recorded before it. Three queries, whatever the number of items."""
+    the last progress recorded before it. Two queries, whatever the number of items."""
     items = list(
         PlanItem.objects.filter(
             plan__unit=unit, plan__plan_year__year=year, plan__status=UpdateStatus.ACCEPTED
@@ -345,8 +340,7 @@ def progress_record(
     """Record a month's progress on the unit's plan items, all or nothing: if a colleague saved
     any of the same items since the page was loaded, nothing is written and the conflicting
     items are named."""
-    if not (user.unit_id and user.unit_id == unit.pk):
-        raise PermissionDenied
+    _check_editor(user, unit, None)
     if not progress_open(period, services.today()):
         raise ValidationError(
             f"{period}的计划进展填报时间为{period.first_day:%Y年%-m月%-d日}至"
@@ -399,11 +393,10 @@ def progress_record(
         touched.add(items[entry.item_id].plan)
         result.saved += 1
     for plan in touched:
-        PlanEvent.objects.create(
-            plan=plan,
-            kind=PlanEventKind.PROGRESS,
-            actor=user,
-            version=plan.version,
+        _record(
+            plan,
+            PlanEventKind.PROGRESS,
+            user,
             reason=f"{period}",
             snapshot={
                 "month": period.slug,
@@ -416,16 +409,8 @@ def progress_record(
             },
         )
     if result.saved:
-        from .dashboard import data_changed
-
         data_changed()
     return result
-
-
-def units_with_plans(year: int) -> QuerySet[Unit]:
-    return Unit.objects.filter(
-        work_plans__plan_year__year=year, work_plans__status=UpdateStatus.ACCEPTED
-    ).distinct()
 
 
 def responsible_choices(unit: Unit, industry: Industry | None) -> QuerySet[Unit]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import industries_for
@@ -16,6 +17,7 @@ from chains.models import AssignmentUnit, Industry, Unit
 
 from .choices import DueStatus, EventKind, Light, UpdateStatus
 from .models import Attachment, Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
+from .services import is_locked
 from .workdays import WorkCalendar
 
 RETURN_KINDS = (EventKind.RETURNED, EventKind.UNLOCKED)
@@ -160,12 +162,9 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
                     light=light(status, period, today, calendar),
                     working_days_left=calendar.working_days_until(today, period.deadline),
                     can_carry_over=update is None and has_previous,
-                    locked=today > period.lock_date
-                    and not (
-                        update is not None
-                        and update.reopened_until
-                        and today <= update.reopened_until
-                    ),
+                    locked=is_locked(update, today)
+                    if update is not None
+                    else today > period.lock_date,
                 )
             )
     return items
@@ -214,6 +213,15 @@ def update_for_page(pk: int) -> MonthlyUpdate:
             ),
         )
         .get(pk=pk)
+    )
+
+
+def unit_month_updates(unit_id: int | None, period: ReportingPeriod) -> list[MonthlyUpdate]:
+    """A unit's updates of a month in matrix order, with their industry (one query)."""
+    return list(
+        MonthlyUpdate.objects.filter(period=period, unit_id=unit_id)
+        .select_related("industry", "unit", "period")
+        .order_by("industry__category__position", "industry__position")
     )
 
 
@@ -280,8 +288,6 @@ def review_queue(period: ReportingPeriod, *, industry=None, unit=None, status=No
 
 def period_by_slug(slug: str) -> ReportingPeriod:
     """The reporting period named like 2025-09, or 404."""
-    from django.http import Http404
-
     try:
         year, month = (int(part) for part in slug.split("-"))
     except ValueError:

@@ -28,7 +28,7 @@ from .models import (
     UpdateEvent,
 )
 from .snapshots import TEXT_FIELDS, update_snapshot
-from .workdays import WorkCalendar, next_month
+from .workdays import WorkCalendar, next_month, previous_month
 
 EDITABLE = (UpdateStatus.DRAFT, UpdateStatus.RETURNED)
 FIGURE_FIELDS = ["projects_signed", "signed_amount"]
@@ -75,7 +75,7 @@ def periods_ensure(until: datetime.date | None = None, months_back: int = 0) -> 
     until = until or today()
     year, month = until.year, until.month
     for _ in range(months_back):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        year, month = previous_month(year, month)
     latest = ReportingPeriod.objects.order_by("-year", "-month").first()
     if latest and (latest.year, latest.month) >= (until.year, until.month) and not months_back:
         return
@@ -119,6 +119,15 @@ def _record(update: MonthlyUpdate, kind: EventKind, user: User | None, **extra) 
         snapshot=extra.pop("snapshot", None) or update_snapshot(update),
         **extra,
     )
+
+
+def lock_editable(update_id: int) -> MonthlyUpdate:
+    """The update, locked for this transaction, if its unit may still change it; else the
+    reason why not. For writes hanging off an update (attachments, land items)."""
+    current = _lock(update_id)
+    if not is_editable(current):
+        raise ValidationError(_not_editable_message(current))
+    return current
 
 
 def _reload(update_id: int) -> MonthlyUpdate:
@@ -383,7 +392,8 @@ def update_return(
 
 
 def _reopen_if_locked(current: MonthlyUpdate) -> None:
-    """Sending an update back after its lock date must leave the unit time to fix it."""
+    """Sending an update back (or unlocking it) after its lock date must leave the unit time
+    to fix it."""
     if is_locked(current):
         current.reopened_until = WorkCalendar().add_working_days(
             today(), settings.REPORTING_LOCK_AFTER_WORKING_DAYS
@@ -410,10 +420,7 @@ def update_unlock(*, update: MonthlyUpdate, user: User, reason: str) -> MonthlyU
     if current.status != UpdateStatus.ACCEPTED:
         raise ValidationError("只有已通过的进展需要解锁。")
     current.accepted_at = None
-    if is_locked(current):
-        current.reopened_until = WorkCalendar().add_working_days(
-            today(), settings.REPORTING_LOCK_AFTER_WORKING_DAYS
-        )
+    _reopen_if_locked(current)
     saved = _transition(
         current, UpdateStatus.RETURNED, EventKind.UNLOCKED, user, reason=reason.strip()
     )
@@ -483,9 +490,7 @@ def contribution_add(*, update: MonthlyUpdate, user: User, text: str) -> Contrib
 @transaction.atomic
 def attachment_add(*, update: MonthlyUpdate, user: User, upload) -> Attachment:
     """Store an attachment after checking its size and real type (see attachments.py)."""
-    current = _lock(update.pk)
-    if not is_editable(current):
-        raise ValidationError(_not_editable_message(current))
+    current = lock_editable(update.pk)
     info = inspect_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -509,8 +514,6 @@ def attachment_add(*, update: MonthlyUpdate, user: User, upload) -> Attachment:
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user: User) -> None:
     """Attachments are hidden, never deleted: the file stays for the record."""
-    current = _lock(attachment.update_id)
-    if not is_editable(current):
-        raise ValidationError(_not_editable_message(current))
+    current = lock_editable(attachment.update_id)
     Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
     _record(_reload(current.pk), EventKind.ATTACHMENT_REMOVED, user, reason=attachment.name)

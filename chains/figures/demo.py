@@ -10,6 +10,7 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
+from reporting.workdays import previous_month
 
 from ..choices import UnitKind
 from ..creditcode import generate
@@ -61,7 +62,7 @@ def _import(user, name: str, rows: list[list]) -> None:
 def _months(today: datetime.date, count: int) -> list[tuple[int, int]]:
     year, month, out = today.year, today.month, []
     for _ in range(count):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        year, month = previous_month(year, month)
         out.append((year, month))
     return list(reversed(out))
 

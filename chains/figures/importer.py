@@ -171,6 +171,13 @@ def _industry_map() -> dict[str, int]:
     return mapping
 
 
+def _subsegment_map() -> dict[tuple[int, str], int]:
+    return {
+        (ind, name): pk
+        for pk, ind, name in SubSegment.objects.values_list("pk", "industry_id", "name")
+    }
+
+
 def _district_map() -> dict[str, int]:
     return dict(
         Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.ZONE]).values_list("name", "pk")
@@ -285,10 +292,7 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
             plan.error(row, "缺少产业名称。")
         keys["subsegment_id"] = None
         if "subsegment" in layout.keys:
-            segments = {
-                (ind, name): pk
-                for pk, ind, name in SubSegment.objects.values_list("pk", "industry_id", "name")
-            }
+            segments = _subsegment_map()
             names = rows[layout.keys["subsegment"]].map(L.text)
             for row, name in names[names != ""].items():
                 ind = keys.at[row, "industry_id"]
@@ -431,10 +435,7 @@ def _plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:
         return
     industries = _industry_map()
     districts = _district_map()
-    segments = {
-        (ind, name): pk
-        for pk, ind, name in SubSegment.objects.values_list("pk", "industry_id", "name")
-    }
+    segments = _subsegment_map()
     existing = {e.credit_code: e for e in Enterprise.objects.prefetch_related("tiers")}
     seen: dict[str, int] = {}
     result = []
@@ -513,14 +514,14 @@ def _plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:
 # --- recording and applying --------------------------------------------------------------------
 
 
-def upload_record(*, upload, user, plan: Plan | None = None) -> FigureImport:
+def upload_record(*, upload, user) -> FigureImport:
     """Keep the uploaded file (always: it is the record of what was sent)."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     record = FigureImport(
-        kind=plan.kind if plan else "",
+        kind="",
         original_name=Path(upload.name).name[-200:],
         sha256=digest.hexdigest(),
         uploaded_by=user,
@@ -546,16 +547,21 @@ def preview(record: FigureImport, *, month=None) -> Plan:
         plan = Plan(kind=record.kind or "")
         plan.error(0, "无法解析该文件的版式：请使用下载的模板整理后再上传。")
     record.kind = plan.kind or record.kind or ImportKind.INDUSTRY_FIGURES
+    _note_counts(record, plan)
+    record.errors = plan.messages()
+    record.status = ImportStatus.PREVIEW if plan.ok else ImportStatus.REFUSED
+    record.save()
+    return plan
+
+
+def _note_counts(record: FigureImport, plan: Plan) -> None:
+    """The months and row counts of a plan, noted on its record (not saved)."""
     record.months = [f"{y}-{m:02d}" for y, m in plan.months]
     record.rows_added, record.rows_changed, record.rows_unchanged = (
         plan.added,
         plan.changed,
         plan.unchanged,
     )
-    record.errors = plan.messages()
-    record.status = ImportStatus.PREVIEW if plan.ok else ImportStatus.REFUSED
-    record.save()
-    return plan
 
 
 class AlreadyImported(Exception):
@@ -587,12 +593,7 @@ def apply(record: FigureImport) -> Plan:
 
     data_changed()
     record.kind = plan.kind
-    record.months = [f"{y}-{m:02d}" for y, m in plan.months]
-    record.rows_added, record.rows_changed, record.rows_unchanged = (
-        plan.added,
-        plan.changed,
-        plan.unchanged,
-    )
+    _note_counts(record, plan)
     record.status, record.applied_at, record.errors = ImportStatus.APPLIED, timezone.now(), []
     record.save()
     return plan

@@ -232,23 +232,6 @@ def detect(table: Table) -> Layout:
     return layout
 
 
-def parse_number(value) -> tuple[float | None, bool]:
-    """(number, ok). Missing markers give (None, True); text that is no number gives (None, False)."""
-    if value is None:
-        return None, True
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (None, True) if pd.isna(value) else (float(value), True)
-    cleaned = (
-        str(value).strip().replace(",", "").replace("，", "").replace(" ", "").replace("%", "")
-    )
-    if cleaned in MISSING:
-        return None, True
-    try:
-        return float(cleaned), True
-    except ValueError:
-        return None, False
-
-
 def parse_month(value) -> tuple[int, int] | None:
     if value is None:
         return None

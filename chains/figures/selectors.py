@@ -16,6 +16,13 @@ def _yoy(value, previous):
     return (Decimal(value) / Decimal(previous) - 1) * 100
 
 
+def _growth(figure, previous):
+    """The supplied year-on-year growth, else the one computed from a year earlier."""
+    if figure.yoy is not None:
+        return figure.yoy
+    return _yoy(figure.value, previous.value) if previous is not None else None
+
+
 def industry_figures(industry: Industry, year: int) -> dict:
     """Tables for the industry page: whole-industry indicators × months of the year; the latest
     month by sub-segment and by district. Two queries."""
@@ -35,10 +42,10 @@ def industry_figures(industry: Industry, year: int) -> dict:
             return {"value": None, "yoy": None, "computed": False}
         previous = by_key.get((f.indicator_id, f.subsegment_id, f.district_id, f.year - 1, f.month))
         computed = f.yoy is None and previous is not None and previous.value is not None
-        yoy = f.yoy if f.yoy is not None else (_yoy(f.value, previous.value) if computed else None)
-        return {"value": f.value, "yoy": yoy, "computed": computed}
+        return {"value": f.value, "yoy": _growth(f, previous), "computed": computed}
 
-    used = [i for i in indicators if any(k[0] == i.pk for k in by_key)]
+    used_ids = {f.indicator_id for f in rows}
+    used = [i for i in indicators if i.pk in used_ids]
     monthly = [
         {"indicator": i, "cells": [cell(by_key.get((i.pk, None, None, year, m))) for m in months]}
         for i in used
@@ -70,19 +77,16 @@ def enterprise_figures(enterprise, year: int) -> dict:
     )
     by_key = {(f.indicator_id, f.year, f.month): f for f in rows}
     months = sorted({f.month for f in rows if f.year == year})
-    used = [i for i in indicators if any(k[0] == i.pk for k in by_key)]
+    used_ids = {f.indicator_id for f in rows}
     table = []
-    for indicator in used:
+    for indicator in (i for i in indicators if i.pk in used_ids):
         cells = []
         for m in months:
             f = by_key.get((indicator.pk, year, m))
             previous = by_key.get((indicator.pk, year - 1, m))
-            yoy = (
-                f.yoy
-                if f and f.yoy is not None
-                else (_yoy(f.value, previous.value) if f and previous else None)
+            cells.append(
+                {"value": f.value if f else None, "yoy": _growth(f, previous) if f else None}
             )
-            cells.append({"value": f.value if f else None, "yoy": yoy})
         table.append({"indicator": indicator, "cells": cells})
     return {"year": year, "months": months, "table": table}
 

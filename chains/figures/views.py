@@ -2,6 +2,7 @@
 figures, an enterprise. Access through accounts.access; writes through figures.importer."""
 
 import io
+from urllib.parse import quote
 
 import openpyxl
 from django import forms
@@ -20,7 +21,7 @@ from accounts.access import (
     access_figure_import,
     access_industry,
     can_import_statistics,
-    reads_everything,
+    can_read_statistics,
 )
 from accounts.policies import Policy
 
@@ -28,6 +29,7 @@ from ..models import FigureImport
 from ..models.figures import ImportKind, ImportStatus
 from . import importer, selectors
 from .layout import parse_month
+from .workbook import too_large
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,14 +49,10 @@ class UploadForm(forms.Form):
         return parse_month(value) if value else None
 
     def clean_file(self):
-        from django.conf import settings
-        from django.template.defaultfilters import filesizeformat
-
         upload = self.cleaned_data["file"]
-        if upload.size > settings.STATS_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"文件大小为 {filesizeformat(upload.size)}，超过了 {filesizeformat(settings.STATS_MAX_UPLOAD_BYTES)} 的上限。"
-            )
+        problem = too_large(upload.size)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
 
@@ -65,9 +63,7 @@ class StatisticsHomeView(TemplateView):
     template_name = "chains/stats_home.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (
-            can_import_statistics(request.user) or reads_everything(request.user)
-        ):
+        if request.user.is_authenticated and not can_read_statistics(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -232,19 +228,15 @@ class TemplateDownloadView(View):
             sheet.append(row)
         for ref in merges:
             sheet.merge_cells(ref)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''" + _quote(
-            f"{title}模板.xlsx"
-        )
-        return response
+        return _workbook_response(workbook, f"{title}模板.xlsx")
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+def _workbook_response(workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(filename)
+    return response
 
 
 def _year(request) -> int:
@@ -303,11 +295,7 @@ def _xlsx(name: str, sheets) -> HttpResponse:
         sheet = workbook.create_sheet(title[:31])
         for row in rows:
             sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + _quote(f"{name}.xlsx")
-    return response
+    return _workbook_response(workbook, f"{name}.xlsx")
 
 
 class EnterpriseDetailView(TemplateView):

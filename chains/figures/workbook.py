@@ -34,7 +34,6 @@ class Table:
     frame: pd.DataFrame
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, inclusive
     formulas: list[tuple[int, int]] = field(default_factory=list)  # 0-based (row, column)
-    sheet_name: str = ""
 
 
 def column_letter(index: int) -> str:
@@ -53,14 +52,20 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
+def too_large(size: int) -> str | None:
+    """Why a file of this size is refused (the upload form says it before the file is read)."""
+    limit = settings.STATS_MAX_UPLOAD_BYTES
+    if size > limit:
+        return f"文件大小为 {filesizeformat(size)}，超过了 {filesizeformat(limit)} 的上限。"
+    return None
+
+
 def read_table(path: Path, original_name: str) -> Table:
     path = Path(path)
     size = path.stat().st_size
-    limit = settings.STATS_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise SpreadsheetError(
-            f"文件大小为 {filesizeformat(size)}，超过了 {filesizeformat(limit)} 的上限。"
-        )
+    problem = too_large(size)
+    if problem:
+        raise SpreadsheetError(problem)
     if size == 0:
         raise SpreadsheetError("文件是空的。")
     suffix = Path(original_name).suffix.lower()
@@ -150,7 +155,7 @@ def _read_xlsx(path: Path, sheet_xml: str) -> Table:
             (int(row) - 1, _column_index(col)) for col, row in FORMULA_CELL.findall(xml.read())
         ]
     ranges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-    return Table(frame=frame, merged=ranges, formulas=formulas, sheet_name=sheet.name)
+    return Table(frame=frame, merged=ranges, formulas=formulas)
 
 
 def _read_csv(path: Path) -> Table:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chains.choices import UnitKind, UnitRole
+from chains.figures.selectors import _yoy as _growth
 from chains.models import (
     AssignmentOfficial,
     AssignmentUnit,
@@ -27,8 +28,10 @@ from chains.models import (
     IndustryFigure,
     Unit,
 )
+from chains.models.figures import IndicatorPeriod
 
-from ..choices import SIX_ELEMENTS, ActionStatus, ProblemStatus, UpdateStatus
+from ..assessment import MONEY_UNITS, district_assessment
+from ..choices import ELEMENT_FIELDS, SIX_ELEMENTS, ActionStatus, ProblemStatus, UpdateStatus
 from ..models import (
     ActionItem,
     KeyProject,
@@ -38,6 +41,7 @@ from ..models import (
     ReportingPeriod,
     WorkPlan,
 )
+from ..selectors import submitted_on_time
 
 ISSUER = "厦门市发展和改革委员会"
 ISSUER_SHORT = "市发改委"
@@ -82,9 +86,8 @@ def _pct(part: int, whole: int) -> str | None:
 
 
 def _yoy(value, previous) -> str | None:
-    if value is None or not previous:
-        return None
-    return _num((Decimal(value) / Decimal(previous) - 1) * 100)
+    """Year-on-year growth in % as the statistics pages compute it, as a snapshot number."""
+    return _num(_growth(value, previous))
 
 
 def _date_cn(day: datetime.date) -> str:
@@ -117,12 +120,13 @@ def title_for(kind: str, year: int, number: int = 0) -> str:
 # --- the matrix -------------------------------------------------------------------------------
 
 
-def _matrix() -> tuple[list[Category], list[Industry], dict, dict]:
+def _matrix() -> tuple[list[Category], list[Industry], dict[int, list[Unit]], dict[int, list[str]]]:
+    """Categories, industries, and each assignment's lead units and lead officials' names."""
     categories = list(Category.objects.all())
     industries = list(Industry.objects.select_related("category").order_by("position"))
     leads, officials = defaultdict(list), defaultdict(list)
     for link in AssignmentUnit.objects.filter(role=UnitRole.LEAD).select_related("unit"):
-        leads[link.assignment_id].append(link.unit.name)
+        leads[link.assignment_id].append(link.unit)
     for link in AssignmentOfficial.objects.select_related("official"):
         officials[link.assignment_id].append(link.official.name)
     return categories, industries, leads, officials
@@ -177,8 +181,12 @@ def _latest_month(figures: dict, industry_id: int, year: int, months) -> int:
 
 def _headline_indicator(indicators) -> Indicator | None:
     """The first indicator measured for the month in money: with the shipped fixture,
-    工业总产值（当月）."""
-    return next((i for i in indicators if i.period == "month" and i.unit in ("万元", "亿元")), None)
+    工业总产值（当月）. The rule of assessment.headline_indicator, applied to the indicators
+    already read (in their admin order) instead of another query."""
+    return next(
+        (i for i in indicators if i.period == IndicatorPeriod.MONTH and i.unit in MONEY_UNITS),
+        None,
+    )
 
 
 # --- updates ----------------------------------------------------------------------------------
@@ -198,7 +206,7 @@ def _updates(months: list[tuple[int, int]]) -> list[MonthlyUpdate]:
 def _element_entries(accepted: list[MonthlyUpdate], with_month: bool) -> list[dict]:
     elements = []
     for section in SIX_ELEMENTS:
-        field = f"progress_{section.value}"
+        field = ELEMENT_FIELDS[section]
         entries = [
             {
                 "unit": update.unit.name,
@@ -235,29 +243,22 @@ def _reporting(updates, pairs, periods) -> tuple[dict, list[dict]]:
             row["expected"] += 1
             if not submitted:
                 row["missing"] += 1
-                if period.deadline < now:
-                    overdue.append(
-                        {
-                            "period": str(period),
-                            "industry": industry.name,
-                            "unit": unit.name,
-                            "deadline": period.deadline.isoformat(),
-                            "state": "未报送" if update is None else "未提交（草稿）",
-                        }
-                    )
+                state = "未报送" if update is None else "未提交（草稿）"
+            elif submitted_on_time(update):
+                row["on_time"] += 1
                 continue
-            on_time = timezone.localtime(submitted).date() <= period.deadline
-            row["on_time" if on_time else "late"] += 1
-            if not on_time:
-                overdue.append(
-                    {
-                        "period": str(period),
-                        "industry": industry.name,
-                        "unit": unit.name,
-                        "deadline": period.deadline.isoformat(),
-                        "state": f"逾期报送（{timezone.localtime(submitted):%Y-%m-%d}）",
-                    }
-                )
+            else:
+                row["late"] += 1
+                state = f"逾期报送（{timezone.localtime(submitted):%Y-%m-%d}）"
+            overdue.append(
+                {
+                    "period": str(period),
+                    "industry": industry.name,
+                    "unit": unit.name,
+                    "deadline": period.deadline.isoformat(),
+                    "state": state,
+                }
+            )
     rows = sorted(units.values(), key=lambda r: (-r["missing"], -r["late"], r["unit"]))
     expected = sum(r["expected"] for r in rows)
     received = sum(r["on_time"] + r["late"] for r in rows)
@@ -273,15 +274,6 @@ def _reporting(updates, pairs, periods) -> tuple[dict, list[dict]]:
         "units": rows,
     }
     return summary, overdue
-
-
-def _lead_pairs(industries, leads_by_assignment_ids) -> list:
-    units = {u.name: u for u in Unit.objects.all()}
-    return [
-        (industry, units[name])
-        for industry in industries
-        for name in leads_by_assignment_ids.get(industry.assignment_id, [])
-    ]
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -304,8 +296,12 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     progress(15, "汇总月度进展")
     updates = _updates(months)
     accepted = [u for u in updates if u.status == UpdateStatus.ACCEPTED]
-    pairs = _lead_pairs(industries, leads)
-    reporting, overdue = _reporting(updates, pairs, periods)
+    lead_pairs = [
+        (industry, unit)
+        for industry in industries
+        for unit in leads.get(industry.assignment_id, [])
+    ]
+    reporting, overdue = _reporting(updates, lead_pairs, periods)
     accepted_ids = [u.pk for u in accepted]
     # A project is carried from month to month: the latest month's row of each project and
     # unit stands for it.
@@ -368,14 +364,14 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     figures = _city_figures(months)
     last_year, last_month = months[-1]
     by_industry_updates = defaultdict(list)
-    for update in accepted:
-        by_industry_updates[update.industry_id].append(update)
     filed = defaultdict(lambda: defaultdict(int))  # industry → unit → months accepted
     for update in accepted:
+        by_industry_updates[update.industry_id].append(update)
         filed[update.industry_id][update.unit.name] += 1
     due_months = sum(1 for p in periods if p.deadline < timezone.localdate()) or len(months)
 
     annual, quarterly = kind == "annual", kind == "quarterly"
+    month_numbers = [m for _y, m in months]
     sections = []
     headline_rows = []
     for category in categories:
@@ -386,10 +382,11 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         rows = []
         for industry in members:
             own = by_industry_updates.get(industry.pk, [])
+            lead_names = [unit.name for unit in leads.get(industry.assignment_id, [])]
             entry = {
                 "code": industry.code,
                 "name": industry.name,
-                "leads": leads.get(industry.assignment_id, []),
+                "leads": lead_names,
                 "officials": officials.get(industry.assignment_id, []),
                 "figures": _month_figures(
                     figures,
@@ -411,33 +408,34 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                     name
                     if len(months) == 1
                     else f"{name}（{due_months - filed[industry.pk][name]}个月）"
-                    for name in leads.get(industry.assignment_id, [])
+                    for name in lead_names
                     if filed[industry.pk][name] < due_months
                 ],
             }
             if headline is not None:
-                value, yoy = figures.get(
-                    (industry.pk, headline.pk, last_year, last_month), (None, None)
-                )
-                previous = figures.get(
-                    (industry.pk, headline.pk, last_year - 1, last_month), (None, None)
-                )[0]
-                if quarterly:
+                if annual or quarterly:
                     value, previous, comparable = _year_sums(
-                        figures, industry.pk, headline.pk, year, [m for _y, m in months]
-                    )
-                    yoy = _yoy(*comparable[:2]) if comparable[0] is not None else None
-                if annual:
-                    value, previous, comparable = _year_sums(
-                        figures, industry.pk, headline.pk, year
+                        figures, industry.pk, headline.pk, year, month_numbers
                     )
                     # Growth compares only the months present in both years.
-                    yoy = _yoy(*comparable[:2]) if comparable[0] is not None else None
+                    compared = comparable[:2]
+                    yoy = _yoy(*compared)
+                else:
+                    value, yoy = figures.get(
+                        (industry.pk, headline.pk, last_year, last_month), (None, None)
+                    )
+                    previous = figures.get(
+                        (industry.pk, headline.pk, last_year - 1, last_month), (None, None)
+                    )[0]
+                    compared = (value, previous)
+                    if yoy is None:
+                        yoy = _yoy(value, previous)
+                if annual:
                     entry["year_figures"] = {
                         "indicator": headline.name,
                         "unit": headline.unit,
-                        "this": _num(value) if value is not None else None,
-                        "last": _num(previous) if previous is not None else None,
+                        "this": _num(value),
+                        "last": _num(previous),
                         "yoy": yoy,
                         "compared_months": comparable[2],
                         "months": [
@@ -452,14 +450,9 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                 if value is not None:
                     chart["labels"].append(industry.name)
                     chart["values"].append(float(value))
-                    if yoy is None and not (annual or quarterly):
-                        yoy = _yoy(value, previous)
-                    chart["yoy"].append(_float(yoy) if yoy is not None else None)
+                    chart["yoy"].append(_float(yoy))
                     chart["unit"], chart["indicator"] = headline.unit, _indicator_label(headline)
-                    # (value shown, and the pair growth compares)
-                    headline_rows.append(
-                        (value, comparable[:2] if annual or quarterly else (value, previous))
-                    )
+                    headline_rows.append((value, compared))  # value shown, pair growth compares
             rows.append(entry)
         sections.append(
             {"code": category.code, "name": category.name, "chart": chart, "industries": rows}
@@ -472,21 +465,20 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         if pairs and all(a is not None and b is not None for a, b in pairs)
         else None
     )
-    headline_figures = (
-        [
+    headline_figures = []
+    if headline_rows:  # (there are rows only with a headline indicator)
+        if annual or quarterly:
+            what = headline.name + ("全年合计" if annual else "本季度合计")
+        else:
+            what = f"{_indicator_label(headline)}合计"
+        headline_figures.append(
             {
-                "label": f"{len(headline_rows)}个重点产业{headline.name}"
-                + ("全年合计" if annual else "本季度合计")
-                if annual or quarterly
-                else f"{len(headline_rows)}个重点产业{_indicator_label(headline)}合计",
+                "label": f"{len(headline_rows)}个重点产业{what}",
                 "value": _num(total),
                 "unit": headline.unit,
                 "yoy": growth,
             }
-        ]
-        if headline is not None and headline_rows
-        else []
-    )
+        )
     snapshot = {
         "kind": kind,
         "year": year,
@@ -509,14 +501,14 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     return snapshot
 
 
-def _year_sums(figures: dict, industry_id: int, indicator_id: int, year: int, numbers=None):
+def _year_sums(figures: dict, industry_id: int, indicator_id: int, year: int, numbers: list[int]):
     """The period's total and the same months' of last year (all months reported), and the two
     totals over the months reported in both years, with those months: what growth can fairly
-    compare. The period is the year, or the months `numbers` of it."""
+    compare. The period is the months `numbers` of the year."""
 
     def month_values(y):
         values = {}
-        for m in numbers or range(1, 13):
+        for m in numbers:
             value = figures.get((industry_id, indicator_id, y, m), (None,))[0]
             if value is not None:
                 values[m] = Decimal(value)
@@ -534,15 +526,13 @@ def _year_sums(figures: dict, industry_id: int, indicator_id: int, year: int, nu
     )
 
 
-def _float(text: str | None) -> float | None:
+def _float(text) -> float | None:
     return float(text) if text is not None else None
 
 
 def _annual_extras(year: int, industries: list[Industry]) -> dict:
     from chains.cultivation import new_recognitions
     from chains.policies import policy_summary
-
-    from ..assessment import district_assessment
 
     policies = [
         {

@@ -157,7 +157,6 @@ def _category_section(category: dict, annual: bool, comments: dict) -> dict:
         f"category:{category['code']}",
         category["name"],
         "_category.html",
-        category=category,
         industries=industries,
         chart=bar_chart(
             chart.get("labels", []),
@@ -313,7 +312,6 @@ def report_html(
     finalised = finalised or {}
     context = {
         "data": data,
-        "annual": data.get("kind") == "annual",
         "sections": sections,
         "toc": _toc(sections),
         "summary": summary.strip(),

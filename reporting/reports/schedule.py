@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.notifications import drc_staff, notify
 
 from .. import services as update_services
-from ..choices import ReportKind, ReportStatus
+from ..choices import JobStatus, ReportKind, ReportStatus
 from ..models import Report, ReportingPeriod, ReportJob, ReportReminder
 from ..workdays import WorkCalendar
 from .services import Period, report_request
@@ -26,14 +26,13 @@ def _has_report(period: Period) -> bool:
     return (
         Report.objects.filter(kind=period.kind, period=period.key).exists()
         or ReportJob.objects.filter(kind=period.kind, period=period.key)
-        .exclude(status="failed")
+        .exclude(status=JobStatus.FAILED)
         .exists()
     )
 
 
 def run(today: datetime.date | None = None) -> list[str]:
     today = today or update_services.today()
-    calendar = WorkCalendar()
     done = []
     # Monthly: periods locked in the last week that have no report yet.
     for p in ReportingPeriod.objects.filter(
@@ -45,6 +44,7 @@ def run(today: datetime.date | None = None) -> list[str]:
             done.append(f"monthly {period.key}")
     # Annual: from the first working day of January, for the year just ended.
     if today.month == 1:
+        calendar = WorkCalendar()
         first = calendar.nth_working_day(today.year, 1, 1)
         period = Period(ReportKind.ANNUAL, today.year - 1, 0)
         if today >= first and not _has_report(period):
@@ -54,16 +54,7 @@ def run(today: datetime.date | None = None) -> list[str]:
     return done
 
 
-def working_days_until(today: datetime.date, day: datetime.date, calendar) -> int:
-    count, current = 0, today
-    while current < day:
-        current += datetime.timedelta(days=1)
-        if calendar.is_working_day(current):
-            count += 1
-    return count
-
-
-def _remind(today, calendar, period: Period) -> list[str]:
+def _remind(today: datetime.date, calendar: WorkCalendar, period: Period) -> list[str]:
     due = datetime.date(period.year + 1, 1, 31)
     if (
         today > due
@@ -72,7 +63,7 @@ def _remind(today, calendar, period: Period) -> list[str]:
         ).exists()
     ):
         return []
-    left = working_days_until(today, due, calendar)
+    left = calendar.working_days_until(today, due)
     step = next((n for n in sorted(REMIND_BEFORE) if left <= n), None)
     if step is None:
         return []

@@ -178,12 +178,11 @@ def job_run(job_id: int) -> Report:
 
     with translation.override(REPORT_LANGUAGE):  # a document in Chinese, whoever asked
         data = gather.gather(period.kind, period.year, period.number, progress=progress)
-    progress(75, "排版生成 PDF")
-    draft = Report.objects.filter(
-        kind=period.kind, period=period.key, status=ReportStatus.DRAFT
-    ).first()
-    text = (draft.summary, draft.comments) if draft else ("", {})
-    with translation.override(REPORT_LANGUAGE):
+        progress(75, "排版生成 PDF")
+        draft = Report.objects.filter(
+            kind=period.kind, period=period.key, status=ReportStatus.DRAFT
+        ).first()
+        text = (draft.summary, draft.comments) if draft else ("", {})
         pdf = render.report_pdf(render.report_html(data, summary=text[0], comments=text[1]))
     progress(95, "保存报告")
     with transaction.atomic():
@@ -227,32 +226,33 @@ def job_failed(job_id: int, error: str) -> None:
 
 
 def report_html(report: Report, *, links: bool = False) -> str:
-    with translation.override(REPORT_LANGUAGE):
-        return _report_html(report, links=links)
-
-
-def _report_html(report: Report, *, links: bool) -> str:
-    return render.report_html(
-        report.data,
-        summary=report.summary,
-        comments=report.comments,
-        links=links,
-        version=report.version,
-        finalised={"by": report.finalised_by.display_name, "at": report.finalised_at}
+    """A stored report as its document (render.report_html), in the document's language."""
+    finalised = (
+        {"by": report.finalised_by.display_name, "at": report.finalised_at}
         if report.finalised_at and report.finalised_by
-        else None,
+        else None
     )
+    with translation.override(REPORT_LANGUAGE):
+        return render.report_html(
+            report.data,
+            summary=report.summary,
+            comments=report.comments,
+            links=links,
+            version=report.version,
+            finalised=finalised,
+        )
 
 
-def _store_pdf(report: Report, pdf: bytes | None = None) -> None:
+def _store_pdf(report: Report, pdf: bytes | None = None, *, also: tuple[str, ...] = ()) -> None:
     """Write the PDF under a new name (named by its content) and drop the old file only once
-    the transaction commits: a rollback leaves the row and its file as they were."""
+    the transaction commits: a rollback leaves the row and its file as they were. `also`
+    names other changed fields to save with it."""
     pdf = pdf or render.report_pdf(report_html(report))
     old = report.pdf.name if report.pdf else ""
     report.sha256 = hashlib.sha256(pdf).hexdigest()
     report.pdf.save("report.pdf", ContentFile(pdf), save=False)
     report.pdf_edit_version = report.edit_version
-    report.save(update_fields=["pdf", "sha256", "pdf_edit_version"])
+    report.save(update_fields=["pdf", "sha256", "pdf_edit_version", *also])
     new = report.pdf.name
     storage = report.pdf.storage
     if old and old != new:
@@ -352,13 +352,5 @@ def report_finalise(
     current.status = ReportStatus.FINAL
     current.version = (latest or 0) + 1
     current.finalised_by, current.finalised_at = user, timezone.now()
-    pdf = render.report_pdf(report_html(current))
-    current.sha256 = hashlib.sha256(pdf).hexdigest()
-    old = current.pdf.name if current.pdf else ""
-    current.pdf.save("report.pdf", ContentFile(pdf), save=False)
-    current.pdf_edit_version = current.edit_version
-    current.save()
-    storage = current.pdf.storage
-    if old and old != current.pdf.name:
-        transaction.on_commit(lambda: storage.delete(old))
+    _store_pdf(current, also=("status", "version", "finalised_by", "finalised_at"))
     return current

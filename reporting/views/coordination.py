@@ -25,10 +25,7 @@ from .. import coordination, services
 from ..choices import ActionStatus, ProblemStatus
 from ..models import ActionItem, Problem
 from ..workdays import WorkCalendar
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+from . import error_text
 
 
 class ProblemListView(TemplateView):
@@ -69,7 +66,7 @@ class ProblemEscalateView(View):
                 _("Escalated: the problem waits for the lead official's coordination meeting."),
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return redirect("reporting:problems")
 
 
@@ -101,9 +98,10 @@ class MeetingForm(forms.Form):
         self.fields["units"].queryset = Unit.objects.filter(
             assignment_links__assignment=assignment
         ).order_by("position")
+        # With their update: meeting_create checks each problem's industry.
         self.fields["problems"].queryset = Problem.objects.filter(
             update__industry=industry, status=ProblemStatus.ESCALATED
-        )
+        ).select_related("update")
 
 
 class MeetingCreateView(TemplateView):
@@ -121,16 +119,8 @@ class MeetingCreateView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        form = MeetingForm(
-            industry=self.industry,
-            initial={
-                "problems": list(
-                    Problem.objects.filter(
-                        update__industry=self.industry, status=ProblemStatus.ESCALATED
-                    )
-                )
-            },
-        )
+        form = MeetingForm(industry=self.industry)
+        form.initial["problems"] = list(form.fields["problems"].queryset)  # all escalated ones
         return self.render_to_response(self.get_context_data(form=form, industry=self.industry))
 
     def post(self, request):
@@ -251,7 +241,7 @@ class ActionDetailView(TemplateView):
             else:
                 messages.error(request, _("Unknown action."))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return redirect("reporting:action", pk)
 
 

@@ -19,7 +19,6 @@ from chains.models import Category, Official, Unit
 from .. import selectors, services
 from ..models import ReportingPeriod
 from .reports import annual_status
-from .updates import _period
 
 
 class DashboardView(TemplateView):
@@ -54,7 +53,7 @@ class DashboardView(TemplateView):
         today = services.today()
         services.periods_ensure(today)
         slug = self.request.GET.get("month")
-        period = _period(slug) if slug else selectors.default_review_period(today)
+        period = selectors.period_by_slug(slug) if slug else selectors.default_review_period(today)
         industries = (
             industries_for(user, Action.VIEW)
             .select_related("category", "assignment")

@@ -25,13 +25,10 @@ from chains.models import CarrierArea, Unit
 
 from .. import land, services
 from ..models import LandItem, MonthlyUpdate
+from . import error_text
 
 MONTHS = [(m, f"{m}月") for m in range(1, 13)]
 FIELDS = ["year", "month", "industry", "carrier", "kind", "name", "area", "area_unit", "status"]
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _year(value) -> int:
@@ -236,7 +233,7 @@ class LandEditView(TemplateView):
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "conflict":
                     current = access_land_item(user=request.user, pk=self.item.pk, write=True)
-                    messages.error(request, _errors(exc))
+                    messages.error(request, error_text(exc))
                     form.data = form.data.copy()
                     form.data["version"] = current.version
                     return self.render_to_response(self.context(form, conflict=current), status=409)
@@ -255,5 +252,5 @@ class LandRemoveView(View):
             land.land_item_remove(item=item, user=request.user)
             messages.success(request, _("Land item removed."))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return redirect(back)

@@ -17,8 +17,8 @@ from accounts.policies import Policy
 
 from .. import plans, selectors, services
 from ..choices import UpdateStatus
-from ..models import ReportingPeriod
 from ..plan_forms import PlanForm, PlanItemFormSet, PlanReviewForm
+from . import error_text
 
 
 def _year(value, today) -> int:
@@ -43,15 +43,15 @@ class PlanListView(TemplateView):
         year = _year(self.request.GET.get("year"), today)
         plan_year = plans.plan_year_get_or_create(year)
         owed = plans.plans_owed(user.unit, year) if user.unit_id else []
-        visible = plans.plans_visible(user, year)
+        is_reviewer = can_review(user)
         return super().get_context_data(
             year=year,
             years=range(today.year + 1, today.year - 4, -1),
             plan_year=plan_year,
             owed=owed,
             overdue=today > plan_year.deadline,
-            plans=visible if not owed or can_review(user) else [],
-            is_reviewer=can_review(user),
+            plans=plans.plans_visible(user, year) if not owed or is_reviewer else [],
+            is_reviewer=is_reviewer,
             **kwargs,
         )
 
@@ -70,7 +70,7 @@ class PlanStartView(View):
         try:
             plan = plans.plan_start(unit=user.unit, industry=industry, year=year, user=user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
             return redirect(f"{reverse('reporting:plans')}?year={year}")
         return redirect("reporting:plan_edit", pk=plan.pk)
 
@@ -164,7 +164,7 @@ class PlanEditView(TemplateView):
                 409,
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = error_text(exc)
             if saved is not None:
                 # The draft was saved, the submission refused: the page now carries the saved
                 # version, so the next save is not taken for a colleague's.
@@ -203,12 +203,8 @@ class PlanReviewView(View):
                 plans.plan_return(plan=plan, user=request.user, reason=form.cleaned_data["reason"])
                 messages.success(request, _("The plan was returned to the unit."))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
         return redirect("reporting:plan", pk=plan.pk)
-
-
-def _period(slug: str) -> ReportingPeriod:
-    return selectors.period_by_slug(slug)
 
 
 class PlanProgressView(TemplateView):
@@ -222,7 +218,7 @@ class PlanProgressView(TemplateView):
         if not request.user.unit_id:
             raise PermissionDenied
         self.unit = request.user.unit
-        self.period = _period(kwargs["period"])
+        self.period = selectors.period_by_slug(kwargs["period"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -287,7 +283,7 @@ class PlanProgressView(TemplateView):
                 unit=self.unit, period=self.period, user=request.user, entries=entries
             )
         except ValidationError as exc:
-            return self._again(typed, " ".join(exc.messages), 400)
+            return self._again(typed, error_text(exc), 400)
         if result.conflicts:
             return self._again(
                 typed,

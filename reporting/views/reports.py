@@ -3,6 +3,7 @@ the draft in the browser (every compiled paragraph linking back to its update) w
 summary and comments, finalising, and the PDF."""
 
 import datetime
+from io import BytesIO
 
 from csp.decorators import csp_replace
 from django.conf import settings
@@ -31,6 +32,7 @@ from ..choices import JobStatus, ReportKind, ReportStatus
 from ..models import Report, ReportJob
 from ..reports import services
 from ..reports.gather import title_for
+from . import error_text
 
 WORKER_SILENCE = datetime.timedelta(seconds=10)
 
@@ -68,24 +70,25 @@ class ReportArchiveView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        if not (can_review(user) or can_read_reports(user)):
+        is_drc = can_review(user)
+        if not (is_drc or can_read_reports(user)):
             raise PermissionDenied
         reports = Report.objects.select_related("generated_by", "finalised_by").order_by(
             "-generated_at"
         )
-        if not can_review(user):
+        if not is_drc:
             reports = reports.filter(status=ReportStatus.FINAL)
         today = update_services.today()
         last_month = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
         return super().get_context_data(
             reports=reports[:200],
-            is_drc=can_review(user),
+            is_drc=is_drc,
             kinds=ReportKind.choices,
             suggested={"monthly": last_month, "quarterly": "", "annual": str(today.year - 1)},
             jobs=ReportJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-            if can_review(user)
+            if is_drc
             else [],
-            annual=annual_status(today, drafts=can_review(user)),
+            annual=annual_status(today, drafts=is_drc),
             **kwargs,
         )
 
@@ -102,7 +105,7 @@ class ReportGenerateView(View):
             period = services.parse_period(kind, request.POST.get("period", ""))
             job, created = services.report_request(period=period, user=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
             return redirect("reports:archive")
         if not created:
             messages.info(
@@ -131,12 +134,15 @@ def _worker_silent() -> bool:
 
 def job_state(job: ReportJob) -> dict:
     message = job.message
-    if job.status == JobStatus.QUEUED and timezone.now() - job.requested_at > WORKER_SILENCE:
-        if _worker_silent():
-            message = _(
-                "The background worker is not running: the request is queued and will be "
-                "processed when it is back. Nothing has been written."
-            )
+    if (
+        job.status == JobStatus.QUEUED
+        and timezone.now() - job.requested_at > WORKER_SILENCE
+        and _worker_silent()
+    ):
+        message = _(
+            "The background worker is not running: the request is queued and will be "
+            "processed when it is back. Nothing has been written."
+        )
     return {
         "status": job.status,
         "progress": job.progress,
@@ -255,7 +261,7 @@ class ReportEditView(View):
                 detail.get_context_data(pk=pk, typed=typed), status=409
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_text(exc))
         return redirect("reports:report", pk=report.pk)
 
 
@@ -269,8 +275,6 @@ class ReportPdfView(View):
         except FileNotFoundError:
             raise Http404("The PDF file is missing.") from None
         label = f"v{report.version}" if report.version else "草稿"
-        from io import BytesIO
-
         return FileResponse(
             BytesIO(pdf),
             as_attachment=True,

@@ -17,6 +17,7 @@ from accounts.access import (
     UpdateAction,
     access_attachment,
     access_industry,
+    access_month_updates,
     access_update,
     can_review,
     can_update,
@@ -24,8 +25,15 @@ from accounts.access import (
 from accounts.choices import Action
 from accounts.policies import Policy
 
-from .. import land, plans, selectors, services
-from ..choices import ELEMENT_FIELDS, DueStatus, ProblemStatus, Section, UpdateStatus
+from .. import coordination, land, plans, selectors, services
+from ..choices import (
+    ELEMENT_FIELDS,
+    ActionStatus,
+    DueStatus,
+    ProblemStatus,
+    Section,
+    UpdateStatus,
+)
 from ..forms import (
     BulkReviewForm,
     ContributionForm,
@@ -39,14 +47,7 @@ from ..forms import (
 from ..models import MonthlyUpdate, ReportingPeriod
 from ..snapshots import diff_sections, section_texts, update_snapshot
 from . import coordination as coordination_views
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def _period(slug: str) -> ReportingPeriod:
-    return selectors.period_by_slug(slug)
+from . import error_text
 
 
 def _require_review(user):
@@ -65,24 +66,25 @@ class DueView(TemplateView):
         services.periods_ensure(today)
         user = self.request.user
         items = selectors.due_items(user, today)
+        per_period = Counter(item.period for item in items)
         batch_periods = sorted(
-            {item.period for item in items if sum(1 for i in items if i.period == item.period) > 1},
+            (period for period, count in per_period.items() if count > 1),
             key=lambda p: (p.year, p.month),
             reverse=True,
         )
+        plan_year = plans.default_plan_year(today)
+        is_reviewer = can_review(user)
         return super().get_context_data(
             items=items,
             contributions=selectors.contribution_items(user, today),
             actions=coordination_views.unit_actions(user, today),
             batch_periods=batch_periods,
-            plan_year=plans.default_plan_year(today),
-            plan_dues=plans.plans_owed(user.unit, plans.default_plan_year(today))
-            if user.unit_id
-            else [],
+            plan_year=plan_year,
+            plan_dues=plans.plans_owed(user.unit, plan_year) if user.unit_id else [],
             progress_periods=plans.progress_periods(user.unit, today) if user.unit_id else [],
-            is_reviewer=can_review(user),
+            is_reviewer=is_reviewer,
             review_count=MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED).count()
-            if can_review(user)
+            if is_reviewer
             else 0,
             today=today,
             **kwargs,
@@ -99,7 +101,7 @@ class UpdateStartView(View):
         industry = access_industry(
             user=request.user, code=request.POST.get("industry", ""), action=Action.FILE
         )
-        period = _period(request.POST.get("period", ""))
+        period = selectors.period_by_slug(request.POST.get("period", ""))
         try:
             update = services.update_start(
                 industry=industry,
@@ -109,7 +111,7 @@ class UpdateStartView(View):
                 carry_over=request.POST.get("carry_over") == "1",
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
             return redirect("reporting:due")
         return redirect("reporting:edit", update.pk)
 
@@ -121,15 +123,15 @@ class UpdateDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         update = access_update(user=user, pk=self.kwargs["pk"])
+        may_edit = can_update(user, UpdateAction.EDIT, update)
         return super().get_context_data(
             update=update,
             sections=_sections(update),
             returned=selectors.last_return(update)
             if update.status == UpdateStatus.RETURNED
             else None,
-            can_edit=can_update(user, UpdateAction.EDIT, update) and services.is_editable(update),
-            can_withdraw=can_update(user, UpdateAction.EDIT, update)
-            and update.status == UpdateStatus.SUBMITTED,
+            can_edit=may_edit and services.is_editable(update),
+            can_withdraw=may_edit and update.status == UpdateStatus.SUBMITTED,
             can_contribute=can_update(user, UpdateAction.CONTRIBUTE, update)
             and update.status != UpdateStatus.ACCEPTED,
             contribution_form=kwargs.pop("contribution_form", None) or ContributionForm(),
@@ -242,7 +244,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             actions=[
                 (a, light)
                 for a, light in coordination_views.unit_actions(self.request.user, services.today())
-                if a.status != "closed"
+                if a.status != ActionStatus.CLOSED
             ],
             returned=selectors.last_return(update)
             if update.status == UpdateStatus.RETURNED
@@ -253,11 +255,9 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
 
     def report_action_progress(self, request):
         """Progress on the unit's action items, written in its monthly update."""
-        from .. import coordination
-
         for action, _light in coordination_views.unit_actions(request.user, services.today()):
             text = request.POST.get(f"action_progress_{action.pk}", "").strip()
-            if text and action.status != "closed":
+            if text and action.status != ActionStatus.CLOSED:
                 coordination.action_progress(
                     action=action, user=request.user, text=f"（{self.update.period}月度进展）{text}"
                 )
@@ -309,7 +309,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
                 status=409,
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
             self.update = selectors.update_for_page(self.update.pk)
             form, projects, problems = self.forms(request.POST.copy(), None)
             form.data["version"] = self.update.version
@@ -364,7 +364,7 @@ class UpdateAutosaveView(View):
                 status=409,
             )
         except ValidationError as exc:
-            return JsonResponse({"ok": False, "message": _errors(exc)}, status=400)
+            return JsonResponse({"ok": False, "message": error_text(exc)}, status=400)
         return JsonResponse(
             {
                 "ok": True,
@@ -385,7 +385,7 @@ class UpdateWithdrawView(View):
             messages.success(request, _("Withdrawn: the update is a draft again."))
             return redirect("reporting:edit", pk)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
             return redirect("reporting:update", pk)
 
 
@@ -405,7 +405,7 @@ class ContributionCreateView(View):
                     request, _("Your input was added; the lead unit sees it while writing.")
                 )
             except ValidationError as exc:
-                messages.error(request, _errors(exc))
+                messages.error(request, error_text(exc))
         else:
             messages.error(request, _("Write your input first."))
         return redirect("reporting:update", pk)
@@ -497,7 +497,7 @@ class UpdateReviewView(UpdateAccessMixin, TemplateView):
             else:
                 messages.error(request, _("Unknown action."))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return redirect("reporting:review", pk)
 
 
@@ -515,7 +515,7 @@ class ReviewQueueView(TemplateView):
     def period(self):
         slug = self.request.GET.get("period") or self.request.POST.get("period")
         if slug:
-            return _period(slug)
+            return selectors.period_by_slug(slug)
         services.periods_ensure(services.today())
         return selectors.default_review_period(services.today())
 
@@ -573,15 +573,8 @@ class BatchEditView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.period_obj = _period(kwargs["period"])
-            self.updates = [
-                access_update(user=request.user, pk=pk, action=UpdateAction.EDIT)
-                for pk in MonthlyUpdate.objects.filter(
-                    period=self.period_obj, unit_id=request.user.unit_id
-                )
-                .order_by("industry__category__position", "industry__position")
-                .values_list("pk", flat=True)
-            ]
+            self.period_obj = selectors.period_by_slug(kwargs["period"])
+            self.updates = access_month_updates(user=request.user, period=self.period_obj)
             if not self.updates:
                 raise Http404("Nothing to fill for this month.")
         return super().dispatch(request, *args, **kwargs)
@@ -649,7 +642,7 @@ class BatchEditView(TemplateView):
                     f"{update.industry.name}：{_('a colleague saved it meanwhile; your text was kept in its history')}"
                 )
             except ValidationError as exc:
-                problems.append(f"{update.industry.name}：{_errors(exc)}")
+                problems.append(f"{update.industry.name}：{error_text(exc)}")
         for problem in problems:
             messages.error(request, problem)
         if saved or not problems:
@@ -685,5 +678,5 @@ class AttachmentRemoveView(View):
             services.attachment_remove(attachment=attachment, user=request.user)
             messages.success(request, _("Attachment removed."))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return redirect("reporting:edit", attachment.update_id)

@@ -35,14 +35,14 @@ from reporting.models import (
     MonthlyUpdate,
     PlanItem,
     PlanProgress,
-    PlanYear,
     Problem,
     ReportingPeriod,
     WorkPlan,
 )
+from reporting.plans import plan_year_get_or_create
 from reporting.selectors import lead_pairs
 from reporting.services import period_defaults
-from reporting.workdays import WorkCalendar
+from reporting.workdays import WorkCalendar, previous_month
 
 SEGMENTS_PER_INDUSTRY = 6
 
@@ -75,7 +75,7 @@ def _months(years: int) -> list[tuple[int, int]]:
     today = datetime.date.today()
     year, month, out = today.year, today.month, []
     for _ in range(years * 12):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        year, month = previous_month(year, month)
         out.append((year, month))
     return out[::-1]
 
@@ -267,9 +267,7 @@ def _registers(rng, admin, industries, months, pairs) -> dict:
     years = sorted({y for y, _m in months})
     plans = []
     for year in years:
-        plan_year, _created = PlanYear.objects.get_or_create(
-            year=year, defaults={"deadline": PlanYear.default_deadline(year)}
-        )
+        plan_year = plan_year_get_or_create(year)
         submitted = timezone.make_aware(datetime.datetime(year, 1, 20, 10))
         owners = [(unit, industry) for industry, unit in pairs] + [(u, None) for u in places]
         plans += [
