@@ -216,6 +216,9 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
                     "needs_meeting": p.needs_meeting,
                 }
                 for p in update.problems.all()
+                # Escalated problems belong to the coordination loop: shown apart, not offered
+                # again as rows (saving would add them a second time).
+                if p.status == ProblemStatus.OPEN
             ]
         )
         return (

@@ -206,3 +206,21 @@ def test_the_unit_reports_progress_on_its_action_in_the_monthly_update(problem, 
     assert client.post(reverse("reporting:edit", args=[update.pk]), data).status_code == 302
     event = ActionEvent.objects.get(action=action, kind="progress")
     assert "已完成选址比选" in event.text and event.actor == users["swj"]
+
+
+def test_the_edit_form_does_not_offer_an_escalated_problem_again(problem, users, client):
+    from django.urls import reverse
+
+    from .test_views import form_data
+
+    coordination.problem_escalate(problem=problem, user=users["drc"])
+    client.force_login(users["swj"])
+    url = reverse("reporting:edit", args=[problem.update_id])
+    rows = client.get(url).context["problems"].forms
+    assert [f.initial.get("description") for f in rows if f.initial] == []
+    update = problem.update
+    update.refresh_from_db()
+    assert client.post(url, form_data(update)).status_code == 302  # the page saved as shown
+    assert list(update.problems.values_list("description", "status")) == [
+        ("冷链物流园用地未落实", ProblemStatus.ESCALATED)
+    ]
