@@ -7,7 +7,6 @@ PostgreSQL's COPY (bulk_create elsewhere), so a 100,000-row file imports in seco
 
 import datetime
 import hashlib
-import io
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import FloatField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .. import creditcode
@@ -56,7 +56,6 @@ class Plan:
     )  # (sheet row, message); row 0: the file
     records: pd.DataFrame | None = None
     enterprises: list[dict] | None = None
-    superseded_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -364,12 +363,9 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
                     rows_seen[1],
                     f"与第 {rows_seen[0]} 行重复（同一{'企业' if enterprise_file else '产业、细分领域和区'}、同一月份出现两次）。",
                 )
+    months = records[["year", "month"]].dropna().drop_duplicates()
     plan.months = sorted(
-        {
-            (int(y), int(m))
-            for y, m in zip(records["year"], records["month"], strict=True)
-            if not pd.isna(y)
-        }
+        (int(y), int(m)) for y, m in zip(months["year"], months["month"], strict=True)
     )
     if plan.errors:
         return
@@ -384,11 +380,18 @@ def _current(model, scope_field: str, months) -> pd.DataFrame:
         if scope_field == "industry_id"
         else [scope_field]
     )
-    names = [*columns, "indicator_id", "year", "month", "value", "yoy", "id"]
+    names = [*columns, "indicator_id", "year", "month", "value", "yoy"]
     which = Q()
     for year, month in months:
         which |= Q(year=year, month=month)
-    rows = model.objects.filter(which, is_current=True).values_list(*names) if months else []
+    # Compared as floats rounded to the hundredth: no need for 100,000 Decimals.
+    rows = (
+        model.objects.filter(which, is_current=True)
+        .annotate(value_f=Cast("value", FloatField()), yoy_f=Cast("yoy", FloatField()))
+        .values_list(*names[:-2], "value_f", "yoy_f")
+        if months
+        else []
+    )
     return pd.DataFrame(list(rows), columns=names)
 
 
@@ -409,8 +412,6 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
             frame[column] = pd.to_numeric(frame[column]).astype("float64").round(2)
     merged = left.merge(current, on=full_key, how="left", suffixes=("", "_old"), indicator=True)
     new = merged["_merge"] == "left_only"
-    # Exactly the current figures this file replaces, key by key; the rest stay current.
-    plan.superseded_ids = [int(i) for i in merged.loc[~new, "id"]]
 
     def equal(a, b):
         return a.eq(b) | (a.isna() & b.isna())
@@ -608,11 +609,6 @@ def _apply_figures(plan: Plan, record: FigureImport) -> None:
     model = EnterpriseFigure if enterprise_file else IndustryFigure
     scope = "enterprise_id" if enterprise_file else "industry_id"
     records = plan.records
-    # The figures this file replaces stay, no longer current, marked with what replaced them.
-    for start in range(0, len(plan.superseded_ids), 5000):
-        model.objects.filter(
-            pk__in=plan.superseded_ids[start : start + 5000], is_current=True
-        ).update(is_current=False, superseded_by=record)
     columns = [
         scope,
         *([] if enterprise_file else ["subsegment_id", "district_id"]),
@@ -630,22 +626,67 @@ def _apply_figures(plan: Plan, record: FigureImport) -> None:
     out["yoy"] = pd.to_numeric(out["yoy"]).astype("float64")
     out["source_id"] = record.pk
     out["is_current"] = True
+    # Stored in the order of the index by scope and month, the rows go into it side by side
+    # instead of all over it: a sixth less work for the database.
+    out = out.sort_values([scope, "year", "month", "indicator_id"], kind="stable")
     if connection.vendor == "postgresql":
         _copy(model, out)
     else:
         _bulk_create(model, out)
+    if plan.changed or plan.unchanged:  # the file repeats figures already current
+        _supersede(model, record, [c for c in columns if c not in ("value", "yoy")])
+
+
+def _supersede(model, record: FigureImport, key: list[str]) -> None:
+    """The current figures this import replaces, key by key, stop being current: they stay,
+    marked with the import that replaced them. The rest stay current. One statement, joining
+    the stored rows to the ones just added."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    same_key = " AND ".join(
+        # Optional keys (no sub-segment, the whole city) are NULL: equal when both are.
+        f"COALESCE(old.{c}, 0) = COALESCE(new.{c}, 0)"
+        if model._meta.get_field(c.removesuffix("_id")).null
+        else f"old.{c} = new.{c}"
+        for c in key
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS old SET is_current = FALSE, superseded_by_id = %s"
+            f" FROM {table} AS new WHERE new.source_id = %s"
+            f" AND old.is_current AND old.source_id <> %s AND {same_key}",
+            [record.pk] * 3,
+        )
+
+
+class _CsvSlices:
+    """The frame as CSV for COPY, formatted a slice at a time as PostgreSQL reads it, so the
+    server stores one slice while the next is being formatted (and the whole file is never
+    held twice in memory)."""
+
+    def __init__(self, frame: pd.DataFrame, rows: int = 10_000):
+        self._slices = (
+            frame.iloc[start : start + rows].to_csv(index=False, header=False, na_rep="\\N")
+            for start in range(0, len(frame), rows)
+        )
+        self._text, self._at = "", 0
+
+    def read(self, size: int = -1) -> str:
+        if self._at >= len(self._text):
+            self._text, self._at = next(self._slices, ""), 0
+        end = len(self._text) if size < 0 else self._at + size
+        piece = self._text[self._at : end]
+        self._at += len(piece)
+        return piece
 
 
 def _copy(model, frame: pd.DataFrame) -> None:
     """PostgreSQL's COPY: an order of magnitude faster than INSERTs for large files."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
-    buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
     with connection.cursor() as cursor:
         cursor.copy_expert(
             f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-            buffer,
+            _CsvSlices(frame),
+            1 << 18,  # read size; positional, as Django's debug cursor wrapper requires
         )
 
 
