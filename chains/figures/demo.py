@@ -67,6 +67,22 @@ def _months(today: datetime.date, count: int) -> list[tuple[int, int]]:
     return list(reversed(out))
 
 
+class _Cumulative:
+    """Running totals for 1–N月累计, which start again each January. The months before the
+    first one seeded are taken to be like it, so the first cumulative figures are plausible."""
+
+    def __init__(self):
+        self.totals: dict = {}  # key → (year, total so far)
+
+    def add(self, key, year: int, month: int, value: float) -> float:
+        carried_year, carried = self.totals.get(key, (None, None))
+        if carried_year != year:
+            carried = value * (month - 1)
+        total = carried + value
+        self.totals[key] = (year, total)
+        return round(total, 1)
+
+
 def _demo_cultivation(today, codes, running) -> None:
     """Candidates for the tiers next to the recognitions the directory brought, and
     doubling-plan targets whose base lies below this year's demo output."""
@@ -106,10 +122,10 @@ def _demo_cultivation(today, codes, running) -> None:
             industry.pk,
             "output" if indicator and indicator.period == "cumulative" else "revenue",
         )
-        if indicator is None or key not in running:
+        if indicator is None or key not in running.totals:
             continue
         # The latest demo year's total so far; the base year's value sits a good way below it.
-        base = Decimal(str(round(running[key][1] * rng.uniform(0.55, 0.8), -1)))
+        base = Decimal(str(round(running.totals[key][1] * rng.uniform(0.55, 0.8), -1)))
         DoublingTarget.objects.get_or_create(
             industry=industry,
             indicator=indicator,
@@ -136,7 +152,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     industries = list(Industry.objects.all())
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).values_list("name", flat=True))
     base = {i.pk: rng.uniform(8e4, 6e5) for i in industries}
-    running: dict[tuple, tuple[int, float]] = {}
+    running = _Cumulative()
     for year, month in _months(today, 12):
         rows = [
             [f"{year}年1-{month}月厦门市重点产业主要指标"],
@@ -152,11 +168,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
         ]
 
         def cumulative(key, value, year=year, month=month):
-            # 1–N月累计 starts again each January.
-            carried = running.get(key, (None, 0.0))
-            total = value + (carried[1] if month > 1 and carried[0] == year else 0.0)
-            running[key] = (year, total)
-            return round(total, 1)
+            return running.add(key, year, month, value)
 
         for industry in industries:
             monthly = base[industry.pk] * rng.uniform(0.9, 1.1)
@@ -219,13 +231,14 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     _import(user, "demo-enterprises.xlsx", directory)
     Enterprise.objects.filter(credit_code__in=codes).update(is_demo=True)
     _demo_cultivation(today, codes, running)
+    scale = {code: rng.uniform(500, 50000) for code in codes}  # each enterprise's monthly size
     for year, month in _months(today, 12):
         rows = [
             [f"{year}年{month}月重点企业主要指标"],
             ["统一社会信用代码", "企业名称", "营业收入当月(万元)", "营业收入累计(万元)"],
         ]
         for code in codes:
-            value = rng.uniform(500, 50000)
-            rows.append([code, None, round(value, 1), round(value * month, 1)])
+            value = scale[code] * rng.uniform(0.85, 1.15)
+            rows.append([code, None, round(value, 1), running.add(code, year, month, value)])
         _import(user, f"demo-enterprise-figures-{year}-{month:02d}.xlsx", rows)
     return len(codes)

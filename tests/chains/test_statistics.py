@@ -562,3 +562,40 @@ def test_absurd_values_are_refused(stats_db, tmp_path, capsys):
         month_file(tmp_path / "big.xlsx", [("电子信息", "2025-09", 913502001234567890)]),
         "过大",
     )
+
+
+def test_demo_figures_are_a_plausible_year(stats_db):
+    """`seed_demo`'s figures: twelve months and demo enterprises, with each cumulative figure
+    the sum of the months so far, starting again in January."""
+    from chains.figures.demo import demo_figures_seed
+
+    assert demo_figures_seed(today=datetime.date(2026, 3, 10), enterprises=20) == 20
+    assert Enterprise.objects.filter(is_demo=True).count() == 20
+    for model, scope, code in (
+        (EnterpriseFigure, "enterprise_id", "revenue"),
+        (IndustryFigure, "industry_id", "output"),
+    ):
+        rows = model.objects.filter(is_current=True)
+        if model is IndustryFigure:
+            rows = rows.filter(district=None, subsegment=None)
+        figures = {
+            (key, indicator, year, month): float(value)
+            for key, indicator, year, month, value in rows.values_list(
+                scope, "indicator__code", "year", "month", "value"
+            )
+        }
+        months = sorted({(y, m) for _k, _i, y, m in figures})
+        assert months[0] == (2025, 3) and months[-1] == (2026, 2) and len(months) == 12
+        keys = {k for k, *_ in figures}
+        assert len(keys) >= 14
+        for key in keys:
+            for year, month in months:
+                now = figures[(key, f"{code}-month", year, month)]
+                total = figures[(key, f"{code}-ytd", year, month)]
+                if month == 1:
+                    assert total == pytest.approx(now, abs=0.1)
+                elif (year, month - 1) in months:
+                    before = figures[(key, f"{code}-ytd", year, month - 1)]
+                    assert total - before == pytest.approx(now, abs=0.2)
+                else:  # the first month seeded: the months before it are like it
+                    assert total == pytest.approx(now * month, abs=0.2)
