@@ -91,35 +91,41 @@ def enterprise_figures(enterprise, year: int) -> dict:
     return {"year": year, "months": months, "table": table}
 
 
-def import_changes(record: FigureImport, limit: int = 500) -> list[dict]:
-    """What an import changed: each figure it replaced, with the old and the new value."""
+def import_changes(record: FigureImport, limit: int = 500) -> dict:
+    """What an import changed against the revision it replaced: each figure whose value or
+    growth differs (old and new), then the figures it added. At most `limit` rows, with the
+    full counts."""
     model = EnterpriseFigure if record.kind == "enterprise_figures" else IndustryFigure
     scope = "enterprise" if model is EnterpriseFigure else "industry"
     extra = [] if model is EnterpriseFigure else ["subsegment__name", "district__name"]
-    fields = [
-        f"{scope}__name",
-        *extra,
-        "indicator__name",
-        "indicator__period",
-        "year",
-        "month",
-        "value",
-        "yoy",
-    ]
+    fields = [f"{scope}__name", *extra, "indicator_id", "year", "month", "value", "yoy"]
     new = {tuple(r[:-2]): r[-2:] for r in model.objects.filter(source=record).values_list(*fields)}
     old = {
         tuple(r[:-2]): r[-2:]
         for r in model.objects.filter(superseded_by=record).values_list(*fields)
     }
-    changes = []
+    indicators = Indicator.objects.in_bulk()
+    changed, added = [], []
     for key in sorted(set(new) | set(old), key=lambda k: tuple(str(x) for x in k)):
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
-        changes.append({"key": key, "before": before, "after": after})
-        if len(changes) >= limit:
-            break
-    return changes
+        *names, indicator_id, year, month = key
+        row = {
+            "key": key,
+            "names": [n for n in names if n],
+            "indicator": indicators.get(indicator_id),
+            "month": f"{year}年{month}月",
+            "before": before,
+            "after": after,
+        }
+        (changed if before is not None else added).append(row)
+    return {
+        "rows": (changed + added)[:limit],
+        "changed": len(changed),
+        "added": len(added),
+        "limit": limit,
+    }
 
 
 def previous_revision(record: FigureImport) -> FigureImport | None:

@@ -126,11 +126,11 @@ def test_reimport_makes_a_new_revision_and_keeps_the_old(stats_db, tmp_path):
     assert current.value == Decimal("1300") and current.source == second
     assert old.value == Decimal("1234.5") and old.source == first and old.superseded_by == second
     changes = import_changes(second)
-    assert (
-        len(changes) == 1
-        and changes[0]["before"][0] == Decimal("1234.5")
-        and changes[0]["after"][0] == Decimal("1300")
-    )
+    assert (changes["changed"], changes["added"]) == (1, 0)
+    (change,) = changes["rows"]
+    assert change["before"][0] == Decimal("1234.5") and change["after"][0] == Decimal("1300")
+    assert change["names"] == ["电子信息产业集群"] and change["month"] == "2025年9月"
+    assert change["indicator"].code == "output-month"
     assert first.file.read().startswith(b"PK")  # the file itself is kept
 
 

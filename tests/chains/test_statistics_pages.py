@@ -121,3 +121,32 @@ def test_industry_page_lists_its_enterprises_and_queries_stay_flat(
         html = client.get(url).content.decode()
     assert len(many.captured_queries) == len(few.captured_queries)
     assert "企业29" in html and reverse("stats:enterprise", args=[enterprise.pk]) in html
+
+
+def test_import_page_shows_what_a_revision_changed(client, stats_db, tmp_path):
+    client.force_login(stats_db["stats"])
+    for name, rows in (
+        ("v1.xlsx", ROWS[:2]),
+        (
+            "v2.xlsx",
+            [("电子信息产业集群", None, None, "1,300", "9,876", "12.5", 800, 7000), *ROWS[1:]],
+        ),
+    ):
+        response = upload(client, industry_workbook(tmp_path / name, rows))
+        client.post(response["Location"])
+    first, second = FigureImport.objects.order_by("pk")
+
+    html = client.get(reverse("stats:import", args=[first.pk])).content.decode()
+    assert first.rows_added == 6
+    assert "这是这些月份的第一版数据：新增 6 项" in html and 'id="changes"' not in html
+
+    html = client.get(reverse("stats:import", args=[second.pk])).content.decode()
+    assert 'id="rows-added">4</strong> 行已新增' in html
+    assert "v1.xlsx" in html and "1 项数据有变更，新增 4 项。" in html
+    table = html[html.index('id="changes"') :]
+    # The changed figure first, with its indicator, month and both values; then the additions.
+    body = table[table.index("<tbody>") :]
+    first_row = body[: body.index("</tr>")]
+    assert "电子信息产业集群" in first_row and "工业总产值（当月，万元）" in first_row
+    assert "2025年9月" in first_row and "1234.50" in first_row and "1300.00" in first_row
+    assert table.count("（新增）") == 4 and "新材料产业" in table
