@@ -307,23 +307,14 @@ def access_plan(*, user: User, pk: int, action: PlanAction = PlanAction.VIEW):
     return plan
 
 
-def access_land_item(*, user: User, pk: int, write: bool = False):
-    """A land item is changed only by its unit's staff; it is read by them, by system-wide
-    readers and by those who view its industry."""
+def access_land_item(*, user: User, pk: int):
+    """A land item, to change: only its unit's staff may (others read items in lists)."""
     from reporting.models import LandItem
 
     item = _fetch(
         LandItem.objects.select_related("unit", "industry", "carrier"), "land item", pk=pk
     )
-    own = bool(user.unit_id) and user.unit_id == item.unit_id
-    if write:
-        _require(own)
-    else:
-        _require(
-            own
-            or reads_everything(user)
-            or (item.industry_id is not None and can(user, Action.VIEW, item.industry))
-        )
+    _require(bool(user.unit_id) and user.unit_id == item.unit_id)
     return item
 
 
@@ -355,8 +346,9 @@ def can_assess_districts(user: User) -> bool:
 # --- reports ----------------------------------------------------------------------------------------
 
 
-def can_read_reports(user: User) -> bool:
-    """Final reports go to the city's leaders; system-wide readers see them too."""
+def reads_city_overview(user: User) -> bool:
+    """The dashboard and the final reports are for the city's leaders and system-wide readers
+    (the DRC among them)."""
     return reads_everything(user) or (user.is_authenticated and user.role == Role.LEADER)
 
 
@@ -372,7 +364,7 @@ def access_report(*, user: User, pk: int, write: bool = False):
     if write or report.status == ReportStatus.DRAFT:
         _require(can_review(user))
     else:
-        _require(can_review(user) or can_read_reports(user))
+        _require(reads_city_overview(user))
     return report
 
 

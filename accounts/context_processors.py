@@ -6,7 +6,7 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .access import can_read_statistics, can_review, reads_everything
+    from .access import can_read_statistics, can_review, reads_city_overview
 
     return {
         "unread_notifications": SimpleLazyObject(
@@ -14,5 +14,5 @@ def portal(request):
         ),
         "is_reviewer": can_review(user),
         "sees_statistics": can_read_statistics(user),
-        "sees_dashboard": reads_everything(user) or user.role == "leader",
+        "sees_dashboard": reads_city_overview(user),
     }

@@ -18,19 +18,14 @@ from chains.creditcode import generate
 from chains.figures import importer
 from chains.models import EnterpriseFigure
 from chains.services import indicators_load
-from reporting.workdays import previous_month
+from reporting.workdays import months_before
 
 ROWS = 100_000
 ENTERPRISES = 3_000
 
 
 def _months(count: int) -> list[str]:
-    today = datetime.date.today()
-    year, month, out = today.year, today.month, []
-    for _ in range(count):
-        year, month = previous_month(year, month)
-        out.append(f"{year}-{month:02d}")
-    return out
+    return [f"{y}-{m:02d}" for y, m in months_before(datetime.date.today(), count)]
 
 
 def build_files(folder: Path) -> tuple[Path, Path]:

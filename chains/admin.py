@@ -19,7 +19,6 @@ from .models import (
     FigureImport,
     Indicator,
     Industry,
-    Instrument,
     LeadingIndustry,
     Official,
     Policy,
@@ -28,6 +27,7 @@ from .models import (
     Unit,
 )
 from .policies import POLICY_FIELDS
+from .policy_views import PolicyForm
 from .resources import MatrixResource, OfficialResource, UnitResource
 
 
@@ -198,12 +198,7 @@ class CarrierAreaAdmin(admin.ModelAdmin):
 class PolicyAdminForm(forms.ModelForm):
     """Instruments as checkboxes rather than raw JSON."""
 
-    instruments = forms.MultipleChoiceField(
-        label=Policy._meta.get_field("instruments").verbose_name,
-        choices=Instrument.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    instruments = PolicyForm.base_fields["instruments"]  # the register page's field
 
     class Meta:
         model = Policy

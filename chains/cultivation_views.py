@@ -55,7 +55,6 @@ class CultivationView(TemplateView):
                 district=district,
                 year=year,
                 by_district=by_district,
-                export_query=_with(request, format="xlsx"),
                 years=sorted({*range(this_year, this_year - 6, -1), year}, reverse=True),
                 pipeline=table,
                 recognitions=cultivation.new_recognitions(
@@ -64,13 +63,6 @@ class CultivationView(TemplateView):
                 doubling=cultivation.doubling_progress(industries=selected, year=year),
             )
         )
-
-
-def _with(request, **params) -> str:
-    query = request.GET.copy()
-    for key, value in params.items():
-        query[key] = value
-    return query.urlencode()
 
 
 def pipeline_sheet(table: cultivation.Pipeline) -> list[list]:

@@ -103,11 +103,10 @@ from .models import (
     MonthlyUpdate,
     PlanItem,
     PlanProgress,
-    PlanYear,
     ReportingPeriod,
     WorkPlan,
 )
-from .plans import plan_scopes_owed
+from .plans import plan_deadline, plan_scopes_owed
 
 ASSESSED_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 MONEY_UNITS = ("万元", "亿元")
@@ -194,16 +193,15 @@ def _months(months) -> str:
 # --- defaults -------------------------------------------------------------------------------
 
 
-def default_as_of_month(year: int, on: datetime.date | None = None) -> int:
-    """The latest month of `year` whose reporting deadline has passed, or 0."""
+def default_as_of_month(
+    year: int, on: datetime.date | None = None, periods: dict | None = None
+) -> int:
+    """The latest month of `year` whose reporting deadline has passed, or 0. `periods`: the
+    year's {month: deadline}, when already read."""
     on = on or services.today()
-    latest = (
-        ReportingPeriod.objects.filter(year=year, deadline__lt=on)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
-    return latest or 0
+    if periods is None:
+        periods = dict(ReportingPeriod.objects.filter(year=year).values_list("month", "deadline"))
+    return max((m for m, deadline in periods.items() if deadline < on), default=0)
 
 
 def default_year(on: datetime.date | None = None) -> int:
@@ -218,21 +216,18 @@ def default_year(on: datetime.date | None = None) -> int:
     return latest or on.year
 
 
-def headline_indicator() -> Indicator | None:
+def headline_indicator(indicators=None) -> Indicator | None:
     """The first indicator in admin order that is monthly and in money (工业总产值（当月）
-    with the shipped fixture): the one figure_growth compares."""
-    return (
-        Indicator.objects.filter(period=IndicatorPeriod.MONTH, unit__in=MONEY_UNITS)
-        .order_by("position", "code")
-        .first()
+    with the shipped fixture): the one figure_growth compares. `indicators`: ones already
+    read, in admin order (then no query)."""
+    if indicators is None:
+        indicators = Indicator.objects.filter(
+            period=IndicatorPeriod.MONTH, unit__in=MONEY_UNITS
+        ).order_by("position", "code")[:1]
+    return next(
+        (i for i in indicators if i.period == IndicatorPeriod.MONTH and i.unit in MONEY_UNITS),
+        None,
     )
-
-
-def plan_deadline(year: int) -> datetime.date:
-    """The day `year`'s work plans are due: PlanYear(year).deadline, or January 31 when no
-    PlanYear row exists yet (PlanYear.default_deadline)."""
-    deadline = PlanYear.objects.filter(year=year).values_list("deadline", flat=True).first()
-    return deadline or PlanYear.default_deadline(year)
 
 
 def owed_plans(units) -> dict[int, list[tuple[int | None, str | None]]]:
@@ -407,8 +402,7 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
         for p in ReportingPeriod.objects.filter(year=year).order_by().values("month", "deadline")
     }
     if as_of_month is None:
-        passed = [m for m, deadline in periods.items() if deadline < on]
-        as_of_month = max(passed, default=0)
+        as_of_month = default_as_of_month(year, on, periods)
     month = as_of_month
     indicators = list(AssessmentIndicator.objects.filter(is_active=True))
     headline = headline_indicator()

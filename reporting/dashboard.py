@@ -5,7 +5,7 @@ grid of industries × months. A fixed number of queries whatever the data size."
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from chains.choices import UnitRole
@@ -289,7 +289,7 @@ def enterprises_summary(
 ) -> dict:
     """Key enterprises: counts by cultivation tier and by district, and the largest movers of
     the month's revenue against the month before. Aggregated and ranked in the database."""
-    from django.db.models import F, OuterRef, Subquery
+    from django.db.models import OuterRef, Subquery
     from django.db.models.functions import Abs
 
     from chains.models import Enterprise, EnterpriseFigure, EnterpriseTier
@@ -365,15 +365,14 @@ def plans_summary(
     units' industry plans in scope, and districts' own plans in a system-wide unfiltered view;
     only the district's own plans when filtered to a district) and per industry. One query;
     the same rule as the districts' assessment."""
-    from django.db.models import F
-
     from .assessment import completion_percent, completion_rows
 
-    scope = Q(plan__industry__in=industries)
-    if everything:
-        scope |= Q(plan__industry__isnull=True)
     if district is not None:
         scope = Q(plan__unit=district)
+    else:
+        scope = Q(plan__industry__in=industries)
+        if everything:
+            scope |= Q(plan__industry__isnull=True)
     rows = list(
         completion_rows(
             "plan",

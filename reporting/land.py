@@ -20,6 +20,7 @@ from chains.models import CarrierArea, Industry, Unit
 
 from . import services
 from .choices import AreaUnit, LandKind, LandStatus
+from .dashboard import data_changed
 from .models import LandItem, MonthlyUpdate
 from .workdays import previous_month
 
@@ -54,12 +55,6 @@ def _area_mu(path: str = "") -> Case:
         default=F(f"{path}area"),
         output_field=DecimalField(max_digits=20, decimal_places=4),
     )
-
-
-def _dashboard_changed() -> None:
-    from .dashboard import data_changed
-
-    data_changed()
 
 
 def _require_own_unit(user: User, unit_id: int) -> None:
@@ -167,7 +162,7 @@ def land_item_add(
     )
     item.full_clean()
     item.save()
-    _dashboard_changed()
+    data_changed()
     return item
 
 
@@ -207,7 +202,7 @@ def land_item_change(*, item: LandItem, user: User, version: int, **fields) -> L
     current.version += 1
     current.full_clean()
     current.save()
-    _dashboard_changed()
+    data_changed()
     return current
 
 
@@ -223,7 +218,7 @@ def land_item_remove(*, item: LandItem, user: User) -> None:
     if item.update_id:
         services.lock_editable(item.update_id)
     LandItem.objects.filter(pk=item.pk).delete()
-    _dashboard_changed()
+    data_changed()
 
 
 # --- selectors -------------------------------------------------------------------------------
@@ -405,7 +400,7 @@ def land_demo(today: datetime.date | None = None, months: int = 12) -> tuple[int
         items = _demo_items(today, months)
         LandItem.objects.bulk_create(items)
         if items:
-            _dashboard_changed()
+            data_changed()
     return carriers, len(items)
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.access import Action, can, can_review, industries_for, reads_everything
@@ -41,6 +41,13 @@ def plan_year_get_or_create(year: int) -> PlanYear:
         year=year, defaults={"deadline": PlanYear.default_deadline(year)}
     )
     return plan_year
+
+
+def plan_deadline(year: int) -> datetime.date:
+    """The day `year`'s work plans are due: PlanYear(year).deadline, or January 31 when no
+    PlanYear row exists yet (PlanYear.default_deadline)."""
+    deadline = PlanYear.objects.filter(year=year).values_list("deadline", flat=True).first()
+    return deadline or PlanYear.default_deadline(year)
 
 
 def default_plan_year(today: datetime.date) -> int:
@@ -109,14 +116,13 @@ def plans_visible(user: User, year: int) -> QuerySet[WorkPlan]:
 
 
 def plan_for_page(plan: WorkPlan) -> WorkPlan:
-    return (
-        WorkPlan.objects.select_related("unit", "industry", "plan_year")
-        .prefetch_related(
-            Prefetch("items", queryset=PlanItem.objects.select_related("responsible")),
-            Prefetch("events", queryset=PlanEvent.objects.select_related("actor")),
-        )
-        .get(pk=plan.pk)
+    """The plan (as access_plan fetched it) with its items and history, two queries."""
+    prefetch_related_objects(
+        [plan],
+        Prefetch("items", queryset=PlanItem.objects.select_related("responsible")),
+        Prefetch("events", queryset=PlanEvent.objects.select_related("actor")),
     )
+    return plan
 
 
 # --- plan workflow -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from reporting.workdays import previous_month
+from reporting.workdays import months_before
 
 from ..choices import UnitKind
 from ..creditcode import generate
@@ -57,14 +57,6 @@ def _import(user, name: str, rows: list[list]) -> None:
     record = importer.upload_record(upload=SimpleUploadedFile(name, _xlsx(rows)), user=user)
     importer.apply(record)
     FigureImport.objects.filter(pk=record.pk).update(is_demo=True)
-
-
-def _months(today: datetime.date, count: int) -> list[tuple[int, int]]:
-    year, month, out = today.year, today.month, []
-    for _ in range(count):
-        year, month = previous_month(year, month)
-        out.append((year, month))
-    return list(reversed(out))
 
 
 class _Cumulative:
@@ -153,7 +145,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).values_list("name", flat=True))
     base = {i.pk: rng.uniform(8e4, 6e5) for i in industries}
     running = _Cumulative()
-    for year, month in _months(today, 12):
+    for year, month in months_before(today, 12):
         rows = [
             [f"{year}年1-{month}月厦门市重点产业主要指标"],
             [
@@ -167,9 +159,6 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
             ],
         ]
 
-        def cumulative(key, value, year=year, month=month):
-            return running.add(key, year, month, value)
-
         for industry in industries:
             monthly = base[industry.pk] * rng.uniform(0.9, 1.1)
             rows.append(
@@ -177,10 +166,10 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
                     industry.name,
                     None,
                     round(monthly, 1),
-                    cumulative((industry.pk, "output"), monthly),
+                    running.add((industry.pk, "output"), year, month, monthly),
                     round(rng.uniform(-3, 15), 1),
                     round(monthly * 1.1, 1),
-                    cumulative((industry.pk, "revenue"), monthly * 1.1),
+                    running.add((industry.pk, "revenue"), year, month, monthly * 1.1),
                 ]
             )
             for district in districts[:3]:
@@ -190,7 +179,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
                         industry.name,
                         district,
                         round(share, 1),
-                        cumulative((industry.pk, district), share),
+                        running.add((industry.pk, district), year, month, share),
                         None,
                         None,
                         None,
@@ -232,7 +221,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     Enterprise.objects.filter(credit_code__in=codes).update(is_demo=True)
     _demo_cultivation(today, codes, running)
     scale = {code: rng.uniform(500, 50000) for code in codes}  # each enterprise's monthly size
-    for year, month in _months(today, 12):
+    for year, month in months_before(today, 12):
         rows = [
             [f"{year}年{month}月重点企业主要指标"],
             ["统一社会信用代码", "企业名称", "营业收入当月(万元)", "营业收入累计(万元)"],

@@ -104,24 +104,27 @@ def import_changes(record: FigureImport, limit: int = 500) -> dict:
         tuple(r[:-2]): r[-2:]
         for r in model.objects.filter(superseded_by=record).values_list(*fields)
     }
+    keys = sorted(
+        (k for k in set(new) | set(old) if old.get(k) != new.get(k)),
+        key=lambda k: tuple(str(x) for x in k),
+    )
+    changed = [k for k in keys if k in old]
+    added = [k for k in keys if k not in old]
     indicators = Indicator.objects.in_bulk()
-    changed, added = [], []
-    for key in sorted(set(new) | set(old), key=lambda k: tuple(str(x) for x in k)):
-        before, after = old.get(key), new.get(key)
-        if before == after:
-            continue
+
+    def row(key):
         *names, indicator_id, year, month = key
-        row = {
+        return {
             "key": key,
             "names": [n for n in names if n],
             "indicator": indicators.get(indicator_id),
             "month": f"{year}年{month}月",
-            "before": before,
-            "after": after,
+            "before": old.get(key),
+            "after": new.get(key),
         }
-        (changed if before is not None else added).append(row)
+
     return {
-        "rows": (changed + added)[:limit],
+        "rows": [row(k) for k in (changed + added)[:limit]],
         "changed": len(changed),
         "added": len(added),
         "limit": limit,

@@ -2,7 +2,6 @@
 figures, an enterprise. Access through accounts.access; writes through figures.importer."""
 
 import io
-from urllib.parse import quote
 
 import openpyxl
 from django import forms
@@ -24,14 +23,13 @@ from accounts.access import (
     can_read_statistics,
 )
 from accounts.policies import Policy
+from portal.responses import xlsx_response
 
 from ..models import FigureImport
 from ..models.figures import ImportKind, ImportStatus
 from . import importer, selectors
 from .layout import parse_month
 from .workbook import too_large
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -97,16 +95,15 @@ class ImportDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         record = access_figure_import(user=self.request.user, pk=self.kwargs["pk"])
+        applied = record.status == ImportStatus.APPLIED
+        # Changes only against a revision replaced: a first import is all additions.
+        previous = selectors.previous_revision(record) if applied else None
         return super().get_context_data(
             record=record,
             can_apply=can_import_statistics(self.request.user)
             and record.status == ImportStatus.PREVIEW,
-            changes=selectors.import_changes(record)
-            if record.status == ImportStatus.APPLIED
-            else [],
-            previous=selectors.previous_revision(record)
-            if record.status == ImportStatus.APPLIED
-            else None,
+            changes=selectors.import_changes(record) if previous else None,
+            previous=previous,
             **kwargs,
         )
 
@@ -234,9 +231,7 @@ class TemplateDownloadView(View):
 def _workbook_response(workbook, filename: str) -> HttpResponse:
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(filename)
-    return response
+    return xlsx_response(buffer.getvalue(), filename)
 
 
 def _year(request) -> int:

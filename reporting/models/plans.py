@@ -10,12 +10,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import (
+    SIX_ELEMENTS,
     AreaUnit,
     AssessmentMetric,
     LandKind,
     LandStatus,
     PlanEventKind,
-    Section,
     UpdateStatus,
 )
 
@@ -109,7 +109,7 @@ class PlanItem(models.Model):
 
     plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="items")
     element = models.CharField(
-        _("element"), max_length=16, choices=[(s.value, s.label) for s in Section][:6]
+        _("element"), max_length=16, choices=[(s.value, s.label) for s in SIX_ELEMENTS]
     )
     task = models.TextField(_("task and target"))
     target_value = models.DecimalField(

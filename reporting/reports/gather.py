@@ -28,9 +28,8 @@ from chains.models import (
     IndustryFigure,
     Unit,
 )
-from chains.models.figures import IndicatorPeriod
 
-from ..assessment import MONEY_UNITS, district_assessment
+from ..assessment import district_assessment, headline_indicator
 from ..choices import ELEMENT_FIELDS, SIX_ELEMENTS, ActionStatus, ProblemStatus, UpdateStatus
 from ..models import (
     ActionItem,
@@ -123,7 +122,7 @@ def title_for(kind: str, year: int, number: int = 0) -> str:
 def _matrix() -> tuple[list[Category], list[Industry], dict[int, list[Unit]], dict[int, list[str]]]:
     """Categories, industries, and each assignment's lead units and lead officials' names."""
     categories = list(Category.objects.all())
-    industries = list(Industry.objects.select_related("category").order_by("position"))
+    industries = list(Industry.objects.order_by("position"))
     leads, officials = defaultdict(list), defaultdict(list)
     for link in AssignmentUnit.objects.filter(role=UnitRole.LEAD).select_related("unit"):
         leads[link.assignment_id].append(link.unit)
@@ -136,15 +135,18 @@ def _matrix() -> tuple[list[Category], list[Industry], dict[int, list[Unit]], di
 
 
 def _city_figures(months: list[tuple[int, int]]) -> dict:
-    """Current whole-city figures (no sub-segment, no district) for the months and the same
-    months a year earlier: {(industry, indicator, year, month): (value, yoy)}. One query."""
-    wanted = Q()
-    for year, month in months:
-        wanted |= Q(year=year, month=month) | Q(year=year - 1, month=month)
+    """Current whole-city figures (no sub-segment, no district) for the months (all of one
+    year) and the same months a year earlier: {(industry, indicator, year, month): (value,
+    yoy)}. One query."""
+    year = months[0][0]
     return {
         (i, ind, y, m): (v, yoy)
         for i, ind, y, m, v, yoy in IndustryFigure.objects.filter(
-            wanted, is_current=True, subsegment__isnull=True, district__isnull=True
+            year__in=(year, year - 1),
+            month__in=[m for _y, m in months],
+            is_current=True,
+            subsegment__isnull=True,
+            district__isnull=True,
         ).values_list("industry_id", "indicator_id", "year", "month", "value", "yoy")
     }
 
@@ -179,25 +181,12 @@ def _latest_month(figures: dict, industry_id: int, year: int, months) -> int:
     return candidates[-1] if candidates else months[-1][1]
 
 
-def _headline_indicator(indicators) -> Indicator | None:
-    """The first indicator measured for the month in money: with the shipped fixture,
-    工业总产值（当月）. The rule of assessment.headline_indicator, applied to the indicators
-    already read (in their admin order) instead of another query."""
-    return next(
-        (i for i in indicators if i.period == IndicatorPeriod.MONTH and i.unit in MONEY_UNITS),
-        None,
-    )
-
-
 # --- updates ----------------------------------------------------------------------------------
 
 
-def _updates(months: list[tuple[int, int]]) -> list[MonthlyUpdate]:
-    wanted = Q()
-    for year, month in months:
-        wanted |= Q(period__year=year, period__month=month)
+def _updates(periods: list[ReportingPeriod]) -> list[MonthlyUpdate]:
     return list(
-        MonthlyUpdate.objects.filter(wanted)
+        MonthlyUpdate.objects.filter(period__in=periods)
         .select_related("unit", "period", "industry")
         .order_by("period__year", "period__month", "industry__position", "unit__position")
     )
@@ -287,14 +276,14 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     progress(5, "读取责任分工")
     categories, industries, leads, officials = _matrix()
     indicators = list(Indicator.objects.all())
-    headline = _headline_indicator(indicators)
+    headline = headline_indicator(indicators)
     periods = list(
         ReportingPeriod.objects.filter(year=year, month__in=[m for _y, m in months]).order_by(
             "month"
         )
     )
     progress(15, "汇总月度进展")
-    updates = _updates(months)
+    updates = _updates(periods)
     accepted = [u for u in updates if u.status == UpdateStatus.ACCEPTED]
     lead_pairs = [
         (industry, unit)
@@ -308,7 +297,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     latest_projects = {}
     for p in (
         KeyProject.objects.filter(update_id__in=accepted_ids)
-        .select_related("update__unit", "update__period")
+        .select_related("update__unit")
         .order_by("update__period__year", "update__period__month", "position", "id")
     ):
         latest_projects[(p.update.industry_id, p.update.unit_id, p.name)] = p

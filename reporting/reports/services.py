@@ -288,6 +288,15 @@ class ConcurrentReportEdit(Exception):
     pass
 
 
+def industry_comment_keys(data: dict) -> list[tuple[str, str]]:
+    """The industries a draft may carry a DRC comment on: (key, industry name)."""
+    return [
+        (f"industry:{i['code']}", i["name"])
+        for c in data.get("categories", [])
+        for i in c["industries"]
+    ]
+
+
 def _lock_draft(report: Report, user: User, expected_version: int) -> Report:
     _require_drc(user)
     current = Report.objects.select_for_update().get(pk=report.pk)
@@ -304,14 +313,7 @@ def report_edit(
 ) -> Report:
     """DRC staff edit the summary and the comment paragraphs of a draft."""
     current = _lock_draft(report, user, expected_version)
-    allowed = {
-        "suggestions",
-        *(
-            f"industry:{i['code']}"
-            for c in current.data.get("categories", [])
-            for i in c["industries"]
-        ),
-    }
+    allowed = {"suggestions", *(key for key, _name in industry_comment_keys(current.data))}
     unknown = set(comments) - allowed
     if unknown:
         raise ValidationError(f"未知的段落：{'、'.join(sorted(unknown))}")
@@ -335,16 +337,16 @@ def report_finalise(
     """The draft becomes the next version (v1, v2 …) of its report, with its PDF; from then on
     nothing of it changes. Text given here is saved first, in the same transaction: if the
     PDF cannot be made, neither is saved."""
-    if summary is not None:
-        report = report_edit(
+    if summary is not None:  # report_edit locks and checks the draft
+        current = report_edit(
             report=report,
             user=user,
             expected_version=expected_version,
             summary=summary,
             comments=comments or {},
         )
-        expected_version = report.edit_version
-    current = _lock_draft(report, user, expected_version)
+    else:
+        current = _lock_draft(report, user, expected_version)
     # Versions are numbered per report; the lock on the draft row serialises finalising.
     latest = Report.objects.filter(kind=current.kind, period=current.period).aggregate(
         Max("version")

@@ -1,9 +1,24 @@
 """The reporting app's pages, one module per part: monthly updates and the dashboard,
 coordination, work plans, land items, the districts' assessment and the reports."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 
 def error_text(exc: ValidationError) -> str:
     """A service's refusal as one line for a message or a form."""
     return " ".join(exc.messages)
+
+
+def year_param(value, *, default: int, today: datetime.date) -> int:
+    """A year from a request: `default` when absent or not a number; 404 outside 2000 to
+    next year."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    if not 2000 <= year <= today.year + 1:
+        raise Http404("No such year.")
+    return year

@@ -3,19 +3,16 @@ district and development zone compared on the admin-defined indicators, one dist
 calculation in detail, and the table with its calculation as xlsx (?format=xlsx). The numbers
 come from reporting.assessment; only users who may assess districts see them."""
 
-from urllib.parse import quote
-
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.views.generic import TemplateView
 
 from accounts.access import can_assess_districts
 from accounts.policies import Policy
+from portal.responses import xlsx_response
 
 from .. import assessment
 from ..models import PlanYear, ReportingPeriod
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
@@ -62,10 +59,9 @@ class DistrictAssessmentView(DistrictAssessmentMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         result = self.compute()
         if request.GET.get("format") == "xlsx":
-            response = HttpResponse(assessment.workbook(result), content_type=XLSX)
-            name = f"区县差异化考核{result.year}年{result.month}月.xlsx"
-            response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(name)
-            return response
+            return xlsx_response(
+                assessment.workbook(result), f"区县差异化考核{result.year}年{result.month}月.xlsx"
+            )
         return self.render_to_response(
             self.get_context_data(result=result, **self.selectors(result), **kwargs)
         )

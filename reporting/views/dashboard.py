@@ -3,18 +3,23 @@ land, work plans and figures, filtered by category, industry, official, unit and
 computed in the database and cached under the data version; exported to xlsx."""
 
 import hashlib
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
-from accounts.access import can_review, industries_for, reads_everything
+from accounts.access import (
+    can_assess_districts,
+    can_review,
+    industries_for,
+    reads_city_overview,
+    reads_everything,
+)
 from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import Category, Official, Unit
+from portal.responses import xlsx_response
 
 from .. import selectors, services
 from ..models import ReportingPeriod
@@ -32,23 +37,14 @@ class DashboardView(TemplateView):
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         if self.xlsx is not None:
-            response = HttpResponse(
-                self.xlsx,
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
-                f"工作看板{context['period']}.xlsx"
-            )
-            return response
+            return xlsx_response(self.xlsx, f"工作看板{context['period']}.xlsx")
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        from accounts.choices import Role
-
         from .. import dashboard
 
         user = self.request.user
-        if not (reads_everything(user) or user.role == Role.LEADER):
+        if not reads_city_overview(user):
             raise PermissionDenied
         today = services.today()
         services.periods_ensure(today)
@@ -146,6 +142,7 @@ class DashboardView(TemplateView):
             dash=data,
             cache_key=":".join(str(p) for p in (dashboard.data_version(), *key)),
             one_industry="," not in scope and bool(scope),
+            assesses_districts=can_assess_districts(user),
             annual_report=SimpleLazyObject(lambda: annual_status(today, drafts=can_review(user))),
             **kwargs,
         )

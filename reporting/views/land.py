@@ -25,7 +25,7 @@ from chains.models import CarrierArea, Unit
 
 from .. import land, services
 from ..models import LandItem, MonthlyUpdate
-from . import error_text
+from . import error_text, year_param
 
 MONTHS = [(m, f"{m}月") for m in range(1, 13)]
 FIELDS = ["year", "month", "industry", "carrier", "kind", "name", "area", "area_unit", "status"]
@@ -33,13 +33,7 @@ FIELDS = ["year", "month", "industry", "carrier", "kind", "name", "area", "area_
 
 def _year(value) -> int:
     today = services.today()
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return today.year
-    if not 2000 <= year <= today.year + 1:
-        raise Http404("No such year.")
-    return year
+    return year_param(value, default=today.year, today=today)
 
 
 class LandItemForm(forms.ModelForm):
@@ -203,7 +197,7 @@ class LandEditView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.item = access_land_item(user=request.user, pk=kwargs["pk"], write=True)
+            self.item = access_land_item(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def context(self, form, **extra):
@@ -232,7 +226,7 @@ class LandEditView(TemplateView):
                 return redirect(_back(update=item.update, year=item.year))
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "conflict":
-                    current = access_land_item(user=request.user, pk=self.item.pk, write=True)
+                    current = access_land_item(user=request.user, pk=self.item.pk)
                     messages.error(request, error_text(exc))
                     form.data = form.data.copy()
                     form.data["version"] = current.version
@@ -246,7 +240,7 @@ class LandRemoveView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        item = access_land_item(user=request.user, pk=pk, write=True)
+        item = access_land_item(user=request.user, pk=pk)
         back = _back(update=item.update, year=item.year)
         try:
             land.land_item_remove(item=item, user=request.user)

@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,17 +17,11 @@ from accounts.policies import Policy
 from .. import plans, selectors, services
 from ..choices import UpdateStatus
 from ..plan_forms import PlanForm, PlanItemFormSet, PlanReviewForm
-from . import error_text
+from . import error_text, year_param
 
 
 def _year(value, today) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return plans.default_plan_year(today)
-    if not 2000 <= year <= today.year + 1:
-        raise Http404("No such plan year.")
-    return year
+    return year_param(value, default=plans.default_plan_year(today), today=today)
 
 
 class PlanListView(TemplateView):
@@ -41,15 +34,15 @@ class PlanListView(TemplateView):
         user = self.request.user
         today = services.today()
         year = _year(self.request.GET.get("year"), today)
-        plan_year = plans.plan_year_get_or_create(year)
+        deadline = plans.plan_deadline(year)  # read only: browsing a year writes nothing
         owed = plans.plans_owed(user.unit, year) if user.unit_id else []
         is_reviewer = can_review(user)
         return super().get_context_data(
             year=year,
             years=range(today.year + 1, today.year - 4, -1),
-            plan_year=plan_year,
+            deadline=deadline,
             owed=owed,
-            overdue=today > plan_year.deadline,
+            overdue=today > deadline,
             plans=plans.plans_visible(user, year) if not owed or is_reviewer else [],
             is_reviewer=is_reviewer,
             **kwargs,
@@ -86,7 +79,7 @@ class PlanDetailView(TemplateView):
             plan=plan,
             can_edit=can_plan(user, PlanAction.EDIT, plan) and plan.status in plans.EDITABLE,
             can_review=can_review(user) and plan.status == UpdateStatus.SUBMITTED,
-            review_form=kwargs.pop("review_form", None) or PlanReviewForm(),
+            review_form=PlanReviewForm(),
             **kwargs,
         )
 
@@ -129,7 +122,7 @@ class PlanEditView(TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        plan = plans.plan_for_page(self.plan)
+        plan = self.plan
         form = PlanForm(request.POST, instance=plan)
         items = PlanItemFormSet(request.POST, prefix="items", form_kwargs={"units": self.units})
         if not (form.is_valid() and items.is_valid()):

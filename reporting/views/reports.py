@@ -22,8 +22,8 @@ from django.views.generic import TemplateView
 from accounts.access import (
     access_report,
     access_report_job,
-    can_read_reports,
     can_review,
+    reads_city_overview,
 )
 from accounts.policies import Policy
 
@@ -32,6 +32,7 @@ from ..choices import JobStatus, ReportKind, ReportStatus
 from ..models import Report, ReportJob
 from ..reports import services
 from ..reports.gather import title_for
+from ..workdays import previous_month
 from . import error_text
 
 WORKER_SILENCE = datetime.timedelta(seconds=10)
@@ -64,6 +65,10 @@ def annual_status(today: datetime.date, *, drafts: bool = True) -> dict:
     }
 
 
+# Lists of reports need none of their contents: the frozen data can run to megabytes.
+LIST_DEFERRED = ("data", "summary", "comments")
+
+
 class ReportArchiveView(TemplateView):
     access_policy = Policy.AUTHENTICATED
     template_name = "reporting/report_archive.html"
@@ -71,20 +76,22 @@ class ReportArchiveView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         is_drc = can_review(user)
-        if not (is_drc or can_read_reports(user)):
+        if not reads_city_overview(user):
             raise PermissionDenied
-        reports = Report.objects.select_related("generated_by", "finalised_by").order_by(
-            "-generated_at"
+        reports = (
+            Report.objects.select_related("finalised_by")
+            .defer(*LIST_DEFERRED)
+            .order_by("-generated_at")
         )
         if not is_drc:
             reports = reports.filter(status=ReportStatus.FINAL)
         today = update_services.today()
-        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+        last_month = "{}-{:02d}".format(*previous_month(today.year, today.month))
         return super().get_context_data(
             reports=reports[:200],
             is_drc=is_drc,
             kinds=ReportKind.choices,
-            suggested={"monthly": last_month, "quarterly": "", "annual": str(today.year - 1)},
+            suggested_period=last_month,
             jobs=ReportJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
             if is_drc
             else [],
@@ -187,13 +194,12 @@ class ReportDetailView(TemplateView):
         typed = kwargs.pop("typed", None)  # a refused save's text, shown again
         summary = typed["summary"] if typed else report.summary
         comments = typed["comments"] if typed else report.comments
-        industries = [
-            (f"industry:{i['code']}", i["name"])
-            for c in report.data.get("categories", [])
-            for i in c["industries"]
-        ]
-        versions = Report.objects.filter(kind=report.kind, period=report.period).exclude(
-            status=ReportStatus.DRAFT
+        industries = services.industry_comment_keys(report.data)
+        versions = (
+            Report.objects.filter(kind=report.kind, period=report.period)
+            .exclude(status=ReportStatus.DRAFT)
+            .select_related("finalised_by")
+            .defer(*LIST_DEFERRED)
         )
         return super().get_context_data(
             report=report,
@@ -297,6 +303,4 @@ class ReportHtmlView(View):
 
     def get(self, request, pk):
         report = access_report(user=request.user, pk=pk)
-        html = services.report_html(report, links=True)
-        html = html.replace("<head>", '<head><base target="_top">', 1)
-        return HttpResponse(html)
+        return HttpResponse(services.report_html(report, links=True))

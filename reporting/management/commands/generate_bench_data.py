@@ -29,7 +29,7 @@ from chains.models import (
     SubSegment,
     Unit,
 )
-from reporting.choices import UpdateStatus
+from reporting.choices import SIX_ELEMENTS, UpdateStatus
 from reporting.models import (
     LandItem,
     MonthlyUpdate,
@@ -42,7 +42,7 @@ from reporting.models import (
 from reporting.plans import plan_year_get_or_create
 from reporting.selectors import lead_pairs
 from reporting.services import period_defaults
-from reporting.workdays import WorkCalendar, previous_month
+from reporting.workdays import WorkCalendar, months_before
 
 SEGMENTS_PER_INDUSTRY = 6
 
@@ -71,15 +71,6 @@ class Command(BaseCommand):
         )
 
 
-def _months(years: int) -> list[tuple[int, int]]:
-    today = datetime.date.today()
-    year, month, out = today.year, today.month, []
-    for _ in range(years * 12):
-        year, month = previous_month(year, month)
-        out.append((year, month))
-    return out[::-1]
-
-
 def generate(*, years: int, enterprises: int) -> dict:
     rng = random.Random(10)
     industries = list(Industry.objects.all())
@@ -87,7 +78,7 @@ def generate(*, years: int, enterprises: int) -> dict:
     admin = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
         "bench-admin", password="bench-password-1234"
     )
-    months = _months(years)
+    months = months_before(datetime.date.today(), years * 12)
     calendar = WorkCalendar()
     ReportingPeriod.objects.bulk_create(
         [ReportingPeriod(year=y, month=m, **period_defaults(y, m, calendar)) for y, m in months],
@@ -296,9 +287,7 @@ def _registers(rng, admin, industries, months, pairs) -> dict:
                 position=n,
             )
             for plan in plans
-            for n, element in enumerate(
-                ["organisation", "roadmap", "policy", "platform", "projects", "investment"]
-            )
+            for n, element in enumerate([s.value for s in SIX_ELEMENTS])
         ],
         batch_size=5000,
     )
