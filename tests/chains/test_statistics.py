@@ -181,6 +181,12 @@ def test_password_protected_workbook(stats_db, tmp_path, capsys):
     assert_refused(capsys, path, "密码")
 
 
+def test_old_xls_workbook(stats_db, tmp_path, capsys):
+    path = tmp_path / "figures.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024)
+    assert_refused(capsys, path, "旧版 Excel（xls）")
+
+
 def test_corrupt_workbook(stats_db, tmp_path, capsys):
     good = industry_workbook(tmp_path / "good.xlsx", ROWS).read_bytes()
     path = tmp_path / "broken.xlsx"
