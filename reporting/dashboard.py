@@ -293,7 +293,7 @@ def enterprises_summary(
     from django.db.models.functions import Abs
 
     from chains.models import Enterprise, EnterpriseFigure, EnterpriseTier
-    from chains.models.figures import Tier
+    from chains.models.figures import Tier, TierStage
 
     enterprises = Enterprise.objects.filter(industry__in=industries)
     if district is not None:
@@ -301,7 +301,10 @@ def enterprises_summary(
     tiers = dict(Tier.choices)
     by_tier = [
         (tiers.get(r["tier"], r["tier"]), r["n"])
-        for r in EnterpriseTier.objects.filter(enterprise__in=enterprises)
+        # Tiers held: candidates (培育对象) are counted on the cultivation page.
+        for r in EnterpriseTier.objects.filter(
+            enterprise__in=enterprises, stage=TierStage.RECOGNISED
+        )
         .values("tier")
         .annotate(n=Count("id"))
         .order_by("-n")

@@ -352,3 +352,16 @@ def test_demo_seeds_candidates_and_doubling_targets(stats_db):
     assert len(progress) == 5
     # The demo base lies between 55 % and 80 % of the year so far: a share of 25–82 %.
     assert all(Decimal(20) < p.share < Decimal(85) for p in progress)
+
+
+def test_enterprise_pages_mark_candidate_tiers(client, chain):
+    """A tier an enterprise is only cultivated for is not shown as one it holds."""
+    client.force_login(chain["drc"])
+    made = Enterprise.objects.get(name="甲电子")
+    for url in (
+        reverse("stats:enterprise", args=[made.pk]),
+        reverse("stats:industry", args=["electronic-information"]),
+    ):
+        html = client.get(url).content.decode()
+        assert '<span class="chip">国家高新技术企业 2023</span>' in html
+        assert '<span class="chip candidate">专精特新“小巨人”企业 2025（培育对象）</span>' in html

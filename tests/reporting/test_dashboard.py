@@ -245,6 +245,7 @@ def test_enterprise_counts_and_movers(client, users, filed):
             credit_code=first + check_character(first), name=f"企业{i}", industry=electronics
         )
         EnterpriseTier.objects.create(enterprise=e, tier="high_tech", year=2022)
+        EnterpriseTier.objects.create(enterprise=e, tier="unicorn", stage="candidate", year=2025)
         EnterpriseFigure.objects.create(
             source=source, indicator=revenue, enterprise=e, year=2025, month=8, value=before
         )
@@ -254,6 +255,7 @@ def test_enterprise_counts_and_movers(client, users, filed):
     client.force_login(users["drc"])
     data = client.get(reverse("dashboard"), {"month": filed.slug}).context["dash"]["enterprises"]
     assert data["total"] == 3 and dict(data["by_tier"])["国家高新技术企业"] == 3
+    assert "独角兽企业" not in dict(data["by_tier"])  # candidates do not hold the tier yet
     assert [e.name for e in data["movers"]] == [
         "企业1",
         "企业0",
