@@ -109,6 +109,11 @@ def _period_label(kind: str, year: int, number: int) -> str:
     return f"{year}年度"
 
 
+def annual_due(year: int) -> datetime.date:
+    """The annual report of `year` is due on January 31 of the next year."""
+    return datetime.date(year + 1, 1, 31)
+
+
 def title_for(kind: str, year: int, number: int = 0) -> str:
     label = _period_label(kind, year, number)
     if kind == "annual":
@@ -602,7 +607,7 @@ def _annual_extras(year: int, industries: list[Industry]) -> dict:
         for row in assessment
     ]
     return {
-        "due": datetime.date(year + 1, 1, 31).isoformat(),
+        "due": annual_due(year).isoformat(),
         "policies": policies,
         "cultivation": cultivation,
         "problems_solved": solved,

@@ -17,6 +17,7 @@ from .. import services as update_services
 from ..choices import JobStatus, ReportKind, ReportStatus
 from ..models import Report, ReportingPeriod, ReportJob, ReportReminder
 from ..workdays import WorkCalendar
+from .gather import annual_due
 from .services import Period, report_request
 
 REMIND_BEFORE = (10, 5, 1)  # working days before January 31
@@ -55,7 +56,7 @@ def run(today: datetime.date | None = None) -> list[str]:
 
 
 def _remind(today: datetime.date, calendar: WorkCalendar, period: Period) -> list[str]:
-    due = datetime.date(period.year + 1, 1, 31)
+    due = annual_due(period.year)
     if (
         today > due
         or Report.objects.filter(

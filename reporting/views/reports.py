@@ -31,7 +31,7 @@ from .. import services as update_services
 from ..choices import JobStatus, ReportKind, ReportStatus
 from ..models import Report, ReportJob
 from ..reports import services
-from ..reports.gather import title_for
+from ..reports.gather import annual_due, title_for
 from ..workdays import previous_month
 from . import error_text
 
@@ -49,7 +49,7 @@ def annual_status(today: datetime.date, *, drafts: bool = True) -> dict:
     )
     final = next((r for r in reports if r.status == ReportStatus.FINAL), None)
     draft = next((r for r in reports if r.status == ReportStatus.DRAFT), None) if drafts else None
-    due = datetime.date(year + 1, 1, 31)
+    due = annual_due(year)
     if final:
         state = _("Final, version %(version)s") % {"version": final.version}
     elif draft:
