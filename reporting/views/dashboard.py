@@ -83,14 +83,11 @@ class DashboardView(TemplateView):
         everything = reads_everything(user) and not (category or industry or official or unit)
 
         def compute():
-            rows = dashboard.by_industry(period, industries)
+            # rows, units, totals, as_of: the same count as the monthly report's
+            counts = dashboard.reporting(period, industries, today)
+            rows = counts["rows"]
             return {
-                "rows": rows,
-                "totals": {
-                    k: sum(getattr(r, k) for r in rows)
-                    for k in ("expected", "received", "on_time", "late", "missing")
-                },
-                "units": dashboard.by_unit(period, industries),
+                **counts,
                 "grid": dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
                 "problems": dashboard.problems_summary(industries, today),
                 "actions": dashboard.actions_summary(industries, today),
