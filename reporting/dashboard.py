@@ -330,12 +330,15 @@ def plans_summary(
 ) -> dict:
     """Completion of the year's accepted work plans as of the period's month: per plan (lead
     units' industry plans in scope, and districts' own plans in a system-wide unfiltered view;
-    only the district's own plans when filtered to a district) and per industry. One query;
+    only the district's plans when filtered to a district, its own ones in a system-wide view
+    unfiltered by industry) and per industry. One query;
     the same rule as the districts' assessment."""
     from .assessment import completion_percent, completion_rows
 
     if district is not None:
         scope = Q(plan__unit=district)
+        if not everything:  # a district's own plan is not one of a city leader's industries
+            scope &= Q(plan__industry__in=industries)
     else:
         scope = Q(plan__industry__in=industries)
         if everything:
