@@ -111,6 +111,8 @@ class ExpectedUpdate:
 
 @dataclass
 class ReportingStatus:
+    """What reporting_status found: each expected update, and the tallies over them."""
+
     as_of: datetime.date
     industries: list[Industry]  # every industry in scope, with or without lead units
     items: list[ExpectedUpdate]  # by month, then in matrix order
