@@ -1,77 +1,41 @@
-"""The DRC dashboard's reporting figures, aggregated in the database: for a month, per industry
-and per lead unit, how many updates are expected, received, on time, late and missing; and a
-grid of industries × months. A fixed number of queries whatever the data size."""
+"""The DRC dashboard's reporting figures: for a month, per industry and per lead unit, how many
+updates are expected, received (on time, late), not yet due and missing; and a grid of
+industries × months. A fixed number of queries whatever the data size."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, Q, QuerySet
-from django.utils import timezone
 
-from chains.choices import UnitRole
 from chains.models import Industry, Unit
 
 from .choices import UpdateStatus
 from .models import MonthlyUpdate, ReportingPeriod
+from .selectors import reporting_status
 from .workdays import previous_month
 
-
-def _on_time_before(period: ReportingPeriod) -> datetime.datetime:
-    """Submissions before the end of the deadline day (Asia/Shanghai) are on time."""
-    return timezone.make_aware(
-        datetime.datetime.combine(period.deadline + datetime.timedelta(days=1), datetime.time())
-    )
+COUNTS = ("expected", "received", "on_time", "late", "not_due", "missing")
 
 
-def _counts(period: ReportingPeriod, scope: Q | None = None) -> dict:
-    """Counted over the related `updates` of the period (and scope)."""
-    in_period = Q(updates__period=period) & (scope or Q())
-    received = in_period & Q(updates__first_submitted_at__isnull=False)
-    on_time = received & Q(updates__first_submitted_at__lt=_on_time_before(period))
-    accepted = in_period & Q(updates__status=UpdateStatus.ACCEPTED)
+def reporting(
+    period: ReportingPeriod, industries: QuerySet[Industry], today: datetime.date
+) -> dict:
+    """The month's reporting as of `today`: each industry (rows) and each lead unit (units) with
+    expected, received, on_time, late, not_due (未到期) and missing (未报, past the deadline),
+    and the totals. The reports count with the same selector, so the two agree."""
+    status = reporting_status([period], industries, today)
+
+    def counted(obj, tally):
+        for name in COUNTS:
+            setattr(obj, name, getattr(tally, name))
+        return obj
+
     return {
-        "received": Count("updates", filter=received, distinct=True),
-        "on_time": Count("updates", filter=on_time, distinct=True),
-        "accepted": Count("updates", filter=accepted, distinct=True),
+        "rows": [counted(i, status.by_industry[i.pk]) for i in status.industries],
+        "units": [counted(u, tally) for u, tally in status.by_unit.values()],
+        "totals": {name: getattr(status.total, name) for name in COUNTS},
+        "as_of": status.as_of,
     }
-
-
-def by_industry(period: ReportingPeriod, industries: QuerySet[Industry]) -> list[Industry]:
-    """Each industry with expected (its lead units), received, on_time, late, missing."""
-    expected = dict(
-        industries.values("pk")
-        .annotate(
-            n=Count("assignment__unit_links", filter=Q(assignment__unit_links__role=UnitRole.LEAD))
-        )
-        .values_list("pk", "n")
-    )
-    rows = list(industries.select_related("category").annotate(**_counts(period)))
-    for row in rows:
-        row.expected = expected.get(row.pk, 0)
-        row.late = row.received - row.on_time
-        row.missing = max(row.expected - row.received, 0)
-    return rows
-
-
-def by_unit(period: ReportingPeriod, industries: QuerySet[Industry]) -> list[Unit]:
-    """Each lead unit with the same counts over the industries shown."""
-    lead = Q(
-        assignment_links__role=UnitRole.LEAD,
-        assignment_links__assignment__industries__in=industries,
-    )
-    expected = dict(
-        Unit.objects.filter(lead)
-        .values("pk")
-        .annotate(n=Count("assignment_links__assignment__industries", filter=lead, distinct=True))
-        .values_list("pk", "n")
-    )
-    counts = _counts(period, Q(updates__industry__in=industries))
-    rows = list(Unit.objects.filter(pk__in=expected).annotate(**counts).order_by("position"))
-    for row in rows:
-        row.expected = expected[row.pk]
-        row.late = row.received - row.on_time
-        row.missing = max(row.expected - row.received, 0)
-    return rows
 
 
 @dataclass
@@ -366,12 +330,15 @@ def plans_summary(
 ) -> dict:
     """Completion of the year's accepted work plans as of the period's month: per plan (lead
     units' industry plans in scope, and districts' own plans in a system-wide unfiltered view;
-    only the district's own plans when filtered to a district) and per industry. One query;
+    only the district's plans when filtered to a district, its own ones in a system-wide view
+    unfiltered by industry) and per industry. One query;
     the same rule as the districts' assessment."""
     from .assessment import completion_percent, completion_rows
 
     if district is not None:
         scope = Q(plan__unit=district)
+        if not everything:  # a district's own plan is not one of a city leader's industries
+            scope &= Q(plan__industry__in=industries)
     else:
         scope = Q(plan__industry__in=industries)
         if everything:
@@ -533,24 +500,38 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
 
 
 def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> dict:
-    """Each industry's whole-city figures for the month: every indicator (for the month and
-    cumulative) with year-on-year growth, supplied or computed from last year. Two queries."""
+    """Each industry's whole-city figures for the latest month that has any, up to the
+    period's month (the bureau's figures come some weeks after the month, so the month being
+    reported on usually has none yet): every indicator (for the month and cumulative) with
+    year-on-year growth, supplied or computed from last year. Four queries; `year` and
+    `month` say which month the figures are (None when there are none)."""
     from chains.models import Indicator, IndustryFigure
 
-    def values(year):
+    city = IndustryFigure.objects.filter(
+        is_current=True,
+        industry__in=industries,
+        subsegment__isnull=True,
+        district__isnull=True,
+    )
+    latest = (
+        city.filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+    if latest is None:
+        return {"indicators": [], "table": [], "year": None, "month": None}
+    year, month = latest
+
+    def values(y):
         return {
-            (i, ind): (v, y)
-            for i, ind, v, y in IndustryFigure.objects.filter(
-                is_current=True,
-                industry__in=industries,
-                year=year,
-                month=period.month,
-                subsegment__isnull=True,
-                district__isnull=True,
-            ).values_list("industry_id", "indicator_id", "value", "yoy")
+            (i, ind): (v, yoy)
+            for i, ind, v, yoy in city.filter(year=y, month=month).values_list(
+                "industry_id", "indicator_id", "value", "yoy"
+            )
         }
 
-    now, before = values(period.year), values(period.year - 1)
+    now, before = values(year), values(year - 1)
     indicators = [i for i in Indicator.objects.all() if any(k[1] == i.pk for k in now)]
     table = []
     for industry in industries:
@@ -562,7 +543,7 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
                 yoy = (value / previous - 1) * 100
             cells.append({"value": value, "yoy": yoy})
         table.append((industry, cells))
-    return {"indicators": indicators, "table": table}
+    return {"indicators": indicators, "table": table, "year": year, "month": month}
 
 
 def breakdown(industry: Industry, period: ReportingPeriod) -> dict:

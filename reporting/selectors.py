@@ -2,7 +2,9 @@
 everything its pages show. Each runs a fixed number of queries, whatever the data size."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -32,6 +34,11 @@ def lead_pairs(
             "category"
         )
     )
+    return _pairs(industries, unit)
+
+
+def _pairs(industries: list[Industry], unit: Unit | None = None) -> list[tuple[Industry, Unit]]:
+    """The (industry, lead unit) pairs of these industries, in their order (one query)."""
     links = AssignmentUnit.objects.filter(
         role=UnitRole.LEAD, assignment__industries__in=industries
     ).select_related("unit")
@@ -47,10 +54,113 @@ def lead_pairs(
     ]
 
 
+def _on_time(first_submitted_at: datetime.datetime, deadline: datetime.date) -> bool:
+    """Submitted by the end of the deadline day, Asia/Shanghai."""
+    return timezone.localtime(first_submitted_at).date() <= deadline
+
+
 def submitted_on_time(update: MonthlyUpdate) -> bool | None:
     if update.first_submitted_at is None:
         return None
-    return timezone.localtime(update.first_submitted_at).date() <= update.period.deadline
+    return _on_time(update.first_submitted_at, update.period.deadline)
+
+
+# --- how much of a month's reporting is in ------------------------------------------------------
+
+
+class ReportState(StrEnum):
+    """Where one expected update (a lead unit's, for an industry and a month) stands on a day."""
+
+    ON_TIME = "on_time"  # 已报（按时）
+    LATE = "late"  # 已报（逾期）
+    NOT_DUE = "not_due"  # 未到截止日期: not in yet, and the deadline has not passed
+    MISSING = "missing"  # 未报: not in, and the deadline has passed
+
+
+@dataclass
+class Tally:
+    """Counts of expected updates by state; received = on time + late, and expected =
+    received + not due + missing."""
+
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    not_due: int = 0
+    missing: int = 0
+
+    @property
+    def received(self) -> int:
+        return self.on_time + self.late
+
+    def add(self, state: ReportState) -> None:
+        self.expected += 1
+        setattr(self, state.value, getattr(self, state.value) + 1)
+
+
+@dataclass
+class ExpectedUpdate:
+    """One (month, industry, lead unit) that owes an update, with what came in."""
+
+    period: ReportingPeriod
+    industry: Industry
+    unit: Unit
+    state: ReportState
+    update_id: int | None  # None: not even started
+    first_submitted_at: datetime.datetime | None
+
+
+@dataclass
+class ReportingStatus:
+    """What reporting_status found: each expected update, and the tallies over them."""
+
+    as_of: datetime.date
+    industries: list[Industry]  # every industry in scope, with or without lead units
+    items: list[ExpectedUpdate]  # by month, then in matrix order
+    total: Tally
+    by_industry: dict[int, Tally]  # industry pk → tally
+    by_unit: dict[int, tuple[Unit, Tally]]  # unit pk → (unit, tally), in unit order
+
+
+def reporting_status(
+    periods: list[ReportingPeriod], industries: Iterable[Industry], today: datetime.date
+) -> ReportingStatus:
+    """How the monthly reporting of `periods` stands on `today`, per industry, per lead unit and
+    in total: expected (each industry's lead units, each month), received on time or late, not
+    yet due, missing (the deadline has passed without it). The one count behind the dashboard
+    and the reports, so that both say the same. Three queries at most; counted in Python over
+    the expected updates, which the matrix bounds (one per month, industry and lead unit)."""
+    industries = list({i.pk: i for i in industries}.values())  # a filter's join may repeat one
+    pairs = _pairs(industries)
+    submitted = {
+        (industry_id, unit_id, period_id): (pk, first)
+        for pk, industry_id, unit_id, period_id, first in MonthlyUpdate.objects.filter(
+            period__in=periods, industry__in=industries
+        ).values_list("id", "industry_id", "unit_id", "period_id", "first_submitted_at")
+    }
+    units = sorted({u.pk: u for _i, u in pairs}.values(), key=lambda u: (u.position, u.name))
+    status = ReportingStatus(
+        as_of=today,
+        industries=industries,
+        items=[],
+        total=Tally(),
+        by_industry={i.pk: Tally() for i in industries},
+        by_unit={u.pk: (u, Tally()) for u in units},
+    )
+    for period in periods:
+        for industry, unit in pairs:
+            update_id, first = submitted.get((industry.pk, unit.pk, period.pk), (None, None))
+            if first is not None:
+                on_time = _on_time(first, period.deadline)
+                state = ReportState.ON_TIME if on_time else ReportState.LATE
+            elif today <= period.deadline:
+                state = ReportState.NOT_DUE
+            else:
+                state = ReportState.MISSING
+            status.items.append(ExpectedUpdate(period, industry, unit, state, update_id, first))
+            status.total.add(state)
+            status.by_industry[industry.pk].add(state)
+            status.by_unit[unit.pk][1].add(state)
+    return status
 
 
 def due_status(

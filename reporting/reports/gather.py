@@ -29,6 +29,7 @@ from chains.models import (
     Unit,
 )
 
+from .. import services
 from ..assessment import district_assessment, headline_indicator
 from ..choices import ELEMENT_FIELDS, SIX_ELEMENTS, ActionStatus, ProblemStatus, UpdateStatus
 from ..models import (
@@ -40,7 +41,7 @@ from ..models import (
     ReportingPeriod,
     WorkPlan,
 )
-from ..selectors import submitted_on_time
+from ..selectors import ReportState, reporting_status
 
 ISSUER = "厦门市发展和改革委员会"
 ISSUER_SHORT = "市发改委"
@@ -217,54 +218,45 @@ def _element_entries(accepted: list[MonthlyUpdate], with_month: bool) -> list[di
     return elements
 
 
-def _reporting(updates, pairs, periods) -> tuple[dict, list[dict]]:
-    """The reporting rate by lead unit over the months already due, and the annex of reports
-    not submitted or submitted late, at the time of generation."""
-    by_key = {(u.industry_id, u.unit_id, u.period_id): u for u in updates}
-    units = {}
+def _reporting(periods: list[ReportingPeriod], today: datetime.date) -> tuple[dict, list[dict]]:
+    """The reporting per lead unit and in total as of `today` — expected, received (on time,
+    late), not yet due, missing — counted by the dashboard's own selector, so a report says
+    what the dashboard said for its months that day; and the annex of reports missing past
+    their deadline or submitted late."""
+    status = reporting_status(periods, Industry.objects.all(), today)
     overdue = []
-    now = timezone.localdate()
-    for period in periods:
-        for industry, unit in pairs:
-            row = units.setdefault(
-                unit.pk,
-                {"unit": unit.name, "expected": 0, "on_time": 0, "late": 0, "missing": 0},
-            )
-            update = by_key.get((industry.pk, unit.pk, period.pk))
-            submitted = update and update.first_submitted_at
-            if not submitted and period.deadline >= now:
-                continue  # not due yet: neither expected nor missing
-            row["expected"] += 1
-            if not submitted:
-                row["missing"] += 1
-                state = "未报送" if update is None else "未提交（草稿）"
-            elif submitted_on_time(update):
-                row["on_time"] += 1
-                continue
-            else:
-                row["late"] += 1
-                state = f"逾期报送（{timezone.localtime(submitted):%Y-%m-%d}）"
-            overdue.append(
-                {
-                    "period": str(period),
-                    "industry": industry.name,
-                    "unit": unit.name,
-                    "deadline": period.deadline.isoformat(),
-                    "state": state,
-                }
-            )
-    rows = sorted(units.values(), key=lambda r: (-r["missing"], -r["late"], r["unit"]))
-    expected = sum(r["expected"] for r in rows)
-    received = sum(r["on_time"] + r["late"] for r in rows)
-    on_time = sum(r["on_time"] for r in rows)
+    for item in status.items:
+        if item.state == ReportState.MISSING:
+            state = "未报送" if item.update_id is None else "未提交（草稿）"
+        elif item.state == ReportState.LATE:
+            state = f"逾期报送（{timezone.localtime(item.first_submitted_at):%Y-%m-%d}）"
+        else:
+            continue
+        overdue.append(
+            {
+                "period": str(item.period),
+                "industry": item.industry.name,
+                "unit": item.unit.name,
+                "deadline": item.period.deadline.isoformat(),
+                "state": state,
+            }
+        )
+    counts = ("expected", "received", "on_time", "late", "not_due", "missing")
+    rows = sorted(
+        (
+            {"unit": unit.name, **{name: getattr(tally, name) for name in counts}}
+            for unit, tally in status.by_unit.values()
+            if tally.expected
+        ),
+        key=lambda r: (-r["missing"], -r["late"], r["unit"]),
+    )
+    total = status.total
     summary = {
-        "expected": expected,
-        "received": received,
-        "on_time": on_time,
-        "late": received - on_time,
-        "missing": expected - received,
-        "rate": _pct(received, expected),
-        "on_time_rate": _pct(on_time, expected),
+        **{name: getattr(total, name) for name in counts},
+        "rate": _pct(total.received, total.expected),
+        "on_time_rate": _pct(total.on_time, total.expected),
+        "as_of": today.isoformat(),
+        "as_of_label": _date_cn(today),
         "units": rows,
     }
     return summary, overdue
@@ -290,12 +282,8 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     progress(15, "汇总月度进展")
     updates = _updates(periods)
     accepted = [u for u in updates if u.status == UpdateStatus.ACCEPTED]
-    lead_pairs = [
-        (industry, unit)
-        for industry in industries
-        for unit in leads.get(industry.assignment_id, [])
-    ]
-    reporting, overdue = _reporting(updates, lead_pairs, periods)
+    today = services.today()
+    reporting, overdue = _reporting(periods, today)
     accepted_ids = [u.pk for u in accepted]
     # A project is carried from month to month: the latest month's row of each project and
     # unit stands for it.
@@ -362,7 +350,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     for update in accepted:
         by_industry_updates[update.industry_id].append(update)
         filed[update.industry_id][update.unit.name] += 1
-    due_months = sum(1 for p in periods if p.deadline < timezone.localdate()) or len(months)
+    due_months = sum(1 for p in periods if p.deadline < today) or len(months)
 
     annual, quarterly = kind == "annual", kind == "quarterly"
     month_numbers = [m for _y, m in months]

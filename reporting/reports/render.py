@@ -253,12 +253,21 @@ def generated_summary(data: dict) -> str:
     if not reporting.get("expected"):
         text = f"{scope}无应报送的月度进展。"
     else:
+        # The date the counts are as of: before a deadline, some updates are not yet due.
+        as_of = f"截至{reporting['as_of_label']}，" if reporting.get("as_of_label") else ""
+        rest = [
+            f"{label}{reporting[key]}份"
+            for key, label in (("not_due", "未到截止日期"), ("missing", "未报送"))
+            if reporting.get(key)
+        ]
         text = (
-            f"{data.get('period_label', '')}，各牵头单位{scope}应报送月度进展{reporting['expected']}份，"
-            f"已报送{reporting['received']}份，报送率{pct(reporting['rate'])}%；"
+            f"{data.get('period_label', '')}，{as_of}各牵头单位{scope}应报送月度进展"
+            f"{reporting['expected']}份，已报送{reporting['received']}份，"
+            f"报送率{pct(reporting['rate'])}%；"
             f"其中按时报送{reporting['on_time']}份、逾期报送{reporting['late']}份，"
             f"按时报送率{pct(reporting['on_time_rate'])}%"
-            + (f"；未报送{reporting['missing']}份。" if reporting.get("missing") else "。")
+            + ("；" + "，".join(rest) if rest else "")
+            + "。"
         )
     for figure in data.get("headline", []):
         change = growth(figure.get("yoy"))

@@ -10,8 +10,10 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from accounts.access import (
+    access_dashboard_industries,
     can_assess_districts,
     can_review,
+    dashboard_scope,
     industries_for,
     reads_city_overview,
     reads_everything,
@@ -50,24 +52,25 @@ class DashboardView(TemplateView):
         services.periods_ensure(today)
         slug = self.request.GET.get("month")
         period = selectors.period_by_slug(slug) if slug else selectors.default_review_period(today)
-        industries = (
-            industries_for(user, Action.VIEW)
-            .select_related("category", "assignment")
-            .order_by("category__position", "position")
-        )
         category = self.request.GET.get("category") or ""
         industry = self.request.GET.get("industry") or ""
         official = self.request.GET.get("official") or ""
         unit = self.request.GET.get("unit") or ""
         district_code = self.request.GET.get("district") or ""
-        if category:
-            industries = industries.filter(category__code=category)
-        if industry:
-            industries = industries.filter(code=industry)
-        if official:
-            industries = industries.filter(assignment__official_links__official__code=official)
-        if unit:
-            industries = industries.filter(assignment__unit_links__unit__code=unit)
+        # A city leader's filters stay within his or her industries (403 otherwise).
+        allowed = dashboard_scope(user)
+        industries = (
+            access_dashboard_industries(
+                user=user,
+                scope=allowed,
+                category=category,
+                industry=industry,
+                official=official,
+                unit=unit,
+            )
+            .select_related("category", "assignment")
+            .order_by("category__position", "position")
+        )
         district = (
             Unit.objects.filter(code=district_code, kind__in=["district", "zone"]).first()
             if district_code
@@ -83,14 +86,11 @@ class DashboardView(TemplateView):
         everything = reads_everything(user) and not (category or industry or official or unit)
 
         def compute():
-            rows = dashboard.by_industry(period, industries)
+            # rows, units, totals, as_of: the same count as the monthly report's
+            counts = dashboard.reporting(period, industries, today)
+            rows = counts["rows"]
             return {
-                "rows": rows,
-                "totals": {
-                    k: sum(getattr(r, k) for r in rows)
-                    for k in ("expected", "received", "on_time", "late", "missing")
-                },
-                "units": dashboard.by_unit(period, industries),
+                **counts,
                 "grid": dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
                 "problems": dashboard.problems_summary(industries, today),
                 "actions": dashboard.actions_summary(industries, today),
@@ -127,6 +127,13 @@ class DashboardView(TemplateView):
                 "districts": list(Unit.objects.filter(kind="district")),
             },
         )
+        if allowed is not None:  # offer a city leader only the values of his or her industries
+            choices = {
+                **choices,
+                "categories": [c for c in choices["categories"] if c.code in allowed["category"]],
+                "officials": [o for o in choices["officials"] if o.code in allowed["official"]],
+                "lead_units": [u for u in choices["lead_units"] if u.code in allowed["unit"]],
+            }
         return super().get_context_data(
             period=period,
             all_industries=industries_for(user, Action.VIEW).order_by(
