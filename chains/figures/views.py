@@ -23,6 +23,7 @@ from accounts.access import (
     can_read_statistics,
 )
 from accounts.policies import Policy
+from portal import spreadsheets
 from portal.responses import xlsx_response
 
 from ..models import FigureImport
@@ -222,7 +223,7 @@ class TemplateDownloadView(View):
         sheet = workbook.active
         sheet.title = title
         for row in rows:
-            sheet.append(row)
+            sheet.append(spreadsheets.cells(row))
         for ref in merges:
             sheet.merge_cells(ref)
         return _workbook_response(workbook, f"{title}模板.xlsx")
@@ -284,13 +285,7 @@ def _figure_sheets(data) -> list[tuple[str, list[list]]]:
 
 
 def _xlsx(name: str, sheets) -> HttpResponse:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        for row in rows:
-            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
-    return _workbook_response(workbook, f"{name}.xlsx")
+    return xlsx_response(spreadsheets.workbook(sheets), f"{name}.xlsx")
 
 
 class EnterpriseDetailView(TemplateView):

@@ -184,10 +184,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="chain-portal@localhost")
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# django-import-export: imports are all or nothing, exports neutralise formulae.
+# django-import-export: imports are all or nothing. Exports neutralise formulae through the
+# resources' SafeExportMixin (portal/spreadsheets.py), not the library's option: that one only
+# deletes a leading "=", misses "+", "-", "@", tab and CR, and turns numbers into text.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
