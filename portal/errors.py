@@ -1,6 +1,9 @@
 """Error pages in the portal's own layout, in the user's language."""
 
+from django.shortcuts import render
 from django.views import defaults
+
+from .responses import FileMissing
 
 
 def permission_denied(request, exception=None):
@@ -8,4 +11,6 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if isinstance(exception, FileMissing):
+        return render(request, "404.html", {"file_missing": True}, status=404)
     return defaults.page_not_found(request, exception, template_name="404.html")

@@ -7,7 +7,7 @@ import openpyxl
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from accounts.access import (
 )
 from accounts.policies import Policy
 from portal import spreadsheets
-from portal.responses import xlsx_response
+from portal.responses import file_download, xlsx_response
 
 from ..models import FigureImport
 from ..models.figures import ImportKind, ImportStatus
@@ -137,9 +137,7 @@ class ImportFileView(View):
 
     def get(self, request, pk):
         record = access_figure_import(user=request.user, pk=pk)
-        return FileResponse(
-            record.file.open("rb"), as_attachment=True, filename=record.original_name
-        )
+        return file_download(record.file, filename=record.original_name)
 
 
 TEMPLATES = {
