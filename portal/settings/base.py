@@ -217,9 +217,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"drop_forbidden": {"()": "portal.log_filters.DropForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+        # A 403 is logged in one line by portal.errors.permission_denied, not here with the
+        # PermissionDenied traceback (printed twice with DEBUG: Django's console and ours).
+        "django.request": {"filters": ["drop_forbidden"]},
+    },
 }
 
 PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")
