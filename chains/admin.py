@@ -28,7 +28,7 @@ from .models import (
 )
 from .policies import POLICY_FIELDS
 from .policy_views import PolicyForm
-from .resources import MatrixResource, OfficialResource, UnitResource
+from .resources import MatrixResource, OfficialResource, SubSegmentResource, UnitResource
 
 
 class MatrixSyncMixin:
@@ -121,6 +121,7 @@ class IndustryAdmin(
 
 @admin.register(SubSegment)
 class SubSegmentAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [SubSegmentResource]
     list_display = ("name", "industry", "position")
     list_filter = ("industry",)
     search_fields = ("name",)

@@ -11,6 +11,8 @@ import tablib
 from django.conf import settings
 from django.db import transaction
 
+from portal import spreadsheets
+
 from .choices import LIST_SEPARATOR
 from .models import Category, Official, Unit
 from .resources import MatrixResource
@@ -197,7 +199,8 @@ def _text(error) -> str:
 
 
 def matrix_export(fmt: str) -> bytes:
-    """The matrix in the export's columns: JSON lists, or csv/xlsx joined with "、"."""
+    """The matrix in the export's columns: JSON lists, or csv/xlsx joined with "、", each cell
+    made safe for a spreadsheet (portal.spreadsheets)."""
     if fmt == "json":
         return (json.dumps(matrix_rows(), ensure_ascii=False, indent=2) + "\n").encode()
     if fmt not in FORMATS:
@@ -205,6 +208,6 @@ def matrix_export(fmt: str) -> bytes:
     rows = matrix_rows_flat()
     dataset = tablib.Dataset(headers=list(MATRIX_COLUMNS))
     for row in rows:
-        dataset.append([row[c] for c in MATRIX_COLUMNS])
+        dataset.append(spreadsheets.cells(row[c] for c in MATRIX_COLUMNS))
     data = dataset.export(fmt)
     return data.encode("utf-8-sig") if isinstance(data, str) else data

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from accounts.services import permissions_sync
+from portal.spreadsheets import SafeExportMixin
 
 from . import services
 from .choices import ALL_DISTRICTS, LIST_SEPARATOR, CategoryCode, UnitKind
-from .models import Category, Industry, Official, Unit
+from .models import Category, Industry, Official, SubSegment, Unit
 from .selectors import MATRIX_COLUMNS, assignment_names, industries_with_assignments
 
 SEPARATORS = (LIST_SEPARATOR, "，", ",", ";", "；", "\n")
@@ -101,7 +102,7 @@ class SyncPermissionsMixin:
             permissions_sync()
 
 
-class MatrixResource(SyncPermissionsMixin, resources.ModelResource):
+class MatrixResource(SafeExportMixin, SyncPermissionsMixin, resources.ModelResource):
     """One row per industry: category, industry, lead_officials, lead_units, responsible_units."""
 
     category = fields.Field(attribute="category", column_name="category", widget=CategoryWidget())
@@ -217,7 +218,7 @@ class KindWidget(widgets.Widget):
         raise ValueError(f"未知的单位类型「{text}」，应为：{LIST_SEPARATOR.join(UnitKind.values)}")
 
 
-class UnitResource(SyncPermissionsMixin, resources.ModelResource):
+class UnitResource(SafeExportMixin, SyncPermissionsMixin, resources.ModelResource):
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
 
     class Meta:
@@ -231,7 +232,7 @@ class UnitResource(SyncPermissionsMixin, resources.ModelResource):
         name = "单位"
 
 
-class OfficialResource(SyncPermissionsMixin, resources.ModelResource):
+class OfficialResource(SafeExportMixin, SyncPermissionsMixin, resources.ModelResource):
     class Meta:
         model = Official
         fields = ("code", "name", "name_en", "position")
@@ -241,3 +242,11 @@ class OfficialResource(SyncPermissionsMixin, resources.ModelResource):
         use_transactions = True
         clean_model_instances = True
         name = "牵头市领导"
+
+
+class SubSegmentResource(SafeExportMixin, resources.ModelResource):
+    """Export only (the admin's list of sub-segments), every field as before."""
+
+    class Meta:
+        model = SubSegment
+        name = "细分领域"

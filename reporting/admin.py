@@ -74,7 +74,15 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "last_error",
     )
 
+    # The outbox is the record of what was (or is still to be) sent: read-only, so that no
+    # row is edited or deleted by hand (a deleted row would be a lost notification or job).
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -10,8 +10,15 @@ class ReportingConfig(AppConfig):
         # Register the tasks in every process (web included), not only in the worker:
         # the outbox looks them up by name.
         from django.db.models.signals import post_save
+        from django.http import multipartparser
 
         from . import tasks  # noqa: F401
+
+        # Django refuses a multipart part whose headers exceed 1 KB with a bare 400, losing the
+        # whole form: a file name of a few hundred Chinese characters (3 bytes each) does that.
+        # 8 KB keeps such uploads (the name is then shortened, attachments.clean_name) while
+        # still bounding what a part's headers may hold. It applies to every upload form.
+        multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, 8192)
         from .dashboard import data_changed
         from .models import ReportingPeriod
 

@@ -93,6 +93,7 @@ from chains.models import (
     Unit,
 )
 from chains.models.figures import IndicatorPeriod
+from portal import spreadsheets
 
 from . import services
 from .choices import ActionStatus, AssessmentMetric, UpdateStatus
@@ -839,16 +840,11 @@ def _rank(rows: list[DistrictRow]) -> None:
 
 def workbook(assessment: Assessment) -> bytes:
     """The comparison table, every number's calculation and the indicators, as one xlsx."""
-    import io
-
-    import openpyxl
 
     def number(value):
         return float(value) if isinstance(value, Decimal) else value
 
-    book = openpyxl.Workbook()
-    table = book.active
-    table.title = "区县考核"
+    table, steps, about = [], [], []
     table.append(
         [
             "排名",
@@ -885,7 +881,6 @@ def workbook(assessment: Assessment) -> bytes:
                 row.open_actions,
             ]
         )
-    steps = book.create_sheet("计算过程")
     steps.append(
         ["区（开发区）", "指标", "权重", "值", "值的计算", "得分", "得分的计算", "加权得分", "明细"]
     )
@@ -907,7 +902,6 @@ def workbook(assessment: Assessment) -> bytes:
         steps.append(
             [row.unit.name, "总分", None, None, None, number(row.total), row.total_explanation]
         )
-    about = book.create_sheet("指标说明")
     about.append(["指标", "度量", "权重", "满分值", "口径"])
     for i in assessment.indicators:
         metric = AssessmentMetric(i.metric)
@@ -932,9 +926,7 @@ def workbook(assessment: Assessment) -> bytes:
         )
     for rule in RULES:
         about.append([str(rule)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook([("区县考核", table), ("计算过程", steps), ("指标说明", about)])
 
 
 # --- default indicators ---------------------------------------------------------------------

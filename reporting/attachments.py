@@ -32,10 +32,20 @@ class UploadInfo:
     content_type: str
 
 
+NAME_MAX = 200  # Attachment.name's max_length
+
+
 def clean_name(name: str) -> str:
+    """The name shown and offered on download: no path or control characters, and at most
+    NAME_MAX characters, keeping its beginning and its extension ("很长的名称….pdf")."""
     name = os.path.basename(name.replace("\\", "/"))
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return name[-200:] or "附件"
+    if len(name) > NAME_MAX:
+        stem, extension = os.path.splitext(name)
+        if len(extension) > 10:  # not an extension we accept anyway
+            stem, extension = name, ""
+        name = stem[: NAME_MAX - len(extension) - 1] + "…" + extension
+    return name or "附件"
 
 
 def _zip_has(upload, folder: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Min, Q, QuerySet
 
 from chains.models import Industry, Unit
+from portal import spreadsheets
 
 from .choices import UpdateStatus
 from .models import MonthlyUpdate, ReportingPeriod
@@ -375,19 +376,13 @@ def plans_summary(
 
 
 def workbook(period: ReportingPeriod, data: dict) -> bytes:
-    """Every table of the dashboard as a sheet of one xlsx file."""
-    import io
-
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+    """Every table of the dashboard as a sheet of one xlsx file. Labels (problem types, tiers)
+    are lazy translations and decisions are typed by users: spreadsheets.workbook makes each
+    cell safe."""
+    sheets = []
 
     def sheet(title, header, rows):
-        ws = book.create_sheet(title)
-        ws.append(header)
-        for row in rows:
-            ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        sheets.append((title, [header, *rows]))
 
     counts = ("expected", "received", "on_time", "late", "missing")
     heads = ["应报", "已报", "按时", "逾期报送", "未报"]
@@ -494,9 +489,7 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
                 for r in data["land"]["rows"]
             ],
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook(sheets)
 
 
 def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> dict:

@@ -7,7 +7,7 @@ import openpyxl
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ from accounts.access import (
     can_read_statistics,
 )
 from accounts.policies import Policy
-from portal.responses import xlsx_response
+from portal import spreadsheets
+from portal.responses import file_download, xlsx_response
 
 from ..models import FigureImport
 from ..models.figures import ImportKind, ImportStatus
@@ -136,9 +137,7 @@ class ImportFileView(View):
 
     def get(self, request, pk):
         record = access_figure_import(user=request.user, pk=pk)
-        return FileResponse(
-            record.file.open("rb"), as_attachment=True, filename=record.original_name
-        )
+        return file_download(record.file, filename=record.original_name)
 
 
 TEMPLATES = {
@@ -222,7 +221,7 @@ class TemplateDownloadView(View):
         sheet = workbook.active
         sheet.title = title
         for row in rows:
-            sheet.append(row)
+            sheet.append(spreadsheets.cells(row))
         for ref in merges:
             sheet.merge_cells(ref)
         return _workbook_response(workbook, f"{title}模板.xlsx")
@@ -284,13 +283,7 @@ def _figure_sheets(data) -> list[tuple[str, list[list]]]:
 
 
 def _xlsx(name: str, sheets) -> HttpResponse:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        for row in rows:
-            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
-    return _workbook_response(workbook, f"{name}.xlsx")
+    return xlsx_response(spreadsheets.workbook(sheets), f"{name}.xlsx")
 
 
 class EnterpriseDetailView(TemplateView):

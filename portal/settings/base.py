@@ -184,10 +184,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="chain-portal@localhost")
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# django-import-export: imports are all or nothing, exports neutralise formulae.
+# django-import-export: imports are all or nothing. Exports neutralise formulae through the
+# resources' SafeExportMixin (portal/spreadsheets.py), not the library's option: that one only
+# deletes a leading "=", misses "+", "-", "@", tab and CR, and turns numbers into text.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
@@ -215,9 +217,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"drop_forbidden": {"()": "portal.log_filters.DropForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+        # A 403 is logged in one line by portal.errors.permission_denied, not here with the
+        # PermissionDenied traceback (printed twice with DEBUG: Django's console and ours).
+        "django.request": {"filters": ["drop_forbidden"]},
+    },
 }
 
 PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")

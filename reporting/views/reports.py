@@ -9,7 +9,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from accounts.access import (
     reads_city_overview,
 )
 from accounts.policies import Policy
+from portal.responses import file_missing
 
 from .. import services as update_services
 from ..choices import JobStatus, ReportKind, ReportStatus
@@ -279,7 +280,7 @@ class ReportPdfView(View):
         try:
             pdf = services.report_pdf_bytes(report)
         except FileNotFoundError:
-            raise Http404("The PDF file is missing.") from None
+            file_missing(report.pdf.name)
         label = f"v{report.version}" if report.version else "草稿"
         return FileResponse(
             BytesIO(pdf),

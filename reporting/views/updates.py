@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -24,6 +24,7 @@ from accounts.access import (
 )
 from accounts.choices import Action
 from accounts.policies import Policy
+from portal.responses import file_download
 
 from .. import coordination, land, plans, selectors, services
 from ..choices import (
@@ -660,11 +661,8 @@ class AttachmentDownloadView(View):
 
     def get(self, request, pk):
         attachment = access_attachment(user=request.user, pk=pk)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
+        response = file_download(
+            attachment.file, filename=attachment.name, content_type=attachment.content_type
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response

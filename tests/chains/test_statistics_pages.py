@@ -1,6 +1,7 @@
 """The statistics pages: upload, preview, import, the industry's figures and their export."""
 
 import io
+import os
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -150,3 +151,16 @@ def test_import_page_shows_what_a_revision_changed(client, stats_db, tmp_path):
     assert "电子信息产业集群" in first_row and "工业总产值（当月，万元）" in first_row
     assert "2025年9月" in first_row and "1234.50" in first_row and "1300.00" in first_row
     assert table.count("（新增）") == 4 and "新材料产业" in table
+
+
+def test_a_missing_statistics_file_answers_404_in_chinese(client, stats_db, tmp_path):
+    """The record of an upload outlives its file when a database is restored without media."""
+    client.force_login(stats_db["stats"])
+    upload(client, industry_workbook(tmp_path / "ind.xlsx", ROWS))
+    record = FigureImport.objects.get()
+    url = reverse("stats:import_file", args=[record.pk])
+    assert client.get(url).status_code == 200
+    os.remove(record.file.path)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "文件本身不在服务器上" in response.content.decode()

@@ -3,6 +3,7 @@ a retried task gives one report, drafts are edited with a version check, finalis
 versions and freezes them, and only the DRC reaches a draft."""
 
 import datetime
+import os
 import re
 import subprocess
 from decimal import Decimal
@@ -118,6 +119,17 @@ def test_periods_are_parsed_with_clear_messages(db):
 def draft(accepted, indicators, figures, users):
     job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
     return reports.job_run(job.pk)
+
+
+def test_a_missing_report_pdf_answers_404_in_chinese(draft, users, client):
+    final = reports.report_finalise(
+        report=draft, user=users["drc"], expected_version=draft.edit_version
+    )
+    os.remove(final.pdf.path)  # a database restored without its media folder
+    client.force_login(users["drc"])
+    response = client.get(reverse("reports:pdf", args=[final.pk]))
+    assert response.status_code == 404
+    assert "文件本身不在服务器上" in response.content.decode()
 
 
 def test_editing_a_draft_checks_the_version_and_finalising_numbers_versions(draft, users):

@@ -1,6 +1,7 @@
 """The pages of the monthly update loop, as the clerk and the reviewer use them."""
 
 import io
+import os
 import zipfile
 
 import pytest
@@ -414,3 +415,47 @@ def test_batch_conflict_keeps_the_refused_text(client, users, september, make_us
     kept = UpdateEvent.objects.get(update=update, kind=EventKind.CONFLICT_KEPT)
     assert kept.snapshot["fields"]["progress_policy"] == "我的文字"
     assert MonthlyUpdate.objects.get(pk=update.pk).progress_policy == "同事先保存"
+
+
+MISSING_FILE = "文件本身不在服务器上"
+
+
+def test_a_missing_attachment_file_answers_404_in_chinese(client, electronics_update, users):
+    """A database restored without its media folder: the record is there, the file is not."""
+    client.force_login(users["gxj"])
+    data = form_data(electronics_update)
+    data["attachment"] = SimpleUploadedFile("产业报告.pdf", pdf_bytes(), "application/pdf")
+    client.post(reverse("reporting:edit", args=[electronics_update.pk]), data)
+    attachment = Attachment.objects.get()
+    os.remove(attachment.file.path)
+    response = client.get(reverse("reporting:attachment", args=[attachment.pk]))
+    assert response.status_code == 404
+    assert MISSING_FILE in response.content.decode()
+
+
+def browser_upload(name: str, content: bytes, content_type: str) -> SimpleUploadedFile:
+    """An upload under the name a browser sends: Django's UploadedFile would cut it to 255
+    characters before the test client sends it, which a browser does not."""
+    upload = SimpleUploadedFile("x", content, content_type)
+    upload._name = name
+    return upload
+
+
+def test_a_400_character_file_name_keeps_the_form_and_is_shortened(
+    client, electronics_update, users
+):
+    """Before, Django refused the request's headers with a bare 400 and the typed text was
+    lost."""
+    client.force_login(users["gxj"])
+    data = form_data(electronics_update, progress_policy="这段文字不能丢")
+    name = "关于" + "产业链" * 133 + ".pdf"  # 403 characters, 1,200 bytes
+    data["attachment"] = browser_upload(name, pdf_bytes(), "application/pdf")
+    response = client.post(reverse("reporting:edit", args=[electronics_update.pk]), data)
+    assert response.status_code == 302
+    electronics_update.refresh_from_db()
+    assert electronics_update.progress_policy == "这段文字不能丢"
+    attachment = Attachment.objects.get()
+    assert len(attachment.name) <= 200
+    assert attachment.name.startswith("关于产业链") and attachment.name.endswith("….pdf")
+    response = client.get(reverse("reporting:attachment", args=[attachment.pk]))
+    assert response.status_code == 200 and ".pdf" in response["Content-Disposition"]
