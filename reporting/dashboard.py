@@ -384,8 +384,8 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
     def sheet(title, header, rows):
         sheets.append((title, [header, *rows]))
 
-    counts = ("expected", "received", "on_time", "late", "missing")
-    heads = ["应报", "已报", "按时", "逾期报送", "未报"]
+    counts = COUNTS
+    heads = ["应报", "已报", "按时", "逾期报送", "未到期", "未报"]
     sheet(
         "按产业",
         ["产业", *heads],

@@ -211,7 +211,7 @@ def test_filters_by_official_and_unit_and_the_xlsx_export(client, users, filed):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(book["按产业"].iter_rows(values_only=True))
     assert rows[0][0] == "产业" and len(rows) == 15
-    assert ("商贸物流产业集群", 3, 1, 0, 1, 2) in rows
+    assert ("商贸物流产业集群", 3, 1, 0, 1, 0, 2) in rows
     assert {"按牵头单位", "报送网格", "督办事项", "重点企业（按梯次）"} <= set(book.sheetnames)
 
 

@@ -7,9 +7,11 @@ No frozen clock: the months are built around the real today, one whose deadline 
 one whose deadline is still ahead, so the tests hold on any date."""
 
 import datetime
+import io
 import re
 import subprocess
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -143,6 +145,13 @@ def test_the_report_and_the_dashboard_count_the_same(client, users, reported, cu
         assert reporting["as_of"] == today.isoformat() and reporting["as_of_label"] == as_of[2:]
         assert f"未到期 <strong>{totals['not_due']}</strong>" in page
         assert f"未报 <strong>{totals['missing']}</strong>" in page
+
+        # The xlsx export of the same dashboard carries the same counts per lead unit.
+        export = client.get(reverse("dashboard"), {"month": period.slug, "format": "xlsx"})
+        sheet = openpyxl.load_workbook(io.BytesIO(export.content))["按牵头单位"]
+        head, *body = sheet.iter_rows(values_only=True)
+        assert head == ("牵头单位", "应报", "已报", "按时", "逾期报送", "未到期", "未报")
+        assert {r[0]: dict(zip(COUNTS, r[1:], strict=True)) for r in body} == shown_units
 
         # The rendered report prints those numbers, and the date they are as of.
         html = render.report_html(data)
