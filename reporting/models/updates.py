@@ -74,9 +74,12 @@ class ReportingPeriod(models.Model):
     @cached_property
     def provisional(self):
         """Which of the deadline and lock date are provisional (暂定): see
-        WorkCalendar.provisional. One query here; list pages fill it from one calendar."""
-        from ..workdays import WorkCalendar
+        WorkCalendar.provisional. List pages fill it from one calendar; here the overrides are
+        read (one query) only when the package does not know a year the dates run into."""
+        from ..workdays import Provisional, WorkCalendar, package_knows
 
+        if all(package_knows(year) for year in range(self.year, self.lock_date.year + 1)):
+            return Provisional()
         return WorkCalendar().provisional(self)
 
 
