@@ -1,6 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import calendar_io, services
 from .models import (
     AssessmentIndicator,
     CalendarOverride,
@@ -9,24 +17,155 @@ from .models import (
     ReportingPeriod,
     UpdateEvent,
 )
+from .workdays import WorkCalendar, next_month
+
+
+class CalendarImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns date, kind (holiday or workday) and an optional note, one row per date; "
+            "UTF-8 or GB18030."
+        ),
+    )
 
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
-    """Holidays and make-up working days the chinese-calendar package does not know yet."""
+    """Holidays and make-up working days the chinese-calendar package does not know yet. Any
+    change moves the deadlines the calendar computed for the years it touches (never a date
+    an administrator set on 报送期次)."""
 
     list_display = ("date", "is_working_day", "note")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"
+    change_list_template = "admin/reporting/calendaroverride/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("import/", view, name="reporting_calendaroverride_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = CalendarImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                rows = calendar_io.parse_csv(form.cleaned_data["file"].read())
+                result = calendar_io.calendar_overrides_import(rows=rows)
+            except calendar_io.CalendarFileError as exc:
+                errors = exc.errors
+            else:
+                _report_import(request, result)
+                return redirect("admin:reporting_calendaroverride_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import calendar overrides"),
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(request, "admin/reporting/calendaroverride/import.html", context)
+
+    def save_model(self, request, obj, form, change):
+        before, years = WorkCalendar(), {obj.date.year}
+        if change and "date" in form.changed_data:
+            years.add(form.initial["date"].year)
+        super().save_model(request, obj, form, change)
+        _report_moved(request, *calendar_io.periods_recompute(before, WorkCalendar(), years))
+
+    def delete_queryset(self, request, queryset):
+        before, years = (
+            WorkCalendar(),
+            {day.year for day in queryset.values_list("date", flat=True)},
+        )
+        super().delete_queryset(request, queryset)
+        _report_moved(request, *calendar_io.periods_recompute(before, WorkCalendar(), years))
+
+    def delete_model(self, request, obj):
+        before = WorkCalendar()
+        super().delete_model(request, obj)
+        _report_moved(
+            request, *calendar_io.periods_recompute(before, WorkCalendar(), {obj.date.year})
+        )
+
+
+def _report_moved(request, moved, kept) -> None:
+    if moved:
+        messages.info(
+            request,
+            "按调整后的日历重新计算了截止日期："
+            + "；".join(
+                f"{p}：截止 {p.deadline:%Y-%m-%d}，锁定 {p.lock_date:%Y-%m-%d}" for p in moved
+            )
+            + "。",
+        )
+    if kept:
+        messages.warning(
+            request,
+            f"{'、'.join(kept)}的锁定日期由管理员设定，早于重新计算的截止日期，"
+            "这些期次未作调整，请在“报送期次”中核对。",
+        )
+
+
+def _report_import(request, result: calendar_io.CalendarImportResult) -> None:
+    years = "、".join(map(str, result.years))
+    messages.success(
+        request,
+        f"已导入 {years} 年的日历调整：新增 {result.added} 条，更新 {result.changed} 条，"
+        f"未变 {result.unchanged} 条。",
+    )
+    _report_moved(request, result.moved, result.kept)
 
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "deadline", "lock_date")
+    """Deadlines and lock dates: computed from the working-day calendar when a month opens; a
+    date set here is the administrator's and is never recomputed."""
+
+    list_display = ("__str__", "deadline", "lock_date", "provisional_dates")
     fields = ("year", "month", "deadline", "lock_date")
 
     def get_readonly_fields(self, request, obj=None):
         return ("year", "month") if obj else ()
+
+    @admin.display(description=_("provisional"))
+    def provisional_dates(self, obj):
+        marks = obj.provisional
+        labels = [
+            str(label)
+            for flag, label in ((marks.deadline, _("Deadline")), (marks.lock_date, _("lock date")))
+            if flag
+        ]
+        return "、".join(labels) or "—"
+
+    def changelist_view(self, request, extra_context=None):
+        calendar = WorkCalendar()
+        today = services.today()
+        years = {today.year, next_month(today.year, today.month)[0]}
+        for first_year, lock_date in ReportingPeriod.objects.values_list("year", "lock_date"):
+            years.update(range(first_year, lock_date.year + 1))
+        unknown = calendar.years_unknown(years)
+        if unknown:
+            messages.warning(
+                request,
+                format_html(
+                    "节假日安排未知：{} 年的法定节假日和调休尚未录入（chinese-calendar 没有这些年份的数据），"
+                    "这些年份内的截止日期和锁定日期按周一至周五推算，页面上标为“暂定”。"
+                    '请在<a href="{}">日历调整</a>中导入该年的节假日安排（CSV：date,kind,note）。',
+                    "、".join(map(str, unknown)),
+                    reverse("admin:reporting_calendaroverride_import"),
+                ),
+            )
+        response = super().changelist_view(request, extra_context)
+        # One calendar for the whole list rather than one query per row.
+        results = getattr(getattr(response, "context_data", {}).get("cl"), "result_list", [])
+        calendar.mark(results)
+        return response
 
 
 class UpdateEventInline(admin.TabularInline):

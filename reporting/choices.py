@@ -107,8 +107,11 @@ class ReminderStep(models.TextChoices):
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ESCALATED = "escalated", _("Awaiting a coordination meeting")
+    # "Open" is also the link that opens an item (查看), and "Awaiting a coordination meeting"
+    # also heads the dashboard's list of problems still waiting for their meeting: the
+    # context keeps each status its own Chinese word.
+    OPEN = "open", pgettext_lazy("problem status", "Open")
+    ESCALATED = "escalated", pgettext_lazy("problem status", "Awaiting a coordination meeting")
     IN_MEETING = "in_meeting", _("On a meeting's agenda")
     RESOLVED = "resolved", _("Resolved")
 
@@ -123,9 +126,10 @@ class ActionStatus(models.TextChoices):
 class ActionEventKind(models.TextChoices):
     CREATED = "created", pgettext_lazy("action item", "Created")
     PROGRESS = "progress", _("Progress reported")
-    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
-    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
-    CLOSED = "closed", _("Closed (销号)")
+    # History entries name what was done (申请延期), the status what the item is (已申请延期).
+    EXTENSION_REQUESTED = "extension_requested", pgettext_lazy("action item", "Extension requested")
+    EXTENSION_GRANTED = "extension_granted", pgettext_lazy("action item", "Extension granted")
+    CLOSED = "closed", pgettext_lazy("action item", "Closed (销号)")
 
 
 class PlanEventKind(models.TextChoices):

@@ -13,7 +13,7 @@ from chains.models import Unit
 
 from . import services
 from .choices import ProblemType, ProjectStage
-from .models import MonthlyUpdate, ReportingPeriod, UpdateEvent
+from .models import Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
 from .selectors import lead_pairs
 
 ELEMENTS = {
@@ -59,10 +59,31 @@ def _text(industry, rng):
     }
 
 
-def _backdate(update: MonthlyUpdate, when: datetime.datetime) -> None:
-    """Demo only: pretend the update was filed at a plausible time, not at seeding time."""
-    MonthlyUpdate.objects.filter(pk=update.pk).update(first_submitted_at=when, submitted_at=when)
+def demo_now(today: datetime.date) -> datetime.datetime:
+    """The latest moment demo data may carry: now, or the end of `today` when seeding as of an
+    earlier day. Demo data never lies in the future: a filing whose plausible time has not come
+    yet is simply not filed yet."""
+    now = timezone.now()
+    if today < timezone.localdate(now):
+        return timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59)))
+    return now
+
+
+def _backdate(update: MonthlyUpdate, when: datetime.datetime, now: datetime.datetime) -> None:
+    """Demo only: pretend the update was written and filed at a plausible time, not at seeding
+    time; the DRC reviewed it a day later (or by now, whichever came first)."""
+    started = when - datetime.timedelta(days=3)
+    reviewed = min(when + datetime.timedelta(days=1), now)
+    MonthlyUpdate.objects.filter(pk=update.pk).update(
+        first_submitted_at=when, submitted_at=when, created_at=started, updated_at=reviewed
+    )
+    MonthlyUpdate.objects.filter(pk=update.pk, accepted_at__isnull=False).update(
+        accepted_at=reviewed
+    )
     UpdateEvent.objects.filter(update=update).update(at=when)
+    UpdateEvent.objects.filter(update=update, kind__in=["accepted", "returned"]).update(at=reviewed)
+    UpdateEvent.objects.filter(update=update, kind="created").update(at=started)
+    Contribution.objects.filter(update=update).update(created_at=started)
 
 
 @transaction.atomic
@@ -70,6 +91,7 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
     today = today or services.today()
     if MonthlyUpdate.objects.filter(is_demo=True).exists():
         return 0
+    now = demo_now(today)
     services.periods_ensure(today, months_back=months)
     periods = list(
         ReportingPeriod.objects.filter(models_q_before(today)).order_by("-year", "-month")[
@@ -131,13 +153,18 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
             if age == 0 and rng.random() < 0.3:
                 created += 1
                 continue  # still a draft
-            update = services.update_submit(
-                update=update, user=filer, expected_version=services._reload(update.pk).version
-            )
             late = rng.random() < 0.15
             when = timezone.make_aware(
                 datetime.datetime.combine(period.deadline, datetime.time(10))
             ) + datetime.timedelta(days=rng.randint(1, 4) if late else -rng.randint(0, 3))
+            if when > now:
+                # Its plausible filing time has not come yet (the month is not due, or it is
+                # overdue and still unfiled): a draft, never a submission stamped in the future.
+                created += 1
+                continue
+            update = services.update_submit(
+                update=update, user=filer, expected_version=services._reload(update.pk).version
+            )
             if reviewer and (age > 0 or rng.random() < 0.5):
                 if rng.random() < 0.1 and age == 0:
                     services.update_return(
@@ -145,9 +172,14 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
                     )
                 else:
                     services.update_accept(update=update, user=reviewer)
-            _backdate(update, when)
+            _backdate(update, when, now)
             created += 1
     MonthlyUpdate.objects.filter(is_demo=True).update(reopened_until=None)
+    # Drafts were written "now": when seeding as of an earlier day, that is the end of it.
+    MonthlyUpdate.objects.filter(is_demo=True, created_at__gt=now).update(created_at=now)
+    MonthlyUpdate.objects.filter(is_demo=True, updated_at__gt=now).update(updated_at=now)
+    UpdateEvent.objects.filter(update__is_demo=True, at__gt=now).update(at=now)
+    Contribution.objects.filter(update__is_demo=True, created_at__gt=now).update(created_at=now)
     # The notices the seeding sends (after commit) are history, not news.
     transaction.on_commit(
         lambda: Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
@@ -178,16 +210,23 @@ def demo_plans_seed(today: datetime.date | None = None) -> int:
     from chains.choices import UnitKind
 
     from . import plans
-    from .models import PlanItem, PlanProgress, WorkPlan
+    from .models import PlanEvent, PlanItem, PlanProgress, WorkPlan
 
     today = today or services.today()
     if WorkPlan.objects.filter(is_demo=True).exists():
         return 0
+    now = demo_now(today)
     reviewer = User.objects.filter(username="fgw").first()
     if reviewer is None:
         return 0
     rng = random.Random(2026)
     year, created = today.year, 0
+
+    def recorded(month: int) -> datetime.datetime:
+        # Progress on a month is recorded early in the next one.
+        return timezone.make_aware(datetime.datetime(year, month + 1, 2, 10))
+
+    recorded_months = [m for m in range(1, today.month) if recorded(m) <= now]
     units = Unit.objects.filter(
         kind__in=[UnitKind.DISTRICT, UnitKind.ZONE, UnitKind.MUNICIPAL]
     ).order_by("position")
@@ -215,21 +254,31 @@ def demo_plans_seed(today: datetime.date | None = None) -> int:
                 summary=f"围绕{due.title}高质量发展，明确全年目标任务和责任分工。",
                 items=items,
             )
-            plan = plans.plan_submit(plan=plan, user=filer, expected_version=plan.version)
-            plan = plans.plan_accept(plan=plan, user=reviewer)
             submitted = timezone.make_aware(
                 datetime.datetime(year, 1, rng.randint(10, 31 if rng.random() < 0.85 else 28), 10)
             ) + datetime.timedelta(days=0 if rng.random() < 0.85 else 10)
+            if submitted > now:
+                # Early in January: not filed yet. Demo data never lies in the future.
+                WorkPlan.objects.filter(pk=plan.pk).update(is_demo=True)
+                created += 1
+                continue
+            plan = plans.plan_submit(plan=plan, user=filer, expected_version=plan.version)
+            plan = plans.plan_accept(plan=plan, user=reviewer)
+            started = submitted - datetime.timedelta(days=5)
             WorkPlan.objects.filter(pk=plan.pk).update(
                 is_demo=True,
                 first_submitted_at=submitted,
                 submitted_at=submitted,
                 accepted_at=submitted,
+                created_at=started,
+                updated_at=submitted,
             )
+            PlanEvent.objects.filter(plan=plan).update(at=submitted)
+            PlanEvent.objects.filter(plan=plan, kind="created").update(at=started)
             progress = []
             for item in PlanItem.objects.filter(plan=plan):
                 share = 0
-                for month in range(1, today.month):
+                for month in recorded_months:
                     share = min(100, share + rng.randint(3, 11))
                     progress.append(
                         PlanProgress(
@@ -246,9 +295,12 @@ def demo_plans_seed(today: datetime.date | None = None) -> int:
                     )
             PlanProgress.objects.bulk_create(progress)
             created += 1
+    WorkPlan.objects.filter(is_demo=True, created_at__gt=now).update(created_at=now)
+    WorkPlan.objects.filter(is_demo=True, updated_at__gt=now).update(updated_at=now)
+    PlanEvent.objects.filter(plan__is_demo=True, at__gt=now).update(at=now)
     # Demo only: recorded early in the following month, not at seeding time.
-    for month in range(1, today.month):
-        when = timezone.make_aware(datetime.datetime(year, month + 1, 2, 10))
+    for month in recorded_months:
+        when = recorded(month)
         PlanProgress.objects.filter(item__plan__is_demo=True, year=year, month=month).update(
             created_at=when, recorded_at=when
         )

@@ -71,12 +71,20 @@ def send_due_reminders(on: datetime.date | None = None) -> int:
             continue
         pairs = owing(period)
         deadline = f"{period.deadline:%Y年%m月%d日}"
+        # Counted without that year's holidays: say so rather than promise a date.
+        caveat = ""
+        if calendar.provisional(period).deadline:
+            years = calendar.years_unknown(range(period.year, period.deadline.year + 1))
+            caveat = (
+                f"截止日期{deadline}为暂定：{'、'.join(map(str, years))}年节假日安排尚未录入，"
+                "录入后可能调整。"
+            )
         for industry, unit in pairs:
             text = {
                 ReminderStep.BEFORE: f"{industry.name}{period}的月度进展将于{deadline}截止，请及时填报。",
                 ReminderStep.DUE_TODAY: f"今天（{deadline}）是{industry.name}{period}月度进展的报送截止日。",
                 ReminderStep.OVERDUE: f"{industry.name}{period}的月度进展已超过截止日期（{deadline}），请尽快报送。",
-            }[step]
+            }[step] + caveat
             key = f"{period.slug}:{industry.code}:{unit.code}:{step}"
             sent += _send_once(
                 key,

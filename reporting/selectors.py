@@ -243,6 +243,7 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
         )
     }
     calendar = WorkCalendar()
+    calendar.mark(periods)
     items = []
     for period in periods:
         for industry, unit in pairs:

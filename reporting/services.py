@@ -53,10 +53,7 @@ def today() -> datetime.date:
 
 def period_defaults(year: int, month: int, calendar: WorkCalendar | None = None) -> dict:
     calendar = calendar or WorkCalendar()
-    deadline = calendar.nth_working_day(
-        *next_month(year, month), settings.REPORTING_DEADLINE_WORKING_DAY
-    )
-    lock_date = calendar.add_working_days(deadline, settings.REPORTING_LOCK_AFTER_WORKING_DAYS)
+    deadline, lock_date = calendar.period_dates(year, month)
     return {"deadline": deadline, "lock_date": lock_date}
 
 

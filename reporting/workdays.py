@@ -3,13 +3,39 @@ the chinese-calendar package, corrected by admins' CalendarOverride rows for dat
 does not know yet."""
 
 import datetime
+import functools
 import logging
+from dataclasses import dataclass
 
 import chinese_calendar
+from django.conf import settings
 
 from .models import CalendarOverride
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def package_knows(year: int) -> bool:
+    """Whether the installed chinese-calendar has the State Council's holidays for `year`
+    (1.11 stops at 2026; each release adds the year announced in November)."""
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """Which of a month's dates are provisional (暂定): computed from the calendar across a year
+    whose holidays nobody knows yet, so Monday–Friday stood in for them."""
+
+    deadline: bool = False
+    lock_date: bool = False
+
+    def __bool__(self) -> bool:
+        return self.deadline or self.lock_date
 
 
 class WorkCalendar:
@@ -20,6 +46,52 @@ class WorkCalendar:
             overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
         self.overrides = overrides
         self.unknown_years: set[int] = set()
+        # A year whose holidays an administrator entered (at least one holiday override, as an
+        # import of the announced calendar brings) counts as known.
+        self.covered_years = {day.year for day, working in overrides.items() if not working}
+
+    def year_known(self, year: int) -> bool:
+        return package_knows(year) or year in self.covered_years
+
+    def years_unknown(self, years) -> list[int]:
+        """Those of `years` whose holidays neither the package nor the overrides know."""
+        return sorted(year for year in set(years) if not self.year_known(year))
+
+    def is_provisional(self, start: datetime.date, end: datetime.date) -> bool:
+        """Counting working days from `start` to `end` crosses a year nobody knows."""
+        return bool(self.years_unknown(range(start.year, end.year + 1)))
+
+    def period_dates(
+        self, year: int, month: int, deadline: datetime.date | None = None
+    ) -> tuple[datetime.date, datetime.date]:
+        """The calendar's on-time deadline for a month's updates (the n-th working day of the
+        next month) and its lock date (n working days after `deadline`, by default that one)."""
+        next_year, next_month_ = next_month(year, month)
+        computed = self.nth_working_day(
+            next_year, next_month_, settings.REPORTING_DEADLINE_WORKING_DAY
+        )
+        lock_date = self.add_working_days(
+            deadline or computed, settings.REPORTING_LOCK_AFTER_WORKING_DAYS
+        )
+        return computed, lock_date
+
+    def mark(self, periods) -> None:
+        """Fill each period's `provisional` from this calendar (no query per period)."""
+        for period in periods:
+            period.__dict__["provisional"] = self.provisional(period)
+
+    def provisional(self, period) -> Provisional:
+        """A period's dates are provisional when the calendar computed them (a date an
+        administrator set differs from the calendar's) across a year nobody knows."""
+        computed_deadline, computed_lock = self.period_dates(
+            period.year, period.month, period.deadline
+        )
+        return Provisional(
+            deadline=period.deadline == computed_deadline
+            and self.is_provisional(period.first_day, period.deadline),
+            lock_date=period.lock_date == computed_lock
+            and self.is_provisional(period.first_day, period.lock_date),
+        )
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.overrides:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import User
 from reporting.workdays import months_before
@@ -135,7 +136,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     their monthly revenue. Skipped when demo figures exist."""
     if FigureImport.objects.filter(is_demo=True).exists() or not Indicator.objects.exists():
         return 0  # already seeded, or no indicators loaded (`make run` loads them first)
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     user = (
         User.objects.filter(username="tjj").first()
         or User.objects.filter(is_superuser=True).first()

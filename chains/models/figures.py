@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import creditcode
 from .matrix import BilingualNameMixin, Industry, SubSegment, Unit
@@ -32,7 +33,9 @@ class Indicator(BilingualNameMixin, models.Model):
     unit = models.CharField(
         _("unit"), max_length=10, choices=[("万元", "万元"), ("亿元", "亿元"), ("%", "%")]
     )
-    period = models.CharField(_("period"), max_length=12, choices=IndicatorPeriod.choices)
+    period = models.CharField(
+        pgettext_lazy("indicator", "period"), max_length=12, choices=IndicatorPeriod.choices
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -116,7 +119,10 @@ class EnterpriseTier(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tiers")
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
     stage = models.CharField(
-        _("stage"), max_length=12, choices=TierStage.choices, default=TierStage.RECOGNISED
+        pgettext_lazy("cultivation tier", "stage"),
+        max_length=12,
+        choices=TierStage.choices,
+        default=TierStage.RECOGNISED,
     )
     year = models.PositiveSmallIntegerField(_("year granted"))
 

@@ -5,6 +5,7 @@ finalised as an immutable, numbered version with its PDF."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import JobStatus, ReportKind, ReportStatus
 
@@ -20,7 +21,8 @@ def report_pdf_path(instance, filename):
 
 class Report(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=ReportKind.choices)
-    period = models.CharField(_("period"), max_length=7)  # 2026-10, 2026-Q3 or 2025
+    # 2026-10, 2026-Q3 or 2025: the report's period (报告期), not a reporting month.
+    period = models.CharField(pgettext_lazy("report", "period"), max_length=7)
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(
         _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.DRAFT

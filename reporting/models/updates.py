@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import (
@@ -69,6 +70,17 @@ class ReportingPeriod(models.Model):
     @property
     def slug(self) -> str:
         return f"{self.year}-{self.month:02d}"
+
+    @cached_property
+    def provisional(self):
+        """Which of the deadline and lock date are provisional (暂定): see
+        WorkCalendar.provisional. List pages fill it from one calendar; here the overrides are
+        read (one query) only when the package does not know a year the dates run into."""
+        from ..workdays import Provisional, WorkCalendar, package_knows
+
+        if all(package_knows(year) for year in range(self.year, self.lock_date.year + 1)):
+            return Provisional()
+        return WorkCalendar().provisional(self)
 
 
 class MonthlyUpdate(models.Model):

@@ -224,3 +224,14 @@ def test_the_edit_form_does_not_offer_an_escalated_problem_again(problem, users,
     assert list(update.problems.values_list("description", "status")) == [
         ("冷链物流园用地未落实", ProblemStatus.ESCALATED)
     ]
+
+
+def test_the_problem_list_names_each_status_in_chinese(problem, users, client):
+    client.force_login(users["drc"])
+    page = client.get(reverse("reporting:problems"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    row = page.content.decode().split(f'data-problem="{problem.pk}"')[1].split("</tr>")[0]
+    assert "<td>未解决</td>" in row and "查看" not in row
+    coordination.problem_escalate(problem=problem, user=users["drc"])
+    page = client.get(reverse("reporting:problems"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    row = page.content.decode().split(f'data-problem="{problem.pk}"')[1].split("</tr>")[0]
+    assert "<td>已提请协调会</td>" in row

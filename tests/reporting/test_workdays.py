@@ -1,12 +1,13 @@
 """Deadlines on the Chinese working-day calendar."""
 
 import datetime
+import itertools
 
 from reporting import services
 from reporting.choices import DueStatus, Light
-from reporting.models import CalendarOverride
+from reporting.models import CalendarOverride, ReportingPeriod
 from reporting.selectors import due_status, light
-from reporting.workdays import WorkCalendar
+from reporting.workdays import WorkCalendar, package_knows
 
 D = datetime.date
 
@@ -63,9 +64,47 @@ def test_traffic_light(september):
     assert light(DueStatus.NOT_STARTED, september, D(2025, 10, 3), calendar) == Light.GREEN
 
 
+def unknown_year() -> int:
+    """The first year the installed chinese-calendar has no holidays for (2027 with 1.11):
+    computed at run time, so these tests hold whatever version is installed."""
+    return next(y for y in itertools.count(datetime.date.today().year) if not package_knows(y))
+
+
+def first_weekday(year: int) -> datetime.date:
+    day = D(year, 1, 1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def test_admin_overrides_cover_years_the_package_does_not_know(db):
-    assert WorkCalendar().nth_working_day(2027, 1, 1) == D(2027, 1, 1)  # weekday fallback
-    CalendarOverride.objects.create(date=D(2027, 1, 1), is_working_day=False, note="元旦")
-    assert WorkCalendar().nth_working_day(2027, 1, 1) == D(2027, 1, 4)
+    year = unknown_year()
+    day = first_weekday(year)
+    calendar = WorkCalendar()
+    # Not known: Monday–Friday stand in, and whatever is counted across it is provisional.
+    assert calendar.nth_working_day(year, 1, 1) == day
+    assert not calendar.year_known(year)
+    assert calendar.is_provisional(D(year - 1, 12, 1), D(year, 1, 10))
+    CalendarOverride.objects.create(date=day, is_working_day=False, note="元旦")
+    calendar = WorkCalendar()
+    assert calendar.nth_working_day(year, 1, 1) > day
+    assert calendar.year_known(year)
+    assert not calendar.is_provisional(D(year - 1, 12, 1), D(year, 1, 10))
     CalendarOverride.objects.create(date=D(2025, 10, 11), is_working_day=False, note="测试")
     assert not WorkCalendar().is_working_day(D(2025, 10, 11))
+
+
+def test_a_deadline_counted_across_an_unknown_year_is_provisional(db):
+    year = unknown_year()
+    december = services.period_get_or_create(year - 1, 12)  # due in January of `year`
+    november = services.period_get_or_create(year - 1, 11)  # due in December: known
+    assert december.deadline.year == year
+    assert december.provisional.deadline and december.provisional.lock_date
+    assert not november.provisional
+    # A date an administrator set is theirs, not the calendar's guess.
+    december.deadline += datetime.timedelta(days=1)
+    december.save()
+    december = ReportingPeriod.objects.get(pk=december.pk)
+    assert not december.provisional.deadline
+    # Its lock date is still five working days counted on the guess, after the new deadline.
+    assert december.lock_date > december.deadline

@@ -16,15 +16,18 @@ class Command(BaseCommand):
             demo_updates_seed,
         )
         from reporting.land import land_demo
+        from reporting.services import today as portal_today
 
         try:
             users = demo_accounts_seed()
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
-        updates = demo_updates_seed()
-        work_plans = demo_plans_seed()
-        enterprises = demo_figures_seed()
-        land_demo()  # carrier areas and a year of land items
+        # One notion of today for every part of the demo, so that none of it lies in the future.
+        today = portal_today()
+        updates = demo_updates_seed(today)
+        work_plans = demo_plans_seed(today)
+        enterprises = demo_figures_seed(today)
+        land_demo(today)  # carrier areas and a year of land items
         demo_leading_industries_seed()
         policies = policies_demo(next((u for u in users if u.role == Role.DRC), None))
         self.stdout.write(

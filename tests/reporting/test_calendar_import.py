@@ -1,0 +1,170 @@
+"""Deadlines in a year the holiday calendar does not know are shown as provisional (暂定)
+wherever they appear, the administrator is warned, and importing that year's holidays
+(日历调整, a csv) makes the year known and moves the deadlines the calendar computed — never
+one an administrator set."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Notification
+from chains.models import Industry, Unit
+from reporting import calendar_io, services
+from reporting.models import CalendarOverride, ReportingPeriod
+from reporting.reminders import send_due_reminders
+from reporting.workdays import WorkCalendar
+
+from .test_workdays import first_weekday, unknown_year
+
+D = datetime.date
+
+
+def holidays_csv(year: int, encoding="utf-8") -> bytes:
+    """The unknown year's 元旦 on its first weekday, as an administrator would type it."""
+    day = first_weekday(year)
+    return f"date,kind,note\n{day:%Y-%m-%d},holiday,元旦\n{year}-10-01,holiday,国庆节\n".encode(
+        encoding
+    )
+
+
+@pytest.fixture
+def year():
+    return unknown_year()
+
+
+@pytest.fixture
+def december(db, year):
+    """December of the last known year: due on the 5th working day of January of `year`."""
+    return services.period_get_or_create(year - 1, 12)
+
+
+def test_the_import_makes_the_year_known_and_moves_only_the_calendars_dates(users, year, december):
+    november = services.period_get_or_create(year - 1, 11)
+    assert december.provisional.deadline
+    guessed = december.deadline
+    # An administrator fixed another month of that year by hand: it must stay.
+    january = services.period_get_or_create(year, 1)
+    set_by_hand = D(year, 2, 26)
+    ReportingPeriod.objects.filter(pk=january.pk).update(
+        deadline=set_by_hand, lock_date=D(year, 3, 5)
+    )
+
+    rows = calendar_io.parse_csv(holidays_csv(year))
+    result = calendar_io.calendar_overrides_import(rows=rows)
+
+    assert (result.added, result.changed, result.years) == (2, 0, [year])
+    december.refresh_from_db()
+    december = ReportingPeriod.objects.get(pk=december.pk)
+    # 元旦 is no longer counted as a working day: the deadline moves one working day on.
+    assert december.deadline == WorkCalendar().add_working_days(guessed, 1)
+    assert not december.provisional
+    assert december.lock_date == WorkCalendar().add_working_days(december.deadline, 5)
+    assert ReportingPeriod.objects.get(pk=january.pk).deadline == set_by_hand
+    assert ReportingPeriod.objects.get(pk=november.pk).deadline == november.deadline
+    # Importing the same file again changes nothing.
+    again = calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(holidays_csv(year)))
+    assert (again.added, again.changed, again.unchanged, again.moved) == (0, 0, 2, [])
+
+
+def test_a_bad_file_writes_nothing_and_names_every_bad_row(db, year):
+    data = (
+        "date,kind,note\n"
+        f"{year}-01-01,holiday,元旦\n"
+        f"{year}-02-30,holiday,\n"
+        f"{year}-02-07,上班吧,\n"
+        f"{year}-01-01,workday,重复\n"
+    ).encode()
+    with pytest.raises(calendar_io.CalendarFileError) as refused:
+        calendar_io.parse_csv(data)
+    errors = refused.value.errors
+    assert errors[0].startswith("第 3 行：")
+    assert "无法识别" in errors[0]
+    assert errors[1].startswith("第 4 行：") and "holiday" in errors[1]
+    assert errors[2].startswith("第 5 行：") and "与第 2 行重复" in errors[2]
+    assert not CalendarOverride.objects.exists()
+    with pytest.raises(calendar_io.CalendarFileError, match="表头"):
+        calendar_io.parse_csv(b"day,type\n2027-01-01,holiday\n")
+
+
+def test_a_gb18030_file_with_chinese_headers_and_kinds(db, year):
+    data = f"日期,类型,备注\n{year}年1月1日,休,元旦\n{year}/2/6,班,春节调休\n".encode("gb18030")
+    rows = calendar_io.parse_csv(data)
+    assert [(r.date, r.is_working_day, r.note) for r in rows] == [
+        (D(year, 1, 1), False, "元旦"),
+        (D(year, 2, 6), True, "春节调休"),
+    ]
+
+
+def test_pages_and_reminders_mark_the_deadline_provisional(users, client, clock, year, december):
+    clock.set(D(year, 1, 2))
+    gxj, drc = users["gxj"], users["drc"]
+    update = services.update_start(
+        industry=Industry.objects.get(code="electronic-information"),
+        unit=Unit.objects.get(name="市工信局"),
+        period=december,
+        user=gxj,
+    )
+    pages = {
+        "due": (gxj, reverse("reporting:due")),
+        "update form": (gxj, reverse("reporting:edit", args=[update.pk])),
+        "review queue": (drc, f"{reverse('reporting:review_queue')}?period={december.slug}"),
+        "dashboard": (drc, f"{reverse('dashboard')}?month={december.slug}"),
+        "plan progress": (gxj, reverse("reporting:plan_progress", args=[december.slug])),
+    }
+
+    def marked(name):
+        user, url = pages[name]
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, name
+        return "暂定" in response.content.decode()
+
+    assert [name for name in pages if not marked(name)] == []
+    # The reminder before the deadline says the date may move.
+    send_due_reminders(december.deadline - datetime.timedelta(days=1))
+    text = Notification.objects.filter(user=gxj).values_list("text", flat=True).first()
+    assert "暂定" in text and str(year) in text
+
+    calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(holidays_csv(year)))
+    assert [name for name in pages if marked(name)] == []
+
+
+def test_the_admin_is_warned_and_imports_the_year(users, client, year, december):
+    client.force_login(users["admin"])
+    periods = reverse("admin:reporting_reportingperiod_changelist")
+    html = client.get(periods).content.decode()
+    assert f"{year} 年的法定节假日和调休尚未录入" in html
+    import_url = reverse("admin:reporting_calendaroverride_import")
+    assert import_url in html
+    assert (
+        import_url
+        in client.get(reverse("admin:reporting_calendaroverride_changelist")).content.decode()
+    )
+
+    bad = SimpleUploadedFile("2027.csv", f"date,kind\n{year}-13-01,holiday\n".encode())
+    response = client.post(import_url, {"file": bad})
+    assert response.status_code == 200
+    assert "第 2 行" in response.content.decode()
+    assert not CalendarOverride.objects.exists()
+
+    good = SimpleUploadedFile("2027.csv", holidays_csv(year, "gb18030"))
+    response = client.post(import_url, {"file": good}, follow=True)
+    assert CalendarOverride.objects.filter(date__year=year).count() == 2
+    assert "已导入" in response.content.decode()
+    assert f"{year} 年的法定节假日" not in client.get(periods).content.decode()
+    assert not ReportingPeriod.objects.get(pk=december.pk).provisional
+
+
+def test_a_holiday_added_by_hand_in_the_admin_moves_the_calendars_deadline(
+    users, client, year, december
+):
+    client.force_login(users["admin"])
+    guessed = december.deadline
+    client.post(
+        reverse("admin:reporting_calendaroverride_add"),
+        {"date": first_weekday(year).isoformat(), "is_working_day": "", "note": "元旦"},
+    )
+    assert CalendarOverride.objects.filter(date__year=year).exists()
+    assert ReportingPeriod.objects.get(pk=december.pk).deadline > guessed

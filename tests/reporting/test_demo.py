@@ -1,0 +1,104 @@
+"""`seed_demo` never puts demo data in the future: nothing is created, submitted, accepted or
+imported after now, and a month not due yet has no submission stamped after today."""
+
+import datetime
+
+from django.apps import apps
+from django.core.management import call_command
+from django.db import models
+from django.utils import timezone
+
+from chains.models import FigureImport
+from reporting.models import (
+    Contribution,
+    MonthlyUpdate,
+    PlanEvent,
+    PlanProgress,
+    ReportingPeriod,
+    UpdateEvent,
+    WorkPlan,
+)
+from reporting.selectors import submitted_on_time
+
+# Dates that lie ahead by their nature: when something is due, open until or valid until.
+AHEAD_BY_NATURE = {
+    ("reporting", "ReportingPeriod", "deadline"),
+    ("reporting", "ReportingPeriod", "lock_date"),
+    ("reporting", "PlanYear", "deadline"),
+    ("reporting", "ActionItem", "deadline"),
+    ("reporting", "ActionItem", "requested_deadline"),
+    ("reporting", "MonthlyUpdate", "reopened_until"),
+    ("reporting", "CalendarOverride", "date"),
+    ("chains", "Policy", "valid_until"),
+}
+
+
+def values_in_the_future(now: datetime.datetime) -> list[str]:
+    """Every date and time of every model that lies after `now` (dates: after its day)."""
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.DateField):  # DateTimeField is a DateField
+                continue
+            key = (model._meta.app_label, model.__name__, field.name)
+            if key in AHEAD_BY_NATURE:
+                continue
+            if isinstance(field, models.DateTimeField):
+                late = model._default_manager.filter(**{f"{field.name}__gt": now})
+            else:
+                late = model._default_manager.filter(
+                    **{f"{field.name}__gt": timezone.localdate(now)}
+                )
+            for value in late.values_list(field.name, flat=True)[:3]:
+                found.append(f"{'.'.join(key)} = {value}")
+    return found
+
+
+def test_seed_demo_puts_nothing_in_the_future(matrix, settings, indicators):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    now = timezone.now()
+    assert MonthlyUpdate.objects.filter(is_demo=True, first_submitted_at__isnull=False).exists()
+    assert PlanProgress.objects.exists()
+    assert FigureImport.objects.filter(is_demo=True).exists()
+    assert not values_in_the_future(now), values_in_the_future(now)
+    today = timezone.localdate(now)
+    for update in MonthlyUpdate.objects.filter(
+        is_demo=True, first_submitted_at__isnull=False
+    ).select_related("period"):
+        # A month not due yet cannot have been filed late; nothing is accepted before it came.
+        if update.period.deadline >= today:
+            assert submitted_on_time(update), update
+        assert update.created_at <= update.first_submitted_at
+        if update.accepted_at:
+            assert update.first_submitted_at <= update.accepted_at <= now
+
+
+def test_seeding_as_of_a_day_before_the_months_deadline(matrix, settings, clock):
+    # 1 December 2025: November is due on the 5th working day of December (the 5th), so
+    # none of November's updates can have been filed yet, and nothing after this day.
+    day = datetime.date(2025, 12, 1)
+    clock.set(day)
+    settings.DEBUG = True
+    call_command("seed_demo")
+    end_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
+    november = ReportingPeriod.objects.get(year=2025, month=11)
+    assert november.deadline == datetime.date(2025, 12, 5)
+    demo_updates = MonthlyUpdate.objects.filter(is_demo=True)
+    assert demo_updates.filter(period=november).exists()
+    assert not demo_updates.filter(period=november, first_submitted_at__isnull=False).exists()
+    assert demo_updates.filter(period__month=10, first_submitted_at__isnull=False).exists()
+    stamped = [
+        (demo_updates, ["first_submitted_at", "submitted_at", "accepted_at", "created_at"]),
+        (UpdateEvent.objects.filter(update__is_demo=True), ["at"]),
+        (Contribution.objects.filter(update__is_demo=True), ["created_at"]),
+        (WorkPlan.objects.filter(is_demo=True), ["submitted_at", "accepted_at", "created_at"]),
+        (PlanEvent.objects.filter(plan__is_demo=True), ["at"]),
+        (PlanProgress.objects.all(), ["created_at", "recorded_at"]),
+    ]
+    for queryset, fields in stamped:
+        for field in fields:
+            late = queryset.filter(**{f"{field}__gt": end_of_day})
+            assert not late.exists(), (queryset.model.__name__, field, late.first())
+    # Plan progress is recorded up to October: November's comes on 2 December.
+    assert set(PlanProgress.objects.values_list("month", flat=True)) == set(range(1, 11))
