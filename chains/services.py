@@ -36,7 +36,7 @@ class LoadReport:
     already_loaded: bool = False
     existing: int = 0  # how many rows the table held before the load
     changes: list[str] = field(default_factory=list)  # what the load changes, item by item
-    record: "MatrixChange | None" = None
+    record: MatrixChange | None = None
 
     @property
     def changed(self) -> bool:
@@ -281,7 +281,11 @@ def indicators_load(path, *, load: Load | None = None) -> LoadReport:
                 )
             after = indicator_rows()
             report.changes = table_diff(
-                before, after, key="code", title=_indicator_title, labels=INDICATOR_LABELS
+                before,
+                after,
+                key="code",
+                title=_indicator_title,
+                labels={**INDICATOR_LABELS, "position": "顺序"},
             )
             if load.dry_run:
                 raise _DryRun

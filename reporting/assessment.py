@@ -943,7 +943,12 @@ def workbook(assessment: Assessment) -> bytes:
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "assessment_indicators.json"
 
 
-ASSESSMENT_LABELS = {"name": "名称", "weight": "权重", "full_marks_at": "满分值"}
+ASSESSMENT_LABELS = {
+    "name": "名称",
+    "weight": "权重",
+    "full_marks_at": "满分值",
+    "position": "顺序",
+}
 
 
 def assessment_indicator_rows() -> list[dict]:
