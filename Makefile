@@ -34,6 +34,7 @@ setup-run: $(VENV)/.installed
 setup-test: $(VENV)/.installed
 	@.ci/ensure-packages $(TEST_PACKAGES)
 
+# The load_* commands fill empty tables only: rerunning `make run` keeps what admins changed.
 db: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_matrix

@@ -1,5 +1,9 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
@@ -8,6 +12,7 @@ from chains.selectors import industries_with_assignments
 from .access import industry_roles
 from .forms import LoginForm
 from .policies import Policy, access_policy
+from .services import user_password_change
 
 
 class LoginView(auth_views.LoginView):
@@ -19,6 +24,21 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     access_policy = Policy.AUTHENTICATED
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every signed-in user changes their own password here (the admin serves staff only)."""
+
+    access_policy = Policy.AUTHENTICATED
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        user_password_change(user=form.user, password=form.cleaned_data["new_password1"])
+        # A password change invalidates every session; keep this one signed in.
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class HomeView(TemplateView):

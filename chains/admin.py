@@ -20,6 +20,7 @@ from .models import (
     Indicator,
     Industry,
     LeadingIndustry,
+    MatrixChange,
     Official,
     Policy,
     PolicyEvaluation,
@@ -256,3 +257,27 @@ class DoublingTargetAdmin(admin.ModelAdmin):
     )
     list_filter = ("industry",)
     list_select_related = ("industry", "indicator")
+
+
+@admin.register(MatrixChange)
+class MatrixChangeAdmin(admin.ModelAdmin):
+    """The history of loading the matrix and indicator tables from files: read-only, since a
+    record is evidence of what a command did."""
+
+    list_display = ("at", "table", "replaced", "actor_name", "source")
+    list_filter = ("table", "replaced")
+    fields = ("table", "replaced", "at", "actor", "actor_name", "source", "change_list")
+    readonly_fields = fields
+
+    @admin.display(description=_("changes"))
+    def change_list(self, obj):
+        return "\n".join(obj.changes)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

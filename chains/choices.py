@@ -22,6 +22,14 @@ class UnitRole(models.TextChoices):
     RESPONSIBLE = "responsible", _("Responsible unit")
 
 
+class LoadedTable(models.TextChoices):
+    """The tables a management command loads from a file (see MatrixChange)."""
+
+    MATRIX = "matrix", _("Responsibility matrix")
+    INDICATORS = "indicators", _("Statistics indicators")
+    ASSESSMENT_INDICATORS = "assessment_indicators", _("Assessment indicators")
+
+
 # The six future industries share one assignment; every other industry has its own.
 SHARED_FUTURE_ASSIGNMENT = "future"
 

@@ -2,7 +2,8 @@
 
 `matrix_load` is the one way a file becomes the matrix: the catalogue (categories, officials,
 units, industries) when the file carries one, then the assignments through MatrixResource,
-all in one transaction that rolls back on the first error."""
+all in one transaction that rolls back on the first error. It fills an empty matrix; replacing
+an existing one must be asked for, and is recorded."""
 
 import json
 from pathlib import Path
@@ -13,11 +14,11 @@ from django.db import transaction
 
 from portal import spreadsheets
 
-from .choices import LIST_SEPARATOR
-from .models import Category, Official, Unit
+from .choices import LIST_SEPARATOR, LoadedTable
+from .models import AssignmentOfficial, AssignmentUnit, Category, Industry, Official, Unit
 from .resources import MatrixResource
 from .selectors import MATRIX_COLUMNS, matrix_rows, matrix_rows_flat
-from .services import LoadReport, industry_upsert, upsert
+from .services import Load, LoadReport, industry_upsert, load_record, table_diff, upsert
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "matrix.json"
 FORMATS = ("json", "csv", "xlsx")
@@ -151,13 +152,35 @@ def load_catalog(catalog: dict, report: LoadReport) -> None:
         raise MatrixFileError(f"基础数据文件缺少字段：{exc.args[0]}") from exc
 
 
-def matrix_load(path: Path | str = DEFAULT_FIXTURE, *, dry_run: bool = False) -> LoadReport:
+MATRIX_LABELS = {
+    "lead_officials": "牵头市领导",
+    "lead_units": "牵头单位",
+    "responsible_units": "责任单位",
+}
+
+
+def matrix_is_loaded() -> bool:
+    """Whether anyone leads or is responsible for anything yet (false on a first boot)."""
+    return AssignmentUnit.objects.exists() or AssignmentOfficial.objects.exists()
+
+
+def matrix_load(path: Path | str = DEFAULT_FIXTURE, *, load: Load | None = None) -> LoadReport:
     """Load a matrix file all or nothing. Raises MatrixFileError for an unreadable file;
-    returns a report whose `errors` list every bad row (and then nothing was changed)."""
+    returns a report whose `errors` list every bad row (and then nothing was changed).
+
+    Only an empty matrix is loaded unless `load.replace`: the matrix is the administrators'
+    once it exists (a new lead official after a reshuffle must survive a restart). A load
+    that changes the matrix is recorded (MatrixChange) in the same transaction, with the
+    matrix before and after; `changes` says what changed, industry by industry."""
+    load = load or Load()
+    loaded = matrix_is_loaded()
+    if loaded and not (load.replace or load.dry_run):
+        return LoadReport(already_loaded=True, existing=Industry.objects.count())
     catalog, dataset = read_matrix_file(Path(path))
-    report = LoadReport()
+    report = LoadReport(existing=Industry.objects.count() if loaded else 0)
     try:
         with transaction.atomic():
+            before = matrix_rows() if report.existing else []
             if catalog is not None:
                 load_catalog(catalog, report)
             result = MatrixResource().import_data(
@@ -167,8 +190,27 @@ def matrix_load(path: Path | str = DEFAULT_FIXTURE, *, dry_run: bool = False) ->
             report.updated += result.totals["update"]
             report.created += result.totals["new"]
             report.unchanged += result.totals["skip"]
-            if report.errors or dry_run:
+            if report.errors:
                 raise _Rollback
+            after = matrix_rows()
+            report.changes = table_diff(
+                before,
+                after,
+                key="industry",
+                title=lambda row: row["industry"],
+                labels=MATRIX_LABELS,
+            )
+            if load.dry_run:
+                raise _Rollback
+            if before != after or report.changed:
+                report.record = load_record(
+                    table=LoadedTable.MATRIX,
+                    load=load,
+                    source=path,
+                    before=before,
+                    after=after,
+                    changes=report.changes,
+                )
     except _Rollback:
         pass
     return report

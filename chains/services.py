@@ -1,13 +1,14 @@
 """Writes to the matrix. Every change of the matrix re-syncs object permissions in the same
 transaction (accounts.services.permissions_sync)."""
 
+import getpass
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .choices import SHARED_FUTURE_ASSIGNMENT, CategoryCode, UnitRole
+from .choices import LIST_SEPARATOR, SHARED_FUTURE_ASSIGNMENT, CategoryCode, LoadedTable, UnitRole
 from .models import (
     Assignment,
     AssignmentOfficial,
@@ -15,9 +16,12 @@ from .models import (
     Category,
     Indicator,
     Industry,
+    MatrixChange,
     Official,
     Unit,
 )
+
+NO_CHANGE = "无变化"
 
 
 @dataclass
@@ -28,6 +32,11 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    # The table already held data and no replacement was asked for: the file was not read.
+    already_loaded: bool = False
+    existing: int = 0  # how many rows the table held before the load
+    changes: list[str] = field(default_factory=list)  # what the load changes, item by item
+    record: MatrixChange | None = None
 
     @property
     def changed(self) -> bool:
@@ -156,13 +165,143 @@ def _unit_key(item: tuple) -> tuple:
     return (str(role), position, unit_id)
 
 
-def indicators_load(path) -> LoadReport:
-    """Admin-defined indicators from a JSON list, by code; a second load changes nothing."""
+@dataclass(frozen=True)
+class Load:
+    """Who loads which file, and whether existing data may be replaced. A management command
+    runs without a portal account unless given one; the operating-system user is kept then."""
+
+    replace: bool = False
+    dry_run: bool = False
+    actor: object = None  # accounts.User or None
+    actor_name: str = ""
+
+    def who(self) -> str:
+        if self.actor_name:
+            return self.actor_name
+        if self.actor is not None:
+            return self.actor.get_username()
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # a container user with no passwd entry
+            return "unknown"
+
+
+def table_diff(
+    before: Sequence[dict],
+    after: Sequence[dict],
+    *,
+    key: str,
+    title: Callable[[dict], str],
+    labels: dict[str, str],
+) -> list[str]:
+    """What a load changed, item by item: "old → new" for each labelled field, "无变化"
+    where a field (or the whole item) stayed the same, and the items the load added."""
+    old = {row[key]: row for row in before}
+    lines = []
+    for row in after:
+        previous = old.get(row[key])
+        if previous is None:
+            lines.append(f"{title(row)}：新增")
+            continue
+        fields = [(label, previous.get(name), row.get(name)) for name, label in labels.items()]
+        if all(a == b for _label, a, b in fields):
+            lines.append(f"{title(row)}：{NO_CHANGE}")
+            continue
+        lines.append(f"{title(row)}：")
+        for label, a, b in fields:
+            text = NO_CHANGE if a == b else f"{_shown(a)} → {_shown(b)}"
+            lines.append(f"  {label}：{text}")
+    return lines
+
+
+def _shown(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(str(v) for v in value) or "（空）"
+    return "（空）" if value in (None, "") else str(value)
+
+
+def load_record(
+    *,
+    table: str,
+    load: Load,
+    source,
+    before: list,
+    after: list,
+    changes: list[str],
+) -> MatrixChange:
+    """Record a load that took effect, in the caller's transaction."""
+    return MatrixChange.objects.create(
+        table=table,
+        replaced=bool(before),
+        actor=load.actor,
+        actor_name=load.who(),
+        source=str(source),
+        before=before,
+        after=after,
+        changes=changes,
+    )
+
+
+INDICATOR_LABELS = {
+    "name": "名称",
+    "name_en": "英文名称",
+    "unit": "计量单位",
+    "period": "期别",
+    "aliases": "别名",
+}
+
+
+def _indicator_title(row: dict) -> str:
+    return f"{row['name']}（{row['code']}）"
+
+
+def indicator_rows() -> list[dict]:
+    fields = ("code", *INDICATOR_LABELS, "position")
+    return [dict(row) for row in Indicator.objects.order_by("position", "code").values(*fields)]
+
+
+def indicators_load(path, *, load: Load | None = None) -> LoadReport:
+    """Admin-defined indicators from a JSON list, by code. Only into an empty table unless
+    `load.replace`: an administrator's edits survive every restart. A load that changes
+    something is recorded with the table before and after."""
+    load = load or Load()
+    report = LoadReport(existing=Indicator.objects.count())
+    if report.existing and not (load.replace or load.dry_run):
+        report.already_loaded = True
+        return report
     with open(path, encoding="utf-8") as handle:
         items = json.load(handle)
-    report = LoadReport()
-    with transaction.atomic():
-        for position, item in enumerate(items):
-            values = {k: item.get(k, "") for k in ("name", "name_en", "unit", "period", "aliases")}
-            report.add(upsert(Indicator, {"code": item["code"]}, {**values, "position": position}))
+    try:
+        with transaction.atomic():
+            before = indicator_rows()
+            for position, item in enumerate(items):
+                values = {k: item.get(k, "") for k in INDICATOR_LABELS}
+                report.add(
+                    upsert(Indicator, {"code": item["code"]}, {**values, "position": position})
+                )
+            after = indicator_rows()
+            report.changes = table_diff(
+                before,
+                after,
+                key="code",
+                title=_indicator_title,
+                labels={**INDICATOR_LABELS, "position": "顺序"},
+            )
+            if load.dry_run:
+                raise _DryRun
+            if before != after:
+                report.record = load_record(
+                    table=LoadedTable.INDICATORS,
+                    load=load,
+                    source=path,
+                    before=before,
+                    after=after,
+                    changes=report.changes,
+                )
+    except _DryRun:
+        pass
     return report
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a checked load back."""

@@ -81,7 +81,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chains.choices import UnitKind
+from chains.choices import LoadedTable, UnitKind
 from chains.models import (
     CarrierArea,
     CarrierKind,
@@ -93,6 +93,7 @@ from chains.models import (
     Unit,
 )
 from chains.models.figures import IndicatorPeriod
+from chains.services import Load, LoadReport, load_record, table_diff
 from portal import spreadsheets
 
 from . import services
@@ -934,29 +935,83 @@ def workbook(assessment: Assessment) -> bytes:
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "assessment_indicators.json"
 
 
-@transaction.atomic
-def assessment_indicators_load(path=DEFAULT_FILE) -> tuple[int, int]:
-    """Add the default indicators from a JSON list: each one only when no indicator measures
-    its metric yet, so weights an admin has changed are never overwritten. Returns (added,
-    kept)."""
-    added = kept = 0
-    existing = set(AssessmentIndicator.objects.values_list("metric", flat=True))
-    for position, item in enumerate(json.loads(Path(path).read_text(encoding="utf-8"))):
-        if item["metric"] in existing:
-            kept += 1
-            continue
-        indicator = AssessmentIndicator(
-            name=item["name"],
-            metric=item["metric"],
-            weight=Decimal(str(item["weight"])),
-            full_marks_at=Decimal(str(item["full_marks_at"])),
-            position=item.get("position", position),
+ASSESSMENT_LABELS = {
+    "name": "名称",
+    "weight": "权重",
+    "full_marks_at": "满分值",
+    "position": "顺序",
+}
+
+
+def assessment_indicator_rows() -> list[dict]:
+    return [
+        {**row, "weight": str(row["weight"]), "full_marks_at": str(row["full_marks_at"])}
+        for row in AssessmentIndicator.objects.order_by("position", "id").values(
+            "metric", "name", "weight", "full_marks_at", "position", "is_active"
         )
-        try:
-            indicator.full_clean()
-        except ValidationError as exc:
-            raise ValidationError(f"{item['name']}：{' '.join(exc.messages)}") from exc
-        indicator.save()
-        existing.add(indicator.metric)
-        added += 1
-    return added, kept
+    ]
+
+
+class _DryRun(Exception):
+    pass
+
+
+def assessment_indicators_load(path=DEFAULT_FILE, *, load: Load | None = None) -> LoadReport:
+    """The default indicators from a JSON list, only into an empty table (first boot), so
+    weights an administrator has set survive every restart. With `load.replace` the file's
+    indicators overwrite those measuring the same metric (name, weight, full marks, position)
+    and the rest are kept; the change is recorded with the table before and after."""
+    load = load or Load()
+    report = LoadReport(existing=AssessmentIndicator.objects.count())
+    if report.existing and not (load.replace or load.dry_run):
+        report.already_loaded = True
+        return report
+    items = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        with transaction.atomic():
+            before = assessment_indicator_rows()
+            for position, item in enumerate(items):
+                indicator = (
+                    AssessmentIndicator.objects.filter(metric=item["metric"])
+                    .order_by("position", "id")
+                    .first()
+                ) or AssessmentIndicator(metric=item["metric"])
+                values = {
+                    "name": item["name"],
+                    "weight": Decimal(str(item["weight"])),
+                    "full_marks_at": Decimal(str(item["full_marks_at"])),
+                    "position": item.get("position", position),
+                }
+                if indicator.pk and all(getattr(indicator, k) == v for k, v in values.items()):
+                    report.add(None)
+                    continue
+                report.add("updated" if indicator.pk else "created")
+                for key, value in values.items():
+                    setattr(indicator, key, value)
+                try:
+                    indicator.full_clean()
+                except ValidationError as exc:
+                    raise ValidationError(f"{item['name']}：{' '.join(exc.messages)}") from exc
+                indicator.save()
+            after = assessment_indicator_rows()
+            report.changes = table_diff(
+                before,
+                after,
+                key="metric",
+                title=lambda row: row["name"],
+                labels=ASSESSMENT_LABELS,
+            )
+            if load.dry_run:
+                raise _DryRun
+            if before != after:
+                report.record = load_record(
+                    table=LoadedTable.ASSESSMENT_INDICATORS,
+                    load=load,
+                    source=path,
+                    before=before,
+                    after=after,
+                    changes=report.changes,
+                )
+    except _DryRun:
+        pass
+    return report

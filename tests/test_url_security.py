@@ -45,6 +45,7 @@ EXPECTATIONS = {
     "accounts:login": ("get", {}, {"anonymous": 200, "swj": 302, "gxj": 302}),
     "accounts:logout": ("get", {}, {"anonymous": LOGIN, "swj": 405, "gxj": 405}),  # a POST
     "accounts:notifications": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
+    "accounts:password_change": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
     "set_language": ("get", {}, {"anonymous": 302, "swj": 302, "gxj": 302}),
     "healthz": ("get", {}, {"anonymous": 200, "swj": 200, "gxj": 200}),
     "reporting:due": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),

@@ -1,12 +1,13 @@
 """The 4+4+6 responsibility matrix: categories, industries, officials, units and who does what."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from ..choices import CategoryCode, UnitKind, UnitRole
+from ..choices import CategoryCode, LoadedTable, UnitKind, UnitRole
 
 
 class BilingualNameMixin:
@@ -265,3 +266,40 @@ class IndustryUserObjectPermission(UserObjectPermissionBase):
 
 class IndustryGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Industry, on_delete=models.CASCADE)
+
+
+class MatrixChange(models.Model):
+    """The history of loading the matrix (or an indicator table) from a file: who ran it,
+    when, from which file, whether it replaced what was there, and the table as JSON before
+    and after. Written in the same transaction as the load, so a record exists exactly when
+    the load took effect. Edits made in the admin are in the admin's own log (LogEntry)."""
+
+    table = models.CharField(_("table"), max_length=24, choices=LoadedTable.choices)
+    replaced = models.BooleanField(
+        _("replaced existing data"),
+        default=False,
+        help_text=_("False for the first load into an empty table."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("portal account"),
+    )
+    # A command usually runs without a portal account: keep the operating-system user too.
+    actor_name = models.CharField(_("run by"), max_length=150)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    source = models.CharField(_("file"), max_length=500)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    before = models.JSONField(default=list, blank=True)
+    after = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("matrix change record")
+        verbose_name_plural = _("matrix change records")
+
+    def __str__(self) -> str:
+        return f"{self.get_table_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -91,12 +91,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Similarity misses "admin-admin-admin" for admin: refuse any password containing the name.
+    {"NAME": "accounts.password_validation.UserAttributeInPasswordValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's rule, with its Chinese message (Django 5.2's catalogue lacks it).
+        "NAME": "accounts.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.RepetitionValidator", "OPTIONS": {"min_distinct": 5}},
 ]
 
 # Idle sessions end after 30 minutes; every request renews the clock.

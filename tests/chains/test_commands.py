@@ -7,7 +7,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from chains.models import AssignmentUnit, Industry, IndustryGroupObjectPermission, Unit
+from chains.models import (
+    AssignmentUnit,
+    Industry,
+    IndustryGroupObjectPermission,
+    MatrixChange,
+    Unit,
+)
 from chains.selectors import matrix_rows
 
 from .expected_matrix import EXPECTED
@@ -44,12 +50,14 @@ def test_export_to_stdout(matrix, capsys):
 def test_load_matrix_twice_changes_nothing(matrix, capsys):
     before = snapshot()
     ids = sorted(AssignmentUnit.objects.values_list("pk", flat=True))
-    call_command("load_matrix")
+    call_command("load_matrix", "--replace")
     out = capsys.readouterr().out
     assert "新增 0，更新 0" in out
+    assert "与现有数据相比：无变化" in out
     assert snapshot() == before
     # Not rewritten either: the link rows are the very same rows.
     assert sorted(AssignmentUnit.objects.values_list("pk", flat=True)) == ids
+    assert not MatrixChange.objects.filter(replaced=True).exists()
 
 
 def test_csv_export_joins_names_and_lists_districts(matrix, tmp_path):
@@ -70,9 +78,9 @@ def test_round_trip(matrix, tmp_path, fmt):
     before = snapshot()
     AssignmentUnit.objects.filter(unit__name="火炬管委会").delete()
     assert snapshot() != before
-    call_command("load_matrix", str(saved))
+    call_command("load_matrix", str(saved), "--replace")
     assert snapshot() == before
-    call_command("load_matrix", str(saved))  # and again: nothing more to do
+    call_command("load_matrix", str(saved), "--replace")  # and again: nothing more to do
     assert snapshot() == before
 
 
@@ -86,7 +94,7 @@ def test_matrix_change_by_file_moves_permissions(users, tmp_path):
     path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     electronics = Industry.objects.get(name="电子信息产业集群")
     assert User.objects.get(pk=gxj.pk).has_perm("chains.file_industry", electronics)
-    call_command("load_matrix", str(path))
+    call_command("load_matrix", str(path), "--replace")
     assert not User.objects.get(pk=gxj.pk).has_perm("chains.file_industry", electronics)
     assert User.objects.get(pk=gxj.pk).has_perm("chains.contribute_industry", electronics)
     assert User.objects.get(pk=users["kjj"].pk).has_perm("chains.file_industry", electronics)
@@ -155,7 +163,7 @@ def test_bad_rows_change_nothing_and_say_why(matrix, tmp_path, capsys, name, con
     before = snapshot()
     path = write_csv(tmp_path / name, content)
     with pytest.raises(CommandError, match="未做任何更改"):
-        call_command("load_matrix", str(path))
+        call_command("load_matrix", str(path), "--replace")
     assert message in capsys.readouterr().err
     assert snapshot() == before
 
@@ -174,7 +182,7 @@ def test_good_rows_are_not_kept_when_another_row_is_bad(matrix, tmp_path):
         [changed, ["pillar", "机械装备产业集群", "黄晓舟", "市无名局", "市发改委"]],
     )
     with pytest.raises(CommandError):
-        call_command("load_matrix", str(path))
+        call_command("load_matrix", str(path), "--replace")
     assert snapshot() == before
 
 
@@ -186,7 +194,7 @@ def test_missing_column(matrix, tmp_path, capsys):
         headers=("category", "industry", "lead_officials", "lead_units"),
     )
     with pytest.raises(CommandError):
-        call_command("load_matrix", str(path))
+        call_command("load_matrix", str(path), "--replace")
     assert "缺少列：responsible_units" in capsys.readouterr().err
     assert snapshot() == before
 
@@ -196,7 +204,7 @@ def test_empty_sheet(matrix, tmp_path, capsys):
     path = tmp_path / "empty.xlsx"
     openpyxl.Workbook().save(path)
     with pytest.raises(CommandError):
-        call_command("load_matrix", str(path))
+        call_command("load_matrix", str(path), "--replace")
     assert "文件是空的" in capsys.readouterr().err
     assert snapshot() == before
 
@@ -204,7 +212,7 @@ def test_empty_sheet(matrix, tmp_path, capsys):
 def test_header_only_sheet(matrix, tmp_path, capsys):
     path = write_csv(tmp_path / "header.csv", [])
     with pytest.raises(CommandError):
-        call_command("load_matrix", str(path))
+        call_command("load_matrix", str(path), "--replace")
     assert "文件中没有数据行" in capsys.readouterr().err
 
 
@@ -213,7 +221,7 @@ def test_not_a_spreadsheet(matrix, tmp_path):
     path = tmp_path / "matrix.xlsx"
     path.write_bytes(b"%PDF-1.4 this is not a workbook")
     with pytest.raises(CommandError, match="无法读取 Excel 文件"):
-        call_command("load_matrix", str(path))
+        call_command("load_matrix", str(path), "--replace")
     assert snapshot() == before
 
 
@@ -230,12 +238,12 @@ def test_unreadable_files(matrix, tmp_path, name, data, message):
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(CommandError, match=message):
-        call_command("load_matrix", str(path))
+        call_command("load_matrix", str(path), "--replace")
 
 
 def test_missing_file(matrix):
     with pytest.raises(CommandError, match="找不到文件"):
-        call_command("load_matrix", "/nonexistent/matrix.xlsx")
+        call_command("load_matrix", "/nonexistent/matrix.xlsx", "--replace")
 
 
 def test_gb18030_csv_from_chinese_excel(matrix, tmp_path):
@@ -244,7 +252,7 @@ def test_gb18030_csv_from_chinese_excel(matrix, tmp_path):
     )
     path = tmp_path / "gbk.csv"
     path.write_bytes(text.encode("gb18030"))
-    call_command("load_matrix", str(path))
+    call_command("load_matrix", str(path), "--replace")
     row = next(r for r in matrix_rows() if r["industry"] == "电子信息产业集群")
     # 各区 in a file means the six districts, stored one by one.
     assert row["responsible_units"] == [

@@ -714,21 +714,41 @@ def test_score_rules():
         assert got.score == D(expected), (metric, value)
 
 
-def test_default_indicators_load_once_and_keep_an_admins_weights(db):
-    assert assessment.assessment_indicators_load() == (5, 0)
+def test_default_indicators_load_once_and_keep_an_admins_weights(db, capsys):
+    report = assessment.assessment_indicators_load()
+    assert (report.created, report.updated) == (5, 0)
     indicator = AssessmentIndicator.objects.get(metric="figure_growth")
     indicator.weight = 40
     indicator.save()
-    call_command("load_assessment_indicators", verbosity=0)
-    assert AssessmentIndicator.objects.count() == 5
-    assert AssessmentIndicator.objects.get(metric="figure_growth").weight == 40
+    AssessmentIndicator.objects.get(metric="open_actions").delete()  # an admin drops one
+    call_command("load_assessment_indicators")  # what every `make run` does
+    assert "考核指标已载入" in capsys.readouterr().out
+    # Neither the weight nor the removal is undone.
     assert list(AssessmentIndicator.objects.values_list("metric", "weight", "full_marks_at")) == [
         ("timeliness", 20, 100),
         ("plan_completion", 30, 100),
         ("figure_growth", 40, 10),
         ("enterprises", 15, 20),
-        ("open_actions", 10, 5),
     ]
+
+
+def test_replacing_assessment_indicators_shows_and_records_the_change(db, capsys):
+    from chains.models import MatrixChange
+
+    call_command("load_assessment_indicators")
+    AssessmentIndicator.objects.filter(metric="figure_growth").update(weight=40)
+    capsys.readouterr()
+    call_command("load_assessment_indicators", "--replace")
+    out = capsys.readouterr().out
+    assert "主导产业产值增速：\n" in out
+    assert "权重：40.00 → 25.00" in out
+    assert "满分值：无变化" in out
+    assert "报送及时率：无变化" in out
+    assert AssessmentIndicator.objects.get(metric="figure_growth").weight == 25
+    record = MatrixChange.objects.get(replaced=True)
+    assert record.table == "assessment_indicators"
+    assert {r["metric"]: r["weight"] for r in record.before}["figure_growth"] == "40.00"
+    assert {r["metric"]: r["weight"] for r in record.after}["figure_growth"] == "25.00"
 
 
 # --- the pages -----------------------------------------------------------------------------
