@@ -140,10 +140,14 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down or hung is a cache miss, never an error (portal/cache.py).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -160,12 +164,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60
 # Fail fast when the broker is down or hung, so a web request never waits on it.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 2,
+    "socket_connect_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+    "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
     "max_retries": 1,
-    "visibility_timeout": 2 * 60 * 60,
+    # A task taken by a worker that then died is handed out again after this long (acks_late):
+    # longer than the longest task (build_report's hard limit is 11 minutes), so a task still
+    # running is not delivered twice; a dead worker's report job is retried sooner by the
+    # heartbeat watchdog (reporting.reports_watchdog).
+    "visibility_timeout": 15 * 60,
 }
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "reporting.outbox_relay", "schedule": 60.0},
@@ -191,7 +199,9 @@ GUARDIAN_RAISE_403 = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# The upload kept between preview and confirm goes to media (shared by the web processes), not
+# to the cache: with Redis down the cache forgets it and the confirm step would fail.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
