@@ -183,6 +183,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
     "reports": {"task": "reporting.reports_schedule", "schedule": crontab(hour=7, minute=0)},
+    "reports-watchdog": {"task": "reporting.reports_watchdog", "schedule": 30.0},
 }
 # Report rendering uses a few hundred MB: a worker process is replaced past this (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_500_000
@@ -240,6 +241,10 @@ PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")
 REPORTING_DEADLINE_WORKING_DAY = env.int("REPORTING_DEADLINE_WORKING_DAY", default=5)
 REPORTING_LOCK_AFTER_WORKING_DAYS = env.int("REPORTING_LOCK_AFTER_WORKING_DAYS", default=5)
 REPORTING_REMINDER_WORKING_DAYS = env.int("REPORTING_REMINDER_WORKING_DAYS", default=3)
+# A report job's task writes a heartbeat this often (seconds) while it runs; a running job
+# without one for REPORT_JOB_DEAD_AFTER seconds lost its worker: it is failed and retried.
+REPORT_JOB_HEARTBEAT = env.float("REPORT_JOB_HEARTBEAT", default=10)
+REPORT_JOB_DEAD_AFTER = env.float("REPORT_JOB_DEAD_AFTER", default=60)
 # Attachments: size limit and the kinds accepted (checked by content, not by name).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
