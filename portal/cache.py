@@ -4,8 +4,8 @@ Nothing the portal caches is the only copy of anything: a cache that cannot be r
 cache that misses. Every operation that fails because Redis refuses, drops or does not answer
 within the socket timeout logs one line and answers as a miss (reads give the default, writes
 are dropped, add gives False, incr gives None). After a failure the process does not ask Redis
-again for a few seconds, so a page that would use the cache ten times waits for one socket
-timeout, not ten.
+again for a few seconds (in any thread), so a page that would use the cache ten times waits for
+one socket timeout, not ten.
 """
 
 import logging
@@ -18,6 +18,10 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
+# Until when (time.monotonic()) each Redis location is left alone, for the whole process:
+# Django makes a cache object per thread, and every thread should profit from one failure.
+_down_until: dict[str, float] = {}
+
 # What an unreachable or hung Redis raises (OSError covers socket errors raised directly).
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 
@@ -29,11 +33,11 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         # After a failure, skip Redis for this long (seconds) in this process.
         self.pause = float(params.get("PAUSE", 5))
-        self._down_until = 0.0
+        self._location = server if isinstance(server, str) else ",".join(server)
 
     @property
     def down(self) -> bool:
-        return time.monotonic() < self._down_until
+        return time.monotonic() < _down_until.get(self._location, 0.0)
 
     def _call(self, name, fallback, *args, **kwargs):
         if self.down:
@@ -41,14 +45,14 @@ class ResilientRedisCache(RedisCache):
         try:
             return getattr(super(), name)(*args, **kwargs)
         except OUTAGE as exc:
-            self._down_until = time.monotonic() + self.pause
+            _down_until[self._location] = time.monotonic() + self.pause
             logger.warning("cache unreachable (%s: %s); answering without it", name, exc)
             return fallback
 
     def check(self) -> None:
         """Raise if Redis does not answer now (ignores the pause)."""
         self._cache.get_client(write=True).ping()
-        self._down_until = 0.0
+        _down_until.pop(self._location, None)
 
     def get(self, key, default=None, version=None):
         return self._call("get", default, key, default, version)

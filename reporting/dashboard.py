@@ -282,6 +282,11 @@ def _bump() -> None:
     _unsent_bump = not sent
 
 
+def send_unsent_bump(**kwargs) -> None:
+    if _unsent_bump:
+        _bump()
+
+
 def data_changed() -> None:
     """Call inside any write that the dashboard shows; takes effect when it commits."""
     from django.db import transaction

@@ -168,7 +168,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
     "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+    # One more try at once (kombu would wait 2 s first): a dead broker costs a request two
+    # connect timeouts, no more.
     "max_retries": 1,
+    "interval_start": 0,
     # A task taken by a worker that then died is handed out again after this long (acks_late):
     # longer than the longest task (build_report's hard limit is 11 minutes), so a task still
     # running is not delivered twice; a dead worker's report job is retried sooner by the

@@ -107,7 +107,6 @@ def services_on(redis_server, settings):
             **settings.CACHES["default"],
             "LOCATION": redis_server.url,
             "KEY_PREFIX": "portal",
-            "PAUSE": 1,
             "OPTIONS": {"socket_connect_timeout": TIMEOUT, "socket_timeout": TIMEOUT},
         }
     }
