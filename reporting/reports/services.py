@@ -189,6 +189,17 @@ def jobs_reap(jobs=None) -> list[ReportJob]:
     return retries
 
 
+def job_current(job: ReportJob) -> ReportJob:
+    """The job as it stands, a dead one reaped first; a job failed and retried gives way to its
+    retry (the newest job for the same report), so a page watching it follows the retry."""
+    jobs_reap(ReportJob.objects.filter(pk=job.pk))
+    job.refresh_from_db()
+    if job.status != JobStatus.FAILED:
+        return job
+    newer = ReportJob.objects.filter(kind=job.kind, period=job.period, pk__gt=job.pk)
+    return newer.order_by("-pk").first() or job
+
+
 @contextlib.contextmanager
 def _heartbeat(job_id: int):
     """While the task runs (rendering a big PDF takes minutes without any progress to report),
