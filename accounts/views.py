@@ -62,7 +62,49 @@ def set_language(request):
 
 @access_policy(Policy.PUBLIC)
 def healthz(request):
+    """Liveness: the process answers. It checks nothing else, so a restart is not triggered by
+    an outage elsewhere; /readyz says whether the portal can serve."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+_migrations_applied = False  # once true, true for the life of the process
+
+
+def _unapplied_migrations() -> bool:
+    global _migrations_applied
+    if not _migrations_applied:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        _migrations_applied = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return not _migrations_applied
+
+
+@access_policy(Policy.PUBLIC)
+def readyz(request):
+    """Readiness: the database answers with every migration applied, and the cache answers.
+    503 names the failing part (the kind of error only: this page is public)."""
+    from django.core.cache import cache
+    from django.db import DatabaseError, connection
+
+    failing = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if _unapplied_migrations():
+            failing.append("migrations: not all applied")
+    except DatabaseError as exc:
+        failing.append(f"database: unreachable ({type(exc).__name__})")
+    check = getattr(cache, "check", None)  # the Redis cache; the embedded one is in-process
+    if check is not None:
+        try:
+            check()
+        except Exception as exc:
+            failing.append(f"cache: unreachable ({type(exc).__name__})")
+    if failing:
+        return HttpResponse("\n".join(failing), status=503, content_type="text/plain")
+    return HttpResponse("ready", content_type="text/plain")
 
 
 class NotificationListView(TemplateView):

@@ -25,8 +25,10 @@ urlpatterns = [
     path("reports/", include("reporting.report_urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", account_views.healthz, name="healthz"),
+    path("readyz", account_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]
 
 handler403 = "portal.errors.permission_denied"
 handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         # Register the tasks in every process (web included), not only in the worker:
         # the outbox looks them up by name.
+        from django.core.signals import request_started
         from django.db.models.signals import post_save
         from django.http import multipartparser
 
@@ -19,7 +20,7 @@ class ReportingConfig(AppConfig):
         # 8 KB keeps such uploads (the name is then shortened, attachments.clean_name) while
         # still bounding what a part's headers may hold. It applies to every upload form.
         multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, 8192)
-        from .dashboard import data_changed
+        from .dashboard import data_changed, send_unsent_bump
         from .models import ReportingPeriod
 
         # A new month or a changed deadline changes the dashboard's numbers and choices.
@@ -29,3 +30,6 @@ class ReportingConfig(AppConfig):
             weak=False,
             dispatch_uid="period-dashboard",
         )
+        # A dashboard version bump that found Redis away is sent at this process's next request,
+        # not only when it next shows the dashboard: other processes read the version too.
+        request_started.connect(send_unsent_bump, weak=False, dispatch_uid="dashboard-bump")

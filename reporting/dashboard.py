@@ -3,6 +3,8 @@ updates are expected, received (on time, late), not yet due and missing; and a g
 industries × months. A fixed number of queries whatever the data size."""
 
 import datetime
+import logging
+import time
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, Q, QuerySet
@@ -16,6 +18,10 @@ from .selectors import reporting_status
 from .workdays import previous_month
 
 COUNTS = ("expected", "received", "on_time", "late", "not_due", "missing")
+
+logger = logging.getLogger(__name__)
+
+
 
 
 def reporting(
@@ -204,25 +210,48 @@ def trend(industry: Industry, period: ReportingPeriod) -> dict:
 # never served; an old version's entries simply expire.
 
 VERSION_KEY = "dashboard:version"
+# A bump that found the cache unreachable: sent before this process trusts the cache again,
+# so entries cached under the old version are not served once Redis is back.
+_unsent_bump = False
 
 
-def data_version() -> int:
+def _fresh_version() -> int:
+    # Never a version used before, should the key be lost while old entries remain.
+    return time.time_ns() // 1_000_000
+
+
+def data_version() -> int | None:
+    """The current data version; None when the cache cannot be reached (compute uncached)."""
     from django.core.cache import cache
 
+    if _unsent_bump:
+        _bump()
+        if _unsent_bump:
+            return None
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, _fresh_version(), None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
 def _bump() -> None:
+    global _unsent_bump
     from django.core.cache import cache
 
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # nothing cached yet
-        cache.set(VERSION_KEY, 2, None)
+        sent = cache.incr(VERSION_KEY) is not None  # None: the cache is unreachable
+    except ValueError:  # no version yet: the next reader starts a fresh one
+        sent = True
+    except Exception:  # runs after the commit: a cache fault must not fail the user's write
+        logger.warning("dashboard data version not bumped", exc_info=True)
+        sent = False
+    _unsent_bump = not sent
+
+
+def send_unsent_bump(**kwargs) -> None:
+    if _unsent_bump:
+        _bump()
 
 
 def data_changed() -> None:
@@ -235,17 +264,14 @@ def data_changed() -> None:
 def cached(key_parts: tuple, compute, timeout: int = 60 * 60):
     from django.core.cache import cache
 
-    key = "dashboard:" + ":".join(str(p) for p in (data_version(), *key_parts))
-    try:
-        value = cache.get(key)
-    except Exception:  # a cache outage degrades to computing, never to an error
-        value = None
+    version = data_version()
+    if version is None:  # the cache is down: compute, and store nothing
+        return compute()
+    key = "dashboard:" + ":".join(str(p) for p in (version, *key_parts))
+    value = cache.get(key)
     if value is None:
         value = compute()
-        try:
-            cache.set(key, value, timeout)
-        except Exception:
-            pass
+        cache.set(key, value, timeout)
     return value
 
 

@@ -115,6 +115,14 @@ def build_report(job_id: int) -> int:
         return 0  # given up and marked failed: not retried
 
 
+@shared_task(name="reporting.reports_watchdog")
+def reports_watchdog() -> list[int]:
+    """Every 30 s (beat): report jobs whose worker died are failed and queued again."""
+    from .reports.services import jobs_reap
+
+    return [job.pk for job in jobs_reap()]
+
+
 @shared_task(name="reporting.reports_schedule", **RETRY)
 def reports_schedule() -> list[str]:
     """Daily: draft the monthly report the day after its month's lock date, the annual report

@@ -48,6 +48,7 @@ EXPECTATIONS = {
     "accounts:password_change": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
     "set_language": ("get", {}, {"anonymous": 302, "swj": 302, "gxj": 302}),
     "healthz": ("get", {}, {"anonymous": 200, "swj": 200, "gxj": 200}),
+    "readyz": ("get", {}, {"anonymous": 200, "swj": 200, "gxj": 200}),
     "reporting:due": ("get", {}, {"anonymous": LOGIN, "swj": 200, "gxj": 200}),
     "reporting:start": (
         "post",

@@ -77,6 +77,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection that PostgreSQL dropped (restart, failover) is replaced on the next request
+# instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -141,10 +144,14 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down or hung is a cache miss, never an error (portal/cache.py).
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -161,12 +168,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60
 # Fail fast when the broker is down or hung, so a web request never waits on it.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 2,
+    "socket_connect_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+    "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2),
+    # One more try at once (kombu would wait 2 s first): a dead broker costs a request two
+    # connect timeouts, no more.
     "max_retries": 1,
-    "visibility_timeout": 2 * 60 * 60,
+    "interval_start": 0,
+    # A task taken by a worker that then died is handed out again after this long (acks_late):
+    # longer than the longest task (build_report's hard limit is 11 minutes), so a task still
+    # running is not delivered twice; a dead worker's report job is retried sooner by the
+    # heartbeat watchdog (reporting.reports_watchdog).
+    "visibility_timeout": 15 * 60,
 }
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "reporting.outbox_relay", "schedule": 60.0},
@@ -176,6 +190,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
     "reports": {"task": "reporting.reports_schedule", "schedule": crontab(hour=7, minute=0)},
+    "reports-watchdog": {"task": "reporting.reports_watchdog", "schedule": 30.0},
 }
 # Report rendering uses a few hundred MB: a worker process is replaced past this (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_500_000
@@ -194,7 +209,9 @@ GUARDIAN_RAISE_403 = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# The upload kept between preview and confirm goes to media (shared by the web processes), not
+# to the cache: with Redis down the cache forgets it and the confirm step would fail.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
@@ -240,6 +257,10 @@ PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")
 REPORTING_DEADLINE_WORKING_DAY = env.int("REPORTING_DEADLINE_WORKING_DAY", default=5)
 REPORTING_LOCK_AFTER_WORKING_DAYS = env.int("REPORTING_LOCK_AFTER_WORKING_DAYS", default=5)
 REPORTING_REMINDER_WORKING_DAYS = env.int("REPORTING_REMINDER_WORKING_DAYS", default=3)
+# A report job's task writes a heartbeat this often (seconds) while it runs; a running job
+# without one for REPORT_JOB_DEAD_AFTER seconds lost its worker: it is failed and retried.
+REPORT_JOB_HEARTBEAT = env.float("REPORT_JOB_HEARTBEAT", default=10)
+REPORT_JOB_DEAD_AFTER = env.float("REPORT_JOB_DEAD_AFTER", default=60)
 # Attachments: size limit and the kinds accepted (checked by content, not by name).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

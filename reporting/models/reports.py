@@ -90,6 +90,8 @@ class ReportJob(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the running task every few seconds: a job whose heartbeat stops lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # A draft generated again is the same report: several jobs may have built it.
     report = models.ForeignKey(

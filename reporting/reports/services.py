@@ -4,19 +4,25 @@ its summary and comments, finalise it as an immutable numbered version with its 
 Idempotence: one queued or running job per report (a double click finds the job already asked
 for), and the job's report is written in a single transaction together with the job's "done"
 (a retried or redelivered task finds the job done, or rebuilds and writes once). A worker
-killed mid-run has written nothing but the job's progress; with acks_late and
-task_reject_on_worker_lost the broker hands the task to another worker."""
+killed mid-run has written nothing but the job's progress. While it runs, the task writes a
+heartbeat on the job; a running job whose heartbeat stopped lost its worker (the whole worker
+died: nothing acknowledges or rejects its task until the broker's visibility timeout), so the
+watchdog marks it failed and queues a new job for the same report (jobs_reap); the old task,
+should the broker hand it out again, finds its job failed and does nothing."""
 
+import contextlib
 import datetime
 import hashlib
 import logging
 import re
+import threading
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 
 from accounts.access import can_review
@@ -90,10 +96,12 @@ def report_request(*, period: Period, user: User | None) -> tuple[ReportJob, boo
     _require_drc(user)
     active = [JobStatus.QUEUED, JobStatus.RUNNING]
     jobs = ReportJob.objects.filter(kind=period.kind, period=period.key, status__in=active)
+    # A dead job is never handed back: its retry is, started by this request.
+    retried = {job.pk for job in jobs_reap(jobs)}
     _give_up_stale(jobs)
     existing = jobs.first()
     if existing:
-        return existing, False
+        return existing, existing.pk in retried
     try:
         with transaction.atomic():
             job = ReportJob.objects.create(
@@ -130,6 +138,95 @@ def _give_up_stale(jobs) -> None:
     )
 
 
+def dead_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_JOB_DEAD_AFTER)
+
+
+def jobs_reap(jobs=None) -> list[ReportJob]:
+    """Running jobs whose worker is gone (no heartbeat for REPORT_JOB_DEAD_AFTER seconds) are
+    marked failed and, unless they used up their attempts, queued again as a new job for the
+    same report. Returns the new jobs. Run by the watchdog task and before every request."""
+    cutoff = timezone.now() - dead_after()
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    dead = (jobs if jobs is not None else ReportJob.objects.all()).filter(
+        silent, status=JobStatus.RUNNING
+    )
+    retries = []
+    for job_id in dead.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Locked and checked again: the watchdog and a request may reap at the same time.
+            job = (
+                ReportJob.objects.select_for_update()
+                .filter(silent, pk=job_id, status=JobStatus.RUNNING)
+                .first()
+            )
+            if job is None:
+                continue
+            retry = job.attempts < MAX_ATTEMPTS
+            job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+            job.message = (
+                "后台任务处理程序中断（停止响应），未写入报告内容，已自动重新生成。"
+                if retry
+                else f"后台任务处理程序中断，已尝试 {job.attempts} 次仍未完成，可重新生成。"
+            )
+            job.save(update_fields=["status", "finished_at", "message"])
+            logger.warning("report job %s lost its worker (attempt %s)", job.pk, job.attempts)
+            if not retry:
+                continue
+            try:
+                with transaction.atomic():
+                    new = ReportJob.objects.create(
+                        kind=job.kind,
+                        period=job.period,
+                        requested_by=job.requested_by,
+                        attempts=job.attempts,  # counted across retries: MAX_ATTEMPTS holds
+                        message="上次生成中断，已自动重新排队",
+                    )
+            except IntegrityError:  # someone asked for it again meanwhile: that job will do
+                continue
+            transaction.on_commit(lambda pk=new.pk: _dispatch(pk))
+            retries.append(new)
+    return retries
+
+
+def job_current(job: ReportJob) -> ReportJob:
+    """The job as it stands, a dead one reaped first; a job failed and retried gives way to its
+    retry (the newest job for the same report), so a page watching it follows the retry."""
+    jobs_reap(ReportJob.objects.filter(pk=job.pk))
+    job.refresh_from_db()
+    if job.status != JobStatus.FAILED:
+        return job
+    newer = ReportJob.objects.filter(kind=job.kind, period=job.period, pk__gt=job.pk)
+    return newer.order_by("-pk").first() or job
+
+
+@contextlib.contextmanager
+def _heartbeat(job_id: int):
+    """While the task runs (rendering a big PDF takes minutes without any progress to report),
+    a thread writes the job's heartbeat every REPORT_JOB_HEARTBEAT seconds."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.REPORT_JOB_HEARTBEAT):
+                try:
+                    ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError as exc:  # the database is away: the next beat tries again
+                    logger.warning("report job %s heartbeat not written: %s", job_id, exc)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=beat, name=f"report-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(settings.REPORT_JOB_HEARTBEAT + 5)
+
+
 def _dispatch(job_id: int) -> None:
     """Hand the job to Celery. If the broker is down, the job says so and nothing else is
     written: the DRC can ask again once it is back."""
@@ -158,14 +255,18 @@ def job_run(job_id: int) -> Report:
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.status == JobStatus.DONE and job.report_id:
             return job.report
+        if job.status == JobStatus.FAILED:  # given up (its worker was lost): a new job retries
+            raise JobAbandoned(job_id)
         abandoned = job.attempts >= MAX_ATTEMPTS  # killed every time it ran: stop
         if abandoned:
             job_failed(job_id, f"已尝试 {job.attempts} 次仍未完成")
         else:
+            now = timezone.now()
             ReportJob.objects.filter(pk=job_id).update(
                 status=JobStatus.RUNNING,
                 attempts=F("attempts") + 1,
-                started_at=timezone.now(),
+                started_at=now,
+                heartbeat_at=now,
                 progress=1,
                 message="开始生成",
             )
@@ -174,9 +275,11 @@ def job_run(job_id: int) -> Report:
     period = period_of(job)
 
     def progress(percent: int, message: str) -> None:
-        ReportJob.objects.filter(pk=job_id).update(progress=percent, message=message)
+        ReportJob.objects.filter(pk=job_id).update(
+            progress=percent, message=message, heartbeat_at=timezone.now()
+        )
 
-    with translation.override(REPORT_LANGUAGE):  # a document in Chinese, whoever asked
+    with _heartbeat(job_id), translation.override(REPORT_LANGUAGE):  # Chinese, whoever asked
         data = gather.gather(period.kind, period.year, period.number, progress=progress)
         progress(75, "排版生成 PDF")
         draft = Report.objects.filter(
@@ -189,6 +292,8 @@ def job_run(job_id: int) -> Report:
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.status == JobStatus.DONE and job.report_id:
             return job.report
+        if job.status == JobStatus.FAILED:  # reaped while running (it looked dead): the retry
+            raise JobAbandoned(job_id)  # job writes the report, once
         report = (
             Report.objects.select_for_update()
             .filter(kind=period.kind, period=period.key, status=ReportStatus.DRAFT)

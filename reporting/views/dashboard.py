@@ -134,6 +134,7 @@ class DashboardView(TemplateView):
                 "officials": [o for o in choices["officials"] if o.code in allowed["official"]],
                 "lead_units": [u for u in choices["lead_units"] if u.code in allowed["unit"]],
             }
+        version = dashboard.data_version()
         return super().get_context_data(
             period=period,
             all_industries=industries_for(user, Action.VIEW).order_by(
@@ -147,7 +148,9 @@ class DashboardView(TemplateView):
             **choices,
             months=months,
             dash=data,
-            cache_key=":".join(str(p) for p in (dashboard.data_version(), *key)),
+            cache_key=":".join(str(p) for p in (version, *key)),
+            # Cache down (no version): the fragment is rendered and not stored.
+            cache_seconds=3600 if version is not None else 0,
             one_industry="," not in scope and bool(scope),
             assesses_districts=can_assess_districts(user),
             annual_report=SimpleLazyObject(lambda: annual_status(today, drafts=can_review(user))),

@@ -164,8 +164,15 @@ class ReportJobView(TemplateView):
     access_policy = Policy.OBJECT
     template_name = "reporting/report_job.html"
 
+    def get(self, request, *args, **kwargs):
+        job = access_report_job(user=request.user, pk=self.kwargs["pk"])
+        current = services.job_current(job)  # a job whose worker died: its retry, if any
+        if current.pk != job.pk:
+            return redirect("reports:job", pk=current.pk)
+        return super().get(request, *args, job=current, **kwargs)
+
     def get_context_data(self, **kwargs):
-        job = access_report_job(user=self.request.user, pk=self.kwargs["pk"])
+        job = kwargs.pop("job")
         period = services.period_of(job)
         return super().get_context_data(
             job=job,
@@ -180,7 +187,11 @@ class ReportJobStatusView(View):
 
     def get(self, request, pk):
         job = access_report_job(user=request.user, pk=pk)
-        return JsonResponse(job_state(job))
+        current = services.job_current(job)
+        state = job_state(current)
+        if current.pk != job.pk:  # retried: the page moves to the retry's progress
+            state["retry_url"] = reverse("reports:job", args=[current.pk])
+        return JsonResponse(state)
 
 
 class ReportDetailView(TemplateView):

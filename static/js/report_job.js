@@ -12,6 +12,10 @@
   var failures = 0;
 
   function show(state) {
+    if (state.retry_url) {  // its worker died and the job was queued again: follow the retry
+      window.location.assign(state.retry_url);
+      return true;
+    }
     bar.value = state.progress;
     bar.textContent = state.progress + "%";
     box.dataset.status = state.status;

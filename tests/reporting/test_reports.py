@@ -285,6 +285,48 @@ def test_a_job_dead_for_longer_than_its_time_limit_no_longer_blocks_a_request(us
     assert ReportJob.objects.get(pk=job.pk).status == JobStatus.FAILED
 
 
+def test_a_job_whose_worker_stopped_beating_is_failed_and_retried_once(users, db):
+    from reporting import tasks
+
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    a_while_ago = timezone.now() - reports.dead_after() - datetime.timedelta(seconds=5)
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, progress=45, attempts=1, started_at=a_while_ago
+    )
+    # Running, with a fresh heartbeat: alive, whatever its age.
+    ReportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+    assert tasks.reports_watchdog() == []
+    assert reports.report_request(period=SEPTEMBER, user=users["drc"]) == (job, False)
+    # No heartbeat for a minute: its worker is gone. Asking again gets a retry, not the corpse.
+    ReportJob.objects.filter(pk=job.pk).update(heartbeat_at=a_while_ago)
+    fresh, created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    assert created and fresh.pk != job.pk
+    assert fresh.status == JobStatus.QUEUED and fresh.attempts == 1  # attempts carry over
+    dead = ReportJob.objects.get(pk=job.pk)
+    assert dead.status == JobStatus.FAILED and "中断" in dead.message
+    assert tasks.reports_watchdog() == []  # failed once, retried once
+    assert ReportJob.objects.filter(status__in=["queued", "running"]).count() == 1
+
+
+def test_the_page_watching_a_dead_job_follows_its_retry(users, client):
+    from django.urls import reverse
+
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    a_while_ago = timezone.now() - reports.dead_after() - datetime.timedelta(seconds=5)
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, progress=45, started_at=a_while_ago, heartbeat_at=a_while_ago
+    )
+    client.force_login(users["drc"])
+    # The progress bar polling the dead job is sent to the retry (no beat needed to notice).
+    state = client.get(reverse("reports:job_status", args=[job.pk])).json()
+    retry = ReportJob.objects.get(status=JobStatus.QUEUED)
+    assert state["retry_url"] == reverse("reports:job", args=[retry.pk])
+    assert state["status"] == JobStatus.QUEUED
+    page = client.get(reverse("reports:job", args=[job.pk]))
+    assert page.status_code == 302 and page["Location"] == state["retry_url"]
+    assert client.get(page["Location"]).status_code == 200
+
+
 def test_a_job_killed_every_time_is_given_up(users, db):
     job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
     ReportJob.objects.filter(pk=job.pk).update(attempts=reports.MAX_ATTEMPTS)

@@ -1,0 +1,88 @@
+"""Django's Redis cache, made to survive Redis being down or hung.
+
+Nothing the portal caches is the only copy of anything: a cache that cannot be reached is a
+cache that misses. Every operation that fails because Redis refuses, drops or does not answer
+within the socket timeout logs one line and answers as a miss (reads give the default, writes
+are dropped, add gives False, incr gives None). After a failure the process does not ask Redis
+again for a few seconds (in any thread), so a page that would use the cache ten times waits for
+one socket timeout, not ten.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# Until when (time.monotonic()) each Redis location is left alone, for the whole process:
+# Django makes a cache object per thread, and every thread should profit from one failure.
+_down_until: dict[str, float] = {}
+
+# What an unreachable or hung Redis raises (OSError covers socket errors raised directly).
+OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    """RedisCache that treats an outage as a miss; `check()` raises instead, for /readyz."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        # After a failure, skip Redis for this long (seconds) in this process.
+        self.pause = float(params.get("PAUSE", 5))
+        self._location = server if isinstance(server, str) else ",".join(server)
+
+    @property
+    def down(self) -> bool:
+        return time.monotonic() < _down_until.get(self._location, 0.0)
+
+    def _call(self, name, fallback, *args, **kwargs):
+        if self.down:
+            return fallback
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except OUTAGE as exc:
+            _down_until[self._location] = time.monotonic() + self.pause
+            logger.warning("cache unreachable (%s: %s); answering without it", name, exc)
+            return fallback
+
+    def check(self) -> None:
+        """Raise if Redis does not answer now (ignores the pause)."""
+        self._cache.get_client(write=True).ping()
+        _down_until.pop(self._location, None)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", None, key, delta, version)
+
+    def clear(self):
+        return self._call("clear", False)
