@@ -22,8 +22,6 @@ COUNTS = ("expected", "received", "on_time", "late", "not_due", "missing")
 logger = logging.getLogger(__name__)
 
 
-
-
 def reporting(
     period: ReportingPeriod, industries: QuerySet[Industry], today: datetime.date
 ) -> dict:
