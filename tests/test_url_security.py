@@ -924,7 +924,8 @@ def test_every_view_that_accepts_post_has_a_write_check():
     )
     assert not missing, (
         f"views that accept POST without a wrong-role write check: {missing}. Add a valid "
-        "payload for each to WRITES in tests/test_url_security.py."
+        "payload for each to WRITES in tests/test_url_security.py (or, for a view that writes "
+        "no portal data, its name to NOT_WRITES)."
     )
 
 
