@@ -142,6 +142,18 @@ def _data_rows(table, layout: L.Layout, plan: Plan) -> pd.DataFrame:
     for row, col in table.formulas:
         if row + 1 in kept and col in used_set:
             plan.error(row + 1, f"{column_letter(col)}列是公式：请复制后“选择性粘贴为数值”再导入。")
+    # An array formula's other cells hold its results without a formula of their own.
+    single = set(table.formulas)
+    for r1, c1, r2, c2 in table.formula_ranges:
+        columns = sorted(c for c in used_set if c1 <= c <= c2)
+        rows = [r for r in frame.index if r1 + 1 <= r <= r2 + 1] if columns else []
+        for row in rows:
+            if (row - 1, columns[0]) not in single:
+                plan.error(
+                    row,
+                    f"{column_letter(columns[0])}列是数组公式"
+                    f"（{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}）的结果：请复制后“选择性粘贴为数值”再导入。",
+                )
     return frame
 
 
