@@ -577,6 +577,39 @@ def _note_counts(record: FigureImport, plan: Plan) -> None:
     )
 
 
+REFUSED_FILE_DAYS = 30
+
+
+def refused_files_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of uploads refused more than 30 days ago (an upload may be 30 MB): the
+    record stays, with its name, checksum and errors, marked with when its file was deleted.
+    Idempotent: a record already purged, or taken by a concurrent run, is skipped. Returns how
+    many files were deleted."""
+    now = now or timezone.now()
+    due = FigureImport.objects.filter(
+        status=ImportStatus.REFUSED,
+        file_purged_at__isnull=True,
+        uploaded_at__lt=now - datetime.timedelta(days=REFUSED_FILE_DAYS),
+    )
+    purged = 0
+    for pk in due.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            record = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if record is None:
+                continue
+            storage, name = record.file.storage, record.file.name
+            record.file.name = ""
+            record.file_purged_at = now
+            record.save(update_fields=["file", "file_purged_at"])
+            # Deleted once the mark is committed: a failed commit leaves the file for next time.
+            if name:
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        purged += 1
+    if purged:
+        logger.info("deleted the files of %s refused statistics uploads", purged)
+    return purged
+
+
 class AlreadyImported(Exception):
     pass
 

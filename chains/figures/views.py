@@ -136,6 +136,8 @@ class ImportFileView(View):
 
     def get(self, request, pk):
         record = access_figure_import(user=request.user, pk=pk)
+        if not record.file:  # a refused file, deleted after 30 days
+            raise Http404("The file was deleted.")
         return FileResponse(
             record.file.open("rb"), as_attachment=True, filename=record.original_name
         )

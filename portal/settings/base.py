@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
     "reports": {"task": "reporting.reports_schedule", "schedule": crontab(hour=7, minute=0)},
+    # Refused statistics uploads keep their file 30 days, then only the record stays.
+    "purge-refused-statistics-files": {
+        "task": "chains.purge_refused_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Report rendering uses a few hundred MB: a worker process is replaced past this (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_500_000
