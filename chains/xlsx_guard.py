@@ -36,6 +36,9 @@ class Limits:
     cells: int  # rows × columns of the grid a reader builds from A1
     row_elements: int | None = None  # every <row>, empty or not (openpyxl reads them all)
     sheet_bytes: int | None = None  # uncompressed size of one worksheet part
+    # Text of shared strings, counted once per cell that refers to it: a reader copies a shared
+    # string into every such cell (one 32,000-character string in 100,000 cells is 9.6 GB).
+    string_bytes: int | None = None
 
 
 @dataclass
@@ -198,10 +201,28 @@ def _unescape(text: str) -> str:
 
 
 def scan_sheet(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits, *, exact: bool = False
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    limits: Limits,
+    *,
+    exact: bool = False,
+    strings: list[int] | None = None,
 ) -> SheetScan:
     """The sheet's real extent and formulas. Raises UnsafeWorkbook as soon as a limit is passed
-    (the parse stops there), or when the XML cannot be read."""
+    (the parse stops there), or when the XML cannot be read. `strings`: the sizes of the shared
+    strings (shared_string_sizes), to check limits.string_bytes."""
+    scan = _scan_extent(archive, member, limits, exact=exact)
+    if strings and limits.string_bytes is not None:
+        # Cheap bound first: every cell of the grid the longest string. Only when that could be
+        # too much are the cells' references to shared strings added up.
+        if scan.rows * scan.columns * max(strings) > limits.string_bytes:
+            _check_strings(archive, member, strings, limits, scan)
+    return scan
+
+
+def _scan_extent(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits, *, exact: bool
+) -> SheetScan:
     if limits.sheet_bytes is not None and member.file_size > limits.sheet_bytes:
         raise _Beyond("bytes", member.file_size)
     # The quick path does not count <row> elements; and its bounds include empty cells, so
@@ -262,6 +283,12 @@ def describe(error: UnsafeWorkbook, limits: Limits, *, sheet: str = "") -> str:
             f"{where}的数据区从 A1 至少延伸到 {column_letter(scan.columns - 1)}{scan.rows}，"
             f"共 {found:,} 个单元格，超过 {limits.cells:,} 个的上限。"
             "请删除多余的行列，或分成几个文件导入。"
+        )
+    if error.what == "strings":
+        return (
+            f"{where}的单元格引用的共享文本合计至少 {filesizeformat(found)}"
+            f"（同一段文本被大量单元格重复引用），超过 {filesizeformat(limits.string_bytes)} 的上限，"
+            "未予读取。请删除重复的长文本后再导入。"
         )
     if error.what == "row_elements":
         return (
@@ -490,3 +517,92 @@ def _exact_scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limit
     except xml.parsers.expat.ExpatError as exc:
         raise UnsafeWorkbook(f"文件已损坏：工作表的 XML 格式有误（{exc}）。") from exc
     return scan
+
+
+# --- shared strings ------------------------------------------------------------------------------
+
+
+def shared_string_sizes(archive: zipfile.ZipFile, limits: Limits) -> list[int] | None:
+    """The size in UTF-8 bytes of each shared string (phonetic runs included: an upper bound),
+    or None when there are none or they cannot matter (the whole part is small enough)."""
+    if limits.string_bytes is None:
+        return None
+    part = next(
+        (m for m in archive.infolist() if m.filename.lower() == "xl/sharedstrings.xml"), None
+    )
+    if part is None or part.file_size == 0:
+        return None
+    sizes: list[int] = []
+    depth = [0]  # inside an <si>
+
+    def start(name, attrs):
+        if name.rpartition(":")[2] == "si":
+            sizes.append(0)
+            depth[0] += 1
+
+    def end(name):
+        if name.rpartition(":")[2] == "si":
+            depth[0] -= 1
+
+    def text(data):
+        if depth[0] > 0:
+            sizes[-1] += len(data.encode())
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_doctype
+    try:
+        with archive.open(part) as stream:
+            while block := stream.read(CHUNK):
+                parser.Parse(block, False)
+        parser.Parse(b"", True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise UnsafeWorkbook(f"文件已损坏：共享文本的 XML 格式有误（{exc}）。") from exc
+    return sizes or None
+
+
+def _check_strings(
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    strings: list[int],
+    limits: Limits,
+    scan: SheetScan,
+) -> None:
+    """Add up the shared strings the cells refer to (t="s"), stopping past the limit."""
+    total = [0]
+    cell = {"shared": False, "in_v": False, "index": []}
+
+    def start(name, attrs):
+        local = name.rpartition(":")[2]
+        if local == "c":
+            cell["shared"] = attrs.get("t") == "s"
+        elif local == "v" and cell["shared"]:
+            cell["in_v"], cell["index"] = True, []
+
+    def end(name):
+        if name.rpartition(":")[2] == "v" and cell["in_v"]:
+            cell["in_v"] = False
+            index = "".join(cell["index"]).strip()
+            if index.isdigit() and int(index) < len(strings):
+                total[0] += strings[int(index)]
+                if total[0] > limits.string_bytes:
+                    raise _Beyond("strings", total[0], scan)
+
+    def text(data):
+        if cell["in_v"]:
+            cell["index"].append(data)
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_doctype
+    try:
+        with archive.open(member) as stream:
+            while block := stream.read(CHUNK):
+                parser.Parse(block, False)
+        parser.Parse(b"", True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise UnsafeWorkbook(f"文件已损坏：工作表的 XML 格式有误（{exc}）。") from exc

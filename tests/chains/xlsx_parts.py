@@ -49,8 +49,9 @@ def sheet(rows: str, *, dimension: str | None = None, prefix: str = "") -> str:
     )
 
 
-def workbook(path, *sheets: tuple[str, str, str]):
-    """sheets: (name, part file name under xl/worksheets/, part XML), in the workbook's order."""
+def workbook(path, *sheets: tuple[str, str, str], shared: list[str] | None = None):
+    """sheets: (name, part file name under xl/worksheets/, part XML), in the workbook's order;
+    shared: the shared strings (cells refer to them as <c t="s"><v>index</v></c>)."""
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/{part}" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
@@ -92,6 +93,13 @@ def workbook(path, *sheets: tuple[str, str, str]):
         archive.writestr("xl/_rels/workbook.xml.rels", book_rels)
         for _, part, xml in sheets:
             archive.writestr(f"xl/worksheets/{part}", xml)
+        if shared is not None:
+            items = "".join(f"<si><t>{s}</t></si>" for s in shared)
+            archive.writestr(
+                "xl/sharedStrings.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="{len(shared)}"'
+                f' uniqueCount="{len(shared)}">{items}</sst>',
+            )
     return path
 
 
