@@ -14,6 +14,7 @@ its reference, a namespace prefix, another encoding — is read exactly by a str
 that follows calamine's own rules (elements matched by local name, positions implied by the
 previous cell when a reference is missing, empty cells not counted)."""
 
+import html
 import re
 import xml.parsers.expat
 import zipfile
@@ -149,39 +150,32 @@ def worksheet_parts(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 
 def sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Part name (lower case) → the sheet's name, in the workbook's order (the first is the one
-    imported). Only for messages and for telling the first sheet: the checks do not rely on it."""
+    imported), resolved as calamine resolves it. Only for messages and for telling the first
+    sheet: no check relies on it."""
     try:
         workbook = archive.read(_find(archive, "xl/workbook.xml"))
         rels = archive.read(_find(archive, "xl/_rels/workbook.xml.rels"))
     except KeyError:
         return {}
-    targets = {
-        rid: target
-        for rid, target in re.findall(
-            rb"""<(?:\w+:)?Relationship\b[^>]*?\bId\s*=\s*["']([^"']+)["'][^>]*?\bTarget\s*=\s*["']([^"']+)["']""",
-            rels,
-        )
-    }
-    targets.update(
-        {
-            rid: target
-            for target, rid in re.findall(
-                rb"""<(?:\w+:)?Relationship\b[^>]*?\bTarget\s*=\s*["']([^"']+)["'][^>]*?\bId\s*=\s*["']([^"']+)["']""",
-                rels,
-            )
-        }
-    )
+    targets = {}
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        rid, target = _attribute(tag, rb"Id"), _attribute(tag, rb"Target")
+        if rid and target:
+            targets.setdefault(rid, target.decode("utf-8", "replace"))
     names = {}
     for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        name = re.search(rb"""\bname\s*=\s*["']([^"']*)["']""", tag)
-        rid = re.search(rb"""\b(?:r|relationships):id\s*=\s*["']([^"']*)["']""", tag)
-        if not (name and rid and rid.group(1) in targets):
+        name, rid = _attribute(tag, rb"name"), _attribute(tag, rb"(?:r|relationships):id")
+        if name is None or rid not in targets:
             continue
-        target = targets[rid.group(1)].decode("utf-8", "replace")
-        path = target[1:] if target.startswith("/xl/") else target
+        path = targets[rid].removeprefix("/")
         path = path if path.startswith("xl/") else f"xl/{path}"
-        names.setdefault(path.lower(), _unescape(name.group(1).decode("utf-8", "replace")))
+        names.setdefault(path.lower(), html.unescape(name.decode("utf-8", "replace")))
     return names
+
+
+def _attribute(tag: bytes, name: bytes) -> bytes | None:
+    found = re.search(rb"\s" + name + rb"""\s*=\s*["']([^"']*)["']""", tag)
+    return found.group(1) if found else None
 
 
 def _find(archive: zipfile.ZipFile, name: str) -> str:
@@ -189,12 +183,6 @@ def _find(archive: zipfile.ZipFile, name: str) -> str:
         if member.lower() == name:
             return member
     raise KeyError(name)
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 # --- one worksheet -------------------------------------------------------------------------------
