@@ -4,9 +4,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
+from import_export.formats import base_formats
 
 from accounts.services import permissions_sync
 
+from .matrix_io import MatrixFileError, check_xlsx, decode_csv
 from .models import (
     Assignment,
     AssignmentOfficial,
@@ -46,10 +48,35 @@ class MatrixSyncMixin:
         permissions_sync()
 
 
+class MatrixCSV(base_formats.CSV):
+    """CSV read with `load_matrix`'s decoding rule (UTF-8 or GB18030)."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = decode_csv(in_stream)
+        return super().create_dataset(in_stream, **kwargs)
+
+
+class MatrixXLSX(base_formats.XLSX):
+    """xlsx checked as `load_matrix` checks it before openpyxl reads it (size, rows, width)."""
+
+    def create_dataset(self, in_stream):
+        check_xlsx(in_stream)
+        return super().create_dataset(in_stream)
+
+
 class ClearImportErrorsMixin:
-    """import-export's message for an unreadable file names a Python exception; say it plainly."""
+    """The admin's imports read files as `load_matrix` does (chains.matrix_io), and say plainly
+    why a file cannot be read (import-export's own message names a Python exception)."""
+
+    def get_import_formats(self):
+        swap = {base_formats.CSV: MatrixCSV, base_formats.XLSX: MatrixXLSX}
+        return [swap.get(f, f) for f in super().get_import_formats()]
 
     def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, MatrixFileError):
+            form.add_error("import_file", f"无法读取文件。{e}（未做任何更改）")
+            return
         form.add_error(
             "import_file",
             "无法读取文件：文件为空、已损坏，或与所选格式不符。请确认文件是 csv 或 xlsx 并选择对应的格式。"

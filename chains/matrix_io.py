@@ -5,7 +5,9 @@ units, industries) when the file carries one, then the assignments through Matri
 all in one transaction that rolls back on the first error. It fills an empty matrix; replacing
 an existing one must be asked for, and is recorded."""
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import tablib
@@ -14,6 +16,7 @@ from django.db import transaction
 
 from portal import spreadsheets
 
+from . import xlsx_guard
 from .choices import LIST_SEPARATOR, LoadedTable
 from .models import AssignmentOfficial, AssignmentUnit, Category, Industry, Official, Unit
 from .resources import MatrixResource
@@ -22,6 +25,12 @@ from .services import Load, LoadReport, industry_upsert, load_record, table_diff
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "matrix.json"
 FORMATS = ("json", "csv", "xlsx")
+# A matrix has a few dozen rows. openpyxl reads every <row>, blank or only formatted, and pads
+# each to the width <dimension> claims: a file of a million formatted blank rows took 150 s and
+# 3.6 GB. These limits are far above any real matrix, unit or official list.
+MATRIX_LIMITS = xlsx_guard.Limits(
+    rows=2_000, columns=50, cells=50_000, row_elements=2_000, sheet_bytes=4 * 1024 * 1024
+)
 
 
 class MatrixFileError(Exception):
@@ -46,12 +55,13 @@ def read_matrix_file(path: Path) -> tuple[dict | None, tablib.Dataset]:
     if suffix == "json":
         return _read_json(raw)
     if suffix == "csv":
-        text = _decode(raw)
+        text = decode_csv(raw)
         try:
             dataset = tablib.Dataset().load(text, format="csv")
         except Exception as exc:  # tablib raises many kinds for bad input
             raise MatrixFileError(f"无法读取 CSV 文件：{exc}") from exc
         return None, dataset
+    check_xlsx(raw)
     try:
         dataset = tablib.Dataset().load(raw, format="xlsx")
     except Exception as exc:
@@ -61,14 +71,43 @@ def read_matrix_file(path: Path) -> tuple[dict | None, tablib.Dataset]:
     return None, _drop_blank_rows(dataset)
 
 
-def _decode(raw: bytes) -> str:
-    # Excel on Chinese Windows saves CSV as GB18030; everything else is UTF-8 (maybe with BOM).
+def decode_csv(raw: bytes) -> str:
+    """The one decoding rule for matrix, unit and official CSV files, in `load_matrix` and in the
+    admin: Excel on Chinese Windows saves CSV as GB18030; everything else is UTF-8 (maybe with
+    a BOM)."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise MatrixFileError("无法识别 CSV 文件的编码：请另存为 UTF-8 编码的 CSV。")
+
+
+def check_xlsx(raw: bytes) -> None:
+    """Refuse, before openpyxl reads it, an xlsx that would take minutes and gigabytes: the same
+    check for `load_matrix` and the admin's imports. Raises MatrixFileError in Chinese."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            xlsx_guard.check_archive(
+                archive,
+                max_uncompressed=settings.STATS_MAX_UNCOMPRESSED_BYTES,
+                max_ratio=settings.STATS_MAX_COMPRESSION_RATIO,
+            )
+            titles = xlsx_guard.sheet_names(archive)
+            for part in xlsx_guard.worksheet_parts(archive):
+                title = titles.get(part.filename.lower(), "")
+                try:
+                    scan = xlsx_guard.scan_sheet(archive, part, MATRIX_LIMITS, exact=True)
+                    xlsx_guard.check_claim(scan, MATRIX_LIMITS)
+                except xlsx_guard.UnsafeWorkbook as exc:
+                    reason = xlsx_guard.describe(exc, MATRIX_LIMITS, sheet=title)
+                    raise MatrixFileError(f"{reason}（矩阵文件通常只有几十行。）") from exc
+    except xlsx_guard.UnsafeWorkbook as exc:
+        raise MatrixFileError(str(exc)) from exc
+    except zipfile.BadZipFile as exc:
+        raise MatrixFileError(
+            "无法读取 Excel 文件：文件已损坏、加密，或不是 xlsx 工作簿。"
+        ) from exc
 
 
 def _read_json(raw: bytes) -> tuple[dict | None, tablib.Dataset]:

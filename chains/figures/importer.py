@@ -142,6 +142,18 @@ def _data_rows(table, layout: L.Layout, plan: Plan) -> pd.DataFrame:
     for row, col in table.formulas:
         if row + 1 in kept and col in used_set:
             plan.error(row + 1, f"{column_letter(col)}列是公式：请复制后“选择性粘贴为数值”再导入。")
+    # An array formula's other cells hold its results without a formula of their own.
+    single = set(table.formulas)
+    for r1, c1, r2, c2 in table.formula_ranges:
+        columns = sorted(c for c in used_set if c1 <= c <= c2)
+        rows = [r for r in frame.index if r1 + 1 <= r <= r2 + 1] if columns else []
+        for row in rows:
+            if (row - 1, columns[0]) not in single:
+                plan.error(
+                    row,
+                    f"{column_letter(columns[0])}列是数组公式"
+                    f"（{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}）的结果：请复制后“选择性粘贴为数值”再导入。",
+                )
     return frame
 
 
@@ -563,6 +575,39 @@ def _note_counts(record: FigureImport, plan: Plan) -> None:
         plan.changed,
         plan.unchanged,
     )
+
+
+REFUSED_FILE_DAYS = 30
+
+
+def refused_files_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of uploads refused more than 30 days ago (an upload may be 30 MB): the
+    record stays, with its name, checksum and errors, marked with when its file was deleted.
+    Idempotent: a record already purged, or taken by a concurrent run, is skipped. Returns how
+    many files were deleted."""
+    now = now or timezone.now()
+    due = FigureImport.objects.filter(
+        status=ImportStatus.REFUSED,
+        file_purged_at__isnull=True,
+        uploaded_at__lt=now - datetime.timedelta(days=REFUSED_FILE_DAYS),
+    )
+    purged = 0
+    for pk in due.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            record = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if record is None:
+                continue
+            storage, name = record.file.storage, record.file.name
+            record.file.name = ""
+            record.file_purged_at = now
+            record.save(update_fields=["file", "file_purged_at"])
+            # Deleted once the mark is committed: a failed commit leaves the file for next time.
+            if name:
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        purged += 1
+    if purged:
+        logger.info("deleted the files of %s refused statistics uploads", purged)
+    return purged
 
 
 class AlreadyImported(Exception):

@@ -137,6 +137,8 @@ class ImportFileView(View):
 
     def get(self, request, pk):
         record = access_figure_import(user=request.user, pk=pk)
+        if not record.file:  # a refused file, deleted after 30 days (the page says when)
+            raise Http404("The file was deleted.")
         return file_download(record.file, filename=record.original_name)
 
 

@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reports": {"task": "reporting.reports_schedule", "schedule": crontab(hour=7, minute=0)},
     "reports-watchdog": {"task": "reporting.reports_watchdog", "schedule": 30.0},
+    # Refused statistics uploads keep their file 30 days, then only the record stays.
+    "purge-refused-statistics-files": {
+        "task": "chains.purge_refused_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Report rendering uses a few hundred MB: a worker process is replaced past this (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_500_000
@@ -268,6 +273,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Statistics imports: checked before parsing, so a hostile file cannot exhaust the server.
 STATS_MAX_UPLOAD_BYTES = env.int("STATS_MAX_UPLOAD_BYTES", default=30 * 1024 * 1024)
-STATS_MAX_UNCOMPRESSED_BYTES = env.int("STATS_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
+STATS_MAX_UNCOMPRESSED_BYTES = env.int("STATS_MAX_UNCOMPRESSED_BYTES", default=150 * 1024 * 1024)
 STATS_MAX_COMPRESSION_RATIO = env.int("STATS_MAX_COMPRESSION_RATIO", default=100)
 STATS_MAX_ROWS = env.int("STATS_MAX_ROWS", default=250_000)
+# Width, and the grid a reader builds from A1 (rows × columns), read from the sheet's cells
+# before it is parsed. With the uncompressed size above they keep the reading of an accepted
+# file under 512 MB (measured: 2,000,000 cells of text peak at about 460 MB, of numbers 300).
+STATS_MAX_COLUMNS = env.int("STATS_MAX_COLUMNS", default=256)
+STATS_MAX_CELLS = env.int("STATS_MAX_CELLS", default=2_000_000)

@@ -1,0 +1,132 @@
+"""Matrix files read one way wherever they come in: the admin's import accepts the GB18030 CSV
+`load_matrix` accepts, and both refuse, before openpyxl reads it, a workbook that would take
+minutes and gigabytes (formatted blank rows, a <dimension> claiming the whole sheet)."""
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl.styles import Font
+
+from chains.selectors import matrix_rows
+
+HEADER = ["category", "industry", "lead_officials", "lead_units", "responsible_units"]
+ROW = ["pillar", "电子信息产业集群", "黄晓舟", "市工信局", "市发改委、市科技局"]
+CSV_FORMAT, XLSX_FORMAT = "0", "1"
+
+
+def upload(client, name: str, data: bytes, fmt: str):
+    return client.post(
+        reverse("admin:chains_industry_import"),
+        {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, data)},
+    )
+
+
+def blank_rows_workbook(rows: int) -> bytes:
+    """The matrix with `rows` formatted blank rows under it, as Excel writes a formatted range."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(ROW)
+    bold = Font(bold=True)
+    for row in range(3, rows + 3):
+        sheet.cell(row=row, column=1).font = bold
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def with_dimension(data: bytes, ref: str) -> bytes:
+    """The same workbook with its sheet's <dimension> rewritten."""
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                part = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), part)
+            out.writestr(item, part)
+    return target.getvalue()
+
+
+def test_admin_accepts_the_gb18030_csv_load_matrix_accepts(users, client, tmp_path):
+    text = (
+        ",".join(HEADER)
+        + "\n"
+        + ",".join(["pillar", "电子信息产业集群", "黄晓舟", "市工信局", "市发改委"])
+        + "\n"
+    )
+    raw = text.encode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    path = tmp_path / "matrix.csv"
+    path.write_bytes(raw)
+    call_command("load_matrix", str(path), "--dry-run")  # the command's rule: accepted
+
+    client.force_login(users["admin"])
+    html = upload(client, "matrix.csv", raw, CSV_FORMAT).content.decode()
+    assert "无法读取文件" not in html
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    assert "import_file_name" in form
+    response = client.post(reverse("admin:chains_industry_process_import"), form)
+    assert response.status_code == 302
+    row = next(r for r in matrix_rows() if r["industry"] == "电子信息产业集群")
+    assert row["responsible_units"] == ["市发改委"]
+
+
+def test_admin_refuses_formatted_blank_rows_before_reading(users, client):
+    client.force_login(users["admin"])
+    before = matrix_rows()
+    html = upload(client, "matrix.xlsx", blank_rows_workbook(5_000), XLSX_FORMAT).content.decode()
+    assert "共有 2,001 行（含空行和只设了格式的行），超过上限 2,000 行" in html, html[-3000:]
+    assert 'name="import_file_name"' not in html
+    assert matrix_rows() == before
+
+
+def test_load_matrix_refuses_them_the_same_way(matrix, tmp_path):
+    path = tmp_path / "matrix.xlsx"
+    path.write_bytes(blank_rows_workbook(5_000))
+    before = matrix_rows()
+    with pytest.raises(CommandError) as error:
+        call_command("load_matrix", str(path))
+    assert "超过上限 2,000 行" in str(error.value)
+    assert matrix_rows() == before
+
+
+def test_a_million_formatted_blank_rows_are_refused_in_the_request(users, client, settings):
+    """The file that took 150 s and 3.6 GB: refused before openpyxl opens it."""
+    settings.STATS_MAX_COMPRESSION_RATIO = 100_000  # let the sheet's own limit speak
+    rows = b"".join(b'<row r="%d"><c r="A%d" s="1"/></row>' % (i, i) for i in range(3, 1_000_003))
+    data = blank_rows_workbook(0)
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(b"</sheetData>", rows + b"</sheetData>")
+            out.writestr(item, part)
+    client.force_login(users["admin"])
+    before = matrix_rows()
+    html = upload(client, "matrix.xlsx", target.getvalue(), XLSX_FORMAT).content.decode()
+    assert "超过 4.0 MB 的上限" in html or "超过 4.0\xa0MB 的上限" in html, html[-3000:]
+    assert matrix_rows() == before
+
+
+def test_a_dimension_claiming_the_whole_sheet_is_refused(users, client):
+    """openpyxl pads every row to the width <dimension> claims: the claim is refused."""
+    client.force_login(users["admin"])
+    before = matrix_rows()
+    data = with_dimension(blank_rows_workbook(0), "A1:XFD1048576")
+    html = upload(client, "matrix.xlsx", data, XLSX_FORMAT).content.decode()
+    assert "声明的区域（&lt;dimension&gt;）为 1,048,576 行 × 16,384 列" in html, html[-3000:]
+    assert matrix_rows() == before
+
+
+def test_an_ordinary_matrix_workbook_still_imports(users, client):
+    client.force_login(users["admin"])
+    html = upload(client, "matrix.xlsx", blank_rows_workbook(0), XLSX_FORMAT).content.decode()
+    assert 'name="import_file_name"' in html, html[-3000:]
