@@ -1,4 +1,5 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +20,21 @@ class LoginForm(AuthenticationForm):
             self.error_messages["invalid_login"] % {"limit": settings.AXES_FAILURE_LIMIT},
             code="invalid_login",
         )
+
+
+# Longer than any password a person types, short enough that hashing and the validators stay
+# cheap: without a limit a signed-in user could post megabytes to the password page.
+PASSWORD_MAX_LENGTH = 128
+
+
+class BoundedPasswordChangeForm(PasswordChangeForm):
+    """Django's form with a length limit on each field, checked before the old password is
+    hashed or the new one validated."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("old_password", "new_password1", "new_password2"):
+            field = self.fields[name]
+            field.max_length = PASSWORD_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+            field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)

@@ -10,7 +10,7 @@ from django.views.i18n import set_language as django_set_language
 from chains.selectors import industries_with_assignments
 
 from .access import industry_roles
-from .forms import LoginForm
+from .forms import BoundedPasswordChangeForm, LoginForm
 from .policies import Policy, access_policy
 from .services import user_password_change
 
@@ -31,6 +31,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     access_policy = Policy.AUTHENTICATED
     template_name = "accounts/password_change.html"
+    form_class = BoundedPasswordChangeForm
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):

@@ -2,6 +2,9 @@
 with Chinese reasons; the change keeps the session and is recorded."""
 
 import logging
+import random
+import secrets
+import string
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -121,3 +124,36 @@ def test_weak_passwords_are_refused(db, password, username, message):
 def test_a_sound_password_passes(db):
     validate_password(NEW, User(username="admin"))
     validate_password("Xiamen-446-demo", User(username="gxj"))  # the demo password
+
+
+def test_a_password_longer_than_128_characters_is_refused_before_any_check(users, client):
+    """A sound but 200-character password is refused by its length alone, so megabytes sent to
+    this page never reach the hashing or the validators."""
+    login(client, "gxj")
+    long_password = "".join(
+        secrets.choice(string.ascii_letters + string.digits) for _ in range(200)
+    )
+    response = change(client, new=long_password)
+    assert response.status_code == 200
+    assert "不超过 128 字符" in response.content.decode()
+    assert User.objects.get(username="gxj").check_password(OLD)
+    html = change(client, old="x" * 5_000_000).content.decode()
+    assert "不超过 128 字符" in html
+
+
+def test_the_repetition_rule_agrees_with_the_definition():
+    """The linear check finds exactly the texts that repeat a piece of at most half their
+    length, as comparing every period would."""
+    from accounts.password_validation import _is_periodic
+
+    def by_definition(text):
+        n = len(text)
+        return n > 1 and any(
+            all(text[i] == text[i - p] for i in range(p, n)) for p in range(1, n // 2 + 1)
+        )
+
+    rng = random.Random(12)
+    texts = ["", "a", "aa", "ab", "aba", "abab", "abcab", "admin-admin-admin", "Xy7Xy7Xy7Xy7"]
+    texts += ["".join(rng.choice("ab") for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    for text in texts:
+        assert _is_periodic(text) == by_definition(text), text
