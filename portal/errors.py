@@ -3,7 +3,7 @@
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -41,9 +41,26 @@ def server_error(request):
     connection dropped mid-request), the request's transaction was rolled back: the page says
     so, plainly, with 503 so that proxies and health checks see a temporary outage. Django calls
     this inside its `except` block, so the exception is in sys.exc_info()."""
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if database_unreachable(sys.exc_info()[1]):
         # Rendered without the request: its context processors would query the database.
         html = render_to_string("503.html")
         return HttpResponse(html, status=503, headers={"Retry-After": "60"})
     return defaults.server_error(request)
+
+
+# SQLSTATEs of a lost or refused connection: class 08 (connection exception) and the server
+# shutting down or starting up (57P01–57P03). A deadlock (40P01) or a statement timeout
+# (57014) is an OperationalError too, but a fault of the request, to be seen as a 500.
+_SHUTDOWN = {"57P01", "57P02", "57P03"}
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Whether `error` means the database could not be reached, rather than refused a query."""
+    if isinstance(error, InterfaceError):  # the connection was already closed
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.__cause__, "pgcode", None)
+    if code is None:  # no SQLSTATE: psycopg2 lost, or never had, the connection
+        return connection.vendor == "postgresql"
+    return code.startswith("08") or code in _SHUTDOWN
