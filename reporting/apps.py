@@ -18,7 +18,8 @@ class ReportingConfig(AppConfig):
         # Django refuses a multipart part whose headers exceed 1 KB with a bare 400, losing the
         # whole form: a file name of a few hundred Chinese characters (3 bytes each) does that.
         # 8 KB keeps such uploads (the name is then shortened, attachments.clean_name) while
-        # still bounding what a part's headers may hold. It applies to every upload form.
+        # still bounding what a part's headers may hold: past 8 KB (only a crafted request) the
+        # bare 400 remains. It applies to every upload form.
         multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, 8192)
         from .dashboard import data_changed, send_unsent_bump
         from .models import ReportingPeriod
