@@ -27,7 +27,7 @@ def test_a_hand_built_workbook_imports(stats_db, tmp_path):
 # --- sizes read from the cells, before calamine builds its grid --------------------------------
 
 CHILD = """
-import json, os, resource, sys
+import json, os, sys
 import django
 django.setup()
 from chains.figures.workbook import SpreadsheetError, read_table
@@ -36,7 +36,10 @@ try:
     said = f"read {table.frame.shape}"
 except SpreadsheetError as exc:
     said = str(exc)
-print(json.dumps({"said": said, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child forked from a large
+# pytest process would report the parent's size; VmHWM belongs to this program's own memory.
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(json.dumps({"said": said, "peak_mb": int(hwm.split()[1]) / 1024}))
 """
 
 

@@ -92,7 +92,7 @@ def test_load_matrix_refuses_them_the_same_way(matrix, tmp_path):
     path.write_bytes(blank_rows_workbook(5_000))
     before = matrix_rows()
     with pytest.raises(CommandError) as error:
-        call_command("load_matrix", str(path))
+        call_command("load_matrix", str(path), "--replace")
     assert "超过上限 2,000 行" in str(error.value)
     assert matrix_rows() == before
 
