@@ -223,7 +223,13 @@ def matrix_load(path: Path | str = DEFAULT_FIXTURE, *, load: Load | None = None)
             if catalog is not None:
                 load_catalog(catalog, report)
             result = MatrixResource().import_data(
-                dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+                dataset,
+                dry_run=False,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
+                # csv and xlsx exports quote text a spreadsheet would run as a formula; the
+                # JSON export writes it as it is.
+                escaped=Path(path).suffix.lower() != ".json",
             )
             report.errors = describe_errors(result)
             report.updated += result.totals["update"]

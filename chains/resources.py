@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from accounts.services import permissions_sync
-from portal.spreadsheets import SafeExportMixin
+from portal.spreadsheets import SafeExportMixin, SafeImportMixin
 
 from . import services
 from .choices import ALL_DISTRICTS, LIST_SEPARATOR, CategoryCode, UnitKind
@@ -102,7 +102,9 @@ class SyncPermissionsMixin:
             permissions_sync()
 
 
-class MatrixResource(SafeExportMixin, SyncPermissionsMixin, resources.ModelResource):
+class MatrixResource(
+    SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
+):
     """One row per industry: category, industry, lead_officials, lead_units, responsible_units."""
 
     category = fields.Field(attribute="category", column_name="category", widget=CategoryWidget())
@@ -218,7 +220,7 @@ class KindWidget(widgets.Widget):
         raise ValueError(f"未知的单位类型「{text}」，应为：{LIST_SEPARATOR.join(UnitKind.values)}")
 
 
-class UnitResource(SafeExportMixin, SyncPermissionsMixin, resources.ModelResource):
+class UnitResource(SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource):
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
 
     class Meta:
@@ -232,7 +234,9 @@ class UnitResource(SafeExportMixin, SyncPermissionsMixin, resources.ModelResourc
         name = "单位"
 
 
-class OfficialResource(SafeExportMixin, SyncPermissionsMixin, resources.ModelResource):
+class OfficialResource(
+    SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
+):
     class Meta:
         model = Official
         fields = ("code", "name", "name_en", "position")

@@ -7,7 +7,8 @@ label such as a problem type or an enterprise tier made the export answer 500. A
 user typed that starts with "=", "+", "-", "@", a tab or a carriage return is run by Excel
 or WPS as a formula (`=HYPERLINK(...)`, DDE): such text is prefixed with a single quote, as
 OWASP advises for CSV injection. Numbers, negative ones too, stay numbers; only text is
-escaped."""
+escaped. Reading such a file back (the admin's imports, `load_matrix`), `unescape_text()` drops
+that quote again, so an exported file re-imports unchanged."""
 
 import datetime
 import io
@@ -25,8 +26,22 @@ _NATIVE = (bool, int, float, datetime.date, datetime.time, datetime.timedelta)
 
 
 def escape_formula(text: str) -> str:
-    """Text that a spreadsheet would read as a formula, made plain text."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text that a spreadsheet would read as a formula, made plain text. Text that already
+    looks escaped ("'=x") gets a quote too, so that `unescape_text` gives back exactly it."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def unescape_text(value):
+    """A cell read back from a file the portal wrote: exactly one leading quote is dropped when
+    (after any further quotes) "=", "+", "-", "@", a tab or a CR follows: the quote
+    `escape_formula` added. Anything else, numbers included, is returned as it is."""
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value.lstrip("'").startswith(FORMULA_STARTS)
+    ):
+        return value[1:]
+    return value
 
 
 def cell(value):
@@ -87,3 +102,15 @@ class SafeExportMixin:
         if isinstance(field.widget, _TYPED_WIDGETS):
             return value  # a number or date, even when rendered as text ("-1"): not escaped
         return cell(value)
+
+
+class SafeImportMixin:
+    """For django-import-export resources whose exports go through SafeExportMixin: the text
+    escaped on export is read back as it was typed ("'-x" becomes "-x" again), whatever the
+    format. `escaped=False` for files the portal writes unescaped (export_matrix's JSON)."""
+
+    def import_data(self, dataset, *args, escaped: bool = True, **kwargs):
+        if escaped:
+            for index, row in enumerate(list(dataset)):
+                dataset[index] = [unescape_text(value) for value in row]
+        return super().import_data(dataset, *args, **kwargs)

@@ -308,6 +308,15 @@ def test_text_is_escaped_and_numbers_stay_numbers():
     assert all(c.data_type == "s" for c in sheet[2][:7])
 
 
+def test_reading_back_undoes_exactly_the_escaping():
+    """What an import reads from an exported cell is what was exported, quote or not."""
+    from portal.spreadsheets import cell, unescape_text
+
+    for text in [*EVIL, "正常文本", "'引用", "'=1+1", "''-x", "'", "", "-"]:
+        assert unescape_text(cell(text)) == text
+    assert unescape_text("'-1") == "-1" and unescape_text(-1) == -1 and unescape_text(None) is None
+
+
 def test_every_admin_export_escapes_through_the_shared_helper(rf):
     """A new admin export without SafeExportMixin would bypass the escaping."""
     from portal.spreadsheets import SafeExportMixin

@@ -581,7 +581,8 @@ REFUSED_FILE_DAYS = 30
 
 
 def refused_files_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete the files of uploads refused more than 30 days ago (an upload may be 30 MB): the
+    """Delete the files of refused uploads uploaded more than 30 days ago (an upload may be 30 MB;
+    counted from the upload, the only time recorded, as the page and README say): the
     record stays, with its name, checksum and errors, marked with when its file was deleted.
     Idempotent: a record already purged, or taken by a concurrent run, is skipped. Returns how
     many files were deleted."""
@@ -614,12 +615,30 @@ class AlreadyImported(Exception):
     pass
 
 
+class NotPreviewed(Exception):
+    """The record is not a preview that passed its checks (it was refused): it cannot be
+    imported, whatever its file now holds."""
+
+
+class FileGone(Exception):
+    """The stored file is not there: deleted 30 days after a refused upload, or lost when the
+    database was restored without its media folder."""
+
+
 @transaction.atomic
 def apply(record: FigureImport) -> Plan:
     """Import the stored file all or nothing; its figures become the current revision."""
     record = FigureImport.objects.select_for_update().get(pk=record.pk)
     if record.status == ImportStatus.APPLIED:
         raise AlreadyImported
+    # Checked before the file is touched: a refused record's file may have been deleted.
+    if record.status != ImportStatus.PREVIEW:
+        raise NotPreviewed
+    if not record.file or not record.file.storage.exists(record.file.name):
+        logger.warning(
+            "Stored file missing from the media folder: %s", record.file.name or "(none)"
+        )
+        raise FileGone
     # One import at a time: two files for the same month must not both become current.
     list(Indicator.objects.select_for_update().values_list("pk", flat=True))
     try:
@@ -627,9 +646,7 @@ def apply(record: FigureImport) -> Plan:
     except SpreadsheetError as exc:
         plan = Plan(kind=record.kind)
         plan.error(0, str(exc))
-    if not plan.ok or record.status != ImportStatus.PREVIEW:
-        if plan.ok:
-            plan.error(0, "该文件未通过预览检查，不能导入；请修正后重新上传。")
+    if not plan.ok:
         raise ImportRefused(plan)
     if plan.kind == ImportKind.ENTERPRISES:
         _apply_enterprises(plan)

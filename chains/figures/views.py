@@ -119,6 +119,25 @@ class ImportDetailView(TemplateView):
                 request, _("Not imported: the file has errors (see below). Nothing was changed.")
             )
             return redirect("stats:import", pk)
+        except importer.NotPreviewed:
+            messages.error(
+                request,
+                _(
+                    "Not imported: this file did not pass the preview check. Correct it and"
+                    " upload it again. Nothing was changed."
+                ),
+            )
+            return redirect("stats:import", pk)
+        except importer.FileGone:
+            messages.error(
+                request,
+                _(
+                    "Not imported: the uploaded file is no longer on the server (it may have"
+                    " been lost when the database was restored). Upload it again. Nothing was"
+                    " changed."
+                ),
+            )
+            return redirect("stats:import", pk)
         except importer.AlreadyImported:
             messages.info(request, _("This file was imported already."))
             return redirect("stats:import", pk)

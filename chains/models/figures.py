@@ -177,7 +177,8 @@ class FigureImport(models.Model):
     rows_changed = models.PositiveIntegerField(_("rows changed"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    # A refused file is kept 30 days (to show what was wrong), then deleted; the record stays.
+    # A refused file is kept 30 days after its upload (to show what was wrong), then deleted;
+    # the record stays.
     file_purged_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
     is_demo = models.BooleanField(default=False, editable=False)
 

@@ -13,6 +13,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl.styles import Font
 
+from chains import services
+from chains.models import Industry, Official, Unit
+from chains.resources import OfficialResource, UnitResource
 from chains.selectors import matrix_rows
 
 HEADER = ["category", "industry", "lead_officials", "lead_units", "responsible_units"]
@@ -92,6 +95,7 @@ def test_load_matrix_refuses_them_the_same_way(matrix, tmp_path):
     path.write_bytes(blank_rows_workbook(5_000))
     before = matrix_rows()
     with pytest.raises(CommandError) as error:
+        # --replace: without it a loaded matrix is left alone before the file is even read.
         call_command("load_matrix", str(path), "--replace")
     assert "超过上限 2,000 行" in str(error.value)
     assert matrix_rows() == before
@@ -130,3 +134,61 @@ def test_an_ordinary_matrix_workbook_still_imports(users, client):
     client.force_login(users["admin"])
     html = upload(client, "matrix.xlsx", blank_rows_workbook(0), XLSX_FORMAT).content.decode()
     assert 'name="import_file_name"' in html, html[-3000:]
+
+
+@pytest.fixture
+def formula_like_names(matrix):
+    """A unit and an official whose names a spreadsheet would run as a formula, first in an
+    industry's lists: the export quotes them ("'-…"), the import must read them back."""
+    Unit.objects.create(code="minus-bureau", name="-测试局", kind="municipal", position=99)
+    Official.objects.create(code="at-official", name="@测试领导", position=99)
+    industry = Industry.objects.get(name="电子信息产业集群")
+    row = next(r for r in matrix_rows() if r["industry"] == industry.name)
+    services.industry_assign(
+        industry=industry,
+        lead_officials=["@测试领导", *row["lead_officials"]],
+        lead_units=["-测试局", *row["lead_units"]],
+        responsible_units=row["responsible_units"],
+    )
+    return matrix_rows()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_exported_matrix_loads_back_unchanged(formula_like_names, tmp_path, fmt):
+    path = tmp_path / f"matrix.{fmt}"
+    call_command("export_matrix", format=fmt, output=str(path))
+    assert b"'-" in path.read_bytes() or fmt == "xlsx"  # the export did quote the name
+
+    call_command("load_matrix", str(path), "--replace")
+
+    assert matrix_rows() == formula_like_names
+    assert not Unit.objects.filter(name__startswith="'").exists()
+    assert not Official.objects.filter(name__startswith="'").exists()
+
+
+def test_the_admins_unit_and_official_exports_import_back_unchanged(
+    formula_like_names, users, client
+):
+    client.force_login(users["admin"])
+    for resource, model in ((UnitResource, Unit), (OfficialResource, Official)):
+        names = sorted(model.objects.values_list("name", flat=True))
+        data = resource().export().export("csv").encode("utf-8")
+        assert b"'-" in data or b"'@" in data  # quoted on export
+        opts = model._meta
+        response = client.post(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_import"),
+            {
+                "resource": "0",
+                "format": CSV_FORMAT,
+                "import_file": SimpleUploadedFile("x.csv", data),
+            },
+        )
+        html = response.content.decode()
+        assert 'name="import_file_name"' in html, html[-3000:]
+        form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+        response = client.post(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_process_import"), form
+        )
+        assert response.status_code == 302
+        assert sorted(model.objects.values_list("name", flat=True)) == names
+    assert matrix_rows() == formula_like_names

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chains.figures import importer
-from chains.models import FigureImport
+from chains.models import EnterpriseFigure, FigureImport, IndustryFigure
 from chains.tasks import purge_refused_files
 from portal.celery import app
 
@@ -54,7 +54,7 @@ def test_refused_files_are_deleted_after_30_days_and_the_record_stays(
 
     client.force_login(user)
     html = client.get(reverse("stats:import", args=[old.pk])).content.decode()
-    assert "文件已于" in html and "保留 30 天" in html
+    assert "文件已于" in html and "自上传起保留 30 天" in html
     assert reverse("stats:import_file", args=[old.pk]) not in html
     assert client.get(reverse("stats:import_file", args=[old.pk])).status_code == 404
     assert client.get(reverse("stats:import_file", args=[recent.pk])).status_code == 200
@@ -68,3 +68,24 @@ def test_beat_runs_the_purge_daily():
     ]
     assert len(entries) == 1
     assert "chains.purge_refused_files" in app.tasks
+
+
+def test_confirming_a_refused_upload_whose_file_was_deleted_is_refused_in_chinese(
+    stats_db, client, django_capture_on_commit_callbacks
+):
+    """The confirm button is gone from a refused upload's page, but a stale page or a replayed
+    request still posts: the answer is a message, not a server error, and nothing changes."""
+    user = stats_db["stats"]
+    old = _record(user, "old.xlsx", status="refused", days_ago=31)
+    FigureImport.objects.filter(pk=old.pk).update(errors=["第 3 行：未知产业"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert importer.refused_files_purge() == 1
+
+    client.force_login(user)
+    response = client.post(reverse("stats:import", args=[old.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert "该文件未通过预览检查，不能导入" in response.content.decode()
+    old.refresh_from_db()
+    assert (old.status, old.errors, old.applied_at) == ("refused", ["第 3 行：未知产业"], None)
+    assert not IndustryFigure.objects.exists() and not EnterpriseFigure.objects.exists()

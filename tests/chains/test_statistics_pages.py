@@ -164,3 +164,24 @@ def test_a_missing_statistics_file_answers_404_in_chinese(client, stats_db, tmp_
     response = client.get(url)
     assert response.status_code == 404
     assert "文件本身不在服务器上" in response.content.decode()
+
+
+def test_confirming_a_preview_whose_file_is_missing_is_refused_in_chinese(
+    client, stats_db, tmp_path, caplog
+):
+    """After a database is restored without its media folder, confirming a preview says the
+    file is gone (and logs its path) instead of failing; nothing is imported or marked."""
+    client.force_login(stats_db["stats"])
+    upload(client, industry_workbook(tmp_path / "ind.xlsx", ROWS))
+    record = FigureImport.objects.get()
+    assert record.status == "preview"
+    os.remove(record.file.path)
+
+    response = client.post(reverse("stats:import", args=[record.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert "上传的文件已不在服务器上" in response.content.decode()
+    assert record.file.name in caplog.text
+    record.refresh_from_db()
+    assert (record.status, record.errors, record.applied_at) == ("preview", [], None)
+    assert not IndustryFigure.objects.exists()
