@@ -101,7 +101,9 @@ class ReportTask(Task):
     retry_backoff=5,
     retry_backoff_max=300,
     max_retries=3,
-    # Well under the 15 minutes after which a running job counts as dead (reports.services).
+    # Well under the broker's visibility timeout (15 minutes: a task still running is not
+    # handed out twice) and RUNNING_FOR_AT_MOST (reports.services). A running job counts as
+    # dead by its heartbeat (REPORT_JOB_DEAD_AFTER: a minute without one), not by its length.
     soft_time_limit=600,
     time_limit=660,
 )
@@ -117,10 +119,11 @@ def build_report(job_id: int) -> int:
 
 @shared_task(name="reporting.reports_watchdog")
 def reports_watchdog() -> list[int]:
-    """Every 30 s (beat): report jobs whose worker died are failed and queued again."""
-    from .reports.services import jobs_reap
+    """Every 30 s (beat): report jobs whose worker died, or whose queued task was lost, are
+    failed and queued again."""
+    from .reports.services import jobs_reap, jobs_reap_lost
 
-    return [job.pk for job in jobs_reap()]
+    return [job.pk for job in jobs_reap() + jobs_reap_lost()]
 
 
 @shared_task(name="reporting.reports_schedule", **RETRY)

@@ -266,6 +266,9 @@ REPORTING_REMINDER_WORKING_DAYS = env.int("REPORTING_REMINDER_WORKING_DAYS", def
 # without one for REPORT_JOB_DEAD_AFTER seconds lost its worker: it is failed and retried.
 REPORT_JOB_HEARTBEAT = env.float("REPORT_JOB_HEARTBEAT", default=10)
 REPORT_JOB_DEAD_AFTER = env.float("REPORT_JOB_DEAD_AFTER", default=60)
+# A job queued this long (seconds) whose task is neither in Redis's queue nor with a worker was
+# lost (Redis restarted without persistence, a worker died before starting it): failed, retried.
+REPORT_JOB_LOST_AFTER = env.float("REPORT_JOB_LOST_AFTER", default=120)
 # Attachments: size limit and the kinds accepted (checked by content, not by name).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

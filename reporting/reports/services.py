@@ -8,11 +8,13 @@ killed mid-run has written nothing but the job's progress. While it runs, the ta
 heartbeat on the job; a running job whose heartbeat stopped lost its worker (the whole worker
 died: nothing acknowledges or rejects its task until the broker's visibility timeout), so the
 watchdog marks it failed and queues a new job for the same report (jobs_reap); the old task,
-should the broker hand it out again, finds its job failed and does nothing."""
+should the broker hand it out again, finds its job failed and does nothing. So does it with a
+queued job whose task is nowhere, neither in Redis nor with a worker (jobs_reap_lost)."""
 
 import contextlib
 import datetime
 import hashlib
+import json
 import logging
 import re
 import threading
@@ -117,7 +119,8 @@ def report_request(*, period: Period, user: User | None) -> tuple[ReportJob, boo
     return job, True
 
 
-# A job running longer than the task's time limit was killed; one queued this long was lost.
+# A job running longer than the task's time limit was killed; one queued this long was lost
+# (the watchdog finds a lost task within minutes: jobs_reap_lost; this holds without beat).
 RUNNING_FOR_AT_MOST = datetime.timedelta(minutes=15)
 QUEUED_FOR_AT_MOST = datetime.timedelta(hours=6)
 MAX_ATTEMPTS = 5
@@ -153,40 +156,133 @@ def jobs_reap(jobs=None) -> list[ReportJob]:
     )
     retries = []
     for job_id in dead.values_list("pk", flat=True):
-        with transaction.atomic():
-            # Locked and checked again: the watchdog and a request may reap at the same time.
-            job = (
-                ReportJob.objects.select_for_update()
-                .filter(silent, pk=job_id, status=JobStatus.RUNNING)
-                .first()
-            )
-            if job is None:
-                continue
-            retry = job.attempts < MAX_ATTEMPTS
-            job.status, job.finished_at = JobStatus.FAILED, timezone.now()
-            job.message = (
-                "后台任务处理程序中断（停止响应），未写入报告内容，已自动重新生成。"
-                if retry
-                else f"后台任务处理程序中断，已尝试 {job.attempts} 次仍未完成，可重新生成。"
-            )
-            job.save(update_fields=["status", "finished_at", "message"])
-            logger.warning("report job %s lost its worker (attempt %s)", job.pk, job.attempts)
-            if not retry:
-                continue
-            try:
-                with transaction.atomic():
-                    new = ReportJob.objects.create(
-                        kind=job.kind,
-                        period=job.period,
-                        requested_by=job.requested_by,
-                        attempts=job.attempts,  # counted across retries: MAX_ATTEMPTS holds
-                        message="上次生成中断，已自动重新排队",
-                    )
-            except IntegrityError:  # someone asked for it again meanwhile: that job will do
-                continue
-            transaction.on_commit(lambda pk=new.pk: _dispatch(pk))
-            retries.append(new)
+        new = _fail_and_retry(
+            Q(silent, pk=job_id, status=JobStatus.RUNNING),
+            retrying="后台任务处理程序中断（停止响应），未写入报告内容，已自动重新生成。",
+            giving_up="后台任务处理程序中断，已尝试 {attempts} 次仍未完成，可重新生成。",
+        )
+        retries += [new] if new else []
     return retries
+
+
+def lost_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_JOB_LOST_AFTER)
+
+
+def jobs_reap_lost() -> list[ReportJob]:
+    """Queued jobs whose task is nowhere (its message lost with a Redis restarted without
+    persistence or flushed, or taken by a worker that died before starting it) are marked
+    failed and queued again, as dead running jobs are (jobs_reap), instead of blocking the
+    report for QUEUED_FOR_AT_MOST or waiting for the broker's visibility timeout. Only jobs
+    queued for REPORT_JOB_LOST_AFTER seconds are looked for; nothing is done when the broker
+    cannot be asked. Run by the watchdog task (it asks the workers: a second or three)."""
+    cutoff = timezone.now() - lost_after()
+    old = Q(status=JobStatus.QUEUED, requested_at__lt=cutoff)
+    candidates = list(ReportJob.objects.filter(old).values_list("pk", flat=True))
+    if not candidates:
+        return []
+    whereabouts = _task_whereabouts()
+    if whereabouts is None:
+        return []
+    waiting, unacked, held, workers_answered = whereabouts
+    retries = []
+    for job_id in candidates:
+        task_id = job_task_id(job_id)
+        if task_id in waiting or task_id in held:
+            continue  # in the queue (waiting for a worker, running or not) or with a worker
+        if task_id in unacked and not workers_answered:
+            # Taken by a worker that does not answer: busy, or down with all the others (then
+            # nothing runs anyway and Redis hands the task out again once one is back).
+            continue
+        new = _fail_and_retry(
+            Q(old, pk=job_id),
+            retrying="后台任务丢失（任务服务重启或工作进程中断），未写入报告内容，已自动重新生成。",
+            giving_up="后台任务丢失，已尝试 {attempts} 次仍未完成，可重新生成。",
+            lost=True,
+        )
+        retries += [new] if new else []
+    return retries
+
+
+def job_task_id(job_id: int) -> str:
+    """The Celery task id of a job's task (a retried task keeps it): found in the broker by it."""
+    return f"report-job-{job_id}"
+
+
+def _task_whereabouts() -> tuple[set[str], set[str], set[str], bool] | None:
+    """Where the report tasks are: (ids waiting in the Redis queue, ids taken by a worker and
+    not yet acknowledged, ids held by a worker that answered, whether any worker answered).
+    None when there is no Redis broker or it cannot be reached."""
+    from ..tasks import build_report
+
+    app = build_report.app
+    if app.conf.task_always_eager:
+        return None
+    try:
+        with app.connection_for_read() as conn:
+            channel = conn.default_channel
+            if not hasattr(channel, "unacked_key"):  # not kombu's Redis transport
+                return None
+            queue = app.amqp.router.route({}, build_report.name)["queue"].name
+            # kombu's Redis transport: a list per queue (and per priority step), each message
+            # JSON with its task id in headers.id; messages taken by a worker (acks_late) wait
+            # in the 'unacked' hash, as [message, exchange, routing key], until acknowledged.
+            lists = {channel._q_for_pri(queue, step) for step in channel.priority_steps}
+            queued = [raw for name in lists for raw in channel.client.lrange(name, 0, -1)]
+            taken = channel.client.hvals(channel.unacked_key)
+        waiting = {_message_id(json.loads(raw)) for raw in queued}
+        unacked = {_message_id(json.loads(raw)[0]) for raw in taken}
+        # Asked after the queue: a task that left it since is with a worker (or done) by now.
+        inspect = app.control.inspect(timeout=1)
+        held, answered = set(), False
+        for replies in (inspect.active(), inspect.reserved(), inspect.scheduled()):
+            for requests in (replies or {}).values():
+                answered = True
+                held |= {(r.get("request") or r).get("id") for r in requests}
+    except Exception as exc:  # kombu and redis-py raise various connection errors
+        logger.warning("report jobs: broker not reachable, lost tasks not looked for: %s", exc)
+        return None
+    return waiting, unacked, held, answered
+
+
+def _message_id(message: dict) -> str | None:
+    return (message.get("headers") or {}).get("id")
+
+
+def _fail_and_retry(condition: Q, *, retrying: str, giving_up: str, lost: bool = False):
+    """Fail the job matching `condition` (checked again under a lock: the watchdog and a
+    request may reap at the same time) and queue a new job for the same report unless it used
+    up its attempts. Returns the new job, if any. A lost task counts as an attempt (it never
+    ran, so job_run did not count it): a task lost again and again is given up too."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(condition).first()
+        if job is None:
+            return None
+        if lost:
+            job.attempts += 1
+        retry = job.attempts < MAX_ATTEMPTS
+        job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+        job.message = retrying if retry else giving_up.format(attempts=job.attempts)
+        job.save(update_fields=["status", "finished_at", "message", "attempts"])
+        logger.warning(
+            "report job %s %s (attempt %s)", job.pk, "lost" if lost else "lost its worker",
+            job.attempts,
+        )  # fmt: skip
+        if not retry:
+            return None
+        try:
+            with transaction.atomic():
+                new = ReportJob.objects.create(
+                    kind=job.kind,
+                    period=job.period,
+                    requested_by=job.requested_by,
+                    attempts=job.attempts,  # counted across retries: MAX_ATTEMPTS holds
+                    message="上次生成中断，已自动重新排队",
+                )
+        except IntegrityError:  # someone asked for it again meanwhile: that job will do
+            return None
+        transaction.on_commit(lambda pk=new.pk: _dispatch(pk))
+        return new
 
 
 def job_current(job: ReportJob) -> ReportJob:
@@ -233,7 +329,7 @@ def _dispatch(job_id: int) -> None:
     from ..tasks import build_report
 
     try:
-        build_report.apply_async(args=[job_id], retry=False)
+        build_report.apply_async(args=[job_id], task_id=job_task_id(job_id), retry=False)
     except Exception as exc:  # kombu raises various connection errors
         logger.warning("report job %s not queued: %s", job_id, exc)
         if build_report.app.conf.task_always_eager:
