@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -71,27 +72,33 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/reporting/calendaroverride/import.html", context)
 
+    # Each change and the recompute it causes are one transaction: the admin's bulk "delete
+    # selected" action is not atomic of itself, and a recompute that failed after the delete
+    # had been committed left the deadlines where the deleted holidays had put them.
     def save_model(self, request, obj, form, change):
-        before, years = WorkCalendar(), {obj.date.year}
+        years = {obj.date.year}
         if change and "date" in form.changed_data:
             years.add(form.initial["date"].year)
-        super().save_model(request, obj, form, change)
-        _report_moved(request, *calendar_io.periods_recompute(before, WorkCalendar(), years))
+        with transaction.atomic():
+            before = WorkCalendar()
+            super().save_model(request, obj, form, change)
+            moved = calendar_io.periods_recompute(before, WorkCalendar(), years)
+        _report_moved(request, *moved)
 
     def delete_queryset(self, request, queryset):
-        before, years = (
-            WorkCalendar(),
-            {day.year for day in queryset.values_list("date", flat=True)},
-        )
-        super().delete_queryset(request, queryset)
-        _report_moved(request, *calendar_io.periods_recompute(before, WorkCalendar(), years))
+        with transaction.atomic():
+            before = WorkCalendar()
+            years = {day.year for day in queryset.values_list("date", flat=True)}
+            super().delete_queryset(request, queryset)
+            moved = calendar_io.periods_recompute(before, WorkCalendar(), years)
+        _report_moved(request, *moved)
 
     def delete_model(self, request, obj):
-        before = WorkCalendar()
-        super().delete_model(request, obj)
-        _report_moved(
-            request, *calendar_io.periods_recompute(before, WorkCalendar(), {obj.date.year})
-        )
+        with transaction.atomic():
+            before = WorkCalendar()
+            super().delete_model(request, obj)
+            moved = calendar_io.periods_recompute(before, WorkCalendar(), {obj.date.year})
+        _report_moved(request, *moved)
 
 
 def _report_moved(request, moved, kept) -> None:

@@ -146,13 +146,15 @@ def parse_csv(data: bytes) -> list[OverrideRow]:
     return rows
 
 
+@transaction.atomic
 def periods_recompute(
     before: WorkCalendar, after: WorkCalendar, years: set[int]
 ) -> tuple[list[ReportingPeriod], list[str]]:
     """Move each deadline and lock date that `before` computed to what `after` computes, for
     the months whose dates fall in `years`. A date that differs from the calendar's was set by
     an administrator and stays. Returns the periods moved and those left alone because an
-    administrator's lock date would fall before the new deadline."""
+    administrator's lock date would fall before the new deadline. Atomic, and meant to run in
+    the caller's transaction together with the change of the overrides."""
     moved, kept = [], []
     months = [(y - 1, 12) for y in years]
     candidates = ReportingPeriod.objects.select_for_update().filter(year__in=years)

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.choices import Role
 from accounts.models import Notification
 from chains.models import Industry, Unit
 from reporting import calendar_io, services
@@ -168,3 +169,33 @@ def test_a_holiday_added_by_hand_in_the_admin_moves_the_calendars_deadline(
     )
     assert CalendarOverride.objects.filter(date__year=year).exists()
     assert ReportingPeriod.objects.get(pk=december.pk).deadline > guessed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_holidays_in_bulk_in_the_admin_moves_the_deadlines_back(make_user, client, year):
+    """The admin's "delete selected" action is not atomic of itself: the delete and the
+    recompute must be one transaction (select_for_update outside one answered 500 after the
+    delete had been committed, and the deadlines stayed where the holidays had put them)."""
+    december = services.period_get_or_create(year - 1, 12)
+    guessed = (december.deadline, december.lock_date)
+    calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(holidays_csv(year)))
+    december.refresh_from_db()
+    assert december.deadline > guessed[0]
+
+    client.force_login(make_user("root", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:reporting_calendaroverride_changelist"),
+        {
+            "action": "delete_selected",
+            "post": "yes",
+            "_selected_action": list(
+                CalendarOverride.objects.filter(date__year=year).values_list("pk", flat=True)
+            ),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not CalendarOverride.objects.exists()
+    december.refresh_from_db()
+    assert (december.deadline, december.lock_date) == guessed
+    assert "重新计算了截止日期" in response.content.decode()
