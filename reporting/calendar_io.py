@@ -1,6 +1,8 @@
 """日历调整 (CalendarOverride) from a csv of dates, for the years the chinese-calendar package
-does not know yet: parse and check every row, then write all or nothing, and move the
-deadlines the calendar computed (never a date an administrator set) to the corrected calendar.
+does not know yet: parse and check every row, then write all or nothing, declare the file's
+years complete (the file is the year's announced calendar: its deadlines stop being 暂定) and
+move the deadlines the calendar computed (never a date an administrator set) to the corrected
+calendar.
 
 The file: a header row, then one row per date — `date` (2027-01-01, 2027/1/1 or 2027年1月1日),
 `kind` (holiday or workday; 节假日/休 or 工作日/班 also read) and an optional `note`. Chinese
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .dashboard import data_changed
-from .models import CalendarOverride, ReportingPeriod
+from .models import CalendarOverride, CalendarYear, ReportingPeriod
 from .workdays import WorkCalendar
 
 MAX_BYTES = 1_000_000
@@ -179,9 +181,24 @@ def periods_recompute(
 
 
 @transaction.atomic
-def calendar_overrides_import(*, rows: list[OverrideRow]) -> CalendarImportResult:
+def calendar_year_complete(*, year: int, user=None, note: str = "") -> CalendarYear:
+    """Declare `year`'s holidays and make-up working days complete: the deadlines counted
+    across it stop being provisional (暂定). A year already declared keeps its first record."""
+    record, created = CalendarYear.objects.get_or_create(
+        year=year, defaults={"completed_by": user, "note": note}
+    )
+    if created:
+        data_changed()  # the provisional marks read the declared years
+    return record
+
+
+@transaction.atomic
+def calendar_overrides_import(
+    *, rows: list[OverrideRow], user=None, source: str = ""
+) -> CalendarImportResult:
     """Write every row (a date already overridden takes the file's kind and note), then move
-    the calendar-computed deadlines of the years the file touches. All or nothing."""
+    the calendar-computed deadlines of the years the file touches. All or nothing. The file
+    is the year's announced calendar, so its years are declared complete (CalendarYear)."""
     before = WorkCalendar()
     result = CalendarImportResult()
     existing = {
@@ -204,6 +221,9 @@ def calendar_overrides_import(*, rows: list[OverrideRow]) -> CalendarImportResul
         else:
             result.unchanged += 1
     result.years = sorted({row.date.year for row in rows})
+    note = f"从 CSV 导入（{source[:80]}）" if source else "从 CSV 导入"
+    for year in result.years:
+        calendar_year_complete(year=year, user=user, note=note)
     result.moved, result.kept = periods_recompute(before, WorkCalendar(), set(result.years))
     data_changed()  # the provisional marks read the overrides
     return result

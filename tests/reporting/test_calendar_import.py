@@ -13,7 +13,7 @@ from accounts.choices import Role
 from accounts.models import Notification
 from chains.models import Industry, Unit
 from reporting import calendar_io, services
-from reporting.models import CalendarOverride, ReportingPeriod
+from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.reminders import send_due_reminders
 from reporting.workdays import WorkCalendar
 
@@ -56,6 +56,8 @@ def test_the_import_makes_the_year_known_and_moves_only_the_calendars_dates(user
     result = calendar_io.calendar_overrides_import(rows=rows)
 
     assert (result.added, result.changed, result.years) == (2, 0, [year])
+    # The import is the declaration that the file holds the year's whole calendar.
+    assert CalendarYear.objects.filter(year=year).exists()
     december.refresh_from_db()
     december = ReportingPeriod.objects.get(pk=december.pk)
     # 元旦 is no longer counted as a working day: the deadline moves one working day on.
@@ -136,13 +138,17 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
     client.force_login(users["admin"])
     periods = reverse("admin:reporting_reportingperiod_changelist")
     html = client.get(periods).content.decode()
-    assert f"{year} 年的法定节假日和调休尚未录入" in html
+    assert f"{year} 年的法定节假日和调休尚未完整录入" in html
     import_url = reverse("admin:reporting_calendaroverride_import")
     assert import_url in html
     assert (
         import_url
         in client.get(reverse("admin:reporting_calendaroverride_changelist")).content.decode()
     )
+
+    page = client.get(import_url).content.decode()
+    assert f'<div class="breadcrumbs"><a href="{reverse("admin:index")}">首页</a>' in page
+    assert "导入即视为文件所涉年份的节假日安排已完整录入" in page
 
     bad = SimpleUploadedFile("2027.csv", f"date,kind\n{year}-13-01,holiday\n".encode())
     response = client.post(import_url, {"file": bad})
@@ -154,21 +160,42 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
     response = client.post(import_url, {"file": good}, follow=True)
     assert CalendarOverride.objects.filter(date__year=year).count() == 2
     assert "已导入" in response.content.decode()
+    assert CalendarYear.objects.get(year=year).completed_by == users["admin"]
     assert f"{year} 年的法定节假日" not in client.get(periods).content.decode()
     assert not ReportingPeriod.objects.get(pk=december.pk).provisional
 
 
-def test_a_holiday_added_by_hand_in_the_admin_moves_the_calendars_deadline(
+def test_a_holiday_added_by_hand_moves_the_deadline_but_the_year_stays_provisional(
     users, client, year, december
 ):
+    """One holiday typed in is not the year's calendar (春节 and the rest are still unknown):
+    the year stays provisional until an administrator declares it complete."""
     client.force_login(users["admin"])
     guessed = december.deadline
-    client.post(
+    periods = reverse("admin:reporting_reportingperiod_changelist")
+    response = client.post(
         reverse("admin:reporting_calendaroverride_add"),
         {"date": first_weekday(year).isoformat(), "is_working_day": "", "note": "元旦"},
+        follow=True,
     )
     assert CalendarOverride.objects.filter(date__year=year).exists()
     assert ReportingPeriod.objects.get(pk=december.pk).deadline > guessed
+    assert f"{year} 年尚未标为已完整录入" in response.content.decode()
+    assert ReportingPeriod.objects.get(pk=december.pk).provisional
+    assert f"{year} 年的法定节假日和调休尚未完整录入" in client.get(periods).content.decode()
+
+    # Having entered the rest by hand, the administrator declares the year complete.
+    response = client.post(
+        reverse("admin:reporting_calendaryear_add"),
+        {"year": year, "note": "按国务院办公厅通知逐条录入"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "已完整录入的日历年份" in response.content.decode()
+    declared = CalendarYear.objects.get(year=year)
+    assert declared.completed_by == users["admin"]
+    assert not ReportingPeriod.objects.get(pk=december.pk).provisional
+    assert f"{year} 年的法定节假日" not in client.get(periods).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
