@@ -32,6 +32,13 @@ class CalendarImportForm(forms.Form):
         ),
     )
 
+    def clean_file(self):
+        # Refused on the size the upload reports, before a byte of it is read into memory.
+        upload = self.cleaned_data["file"]
+        if upload.size > calendar_io.MAX_BYTES:
+            raise forms.ValidationError(calendar_io.TOO_LARGE)
+        return upload
+
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):

@@ -22,6 +22,7 @@ from .models import CalendarOverride, CalendarYear, ReportingPeriod
 from .workdays import WorkCalendar
 
 MAX_BYTES = 1_000_000
+TOO_LARGE = "文件过大：日历调整文件不应超过 1 MB。"
 HEADERS = {
     "date": {"date", "日期"},
     "kind": {"kind", "类型", "类别"},
@@ -92,7 +93,7 @@ def _date(text: str) -> datetime.date | None:
 def parse_csv(data: bytes) -> list[OverrideRow]:
     """Every row checked; raises CalendarFileError with every problem found, or returns all."""
     if len(data) > MAX_BYTES:
-        raise CalendarFileError(["文件过大：日历调整文件不应超过 1 MB。"])
+        raise CalendarFileError([TOO_LARGE])
     lines = list(csv.reader(io.StringIO(_decode(data))))
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
     if not numbered:

@@ -13,6 +13,7 @@ from accounts.choices import Role
 from accounts.models import Notification
 from chains.models import Industry, Unit
 from reporting import calendar_io, services
+from reporting.admin import CalendarImportForm
 from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.reminders import send_due_reminders
 from reporting.workdays import WorkCalendar
@@ -91,6 +92,24 @@ def test_a_bad_file_writes_nothing_and_names_every_bad_row(db, year):
         calendar_io.parse_csv(b"day,type\n2027-01-01,holiday\n")
 
 
+class UnreadableUpload(SimpleUploadedFile):
+    """A large upload that must be refused on its size alone, never read into memory."""
+
+    def read(self, *args, **kwargs):
+        raise AssertionError("the file was read before its size was checked")
+
+    def chunks(self, *args, **kwargs):
+        raise AssertionError("the file was read before its size was checked")
+
+
+def test_a_file_over_1_mb_is_refused_by_its_size_without_being_read(db):
+    upload = UnreadableUpload("2027.csv", b"date,kind\n", "text/csv")
+    upload.size = calendar_io.MAX_BYTES + 1
+    form = CalendarImportForm(data={}, files={"file": upload})
+    assert not form.is_valid()
+    assert form.errors["file"] == ["文件过大：日历调整文件不应超过 1 MB。"]
+
+
 def test_a_gb18030_file_with_chinese_headers_and_kinds(db, year):
     data = f"日期,类型,备注\n{year}年1月1日,休,元旦\n{year}/2/6,班,春节调休\n".encode("gb18030")
     rows = calendar_io.parse_csv(data)
@@ -150,6 +169,8 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
     assert f'<div class="breadcrumbs"><a href="{reverse("admin:index")}">首页</a>' in page
     assert "导入即视为文件所涉年份的节假日安排已完整录入" in page
 
+    big = SimpleUploadedFile("2027.csv", b"date,kind\n" + b" " * calendar_io.MAX_BYTES)
+    assert "文件过大" in client.post(import_url, {"file": big}).content.decode()
     bad = SimpleUploadedFile("2027.csv", f"date,kind\n{year}-13-01,holiday\n".encode())
     response = client.post(import_url, {"file": bad})
     assert response.status_code == 200
