@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from portal.textfiles import decode_text
+
 from .dashboard import data_changed
 from .models import CalendarOverride, CalendarYear, ReportingPeriod
 from .workdays import WorkCalendar
@@ -72,12 +74,12 @@ class CalendarImportResult:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CalendarFileError(["无法识别文件编码：请将文件另存为 UTF-8 或 GB18030 编码的 CSV。"])
+    try:
+        return decode_text(data)
+    except UnicodeDecodeError:
+        raise CalendarFileError(
+            ["无法识别文件编码：请将文件另存为 UTF-8 或 GB18030 编码的 CSV。"]
+        ) from None
 
 
 def _date(text: str) -> datetime.date | None:
