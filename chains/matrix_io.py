@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from portal import spreadsheets
+from portal.textfiles import decode_text
 
 from . import xlsx_guard
 from .choices import LIST_SEPARATOR, LoadedTable
@@ -75,12 +76,10 @@ def decode_csv(raw: bytes) -> str:
     """The one decoding rule for matrix, unit and official CSV files, in `load_matrix` and in the
     admin: Excel on Chinese Windows saves CSV as GB18030; everything else is UTF-8 (maybe with
     a BOM)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise MatrixFileError("无法识别 CSV 文件的编码：请另存为 UTF-8 编码的 CSV。")
+    try:
+        return decode_text(raw)
+    except UnicodeDecodeError:
+        raise MatrixFileError("无法识别 CSV 文件的编码：请另存为 UTF-8 编码的 CSV。") from None
 
 
 def check_xlsx(raw: bytes) -> None:

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,9 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import calendar_io, services
+from .dashboard import data_changed
 from .models import (
     AssessmentIndicator,
     CalendarOverride,
+    CalendarYear,
     MonthlyUpdate,
     OutboxMessage,
     ReportingPeriod,
@@ -28,6 +31,13 @@ class CalendarImportForm(forms.Form):
             "UTF-8 or GB18030."
         ),
     )
+
+    def clean_file(self):
+        # Refused on the size the upload reports, before a byte of it is read into memory.
+        upload = self.cleaned_data["file"]
+        if upload.size > calendar_io.MAX_BYTES:
+            raise forms.ValidationError(calendar_io.TOO_LARGE)
+        return upload
 
 
 @admin.register(CalendarOverride)
@@ -55,8 +65,11 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
         errors = []
         if request.method == "POST" and form.is_valid():
             try:
-                rows = calendar_io.parse_csv(form.cleaned_data["file"].read())
-                result = calendar_io.calendar_overrides_import(rows=rows)
+                upload = form.cleaned_data["file"]
+                rows = calendar_io.parse_csv(upload.read())
+                result = calendar_io.calendar_overrides_import(
+                    rows=rows, user=request.user, source=upload.name
+                )
             except calendar_io.CalendarFileError as exc:
                 errors = exc.errors
             else:
@@ -71,27 +84,87 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/reporting/calendaroverride/import.html", context)
 
+    # Each change and the recompute it causes are one transaction: the admin's bulk "delete
+    # selected" action is not atomic of itself, and a recompute that failed after the delete
+    # had been committed left the deadlines where the deleted holidays had put them.
     def save_model(self, request, obj, form, change):
-        before, years = WorkCalendar(), {obj.date.year}
+        years = {obj.date.year}
         if change and "date" in form.changed_data:
             years.add(form.initial["date"].year)
-        super().save_model(request, obj, form, change)
-        _report_moved(request, *calendar_io.periods_recompute(before, WorkCalendar(), years))
+        with transaction.atomic():
+            before = WorkCalendar()
+            super().save_model(request, obj, form, change)
+            moved = calendar_io.periods_recompute(before, WorkCalendar(), years)
+        _report_moved(request, *moved)
+        for year in WorkCalendar().years_unknown(years):
+            messages.warning(request, _not_complete_message(year))
 
     def delete_queryset(self, request, queryset):
-        before, years = (
-            WorkCalendar(),
-            {day.year for day in queryset.values_list("date", flat=True)},
-        )
-        super().delete_queryset(request, queryset)
-        _report_moved(request, *calendar_io.periods_recompute(before, WorkCalendar(), years))
+        with transaction.atomic():
+            before = WorkCalendar()
+            years = {day.year for day in queryset.values_list("date", flat=True)}
+            super().delete_queryset(request, queryset)
+            moved = calendar_io.periods_recompute(before, WorkCalendar(), years)
+        _report_moved(request, *moved)
 
     def delete_model(self, request, obj):
-        before = WorkCalendar()
-        super().delete_model(request, obj)
-        _report_moved(
-            request, *calendar_io.periods_recompute(before, WorkCalendar(), {obj.date.year})
-        )
+        with transaction.atomic():
+            before = WorkCalendar()
+            super().delete_model(request, obj)
+            moved = calendar_io.periods_recompute(before, WorkCalendar(), {obj.date.year})
+        _report_moved(request, *moved)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """The years whose calendar an administrator declared complete: the csv import adds the
+    years it covers; add a year here after typing its overrides in by hand. Deleting a year
+    makes its deadlines provisional (暂定) again."""
+
+    list_display = ("year", "completed_at", "completed_by", "note")
+    readonly_fields = ("completed_at", "completed_by")
+
+    def get_fields(self, request, obj=None):
+        return ("year", "note") if obj is None else ("year", "note", *self.readonly_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("year", *self.readonly_fields)
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = {
+            "year": _(
+                "Add a year once all its holidays and make-up working days are entered under "
+                "calendar overrides: its deadlines are then no longer marked provisional."
+            )
+        }
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:  # only the note
+            super().save_model(request, obj, form, change)
+            return
+        record = calendar_io.calendar_year_complete(year=obj.year, user=request.user, note=obj.note)
+        obj.pk = record.pk  # the admin's log entry and its redirect need the saved row
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            data_changed()  # the provisional marks read the declared years
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            data_changed()
+
+
+def _not_complete_message(year: int) -> str:
+    return format_html(
+        "{} 年尚未标为已完整录入：该年的截止日期和锁定日期仍标为“暂定”。录入该年全部法定节假日和"
+        '调休后，请在<a href="{}">已完整录入的日历年份</a>中增加 {} 年。',
+        year,
+        reverse("admin:reporting_calendaryear_add"),
+        year,
+    )
 
 
 def _report_moved(request, moved, kept) -> None:
@@ -154,11 +227,15 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
             messages.warning(
                 request,
                 format_html(
-                    "节假日安排未知：{} 年的法定节假日和调休尚未录入（chinese-calendar 没有这些年份的数据），"
-                    "这些年份内的截止日期和锁定日期按周一至周五推算，页面上标为“暂定”。"
-                    '请在<a href="{}">日历调整</a>中导入该年的节假日安排（CSV：date,kind,note）。',
+                    "节假日安排未知：{} 年的法定节假日和调休尚未完整录入（chinese-calendar 没有这些"
+                    "年份的数据），这些年份内的截止日期和锁定日期按周一至周五和已录入的日历调整推算，"
+                    '页面上标为“暂定”。修正方法：在<a href="{}">日历调整 → 从 CSV 导入</a>中导入'
+                    "该年全部节假日和调休（CSV：date,kind,note），导入即视为该年已完整录入；"
+                    "如已在日历调整中逐条录入全年安排，请在"
+                    '<a href="{}">已完整录入的日历年份</a>中增加该年。',
                     "、".join(map(str, unknown)),
                     reverse("admin:reporting_calendaroverride_import"),
+                    reverse("admin:reporting_calendaryear_add"),
                 ),
             )
         response = super().changelist_view(request, extra_context)

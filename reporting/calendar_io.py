@@ -1,6 +1,8 @@
 """日历调整 (CalendarOverride) from a csv of dates, for the years the chinese-calendar package
-does not know yet: parse and check every row, then write all or nothing, and move the
-deadlines the calendar computed (never a date an administrator set) to the corrected calendar.
+does not know yet: parse and check every row, then write all or nothing, declare the file's
+years complete (the file is the year's announced calendar: its deadlines stop being 暂定) and
+move the deadlines the calendar computed (never a date an administrator set) to the corrected
+calendar.
 
 The file: a header row, then one row per date — `date` (2027-01-01, 2027/1/1 or 2027年1月1日),
 `kind` (holiday or workday; 节假日/休 or 工作日/班 also read) and an optional `note`. Chinese
@@ -15,11 +17,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from portal.textfiles import decode_text
+
 from .dashboard import data_changed
-from .models import CalendarOverride, ReportingPeriod
+from .models import CalendarOverride, CalendarYear, ReportingPeriod
 from .workdays import WorkCalendar
 
 MAX_BYTES = 1_000_000
+TOO_LARGE = "文件过大：日历调整文件不应超过 1 MB。"
 HEADERS = {
     "date": {"date", "日期"},
     "kind": {"kind", "类型", "类别"},
@@ -69,12 +74,12 @@ class CalendarImportResult:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CalendarFileError(["无法识别文件编码：请将文件另存为 UTF-8 或 GB18030 编码的 CSV。"])
+    try:
+        return decode_text(data)
+    except UnicodeDecodeError:
+        raise CalendarFileError(
+            ["无法识别文件编码：请将文件另存为 UTF-8 或 GB18030 编码的 CSV。"]
+        ) from None
 
 
 def _date(text: str) -> datetime.date | None:
@@ -90,7 +95,7 @@ def _date(text: str) -> datetime.date | None:
 def parse_csv(data: bytes) -> list[OverrideRow]:
     """Every row checked; raises CalendarFileError with every problem found, or returns all."""
     if len(data) > MAX_BYTES:
-        raise CalendarFileError(["文件过大：日历调整文件不应超过 1 MB。"])
+        raise CalendarFileError([TOO_LARGE])
     lines = list(csv.reader(io.StringIO(_decode(data))))
     numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
     if not numbered:
@@ -146,13 +151,15 @@ def parse_csv(data: bytes) -> list[OverrideRow]:
     return rows
 
 
+@transaction.atomic
 def periods_recompute(
     before: WorkCalendar, after: WorkCalendar, years: set[int]
 ) -> tuple[list[ReportingPeriod], list[str]]:
     """Move each deadline and lock date that `before` computed to what `after` computes, for
     the months whose dates fall in `years`. A date that differs from the calendar's was set by
     an administrator and stays. Returns the periods moved and those left alone because an
-    administrator's lock date would fall before the new deadline."""
+    administrator's lock date would fall before the new deadline. Atomic, and meant to run in
+    the caller's transaction together with the change of the overrides."""
     moved, kept = [], []
     months = [(y - 1, 12) for y in years]
     candidates = ReportingPeriod.objects.select_for_update().filter(year__in=years)
@@ -177,9 +184,24 @@ def periods_recompute(
 
 
 @transaction.atomic
-def calendar_overrides_import(*, rows: list[OverrideRow]) -> CalendarImportResult:
+def calendar_year_complete(*, year: int, user=None, note: str = "") -> CalendarYear:
+    """Declare `year`'s holidays and make-up working days complete: the deadlines counted
+    across it stop being provisional (暂定). A year already declared keeps its first record."""
+    record, created = CalendarYear.objects.get_or_create(
+        year=year, defaults={"completed_by": user, "note": note}
+    )
+    if created:
+        data_changed()  # the provisional marks read the declared years
+    return record
+
+
+@transaction.atomic
+def calendar_overrides_import(
+    *, rows: list[OverrideRow], user=None, source: str = ""
+) -> CalendarImportResult:
     """Write every row (a date already overridden takes the file's kind and note), then move
-    the calendar-computed deadlines of the years the file touches. All or nothing."""
+    the calendar-computed deadlines of the years the file touches. All or nothing. The file
+    is the year's announced calendar, so its years are declared complete (CalendarYear)."""
     before = WorkCalendar()
     result = CalendarImportResult()
     existing = {
@@ -202,6 +224,9 @@ def calendar_overrides_import(*, rows: list[OverrideRow]) -> CalendarImportResul
         else:
             result.unchanged += 1
     result.years = sorted({row.date.year for row in rows})
+    note = f"从 CSV 导入（{source[:80]}）" if source else "从 CSV 导入"
+    for year in result.years:
+        calendar_year_complete(year=year, user=user, note=note)
     result.moved, result.kept = periods_recompute(before, WorkCalendar(), set(result.years))
     data_changed()  # the provisional marks read the overrides
     return result

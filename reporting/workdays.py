@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import chinese_calendar
 from django.conf import settings
 
-from .models import CalendarOverride
+from .models import CalendarOverride, CalendarYear
 
 logger = logging.getLogger(__name__)
 
@@ -41,20 +41,34 @@ class Provisional:
 class WorkCalendar:
     """Load the overrides once (one query), then answer any number of questions."""
 
-    def __init__(self, overrides: dict[datetime.date, bool] | None = None):
+    def __init__(
+        self,
+        overrides: dict[datetime.date, bool] | None = None,
+        complete_years: set[int] | None = None,
+    ):
         if overrides is None:
             overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+        elif complete_years is None:
+            complete_years = set()  # a calendar built in memory knows only what it is given
+        if complete_years is not None:
+            self.complete_years = set(complete_years)
         self.overrides = overrides
         self.unknown_years: set[int] = set()
-        # A year whose holidays an administrator entered (at least one holiday override, as an
-        # import of the announced calendar brings) counts as known.
-        self.covered_years = {day.year for day, working in overrides.items() if not working}
+
+    @functools.cached_property
+    def complete_years(self) -> set[int]:
+        """The years an administrator declared complete (CalendarYear). Read only when a year
+        the package does not know comes up, so the usual calendar stays one query."""
+        return set(CalendarYear.objects.values_list("year", flat=True))
 
     def year_known(self, year: int) -> bool:
-        return package_knows(year) or year in self.covered_years
+        # Overrides alone do not make a year known: one holiday typed in by hand leaves 春节
+        # and the rest unknown. Only the package or an administrator's declaration does.
+        return package_knows(year) or year in self.complete_years
 
     def years_unknown(self, years) -> list[int]:
-        """Those of `years` whose holidays neither the package nor the overrides know."""
+        """Those of `years` whose holidays neither the package nor an administrator's
+        declaration (CalendarYear) covers."""
         return sorted(year for year in set(years) if not self.year_known(year))
 
     def is_provisional(self, start: datetime.date, end: datetime.date) -> bool:
@@ -100,7 +114,8 @@ class WorkCalendar:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
             # The package has no data for this year yet: fall back to Monday–Friday until
-            # an admin enters the announced holidays as overrides.
+            # an admin enters the announced holidays as overrides (and, until the year is
+            # declared complete, its dates are provisional).
             if day.year not in self.unknown_years:
                 self.unknown_years.add(day.year)
                 logger.warning("No holiday data for %s; using weekdays and overrides", day.year)

@@ -37,6 +37,34 @@ class CalendarOverride(models.Model):
         return f"{self.date} {'+' if self.is_working_day else '-'}"
 
 
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up working days an administrator declared complete: the
+    csv import declares the years it covers, and an administrator who typed the overrides in
+    by hand adds the year here. Until then a year the chinese-calendar package does not know
+    stays provisional (暂定), however many overrides it has: one holiday typed in is not the
+    year's calendar."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    completed_at = models.DateTimeField(_("declared complete at"), auto_now_add=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("declared complete by"),
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("completed calendar year")
+        verbose_name_plural = _("completed calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class ReportingPeriod(models.Model):
     """A reporting month. Updates for month M are due by `deadline` (default: the 5th working
     day of M+1); after `lock_date` only DRC staff can reopen them."""

@@ -9,10 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.choices import Role
 from accounts.models import Notification
 from chains.models import Industry, Unit
 from reporting import calendar_io, services
-from reporting.models import CalendarOverride, ReportingPeriod
+from reporting.admin import CalendarImportForm
+from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.reminders import send_due_reminders
 from reporting.workdays import WorkCalendar
 
@@ -55,6 +57,8 @@ def test_the_import_makes_the_year_known_and_moves_only_the_calendars_dates(user
     result = calendar_io.calendar_overrides_import(rows=rows)
 
     assert (result.added, result.changed, result.years) == (2, 0, [year])
+    # The import is the declaration that the file holds the year's whole calendar.
+    assert CalendarYear.objects.filter(year=year).exists()
     december.refresh_from_db()
     december = ReportingPeriod.objects.get(pk=december.pk)
     # 元旦 is no longer counted as a working day: the deadline moves one working day on.
@@ -86,6 +90,24 @@ def test_a_bad_file_writes_nothing_and_names_every_bad_row(db, year):
     assert not CalendarOverride.objects.exists()
     with pytest.raises(calendar_io.CalendarFileError, match="表头"):
         calendar_io.parse_csv(b"day,type\n2027-01-01,holiday\n")
+
+
+class UnreadableUpload(SimpleUploadedFile):
+    """A large upload that must be refused on its size alone, never read into memory."""
+
+    def read(self, *args, **kwargs):
+        raise AssertionError("the file was read before its size was checked")
+
+    def chunks(self, *args, **kwargs):
+        raise AssertionError("the file was read before its size was checked")
+
+
+def test_a_file_over_1_mb_is_refused_by_its_size_without_being_read(db):
+    upload = UnreadableUpload("2027.csv", b"date,kind\n", "text/csv")
+    upload.size = calendar_io.MAX_BYTES + 1
+    form = CalendarImportForm(data={}, files={"file": upload})
+    assert not form.is_valid()
+    assert form.errors["file"] == ["文件过大：日历调整文件不应超过 1 MB。"]
 
 
 def test_a_gb18030_file_with_chinese_headers_and_kinds(db, year):
@@ -135,7 +157,7 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
     client.force_login(users["admin"])
     periods = reverse("admin:reporting_reportingperiod_changelist")
     html = client.get(periods).content.decode()
-    assert f"{year} 年的法定节假日和调休尚未录入" in html
+    assert f"{year} 年的法定节假日和调休尚未完整录入" in html
     import_url = reverse("admin:reporting_calendaroverride_import")
     assert import_url in html
     assert (
@@ -143,6 +165,12 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
         in client.get(reverse("admin:reporting_calendaroverride_changelist")).content.decode()
     )
 
+    page = client.get(import_url).content.decode()
+    assert f'<div class="breadcrumbs"><a href="{reverse("admin:index")}">首页</a>' in page
+    assert "导入即视为文件所涉年份的节假日安排已完整录入" in page
+
+    big = SimpleUploadedFile("2027.csv", b"date,kind\n" + b" " * calendar_io.MAX_BYTES)
+    assert "文件过大" in client.post(import_url, {"file": big}).content.decode()
     bad = SimpleUploadedFile("2027.csv", f"date,kind\n{year}-13-01,holiday\n".encode())
     response = client.post(import_url, {"file": bad})
     assert response.status_code == 200
@@ -153,18 +181,69 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
     response = client.post(import_url, {"file": good}, follow=True)
     assert CalendarOverride.objects.filter(date__year=year).count() == 2
     assert "已导入" in response.content.decode()
+    assert CalendarYear.objects.get(year=year).completed_by == users["admin"]
     assert f"{year} 年的法定节假日" not in client.get(periods).content.decode()
     assert not ReportingPeriod.objects.get(pk=december.pk).provisional
 
 
-def test_a_holiday_added_by_hand_in_the_admin_moves_the_calendars_deadline(
+def test_a_holiday_added_by_hand_moves_the_deadline_but_the_year_stays_provisional(
     users, client, year, december
 ):
+    """One holiday typed in is not the year's calendar (春节 and the rest are still unknown):
+    the year stays provisional until an administrator declares it complete."""
     client.force_login(users["admin"])
     guessed = december.deadline
-    client.post(
+    periods = reverse("admin:reporting_reportingperiod_changelist")
+    response = client.post(
         reverse("admin:reporting_calendaroverride_add"),
         {"date": first_weekday(year).isoformat(), "is_working_day": "", "note": "元旦"},
+        follow=True,
     )
     assert CalendarOverride.objects.filter(date__year=year).exists()
     assert ReportingPeriod.objects.get(pk=december.pk).deadline > guessed
+    assert f"{year} 年尚未标为已完整录入" in response.content.decode()
+    assert ReportingPeriod.objects.get(pk=december.pk).provisional
+    assert f"{year} 年的法定节假日和调休尚未完整录入" in client.get(periods).content.decode()
+
+    # Having entered the rest by hand, the administrator declares the year complete.
+    response = client.post(
+        reverse("admin:reporting_calendaryear_add"),
+        {"year": year, "note": "按国务院办公厅通知逐条录入"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "已完整录入的日历年份" in response.content.decode()
+    declared = CalendarYear.objects.get(year=year)
+    assert declared.completed_by == users["admin"]
+    assert not ReportingPeriod.objects.get(pk=december.pk).provisional
+    assert f"{year} 年的法定节假日" not in client.get(periods).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_holidays_in_bulk_in_the_admin_moves_the_deadlines_back(make_user, client, year):
+    """The admin's "delete selected" action is not atomic of itself: the delete and the
+    recompute must be one transaction (select_for_update outside one answered 500 after the
+    delete had been committed, and the deadlines stayed where the holidays had put them)."""
+    december = services.period_get_or_create(year - 1, 12)
+    guessed = (december.deadline, december.lock_date)
+    calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(holidays_csv(year)))
+    december.refresh_from_db()
+    assert december.deadline > guessed[0]
+
+    client.force_login(make_user("root", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:reporting_calendaroverride_changelist"),
+        {
+            "action": "delete_selected",
+            "post": "yes",
+            "_selected_action": list(
+                CalendarOverride.objects.filter(date__year=year).values_list("pk", flat=True)
+            ),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not CalendarOverride.objects.exists()
+    december.refresh_from_db()
+    assert (december.deadline, december.lock_date) == guessed
+    assert "重新计算了截止日期" in response.content.decode()

@@ -5,7 +5,7 @@ import itertools
 
 from reporting import services
 from reporting.choices import DueStatus, Light
-from reporting.models import CalendarOverride, ReportingPeriod
+from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.selectors import due_status, light
 from reporting.workdays import WorkCalendar, package_knows
 
@@ -77,7 +77,7 @@ def first_weekday(year: int) -> datetime.date:
     return day
 
 
-def test_admin_overrides_cover_years_the_package_does_not_know(db):
+def test_a_year_the_package_does_not_know_is_known_once_declared_complete(db):
     year = unknown_year()
     day = first_weekday(year)
     calendar = WorkCalendar()
@@ -85,9 +85,15 @@ def test_admin_overrides_cover_years_the_package_does_not_know(db):
     assert calendar.nth_working_day(year, 1, 1) == day
     assert not calendar.year_known(year)
     assert calendar.is_provisional(D(year - 1, 12, 1), D(year, 1, 10))
+    # One holiday typed in by hand counts, but the rest of the year (春节 …) is still unknown.
     CalendarOverride.objects.create(date=day, is_working_day=False, note="元旦")
     calendar = WorkCalendar()
     assert calendar.nth_working_day(year, 1, 1) > day
+    assert not calendar.year_known(year)
+    assert calendar.is_provisional(D(year - 1, 12, 1), D(year, 1, 10))
+    # An administrator declared the year's calendar complete.
+    CalendarYear.objects.create(year=year)
+    calendar = WorkCalendar()
     assert calendar.year_known(year)
     assert not calendar.is_provisional(D(year - 1, 12, 1), D(year, 1, 10))
     CalendarOverride.objects.create(date=D(2025, 10, 11), is_working_day=False, note="测试")
