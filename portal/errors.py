@@ -48,9 +48,10 @@ def server_error(request):
     return defaults.server_error(request)
 
 
-# SQLSTATEs of a lost or refused connection: class 08 (connection exception) and the server
-# shutting down or starting up (57P01–57P03), and a session closed for idling (57P05). A deadlock (40P01) or a statement timeout
-# (57014) is an OperationalError too, but a fault of the request, to be seen as a 500.
+# SQLSTATEs of a lost or refused connection: class 08 (connection exception), the server
+# shutting down or starting up (57P01–57P03) and a session closed for idling (57P05). A
+# deadlock (40P01) or a statement timeout (57014) is an OperationalError too, but a fault of
+# the request, to be seen as a 500.
 _SHUTDOWN = {"57P01", "57P02", "57P03", "57P05"}
 
 
