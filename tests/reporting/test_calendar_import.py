@@ -290,3 +290,20 @@ def test_deleting_holidays_in_bulk_in_the_admin_moves_the_deadlines_back(make_us
     december.refresh_from_db()
     assert (december.deadline, december.lock_date) == guessed
     assert "重新计算了截止日期" in response.content.decode()
+
+
+def test_the_periods_admin_reads_the_calendar_once_for_all_its_rows(
+    users, client, year, django_assert_max_num_queries
+):
+    """Every period in an unknown year shows 暂定 from one calendar, not two queries a row."""
+    client.force_login(users["admin"])
+    url = reverse("admin:reporting_reportingperiod_changelist")
+    services.period_get_or_create(year - 1, 12)
+    client.get(url)  # session and permissions warm
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for month in range(1, 11):
+        services.period_get_or_create(year, month)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count("截止日期、锁定日期") == 11
