@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ from .models import (
     ReportingPeriod,
     UpdateEvent,
 )
-from .workdays import WorkCalendar, next_month
+from .workdays import WorkCalendar, first_unknown_year, next_month
 
 
 class CalendarImportForm(forms.Form):
@@ -29,6 +30,23 @@ class CalendarImportForm(forms.Form):
         help_text=_(
             "Columns date, kind (holiday or workday) and an optional note, one row per date; "
             "UTF-8 or GB18030."
+        ),
+    )
+    # The administrator's word, not a guess from the rows: a one-line correction, or a 2027
+    # file holding 2028-01-01, is not a year's calendar.
+    whole_years = forms.BooleanField(
+        label=_(
+            "The file holds the whole year's announced holidays (the year is then no longer "
+            "marked provisional)"
+        ),
+        required=False,
+        help_text=format_lazy(
+            _(
+                "Ticked, the years in the file that chinese-calendar does not know ({year} and "
+                "later) are declared complete; unticked, only the dates are imported and those "
+                "years stay provisional. Leave it unticked for a correction of a few dates."
+            ),
+            year=first_unknown_year(),
         ),
     )
 
@@ -68,7 +86,10 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
                 upload = form.cleaned_data["file"]
                 rows = calendar_io.parse_csv(upload.read())
                 result = calendar_io.calendar_overrides_import(
-                    rows=rows, user=request.user, source=upload.name
+                    rows=rows,
+                    whole_years=form.cleaned_data["whole_years"],
+                    user=request.user,
+                    source=upload.name,
                 )
             except calendar_io.CalendarFileError as exc:
                 errors = exc.errors
@@ -118,8 +139,9 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     """The years whose calendar an administrator declared complete: the csv import adds the
-    years it covers; add a year here after typing its overrides in by hand. Deleting a year
-    makes its deadlines provisional (暂定) again."""
+    years it covers that the package does not know when the administrator ticks that the file
+    is their whole calendar; add a year here after typing its overrides in by hand. Deleting
+    a year makes its deadlines provisional (暂定) again."""
 
     list_display = ("year", "completed_at", "completed_by", "note")
     readonly_fields = ("completed_at", "completed_by")
@@ -190,9 +212,17 @@ def _report_import(request, result: calendar_io.CalendarImportResult) -> None:
     messages.success(
         request,
         f"已导入 {years} 年的日历调整：新增 {result.added} 条，更新 {result.changed} 条，"
-        f"未变 {result.unchanged} 条。",
+        f"未变 {result.unchanged} 条。"
+        + (
+            f"{'、'.join(map(str, result.declared))} 年已标为已完整录入，"
+            "这些年份的截止日期和锁定日期不再标为“暂定”。"
+            if result.declared
+            else ""
+        ),
     )
     _report_moved(request, result.moved, result.kept)
+    for year in WorkCalendar().years_unknown(result.years):
+        messages.warning(request, _not_complete_message(year))
 
 
 @admin.register(ReportingPeriod)
@@ -230,7 +260,8 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
                     "节假日安排未知：{} 年的法定节假日和调休尚未完整录入（chinese-calendar 没有这些"
                     "年份的数据），这些年份内的截止日期和锁定日期按周一至周五和已录入的日历调整推算，"
                     '页面上标为“暂定”。修正方法：在<a href="{}">日历调整 → 从 CSV 导入</a>中导入'
-                    "该年全部节假日和调休（CSV：date,kind,note），导入即视为该年已完整录入；"
+                    "该年全部节假日和调休（CSV：date,kind,note）并勾选“导入的是全年节假日安排”，"
+                    "该年即标为已完整录入；"
                     "如已在日历调整中逐条录入全年安排，请在"
                     '<a href="{}">已完整录入的日历年份</a>中增加该年。',
                     "、".join(map(str, unknown)),

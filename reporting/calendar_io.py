@@ -1,8 +1,9 @@
 """日历调整 (CalendarOverride) from a csv of dates, for the years the chinese-calendar package
-does not know yet: parse and check every row, then write all or nothing, declare the file's
-years complete (the file is the year's announced calendar: its deadlines stop being 暂定) and
+does not know yet: parse and check every row, then write all or nothing, and
 move the deadlines the calendar computed (never a date an administrator set) to the corrected
-calendar.
+calendar. Only when the administrator says the file is the whole announced calendar of its
+years are those the package does not know declared complete (their deadlines stop being 暂定):
+a one-line correction, or a 2027 file holding 2028-01-01, is not a year's calendar.
 
 The file: a header row, then one row per date — `date` (2027-01-01, 2027/1/1 or 2027年1月1日),
 `kind` (holiday or workday; 节假日/休 or 工作日/班 also read) and an optional `note`. Chinese
@@ -21,7 +22,7 @@ from portal.textfiles import decode_text
 
 from .dashboard import data_changed
 from .models import CalendarOverride, CalendarYear, ReportingPeriod
-from .workdays import WorkCalendar
+from .workdays import WorkCalendar, package_knows
 
 MAX_BYTES = 1_000_000
 TOO_LARGE = "文件过大：日历调整文件不应超过 1 MB。"
@@ -69,6 +70,7 @@ class CalendarImportResult:
     changed: int = 0
     unchanged: int = 0
     years: list[int] = field(default_factory=list)
+    declared: list[int] = field(default_factory=list)  # declared complete by this import
     moved: list[ReportingPeriod] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
 
@@ -197,11 +199,13 @@ def calendar_year_complete(*, year: int, user=None, note: str = "") -> CalendarY
 
 @transaction.atomic
 def calendar_overrides_import(
-    *, rows: list[OverrideRow], user=None, source: str = ""
+    *, rows: list[OverrideRow], whole_years: bool = False, user=None, source: str = ""
 ) -> CalendarImportResult:
     """Write every row (a date already overridden takes the file's kind and note), then move
-    the calendar-computed deadlines of the years the file touches. All or nothing. The file
-    is the year's announced calendar, so its years are declared complete (CalendarYear)."""
+    the calendar-computed deadlines of the years the file touches. All or nothing. With
+    `whole_years` (the administrator's word that the file is the whole announced calendar of
+    its years) the file's years the package does not know are declared complete
+    (CalendarYear); without it the overrides alone leave them provisional."""
     before = WorkCalendar()
     result = CalendarImportResult()
     existing = {
@@ -225,7 +229,9 @@ def calendar_overrides_import(
             result.unchanged += 1
     result.years = sorted({row.date.year for row in rows})
     note = f"从 CSV 导入（{source[:80]}）" if source else "从 CSV 导入"
-    for year in result.years:
+    if whole_years:
+        result.declared = [year for year in result.years if not package_knows(year)]
+    for year in result.declared:
         calendar_year_complete(year=year, user=user, note=note)
     result.moved, result.kept = periods_recompute(before, WorkCalendar(), set(result.years))
     data_changed()  # the provisional marks read the overrides

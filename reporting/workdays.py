@@ -26,6 +26,14 @@ def package_knows(year: int) -> bool:
     return True
 
 
+def first_unknown_year() -> int:
+    """The first year after the last one the installed chinese-calendar knows."""
+    year = min(chinese_calendar.holidays).year
+    while package_knows(year):
+        year += 1
+    return year
+
+
 @dataclass(frozen=True)
 class Provisional:
     """Which of a month's dates are provisional (暂定): computed from the calendar across a year

@@ -4,6 +4,7 @@ wherever they appear, the administrator is warned, and importing that year's hol
 one an administrator set."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,6 +32,15 @@ def holidays_csv(year: int, encoding="utf-8") -> bytes:
     )
 
 
+WARNING = re.compile(r"节假日安排未知：([\d、]+) 年的法定节假日和调休尚未完整录入")
+
+
+def warned_years(html: str) -> set[int]:
+    """The years the 报送期次 admin warns are unknown (today's may be among them)."""
+    match = WARNING.search(html)
+    return {int(y) for y in match.group(1).split("、")} if match else set()
+
+
 @pytest.fixture
 def year():
     return unknown_year()
@@ -54,10 +64,10 @@ def test_the_import_makes_the_year_known_and_moves_only_the_calendars_dates(user
     )
 
     rows = calendar_io.parse_csv(holidays_csv(year))
-    result = calendar_io.calendar_overrides_import(rows=rows)
+    result = calendar_io.calendar_overrides_import(rows=rows, whole_years=True)
 
-    assert (result.added, result.changed, result.years) == (2, 0, [year])
-    # The import is the declaration that the file holds the year's whole calendar.
+    assert (result.added, result.changed, result.years, result.declared) == (2, 0, [year], [year])
+    # The administrator said the file holds the year's whole calendar.
     assert CalendarYear.objects.filter(year=year).exists()
     december.refresh_from_db()
     december = ReportingPeriod.objects.get(pk=december.pk)
@@ -68,8 +78,30 @@ def test_the_import_makes_the_year_known_and_moves_only_the_calendars_dates(user
     assert ReportingPeriod.objects.get(pk=january.pk).deadline == set_by_hand
     assert ReportingPeriod.objects.get(pk=november.pk).deadline == november.deadline
     # Importing the same file again changes nothing.
-    again = calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(holidays_csv(year)))
+    again = calendar_io.calendar_overrides_import(
+        rows=calendar_io.parse_csv(holidays_csv(year)), whole_years=True
+    )
     assert (again.added, again.changed, again.unchanged, again.moved) == (0, 0, 2, [])
+
+
+def test_a_partial_file_declares_no_year_complete_unless_the_administrator_says_so(
+    db, year, december
+):
+    """A one-line correction, or last year's file holding the next year's 元旦, is not a year's
+    calendar: the dates move but the years stay provisional. Ticked, only the years the
+    package does not know are declared (a known year's calendar is the package's)."""
+    data = f"date,kind,note\n{year - 1}-12-31,holiday,调整\n{year + 1}-01-01,holiday,元旦\n"
+    result = calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(data.encode()))
+    assert not CalendarYear.objects.exists()
+    assert (result.added, result.years, result.declared) == (2, [year - 1, year + 1], [])
+    assert ReportingPeriod.objects.get(pk=december.pk).provisional
+
+    result = calendar_io.calendar_overrides_import(
+        rows=calendar_io.parse_csv(data.encode()), whole_years=True
+    )
+    assert result.declared == [year + 1]
+    assert list(CalendarYear.objects.values_list("year", flat=True)) == [year + 1]
+    assert ReportingPeriod.objects.get(pk=december.pk).provisional  # `year` is still unknown
 
 
 def test_a_bad_file_writes_nothing_and_names_every_bad_row(db, year):
@@ -149,7 +181,9 @@ def test_pages_and_reminders_mark_the_deadline_provisional(users, client, clock,
     text = Notification.objects.filter(user=gxj).values_list("text", flat=True).first()
     assert "暂定" in text and str(year) in text
 
-    calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(holidays_csv(year)))
+    calendar_io.calendar_overrides_import(
+        rows=calendar_io.parse_csv(holidays_csv(year)), whole_years=True
+    )
     assert [name for name in pages if marked(name)] == []
 
 
@@ -157,7 +191,7 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
     client.force_login(users["admin"])
     periods = reverse("admin:reporting_reportingperiod_changelist")
     html = client.get(periods).content.decode()
-    assert f"{year} 年的法定节假日和调休尚未完整录入" in html
+    assert year in warned_years(html)
     import_url = reverse("admin:reporting_calendaroverride_import")
     assert import_url in html
     assert (
@@ -167,7 +201,8 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
 
     page = client.get(import_url).content.decode()
     assert f'<div class="breadcrumbs"><a href="{reverse("admin:index")}">首页</a>' in page
-    assert "导入即视为文件所涉年份的节假日安排已完整录入" in page
+    assert "导入的是全年节假日安排（导入后该年度不再标为暂定）" in page
+    assert f"（{year} 年及以后）" in page
 
     big = SimpleUploadedFile("2027.csv", b"date,kind\n" + b" " * calendar_io.MAX_BYTES)
     assert "文件过大" in client.post(import_url, {"file": big}).content.decode()
@@ -177,12 +212,20 @@ def test_the_admin_is_warned_and_imports_the_year(users, client, year, december)
     assert "第 2 行" in response.content.decode()
     assert not CalendarOverride.objects.exists()
 
+    # Unticked: the dates are imported, the year stays provisional, and the message says so.
     good = SimpleUploadedFile("2027.csv", holidays_csv(year, "gb18030"))
     response = client.post(import_url, {"file": good}, follow=True)
     assert CalendarOverride.objects.filter(date__year=year).count() == 2
     assert "已导入" in response.content.decode()
+    assert f"{year} 年尚未标为已完整录入" in response.content.decode()
+    assert not CalendarYear.objects.exists()
+    assert ReportingPeriod.objects.get(pk=december.pk).provisional
+
+    good = SimpleUploadedFile("2027.csv", holidays_csv(year, "gb18030"))
+    response = client.post(import_url, {"file": good, "whole_years": "on"}, follow=True)
+    assert f"{year} 年已标为已完整录入" in response.content.decode()
     assert CalendarYear.objects.get(year=year).completed_by == users["admin"]
-    assert f"{year} 年的法定节假日" not in client.get(periods).content.decode()
+    assert year not in warned_years(client.get(periods).content.decode())
     assert not ReportingPeriod.objects.get(pk=december.pk).provisional
 
 
@@ -203,7 +246,7 @@ def test_a_holiday_added_by_hand_moves_the_deadline_but_the_year_stays_provision
     assert ReportingPeriod.objects.get(pk=december.pk).deadline > guessed
     assert f"{year} 年尚未标为已完整录入" in response.content.decode()
     assert ReportingPeriod.objects.get(pk=december.pk).provisional
-    assert f"{year} 年的法定节假日和调休尚未完整录入" in client.get(periods).content.decode()
+    assert year in warned_years(client.get(periods).content.decode())
 
     # Having entered the rest by hand, the administrator declares the year complete.
     response = client.post(
@@ -216,7 +259,7 @@ def test_a_holiday_added_by_hand_moves_the_deadline_but_the_year_stays_provision
     declared = CalendarYear.objects.get(year=year)
     assert declared.completed_by == users["admin"]
     assert not ReportingPeriod.objects.get(pk=december.pk).provisional
-    assert f"{year} 年的法定节假日" not in client.get(periods).content.decode()
+    assert year not in warned_years(client.get(periods).content.decode())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -247,3 +290,20 @@ def test_deleting_holidays_in_bulk_in_the_admin_moves_the_deadlines_back(make_us
     december.refresh_from_db()
     assert (december.deadline, december.lock_date) == guessed
     assert "重新计算了截止日期" in response.content.decode()
+
+
+def test_the_periods_admin_reads_the_calendar_once_for_all_its_rows(
+    users, client, year, django_assert_max_num_queries
+):
+    """Every period in an unknown year shows 暂定 from one calendar, not two queries a row."""
+    client.force_login(users["admin"])
+    url = reverse("admin:reporting_reportingperiod_changelist")
+    services.period_get_or_create(year - 1, 12)
+    client.get(url)  # session and permissions warm
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for month in range(1, 11):
+        services.period_get_or_create(year, month)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count("截止日期、锁定日期") == 11

@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+import chinese_calendar
+
 from reporting import services
 from reporting.choices import DueStatus, Light
 from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
@@ -65,9 +67,13 @@ def test_traffic_light(september):
 
 
 def unknown_year() -> int:
-    """The first year the installed chinese-calendar has no holidays for (2027 with 1.11):
-    computed at run time, so these tests hold whatever version is installed."""
-    return next(y for y in itertools.count(datetime.date.today().year) if not package_knows(y))
+    """The first year after the last one the installed chinese-calendar has holidays for (2027
+    with 1.11), probed from the package's own first year and never from today's date: the
+    year before it is known, whatever the date the tests run on."""
+    first = min(chinese_calendar.holidays).year
+    year = next(y for y in itertools.count(first) if not package_knows(y))
+    assert package_knows(year - 1)
+    return year
 
 
 def first_weekday(year: int) -> datetime.date:
