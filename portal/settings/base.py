@@ -190,7 +190,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
     "reports": {"task": "reporting.reports_schedule", "schedule": crontab(hour=7, minute=0)},
-    "reports-watchdog": {"task": "reporting.reports_watchdog", "schedule": 30.0},
+    # Expires before the next run: while no worker runs, runs do not pile up in the queue.
+    "reports-watchdog": {
+        "task": "reporting.reports_watchdog",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     # Refused statistics uploads keep their file 30 days, then only the record stays.
     "purge-refused-statistics-files": {
         "task": "chains.purge_refused_files",

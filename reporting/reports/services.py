@@ -11,6 +11,7 @@ watchdog marks it failed and queues a new job for the same report (jobs_reap); t
 should the broker hand it out again, finds its job failed and does nothing. So does it with a
 queued job whose task is nowhere, neither in Redis nor with a worker (jobs_reap_lost)."""
 
+import base64
 import contextlib
 import datetime
 import hashlib
@@ -124,6 +125,8 @@ def report_request(*, period: Period, user: User | None) -> tuple[ReportJob, boo
 RUNNING_FOR_AT_MOST = datetime.timedelta(minutes=15)
 QUEUED_FOR_AT_MOST = datetime.timedelta(hours=6)
 MAX_ATTEMPTS = 5
+# How long the watchdog waits for the workers' answers (a busy machine answers slowly).
+WORKERS_ANSWER_WITHIN = 2.0
 
 
 def _give_up_stale(jobs) -> None:
@@ -175,7 +178,8 @@ def jobs_reap_lost() -> list[ReportJob]:
     failed and queued again, as dead running jobs are (jobs_reap), instead of blocking the
     report for QUEUED_FOR_AT_MOST or waiting for the broker's visibility timeout. Only jobs
     queued for REPORT_JOB_LOST_AFTER seconds are looked for; nothing is done when the broker
-    cannot be asked. Run by the watchdog task (it asks the workers: a second or three)."""
+    cannot be asked. Run by the watchdog task: a few Redis reads, and a second or two asking
+    the workers only when a candidate's task was taken by one."""
     cutoff = timezone.now() - lost_after()
     old = Q(status=JobStatus.QUEUED, requested_at__lt=cutoff)
     candidates = list(ReportJob.objects.filter(old).values_list("pk", flat=True))
@@ -184,16 +188,25 @@ def jobs_reap_lost() -> list[ReportJob]:
     whereabouts = _task_whereabouts()
     if whereabouts is None:
         return []
-    waiting, unacked, held, workers_answered = whereabouts
+    waiting, taken = whereabouts
+    lost = [job_id for job_id in candidates if job_id not in waiting and job_id not in taken]
+    # With acks_late a task a worker holds (prefetched, due later, running) stays in 'unacked'
+    # until acknowledged: only those are asked about, and only once taken long enough ago
+    # (a worker may not have registered a message it has just taken).
+    asked = {
+        job_id: {task_id for task_id, _ in taken[job_id]}
+        for job_id in set(candidates) & set(taken) - waiting
+        if all(taken_at < cutoff.timestamp() for _, taken_at in taken[job_id])
+    }
+    if asked:
+        held = _held_by_workers(set().union(*asked.values()))
+        # No worker answers: busy, or all down (then nothing runs anyway and Redis hands the
+        # task out again after the visibility timeout). A task no worker claims was taken by
+        # one that died.
+        if held is not None:
+            lost += [job_id for job_id, task_ids in asked.items() if not task_ids & held]
     retries = []
-    for job_id in candidates:
-        task_id = job_task_id(job_id)
-        if task_id in waiting or task_id in held:
-            continue  # in the queue (waiting for a worker, running or not) or with a worker
-        if task_id in unacked and not workers_answered:
-            # Taken by a worker that does not answer: busy, or down with all the others (then
-            # nothing runs anyway and Redis hands the task out again once one is back).
-            continue
+    for job_id in sorted(lost):
         new = _fail_and_retry(
             Q(old, pk=job_id),
             retrying="后台任务丢失（任务服务重启或工作进程中断），未写入报告内容，已自动重新生成。",
@@ -205,14 +218,15 @@ def jobs_reap_lost() -> list[ReportJob]:
 
 
 def job_task_id(job_id: int) -> str:
-    """The Celery task id of a job's task (a retried task keeps it): found in the broker by it."""
+    """The Celery task id of a job's task (a retried task keeps it). Jobs queued by earlier
+    releases carry a random one: the broker's messages are matched by their job, not by it."""
     return f"report-job-{job_id}"
 
 
-def _task_whereabouts() -> tuple[set[str], set[str], set[str], bool] | None:
-    """Where the report tasks are: (ids waiting in the Redis queue, ids taken by a worker and
-    not yet acknowledged, ids held by a worker that answered, whether any worker answered).
-    None when there is no Redis broker or it cannot be reached."""
+def _task_whereabouts() -> tuple[set[int], dict[int, list[tuple[str, float]]]] | None:
+    """Where the report tasks are, read from Redis at one instant: (the jobs whose task waits
+    in the queue, {job: [(task id, when a worker took it)]} for the tasks taken by a worker
+    and not yet acknowledged). None when there is no Redis broker or it cannot be reached."""
     from ..tasks import build_report
 
     app = build_report.app
@@ -224,29 +238,76 @@ def _task_whereabouts() -> tuple[set[str], set[str], set[str], bool] | None:
             if not hasattr(channel, "unacked_key"):  # not kombu's Redis transport
                 return None
             queue = app.amqp.router.route({}, build_report.name)["queue"].name
-            # kombu's Redis transport: a list per queue (and per priority step), each message
-            # JSON with its task id in headers.id; messages taken by a worker (acks_late) wait
-            # in the 'unacked' hash, as [message, exchange, routing key], until acknowledged.
-            lists = {channel._q_for_pri(queue, step) for step in channel.priority_steps}
-            queued = [raw for name in lists for raw in channel.client.lrange(name, 0, -1)]
-            taken = channel.client.hvals(channel.unacked_key)
-        waiting = {_message_id(json.loads(raw)) for raw in queued}
-        unacked = {_message_id(json.loads(raw)[0]) for raw in taken}
-        # Asked after the queue: a task that left it since is with a worker (or done) by now.
-        inspect = app.control.inspect(timeout=1)
-        held, answered = set(), False
-        for replies in (inspect.active(), inspect.reserved(), inspect.scheduled()):
-            for requests in (replies or {}).values():
-                answered = True
-                held |= {(r.get("request") or r).get("id") for r in requests}
+            # kombu's Redis transport: a list per queue (and per priority step) of messages;
+            # a message taken by a worker (acks_late) waits in the 'unacked' hash, as
+            # [message, exchange, routing key] under its delivery tag, until acknowledged,
+            # and the 'unacked_index' sorted set scores the tag with when it was taken. Read
+            # in one transaction: a task moving from the queue to a worker is seen once.
+            lists = sorted({channel._q_for_pri(queue, step) for step in channel.priority_steps})
+            with channel.client.pipeline(transaction=True) as pipe:
+                for name in lists:
+                    pipe.lrange(name, 0, -1)
+                pipe.hgetall(channel.unacked_key)
+                pipe.zrange(channel.unacked_index_key, 0, -1, withscores=True)
+                *queued, unacked, index = pipe.execute()
     except Exception as exc:  # kombu and redis-py raise various connection errors
         logger.warning("report jobs: broker not reachable, lost tasks not looked for: %s", exc)
         return None
-    return waiting, unacked, held, answered
+    waiting = set()
+    for raw in (raw for messages in queued for raw in messages):
+        found = _message_job(lambda raw=raw: json.loads(raw), build_report.name)
+        if found:
+            waiting.add(found[0])
+    taken_at = {_text(tag): score for tag, score in index}
+    taken = {}
+    for tag, raw in unacked.items():
+        found = _message_job(lambda raw=raw: json.loads(raw)[0], build_report.name)
+        if found:
+            # Not in the index (written in the same transaction as the hash): taken just now.
+            job_id, task_id = found
+            taken.setdefault(job_id, []).append((task_id, taken_at.get(_text(tag), float("inf"))))
+    return waiting, taken
 
 
-def _message_id(message: dict) -> str | None:
-    return (message.get("headers") or {}).get("id")
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _message_job(read, task_name: str) -> tuple[int, str] | None:
+    """(job id, task id) of the build_report message `read()` decodes from Redis; None for
+    another task's message or one that cannot be read (skipped: it must not stop the others
+    being looked at)."""
+    try:
+        message = read()
+        headers = message.get("headers") or {}
+        if headers.get("task") != task_name:
+            return None
+        body = message["body"]
+        if (message.get("properties") or {}).get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        body = json.loads(body)
+        args = body["args"] if isinstance(body, dict) else body[0]  # protocol 1 or 2
+        return int(args[0]), str(headers["id"])
+    except Exception:  # anything else in the queue: not a report task
+        return None
+
+
+def _held_by_workers(task_ids: set[str]) -> set[str] | None:
+    """The ones of `task_ids` a worker holds (prefetched, due later or running), or None when
+    no worker answers. One broadcast, each worker answering for all it holds at one instant
+    (query_task looks in the worker's requests: reserved, active and ETA/countdown ones)."""
+    from ..tasks import build_report
+
+    try:
+        replies = build_report.app.control.inspect(timeout=WORKERS_ANSWER_WITHIN).query_task(
+            *sorted(task_ids)
+        )
+    except Exception as exc:  # kombu and redis-py raise various connection errors
+        logger.warning("report jobs: workers not asked, lost tasks not looked for: %s", exc)
+        return None
+    if not replies:
+        return None
+    return {task_id for held in replies.values() for task_id in (held or {})}
 
 
 def _fail_and_retry(condition: Q, *, retrying: str, giving_up: str, lost: bool = False):
