@@ -492,18 +492,7 @@ def _refuse_doctype(*args) -> None:
 def _exact_scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> SheetScan:
     scan = SheetScan(part=member.filename)
     reader = _Parser(scan, limits)
-    parser = xml.parsers.expat.ParserCreate()
-    parser.StartElementHandler = reader.start
-    parser.EndElementHandler = reader.end
-    parser.StartDoctypeDeclHandler = _refuse_doctype
-    parser.EntityDeclHandler = _refuse_doctype
-    try:
-        with archive.open(member) as stream:
-            while block := stream.read(CHUNK):
-                parser.Parse(block, False)
-        parser.Parse(b"", True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise UnsafeWorkbook(f"文件已损坏：工作表的 XML 格式有误（{exc}）。") from exc
+    _stream_parse(archive, member, "工作表", reader.start, reader.end)
     return scan
 
 
@@ -536,18 +525,7 @@ def shared_string_sizes(archive: zipfile.ZipFile, limits: Limits) -> list[int] |
         if depth[0] > 0:
             sizes[-1] += len(data.encode())
 
-    parser = xml.parsers.expat.ParserCreate()
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = _refuse_doctype
-    parser.EntityDeclHandler = _refuse_doctype
-    try:
-        with archive.open(part) as stream:
-            while block := stream.read(CHUNK):
-                parser.Parse(block, False)
-        parser.Parse(b"", True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise UnsafeWorkbook(f"文件已损坏：共享文本的 XML 格式有误（{exc}）。") from exc
+    _stream_parse(archive, part, "共享文本", start, end, text)
     return sizes or None
 
 
@@ -582,9 +560,16 @@ def _check_strings(
         if cell["in_v"]:
             cell["index"].append(data)
 
+    _stream_parse(archive, member, "工作表", start, end, text)
+
+
+def _stream_parse(archive, member, what: str, start, end, text=None) -> None:
+    """Feed one part of the archive to expat block by block (never whole into memory), with
+    the given handlers; a DOCTYPE or entity is refused, broken XML named as `what`'s."""
     parser = xml.parsers.expat.ParserCreate()
     parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.CharacterDataHandler = text
+    if text is not None:
+        parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
     try:
@@ -593,4 +578,4 @@ def _check_strings(
                 parser.Parse(block, False)
         parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as exc:
-        raise UnsafeWorkbook(f"文件已损坏：工作表的 XML 格式有误（{exc}）。") from exc
+        raise UnsafeWorkbook(f"文件已损坏：{what}的 XML 格式有误（{exc}）。") from exc
