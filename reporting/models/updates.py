@@ -340,6 +340,8 @@ class OutboxMessage(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["processed_at", "dispatched_at"])]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"

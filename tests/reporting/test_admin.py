@@ -25,3 +25,17 @@ def test_outbox_rows_are_read_only_even_for_a_superuser(client, users):
     assert response.status_code in (200, 302)
     assert OutboxMessage.objects.get(pk=message.pk).task == "reporting.notify"
     assert client.get(reverse("admin:reporting_outboxmessage_add")).status_code == 403
+
+
+def test_the_admin_index_names_every_model_in_chinese(client, users):
+    """No English model name on the Chinese admin index (the outbox was "Outbox messages"),
+    axes' own models aside."""
+    import re
+
+    client.force_login(users["admin"])
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "待发送事项" in html
+    names = re.findall(r'<th scope="row"[^>]*>\s*<a [^>]*>([^<]+)</a>', html)
+    assert names
+    english = [n for n in names if re.fullmatch(r"[A-Za-z ]+", n.strip())]
+    assert set(english) <= {"Access attempts", "Access failures", "Access logs"}, english
