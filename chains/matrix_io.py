@@ -30,7 +30,12 @@ FORMATS = ("json", "csv", "xlsx")
 # each to the width <dimension> claims: a file of a million formatted blank rows took 150 s and
 # 3.6 GB. These limits are far above any real matrix, unit or official list.
 MATRIX_LIMITS = xlsx_guard.Limits(
-    rows=2_000, columns=50, cells=50_000, row_elements=2_000, sheet_bytes=4 * 1024 * 1024
+    rows=2_000,
+    columns=50,
+    cells=50_000,
+    row_elements=2_000,
+    sheet_bytes=4 * 1024 * 1024,
+    empty_cells=True,
 )
 
 
@@ -92,9 +97,10 @@ def check_xlsx(raw: bytes) -> None:
                 max_uncompressed=settings.STATS_MAX_UNCOMPRESSED_BYTES,
                 max_ratio=settings.STATS_MAX_COMPRESSION_RATIO,
             )
-            titles = xlsx_guard.sheet_names(archive)
-            for part in xlsx_guard.worksheet_parts(archive):
-                title = titles.get(part.filename.lower(), "")
+            sheets = xlsx_guard.workbook_sheets(archive)
+            parts = [(s.name, s.member) for s in sheets]
+            parts += [(p.filename, p) for p in xlsx_guard.other_parts(archive, sheets)]
+            for title, part in parts:
                 try:
                     scan = xlsx_guard.scan_sheet(archive, part, MATRIX_LIMITS, exact=True)
                     xlsx_guard.check_claim(scan, MATRIX_LIMITS)

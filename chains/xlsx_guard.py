@@ -3,9 +3,10 @@
 calamine and openpyxl size their grids from the cell references they find: a single value at
 XFD1048576 makes calamine ask for 512 GB, and openpyxl pads every row to the width the
 <dimension> element claims. So the archive is checked first (zip bomb, duplicate or XML-entity
-parts, encodings), then every worksheet part's real extent is read from its cells — the
-<dimension> element is only a claim, never trusted to allow anything — together with every
-formula cell, whatever the XML spelling.
+parts, encodings, member names read one way by every reader), then every sheet is resolved as
+the readers resolve it (only ordinary worksheets are accepted), then every worksheet part's real
+extent is read from its cells — the <dimension> element is only a claim, never trusted to allow
+anything — together with every formula cell, whatever the XML spelling.
 
 Reading is cheap for the files people send: a plain byte scan of the sheet (regular expressions
 over a few MB at a time) proves that every cell is written the ordinary way (`<c r="B7" …>`),
@@ -14,8 +15,8 @@ its reference, a namespace prefix, another encoding — is read exactly by a str
 that follows calamine's own rules (elements matched by local name, positions implied by the
 previous cell when a reference is missing, empty cells not counted)."""
 
-import html
 import re
+import struct
 import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class Limits:
     # Text of shared strings, counted once per cell that refers to it: a reader copies a shared
     # string into every such cell (one 32,000-character string in 100,000 cells is 9.6 GB).
     string_bytes: int | None = None
+    # openpyxl pads every row to its last cell, empty or not: for it, every <c r="…"> counts.
+    empty_cells: bool = False
 
 
 @dataclass
@@ -50,7 +53,7 @@ class SheetScan:
     part: str
     rows: int = 0
     columns: int = 0
-    row_elements: int = 0
+    row_elements: int = 0  # rows a reader builds: every <row>, and the gaps it fills up to r=
     claimed: tuple[int, int] | None = None  # what <dimension> says: (rows, columns)
     formulas: list[tuple[int, int]] = field(default_factory=list)
     # Array and data-table formulas fill a range whose other cells carry no <f> of their own.
@@ -114,6 +117,8 @@ def check_archive(archive: zipfile.ZipFile, *, max_uncompressed: int, max_ratio:
     if len(set(names)) != len(names):
         raise UnsafeWorkbook("文件已损坏：工作簿中有重名的部件，未予读取。")
     for member in members:
+        _one_name(archive, member)
+    for member in members:
         if member.filename.lower().endswith((".xml", ".rels")):
             with archive.open(member) as part:
                 head = part.read(4096)
@@ -127,6 +132,43 @@ def check_archive(archive: zipfile.ZipFile, *, max_uncompressed: int, max_ratio:
                 )
 
 
+UNICODE_PATH = 0x7075  # Info-ZIP Unicode Path extra field
+LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … name length, extra length
+
+
+def _one_name(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """A member's name must be the same for every reader: Python's zipfile ignores an Info-ZIP
+    Unicode Path field (0x7075), calamine's zip library takes the member's name from it, so a
+    part could be a harmless image here and the worksheet calamine reads; and a local header's
+    name that differs from the directory's is read one way or the other."""
+    unsafe = UnsafeWorkbook("文件已损坏：工作簿中有部件的名称前后不一致，未予读取。")
+    if _has_unicode_path(member.extra):
+        raise unsafe
+    fp = archive.fp
+    if fp is None:
+        return
+    fp.seek(member.header_offset)
+    header = fp.read(LOCAL_HEADER.size)
+    if len(header) < LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        raise unsafe
+    name_size, extra_size = LOCAL_HEADER.unpack(header)[1:]
+    name, extra = fp.read(name_size), fp.read(extra_size)
+    encoding = "utf-8" if member.flag_bits & 0x800 else "cp437"
+    if name.decode(encoding, "replace") != member.orig_filename or _has_unicode_path(extra):
+        raise unsafe
+
+
+def _has_unicode_path(extra: bytes) -> bool:
+    """Walk the extra field's records (header id, size, data); a truncated one counts too."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        if kind == UNICODE_PATH:
+            return True
+        at += 4 + size
+    return False
+
+
 ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 
@@ -137,52 +179,123 @@ def _utf8(head: bytes) -> bool:
     return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
 
 
-def worksheet_parts(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """Every part a reader could take for a worksheet: calamine reads only paths under
-    xl/worksheets/ (matched in any case), so those are all checked, whatever the
-    relationships say."""
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    member: zipfile.ZipInfo
+
+
+# The relationship types of an ordinary worksheet (transitional and strict OOXML).
+WORKSHEET_TYPES = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/worksheet",
+}
+
+
+def workbook_sheets(archive: zipfile.ZipFile) -> list[Sheet]:
+    """Every sheet of xl/workbook.xml, in the workbook's order (the first is the one imported),
+    with the part it reads. calamine and openpyxl read whatever part the relationship points to
+    (a chart sheet, a macro sheet, any path at all): each is resolved here as they resolve it
+    (relative to xl/, or from the root when it starts with '/'), and the file is refused unless
+    every sheet is an ordinary worksheet part under xl/worksheets/ — so no sheet is read that
+    was not checked."""
+    members = {m.filename.lower(): m for m in archive.infolist() if not m.is_dir()}
+    book, rels = members.get("xl/workbook.xml"), members.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        raise UnsafeWorkbook("文件已损坏或不是 Excel 工作簿：缺少工作簿内容。")
+    relationships: dict[str, list[tuple[str, str]]] = {}
+
+    def relationship(name, attrs):
+        if name.rpartition(":")[2] == "Relationship" and "Id" in attrs:
+            found = (attrs.get("Target", ""), attrs.get("Type", ""))
+            relationships.setdefault(attrs["Id"], []).append(found)
+
+    _stream_parse(archive, rels, "工作簿关系", relationship, lambda name: None)
+    sheets: list[Sheet] = []
+
+    def sheet(name, attrs):
+        if name.rpartition(":")[2] != "sheet":
+            return
+        title = attrs.get("name", "")
+        # calamine takes r:id or relationships:id, openpyxl the id in the relationships'
+        # namespace under any prefix: every id must lead to a worksheet.
+        ids = [v for k, v in attrs.items() if k.rpartition(":")[2] == "id" and ":" in k]
+        found = [r for rid in ids for r in relationships.get(rid, [])]
+        if not found:
+            raise UnsafeWorkbook(f"文件已损坏：找不到工作表「{title}」的内容，未予读取。")
+        parts = set()
+        for target, kind in found:
+            path = _resolve(target)
+            member = members.get(path) if path and path.startswith(WORKSHEETS) else None
+            if member is None or kind not in WORKSHEET_TYPES:
+                raise UnsafeWorkbook(
+                    f"工作表「{title}」不是普通工作表（图表工作表、宏表、对话框或位置异常的工作表），"
+                    "未予读取。请删除该工作表，或把内容复制到普通工作表后另存再导入。"
+                )
+            parts.add(member.filename)
+        if len(parts) > 1:
+            raise UnsafeWorkbook(f"文件已损坏：工作表「{title}」指向多个部件，未予读取。")
+        sheets.append(Sheet(title, member))
+
+    _stream_parse(archive, book, "工作簿", sheet, lambda name: None)
+    if not sheets:
+        raise UnsafeWorkbook("工作簿中没有工作表。")
+    return sheets
+
+
+def _resolve(target: str) -> str | None:
+    """A relationship's target as a part name (lower case), or None when the two readers could
+    take it for different parts (`..`, backslashes, an "xl/" that only calamine drops)."""
+    relative = target.removeprefix("/")
+    segments = relative.split("/")
+    if "\\" in target or any(s in ("", ".", "..") for s in segments):
+        return None
+    if target.startswith("/"):
+        return relative.lower()
+    if relative.lower().startswith("xl/"):
+        return None
+    return f"xl/{relative}".lower()
+
+
+# Parts that are never read as a sheet (charts hold <c:f> references of their own); every other
+# .xml part is scanned like a worksheet as well, in case some reader takes it for one.
+NOT_SHEETS = (
+    "[content_types].xml",
+    "xl/workbook.xml",
+    "xl/styles.xml",
+    "xl/sharedstrings.xml",
+    "xl/calcchain.xml",
+    "docprops/",
+    "customxml/",
+    "xl/theme/",
+    "xl/charts/",
+    "xl/drawings/",
+    "xl/pivotcache/",
+    "xl/pivottables/",
+    "xl/externallinks/",
+    "xl/tables/",
+    "xl/querytables/",
+    "xl/slicers/",
+    "xl/slicercaches/",
+    "xl/timelines/",
+    "xl/timelinecaches/",
+    "xl/richdata/",
+    "xl/threadedcomments/",
+    "xl/persons/",
+    "xl/comments",
+)
+
+
+def other_parts(archive: zipfile.ZipFile, sheets: list[Sheet]) -> list[zipfile.ZipInfo]:
+    """The .xml parts that are neither a sheet of the workbook nor a known other kind of part."""
+    taken = {s.member.filename for s in sheets}
     return [
         m
         for m in archive.infolist()
-        if m.filename.lower().startswith(WORKSHEETS) and not m.is_dir()
+        if m.filename.lower().endswith(".xml")
+        and m.filename not in taken
+        and not m.filename.lower().startswith(NOT_SHEETS)
     ]
-
-
-def sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Part name (lower case) → the sheet's name, in the workbook's order (the first is the one
-    imported), resolved as calamine resolves it. Only for messages and for telling the first
-    sheet: no check relies on it."""
-    try:
-        workbook = archive.read(_find(archive, "xl/workbook.xml"))
-        rels = archive.read(_find(archive, "xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return {}
-    targets = {}
-    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
-        rid, target = _attribute(tag, rb"Id"), _attribute(tag, rb"Target")
-        if rid and target:
-            targets.setdefault(rid, target.decode("utf-8", "replace"))
-    names = {}
-    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        name, rid = _attribute(tag, rb"name"), _attribute(tag, rb"(?:r|relationships):id")
-        if name is None or rid not in targets:
-            continue
-        path = targets[rid].removeprefix("/")
-        path = path if path.startswith("xl/") else f"xl/{path}"
-        names.setdefault(path.lower(), html.unescape(name.decode("utf-8", "replace")))
-    return names
-
-
-def _attribute(tag: bytes, name: bytes) -> bytes | None:
-    found = re.search(rb"\s" + name + rb"""\s*=\s*["']([^"']*)["']""", tag)
-    return found.group(1) if found else None
-
-
-def _find(archive: zipfile.ZipFile, name: str) -> str:
-    for member in archive.namelist():
-        if member.lower() == name:
-            return member
-    raise KeyError(name)
 
 
 # --- one worksheet -------------------------------------------------------------------------------
@@ -353,7 +466,9 @@ def _widest(letters: list[bytes]) -> int:
 
 
 def _chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo):
-    """The part in pieces cut just after a '>', so no tag the quick path looks at is split."""
+    """The part in pieces cut just after a '>', so no tag the quick path looks at is split; None
+    (and no more) when 16 MB pass without one: cut anywhere, a tag split in two would be
+    invisible to the byte scan, so the exact parse must decide."""
     with archive.open(member) as stream:
         rest = b""
         while True:
@@ -367,7 +482,9 @@ def _chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo):
             if cut == 0 and len(data) < 4 * CHUNK:
                 rest = data
                 continue
-            cut = cut or len(data)
+            if cut == 0:
+                yield None
+                return
             yield data[:cut]
             rest = data[cut:]
 
@@ -378,6 +495,8 @@ def _quick_scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> SheetScan 
     rows = columns = 0  # bounds (1-based) every content cell so far lies within
     first = True
     for chunk in _chunks(archive, member):
+        if chunk is None:
+            return None
         if first:
             first = False
             if not _utf8(chunk[:4096]):
@@ -446,9 +565,10 @@ class _Parser:
             if local != "c":
                 return
         if local == "row":
-            scan.row_elements += 1
             if "r" in attrs:
                 self.row = self._ref(attrs["r"], column=False)[0]
+            # openpyxl fills every missing row up to r: `<row r="1048576"/>` is a million rows.
+            scan.row_elements = max(scan.row_elements + 1, self.row + 1)
             if self.limits.row_elements is not None:
                 _check(scan, self.limits)
         elif local == "c":
@@ -459,11 +579,19 @@ class _Parser:
             else:
                 self.cell = (self.row, self.col)
             self.counted = False
-        elif local == "dimension" and "ref" in attrs and scan.claimed is None:
+            if self.limits.empty_cells:
+                row, col = self.cell
+                scan.rows = max(scan.rows, row + 1)
+                scan.columns = max(scan.columns, col + 1)
+                _check(scan, self.limits)
+        elif local == "dimension" and "ref" in attrs:
+            # Another <dimension> (even nested) may be the one a reader keeps: the largest claim.
             try:
-                scan.claimed = tuple(n + 1 for n in parse_range(attrs["ref"])[2:])
+                claim = tuple(n + 1 for n in parse_range(attrs["ref"])[2:])
             except ValueError:
-                pass
+                return
+            old = scan.claimed or (0, 0)
+            scan.claimed = (max(old[0], claim[0]), max(old[1], claim[1]))
 
     def end(self, name: str) -> None:
         local = name.rpartition(":")[2]

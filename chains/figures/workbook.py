@@ -10,7 +10,6 @@ with the calamine engine pandas uses for xlsx."""
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,22 +111,19 @@ def _check_zip(path: Path) -> xlsx_guard.SheetScan:
                 max_uncompressed=settings.STATS_MAX_UNCOMPRESSED_BYTES,
                 max_ratio=settings.STATS_MAX_COMPRESSION_RATIO,
             )
-            if "xl/workbook.xml" not in {n.lower() for n in archive.namelist()}:
-                raise SpreadsheetError("文件已损坏或不是 Excel 工作簿：缺少工作簿内容。")
-            parts = xlsx_guard.worksheet_parts(archive)
-            if not parts:
-                raise SpreadsheetError("工作簿中没有工作表。")
-            titles = xlsx_guard.sheet_names(archive)
-            first = _first_part(parts, titles)
+            sheets = xlsx_guard.workbook_sheets(archive)
             strings = xlsx_guard.shared_string_sizes(archive, limits)
+            # Parts no sheet points to are scanned too (defence in depth: a reader that took one
+            # for a sheet would find nothing unchecked).
+            parts = [(s.name, s.member) for s in sheets]
+            parts += [(p.filename, p) for p in xlsx_guard.other_parts(archive, sheets)]
             imported = None
-            for part in parts:
-                title = titles.get(part.filename.lower(), part.filename.rsplit("/", 1)[-1])
+            for index, (title, part) in enumerate(parts):
                 try:
                     scan = xlsx_guard.scan_sheet(archive, part, limits, strings=strings)
                 except xlsx_guard.UnsafeWorkbook as exc:
                     raise SpreadsheetError(xlsx_guard.describe(exc, limits, sheet=title)) from exc
-                if part.filename.lower() == first:
+                if index == 0:
                     imported = scan
                 elif scan.has_formulas:
                     # Only the first sheet is imported, but which sheet a reader takes first is
@@ -145,25 +141,15 @@ def _check_zip(path: Path) -> xlsx_guard.SheetScan:
         raise SpreadsheetError("文件已损坏，无法作为 Excel 工作簿打开。") from exc
 
 
-def _first_part(parts: list[zipfile.ZipInfo], titles: dict[str, str]) -> str:
-    """The part of the workbook's first sheet (lower case); the lowest-numbered sheet part if
-    the workbook does not say."""
-    names = {p.filename.lower() for p in parts}
-    for part in titles:
-        return part if part in names else ""
-    numbered = [n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
-    return min(numbered or names, key=lambda n: (len(n), n))
-
-
-def _read_xlsx(path: Path, scan: xlsx_guard.SheetScan | None) -> Table:
+def _read_xlsx(path: Path, scan: xlsx_guard.SheetScan) -> Table:
     """The calamine engine (the one pandas' read_excel uses), only once the sheet's extent is
     known to be within the limits."""
     frame, merged = _calamine(path)
     return Table(
         frame=frame,
         merged=merged,
-        formulas=scan.formulas if scan else [],
-        formula_ranges=scan.formula_ranges if scan else [],
+        formulas=scan.formulas,
+        formula_ranges=scan.formula_ranges,
     )
 
 

@@ -6,6 +6,7 @@ import os
 import resource
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,18 @@ import pytest
 from chains.models import IndustryFigure
 
 from .test_statistics import assert_refused, run
-from .xlsx_parts import CLEAN, HEADER, TITLE, number, one_sheet, sheet, text, workbook
+from .xlsx_parts import (
+    CLEAN,
+    HEADER,
+    REL,
+    TITLE,
+    disguised,
+    number,
+    one_sheet,
+    sheet,
+    text,
+    workbook,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,6 +124,90 @@ def test_one_long_shared_string_in_many_cells_is_refused_in_little_memory(tmp_pa
     assert "引用的共享文本合计至少 40.0\xa0MB" in result["said"], result["said"]
     assert "超过 40.0\xa0MB 的上限" in result["said"]
     assert result["peak_mb"] < 512, result
+
+
+# --- sheets calamine reads that a scan of xl/worksheets/ would not see ---------------------------
+
+FAR = f'<row r="1">{number("A1", 1)}</row><row r="1048576">{number("XFD1048576", 1)}</row>'
+ELSEWHERE = {
+    # calamine reads the part the relationship points to, wherever it is: before, the guard
+    # scanned only xl/worksheets/, passed the file, and calamine aborted the process (549 GB).
+    "chart sheet": ("chartsheets/sheet1.xml", f"{REL}/chartsheet", FAR),
+    "dialog sheet": ("dialogsheets/sheet1.xml", f"{REL}/dialogsheet", FAR),
+    "macro sheet": ("macrosheets/sheet1.xml", f"{REL}/worksheet", FAR),
+    "any folder": ("foo/sheet1.xml", f"{REL}/worksheet", FAR),
+    "from the root": ("/sheet1.xml", f"{REL}/worksheet", FAR),
+    # Before: read, and the formula's value imported unreported.
+    "formula in a chart sheet": (
+        "chartsheets/sheet1.xml",
+        f"{REL}/chartsheet",
+        '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", ELSEWHERE)
+def test_a_sheet_outside_the_worksheets_folder_is_refused(tmp_path, name):
+    target, kind, rows = ELSEWHERE[name]
+    path = workbook(
+        tmp_path / "elsewhere.xlsx",
+        ("数据", target, sheet(rows), kind),
+        ("说明", "sheet2.xml", sheet(CLEAN)),
+    )
+    result = _read_in_child(path)
+    assert "工作表「数据」不是普通工作表" in result["said"], result["said"]
+
+
+def test_a_sheet_named_twice_in_the_zip_is_refused(tmp_path):
+    """An Info-ZIP Unicode Path field names the far sheet's member xl/worksheets/sheet1.xml for
+    calamine's zip library; Python's zipfile sees an image and a clean decoy. Before: the guard
+    scanned the decoy, calamine read the far cell and aborted."""
+    source = one_sheet(tmp_path / "plain.xlsx", FAR)
+    path = disguised(
+        tmp_path / "unicode-path.xlsx", source, "xl/worksheets/sheet1.xml", "xl/media/image1.bin"
+    )
+    result = _read_in_child(path)
+    assert "工作簿中有部件的名称前后不一致" in result["said"], result["said"]
+
+
+def test_a_part_no_sheet_points_to_is_scanned_too(stats_db, tmp_path, capsys):
+    """Defence in depth: an .xml part of no known kind is scanned like a worksheet, in case some
+    reader takes it for one. Before, only xl/worksheets/ was scanned."""
+    path = one_sheet(tmp_path / "orphan.xlsx", CLEAN)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(
+            "xl/macrosheets/sheet1.xml", sheet('<row r="2"><c r="B2"><f>1+1</f><v>2</v></c></row>')
+        )
+    assert_refused(capsys, path, "工作表「xl/macrosheets/sheet1.xml」的 B2 等单元格是公式")
+
+
+# --- a tag at the quick scan's cut ---------------------------------------------------------------
+
+MB = 1 << 20
+
+
+def _split_at_20_mb(cells: str, tail: str) -> str:
+    """A sheet whose `tail` starts 1 byte before 20 MB, after 16 MB of spaces and no '>': where
+    the quick scan used to cut its 16 MB without a '>' anywhere, splitting the tag in two."""
+    head, end = sheet("@@").split("@@")
+    prefix = head + cells
+    spaces = 20 * MB - 1 - len(prefix.encode())
+    return prefix + " " * spaces + tail + end
+
+
+def test_a_far_cell_split_by_the_quick_scans_cut_is_found(tmp_path):
+    rows = _split_at_20_mb(f'<row r="1">{number("A1", 1)}', f"{number('XFD1048576', 2)}</row>")
+    path = workbook(tmp_path / "cut.xlsx", ("数据", "sheet1.xml", rows), padding=260_000)
+    assert path.stat().st_size < 300_000
+    result = _read_in_child(path)
+    assert REASONS["xfd"] in result["said"], result["said"]
+
+
+def test_a_formula_split_by_the_quick_scans_cut_is_found(stats_db, tmp_path, capsys):
+    cells = TITLE + HEADER + f'<row r="3">{text("A3", "电子信息")}{text("B3", "2025-09")}<c r="C3">'
+    rows = _split_at_20_mb(cells, "<f>0+1</f><v>1</v></c></row>")
+    path = workbook(tmp_path / "cut.xlsx", ("数据", "sheet1.xml", rows), padding=260_000)
+    assert_refused(capsys, path, "第 3 行：C列是公式")
 
 
 def test_the_upload_page_refuses_it_and_writes_no_figure(stats_db, client, tmp_path):

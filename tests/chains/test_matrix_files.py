@@ -14,9 +14,13 @@ from django.urls import reverse
 from openpyxl.styles import Font
 
 from chains import services
+from chains.matrix_io import MatrixFileError, check_xlsx
 from chains.models import Industry, Official, Unit
 from chains.resources import OfficialResource, UnitResource
 from chains.selectors import matrix_rows
+from chains.xlsx_guard import column_letter
+
+from .xlsx_parts import REL, sheet, workbook
 
 HEADER = ["category", "industry", "lead_officials", "lead_units", "responsible_units"]
 ROW = ["pillar", "电子信息产业集群", "黄晓舟", "市工信局", "市发改委、市科技局"]
@@ -134,6 +138,88 @@ def test_an_ordinary_matrix_workbook_still_imports(users, client):
     client.force_login(users["admin"])
     html = upload(client, "matrix.xlsx", blank_rows_workbook(0), XLSX_FORMAT).content.decode()
     assert 'name="import_file_name"' in html, html[-3000:]
+
+
+# Files openpyxl would blow up from a few KB; only the check reads them here. Before, each passed
+# the check, and openpyxl then built a million rows (MemoryError) or padded every row to 16,384
+# columns (656 MB for one request).
+WIDE_HEADER = (
+    '<row r="1">'
+    + "".join(
+        f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>h{i}</t></is></c>' for i in range(50)
+    )
+    + "</row>"
+)
+HOSTILE_MATRIX = {
+    # openpyxl reads the part the relationship points to, wherever it is; a clean sheet sits in
+    # xl/worksheets/ for the scan to find.
+    "sheet outside the worksheets folder": (
+        ("矩阵", "foo/sheet1.xml", sheet(WIDE_HEADER, dimension="A1:XFD1048576")),
+        "工作表「矩阵」不是普通工作表",
+    ),
+    "sheet from the root": (
+        ("矩阵", "/sheet1.xml", sheet(WIDE_HEADER, dimension="A1:XFD1048576")),
+        "工作表「矩阵」不是普通工作表",
+    ),
+    # openpyxl keeps the inner <dimension>; the check used to keep the first.
+    "nested dimension": (
+        (
+            "矩阵",
+            "sheet1.xml",
+            sheet(WIDE_HEADER).replace(
+                "<sheetData>",
+                '<dimension ref="A1"><dimension ref="A1:XFD1048576"/></dimension><sheetData>',
+            ),
+        ),
+        "声明的区域（<dimension>）为 1,048,576 行 × 16,384 列",
+    ),
+    # Two <row> elements, but openpyxl fills every row up to r.
+    "row number gap": (
+        ("矩阵", "sheet1.xml", sheet(WIDE_HEADER + '<row r="1048576"/>')),
+        "共有 1,048,576 行（含空行和只设了格式的行），超过上限 2,000 行",
+    ),
+    # Empty cells are not content, but openpyxl pads each row to its last cell.
+    "empty cells far right": (
+        (
+            "矩阵",
+            "sheet1.xml",
+            sheet(
+                WIDE_HEADER
+                + "".join(
+                    f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="XFD{r}"/></row>'
+                    for r in range(2, 900)
+                )
+            ),
+        ),
+        "至少延伸到第 16,384 列（XFD 列），超过 50 列的上限",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_MATRIX)
+def test_workbooks_openpyxl_would_blow_up_are_refused_by_the_check(tmp_path, name):
+    first, reason = HOSTILE_MATRIX[name]
+    path = workbook(tmp_path / "matrix.xlsx", first, ("说明", "sheet2.xml", sheet(WIDE_HEADER)))
+    with pytest.raises(MatrixFileError) as error:
+        check_xlsx(path.read_bytes())
+    assert reason in str(error.value)
+
+
+def test_a_chart_sheet_is_refused_by_the_check(tmp_path):
+    path = workbook(
+        tmp_path / "matrix.xlsx",
+        ("矩阵", "sheet1.xml", sheet(WIDE_HEADER)),
+        ("图表", "chartsheets/sheet1.xml", sheet(""), f"{REL}/chartsheet"),
+    )
+    with pytest.raises(MatrixFileError) as error:
+        check_xlsx(path.read_bytes())
+    assert "工作表「图表」不是普通工作表" in str(error.value)
+
+
+def test_the_hand_built_matrix_workbook_passes_the_check(tmp_path):
+    """The baseline for the files above: 50 columns, a sheet in xl/worksheets/, is accepted."""
+    path = workbook(tmp_path / "matrix.xlsx", ("矩阵", "sheet1.xml", sheet(WIDE_HEADER)))
+    check_xlsx(path.read_bytes())
 
 
 @pytest.fixture
