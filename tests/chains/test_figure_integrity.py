@@ -7,9 +7,18 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, OperationalError, connection, connections, transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import ProtectedError
 
+from chains.figures import importer
 from chains.models import Enterprise, EnterpriseFigure, FigureImport, Indicator
 
 from .stats_files import credit_code, enterprise_directory, enterprise_figures
@@ -160,3 +169,56 @@ def test_a_reimport_supersedes_exactly_the_figures_it_replaces(figures, tmp_path
         (codes[0], Decimal("4000"), second.pk),
     ]
     assert (second.rows_added, second.rows_changed, second.rows_unchanged) == (2, 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_fails_half_way_leaves_nothing_behind(postgres, figures, tmp_path):
+    """The database fails after the new figures are written but while the old ones are being
+    marked replaced (a trigger refusing one row, as a full disk or a lost lock would): the
+    import must leave no figure of its own and stay unapplied, or the month would have two
+    current values for one key."""
+    codes = figures["codes"]
+    before = sorted(
+        EnterpriseFigure.objects.values_list(
+            "enterprise_id", "indicator_id", "value", "is_current", "source_id"
+        )
+    )
+    failing = EnterpriseFigure.objects.get(
+        enterprise=figures["used"], indicator__code="revenue-ytd"
+    )
+    enterprise_figures(
+        tmp_path / "v2.xlsx",
+        [(codes[0], "", 550, 4100, 8.8), (codes[2], "", 90, 800, None)],
+    )
+    upload = SimpleUploadedFile("v2.xlsx", (tmp_path / "v2.xlsx").read_bytes())
+    record = importer.upload_record(upload=upload, user=figures["source"].uploaded_by)
+    assert importer.preview(record).ok
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse_row() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_refuse_row BEFORE UPDATE ON chains_enterprisefigure"
+            f" FOR EACH ROW WHEN (OLD.id = {failing.pk}) EXECUTE FUNCTION test_refuse_row()"
+        )
+    try:
+        with pytest.raises(DatabaseError, match="refused by the test"):
+            importer.apply(record)
+    finally:
+        # Tables are emptied between transactional tests, not dropped: the trigger would stay.
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER test_refuse_row ON chains_enterprisefigure")
+            cursor.execute("DROP FUNCTION test_refuse_row()")
+    assert not EnterpriseFigure.objects.filter(source=record).exists()
+    after = sorted(
+        EnterpriseFigure.objects.values_list(
+            "enterprise_id", "indicator_id", "value", "is_current", "source_id"
+        )
+    )
+    assert after == before
+    record.refresh_from_db()
+    assert record.status == "preview" and record.applied_at is None
+    # Once the database is well again, the same record imports.
+    importer.apply(record)
+    assert EnterpriseFigure.objects.filter(source=record, is_current=True).count() == 4

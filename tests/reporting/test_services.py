@@ -279,3 +279,72 @@ def test_no_withdrawing_after_the_lock_date(filled, users, clock):
     clock.set(datetime.date(2025, 10, 24))
     with pytest.raises(ValidationError, match="锁定日期"):
         services.update_withdraw(update=update, user=users["gxj"])
+
+
+def test_submit_based_on_an_old_version_is_refused_and_both_texts_kept(filled, make_user, users):
+    """The clerk read version N; a colleague saved since. Submitting what the clerk read would
+    send the DRC a text the clerk never saw, so it is refused and nothing is lost."""
+    colleague = make_user("gxj2", unit="市工信局")
+    read = filled.version
+    services.update_save(
+        update=filled,
+        content=content(progress_policy="同事后改的文字"),
+        expected_version=read,
+        user=colleague,
+    )
+    with pytest.raises(services.ConcurrentEditError):
+        services.update_submit(update=filled, user=users["gxj"], expected_version=read)
+    stored = MonthlyUpdate.objects.get(pk=filled.pk)
+    assert stored.status == UpdateStatus.DRAFT and stored.submitted_at is None
+    assert stored.progress_policy == "同事后改的文字"
+    assert EventKind.SUBMITTED not in events(stored)
+    texts = [
+        e.snapshot["fields"]["progress_policy"]
+        for e in UpdateEvent.objects.filter(update=stored, kind=EventKind.SAVED).order_by("id")
+    ]
+    assert texts == ["兑现扶持资金1.2亿元。", "同事后改的文字"]
+
+
+def test_a_reopening_ends_on_its_date(electronics_update, users, clock):
+    clock.set(datetime.date(2025, 10, 22))  # past the lock date of the 21st
+    services.update_reopen(
+        update=electronics_update,
+        user=users["drc"],
+        reason="系统故障补报",
+        until=datetime.date(2025, 10, 24),
+    )
+    clock.set(datetime.date(2025, 10, 24))  # the last day of the reopening: still open
+    update = services.update_save(
+        update=MonthlyUpdate.objects.get(pk=electronics_update.pk),
+        content=content(progress_policy="开放期内补报"),
+        expected_version=electronics_update.version + 1,
+        user=users["gxj"],
+    )
+    clock.set(datetime.date(2025, 10, 27))  # the next working day: closed again
+    with pytest.raises(ValidationError, match="锁定日期"):
+        services.update_save(
+            update=update,
+            content=content(progress_policy="开放期后再改"),
+            expected_version=update.version,
+            user=users["gxj"],
+        )
+    with pytest.raises(ValidationError, match="锁定日期"):
+        services.update_submit(update=update, user=users["gxj"], expected_version=update.version)
+    stored = MonthlyUpdate.objects.get(pk=update.pk)
+    assert stored.progress_policy == "开放期内补报" and stored.status == UpdateStatus.DRAFT
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_a_reopening_needs_a_reason(electronics_update, users, clock, reason):
+    clock.set(datetime.date(2025, 10, 22))
+    with pytest.raises(ValidationError) as error:
+        services.update_reopen(
+            update=electronics_update,
+            user=users["drc"],
+            reason=reason,
+            until=datetime.date(2025, 10, 24),
+        )
+    assert error.value.messages == ["重新开放填报必须写明理由。"]
+    stored = MonthlyUpdate.objects.get(pk=electronics_update.pk)
+    assert stored.reopened_until is None and services.is_locked(stored)
+    assert EventKind.REOPENED not in events(stored)

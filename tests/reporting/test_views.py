@@ -8,11 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from chains.models import Industry, Unit
 from reporting import services
 from reporting.choices import EventKind, UpdateStatus
 from reporting.models import Attachment, MonthlyUpdate, UpdateEvent
 
-from .conftest import FULL_TEXT
+from .conftest import FULL_TEXT, content
 
 
 def form_data(update, **changes):
@@ -140,9 +141,70 @@ def test_bulk_accept_from_the_queue(client, filled, users, september):
     )
     assert response.status_code == 302
     assert MonthlyUpdate.objects.get(pk=filled.pk).status == UpdateStatus.ACCEPTED
-    # Returning many at once needs a reason.
-    client.post(url, {"period": september.slug, "action": "return", "updates": [filled.pk]})
-    assert MonthlyUpdate.objects.get(pk=filled.pk).status == UpdateStatus.ACCEPTED
+
+
+@pytest.mark.parametrize("reason", ["", "  "])
+def test_returning_many_at_once_needs_a_reason(client, filled, users, september, reason):
+    second = services.update_start(
+        industry=Industry.objects.get(name="新材料产业"),
+        unit=Unit.objects.get(name="市工信局"),
+        period=september,
+        user=users["gxj"],
+    )
+    second = services.update_save(
+        update=second, content=content(), expected_version=second.version, user=users["gxj"]
+    )
+    submitted = [
+        services.update_submit(update=u, user=users["gxj"], expected_version=u.version).pk
+        for u in (filled, second)
+    ]
+    client.force_login(users["drc"])
+    response = client.post(
+        reverse("reporting:review_queue"),
+        {"period": september.slug, "action": "return", "updates": submitted, "reason": reason},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["退回须填写理由。"]
+    stored = MonthlyUpdate.objects.filter(pk__in=submitted)
+    assert [u.status for u in stored] == [UpdateStatus.SUBMITTED] * 2
+    assert not UpdateEvent.objects.filter(update__in=submitted, kind=EventKind.RETURNED).exists()
+
+
+def test_one_lead_unit_cannot_edit_anothers_update_of_the_same_industry(
+    client, users, september, make_user
+):
+    """商贸物流 has three lead units, each filing its own update: 市交通局 may file for the
+    industry, but not in 市商务局's name."""
+    jtj = make_user("jtj", unit="市交通局")
+    update = services.update_start(
+        industry=Industry.objects.get(name="商贸物流产业集群"),
+        unit=Unit.objects.get(name="市商务局"),
+        period=september,
+        user=users["swj"],
+    )
+    update = services.update_save(
+        update=update,
+        content=content(progress_policy="商务局的文字"),
+        expected_version=update.version,
+        user=users["swj"],
+    )
+    edit = reverse("reporting:edit", args=[update.pk])
+    data = form_data(update, progress_policy="交通局改写的文字")
+    client.force_login(jtj)
+    assert client.get(edit).status_code in (403, 404)
+    assert client.post(edit, data).status_code in (403, 404)
+    assert client.post(edit, {**data, "submit": "1"}).status_code in (403, 404)
+    autosave = reverse("reporting:autosave", args=[update.pk])
+    assert client.post(autosave, data).status_code in (403, 404)
+    stored = MonthlyUpdate.objects.get(pk=update.pk)
+    assert stored.progress_policy == "商务局的文字" and stored.status == UpdateStatus.DRAFT
+    assert stored.version == update.version
+    # The unit that files it can.
+    client.force_login(users["swj"])
+    assert client.get(edit).status_code == 200
+    assert client.post(edit, form_data(update, progress_policy="商务局改的文字")).status_code == 302
+    assert MonthlyUpdate.objects.get(pk=update.pk).progress_policy == "商务局改的文字"
 
 
 def test_responsible_unit_adds_input_that_the_lead_unit_sees(client, filled, users):
@@ -264,8 +326,17 @@ def test_a_real_docx_is_accepted(client, electronics_update, users):
 def test_history_page_shows_who_and_what_changed(client, filled, users):
     client.force_login(users["gxj"])
     html = client.get(reverse("reporting:history", args=[filled.pk])).content.decode()
-    assert "gxj" in html or users["gxj"].display_name in html
-    assert 'data-kind="saved"' in html and 'data-kind="created"' in html
+    # base.html prints the signed-in user on every page: look in the history's own rows.
+    rows = {
+        kind: row.split("</tr>")[0]
+        for kind, row in (part.split('">', 1) for part in html.split('<tr data-kind="')[1:])
+    }
+    assert set(rows) == {"created", "saved"}
+    for kind in ("created", "saved"):
+        assert f"<td>{users['gxj'].display_name} " in rows[kind]
+        assert users["gxj"].unit.display_name in rows[kind]
+    assert "v1" in rows["created"] and f"v{filled.version}" in rows["saved"]
+    assert "兑现扶持资金1.2亿元。" in rows["saved"]  # what changed, not only who
 
 
 def test_saving_again_keeps_existing_rows(client, electronics_update, users):
