@@ -51,7 +51,9 @@ def test_district_plan_filed_accepted_progressed_and_assessed(
     expect(drc.locator("#plan-status")).to_have_attribute("data-status", "accepted")
 
     # January: the district's monthly page lists the plan's items; it records progress.
+    # A week later: the idle timeout (30 minutes) logged everyone out, so the clerk logs in again.
     clock.set(datetime.date(2027, 1, 20))
+    clerk = log_in(browser, live_server, "siming")
     clerk.get_by_role("navigation").get_by_role("link", name="我的待办").click()
     clerk.get_by_role("link", name="填报2027年1月的计划进展").click()
     items = {i.task: i.pk for i in plan.items.all()}
@@ -68,6 +70,7 @@ def test_district_plan_filed_accepted_progressed_and_assessed(
 
     # After January's deadline the DRC compares districts, as of January.
     clock.set(datetime.date(2027, 2, 20))
+    drc = log_in(browser, live_server, "fgw")
     drc.goto(f"{live_server.url}/dashboard/districts/?year=2027")
     row = drc.locator('tr[data-unit="siming"]')
     weights = {i.metric: i for i in AssessmentIndicator.objects.all()}
