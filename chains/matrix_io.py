@@ -22,7 +22,7 @@ from .choices import LIST_SEPARATOR, LoadedTable
 from .models import AssignmentOfficial, AssignmentUnit, Category, Industry, Official, Unit
 from .resources import MatrixResource
 from .selectors import MATRIX_COLUMNS, matrix_rows, matrix_rows_flat
-from .services import Load, LoadReport, industry_upsert, load_record, table_diff, upsert
+from .services import Load, LoadReport, industry_upsert, load_conclude, upsert
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "matrix.json"
 FORMATS = ("json", "csv", "xlsx")
@@ -243,24 +243,19 @@ def matrix_load(path: Path | str = DEFAULT_FIXTURE, *, load: Load | None = None)
             if report.errors:
                 raise _Rollback
             after = matrix_rows()
-            report.changes = table_diff(
-                before,
-                after,
+            if load_conclude(
+                report,
+                load,
+                table=LoadedTable.MATRIX,
+                source=path,
+                before=before,
+                after=after,
                 key="industry",
                 title=lambda row: row["industry"],
                 labels=MATRIX_LABELS,
-            )
-            if load.dry_run:
+                changed=bool(report.changed),
+            ):
                 raise _Rollback
-            if before != after or report.changed:
-                report.record = load_record(
-                    table=LoadedTable.MATRIX,
-                    load=load,
-                    source=path,
-                    before=before,
-                    after=after,
-                    changes=report.changes,
-                )
     except _Rollback:
         pass
     return report

@@ -242,6 +242,36 @@ def load_record(
     )
 
 
+def load_conclude(
+    report: LoadReport,
+    load: Load,
+    *,
+    table: str,
+    source,
+    before: list,
+    after: list,
+    key: str,
+    title: Callable[[dict], str],
+    labels: dict[str, str],
+    changed: bool = False,
+) -> bool:
+    """The end every load shares: list what changed on the report and, unless it is a dry run,
+    record it when anything did. Returns True for a dry run, which the caller rolls back."""
+    report.changes = table_diff(before, after, key=key, title=title, labels=labels)
+    if load.dry_run:
+        return True
+    if before != after or changed:
+        report.record = load_record(
+            table=table,
+            load=load,
+            source=source,
+            before=before,
+            after=after,
+            changes=report.changes,
+        )
+    return False
+
+
 INDICATOR_LABELS = {
     "name": "名称",
     "name_en": "英文名称",
@@ -280,24 +310,18 @@ def indicators_load(path, *, load: Load | None = None) -> LoadReport:
                     upsert(Indicator, {"code": item["code"]}, {**values, "position": position})
                 )
             after = indicator_rows()
-            report.changes = table_diff(
-                before,
-                after,
+            if load_conclude(
+                report,
+                load,
+                table=LoadedTable.INDICATORS,
+                source=path,
+                before=before,
+                after=after,
                 key="code",
                 title=_indicator_title,
                 labels={**INDICATOR_LABELS, "position": "顺序"},
-            )
-            if load.dry_run:
+            ):
                 raise _DryRun
-            if before != after:
-                report.record = load_record(
-                    table=LoadedTable.INDICATORS,
-                    load=load,
-                    source=path,
-                    before=before,
-                    after=after,
-                    changes=report.changes,
-                )
     except _DryRun:
         pass
     return report

@@ -93,7 +93,7 @@ from chains.models import (
     Unit,
 )
 from chains.models.figures import IndicatorPeriod
-from chains.services import Load, LoadReport, load_record, table_diff
+from chains.services import Load, LoadReport, load_conclude
 from portal import spreadsheets
 
 from . import services
@@ -994,24 +994,18 @@ def assessment_indicators_load(path=DEFAULT_FILE, *, load: Load | None = None) -
                     raise ValidationError(f"{item['name']}：{' '.join(exc.messages)}") from exc
                 indicator.save()
             after = assessment_indicator_rows()
-            report.changes = table_diff(
-                before,
-                after,
+            if load_conclude(
+                report,
+                load,
+                table=LoadedTable.ASSESSMENT_INDICATORS,
+                source=path,
+                before=before,
+                after=after,
                 key="metric",
                 title=lambda row: row["name"],
                 labels=ASSESSMENT_LABELS,
-            )
-            if load.dry_run:
+            ):
                 raise _DryRun
-            if before != after:
-                report.record = load_record(
-                    table=LoadedTable.ASSESSMENT_INDICATORS,
-                    load=load,
-                    source=path,
-                    before=before,
-                    after=after,
-                    changes=report.changes,
-                )
     except _DryRun:
         pass
     return report
