@@ -1,6 +1,9 @@
+import datetime
 import os
+import zoneinfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 
@@ -13,6 +16,66 @@ from chains.models import Official, Unit
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def _moment(day: datetime.date | datetime.datetime) -> datetime.datetime:
+    """A day means 10:00 that day in Shanghai: mid-morning, far from either midnight."""
+    if isinstance(day, datetime.datetime):
+        return day if day.tzinfo else day.replace(tzinfo=SHANGHAI)
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--portal-date",
+        default=os.environ.get("PORTAL_TEST_DATE", ""),
+        help="Run the whole suite with the process clock moved to this day (YYYY-MM-DD, "
+        "10:00 Asia/Shanghai); default: $PORTAL_TEST_DATE, or the real clock.",
+    )
+
+
+def pytest_report_header(config):
+    if day := config.getoption("portal_date"):
+        return f"tests at {day} 10:00 Asia/Shanghai (the whole process clock is moved)"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def portal_date(request):
+    """PORTAL_TEST_DATE / --portal-date: the suite must hold on any day, not only today. The
+    whole process (server threads included) sees that day; the clock keeps ticking."""
+    day = request.config.getoption("portal_date")
+    if not day:
+        yield None
+        return
+    with time_machine.travel(_moment(datetime.date.fromisoformat(day)), tick=True):
+        yield day
+
+
+class Clock:
+    """The portal's clock, set by a test: time-machine moves the whole process (every
+    timezone.now() and localdate(), server threads included), never one helper."""
+
+    def __init__(self, day: datetime.date):
+        self._traveller = time_machine.travel(_moment(day), tick=True)
+        self._coordinates = self._traveller.start()
+        self.day = day
+
+    def set(self, day: datetime.date | datetime.datetime) -> None:
+        self.day = day
+        self._coordinates.move_to(_moment(day), tick=True)
+
+    def stop(self) -> None:
+        self._traveller.stop()
+
+
+@pytest.fixture
+def clock():
+    """The clock at 10:00 on 9 October 2025 (Shanghai); `clock.set(day)` moves it."""
+    moved = Clock(datetime.date(2025, 10, 9))
+    yield moved
+    moved.stop()
 
 
 def require_service(name: str, available: bool) -> None:

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from reporting import services
 from reporting.models import AssessmentIndicator, PlanProgress, WorkPlan
 
 from .test_update_journey import log_in
@@ -18,16 +17,10 @@ from .test_update_journey import log_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    days = {"today": datetime.date(2027, 1, 12)}
-    monkeypatch.setattr(services, "today", lambda: days["today"])
-    return days
-
-
 def test_district_plan_filed_accepted_progressed_and_assessed(
     browser, live_server, demo_accounts, clock
 ):
+    clock.set(datetime.date(2027, 1, 12))
     call_command("load_assessment_indicators")
     clerk = log_in(browser, live_server, "siming")
     clerk.get_by_role("navigation").get_by_role("link", name="工作计划").click()
@@ -58,7 +51,9 @@ def test_district_plan_filed_accepted_progressed_and_assessed(
     expect(drc.locator("#plan-status")).to_have_attribute("data-status", "accepted")
 
     # January: the district's monthly page lists the plan's items; it records progress.
-    clock["today"] = datetime.date(2027, 1, 20)
+    # A week later: the idle timeout (30 minutes) logged everyone out, so the clerk logs in again.
+    clock.set(datetime.date(2027, 1, 20))
+    clerk = log_in(browser, live_server, "siming")
     clerk.get_by_role("navigation").get_by_role("link", name="我的待办").click()
     clerk.get_by_role("link", name="填报2027年1月的计划进展").click()
     items = {i.task: i.pk for i in plan.items.all()}
@@ -74,7 +69,8 @@ def test_district_plan_filed_accepted_progressed_and_assessed(
     assert sorted(PlanProgress.objects.values_list("percent", flat=True)) == [25, 60]
 
     # After January's deadline the DRC compares districts, as of January.
-    clock["today"] = datetime.date(2027, 2, 20)
+    clock.set(datetime.date(2027, 2, 20))
+    drc = log_in(browser, live_server, "fgw")
     drc.goto(f"{live_server.url}/dashboard/districts/?year=2027")
     row = drc.locator('tr[data-unit="siming"]')
     weights = {i.metric: i for i in AssessmentIndicator.objects.all()}

@@ -16,7 +16,6 @@ from tests.celery_helpers import broker
 from tests.conftest import require_service
 from tests.reporting.conftest import (  # noqa: F401  (fixtures shared with tests/reporting)
     accepted,
-    clock,
     electronics_update,
     figures,
     filled,

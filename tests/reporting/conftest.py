@@ -1,4 +1,3 @@
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -7,23 +6,6 @@ from django.core.management import call_command
 from chains.models import FigureImport, Indicator, Industry, IndustryFigure
 from reporting import services
 from reporting.models import ReportingPeriod
-
-
-class Clock:
-    """The portal's notion of today, set by a test (reporting.services.today)."""
-
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
-        self.set(datetime.date(2025, 10, 9))
-
-    def set(self, day: datetime.date):
-        self.day = day
-        self.monkeypatch.setattr(services, "today", lambda: self.day)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 @pytest.fixture
