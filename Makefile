@@ -22,7 +22,7 @@ test: setup-test
 # The date-sensitive tests with the whole process clock moved (time-machine, see tests/conftest.py)
 # to a 调休 Saturday, a month end, New Year's Day, the day after the annual report's deadline and
 # two years ahead: the portal must hold on any day, not only on the day the suite is run.
-# CI runs two of the dates (a full pass takes over 4 minutes): make test-dates TEST_DATES="..."
+# CI runs one of the dates (each takes about 3 minutes): make test-dates TEST_DATES="..."
 TEST_DATES ?= 2026-10-10 2026-12-31 2027-01-01 2027-02-01 2028-12-06
 DATE_TESTS := tests/reporting/test_workdays.py tests/reporting/test_reminders.py \
 	tests/reporting/test_plans.py tests/reporting/test_reports.py \
