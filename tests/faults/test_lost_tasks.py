@@ -7,7 +7,6 @@ done with Redis down."""
 
 import json
 import subprocess
-import sys
 import time
 
 import pytest
@@ -18,6 +17,7 @@ from reporting import tasks
 from reporting.choices import JobStatus
 from reporting.models import Report, ReportJob
 from reporting.reports import services as reports
+from tests.clocked import clocked_python
 from tests.faults.test_worker import start_worker, wait
 from tests.reporting.test_reports import SEPTEMBER
 
@@ -139,7 +139,7 @@ def test_a_job_taken_by_a_worker_that_died_before_starting_it_is_retried_in_minu
     settings.REPORT_JOB_LOST_AFTER = LOST_AFTER
     taken = ask(SEPTEMBER, users["drc"])
     subprocess.run(
-        [sys.executable, "-c", TAKE_AND_DIE, redis_server.url, reports.job_task_id(taken.pk)],
+        [*clocked_python(), "-c", TAKE_AND_DIE, redis_server.url, reports.job_task_id(taken.pk)],
         check=True, timeout=30,
     )  # fmt: skip
     client = redis.Redis(port=redis_server.port)

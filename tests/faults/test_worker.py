@@ -7,7 +7,6 @@ job's task, if it is ever delivered again, does nothing."""
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from reporting import tasks
 from reporting.choices import JobStatus
 from reporting.models import Report, ReportJob
 from reporting.reports import services as reports
+from tests.clocked import clocked_python
 from tests.reporting.test_reports import SEPTEMBER
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_worker(redis_url: str, log: Path) -> subprocess.Popen:
-    """`celery -A portal worker` in its own process, on the test's Redis and test database."""
+    """`celery -A portal worker` in its own process, on the test's Redis and test database, its
+    clock where the test's is (heartbeats are compared across the two)."""
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     env = {
@@ -40,7 +41,7 @@ def start_worker(redis_url: str, log: Path) -> subprocess.Popen:
         "REDIS_SOCKET_TIMEOUT": "1",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
+        [*clocked_python(), "-m", "celery", "-A", "portal", "worker", "--pool=solo",
          "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -231,6 +231,9 @@ def test_due_page_lists_what_is_owed_with_lights(client, users, september, clock
     assert 'data-industry="electronic-information" data-period="2025-09"' in html
     assert "light-green" in html
     clock.set(september.deadline.replace(day=15))
+    # Days later the idle timeout has ended the session: the clerk logs in again.
+    assert client.get(reverse("reporting:due")).status_code == 302
+    client.force_login(users["gxj"])
     html = client.get(reverse("reporting:due")).content.decode()
     assert "light-red" in html
 
