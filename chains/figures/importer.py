@@ -9,7 +9,7 @@ import datetime
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -753,9 +753,11 @@ def _copy(model, frame: pd.DataFrame) -> None:
 
 
 def _decimal(value, places: int):
+    """The number as the file wrote it (the float's shortest form), rounded half away from zero
+    as PostgreSQL rounds what COPY gives it: 0.00015 keeps 0.0002 on either path."""
     if value is None or pd.isna(value):
         return None
-    return Decimal(f"{float(value):.{places}f}")
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
 def _bulk_create(model, frame: pd.DataFrame) -> None:
@@ -765,10 +767,16 @@ def _bulk_create(model, frame: pd.DataFrame) -> None:
     marks = ", ".join(["%s"] * len(frame.columns))
     clean = frame.astype(object).where(frame.notna(), None)
     for column in ("value", "yoy"):
-        clean[column] = [
-            None if v is None else str(_decimal(v, 4 if column == "value" else 2))
-            for v in clean[column]
-        ]
+        # An object Series keeps None as None (a plain list becomes a string column whose
+        # blanks are NaN, which PostgreSQL would store as the number NaN).
+        clean[column] = pd.Series(
+            [
+                None if v is None else str(_decimal(v, 4 if column == "value" else 2))
+                for v in clean[column]
+            ],
+            index=clean.index,
+            dtype=object,
+        )
     rows = list(clean.itertuples(index=False, name=None))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):

@@ -222,3 +222,52 @@ def test_an_import_that_fails_half_way_leaves_nothing_behind(postgres, figures, 
     # Once the database is well again, the same record imports.
     importer.apply(record)
     assert EnterpriseFigure.objects.filter(source=record, is_current=True).count() == 4
+
+
+def test_copy_and_insert_store_the_same_figures(postgres, figures):
+    """PostgreSQL imports with COPY, other databases with INSERT: both must store what the file
+    says, to the same decimals, with blanks as NULL, across the slices COPY is fed in."""
+    import pandas as pd
+
+    enterprise = figures["used"]
+    indicator = Indicator.objects.get(code="revenue-month")
+    frame = pd.DataFrame(
+        {
+            "enterprise_id": pd.array([enterprise.pk] * 5, dtype="Int64"),
+            "indicator_id": pd.array([indicator.pk] * 5, dtype="Int64"),
+            "year": pd.array([2024] * 5, dtype="Int64"),
+            "month": pd.array([1, 2, 3, 4, 5], dtype="Int64"),
+            "value": [1234567.8912, 0.00015, -15.5, 9999999999999.5, float("nan")],
+            "yoy": [12.34, -100.0, float("nan"), 0.125, 7.0],
+        }
+    )
+    frame["source_id"] = figures["source"].pk
+    frame["is_current"] = False
+    stored = EnterpriseFigure.objects.filter(year=2024).order_by("month")
+
+    def rows():
+        return list(stored.values_list("month", "value", "yoy", "is_current"))
+
+    importer._copy(EnterpriseFigure, frame)
+    copied = rows()
+    assert copied == [
+        (1, Decimal("1234567.8912"), Decimal("12.34"), False),
+        (2, Decimal("0.0002"), Decimal("-100"), False),  # half away from zero
+        (3, Decimal("-15.5"), None, False),
+        (4, Decimal("9999999999999.5"), Decimal("0.13"), False),
+        (5, None, Decimal("7"), False),
+    ]
+    stored.delete()
+    importer._bulk_create(EnterpriseFigure, frame)
+    assert rows() == copied
+
+    # Fed in slices of two rows, COPY stores the same five.
+    stored.delete()
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {EnterpriseFigure._meta.db_table} ({', '.join(frame.columns)}) "
+            "FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+            importer._CsvSlices(frame, rows=2),
+            7,  # a read size smaller than a line: lines are cut across reads too
+        )
+    assert rows() == copied
