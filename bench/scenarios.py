@@ -112,7 +112,7 @@ def build() -> dict:
     gxj = users["gxj"]
     draft = services.update_start(industry=pairs[0][0], unit=pairs[0][1], period=current, user=gxj)
     ReportingPeriod.objects.filter(pk=current.pk).update(
-        lock_date=datetime.date.today() + datetime.timedelta(days=365)
+        lock_date=timezone.localdate() + datetime.timedelta(days=365)
     )
     client = Client()
     client.force_login(gxj)

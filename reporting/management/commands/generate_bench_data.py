@@ -78,7 +78,7 @@ def generate(*, years: int, enterprises: int) -> dict:
     admin = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
         "bench-admin", password="bench-password-1234"
     )
-    months = months_before(datetime.date.today(), years * 12)
+    months = months_before(timezone.localdate(), years * 12)
     calendar = WorkCalendar()
     ReportingPeriod.objects.bulk_create(
         [ReportingPeriod(year=y, month=m, **period_defaults(y, m, calendar)) for y, m in months],
