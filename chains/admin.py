@@ -8,6 +8,7 @@ from import_export.formats import base_formats
 
 from accounts.services import permissions_sync
 
+from .choices import LIST_SEPARATOR, UnitRole
 from .matrix_io import MatrixFileError, check_xlsx, decode_csv
 from .models import (
     Assignment,
@@ -32,6 +33,7 @@ from .models import (
 from .policies import POLICY_FIELDS
 from .policy_views import PolicyForm
 from .resources import MatrixResource, OfficialResource, SubSegmentResource, UnitResource
+from .selectors import assignments_with_links
 
 
 class MatrixSyncMixin:
@@ -117,17 +119,72 @@ class AssignmentUnitInline(admin.TabularInline):
     autocomplete_fields = ("unit",)
 
 
+class _AssignmentLinkFilter(admin.SimpleListFilter):
+    """Assignments by one official or unit in one role (a unit leads some industries and is
+    responsible for others: the two filters keep the roles apart)."""
+
+    role: str | None = None  # UnitRole, or None for officials
+
+    def lookups(self, request, model_admin):
+        if self.role is None:
+            return [(o.pk, o.name) for o in Official.objects.all()]
+        return [(u.pk, u.name) for u in Unit.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.role is None:
+            return queryset.filter(official_links__official=self.value())
+        return queryset.filter(unit_links__unit=self.value(), unit_links__role=self.role)
+
+
+class LeadOfficialFilter(_AssignmentLinkFilter):
+    title = _("lead city officials")
+    parameter_name = "official"
+
+
+class LeadUnitFilter(_AssignmentLinkFilter):
+    title = _("Lead units")
+    parameter_name = "lead_unit"
+    role = UnitRole.LEAD
+
+
+class ResponsibleUnitFilter(_AssignmentLinkFilter):
+    title = _("Responsible units")
+    parameter_name = "responsible_unit"
+    role = UnitRole.RESPONSIBLE
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(MatrixSyncMixin, admin.ModelAdmin):
-    """Editing an assignment changes every industry that shares it (the six future ones)."""
+    """Editing an assignment changes every industry that shares it (the six future ones). The
+    list shows who leads and who is responsible, read from three prefetches
+    (chains.selectors.assignments_with_links), not a query per row."""
 
-    list_display = ("code", "__str__")
+    list_display = ("__str__", "lead_officials", "lead_units", "responsible_units", "code")
+    list_filter = (LeadOfficialFilter, LeadUnitFilter, ResponsibleUnitFilter)
+    search_fields = ("code", "industries__name", "officials__name", "units__name")
     inlines = [AssignmentOfficialInline, AssignmentUnitInline]
     readonly_fields = ("shared_by",)
+
+    def get_queryset(self, request):
+        return assignments_with_links(super().get_queryset(request))
 
     @admin.display(description=_("industries sharing this assignment"))
     def shared_by(self, obj):
         return str(obj)
+
+    @admin.display(description=_("lead city officials"))
+    def lead_officials(self, obj):
+        return LIST_SEPARATOR.join(o.name for o in obj.official_list()) or "—"
+
+    @admin.display(description=_("Lead units"))
+    def lead_units(self, obj):
+        return LIST_SEPARATOR.join(u.name for u in obj.lead_unit_list()) or "—"
+
+    @admin.display(description=_("Responsible units"))
+    def responsible_units(self, obj):
+        return LIST_SEPARATOR.join(u.name for u in obj.responsible_unit_list()) or "—"
 
 
 class SubSegmentInline(admin.TabularInline):
@@ -196,6 +253,9 @@ class FigureImportAdmin(admin.ModelAdmin):
         "rows_changed",
     )
     list_filter = ("kind", "status")
+    search_fields = ("original_name", "uploaded_by__username", "sha256")
+    date_hierarchy = "uploaded_at"
+    list_select_related = ("uploaded_by",)
     readonly_fields = [f.name for f in FigureImport._meta.fields]
 
     def has_add_permission(self, request):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,6 +18,7 @@ from .models import (
     CalendarYear,
     MonthlyUpdate,
     OutboxMessage,
+    PlanYear,
     ReportingPeriod,
     UpdateEvent,
 )
@@ -339,7 +341,8 @@ class MonthlyUpdateAdmin(admin.ModelAdmin):
     """Read-only here: updates change only through the portal's workflow, which records them."""
 
     list_display = ("period", "industry", "unit", "status", "first_submitted_at", "is_demo")
-    list_filter = ("status", "period", "industry", "is_demo")
+    list_filter = ("status", "period", "industry", "unit", "is_demo")
+    search_fields = ("industry__name", "unit__name")
     list_select_related = ("period", "industry", "unit")
     inlines = [UpdateEventInline]
 
@@ -351,6 +354,29 @@ class MonthlyUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(admin.ModelAdmin):
+    """The date each year's work plans are due (January 31 unless set here). A plan year is
+    created when the first plan of the year is started; one can be added here beforehand.
+    Plans refer to their year, so it is never deleted."""
+
+    list_display = ("year", "deadline", "plan_count")
+    fields = ("year", "deadline")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(plan_count=Count("plans"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("year",) if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("work plans"), ordering="plan_count")
+    def plan_count(self, obj):
+        return obj.plan_count
 
 
 @admin.register(OutboxMessage)
