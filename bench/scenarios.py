@@ -111,8 +111,8 @@ def build() -> dict:
     # This month's draft that the save benchmark edits, with a full history behind it.
     gxj = users["gxj"]
     draft = services.update_start(industry=pairs[0][0], unit=pairs[0][1], period=current, user=gxj)
-    ReportingPeriod.objects.filter(pk=current.pk).update(
-        lock_date=timezone.localdate() + datetime.timedelta(days=365)
+    ReportingPeriod.objects.filter(pk=current.pk).update(  # as an administrator would set it
+        lock_date=timezone.localdate() + datetime.timedelta(days=365), dates_set_by_hand=True
     )
     client = Client()
     client.force_login(gxj)

@@ -1,6 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
@@ -8,6 +11,8 @@ from import_export.formats import base_formats
 
 from accounts.services import permissions_sync
 
+from .choices import LIST_SEPARATOR, UnitRole
+from .figures.selectors import indicator_uses
 from .matrix_io import MatrixFileError, check_xlsx, decode_csv
 from .models import (
     Assignment,
@@ -32,6 +37,8 @@ from .models import (
 from .policies import POLICY_FIELDS
 from .policy_views import PolicyForm
 from .resources import MatrixResource, OfficialResource, SubSegmentResource, UnitResource
+from .selectors import assignments_with_links
+from .services import indicators_set_active
 
 
 class MatrixSyncMixin:
@@ -117,17 +124,72 @@ class AssignmentUnitInline(admin.TabularInline):
     autocomplete_fields = ("unit",)
 
 
+class _AssignmentLinkFilter(admin.SimpleListFilter):
+    """Assignments by one official or unit in one role (a unit leads some industries and is
+    responsible for others: the two filters keep the roles apart)."""
+
+    role: str | None = None  # UnitRole, or None for officials
+
+    def lookups(self, request, model_admin):
+        if self.role is None:
+            return [(o.pk, o.name) for o in Official.objects.all()]
+        return [(u.pk, u.name) for u in Unit.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.role is None:
+            return queryset.filter(official_links__official=self.value())
+        return queryset.filter(unit_links__unit=self.value(), unit_links__role=self.role)
+
+
+class LeadOfficialFilter(_AssignmentLinkFilter):
+    title = _("lead city officials")
+    parameter_name = "official"
+
+
+class LeadUnitFilter(_AssignmentLinkFilter):
+    title = _("Lead units")
+    parameter_name = "lead_unit"
+    role = UnitRole.LEAD
+
+
+class ResponsibleUnitFilter(_AssignmentLinkFilter):
+    title = _("Responsible units")
+    parameter_name = "responsible_unit"
+    role = UnitRole.RESPONSIBLE
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(MatrixSyncMixin, admin.ModelAdmin):
-    """Editing an assignment changes every industry that shares it (the six future ones)."""
+    """Editing an assignment changes every industry that shares it (the six future ones). The
+    list shows who leads and who is responsible, read from three prefetches
+    (chains.selectors.assignments_with_links), not a query per row."""
 
-    list_display = ("code", "__str__")
+    list_display = ("__str__", "lead_officials", "lead_units", "responsible_units", "code")
+    list_filter = (LeadOfficialFilter, LeadUnitFilter, ResponsibleUnitFilter)
+    search_fields = ("code", "industries__name", "officials__name", "units__name")
     inlines = [AssignmentOfficialInline, AssignmentUnitInline]
     readonly_fields = ("shared_by",)
+
+    def get_queryset(self, request):
+        return assignments_with_links(super().get_queryset(request))
 
     @admin.display(description=_("industries sharing this assignment"))
     def shared_by(self, obj):
         return str(obj)
+
+    @admin.display(description=_("lead city officials"))
+    def lead_officials(self, obj):
+        return LIST_SEPARATOR.join(o.name for o in obj.official_list()) or "—"
+
+    @admin.display(description=_("Lead units"))
+    def lead_units(self, obj):
+        return LIST_SEPARATOR.join(u.name for u in obj.lead_unit_list()) or "—"
+
+    @admin.display(description=_("Responsible units"))
+    def responsible_units(self, obj):
+        return LIST_SEPARATOR.join(u.name for u in obj.responsible_unit_list()) or "—"
 
 
 class SubSegmentInline(admin.TabularInline):
@@ -158,11 +220,77 @@ class SubSegmentAdmin(ExportMixin, admin.ModelAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     """Indicators the statistics files may carry; a column is matched by name (or alias) and by
-    whether it is for the month or cumulative."""
+    whether it is for the month or cumulative. One no longer collected is taken out of use,
+    with its history; one that figures refer to is never deleted (its figures would lose
+    what they measure), and the admin says so instead of listing every figure."""
 
-    list_display = ("name", "period", "unit", "code", "aliases", "position")
-    list_filter = ("period", "unit")
+    list_display = ("name", "period", "unit", "code", "aliases", "position", "is_active")
+    list_filter = ("is_active", "period", "unit")
     search_fields = ("name", "aliases", "code")
+    actions = ["deactivate_indicators", "activate_indicators", "delete_selected"]
+
+    @admin.action(description=_("Take the selected indicators out of use"))
+    def deactivate_indicators(self, request, queryset):
+        changed = indicators_set_active(indicators=list(queryset), active=False, user=request.user)
+        self.message_user(
+            request,
+            f"已停用 {len(changed)} 个指标"
+            + (f"：{'、'.join(map(str, changed))}" if changed else "")
+            + "。停用的指标不再出现在统计数据模板中，导入时被拒绝；已导入的数据照常显示。",
+            messages.SUCCESS if changed else messages.INFO,
+        )
+
+    @admin.action(description=_("Put the selected indicators back in use"))
+    def activate_indicators(self, request, queryset):
+        changed = indicators_set_active(indicators=list(queryset), active=True, user=request.user)
+        self.message_user(
+            request,
+            f"已启用 {len(changed)} 个指标"
+            + (f"：{'、'.join(map(str, changed))}" if changed else "")
+            + "。",
+            messages.SUCCESS if changed else messages.INFO,
+        )
+
+    @admin.action(permissions=["delete"], description=delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        if self._refuse_deletion(request, list(queryset)):
+            return None
+        return delete_selected(self, request, queryset)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        indicator = self.get_object(request, unquote(object_id))
+        if indicator is not None and self._refuse_deletion(request, [indicator]):
+            return redirect("admin:chains_indicator_change", indicator.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def _refuse_deletion(self, request, indicators) -> bool:
+        """Say, for each indicator something refers to, what and how much; True if any."""
+        uses = indicator_uses(i.pk for i in indicators)
+        for indicator in indicators:
+            use = uses.get(indicator.pk)
+            if not use:
+                continue
+            what = [
+                f"{label} {n:,} 条"
+                for label, n in (
+                    ("产业数据", use.industry_figures),
+                    ("重点企业数据", use.enterprise_figures),
+                )
+                if n
+            ]
+            refers = []
+            if use.figures:
+                refers.append(f"已有 {use.figures:,} 条统计数据引用它（{'、'.join(what)}）")
+            if use.doubling_targets:
+                refers.append(f"{use.doubling_targets} 个倍增计划目标使用它")
+            self.message_user(
+                request,
+                f"不能删除指标「{indicator}」：{'，'.join(refers)}，删除会使这些记录失去所衡量的"
+                "指标。不再使用的指标请停用：在指标列表中勾选后执行“停用所选指标”，停用后不再"
+                "出现在统计数据模板中、导入时被拒绝，已导入的数据照常显示。",
+                messages.ERROR,
+            )
+        return bool(uses)
 
 
 class EnterpriseTierInline(admin.TabularInline):
@@ -196,6 +324,9 @@ class FigureImportAdmin(admin.ModelAdmin):
         "rows_changed",
     )
     list_filter = ("kind", "status")
+    search_fields = ("original_name", "uploaded_by__username", "sha256")
+    date_hierarchy = "uploaded_at"
+    list_select_related = ("uploaded_by",)
     readonly_fields = [f.name for f in FigureImport._meta.fields]
 
     def has_add_permission(self, request):

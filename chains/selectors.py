@@ -4,7 +4,7 @@ number of queries, however many industries or units there are."""
 from django.db.models import Prefetch, QuerySet
 
 from .choices import LIST_SEPARATOR, UnitRole
-from .models import AssignmentOfficial, AssignmentUnit, Category, Industry, Unit
+from .models import Assignment, AssignmentOfficial, AssignmentUnit, Category, Industry, Unit
 
 MATRIX_COLUMNS = ("category", "industry", "lead_officials", "lead_units", "responsible_units")
 
@@ -21,6 +21,26 @@ def industries_with_assignments(queryset: QuerySet[Industry] | None = None) -> Q
         ),
         Prefetch(
             "assignment__unit_links",
+            queryset=AssignmentUnit.objects.select_related("unit").order_by("position", "id"),
+        ),
+    )
+
+
+def assignments_with_links(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Assignments with their industries, officials and units (Assignment.official_list and
+    the unit lists read them): three queries more, however many assignments."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "industries", queryset=Industry.objects.order_by("category__position", "position")
+        ),
+        Prefetch(
+            "official_links",
+            queryset=AssignmentOfficial.objects.select_related("official").order_by(
+                "position", "id"
+            ),
+        ),
+        Prefetch(
+            "unit_links",
             queryset=AssignmentUnit.objects.select_related("unit").order_by("position", "id"),
         ),
     )

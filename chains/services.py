@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 
 from .choices import LIST_SEPARATOR, SHARED_FUTURE_ASSIGNMENT, CategoryCode, LoadedTable, UnitRole
@@ -325,6 +326,34 @@ def indicators_load(path, *, load: Load | None = None) -> LoadReport:
     except _DryRun:
         pass
     return report
+
+
+@transaction.atomic
+def indicators_set_active(
+    *, indicators: Sequence[Indicator], active: bool, user
+) -> list[Indicator]:
+    """Put indicators in use or out of it; an indicator out of use keeps its figures, which
+    still show, while the statistics templates leave it out and the import refuses it. Each
+    indicator changed gets an entry in its admin history by `user`; returns those changed."""
+    changed = [i for i in indicators if i.is_active != active]
+    if not changed:
+        return []
+    Indicator.objects.filter(pk__in=[i.pk for i in changed]).update(is_active=active)
+    message = (
+        "启用：重新出现在统计数据模板中，可以导入。"
+        if active
+        else "停用：不再出现在统计数据模板中，导入时拒绝该指标的数据列。"
+    )
+    for indicator in changed:
+        indicator.is_active = active
+        LogEntry.objects.log_actions(
+            user_id=user.pk,
+            queryset=[indicator],
+            action_flag=CHANGE,
+            change_message=message,
+            single_object=True,
+        )
+    return changed
 
 
 class _DryRun(Exception):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,13 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import calendar_io, services
-from .dashboard import data_changed
 from .models import (
     AssessmentIndicator,
     CalendarOverride,
     CalendarYear,
     MonthlyUpdate,
     OutboxMessage,
+    PlanYear,
     ReportingPeriod,
     UpdateEvent,
 )
@@ -109,31 +110,42 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     # selected" action is not atomic of itself, and a recompute that failed after the delete
     # had been committed left the deadlines where the deleted holidays had put them.
     def save_model(self, request, obj, form, change):
-        years = {obj.date.year}
-        if change and "date" in form.changed_data:
-            years.add(form.initial["date"].year)
+        kind = "调休上班" if obj.is_working_day else "节假日"
+        if change:
+            was = form.initial.get("date")
+            what = f"修改 {obj.date:%Y-%m-%d}" + (
+                f"（原 {was:%Y-%m-%d}）" if was != obj.date else ""
+            )
+        else:
+            what = f"新增 {obj.date:%Y-%m-%d}"
         with transaction.atomic():
             before = WorkCalendar()
             super().save_model(request, obj, form, change)
-            moved = calendar_io.periods_recompute(before, WorkCalendar(), years)
-        _report_moved(request, *moved)
-        for year in WorkCalendar().years_unknown(years):
+            recomputed = calendar_io.periods_recompute(
+                user=request.user, reason=f"日历调整：{what}（{kind}）", before=before
+            )
+        _report_moved(request, recomputed)
+        for year in WorkCalendar().years_unknown({obj.date.year}):
             messages.warning(request, _not_complete_message(year))
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             before = WorkCalendar()
-            years = {day.year for day in queryset.values_list("date", flat=True)}
+            days = "、".join(f"{d:%Y-%m-%d}" for d in queryset.values_list("date", flat=True))
             super().delete_queryset(request, queryset)
-            moved = calendar_io.periods_recompute(before, WorkCalendar(), years)
-        _report_moved(request, *moved)
+            recomputed = calendar_io.periods_recompute(
+                user=request.user, reason=f"日历调整：删除 {days}", before=before
+            )
+        _report_moved(request, recomputed)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
             before = WorkCalendar()
             super().delete_model(request, obj)
-            moved = calendar_io.periods_recompute(before, WorkCalendar(), {obj.date.year})
-        _report_moved(request, *moved)
+            recomputed = calendar_io.periods_recompute(
+                user=request.user, reason=f"日历调整：删除 {obj.date:%Y-%m-%d}", before=before
+            )
+        _report_moved(request, recomputed)
 
 
 @admin.register(CalendarYear)
@@ -161,22 +173,37 @@ class CalendarYearAdmin(admin.ModelAdmin):
         }
         return super().get_form(request, obj, **kwargs)
 
+    # Declaring a year complete (or taking it back) changes no working day, only what is
+    # marked provisional; it is a change of the calendar all the same, and runs the one
+    # recompute every change runs, which also brings in line dates computed before a newer
+    # chinese-calendar came with the year.
     def save_model(self, request, obj, form, change):
         if change:  # only the note
             super().save_model(request, obj, form, change)
             return
-        record = calendar_io.calendar_year_complete(year=obj.year, user=request.user, note=obj.note)
+        with transaction.atomic():
+            before = WorkCalendar()
+            record = calendar_io.calendar_year_complete(
+                year=obj.year, user=request.user, note=obj.note
+            )
+            recomputed = calendar_io.periods_recompute(
+                user=request.user, reason=f"已完整录入的日历年份：新增 {obj.year} 年", before=before
+            )
         obj.pk = record.pk  # the admin's log entry and its redirect need the saved row
+        _report_moved(request, recomputed)
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            data_changed()  # the provisional marks read the declared years
+        self.delete_queryset(request, CalendarYear.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
+            before = WorkCalendar()
+            years = "、".join(str(y) for y in queryset.values_list("year", flat=True))
             super().delete_queryset(request, queryset)
-            data_changed()
+            recomputed = calendar_io.periods_recompute(
+                user=request.user, reason=f"已完整录入的日历年份：删除 {years} 年", before=before
+            )
+        _report_moved(request, recomputed)
 
 
 def _not_complete_message(year: int) -> str:
@@ -189,21 +216,22 @@ def _not_complete_message(year: int) -> str:
     )
 
 
-def _report_moved(request, moved, kept) -> None:
-    if moved:
+def _report_moved(request, recomputed: calendar_io.Recomputed) -> None:
+    """What the calendar change moved (each period's history has it too), and which periods
+    it would have moved but an administrator had set by hand."""
+    if recomputed.moved:
         messages.info(
             request,
-            "按调整后的日历重新计算了截止日期："
-            + "；".join(
-                f"{p}：截止 {p.deadline:%Y-%m-%d}，锁定 {p.lock_date:%Y-%m-%d}" for p in moved
-            )
-            + "。",
+            f"按调整后的日历重新计算了 {len(recomputed.moved)} 个报送期次的日期："
+            + "；".join(move.summary() for move in recomputed.moved)
+            + "。各期次的“历史”中有记录。",
         )
-    if kept:
+    if recomputed.kept:
         messages.warning(
             request,
-            f"{'、'.join(kept)}的锁定日期由管理员设定，早于重新计算的截止日期，"
-            "这些期次未作调整，请在“报送期次”中核对。",
+            "以下期次的日期由管理员设定，未随日历调整："
+            + "；".join(move.kept_summary() for move in recomputed.kept)
+            + "。如需按日历计算，请在“报送期次”中取消勾选“日期由管理员设定”。",
         )
 
 
@@ -220,21 +248,41 @@ def _report_import(request, result: calendar_io.CalendarImportResult) -> None:
             else ""
         ),
     )
-    _report_moved(request, result.moved, result.kept)
+    _report_moved(request, calendar_io.Recomputed(moved=result.moved, kept=result.kept))
     for year in WorkCalendar().years_unknown(result.years):
         messages.warning(request, _not_complete_message(year))
 
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
-    """Deadlines and lock dates: computed from the working-day calendar when a month opens; a
-    date set here is the administrator's and is never recomputed."""
+    """Deadlines and lock dates: computed from the working-day calendar when a month opens and
+    moved with it until the lock date; dates set here are the administrator's and are never
+    recomputed, until the administrator unticks 日期由管理员设定."""
 
-    list_display = ("__str__", "deadline", "lock_date", "provisional_dates")
-    fields = ("year", "month", "deadline", "lock_date")
+    list_display = ("__str__", "deadline", "lock_date", "dates_set_by_hand", "provisional_dates")
+    list_filter = ("dates_set_by_hand",)
+    fields = ("year", "month", "deadline", "lock_date", "dates_set_by_hand")
 
     def get_readonly_fields(self, request, obj=None):
         return ("year", "month") if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        if not change or {"deadline", "lock_date"} & set(form.changed_data):
+            # Dates typed in here are the administrator's, whatever the box said.
+            obj.dates_set_by_hand = True
+            super().save_model(request, obj, form, change)
+            return
+        if "dates_set_by_hand" not in form.changed_data or obj.dates_set_by_hand:
+            super().save_model(request, obj, form, change)
+            return
+        # Unticked: the calendar's dates again, at once (for a period still open).
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            recomputed = calendar_io.periods_recompute(
+                user=request.user, reason=f"管理员取消了{obj}的“日期由管理员设定”"
+            )
+        obj.refresh_from_db(fields=["deadline", "lock_date"])
+        _report_moved(request, recomputed)
 
     @admin.display(description=_("provisional"))
     def provisional_dates(self, obj):
@@ -293,7 +341,8 @@ class MonthlyUpdateAdmin(admin.ModelAdmin):
     """Read-only here: updates change only through the portal's workflow, which records them."""
 
     list_display = ("period", "industry", "unit", "status", "first_submitted_at", "is_demo")
-    list_filter = ("status", "period", "industry", "is_demo")
+    list_filter = ("status", "period", "industry", "unit", "is_demo")
+    search_fields = ("industry__name", "unit__name")
     list_select_related = ("period", "industry", "unit")
     inlines = [UpdateEventInline]
 
@@ -305,6 +354,29 @@ class MonthlyUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(admin.ModelAdmin):
+    """The date each year's work plans are due (January 31 unless set here). A plan year is
+    created when the first plan of the year is started; one can be added here beforehand.
+    Plans refer to their year, so it is never deleted."""
+
+    list_display = ("year", "deadline", "plan_count")
+    fields = ("year", "deadline")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(plan_count=Count("plans"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("year",) if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("work plans"), ordering="plan_count")
+    def plan_count(self, obj):
+        return obj.plan_count
 
 
 @admin.register(OutboxMessage)

@@ -1,7 +1,8 @@
 """日历调整 (CalendarOverride) from a csv of dates, for the years the chinese-calendar package
-does not know yet: parse and check every row, then write all or nothing, and
-move the deadlines the calendar computed (never a date an administrator set) to the corrected
-calendar. Only when the administrator says the file is the whole announced calendar of its
+does not know yet: parse and check every row, then write all or nothing, and move the dates
+of every period still open to the corrected calendar (never dates an administrator set by
+hand, nor those of a period past its lock date): periods_recompute, which every change of the
+calendar runs. Only when the administrator says the file is the whole announced calendar of its
 years are those the package does not know declared complete (their deadlines stop being 暂定):
 a one-line correction, or a 2027 file holding 2028-01-01, is not a year's calendar.
 
@@ -16,7 +17,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
+from django.utils import timezone
 
 from portal.textfiles import decode_text
 
@@ -71,8 +74,8 @@ class CalendarImportResult:
     unchanged: int = 0
     years: list[int] = field(default_factory=list)
     declared: list[int] = field(default_factory=list)  # declared complete by this import
-    moved: list[ReportingPeriod] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
+    moved: list["PeriodMove"] = field(default_factory=list)
+    kept: list["PeriodMove"] = field(default_factory=list)
 
 
 def _decode(data: bytes) -> str:
@@ -153,36 +156,93 @@ def parse_csv(data: bytes) -> list[OverrideRow]:
     return rows
 
 
+def _month_day(day: datetime.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class PeriodMove:
+    """A period's dates before and after a calendar change (for a period whose dates an
+    administrator set by hand: its dates and those the changed calendar would give it)."""
+
+    period: ReportingPeriod
+    old_deadline: datetime.date
+    old_lock_date: datetime.date
+    deadline: datetime.date
+    lock_date: datetime.date
+
+    def _parts(self, fmt) -> list[str]:
+        parts = []
+        if self.deadline != self.old_deadline:
+            parts.append(f"截止 {fmt(self.old_deadline)} → {fmt(self.deadline)}")
+        if self.lock_date != self.old_lock_date:
+            parts.append(f"锁定 {fmt(self.old_lock_date)} → {fmt(self.lock_date)}")
+        return parts
+
+    def summary(self) -> str:
+        """For the administrator's message: 2026年12月：截止 1月7日 → 1月8日，锁定 …"""
+        return f"{self.period}：{'，'.join(self._parts(_month_day))}"
+
+    def record(self) -> str:
+        """For the period's history, with years: 截止 2027-01-07 → 2027-01-08；锁定 …"""
+        return "；".join(self._parts(datetime.date.isoformat))
+
+    def kept_summary(self) -> str:
+        return (
+            f"{self.period}（现为截止 {_month_day(self.old_deadline)}、锁定 "
+            f"{_month_day(self.old_lock_date)}；按调整后的日历应为截止 "
+            f"{_month_day(self.deadline)}、锁定 {_month_day(self.lock_date)}）"
+        )
+
+
+@dataclass
+class Recomputed:
+    moved: list[PeriodMove] = field(default_factory=list)
+    # Periods an administrator set by hand that the change would have moved: left alone.
+    kept: list[PeriodMove] = field(default_factory=list)
+
+
 @transaction.atomic
-def periods_recompute(
-    before: WorkCalendar, after: WorkCalendar, years: set[int]
-) -> tuple[list[ReportingPeriod], list[str]]:
-    """Move each deadline and lock date that `before` computed to what `after` computes, for
-    the months whose dates fall in `years`. A date that differs from the calendar's was set by
-    an administrator and stays. Returns the periods moved and those left alone because an
-    administrator's lock date would fall before the new deadline. Atomic, and meant to run in
-    the caller's transaction together with the change of the overrides."""
-    moved, kept = [], []
-    months = [(y - 1, 12) for y in years]
-    candidates = ReportingPeriod.objects.select_for_update().filter(year__in=years)
-    for year, month in months:
-        candidates |= ReportingPeriod.objects.select_for_update().filter(year=year, month=month)
-    for period in candidates.order_by("year", "month"):
-        old_deadline, old_lock = before.period_dates(period.year, period.month, period.deadline)
-        deadline = period.deadline
-        if deadline == old_deadline:
-            deadline = after.period_dates(period.year, period.month)[0]
-        lock_date = period.lock_date
-        if lock_date == old_lock:
-            lock_date = after.period_dates(period.year, period.month, deadline)[1]
-        if lock_date < deadline:
-            kept.append(str(period))
+def periods_recompute(*, user, reason: str, before: WorkCalendar | None = None) -> Recomputed:
+    """Bring the deadline and lock date of every period not yet past its lock date to what
+    the working-day calendar now computes, after any change to it (an override typed in,
+    changed, deleted or imported, a year declared complete) — in the same transaction as the
+    change. A period past its lock date keeps the dates its updates were judged by; a period
+    whose dates an administrator set by hand keeps them (reported as kept when `before`, the
+    calendar before the change, gave other dates than the calendar now does). Each period
+    moved gets an entry in its admin history, by `user`, naming `reason` and the old and new
+    dates."""
+    after = WorkCalendar()
+    result = Recomputed()
+    still_open = ReportingPeriod.objects.select_for_update().filter(
+        lock_date__gte=timezone.localdate()
+    )
+    for period in still_open.order_by("year", "month"):
+        deadline, lock_date = after.period_dates(period.year, period.month)
+        move = PeriodMove(period, period.deadline, period.lock_date, deadline, lock_date)
+        if period.dates_set_by_hand:
+            if before is not None and before.period_dates(period.year, period.month) != (
+                deadline,
+                lock_date,
+            ):
+                result.kept.append(move)
             continue
-        if (deadline, lock_date) != (period.deadline, period.lock_date):
-            period.deadline, period.lock_date = deadline, lock_date
-            period.save(update_fields=["deadline", "lock_date"])  # bumps the dashboard
-            moved.append(period)
-    return moved, kept
+        if (deadline, lock_date) == (period.deadline, period.lock_date):
+            continue
+        period.deadline, period.lock_date = deadline, lock_date
+        period.save(update_fields=["deadline", "lock_date"])  # bumps the dashboard
+        LogEntry.objects.log_actions(
+            user_id=user.pk,
+            queryset=[period],
+            action_flag=CHANGE,
+            change_message=f"按调整后的日历重新计算（{reason}）：{move.record()}",
+            single_object=True,
+        )
+        result.moved.append(move)
+    # The dashboard's traffic lights count working days, and its provisional marks read the
+    # declared years: both may change with the calendar even where no date moved.
+    data_changed()
+    return result
 
 
 @transaction.atomic
@@ -199,10 +259,10 @@ def calendar_year_complete(*, year: int, user=None, note: str = "") -> CalendarY
 
 @transaction.atomic
 def calendar_overrides_import(
-    *, rows: list[OverrideRow], whole_years: bool = False, user=None, source: str = ""
+    *, rows: list[OverrideRow], user, whole_years: bool = False, source: str = ""
 ) -> CalendarImportResult:
     """Write every row (a date already overridden takes the file's kind and note), then move
-    the calendar-computed deadlines of the years the file touches. All or nothing. With
+    the dates of the periods still open (periods_recompute). All or nothing. With
     `whole_years` (the administrator's word that the file is the whole announced calendar of
     its years) the file's years the package does not know are declared complete
     (CalendarYear); without it the overrides alone leave them provisional."""
@@ -233,6 +293,6 @@ def calendar_overrides_import(
         result.declared = [year for year in result.years if not package_knows(year)]
     for year in result.declared:
         calendar_year_complete(year=year, user=user, note=note)
-    result.moved, result.kept = periods_recompute(before, WorkCalendar(), set(result.years))
-    data_changed()  # the provisional marks read the overrides
+    recomputed = periods_recompute(user=user, reason=f"日历调整：{note}", before=before)
+    result.moved, result.kept = recomputed.moved, recomputed.kept
     return result

@@ -103,16 +103,13 @@ class WorkCalendar:
             period.__dict__["provisional"] = self.provisional(period)
 
     def provisional(self, period) -> Provisional:
-        """A period's dates are provisional when the calendar computed them (a date an
-        administrator set differs from the calendar's) across a year nobody knows."""
-        computed_deadline, computed_lock = self.period_dates(
-            period.year, period.month, period.deadline
-        )
+        """A period's dates are provisional when the calendar computed them across a year
+        nobody knows; dates an administrator set by hand (`dates_set_by_hand`) never are."""
+        if period.dates_set_by_hand:
+            return Provisional()
         return Provisional(
-            deadline=period.deadline == computed_deadline
-            and self.is_provisional(period.first_day, period.deadline),
-            lock_date=period.lock_date == computed_lock
-            and self.is_provisional(period.first_day, period.lock_date),
+            deadline=self.is_provisional(period.first_day, period.deadline),
+            lock_date=self.is_provisional(period.first_day, period.lock_date),
         )
 
     def is_working_day(self, day: datetime.date) -> bool:

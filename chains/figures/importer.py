@@ -238,7 +238,12 @@ def _values(rows: pd.DataFrame, column: int, label: str, plan: Plan) -> pd.Serie
     return numbers
 
 
-def _indicator_for(value: L.ValueColumn, plan: Plan, indicators) -> tuple[Indicator | None, float]:
+def _indicator_for(
+    value: L.ValueColumn, plan: Plan, indicators, header_row: int
+) -> tuple[Indicator | None, float]:
+    # Those in use first: an alias an indicator out of use shares with one in use is the
+    # latter's.
+    indicators = sorted(indicators, key=lambda i: not i.is_active)
     for indicator in indicators:
         if (
             not value.unit
@@ -267,14 +272,25 @@ def _indicator_for(value: L.ValueColumn, plan: Plan, indicators) -> tuple[Indica
                         f"指标「{value.name}」的单位是 {value.unit}，与系统设定的 {indicator.unit} 不一致，无法换算。",
                     )
                     return None, 1.0
+            if not indicator.is_active:
+                plan.error(
+                    header_row,
+                    f"{column_letter(value.column)}列「{value.name}」（{_period_label(value)}）"
+                    "是已停用的指标，不再导入：请删除该列后再导入；如仍需导入，请管理员在后台"
+                    "“指标”中重新启用。",
+                )
+                return None, 1.0
             return indicator, factor
-    known = "、".join(sorted({i.name for i in indicators}))
-    period = "当月" if value.period == "month" else "累计"
+    known = "、".join(sorted({i.name for i in indicators if i.is_active}))
     plan.error(
         0,
-        f"未知指标「{value.name}」（{period}）。系统中的指标有：{known}。如需新增指标，请联系管理员。",
+        f"未知指标「{value.name}」（{_period_label(value)}）。系统中的指标有：{known}。如需新增指标，请联系管理员。",
     )
     return None, 1.0
+
+
+def _period_label(value: L.ValueColumn) -> str:
+    return "当月" if value.period == "month" else "累计"
 
 
 def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
@@ -330,7 +346,7 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
     parts = []
     seen_indicators: dict[int, str] = {}
     for value in layout.values:
-        indicator, factor = _indicator_for(value, plan, indicators)
+        indicator, factor = _indicator_for(value, plan, indicators, layout.header_row + 1)
         if indicator is not None and indicator.pk in seen_indicators:
             plan.error(
                 0,

@@ -3,11 +3,19 @@ an enterprise's, and what an import changed. Year-on-year growth is the supplied
 computed from the same figure a year earlier when that exists."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from ..models import EnterpriseFigure, FigureImport, Indicator, Industry, IndustryFigure
+from ..models import (
+    DoublingTarget,
+    EnterpriseFigure,
+    FigureImport,
+    Indicator,
+    Industry,
+    IndustryFigure,
+)
 
 
 def _yoy(value, previous):
@@ -147,3 +155,40 @@ def industry_enterprises(industry: Industry, limit: int = 100) -> list:
         .prefetch_related("tiers")
         .order_by("-above_size", "name")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class IndicatorUse:
+    """What refers to an indicator: figures of every revision (current or superseded) and
+    doubling-plan targets."""
+
+    industry_figures: int = 0
+    enterprise_figures: int = 0
+    doubling_targets: int = 0
+
+    @property
+    def figures(self) -> int:
+        return self.industry_figures + self.enterprise_figures
+
+    def __bool__(self) -> bool:
+        return bool(self.figures or self.doubling_targets)
+
+
+def indicator_uses(indicator_ids) -> dict[int, IndicatorUse]:
+    """For each of the indicators, what refers to it (three counting queries in all); an
+    indicator nothing refers to is left out."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for name, model in (
+        ("industry_figures", IndustryFigure),
+        ("enterprise_figures", EnterpriseFigure),
+        ("doubling_targets", DoublingTarget),
+    ):
+        rows = (
+            model.objects.filter(indicator_id__in=list(indicator_ids))
+            .values("indicator_id")
+            .annotate(n=Count("pk"))
+            .values_list("indicator_id", "n")
+        )
+        for indicator_id, n in rows:
+            counts[indicator_id][name] = n
+    return {pk: IndicatorUse(**fields) for pk, fields in counts.items()}

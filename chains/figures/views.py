@@ -28,7 +28,7 @@ from portal.responses import file_download, xlsx_response
 
 from ..models import FigureImport
 from ..models.figures import ImportKind, ImportStatus
-from . import importer, selectors
+from . import blanks, importer, selectors
 from .layout import parse_month
 from .workbook import too_large
 
@@ -161,91 +161,24 @@ class ImportFileView(View):
         return file_download(record.file, filename=record.original_name)
 
 
-TEMPLATES = {
-    ImportKind.INDUSTRY_FIGURES: (
-        "产业指标",
-        [
-            ["2026年1-10月厦门市重点产业主要指标"],
-            ["产业", "细分领域", "区", "工业总产值", None, None, "营业收入", None, None],
-            [
-                None,
-                None,
-                None,
-                "当月",
-                "1-10月累计",
-                "同比增长(%)",
-                "当月",
-                "1-10月累计",
-                "同比增长(%)",
-            ],
-            [None, None, None, "万元", "万元", "%", "万元", "万元", "%"],
-            ["电子信息产业集群", None, None, 1000, 10000, 8.5, 1200, 11000, 7.2],
-        ],
-        ["D2:F2", "G2:I2", "A2:A3", "B2:B3", "C2:C3"],
-    ),
-    ImportKind.ENTERPRISES: (
-        "重点企业名录",
-        [
-            ["重点企业名录"],
-            [
-                "企业名称",
-                "统一社会信用代码",
-                "所在区",
-                "产业",
-                "细分领域",
-                "是否规上",
-                "国家高新技术企业",
-                '专精特新"小巨人"',
-                "独角兽",
-                "隐形冠军",
-                "制造业单项冠军",
-            ],
-            [
-                "示例科技有限公司",
-                "91350200MA2XXXXXXX",
-                "思明区",
-                "电子信息产业集群",
-                None,
-                "是",
-                2022,
-                None,
-                None,
-                None,
-                None,
-            ],
-        ],
-        [],
-    ),
-    ImportKind.ENTERPRISE_FIGURES: (
-        "企业月度数据",
-        [
-            ["2026年10月重点企业主要指标"],
-            ["统一社会信用代码", "企业名称", "营业收入（万元）", None, None],
-            [None, None, "当月", "累计", "同比(%)"],
-            ["91350200MA2XXXXXXX", "示例科技有限公司", 1000, 9000, 5.5],
-        ],
-        ["C2:E2", "A2:A3", "B2:B3"],
-    ),
-}
-
-
 class TemplateDownloadView(View):
-    """A blank file of each type, in the layout the importer reads."""
+    """A blank file of each type, in the layout the importer reads, with a column group for
+    each indicator in use (chains.figures.blanks)."""
 
     access_policy = Policy.AUTHENTICATED
 
     def get(self, request, kind):
-        if kind not in TEMPLATES:
+        if kind not in ImportKind.values:
             raise Http404("No such template.")
-        title, rows, merges = TEMPLATES[kind]
+        blank = blanks.blank_file(kind, timezone.localdate())
         workbook = openpyxl.Workbook()
         sheet = workbook.active
-        sheet.title = title
-        for row in rows:
+        sheet.title = blank.title
+        for row in blank.rows:
             sheet.append(spreadsheets.cells(row))
-        for ref in merges:
+        for ref in blank.merges:
             sheet.merge_cells(ref)
-        return _workbook_response(workbook, f"{title}模板.xlsx")
+        return _workbook_response(workbook, f"{blank.title}模板.xlsx")
 
 
 def _workbook_response(workbook, filename: str) -> HttpResponse:

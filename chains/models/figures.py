@@ -19,7 +19,9 @@ class IndicatorPeriod(models.TextChoices):
 
 
 class Indicator(BilingualNameMixin, models.Model):
-    """An admin-defined indicator, e.g. 工业总产值 for the month, in 万元."""
+    """An admin-defined indicator, e.g. 工业总产值 for the month, in 万元. One no longer
+    collected is deactivated, not deleted: its figures stay (and show), the statistics
+    templates leave it out and the import refuses new values of it."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
@@ -37,6 +39,14 @@ class Indicator(BilingualNameMixin, models.Model):
         pgettext_lazy("indicator", "period"), max_length=12, choices=IndicatorPeriod.choices
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "Only indicators in use appear in the statistics templates and are imported; the "
+            "figures of one no longer in use stay and still show."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -49,6 +59,23 @@ class Indicator(BilingualNameMixin, models.Model):
     def __str__(self) -> str:
         label = "当月" if self.period == IndicatorPeriod.MONTH else "累计"
         return f"{self.name}（{label}，{self.unit}）"
+
+    def clean(self) -> None:
+        # The importer reads a column headed 增速 or 同比 as the growth of the column before
+        # it, and one headed 上年 as last year's: an indicator so named would be misread in
+        # the very templates built from it.
+        from ..figures.layout import LAST_YEAR_WORDS, YOY_WORDS
+
+        words = [w for w in (*YOY_WORDS, *LAST_YEAR_WORDS) if w in f"{self.name},{self.aliases}"]
+        if words:
+            raise ValidationError(
+                {
+                    "name" if any(w in self.name for w in words) else "aliases": (
+                        f"指标名称和别名中不能有“{'”“'.join(words)}”：导入时，表头含这些字样的列"
+                        "按同比增速或上年数据读取。增速请填在对应指标的“同比增长(%)”列中。"
+                    )
+                }
+            )
 
 
 class Tier(models.TextChoices):

@@ -5,8 +5,10 @@ admin-defined indicators of the districts' differentiated assessment."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import (
@@ -33,6 +35,22 @@ class PlanYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年"
+
+    def clean(self) -> None:
+        # A slip of the keyboard (2072 for 2027) would leave every plan "not yet due".
+        if self.year and self.deadline and self.deadline.year not in (self.year - 1, self.year):
+            raise ValidationError(
+                {
+                    "deadline": format_lazy(
+                        _(
+                            "The deadline should fall in {previous} or {year}: a year's work "
+                            "plans are due at its start (January 31 by default)."
+                        ),
+                        previous=self.year - 1,
+                        year=self.year,
+                    )
+                }
+            )
 
     @staticmethod
     def default_deadline(year: int) -> datetime.date:

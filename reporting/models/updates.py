@@ -4,8 +4,10 @@ responsible units, attachments and a full history; reporting periods and their d
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import (
@@ -67,12 +69,23 @@ class CalendarYear(models.Model):
 
 class ReportingPeriod(models.Model):
     """A reporting month. Updates for month M are due by `deadline` (default: the 5th working
-    day of M+1); after `lock_date` only DRC staff can reopen them."""
+    day of M+1); after `lock_date` only DRC staff can reopen them. The calendar computes both
+    and moves them when it changes (reporting.calendar_io.periods_recompute) until the lock
+    date has passed, unless an administrator set them by hand."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     deadline = models.DateField(_("on-time deadline"))
     lock_date = models.DateField(_("lock date"))
+    dates_set_by_hand = models.BooleanField(
+        _("dates set by an administrator"),
+        default=False,
+        help_text=_(
+            "Ticked when an administrator changes the deadline or the lock date here: the "
+            "calendar then never moves this month's dates. Untick it to have them computed "
+            "from the working-day calendar again."
+        ),
+    )
 
     class Meta:
         ordering = ["-year", "-month"]
@@ -91,6 +104,24 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年{self.month}月"
 
+    def clean(self) -> None:
+        # Said here, on the field, rather than as the database constraint's bare "constraint
+        # lock_after_deadline is violated" (the constraint is then not checked again).
+        if self.deadline and self.lock_date and self.lock_date < self.deadline:
+            raise ValidationError(
+                {
+                    "lock_date": format_lazy(
+                        _(
+                            "The lock date ({lock_date}) cannot be before the on-time deadline "
+                            "({deadline}): after the lock date only the DRC can reopen an "
+                            "update, so it must be on or after the deadline."
+                        ),
+                        lock_date=self.lock_date.isoformat(),
+                        deadline=self.deadline.isoformat(),
+                    )
+                }
+            )
+
     @property
     def first_day(self) -> datetime.date:
         return datetime.date(self.year, self.month, 1)
@@ -106,7 +137,9 @@ class ReportingPeriod(models.Model):
         read (one query) only when the package does not know a year the dates run into."""
         from ..workdays import Provisional, WorkCalendar, package_knows
 
-        if all(package_knows(year) for year in range(self.year, self.lock_date.year + 1)):
+        if self.dates_set_by_hand or all(
+            package_knows(year) for year in range(self.year, self.lock_date.year + 1)
+        ):
             return Provisional()
         return WorkCalendar().provisional(self)
 

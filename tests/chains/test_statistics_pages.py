@@ -96,7 +96,8 @@ def test_templates_download_and_read_back(client, stats_db, tmp_path):
     path = tmp_path / "template.xlsx"
     path.write_bytes(response.content)
     plan = plan_file(path, "template.xlsx")
-    assert plan.ok and plan.added == 4  # the sample row: two indicators, month and cumulative
+    # The sample row: one value of each of the five default indicators (增加值 included).
+    assert plan.ok and plan.added == 5
 
 
 def test_industry_page_lists_its_enterprises_and_queries_stay_flat(

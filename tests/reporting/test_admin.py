@@ -1,5 +1,7 @@
 """The admin pages of reporting's records."""
 
+import datetime
+
 from django.urls import reverse
 
 from reporting.models import OutboxMessage
@@ -39,3 +41,59 @@ def test_the_admin_index_names_every_model_in_chinese(client, users):
     assert names
     english = [n for n in names if re.fullmatch(r"[A-Za-z ]+", n.strip())]
     assert set(english) <= {"Access attempts", "Access failures", "Access logs"}, english
+
+
+def test_the_plan_deadline_has_an_admin_page(client, users):
+    """The README says administrators set the yearly work plans' deadline: a list and a
+    change page in Chinese, recorded in the admin history, never deleted."""
+    from django.contrib.admin.models import LogEntry
+
+    from reporting.models import PlanYear
+    from reporting.plans import plan_deadline, plan_year_get_or_create
+
+    plan_year = plan_year_get_or_create(2027)
+    client.force_login(users["admin"])
+    listing = client.get(reverse("admin:reporting_planyear_changelist"))
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "计划年度" in html and "计划报送截止日期" in html and "2027年1月31日" in html
+
+    change = reverse("admin:reporting_planyear_change", args=[plan_year.pk])
+    assert "计划报送截止日期" in client.get(change).content.decode()
+    response = client.post(change, {"deadline": "2027-02-10"})
+    assert response.status_code == 302
+    assert plan_deadline(2027) == datetime.date(2027, 2, 10)
+    assert LogEntry.objects.filter(object_id=str(plan_year.pk)).exists()
+    # A slip of the keyboard (2072) is refused in Chinese, not saved.
+    response = client.post(change, {"deadline": "2072-02-10"})
+    assert response.status_code == 200
+    assert "截止日期应在 2026 年或 2027 年内" in response.content.decode()
+    assert plan_deadline(2027) == datetime.date(2027, 2, 10)
+    # Plans refer to their year: it is kept, not deleted.
+    delete = reverse("admin:reporting_planyear_delete", args=[plan_year.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert PlanYear.objects.filter(pk=plan_year.pk).exists()
+
+
+def test_the_monthly_updates_list_searches_and_filters(client, users, electronics_update):
+    from chains.models import Industry, Unit
+    from reporting import services
+
+    services.update_start(
+        industry=Industry.objects.get(name="商贸物流产业集群"),
+        unit=Unit.objects.get(name="市商务局"),
+        period=electronics_update.period,
+        user=users["swj"],
+    )
+    client.force_login(users["admin"])
+    url = reverse("admin:reporting_monthlyupdate_changelist")
+
+    def found(**query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return [str(u.unit) for u in response.context["cl"].result_list]
+
+    assert sorted(found()) == ["市商务局", "市工信局"]
+    assert found(q="市商务局") == ["市商务局"]
+    assert found(q="电子信息") == ["市工信局"]
+    assert found(unit__id__exact=Unit.objects.get(name="市商务局").pk) == ["市商务局"]

@@ -47,8 +47,10 @@ def year():
 
 
 @pytest.fixture
-def december(db, year):
-    """December of the last known year: due on the 5th working day of January of `year`."""
+def december(db, clock, year):
+    """December of the last known year: due on the 5th working day of January of `year`; the
+    clock on 1 December, before its lock date (a period past it never moves)."""
+    clock.set(D(year - 1, 12, 1))
     return services.period_get_or_create(year - 1, 12)
 
 
@@ -60,11 +62,11 @@ def test_the_import_makes_the_year_known_and_moves_only_the_calendars_dates(user
     january = services.period_get_or_create(year, 1)
     set_by_hand = D(year, 2, 26)
     ReportingPeriod.objects.filter(pk=january.pk).update(
-        deadline=set_by_hand, lock_date=D(year, 3, 5)
+        deadline=set_by_hand, lock_date=D(year, 3, 5), dates_set_by_hand=True
     )
 
     rows = calendar_io.parse_csv(holidays_csv(year))
-    result = calendar_io.calendar_overrides_import(rows=rows, whole_years=True)
+    result = calendar_io.calendar_overrides_import(rows=rows, whole_years=True, user=users["admin"])
 
     assert (result.added, result.changed, result.years, result.declared) == (2, 0, [year], [year])
     # The administrator said the file holds the year's whole calendar.
@@ -79,25 +81,28 @@ def test_the_import_makes_the_year_known_and_moves_only_the_calendars_dates(user
     assert ReportingPeriod.objects.get(pk=november.pk).deadline == november.deadline
     # Importing the same file again changes nothing.
     again = calendar_io.calendar_overrides_import(
-        rows=calendar_io.parse_csv(holidays_csv(year)), whole_years=True
+        rows=calendar_io.parse_csv(holidays_csv(year)), whole_years=True, user=users["admin"]
     )
     assert (again.added, again.changed, again.unchanged, again.moved) == (0, 0, 2, [])
 
 
 def test_a_partial_file_declares_no_year_complete_unless_the_administrator_says_so(
-    db, year, december
+    make_user, year, december
 ):
     """A one-line correction, or last year's file holding the next year's 元旦, is not a year's
     calendar: the dates move but the years stay provisional. Ticked, only the years the
     package does not know are declared (a known year's calendar is the package's)."""
+    admin = make_user("root", role=Role.ADMIN, is_staff=True, is_superuser=True)
     data = f"date,kind,note\n{year - 1}-12-31,holiday,调整\n{year + 1}-01-01,holiday,元旦\n"
-    result = calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(data.encode()))
+    result = calendar_io.calendar_overrides_import(
+        rows=calendar_io.parse_csv(data.encode()), user=admin
+    )
     assert not CalendarYear.objects.exists()
     assert (result.added, result.years, result.declared) == (2, [year - 1, year + 1], [])
     assert ReportingPeriod.objects.get(pk=december.pk).provisional
 
     result = calendar_io.calendar_overrides_import(
-        rows=calendar_io.parse_csv(data.encode()), whole_years=True
+        rows=calendar_io.parse_csv(data.encode()), whole_years=True, user=admin
     )
     assert result.declared == [year + 1]
     assert list(CalendarYear.objects.values_list("year", flat=True)) == [year + 1]
@@ -182,7 +187,7 @@ def test_pages_and_reminders_mark_the_deadline_provisional(users, client, clock,
     assert "暂定" in text and str(year) in text
 
     calendar_io.calendar_overrides_import(
-        rows=calendar_io.parse_csv(holidays_csv(year)), whole_years=True
+        rows=calendar_io.parse_csv(holidays_csv(year)), whole_years=True, user=users["admin"]
     )
     assert [name for name in pages if marked(name)] == []
 
@@ -263,17 +268,23 @@ def test_a_holiday_added_by_hand_moves_the_deadline_but_the_year_stays_provision
 
 
 @pytest.mark.django_db(transaction=True)
-def test_deleting_holidays_in_bulk_in_the_admin_moves_the_deadlines_back(make_user, client, year):
+def test_deleting_holidays_in_bulk_in_the_admin_moves_the_deadlines_back(
+    make_user, client, clock, year
+):
     """The admin's "delete selected" action is not atomic of itself: the delete and the
     recompute must be one transaction (select_for_update outside one answered 500 after the
     delete had been committed, and the deadlines stayed where the holidays had put them)."""
+    clock.set(D(year - 1, 12, 1))
+    admin = make_user("root", role=Role.ADMIN, is_staff=True, is_superuser=True)
     december = services.period_get_or_create(year - 1, 12)
     guessed = (december.deadline, december.lock_date)
-    calendar_io.calendar_overrides_import(rows=calendar_io.parse_csv(holidays_csv(year)))
+    calendar_io.calendar_overrides_import(
+        rows=calendar_io.parse_csv(holidays_csv(year)), user=admin
+    )
     december.refresh_from_db()
     assert december.deadline > guessed[0]
 
-    client.force_login(make_user("root", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    client.force_login(admin)
     response = client.post(
         reverse("admin:reporting_calendaroverride_changelist"),
         {
@@ -289,7 +300,7 @@ def test_deleting_holidays_in_bulk_in_the_admin_moves_the_deadlines_back(make_us
     assert not CalendarOverride.objects.exists()
     december.refresh_from_db()
     assert (december.deadline, december.lock_date) == guessed
-    assert "重新计算了截止日期" in response.content.decode()
+    assert "重新计算了 1 个报送期次的日期" in response.content.decode()
 
 
 def test_the_periods_admin_reads_the_calendar_once_for_all_its_rows(

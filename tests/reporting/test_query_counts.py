@@ -19,9 +19,10 @@ def months_of_updates(users, months: int, today: datetime.date):
     for _ in range(months):
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         period = services.period_get_or_create(year, month)
+        # Kept open for the test, as an administrator would under 报送期次 (by hand).
         ReportingPeriod.objects.filter(pk=period.pk).update(
-            lock_date=datetime.date(2030, 1, 1)
-        )  # keep them open for the test
+            lock_date=datetime.date(2030, 1, 1), dates_set_by_hand=True
+        )
         period.refresh_from_db()
         for industry in Industry.objects.filter(
             assignment__unit_links__unit=unit, assignment__unit_links__role="lead"
