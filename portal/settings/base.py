@@ -196,6 +196,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    # Groups and industry object permissions drifted from the matrix (a group deleted, a
+    # permission granted by hand) are re-synced; `manage.py check` reports the same drift.
+    "permissions-resync": {
+        "task": "accounts.permissions_resync",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Refused statistics uploads keep their file 30 days, then only the record stays.
     "purge-refused-statistics-files": {
         "task": "chains.purge_refused_files",
