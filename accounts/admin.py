@@ -98,6 +98,8 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "unit", "official", "is_active")
     list_filter = ("role", "unit__kind", "is_active", "is_demo")
     list_select_related = ("unit", "official")
+    # Staff status follows the role (User.save): shown, with the reason, not asked for.
+    readonly_fields = ("is_staff",)
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Portal"), {"fields": ("role", "unit", "official")}),
