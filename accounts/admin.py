@@ -1,10 +1,13 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext
@@ -13,6 +16,36 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 from .selectors import OFFICIAL_GROUP_PREFIX, UNIT_GROUP_PREFIX, is_managed_group, managed_groups_q
 from .services import user_groups_sync
+
+# --- permissions, named in Chinese -----------------------------------------------------------
+
+# Django stores the names of the add/change/delete/view permissions in English ("Can add
+# enterprise figure") when it creates them, so the pickers of groups and users showed them so.
+ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, permission: Permission) -> str:
+        model = permission.content_type.model_class()
+        action, _sep, model_name = permission.codename.partition("_")
+        if model is not None and action in ACTIONS and model_name == model._meta.model_name:
+            name = ACTIONS[action] % {"model": model._meta.verbose_name}
+        else:
+            # The portal's own permissions are declared with gettext_lazy (chains.Industry).
+            name = gettext(permission.name)
+        return f"{permission.content_type} | {name}"
+
+
+def permission_formfield(db_field, kwargs):
+    kwargs["form_class"] = PermissionChoiceField
+    kwargs.setdefault("queryset", Permission.objects.select_related("content_type"))
+    return kwargs
+
 
 # --- groups: the matrix's are shown, never edited or deleted by hand ---------------------------
 
@@ -54,6 +87,11 @@ class GroupAdmin(DjangoGroupAdmin):
     @admin.display(description=_("managed by"))
     def source(self, obj):
         return gettext("The responsibility matrix") if is_managed_group(obj) else "—"
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            kwargs = permission_formfield(db_field, kwargs)
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and is_managed_group(obj):
@@ -110,6 +148,8 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "user_permissions":
+            kwargs = permission_formfield(db_field, kwargs)
         if db_field.name == "groups":
             # A user's unit and official groups follow the account's unit and official.
             kwargs["queryset"] = Group.objects.exclude(managed_groups_q())
@@ -124,3 +164,25 @@ class UserAdmin(DjangoUserAdmin):
         # user had just put it in (and kept the old unit's, when the unit changed).
         super().save_related(request, form, formsets, change)
         user_groups_sync(form.instance)
+
+
+# --- django-axes: its columns and messages in Chinese -------------------------------------------
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+    @admin.register(AccessAttempt)
+    class LoginAttemptAdmin(AccessAttemptAdmin):
+        @admin.action(description=_("Clean up expired attempts"))
+        def cleanup_expired_attempts(self, request, queryset):
+            count = self.handler.clean_expired_user_attempts(request=request)
+            self.message_user(request, f"已清理 {count} 条过期的登录尝试。")
+
+        @admin.display(description=_("Expires At"))
+        def expiration(self, obj):
+            return super().expiration(obj)
+
+        @admin.display(description=_("status"))
+        def status(self, obj):
+            remaining = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+            return f"还可尝试 {remaining} 次" if remaining > 0 else gettext("Locked Out")

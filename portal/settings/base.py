@@ -26,8 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "guardian",
-    "axes",
+    # django-guardian and django-axes under Chinese names (portal/apps.py).
+    "portal.apps.GuardianConfig",
+    "portal.apps.AxesConfig",
     "csp",
     "import_export",
     "accounts",
