@@ -36,6 +36,14 @@ class User(AbstractUser):
         verbose_name=_("lead city official"),
     )
     is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_(
+            "Set by the role: administrators (系统管理员) sign in to this admin site; other "
+            "roles do not."
+        ),
+    )
 
     objects = UserManager()
 
@@ -61,6 +69,15 @@ class User(AbstractUser):
         if self.role in (Role.UNIT_STAFF, Role.DRC, Role.STATISTICS) and not self.unit_id:
             raise ValidationError({"unit": _("This role needs the user's unit.")})
 
+    def save(self, *args, **kwargs):
+        # Staff status is the role's, never a box to remember: an administrator without it
+        # could not open the admin, and unit staff with it could.
+        self.is_staff = self.role == Role.ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
@@ -74,7 +91,9 @@ class User(AbstractUser):
 class Notification(models.Model):
     """A message in the portal's own inbox (reminders, returns, decisions)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
     text = models.CharField(_("message"), max_length=300)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)

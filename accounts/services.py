@@ -7,32 +7,26 @@ from dataclasses import dataclass
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from guardian.shortcuts import get_perms_for_model
 
-from chains.choices import UnitRole
 from chains.models import (
-    AssignmentOfficial,
-    AssignmentUnit,
     Industry,
     IndustryGroupObjectPermission,
+    IndustryUserObjectPermission,
     Official,
     Unit,
 )
 
 from .models import User
+from .selectors import (
+    OFFICIAL_GROUP_PREFIX,
+    UNIT_GROUP_PREFIX,
+    managed_groups_q,
+    matrix_grants,
+    permissions_drift,
+)
 
 logger = logging.getLogger("accounts.security")
-
-UNIT_GROUP_PREFIX = "unit:"
-OFFICIAL_GROUP_PREFIX = "official:"
-
-# What each place in the matrix grants on an industry.
-GRANTS = {
-    UnitRole.LEAD: ("view_industry", "file_industry"),
-    UnitRole.RESPONSIBLE: ("view_industry", "contribute_industry"),
-    "official": ("view_industry",),
-}
 
 
 @dataclass(frozen=True)
@@ -53,7 +47,9 @@ def permissions_sync() -> SyncResult:
     """Make the industry object permissions exactly what the matrix says.
 
     Called by every service that changes the matrix, inside its transaction, so permissions
-    never lag behind the matrix. Only the permissions the matrix manages are touched.
+    never lag behind the matrix; and daily by `permissions_resync`. The matrix owns the
+    industry object-permission tables: a row it does not grant (one granted by hand, to a
+    group or to a user) is revoked, since filing and contributing come only from the matrix.
     """
     from reporting.dashboard import data_changed
 
@@ -61,32 +57,11 @@ def permissions_sync() -> SyncResult:
     _ensure_groups(Unit, UNIT_GROUP_PREFIX)
     _ensure_groups(Official, OFFICIAL_GROUP_PREFIX)
     perms = {p.codename: p.pk for p in get_perms_for_model(Industry)}
-    managed_perm_ids = {perms[c] for grant in GRANTS.values() for c in grant}
+    wanted = matrix_grants(perms).wanted
 
-    industries_by_assignment: dict[int, list[int]] = {}
-    for industry_id, assignment_id in Industry.objects.values_list("pk", "assignment_id"):
-        industries_by_assignment.setdefault(assignment_id, []).append(industry_id)
-
-    wanted: set[tuple[int, int, int]] = set()  # (group, permission, industry)
-    for assignment_id, group_id, role in AssignmentUnit.objects.values_list(
-        "assignment_id", "unit__group_id", "role"
-    ):
-        for industry_id in industries_by_assignment.get(assignment_id, []):
-            for codename in GRANTS[role]:
-                wanted.add((group_id, perms[codename], industry_id))
-    for assignment_id, group_id in AssignmentOfficial.objects.values_list(
-        "assignment_id", "official__group_id"
-    ):
-        for industry_id in industries_by_assignment.get(assignment_id, []):
-            for codename in GRANTS["official"]:
-                wanted.add((group_id, perms[codename], industry_id))
-
-    managed = IndustryGroupObjectPermission.objects.filter(
-        _managed_groups("group__name"), permission_id__in=managed_perm_ids
-    )
     existing = {
         (g, p, i): pk
-        for pk, g, p, i in managed.values_list(
+        for pk, g, p, i in IndustryGroupObjectPermission.objects.values_list(
             "pk", "group_id", "permission_id", "content_object_id"
         )
     }
@@ -97,11 +72,12 @@ def permissions_sync() -> SyncResult:
         if (g, p, i) not in existing
     ]
     IndustryGroupObjectPermission.objects.filter(pk__in=stale).delete()
+    revoked_from_users, _by_model = IndustryUserObjectPermission.objects.all().delete()
     IndustryGroupObjectPermission.objects.bulk_create(missing)
 
     for user in User.objects.select_related("unit", "official"):
         user_groups_sync(user)
-    return SyncResult(granted=len(missing), revoked=len(stale))
+    return SyncResult(granted=len(missing), revoked=len(stale) + revoked_from_users)
 
 
 def user_groups_sync(user: User) -> None:
@@ -111,17 +87,31 @@ def user_groups_sync(user: User) -> None:
         wanted.add(user.unit.group_id)
     if user.official_id and user.official.group_id:
         wanted.add(user.official.group_id)
-    current = set(user.groups.filter(_managed_groups("name")).values_list("pk", flat=True))
+    current = set(user.groups.filter(managed_groups_q("name")).values_list("pk", flat=True))
     if current - wanted:
         user.groups.remove(*(current - wanted))
     if wanted - current:
         user.groups.add(*(wanted - current))
 
 
-def _managed_groups(lookup: str) -> Q:
-    return Q(**{f"{lookup}__startswith": UNIT_GROUP_PREFIX}) | Q(
-        **{f"{lookup}__startswith": OFFICIAL_GROUP_PREFIX}
+@transaction.atomic
+def permissions_resync() -> list[str]:
+    """The daily check: find where the groups and industry object permissions differ from the
+    matrix (a group deleted or a permission granted by hand), re-sync them, and say what was
+    repaired (in the security log too). Nothing to do leaves everything untouched, the
+    dashboard's cache included."""
+    drift = permissions_drift()
+    if not drift:
+        return []
+    lines = drift.lines()
+    result = permissions_sync()
+    logger.warning(
+        "Permissions drifted from the matrix and were re-synced (%s granted, %s revoked): %s",
+        result.granted,
+        result.revoked,
+        " / ".join(lines),
     )
+    return lines
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from guardian.admin import GuardedModelAdminMixin
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.formats import base_formats
 
@@ -26,6 +25,7 @@ from .models import (
     FigureImport,
     Indicator,
     Industry,
+    IndustryGroupObjectPermission,
     LeadingIndustry,
     MatrixChange,
     Official,
@@ -198,15 +198,39 @@ class SubSegmentInline(admin.TabularInline):
 
 
 @admin.register(Industry)
-class IndustryAdmin(
-    MatrixSyncMixin, ClearImportErrorsMixin, GuardedModelAdminMixin, ImportExportModelAdmin
-):
+class IndustryAdmin(MatrixSyncMixin, ClearImportErrorsMixin, ImportExportModelAdmin):
+    """No object-permission pages (guardian's GuardedModelAdminMixin): an industry's object
+    permissions are the matrix's (accounts.services.permissions_sync), shown here read-only."""
+
     resource_classes = [MatrixResource]
     list_display = ("name", "name_en", "category", "assignment", "position")
     list_filter = ("category",)
     search_fields = ("name", "name_en", "code")
     list_select_related = ("category", "assignment")
+    readonly_fields = ("object_permissions",)
     inlines = [SubSegmentInline]
+
+    @admin.display(description=_("object permissions"))
+    def object_permissions(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        labels = {
+            "view_industry": "查看",
+            "file_industry": "填报月度进展",
+            "contribute_industry": "提供素材",
+        }
+        held: dict[str, list[str]] = {}
+        for group, codename in IndustryGroupObjectPermission.objects.filter(
+            content_object=obj
+        ).values_list("group__name", "permission__codename"):
+            held.setdefault(group, []).append(labels.get(codename, codename))
+        order = list(labels.values())
+        lines = [
+            f"{group}：{'、'.join(sorted(names, key=order.index))}"
+            for group, names in sorted(held.items())
+        ]
+        lines.append("（由责任分工管理：按分工自动同步，不在此修改。）")
+        return "\n".join(lines)
 
 
 @admin.register(SubSegment)

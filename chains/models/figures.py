@@ -143,7 +143,9 @@ class EnterpriseTier(models.Model):
     """A cultivation tier an enterprise was granted (or is being cultivated for), and the year
     it was granted (or entered the pipeline)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tiers")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("key enterprise")
+    )
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
     stage = models.CharField(
         pgettext_lazy("cultivation tier", "stage"),
@@ -189,7 +191,7 @@ class FigureImport(models.Model):
     )
     file = models.FileField(_("file"), upload_to=import_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 checksum"))
     months = models.JSONField(_("months"), default=list)  # ["2026-10", ...]
     month = models.CharField(_("month given on upload"), max_length=7, blank=True)
     uploaded_by = models.ForeignKey(
@@ -207,7 +209,7 @@ class FigureImport(models.Model):
     # A refused file is kept 30 days after its upload (to show what was wrong), then deleted;
     # the record stays.
     file_purged_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
-    is_demo = models.BooleanField(default=False, editable=False)
+    is_demo = models.BooleanField(default=False, editable=False, verbose_name=_("demo data"))
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -223,30 +225,55 @@ class IndustryFigure(models.Model):
     district, in one month, as brought by one import."""
 
     source = models.ForeignKey(
-        FigureImport, on_delete=models.PROTECT, related_name="industry_figures"
+        FigureImport,
+        on_delete=models.PROTECT,
+        related_name="industry_figures",
+        verbose_name=_("statistics import"),
     )
-    is_current = models.BooleanField(default=True)
+    is_current = models.BooleanField(default=True, verbose_name=_("current"))
     superseded_by = models.ForeignKey(
-        FigureImport, on_delete=models.PROTECT, null=True, related_name="+"
+        FigureImport,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("superseded by import"),
     )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("indicator"),
     )
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="figures")
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="figures", verbose_name=_("industry")
+    )
     subsegment = models.ForeignKey(
-        SubSegment, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+        SubSegment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("sub-segment"),
     )
     district = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("district"),
     )
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    value = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    month = models.PositiveSmallIntegerField(verbose_name=_("month"))
+    value = models.DecimalField(max_digits=18, decimal_places=4, null=True, verbose_name=_("value"))
     yoy = models.DecimalField(
         _("year-on-year growth (%)"), max_digits=9, decimal_places=2, null=True
     )
 
     class Meta:
+        verbose_name = _("industry figure")
+        verbose_name_plural = _("industry figures")
         indexes = [
             models.Index(
                 fields=["industry", "year", "month"],
@@ -275,8 +302,9 @@ class EnterpriseFigure(models.Model):
         related_name="enterprise_figures",
         db_constraint=False,
         db_index=False,  # a BRIN index on PostgreSQL, made by migration 0004
+        verbose_name=_("statistics import"),
     )
-    is_current = models.BooleanField(default=True)
+    is_current = models.BooleanField(default=True, verbose_name=_("current"))
     superseded_by = models.ForeignKey(
         FigureImport,
         on_delete=models.PROTECT,
@@ -284,9 +312,15 @@ class EnterpriseFigure(models.Model):
         related_name="+",
         db_constraint=False,
         db_index=False,  # indexed below where set: rows arrive without it
+        verbose_name=_("superseded by import"),
     )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("indicator"),
     )
     enterprise = models.ForeignKey(
         Enterprise,
@@ -294,13 +328,18 @@ class EnterpriseFigure(models.Model):
         related_name="figures",
         db_constraint=False,
         db_index=False,  # the index by enterprise and month below serves lookups by enterprise
+        verbose_name=_("key enterprise"),
     )
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    value = models.DecimalField(max_digits=18, decimal_places=4, null=True)
-    yoy = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    month = models.PositiveSmallIntegerField(verbose_name=_("month"))
+    value = models.DecimalField(max_digits=18, decimal_places=4, null=True, verbose_name=_("value"))
+    yoy = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, verbose_name=_("year-on-year growth (%)")
+    )
 
     class Meta:
+        verbose_name = _("enterprise figure")
+        verbose_name_plural = _("enterprise figures")
         indexes = [
             models.Index(
                 fields=["enterprise", "year", "month"], name="enterprise_figures_by_month"

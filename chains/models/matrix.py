@@ -1,7 +1,7 @@
 """The 4+4+6 responsibility matrix: categories, industries, officials, units and who does what."""
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,13 @@ class Official(BilingualNameMixin, models.Model):
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     group = models.OneToOneField(
-        Group, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("permission group"),
     )
 
     objects = NameManager()
@@ -86,7 +92,13 @@ class Unit(BilingualNameMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     group = models.OneToOneField(
-        Group, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("permission group"),
     )
 
     objects = NameManager()
@@ -112,9 +124,14 @@ class Assignment(models.Model):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     officials = models.ManyToManyField(
-        Official, through="AssignmentOfficial", related_name="assignments"
+        Official,
+        through="AssignmentOfficial",
+        related_name="assignments",
+        verbose_name=_("lead city officials"),
     )
-    units = models.ManyToManyField(Unit, through="AssignmentUnit", related_name="assignments")
+    units = models.ManyToManyField(
+        Unit, through="AssignmentUnit", related_name="assignments", verbose_name=_("units")
+    )
 
     objects = CodeManager()
 
@@ -143,7 +160,10 @@ class Assignment(models.Model):
 
 class AssignmentOfficial(models.Model):
     assignment = models.ForeignKey(
-        Assignment, on_delete=models.CASCADE, related_name="official_links"
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="official_links",
+        verbose_name=_("assignment"),
     )
     official = models.ForeignKey(
         Official,
@@ -168,7 +188,12 @@ class AssignmentOfficial(models.Model):
 
 
 class AssignmentUnit(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="unit_links")
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="unit_links",
+        verbose_name=_("assignment"),
+    )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="assignment_links", verbose_name=_("unit")
     )
@@ -260,12 +285,35 @@ class SubSegment(BilingualNameMixin, models.Model):
 
 
 # Direct foreign-key object permissions: one indexed join instead of guardian's generic table.
+# The fields guardian's bases declare are declared again only to name them in Chinese.
 class IndustryUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Industry, on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("user")
+    )
+    permission = models.ForeignKey(
+        Permission, on_delete=models.CASCADE, verbose_name=_("permission")
+    )
+    content_object = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, verbose_name=_("industry")
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("industry object permission of a user")
+        verbose_name_plural = _("industry object permissions of users")
 
 
 class IndustryGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Industry, on_delete=models.CASCADE)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, verbose_name=_("group"))
+    permission = models.ForeignKey(
+        Permission, on_delete=models.CASCADE, verbose_name=_("permission")
+    )
+    content_object = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, verbose_name=_("industry")
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("industry object permission of a group")
+        verbose_name_plural = _("industry object permissions of groups")
 
 
 class MatrixChange(models.Model):
@@ -293,8 +341,8 @@ class MatrixChange(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True)
     source = models.CharField(_("file"), max_length=500)
     changes = models.JSONField(_("changes"), default=list, blank=True)
-    before = models.JSONField(default=list, blank=True)
-    after = models.JSONField(default=list, blank=True)
+    before = models.JSONField(default=list, blank=True, verbose_name=_("before"))
+    after = models.JSONField(default=list, blank=True, verbose_name=_("after"))
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -61,7 +61,7 @@ class CarrierArea(models.Model):
         _("planned area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
-    is_demo = models.BooleanField(default=False, editable=False)
+    is_demo = models.BooleanField(default=False, editable=False, verbose_name=_("demo data"))
 
     class Meta:
         ordering = ["unit__position", "name"]
@@ -102,12 +102,16 @@ class Policy(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True)
     # Optimistic concurrency: an edit names the version it read.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("version"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    is_demo = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    is_demo = models.BooleanField(default=False, editable=False, verbose_name=_("demo data"))
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -136,16 +140,22 @@ SCORE = [MinValueValidator(0), MaxValueValidator(100)]
 class PolicyEvaluation(models.Model):
     """The DRC's evaluation of a policy's performance on the source's three dimensions."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="evaluations")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("policy")
+    )
     evaluated_on = models.DateField(_("evaluated"))
     concentration = models.PositiveSmallIntegerField(_("concentration"), validators=SCORE)
     precision = models.PositiveSmallIntegerField(_("precision"), validators=SCORE)
     fit = models.PositiveSmallIntegerField(_("fit"), validators=SCORE)
     comment = models.TextField(_("comment"), blank=True)
     evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("evaluator"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-evaluated_on", "-id"]
@@ -171,7 +181,10 @@ class DoublingTarget(models.Model):
     year's value of an indicator and the value to reach by the target year."""
 
     industry = models.ForeignKey(
-        Industry, on_delete=models.PROTECT, related_name="doubling_targets"
+        Industry,
+        on_delete=models.PROTECT,
+        related_name="doubling_targets",
+        verbose_name=_("industry"),
     )
     indicator = models.ForeignKey(
         "chains.Indicator", on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")

@@ -26,8 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "guardian",
-    "axes",
+    # django-guardian and django-axes under Chinese names (portal/apps.py).
+    "portal.apps.GuardianConfig",
+    "portal.apps.AxesConfig",
     "csp",
     "import_export",
     "accounts",
@@ -87,6 +88,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Administrators by role hold the admin's model permissions (accounts/backends.py).
+    "accounts.backends.RoleBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -195,6 +198,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.reports_watchdog",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    # Groups and industry object permissions drifted from the matrix (a group deleted, a
+    # permission granted by hand) are re-synced; `manage.py check` reports the same drift.
+    "permissions-resync": {
+        "task": "accounts.permissions_resync",
+        "schedule": crontab(hour=3, minute=40),
     },
     # Refused statistics uploads keep their file 30 days, then only the record stays.
     "purge-refused-statistics-files": {

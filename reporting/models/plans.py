@@ -88,7 +88,11 @@ class WorkPlan(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -125,7 +129,9 @@ class WorkPlan(models.Model):
 class PlanItem(models.Model):
     """One task of a plan: the element it serves, its target, who does it and by when."""
 
-    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        WorkPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("work plan")
+    )
     element = models.CharField(
         _("element"), max_length=16, choices=[(s.value, s.label) for s in SIX_ELEMENTS]
     )
@@ -143,7 +149,7 @@ class PlanItem(models.Model):
     due_month = models.PositiveSmallIntegerField(
         _("due by month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "id"]
@@ -163,9 +169,11 @@ class PlanProgress(models.Model):
     """Progress on a plan item as recorded in one month's update: the share done so far, what
     was achieved, and (for numeric targets) the value reached."""
 
-    item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="progress")
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, related_name="progress", verbose_name=_("plan item")
+    )
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    month = models.PositiveSmallIntegerField(verbose_name=_("month"))
     percent = models.PositiveSmallIntegerField(
         _("share done (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
@@ -173,13 +181,16 @@ class PlanProgress(models.Model):
         _("value reached"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     text = models.TextField(_("progress"), blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     # First recorded (what timeliness reads) and last changed.
-    created_at = models.DateTimeField(auto_now_add=True)
-    recorded_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    recorded_at = models.DateTimeField(auto_now=True, verbose_name=_("recorded at"))
 
     class Meta:
         ordering = ["year", "month"]
@@ -197,13 +208,20 @@ class PlanProgress(models.Model):
 class PlanEvent(models.Model):
     """The history of a plan: one row per write, with the plan as it stood afterwards."""
 
-    plan = models.ForeignKey(WorkPlan, on_delete=models.PROTECT, related_name="events")
+    plan = models.ForeignKey(
+        WorkPlan, on_delete=models.PROTECT, related_name="events", verbose_name=_("work plan")
+    )
     kind = models.CharField(_("event"), max_length=16, choices=PlanEventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"))
     reason = models.TextField(_("reason"), blank=True)
-    snapshot = models.JSONField(default=dict)
+    snapshot = models.JSONField(default=dict, verbose_name=_("content snapshot"))
 
     class Meta:
         ordering = ["at", "id"]
@@ -245,6 +263,7 @@ class LandItem(models.Model):
         blank=True,
         related_name="land_items",
         editable=False,
+        verbose_name=_("monthly update"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
@@ -258,12 +277,16 @@ class LandItem(models.Model):
         _("status"), max_length=16, choices=LandStatus.choices, default=LandStatus.PLANNED
     )
     note = models.TextField(_("note"), blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
-    is_demo = models.BooleanField(default=False, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    is_demo = models.BooleanField(default=False, editable=False, verbose_name=_("demo data"))
 
     class Meta:
         ordering = ["-year", "-month", "kind", "id"]

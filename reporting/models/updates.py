@@ -183,7 +183,13 @@ class MonthlyUpdate(models.Model):
     next_plan = models.TextField(_("Next month's plan"), blank=True)
 
     carried_over_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("carried over from"),
     )
     first_submitted_at = models.DateTimeField(
         _("first submitted"), null=True, blank=True, editable=False
@@ -197,6 +203,7 @@ class MonthlyUpdate(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -204,6 +211,7 @@ class MonthlyUpdate(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        verbose_name=_("updated by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -225,14 +233,19 @@ class MonthlyUpdate(models.Model):
 
 
 class KeyProject(models.Model):
-    update = models.ForeignKey(MonthlyUpdate, on_delete=models.CASCADE, related_name="key_projects")
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.CASCADE,
+        related_name="key_projects",
+        verbose_name=_("monthly update"),
+    )
     name = models.CharField(_("project"), max_length=200)
     stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
     investment = models.DecimalField(
         _("investment (100 million yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     progress = models.TextField(_("progress"), blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "id"]
@@ -246,12 +259,17 @@ class KeyProject(models.Model):
 class Problem(models.Model):
     """A problem raised in an update; those needing it go to the lead official's meeting."""
 
-    update = models.ForeignKey(MonthlyUpdate, on_delete=models.CASCADE, related_name="problems")
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.CASCADE,
+        related_name="problems",
+        verbose_name=_("monthly update"),
+    )
     description = models.TextField(_("problem"))
     type = models.CharField(_("type"), max_length=16, choices=ProblemType.choices)
     concerned = models.CharField(_("enterprise or project concerned"), max_length=200, blank=True)
     needs_meeting = models.BooleanField(_("needs a coordination meeting"), default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     # Once escalated, a problem belongs to the coordination loop: the unit's later saves of the
     # update leave it alone.
     status = models.CharField(
@@ -259,7 +277,12 @@ class Problem(models.Model):
     )
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     meeting = models.ForeignKey(
-        "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda"
+        "Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda",
+        verbose_name=_("coordination meeting"),
     )
 
     class Meta:
@@ -275,10 +298,23 @@ class Contribution(models.Model):
     """Input (素材) a responsible unit adds to the lead unit's update."""
 
     update = models.ForeignKey(
-        MonthlyUpdate, on_delete=models.PROTECT, related_name="contributions"
+        MonthlyUpdate,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("monthly update"),
     )
-    unit = models.ForeignKey("chains.Unit", on_delete=models.PROTECT, related_name="contributions")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "chains.Unit",
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("responsible unit"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     text = models.TextField(_("input"))
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
@@ -297,18 +333,26 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    update = models.ForeignKey(MonthlyUpdate, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
-    name = models.CharField(_("file name"), max_length=200)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField(_("size"))
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("monthly update"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    removed_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to=attachment_path, verbose_name=_("file"))
+    name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=8, verbose_name=_("file extension"))
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=100, verbose_name=_("file type"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 checksum"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -323,17 +367,26 @@ class UpdateEvent(models.Model):
     """The history of an update: one row per write, with who, when and the whole content as
     it stood afterwards (or, for a refused concurrent save, the text that was refused)."""
 
-    update = models.ForeignKey(MonthlyUpdate, on_delete=models.PROTECT, related_name="events")
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("monthly update"),
+    )
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=16, choices=UpdateStatus.choices)
     reason = models.TextField(_("reason"), blank=True)
     section_reasons = models.JSONField(_("reasons by section"), default=dict, blank=True)
-    snapshot = models.JSONField(default=dict)
+    snapshot = models.JSONField(default=dict, verbose_name=_("content snapshot"))
 
     class Meta:
         ordering = ["at", "id"]
@@ -349,11 +402,19 @@ class Reminder(models.Model):
     """A reminder sent. Its key (period, industry, unit, step) is unique, which makes sending
     idempotent: a step is never sent twice, however often the task runs."""
 
-    key = models.CharField(max_length=160, unique=True)
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
-    step = models.CharField(max_length=16, choices=ReminderStep.choices)
-    recipients = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(max_length=160, unique=True, verbose_name=_("key"))
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("period")
+    )
+    step = models.CharField(
+        max_length=16, choices=ReminderStep.choices, verbose_name=_("reminder step")
+    )
+    recipients = models.PositiveIntegerField(default=0, verbose_name=_("recipients"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
 
     def __str__(self) -> str:
         return self.key
@@ -363,13 +424,13 @@ class OutboxMessage(models.Model):
     """Follow-up work recorded in the same transaction as the write that causes it, then
     handed to Celery; a periodic relay retries what the broker did not take."""
 
-    task = models.CharField(max_length=100)
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    task = models.CharField(max_length=100, verbose_name=_("task"))
+    payload = models.JSONField(default=dict, verbose_name=_("payload"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    dispatched_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dispatched at"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
 
     class Meta:
         indexes = [models.Index(fields=["processed_at", "dispatched_at"])]
@@ -402,9 +463,12 @@ class Meeting(models.Model):
     )
     minutes = models.TextField(_("minutes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -418,9 +482,19 @@ class Meeting(models.Model):
 class ActionItem(models.Model):
     """A decision of a meeting, tracked until closed (督办事项)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("coordination meeting"),
+    )
     problem = models.ForeignKey(
-        Problem, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+        Problem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("originating problem"),
     )
     decision = models.TextField(_("decision"))
     unit = models.ForeignKey(
@@ -450,14 +524,23 @@ class ActionItem(models.Model):
 class ActionEvent(models.Model):
     """Who did what to an action item, and when: nothing in the loop happens without a trace."""
 
-    action = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=24, choices=ActionEventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    text = models.TextField(blank=True)
+    action = models.ForeignKey(
+        ActionItem, on_delete=models.PROTECT, related_name="events", verbose_name=_("action item")
+    )
+    kind = models.CharField(max_length=24, choices=ActionEventKind.choices, verbose_name=_("event"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("time"))
+    text = models.TextField(blank=True, verbose_name=_("text"))
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("action item history entry")
+        verbose_name_plural = _("action item history")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

@@ -97,3 +97,52 @@ def test_the_monthly_updates_list_searches_and_filters(client, users, electronic
     assert found(q="市商务局") == ["市商务局"]
     assert found(q="电子信息") == ["市工信局"]
     assert found(unit__id__exact=Unit.objects.get(name="市商务局").pk) == ["市商务局"]
+
+
+KEPT = "该记录被历史记录引用，予以保留，不能删除"
+
+
+def test_a_unit_with_history_is_kept_and_the_refusal_says_so(client, users, electronics_update):
+    """Deleting 市工信局 (which has filed an update) said "你的帐号无权删除 月度进展": untrue for
+    a superuser; the unit is kept because the update refers to it."""
+    from chains.models import Unit
+
+    unit = Unit.objects.get(name="市工信局")
+    client.force_login(users["admin"])
+    url = reverse("admin:chains_unit_delete", args=[unit.pk])
+    html = client.get(url).content.decode()
+    assert KEPT in html
+    assert "无权删除" not in html
+    assert "月度进展" in html and "2025年9月" in html  # what refers to it, and which
+    assert 'name="post"' not in html
+    client.post(url, {"post": "yes"})
+    assert Unit.objects.filter(pk=unit.pk).exists()
+
+    changelist = reverse("admin:chains_unit_changelist")
+    html = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [unit.pk]}
+    ).content.decode()
+    assert "被历史记录引用，予以保留，不能删除" in html
+    assert "无权删除" not in html and "月度进展" in html
+    assert Unit.objects.filter(pk=unit.pk).exists()
+
+
+def test_a_long_list_of_references_is_summarised(client, users, electronics_update):
+    """A unit referred to by hundreds of rows lists each kind with its count and a few
+    examples, not every row."""
+    from chains.models import Unit
+    from reporting import services
+
+    unit = Unit.objects.get(name="市工信局")
+    for month in range(1, 9):
+        services.update_start(
+            industry=electronics_update.industry,
+            unit=unit,
+            period=services.period_get_or_create(2025, month),
+            user=users["gxj"],
+        )
+    client.force_login(users["admin"])
+    html = client.get(reverse("admin:chains_unit_delete", args=[unit.pk])).content.decode()
+    assert KEPT in html
+    assert "月度进展" in html and "共 9 条" in html
+    assert html.count("2025年") < 9
