@@ -422,13 +422,89 @@ def test_a_quarterly_report_totals_its_three_months(accepted, indicators, figure
     assert headline["label"].endswith("本季度合计")
     # 100 + 200 + 12345.6 against 90 + 180 + 10000.
     assert headline["value"] == "12645.60"
-    assert headline["yoy"] == _yoy_text("12645.6", "10270")
+    assert headline["yoy"] == "23.13"  # 12645.6 ÷ 10270 − 1 = 23.1314 %
     policy = next(e for e in industry(data)["elements"] if e["key"] == "policy")
     assert policy["entries"][0]["month"] == "9月"
 
 
-def _yoy_text(now, before):
-    from decimal import ROUND_HALF_UP
+# --- growth in the snapshot: known answers ----------------------------------------------------------
+# 增长速度 = (本期 − 上年同期) ÷ 上年同期 × 100 (the statistics bureau's definition), kept to two
+# decimals rounded half up (四舍五入). A total's growth is the totals' (Σ本期 ÷ Σ上年同期 − 1),
+# never an average of the industries' or of the months' rates; the bureau's own growth, when its
+# file gives one, is taken as given.
 
-    value = (Decimal(now) / Decimal(before) - 1) * 100
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+def put(source, code, year, month, value, yoy=None):
+    IndustryFigure.objects.create(
+        source=source,
+        indicator=Indicator.objects.get(code="output-month"),
+        industry=Industry.objects.get(code=code),
+        year=year,
+        month=month,
+        value=Decimal(value),
+        yoy=None if yoy is None else Decimal(yoy),
+    )
+
+
+def test_monthly_growth_known_answers(accepted, indicators, figures, clock):
+    # electronic-information: 12,345.6 against 10,000 (the `figures` fixture).
+    put(figures, "machinery-equipment", 2025, 9, "950")
+    put(figures, "machinery-equipment", 2024, 9, "1000")
+    put(figures, "new-materials", 2025, 9, "10012.5")
+    put(figures, "new-materials", 2024, 9, "10000")
+    put(figures, "biomedicine", 2025, 9, "3000", yoy="8.5")  # the bureau's: 8.5
+    put(figures, "biomedicine", 2024, 9, "2000")  # (computed it would be +50 %)
+    clock.set(datetime.date(2025, 10, 20))
+    data = gather.gather("monthly", 2025, 9)
+
+    def growth(code):
+        return industry(data, code)["figures"][0]["yoy"]
+
+    assert growth("electronic-information") == "23.46"  # 23.456 %
+    assert growth("machinery-equipment") == "-5.00"  # (950 − 1000) ÷ 1000
+    assert growth("new-materials") == "0.13"  # 0.125 %: half up (half to even gives 0.12)
+    assert growth("biomedicine") == "8.50"
+    # The four industries' total: 26,308.1 against 23,000 — 14.3830… %; the average of their
+    # rates (23.456, −5, 0.125, 50 computed) would say 17.1 %.
+    (headline,) = data["headline"]
+    assert (headline["value"], headline["yoy"]) == ("26308.10", "14.38")
+    charts = {c["code"]: c["chart"] for c in data["categories"]}
+    assert charts["pillar"]["yoy"] == [23.46, -5.0]
+
+
+def test_no_growth_without_a_base(accepted, indicators, figures, clock):
+    put(figures, "machinery-equipment", 2025, 9, "500")
+    put(figures, "machinery-equipment", 2024, 9, "0")  # a base of zero
+    put(figures, "new-materials", 2025, 9, "700")  # nothing a year earlier
+    clock.set(datetime.date(2025, 10, 20))
+    data = gather.gather("monthly", 2025, 9)
+    assert industry(data, "machinery-equipment")["figures"][0]["yoy"] is None
+    assert industry(data, "new-materials")["figures"][0]["yoy"] is None
+    assert industry(data, "electronic-information")["figures"][0]["yoy"] == "23.46"
+    # A total one of whose parts has no year-earlier figure compares nothing like with like.
+    (headline,) = data["headline"]
+    assert (headline["value"], headline["yoy"]) == ("13545.60", None)
+
+
+def test_a_years_growth_compares_the_months_present_in_both_years(
+    accepted, indicators, figures, clock
+):
+    """机械装备: 2025 January–March 200, 100, 100; 2024 only February and March, 100 and 200.
+    The year's growth compares February–March: 200 against 300, −33.33 %. Not the 400
+    against 300 of all months reported (+33.33 %), nor the average of the monthly rates."""
+    for year, month, value in (
+        (2025, 1, "200"),
+        (2025, 2, "100"),
+        (2025, 3, "100"),
+        (2024, 2, "100"),
+        (2024, 3, "200"),
+    ):
+        put(figures, "machinery-equipment", year, month, value)
+    clock.set(datetime.date(2026, 1, 20))
+    data = gather.gather("annual", 2025)
+    figures_ = industry(data, "machinery-equipment")["year_figures"]
+    assert (figures_["this"], figures_["last"]) == ("400.00", "300.00")
+    assert figures_["compared_months"] == [2, 3]
+    assert figures_["yoy"] == "-33.33"
+    assert figures_["months"][:4] == ["200.00", "100.00", "100.00", None]
+    assert figures_["last_months"][:4] == [None, "100.00", "200.00", None]
