@@ -327,6 +327,111 @@ def test_the_page_watching_a_dead_job_follows_its_retry(users, client):
     assert client.get(page["Location"]).status_code == 200
 
 
+def test_a_period_not_begun_or_of_an_unknown_kind_is_refused(db, clock):
+    clock.set(datetime.date(2025, 9, 30))
+    assert reports.parse_period("monthly", "2025-9").key == "2025-09"
+    assert reports.parse_period("quarterly", "2025-3").key == "2025-Q3"
+    for kind, text in (("monthly", "2025-10"), ("quarterly", "2025-Q4")):
+        with pytest.raises(ValidationError) as error:
+            reports.parse_period(kind, text)
+        assert error.value.messages == ["报告期尚未开始，不能生成报告。"]
+    clock.set(datetime.date(2025, 10, 1))  # the fourth quarter has begun
+    assert reports.parse_period("quarterly", "2025-Q4").key == "2025-Q4"
+    with pytest.raises(ValidationError) as error:
+        reports.parse_period("weekly", "2025-40")
+    assert error.value.messages == ["未知的报告类型：weekly"]
+
+
+def test_comments_go_only_on_the_drafts_own_paragraphs(draft, users):
+    with pytest.raises(ValidationError) as error:
+        reports.report_edit(
+            report=draft,
+            user=users["drc"],
+            expected_version=draft.edit_version,
+            summary="总体平稳",
+            comments={"industry:quantum-computing": "无此产业"},
+        )
+    assert error.value.messages == ["未知的段落：industry:quantum-computing"]
+    draft.refresh_from_db()
+    assert (draft.summary, draft.comments) == ("", {})
+    edited = reports.report_edit(
+        report=draft,
+        user=users["drc"],
+        expected_version=draft.edit_version,
+        summary="总体平稳",
+        comments={"industry:electronic-information": "进展较快。", "suggestions": "  "},
+    )
+    assert edited.comments == {"industry:electronic-information": "进展较快。"}
+
+
+def test_a_job_failed_before_it_ran_is_not_run(users, db):
+    """The watchdog failed the job (and queued a retry) before its task started: the task,
+    handed out late, writes nothing; the retry writes the report."""
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+    with pytest.raises(reports.JobAbandoned):
+        reports.job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.started_at) == (JobStatus.FAILED, 0, None)
+    assert not Report.objects.exists()
+
+
+def test_a_job_dead_on_its_last_attempt_is_given_up_not_retried(users, db):
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    a_while_ago = timezone.now() - reports.dead_after() - datetime.timedelta(seconds=5)
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        attempts=reports.MAX_ATTEMPTS,
+        started_at=a_while_ago,
+        heartbeat_at=a_while_ago,
+    )
+    assert reports.jobs_reap() == []
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.message == (
+        f"后台任务处理程序中断，已尝试 {reports.MAX_ATTEMPTS} 次仍未完成，可重新生成。"
+    )
+    assert ReportJob.objects.count() == 1  # no retry queued
+
+
+def test_without_a_broker_no_queued_job_is_taken_for_lost(users, db, settings):
+    """Tasks run in-process (no Redis): there is no queue to lose a task in, nor one to ask."""
+    settings.REPORT_JOB_LOST_AFTER = 1
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    ReportJob.objects.filter(pk=job.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    assert reports.jobs_reap_lost() == []
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_beats_until_its_work_ends(settings):
+    """While the task works (gathering, rendering a long PDF), a thread writes the job's
+    heartbeat every REPORT_JOB_HEARTBEAT seconds, and stops when the work ends."""
+    import time
+
+    settings.REPORT_JOB_HEARTBEAT = 0.05
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    job = ReportJob.objects.create(
+        kind="monthly", period="2025-09", status=JobStatus.RUNNING, started_at=long_ago,
+        heartbeat_at=long_ago,
+    )  # fmt: skip
+
+    def heartbeat():
+        return ReportJob.objects.get(pk=job.pk).heartbeat_at
+
+    with reports._heartbeat(job.pk):
+        give_up = time.monotonic() + 10
+        while heartbeat() == long_ago and time.monotonic() < give_up:
+            time.sleep(0.02)
+        assert heartbeat() > long_ago
+    last = heartbeat()
+    time.sleep(0.3)
+    assert heartbeat() == last
+
+
 def test_a_job_killed_every_time_is_given_up(users, db):
     job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
     ReportJob.objects.filter(pk=job.pk).update(attempts=reports.MAX_ATTEMPTS)
