@@ -88,9 +88,11 @@ def test_with_redis_down_the_request_fails_plainly_and_writes_nothing(accepted, 
 
 def test_another_tasks_message_is_not_taken_for_a_lost_report_task(users, redis_url, settings):
     """The watchdog tells report tasks by their name, not by their first argument: a notice
-    whose outbox number happens to be a lost job's number does not hide the loss."""
+    whose outbox number happens to be a lost job's number, waiting in the queue or taken by a
+    worker, does not hide the loss."""
     import json
 
+    import kombu
     import redis as redis_py
 
     from reporting.tasks import notify_submitted
@@ -106,10 +108,15 @@ def test_another_tasks_message_is_not_taken_for_a_lost_report_task(users, redis_
                 if json.loads(raw)["headers"]["id"] == ours:
                     assert client.lrem("celery", 1, raw) == 1
             notify_submitted.apply_async(args=[job.pk])  # waits in the same queue
+            notify_submitted.apply_async(args=[job.pk])  # and one that a worker is running
             ReportJob.objects.filter(pk=job.pk).update(
                 requested_at=job.requested_at - datetime.timedelta(minutes=5)
             )
-            retried = reports.jobs_reap_lost()
+            with kombu.Connection(redis_url) as conn:
+                taken = conn.default_channel.basic_get("celery")  # not acknowledged yet
+                assert taken.headers["task"] == "reporting.notify_submitted"
+                assert client.hlen("unacked") == 1
+                retried = reports.jobs_reap_lost()
             job.refresh_from_db()
             assert job.status == JobStatus.FAILED and "后台任务丢失" in job.message
             assert [r.period for r in retried] == [SEPTEMBER.key]
@@ -130,3 +137,28 @@ def test_with_a_broker_other_than_redis_lost_tasks_are_not_looked_for(users, set
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
     assert "not reachable" not in caplog.text
+
+
+def test_a_job_whose_task_was_taken_is_left_alone_while_no_worker_answers(
+    users, redis_url, settings
+):
+    """A worker took the report task and has not acknowledged it; asked, no worker answers
+    (busy, or all down: then nothing could run a retry either). The job is not failed."""
+    import time
+
+    import kombu
+
+    settings.REPORT_JOB_LOST_AFTER = 0.5
+    with broker(redis_url) as app:
+        app.control.purge()
+        try:
+            job = request(users)
+            with kombu.Connection(redis_url) as conn:
+                taken = conn.default_channel.basic_get("celery")
+                assert taken.headers["id"] == reports.job_task_id(job.pk)
+                time.sleep(0.6)  # taken, and queued, longer ago than REPORT_JOB_LOST_AFTER
+                assert reports.jobs_reap_lost() == []
+            job.refresh_from_db()
+            assert job.status == JobStatus.QUEUED
+        finally:
+            app.control.purge()
