@@ -16,8 +16,10 @@ run: setup-run db
 	@echo "Chain Portal: http://$(HOST)/  (demo password in README.md)"
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 
+# With branch coverage (settings in pyproject.toml), then each business module's own bars.
 test: setup-test
-	$(PY) -m pytest
+	$(PY) -m pytest --cov --cov-report=term
+	$(PY) .ci/coverage_gate.py
 
 # The date-sensitive tests with the whole process clock moved (time-machine, see tests/conftest.py)
 # to a 调休 Saturday, a month end, New Year's Day, the day after the annual report's deadline and

@@ -385,12 +385,13 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
     dupes = records[records.duplicated(subset=full_key, keep=False)]
     if not dupes.empty:
         for _key, group in dupes.groupby(full_key, dropna=False, sort=False):
+            # Two sheet rows at least: one row gives each indicator once (a second column of
+            # the same indicator was refused above).
             rows_seen = sorted(set(group.index))
-            if len(rows_seen) > 1:
-                plan.error(
-                    rows_seen[1],
-                    f"与第 {rows_seen[0]} 行重复（同一{'企业' if enterprise_file else '产业、细分领域和区'}、同一月份出现两次）。",
-                )
+            plan.error(
+                rows_seen[1],
+                f"与第 {rows_seen[0]} 行重复（同一{'企业' if enterprise_file else '产业、细分领域和区'}、同一月份出现两次）。",
+            )
     months = records[["year", "month"]].dropna().drop_duplicates()
     plan.months = sorted(
         (int(y), int(m)) for y, m in zip(months["year"], months["month"], strict=True)

@@ -100,9 +100,23 @@ def test_anonymous_gets_nothing(matrix):
 
 
 def test_inactive_user_gets_nothing(users):
-    users["gxj"].is_active = False
-    users["gxj"].save()
+    """A deactivated account keeps its unit and its groups' object permissions: the access
+    module itself must refuse it everything, a system-wide reader included."""
+    electronics = industry("电子信息产业集群")
+    for who in ("gxj", "drc"):
+        users[who].is_active = False
+        users[who].save()
+        assert not can(users[who], Action.VIEW, electronics)
+        assert industry_roles(users[who]) == {}
     assert industries_for(users["gxj"], Action.FILE).count() == 0
+    assert not can(users["gxj"], Action.FILE, electronics)
+
+
+def test_an_unknown_update_is_404(users):
+    from accounts.access import access_update
+
+    with pytest.raises(Http404):
+        access_update(user=users["drc"], pk=987654)
 
 
 def test_unknown_industry_is_404(users):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from chains.choices import LoadedTable
-from chains.models import Indicator, Industry, MatrixChange
+from chains.models import Assignment, AssignmentUnit, Category, Indicator, Industry, MatrixChange
 from chains.selectors import matrix_rows
 from chains.services import industry_assign
 
@@ -132,3 +132,39 @@ def test_the_admin_shows_the_record(reshuffled, users, client):
         f"/admin/chains/matrixchange/{record.pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "牵头市领导：黄燕添 → 黄晓舟" in html
+
+
+def test_an_indicators_dry_run_lists_the_changes_and_keeps_the_table(db, capsys):
+    call_command("load_indicators")
+    Indicator.objects.filter(code="revenue-month").update(name="营业收入（主营）")
+    capsys.readouterr()
+    call_command("load_indicators", "--dry-run")
+    out = capsys.readouterr().out
+    assert "名称：营业收入（主营） → 营业收入" in out and "试运行" in out
+    assert Indicator.objects.get(code="revenue-month").name == "营业收入（主营）"
+    assert MatrixChange.objects.count() == 1  # the first load only
+
+
+def test_an_industry_moved_among_the_future_six_shares_their_assignment(matrix):
+    """An administrator moves 生物医药 into 未来产业: once its members are set it shares the
+    one assignment of the future six, and its own, used by nothing, is removed. Setting the
+    same members again changes nothing (the links are not rewritten)."""
+    biomedicine = Industry.objects.get(code="biomedicine")
+    own = biomedicine.assignment_id
+    Industry.objects.filter(pk=biomedicine.pk).update(category=Category.objects.get(code="future"))
+    biomedicine.refresh_from_db()
+    shared = Industry.objects.get(code="future-networks").assignment
+    members = {
+        key: row("未来网络")[key] for key in ("lead_officials", "lead_units", "responsible_units")
+    }
+    assert industry_assign(industry=biomedicine, **members)
+    biomedicine.refresh_from_db()
+    assert biomedicine.assignment_id == shared.pk
+    assert not Assignment.objects.filter(pk=own).exists()
+    assert row("生物医药产业")["lead_units"] == members["lead_units"]
+
+    links = list(AssignmentUnit.objects.filter(assignment=shared).values_list("pk", flat=True))
+    assert not industry_assign(industry=biomedicine, **members)
+    assert (
+        list(AssignmentUnit.objects.filter(assignment=shared).values_list("pk", flat=True)) == links
+    )

@@ -592,3 +592,70 @@ def test_demo_figures_are_a_plausible_year(stats_db):
                     assert total - before == pytest.approx(now, abs=0.2)
                 else:  # the first month seeded: the months before it are like it
                     assert total == pytest.approx(now * month, abs=0.2)
+
+
+# --- more bad input, each refused with its reason ------------------------------------------------
+
+
+def plan_messages(path) -> list[str]:
+    return importer.plan_file(path, path.name, today=datetime.date(2025, 10, 9)).messages()
+
+
+def test_a_file_without_data_rows(stats_db, tmp_path):
+    empty = "文件中没有数据行（表头下方全部为空或只有合计行）。"
+    assert plan_messages(month_file(tmp_path / "header.xlsx", [])) == [empty]
+    assert plan_messages(month_file(tmp_path / "total.xlsx", [("合计", "2025-09", 5)])) == [empty]
+    # A column refused already says what is wrong: not also that nothing follows the header.
+    header = ("产业", "月份", "工业总产值当月(万元)", "上年同期(万元)")
+    assert plan_messages(month_file(tmp_path / "ly.xlsx", [], header)) == [
+        "无法识别的列：D列「上年同期(万元)」（上年数据不导入，请删除该列）"
+    ]
+
+
+def test_a_file_without_value_columns(stats_db, tmp_path):
+    path = month_file(tmp_path / "keys.xlsx", [("电子信息", "2025-09")], ("产业", "月份"))
+    assert plan_messages(path) == ["文件中没有数值列（如“工业总产值 当月”“营业收入 累计”）。"]
+
+
+def test_a_unit_that_cannot_be_converted(stats_db, tmp_path, capsys):
+    header = ("产业", "月份", "工业总产值当月(个)")
+    assert_refused(
+        capsys,
+        month_file(tmp_path / "count.xlsx", [("电子信息", "2025-09", 12)], header),
+        "指标「工业总产值」的单位是 个，与系统设定的 万元 不一致，无法换算。",
+    )
+
+
+def test_a_row_without_its_industry(stats_db, tmp_path, capsys):
+    path = month_file(tmp_path / "blank.xlsx", [("电子信息", "2025-09", 1), (None, "2025-09", 5)])
+    assert_refused(capsys, path, "第 4 行：缺少产业名称。")
+
+
+def test_an_unknown_district(stats_db, tmp_path, capsys):
+    path = industry_workbook(
+        tmp_path / "d.xlsx", [("电子信息产业集群", None, "鼓浪屿区", 1, 1, 1, 1, 1)]
+    )
+    assert_refused(capsys, path, "第 6 行：未知的区「鼓浪屿区」。")
+
+
+def test_an_absurd_growth_rate(stats_db, tmp_path, capsys):
+    path = industry_workbook(
+        tmp_path / "g.xlsx", [("电子信息产业集群", None, None, 1, 1, 1234567, 1, 1)]
+    )
+    assert_refused(capsys, path, "第 6 行：同比增长「1234567.0」超出合理范围，请核对。")
+
+
+def test_a_directory_without_its_industry_column(stats_db, tmp_path, capsys):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["企业名称", "统一社会信用代码", "是否规上"])
+    workbook.active.append(["厦门甲有限公司", credit_code(1), "是"])
+    workbook.save(tmp_path / "dir.xlsx")
+    assert_refused(capsys, tmp_path / "dir.xlsx", "缺少“产业”列。")
+
+
+def test_errors_are_listed_up_to_two_hundred(stats_db, tmp_path):
+    rows = [("量子计算", "2025-09", 1)] * 250
+    said = plan_messages(month_file(tmp_path / "many.xlsx", rows))
+    assert len(said) == importer.MAX_ERRORS == 200
+    assert said[0] == "第 3 行：未知产业「量子计算」。"
+    assert said[-1] == "第 202 行：未知产业「量子计算」。"

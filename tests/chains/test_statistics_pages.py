@@ -186,3 +186,39 @@ def test_confirming_a_preview_whose_file_is_missing_is_refused_in_chinese(
     record.refresh_from_db()
     assert (record.status, record.errors, record.applied_at) == ("preview", [], None)
     assert not IndustryFigure.objects.exists()
+
+
+def test_importing_checks_the_file_again_against_todays_data(client, stats_db, tmp_path):
+    """Between the preview and the import an administrator renamed 新材料产业: the import
+    checks the file again, refuses it with the reason, marks it refused and writes nothing."""
+    from chains.models import Industry
+
+    client.force_login(stats_db["stats"])
+    upload(client, industry_workbook(tmp_path / "ind.xlsx", ROWS))
+    record = FigureImport.objects.get()
+    assert record.status == "preview"
+    Industry.objects.filter(name="新材料产业").update(name="先进材料产业")
+
+    response = client.post(reverse("stats:import", args=[record.pk]), follow=True)
+
+    html = response.content.decode()
+    assert "未导入：文件有错误" in html and "第 8 行：未知产业「新材料产业」。" in html
+    record.refresh_from_db()
+    assert (record.status, record.errors) == ("refused", ["第 8 行：未知产业「新材料产业」。"])
+    assert record.applied_at is None and not IndustryFigure.objects.exists()
+
+
+def test_a_stored_file_that_no_longer_reads_is_refused_at_import(client, stats_db, tmp_path):
+    """The stored file is read again at import: one damaged since its preview (a disk fault, a
+    hand in the media folder) is refused with the reason, not half-read."""
+    client.force_login(stats_db["stats"])
+    upload(client, industry_workbook(tmp_path / "ind.xlsx", ROWS))
+    record = FigureImport.objects.get()
+    with open(record.file.path, "wb") as damaged:
+        damaged.write(b"%PDF-1.7 no longer a workbook")
+
+    client.post(reverse("stats:import", args=[record.pk]))
+
+    record.refresh_from_db()
+    assert record.status == "refused" and "不是 Excel 工作簿" in record.errors[0]
+    assert not IndustryFigure.objects.exists()

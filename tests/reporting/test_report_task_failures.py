@@ -93,3 +93,18 @@ def test_a_job_that_used_up_its_attempts_is_given_up_by_the_task(users, db, retr
         f"生成失败：已尝试 {reports.MAX_ATTEMPTS} 次仍未完成。没有写入任何报告内容，可重新生成。"
     )
     assert not Report.objects.exists()
+
+
+def test_without_a_broker_a_report_that_fails_says_so_on_its_job(
+    accepted, indicators, figures, users, unwritable_media, django_capture_on_commit_callbacks
+):
+    """No Redis: the job runs in-process when the request commits, and Celery hands its
+    failure (after the retries) back to the request. The request does not fail with it: the
+    job says it failed and why, and nothing is written."""
+    with django_capture_on_commit_callbacks(execute=True):  # as when the request commits
+        job, created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    assert created
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.report_id is None
+    assert job.message.startswith("生成失败：") and "没有写入任何报告内容" in job.message
+    assert not Report.objects.exists()

@@ -3,6 +3,7 @@ the worker builds it, and the PDF says what the data said; a task that fails mid
 retried and leaves exactly one report; with the broker down, the request fails plainly and
 writes nothing."""
 
+import datetime
 import re
 import subprocess
 import time
@@ -83,3 +84,81 @@ def test_with_redis_down_the_request_fails_plainly_and_writes_nothing(accepted, 
     assert not Report.objects.exists()
     # Asking again once it is back starts a new job: the failed one does not block it.
     assert ReportJob.objects.filter(status__in=["queued", "running"]).count() == 0
+
+
+def test_another_tasks_message_is_not_taken_for_a_lost_report_task(users, redis_url, settings):
+    """The watchdog tells report tasks by their name, not by their first argument: a notice
+    whose outbox number happens to be a lost job's number, waiting in the queue or taken by a
+    worker, does not hide the loss."""
+    import json
+
+    import kombu
+    import redis as redis_py
+
+    from reporting.tasks import notify_submitted
+
+    settings.REPORT_JOB_LOST_AFTER = 1
+    client = redis_py.Redis.from_url(redis_url)
+    with broker(redis_url) as app:
+        app.control.purge()
+        try:
+            job = request(users)
+            ours = reports.job_task_id(job.pk)
+            for raw in client.lrange("celery", 0, -1):  # Redis lost the report task's message
+                if json.loads(raw)["headers"]["id"] == ours:
+                    assert client.lrem("celery", 1, raw) == 1
+            notify_submitted.apply_async(args=[job.pk])  # waits in the same queue
+            notify_submitted.apply_async(args=[job.pk])  # and one that a worker is running
+            ReportJob.objects.filter(pk=job.pk).update(
+                requested_at=job.requested_at - datetime.timedelta(minutes=5)
+            )
+            with kombu.Connection(redis_url) as conn:
+                taken = conn.default_channel.basic_get("celery")  # not acknowledged yet
+                assert taken.headers["task"] == "reporting.notify_submitted"
+                assert client.hlen("unacked") == 1
+                retried = reports.jobs_reap_lost()
+            job.refresh_from_db()
+            assert job.status == JobStatus.FAILED and "后台任务丢失" in job.message
+            assert [r.period for r in retried] == [SEPTEMBER.key]
+        finally:
+            app.control.purge()
+
+
+def test_with_a_broker_other_than_redis_lost_tasks_are_not_looked_for(users, settings, caplog):
+    """kombu's in-memory broker keeps no record of taken tasks to read: queued jobs are left
+    alone, and that is no broker failure to log."""
+    settings.REPORT_JOB_LOST_AFTER = 1
+    with broker("memory://"):
+        job = request(users)
+        ReportJob.objects.filter(pk=job.pk).update(
+            requested_at=job.requested_at - datetime.timedelta(minutes=5)
+        )
+        assert reports.jobs_reap_lost() == []
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    assert "not reachable" not in caplog.text
+
+
+def test_a_job_whose_task_was_taken_is_left_alone_while_no_worker_answers(
+    users, redis_url, settings
+):
+    """A worker took the report task and has not acknowledged it; asked, no worker answers
+    (busy, or all down: then nothing could run a retry either). The job is not failed."""
+    import time
+
+    import kombu
+
+    settings.REPORT_JOB_LOST_AFTER = 0.5
+    with broker(redis_url) as app:
+        app.control.purge()
+        try:
+            job = request(users)
+            with kombu.Connection(redis_url) as conn:
+                taken = conn.default_channel.basic_get("celery")
+                assert taken.headers["id"] == reports.job_task_id(job.pk)
+                time.sleep(0.6)  # taken, and queued, longer ago than REPORT_JOB_LOST_AFTER
+                assert reports.jobs_reap_lost() == []
+            job.refresh_from_db()
+            assert job.status == JobStatus.QUEUED
+        finally:
+            app.control.purge()

@@ -327,6 +327,111 @@ def test_the_page_watching_a_dead_job_follows_its_retry(users, client):
     assert client.get(page["Location"]).status_code == 200
 
 
+def test_a_period_not_begun_or_of_an_unknown_kind_is_refused(db, clock):
+    clock.set(datetime.date(2025, 9, 30))
+    assert reports.parse_period("monthly", "2025-9").key == "2025-09"
+    assert reports.parse_period("quarterly", "2025-3").key == "2025-Q3"
+    for kind, text in (("monthly", "2025-10"), ("quarterly", "2025-Q4")):
+        with pytest.raises(ValidationError) as error:
+            reports.parse_period(kind, text)
+        assert error.value.messages == ["报告期尚未开始，不能生成报告。"]
+    clock.set(datetime.date(2025, 10, 1))  # the fourth quarter has begun
+    assert reports.parse_period("quarterly", "2025-Q4").key == "2025-Q4"
+    with pytest.raises(ValidationError) as error:
+        reports.parse_period("weekly", "2025-40")
+    assert error.value.messages == ["未知的报告类型：weekly"]
+
+
+def test_comments_go_only_on_the_drafts_own_paragraphs(draft, users):
+    with pytest.raises(ValidationError) as error:
+        reports.report_edit(
+            report=draft,
+            user=users["drc"],
+            expected_version=draft.edit_version,
+            summary="总体平稳",
+            comments={"industry:quantum-computing": "无此产业"},
+        )
+    assert error.value.messages == ["未知的段落：industry:quantum-computing"]
+    draft.refresh_from_db()
+    assert (draft.summary, draft.comments) == ("", {})
+    edited = reports.report_edit(
+        report=draft,
+        user=users["drc"],
+        expected_version=draft.edit_version,
+        summary="总体平稳",
+        comments={"industry:electronic-information": "进展较快。", "suggestions": "  "},
+    )
+    assert edited.comments == {"industry:electronic-information": "进展较快。"}
+
+
+def test_a_job_failed_before_it_ran_is_not_run(users, db):
+    """The watchdog failed the job (and queued a retry) before its task started: the task,
+    handed out late, writes nothing; the retry writes the report."""
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+    with pytest.raises(reports.JobAbandoned):
+        reports.job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.started_at) == (JobStatus.FAILED, 0, None)
+    assert not Report.objects.exists()
+
+
+def test_a_job_dead_on_its_last_attempt_is_given_up_not_retried(users, db):
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    a_while_ago = timezone.now() - reports.dead_after() - datetime.timedelta(seconds=5)
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        attempts=reports.MAX_ATTEMPTS,
+        started_at=a_while_ago,
+        heartbeat_at=a_while_ago,
+    )
+    assert reports.jobs_reap() == []
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.message == (
+        f"后台任务处理程序中断，已尝试 {reports.MAX_ATTEMPTS} 次仍未完成，可重新生成。"
+    )
+    assert ReportJob.objects.count() == 1  # no retry queued
+
+
+def test_without_a_broker_no_queued_job_is_taken_for_lost(users, db, settings):
+    """Tasks run in-process (no Redis): there is no queue to lose a task in, nor one to ask."""
+    settings.REPORT_JOB_LOST_AFTER = 1
+    job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
+    ReportJob.objects.filter(pk=job.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    assert reports.jobs_reap_lost() == []
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_beats_until_its_work_ends(settings):
+    """While the task works (gathering, rendering a long PDF), a thread writes the job's
+    heartbeat every REPORT_JOB_HEARTBEAT seconds, and stops when the work ends."""
+    import time
+
+    settings.REPORT_JOB_HEARTBEAT = 0.05
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    job = ReportJob.objects.create(
+        kind="monthly", period="2025-09", status=JobStatus.RUNNING, started_at=long_ago,
+        heartbeat_at=long_ago,
+    )  # fmt: skip
+
+    def heartbeat():
+        return ReportJob.objects.get(pk=job.pk).heartbeat_at
+
+    with reports._heartbeat(job.pk):
+        give_up = time.monotonic() + 10
+        while heartbeat() == long_ago and time.monotonic() < give_up:
+            time.sleep(0.02)
+        assert heartbeat() > long_ago
+    last = heartbeat()
+    time.sleep(0.3)
+    assert heartbeat() == last
+
+
 def test_a_job_killed_every_time_is_given_up(users, db):
     job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
     ReportJob.objects.filter(pk=job.pk).update(attempts=reports.MAX_ATTEMPTS)
@@ -422,13 +527,89 @@ def test_a_quarterly_report_totals_its_three_months(accepted, indicators, figure
     assert headline["label"].endswith("本季度合计")
     # 100 + 200 + 12345.6 against 90 + 180 + 10000.
     assert headline["value"] == "12645.60"
-    assert headline["yoy"] == _yoy_text("12645.6", "10270")
+    assert headline["yoy"] == "23.13"  # 12645.6 ÷ 10270 − 1 = 23.1314 %
     policy = next(e for e in industry(data)["elements"] if e["key"] == "policy")
     assert policy["entries"][0]["month"] == "9月"
 
 
-def _yoy_text(now, before):
-    from decimal import ROUND_HALF_UP
+# --- growth in the snapshot: known answers ----------------------------------------------------------
+# 增长速度 = (本期 − 上年同期) ÷ 上年同期 × 100 (the statistics bureau's definition), kept to two
+# decimals rounded half up (四舍五入). A total's growth is the totals' (Σ本期 ÷ Σ上年同期 − 1),
+# never an average of the industries' or of the months' rates; the bureau's own growth, when its
+# file gives one, is taken as given.
 
-    value = (Decimal(now) / Decimal(before) - 1) * 100
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+def put(source, code, year, month, value, yoy=None):
+    IndustryFigure.objects.create(
+        source=source,
+        indicator=Indicator.objects.get(code="output-month"),
+        industry=Industry.objects.get(code=code),
+        year=year,
+        month=month,
+        value=Decimal(value),
+        yoy=None if yoy is None else Decimal(yoy),
+    )
+
+
+def test_monthly_growth_known_answers(accepted, indicators, figures, clock):
+    # electronic-information: 12,345.6 against 10,000 (the `figures` fixture).
+    put(figures, "machinery-equipment", 2025, 9, "950")
+    put(figures, "machinery-equipment", 2024, 9, "1000")
+    put(figures, "new-materials", 2025, 9, "10012.5")
+    put(figures, "new-materials", 2024, 9, "10000")
+    put(figures, "biomedicine", 2025, 9, "3000", yoy="8.5")  # the bureau's: 8.5
+    put(figures, "biomedicine", 2024, 9, "2000")  # (computed it would be +50 %)
+    clock.set(datetime.date(2025, 10, 20))
+    data = gather.gather("monthly", 2025, 9)
+
+    def growth(code):
+        return industry(data, code)["figures"][0]["yoy"]
+
+    assert growth("electronic-information") == "23.46"  # 23.456 %
+    assert growth("machinery-equipment") == "-5.00"  # (950 − 1000) ÷ 1000
+    assert growth("new-materials") == "0.13"  # 0.125 %: half up (half to even gives 0.12)
+    assert growth("biomedicine") == "8.50"
+    # The four industries' total: 26,308.1 against 23,000 — 14.3830… %; the average of their
+    # rates (23.456, −5, 0.125, 50 computed) would say 17.1 %.
+    (headline,) = data["headline"]
+    assert (headline["value"], headline["yoy"]) == ("26308.10", "14.38")
+    charts = {c["code"]: c["chart"] for c in data["categories"]}
+    assert charts["pillar"]["yoy"] == [23.46, -5.0]
+
+
+def test_no_growth_without_a_base(accepted, indicators, figures, clock):
+    put(figures, "machinery-equipment", 2025, 9, "500")
+    put(figures, "machinery-equipment", 2024, 9, "0")  # a base of zero
+    put(figures, "new-materials", 2025, 9, "700")  # nothing a year earlier
+    clock.set(datetime.date(2025, 10, 20))
+    data = gather.gather("monthly", 2025, 9)
+    assert industry(data, "machinery-equipment")["figures"][0]["yoy"] is None
+    assert industry(data, "new-materials")["figures"][0]["yoy"] is None
+    assert industry(data, "electronic-information")["figures"][0]["yoy"] == "23.46"
+    # A total one of whose parts has no year-earlier figure compares nothing like with like.
+    (headline,) = data["headline"]
+    assert (headline["value"], headline["yoy"]) == ("13545.60", None)
+
+
+def test_a_years_growth_compares_the_months_present_in_both_years(
+    accepted, indicators, figures, clock
+):
+    """机械装备: 2025 January–March 200, 100, 100; 2024 only February and March, 100 and 200.
+    The year's growth compares February–March: 200 against 300, −33.33 %. Not the 400
+    against 300 of all months reported (+33.33 %), nor the average of the monthly rates."""
+    for year, month, value in (
+        (2025, 1, "200"),
+        (2025, 2, "100"),
+        (2025, 3, "100"),
+        (2024, 2, "100"),
+        (2024, 3, "200"),
+    ):
+        put(figures, "machinery-equipment", year, month, value)
+    clock.set(datetime.date(2026, 1, 20))
+    data = gather.gather("annual", 2025)
+    figures_ = industry(data, "machinery-equipment")["year_figures"]
+    assert (figures_["this"], figures_["last"]) == ("400.00", "300.00")
+    assert figures_["compared_months"] == [2, 3]
+    assert figures_["yoy"] == "-33.33"
+    assert figures_["months"][:4] == ["200.00", "100.00", "100.00", None]
+    assert figures_["last_months"][:4] == [None, "100.00", "200.00", None]

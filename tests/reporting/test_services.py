@@ -9,7 +9,7 @@ from django.db.models import ProtectedError
 from chains.models import Industry, Unit
 from reporting import services
 from reporting.choices import EventKind, UpdateStatus
-from reporting.models import MonthlyUpdate, UpdateEvent
+from reporting.models import MonthlyUpdate, ReportingPeriod, UpdateEvent
 from reporting.selectors import last_return
 from reporting.snapshots import diff_sections, update_snapshot
 
@@ -348,3 +348,137 @@ def test_a_reopening_needs_a_reason(electronics_update, users, clock, reason):
     stored = MonthlyUpdate.objects.get(pk=electronics_update.pk)
     assert stored.reopened_until is None and services.is_locked(stored)
     assert EventKind.REOPENED not in events(stored)
+
+
+# --- what each review step refuses ------------------------------------------------------------------
+
+
+def test_a_reopening_cannot_end_before_today(electronics_update, users, clock):
+    clock.set(datetime.date(2025, 10, 22))  # past the lock date of the 21st
+    with pytest.raises(ValidationError) as error:
+        services.update_reopen(
+            update=electronics_update,
+            user=users["drc"],
+            reason="系统故障补报",
+            until=datetime.date(2025, 10, 21),
+        )
+    assert error.value.messages == ["开放截止日期不能早于今天。"]
+    stored = MonthlyUpdate.objects.get(pk=electronics_update.pk)
+    assert stored.reopened_until is None and services.is_locked(stored)
+    # Until today itself is a reopening for the rest of the day.
+    services.update_reopen(
+        update=stored, user=users["drc"], reason="系统故障补报", until=datetime.date(2025, 10, 22)
+    )
+    assert not services.is_locked(MonthlyUpdate.objects.get(pk=stored.pk))
+
+
+def test_an_accepted_update_is_unlocked_not_reopened(filled, users, clock):
+    update = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
+    update = services.update_accept(update=update, user=users["drc"])
+    with pytest.raises(ValidationError, match="已通过的请使用“解锁”"):
+        services.update_reopen(
+            update=update, user=users["drc"], reason="补充", until=datetime.date(2025, 10, 30)
+        )
+    stored = MonthlyUpdate.objects.get(pk=update.pk)
+    assert stored.status == UpdateStatus.ACCEPTED and stored.reopened_until is None
+    assert EventKind.REOPENED not in events(stored)
+
+
+def test_only_an_accepted_update_is_unlocked_and_only_a_submitted_one_returned(filled, users):
+    drc = users["drc"]
+    with pytest.raises(ValidationError, match="只有已提交的进展可以退回"):
+        services.update_return(update=filled, user=drc, reason="请补充")
+    update = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
+    with pytest.raises(ValidationError, match="只有已通过的进展需要解锁"):
+        services.update_unlock(update=update, user=drc, reason="更正")
+    stored = MonthlyUpdate.objects.get(pk=update.pk)
+    assert stored.status == UpdateStatus.SUBMITTED and stored.version == update.version
+    assert events(stored)[-1] == EventKind.SUBMITTED
+
+
+def test_a_return_names_only_real_sections(filled, users):
+    update = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
+    with pytest.raises(ValidationError) as error:
+        services.update_return(
+            update=update, user=users["drc"], section_reasons={"weather": "与产业无关"}
+        )
+    assert error.value.messages == ["未知栏目：weather"]
+    assert MonthlyUpdate.objects.get(pk=update.pk).status == UpdateStatus.SUBMITTED
+    update = services.update_return(
+        update=update,
+        user=users["drc"],
+        section_reasons={"policy": "请写明兑现金额", "roadmap": " "},
+    )
+    assert last_return(update).section_reasons == {"policy": "请写明兑现金额"}
+
+
+def test_returning_many_at_once_needs_a_reason_and_gives_each_one(users, september, make_user):
+    submitted = []
+    for name in ["电子信息产业集群", "新材料产业"]:
+        update = services.update_start(
+            industry=Industry.objects.get(name=name),
+            unit=Unit.objects.get(name="市工信局"),
+            period=september,
+            user=users["gxj"],
+        )
+        update = services.update_save(
+            update=update, content=content(), expected_version=update.version, user=users["gxj"]
+        )
+        submitted.append(
+            services.update_submit(
+                update=update, user=users["gxj"], expected_version=update.version
+            )
+        )
+    result = services.updates_review(updates=submitted, user=users["drc"], accept=False)
+    assert result.done == []
+    assert [message for _update, message in result.skipped] == [
+        "退回时请写明理由（总体理由或具体栏目的理由）。"
+    ] * 2
+    result = services.updates_review(
+        updates=submitted, user=users["drc"], accept=False, reason="请补充项目进度"
+    )
+    assert [u.status for u in result.done] == [UpdateStatus.RETURNED] * 2
+    assert [last_return(u).reason for u in result.done] == ["请补充项目进度"] * 2
+
+
+def test_an_input_needs_text_and_an_open_update(filled, users):
+    with pytest.raises(ValidationError, match="请填写要提供的材料内容"):
+        services.contribution_add(update=filled, user=users["siming"], text="  ")
+    update = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
+    services.update_accept(update=update, user=users["drc"])
+    with pytest.raises(ValidationError, match="已通过审核，不能再补充材料"):
+        services.contribution_add(update=update, user=users["siming"], text="补充签约项目1个。")
+    assert not filled.contributions.exists()
+    assert EventKind.CONTRIBUTION_ADDED not in events(filled)
+
+
+def test_carrying_over_needs_last_months_update(users, september):
+    industry = Industry.objects.get(name="电子信息产业集群")
+    unit = Unit.objects.get(name="市工信局")
+    with pytest.raises(ValidationError, match="没有上月的进展可以带入"):
+        services.update_start(
+            industry=industry, unit=unit, period=september, user=users["gxj"], carry_over=True
+        )
+    assert not MonthlyUpdate.objects.exists()
+
+
+def test_opening_earlier_months_keeps_the_dates_set_for_a_month_already_open(db, clock):
+    """periods_ensure with months_back (the demo data) opens the months missing before today
+    and leaves a month already open as it is, dates an administrator moved included."""
+    august = services.period_get_or_create(2025, 8)
+    august.deadline = datetime.date(2025, 9, 12)
+    august.save()
+    services.periods_ensure(until=datetime.date(2025, 10, 9), months_back=3)
+    periods = ReportingPeriod.objects.order_by("year", "month")
+    assert [(p.year, p.month) for p in periods] == [(2025, 7), (2025, 8), (2025, 9), (2025, 10)]
+    assert periods.get(month=8).deadline == datetime.date(2025, 9, 12)
+    # July is due on the 5th working day of August 2025: Friday 1, then 4–7 → the 7th.
+    assert periods.get(month=7).deadline == datetime.date(2025, 8, 7)

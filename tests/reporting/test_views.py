@@ -533,3 +533,12 @@ def test_a_400_character_file_name_keeps_the_form_and_is_shortened(
     assert attachment.name.startswith("关于产业链") and attachment.name.endswith("….pdf")
     response = client.get(reverse("reporting:attachment", args=[attachment.pk]))
     assert response.status_code == 200 and ".pdf" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("slug", ["九月", "2025-9x", "2025", "2031-01"])
+def test_a_month_that_is_not_open_is_404(client, users, electronics_update, slug):
+    """The month in a link is 2025-09; a malformed one, or a month with no period, is a 404,
+    not an error page (and the month that exists answers)."""
+    client.force_login(users["gxj"])
+    assert client.get(reverse("reporting:batch", args=["2025-09"])).status_code == 200
+    assert client.get(reverse("reporting:batch", args=[slug])).status_code == 404

@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 import chinese_calendar
+import pytest
 
 from reporting import services
 from reporting.choices import DueStatus, Light
@@ -120,3 +121,145 @@ def test_a_deadline_counted_across_an_unknown_year_is_provisional(db):
     december = ReportingPeriod.objects.get(pk=december.pk)
     assert not december.provisional
     assert december.lock_date > december.deadline
+
+
+# --- known answers: the State Council's published holiday arrangements ------------------------------
+#
+# The days off and the make-up working days (调休) below are copied from the notices, not from
+# the chinese-calendar package the portal reads them from:
+# - 国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号，2024年11月12日）;
+# - 国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）.
+
+
+def days(first: datetime.date, last: datetime.date) -> set[datetime.date]:
+    return {first + datetime.timedelta(days=n) for n in range((last - first).days + 1)}
+
+
+NOTICES = {
+    2025: {
+        "off": {D(2025, 1, 1)}  # 元旦：1月1日（周三）放假1天，不调休
+        | days(D(2025, 1, 28), D(2025, 2, 4))  # 春节：1月28日（除夕）至2月4日，共8天
+        | days(D(2025, 4, 4), D(2025, 4, 6))  # 清明节：4月4日至6日
+        | days(D(2025, 5, 1), D(2025, 5, 5))  # 劳动节：5月1日至5日
+        | days(D(2025, 5, 31), D(2025, 6, 2))  # 端午节：5月31日至6月2日
+        | days(D(2025, 10, 1), D(2025, 10, 8)),  # 国庆节、中秋节：10月1日至8日，共8天
+        "worked": {
+            D(2025, 1, 26),  # 周日，春节调休
+            D(2025, 2, 8),  # 周六，春节调休
+            D(2025, 4, 27),  # 周日，劳动节调休
+            D(2025, 9, 28),  # 周日，国庆节调休
+            D(2025, 10, 11),  # 周六，国庆节调休
+        },
+    },
+    2026: {
+        "off": days(D(2026, 1, 1), D(2026, 1, 3))  # 元旦：1月1日（周四）至3日
+        | days(D(2026, 2, 15), D(2026, 2, 23))  # 春节：2月15日（腊月二十八）至23日，共9天
+        | days(D(2026, 4, 4), D(2026, 4, 6))  # 清明节：4月4日至6日
+        | days(D(2026, 5, 1), D(2026, 5, 5))  # 劳动节：5月1日至5日
+        | days(D(2026, 6, 19), D(2026, 6, 21))  # 端午节：6月19日至21日
+        | days(D(2026, 9, 25), D(2026, 9, 27))  # 中秋节：9月25日至27日
+        | days(D(2026, 10, 1), D(2026, 10, 7)),  # 国庆节：10月1日至7日，共7天
+        "worked": {
+            D(2026, 1, 4),  # 周日，元旦调休
+            D(2026, 2, 14),  # 周六，春节调休
+            D(2026, 2, 28),  # 周六，春节调休
+            D(2026, 5, 9),  # 周六，劳动节调休
+            D(2026, 9, 20),  # 周日，国庆节调休
+            D(2026, 10, 10),  # 周六，国庆节调休
+        },
+    },
+}
+
+
+def working_days_in(calendar: WorkCalendar, first: datetime.date, last: datetime.date) -> int:
+    """Working days from `first` to `last`, both included, counted by the portal's own
+    working_days_until (which counts after its first day)."""
+    return calendar.working_days_until(first - datetime.timedelta(days=1), last)
+
+
+@pytest.mark.parametrize("year", sorted(NOTICES))
+def test_every_day_of_the_year_is_as_the_state_council_published(year):
+    """Day by day against the notice of that year (see NOTICES): Monday–Friday work, weekends
+    rest, except the days off and the weekends worked (调休) the notice lists."""
+    notice = NOTICES[year]
+    calendar = WorkCalendar(overrides={})
+    wrong = [
+        day
+        for day in days(D(year, 1, 1), D(year, 12, 31))
+        if calendar.is_working_day(day)
+        != (day in notice["worked"] or (day.weekday() < 5 and day not in notice["off"]))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_a_year_has_248_working_days(year):
+    """248 working days in 2025 and in 2026, counted from the notices: 261 weekdays (365 days,
+    52 weeks and one more weekday), less the weekdays off (2025: 元旦 1, 春节 6, 清明 1, 劳动节
+    3, 端午 1, 国庆·中秋 6 = 18; 2026: 2 + 6 + 1 + 3 + 1 + 1 + 5 = 19), plus the weekends
+    worked (2025: 5; 2026: 6). The same as 365 − 104 weekend days − 13 statutory holidays, the
+    figure since the holidays' 2024 revision (《全国年节及纪念日放假办法》: 13 days from
+    2025). Not 250: that was the count with 11 statutory holidays, before 2025."""
+    assert working_days_in(WorkCalendar(overrides={}), D(year, 1, 1), D(year, 12, 31)) == 248
+
+
+def test_working_days_in_months_with_long_holidays():
+    """From the notices: October 2025 has 23 weekdays, 6 of them off (1–3 and 6–8, 国庆·中秋),
+    and one Saturday worked (11th; the other 调休 day, Sunday 28 September, is in September):
+    18. February 2026 has 20 weekdays, 6 off (16–20 and 23, 春节), and two Saturdays worked
+    (14th and 28th): 16. January 2026: 22 weekdays, 2 off (1st, 2nd), Sunday the 4th worked:
+    21. May 2026: 21 weekdays, 3 off (1st, 4th, 5th), Saturday the 9th worked: 19."""
+    calendar = WorkCalendar(overrides={})
+    assert working_days_in(calendar, D(2025, 10, 1), D(2025, 10, 31)) == 18
+    assert working_days_in(calendar, D(2025, 9, 1), D(2025, 9, 30)) == 23  # 22 + Sunday 28th
+    assert working_days_in(calendar, D(2026, 2, 1), D(2026, 2, 28)) == 16
+    assert working_days_in(calendar, D(2026, 1, 1), D(2026, 1, 31)) == 21
+    assert working_days_in(calendar, D(2026, 5, 1), D(2026, 5, 31)) == 19
+
+
+def test_nth_working_day_across_the_holidays():
+    """The n-th working day, from the notices. February 2026: 2–6, 9–13, Saturday 14 (调休),
+    then nothing until 24 (春节 15–23): the 11th working day is Saturday the 14th, the 12th is
+    the 24th, the 16th and last is Saturday the 28th (调休). January 2026 starts on Sunday the
+    4th (调休; 1–3 off). May 2026: 6, 7, 8, Saturday 9 (调休), 11."""
+    calendar = WorkCalendar(overrides={})
+    assert calendar.nth_working_day(2026, 2, 5) == D(2026, 2, 6)
+    assert calendar.nth_working_day(2026, 2, 11) == D(2026, 2, 14)
+    assert calendar.nth_working_day(2026, 2, 12) == D(2026, 2, 24)
+    assert calendar.nth_working_day(2026, 2, 16) == D(2026, 2, 28)
+    assert calendar.nth_working_day(2026, 1, 1) == D(2026, 1, 4)
+    assert calendar.nth_working_day(2026, 5, 4) == D(2026, 5, 9)
+    assert calendar.nth_working_day(2025, 10, 1) == D(2025, 10, 9)
+    assert calendar.nth_working_day(2025, 10, 3) == D(2025, 10, 11)
+    # Counting on: two working days after Friday 13 February 2026 are Saturday 14 and the 24th.
+    assert calendar.add_working_days(D(2026, 2, 13), 2) == D(2026, 2, 24)
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "deadline", "lock_date"),
+    [
+        # Due the 5th working day of the next month, locked 5 working days after that.
+        # December 2025: January 2026's working days are Sun 4 (调休), 5, 6, 7, 8 → the 8th;
+        # then 9, 12, 13, 14, 15.
+        (2025, 12, D(2026, 1, 8), D(2026, 1, 15)),
+        # January 2026: 2–6 February → the 6th; then 9–13 (春节 starts on the 15th).
+        (2026, 1, D(2026, 2, 6), D(2026, 2, 13)),
+        # April 2026: 劳动节 1–5 May; 6, 7, 8, Sat 9 (调休), 11 → the 11th; then 12–15, 18.
+        (2026, 4, D(2026, 5, 11), D(2026, 5, 18)),
+        # September 2026: 国庆 1–7 October; 8, 9, Sat 10 (调休), 12, 13 → the 13th; then 14–16,
+        # 19, 20.
+        (2026, 9, D(2026, 10, 13), D(2026, 10, 20)),
+    ],
+)
+def test_deadlines_and_lock_dates_on_the_published_calendar(db, year, month, deadline, lock_date):
+    period = services.period_get_or_create(year, month)
+    assert (period.deadline, period.lock_date) == (deadline, lock_date)
+    assert not period.provisional
+
+
+def test_a_deadline_set_by_the_drc_locks_after_the_spring_festival(db):
+    """The lock date counts on from the deadline an administrator set: January 2026's update,
+    due on Thursday 12 February instead, locks 5 working days later, on the other side of 春节
+    (13, Saturday 14 (调休), 24, 25, 26): the 26th, not the 19th that weekdays alone give."""
+    calendar = WorkCalendar()
+    assert calendar.period_dates(2026, 1, D(2026, 2, 12)) == (D(2026, 2, 6), D(2026, 2, 26))

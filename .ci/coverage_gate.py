@@ -1,0 +1,96 @@
+"""The coverage gate for the business modules, run by `make test` after pytest --cov.
+
+coverage.py's fail_under is one figure for the whole project, where a well-covered view can hide
+an untested service; this checks each business module on its own: lines at least LINES % and
+branches at least BRANCHES %. It reads the .coverage data the test run left (using the settings
+in pyproject.toml), prints one row per module and exits 1 naming each module below a bar (or
+missing from the data, or from the tree)."""
+
+import json
+import math
+import pathlib
+import sys
+import tempfile
+
+import coverage
+
+LINES = 95.0
+BRANCHES = 90.0
+MODULES = [
+    "accounts/access.py",
+    "accounts/services.py",
+    "chains/services.py",
+    "chains/selectors.py",
+    "chains/creditcode.py",
+    "chains/figures/importer.py",
+    "chains/figures/selectors.py",
+    "reporting/services.py",
+    "reporting/selectors.py",
+    "reporting/workdays.py",
+    "reporting/reports/gather.py",
+    "reporting/reports/services.py",
+]
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def percent(covered: int, total: int) -> float:
+    return 100.0 * covered / total if total else 100.0
+
+
+def shown(value: float) -> str:
+    """One decimal, rounded down: 94.96 % shows as 94.9, never as a passing 95.0."""
+    return f"{math.floor(value * 10) / 10:5.1f} %"
+
+
+def main() -> int:
+    missing_files = [m for m in MODULES if not (ROOT / m).is_file()]
+    if missing_files:
+        print(f"coverage gate: no such module (update .ci/coverage_gate.py): {missing_files}")
+        return 1
+    if not (ROOT / ".coverage").is_file():
+        print("coverage gate: no .coverage data; run the tests with --cov first (make test)")
+        return 1
+    cov = coverage.Coverage(
+        config_file=str(ROOT / "pyproject.toml"), data_file=str(ROOT / ".coverage")
+    )
+    cov.load()
+    with tempfile.TemporaryDirectory() as folder:
+        out = pathlib.Path(folder) / "coverage.json"
+        cov.json_report(include=[str(ROOT / m) for m in MODULES], outfile=str(out))
+        files = json.loads(out.read_text())["files"]
+    measured = {
+        pathlib.Path(name).resolve().relative_to(ROOT).as_posix(): f for name, f in files.items()
+    }
+
+    print(f"\nBusiness modules (bars: lines ≥ {LINES:g} %, branches ≥ {BRANCHES:g} %)")
+    print(f"{'module':34} {'lines':>20} {'branches':>20}")
+    failures = []
+    for module in MODULES:
+        summary = measured.get(module, {}).get("summary")
+        if summary is None:
+            print(f"{module:34} {'not measured':>20}")
+            failures.append(f"{module} (not measured: never imported by the tests?)")
+            continue
+        lines = percent(summary["covered_lines"], summary["num_statements"])
+        branches = percent(summary["covered_branches"], summary["num_branches"])
+        low = [
+            what
+            for what, value, bar in (("lines", lines, LINES), ("branches", branches, BRANCHES))
+            if value < bar
+        ]
+        line_cell = f"{shown(lines)} ({summary['covered_lines']}/{summary['num_statements']})"
+        branch_cell = f"{shown(branches)} ({summary['covered_branches']}/{summary['num_branches']})"
+        print(
+            f"{module:34} {line_cell:>20} {branch_cell:>20}  {'BELOW: ' + ', '.join(low) if low else 'ok'}"
+        )
+        if low:
+            failures.append(f"{module} ({', '.join(f'{w} below the bar' for w in low)})")
+    if failures:
+        print("\ncoverage gate FAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print("coverage gate passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
