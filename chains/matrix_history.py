@@ -170,10 +170,20 @@ class ChangeEntry:
         return not self.record.replaced
 
 
+def _changes_a_category(record: MatrixChange) -> bool:
+    old = {row["industry"]: row.get("category") for row in record.before}
+    return any(
+        row["industry"] in old and old[row["industry"]] != row.get("category")
+        for row in record.after
+    )
+
+
 def change_entries(records, industry_name: str | None = None) -> list[ChangeEntry]:
     """The records (newest first, as given) for a page: all their industries, or the one
-    named. The category names are read once for all of them."""
-    formats = category_names()
+    named. A page shows only the fields that changed: the category names are read (once)
+    only if some record moved an industry to another category."""
+    records = list(records)
+    formats = category_names() if any(map(_changes_a_category, records)) else {}
     return [
         ChangeEntry(record, how(record), record_entry(record, industry_name, formats=formats))
         for record in records

@@ -234,3 +234,39 @@ def test_the_change_log_page_shows_one_industry(form_change, users, client):
     one = text_of(client.get(url, {"industry": "new-energy"}).content.decode())
     assert "黄燕添" in one and "电子信息.csv" not in one
     assert client.get(url, {"industry": "no-such-industry"}).status_code == 404
+
+
+def test_the_pages_read_the_record_in_a_fixed_number_of_queries(users, client):
+    """However many changes there are, the industry page and the record cost the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chains import matrix_history
+    from chains.selectors import assignment_names
+    from chains.services import Load, industry_assign
+
+    def change(times: int):
+        industry = Industry.objects.get(name=NEW_ENERGY)
+        for _ in range(times):
+            row = assignment_names(industry)
+            with matrix_history.matrix_change(Load(actor=users["admin"], method=ChangeMethod.FORM)):
+                industry_assign(
+                    industry=industry,
+                    lead_officials=row["lead_officials"],
+                    lead_units=row["lead_units"],
+                    responsible_units=row["responsible_units"][::-1],
+                )
+
+    def queries(url) -> int:
+        client.get(url)  # sessions and caches warm
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client.force_login(users["drc"])
+    pages = [reverse("chains:industry", args=["new-energy"]), reverse("chains:matrix_changes")]
+    change(1)
+    few = [queries(url) for url in pages]
+    change(8)
+    assert MatrixChange.objects.filter(replaced=True).count() == 9
+    assert [queries(url) for url in pages] == few
