@@ -90,6 +90,26 @@ def access_unit(*, user: User, code: str) -> Unit:
     return unit
 
 
+def can_read_matrix_history(user: User) -> bool:
+    """The whole record of changes to the matrix (责任分工变更记录) is for the DRC, which
+    coordinates the division of work, and for the administrators who keep it. (Each industry
+    page shows its own changes to those who view the industry.)"""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.DRC, Role.ADMIN))
+    )
+
+
+def access_matrix_history(*, user: User, industry_code: str | None = None) -> Industry | None:
+    """403 unless the user may read the record of changes; the industry it is narrowed to,
+    if one is named (else 404)."""
+    _require(can_read_matrix_history(user))
+    if industry_code:
+        return _fetch(Industry.objects, "industry", code=industry_code)
+    return None
+
+
 def industry_roles(user: User) -> dict[int, Action]:
     """For each industry the user may view, the strongest thing they may do: file, contribute
     or view. Reads the object-permission rows of guardian's direct tables in two queries,

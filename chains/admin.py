@@ -2,17 +2,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
-from import_export.formats import base_formats
 
-from accounts.services import permissions_sync
-
-from .choices import LIST_SEPARATOR, UnitRole
+from .admin_io import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from .choices import LIST_SEPARATOR, ChangeMethod, UnitRole
 from .figures.selectors import indicator_uses
-from .matrix_io import MatrixFileError, check_xlsx, decode_csv
+from .matrix_history import assignment_update, matrix_change
+from .matrix_rules import matrix_row_errors
 from .models import (
     Assignment,
     AssignmentOfficial,
@@ -37,58 +37,33 @@ from .models import (
 from .policies import POLICY_FIELDS
 from .policy_views import PolicyForm
 from .resources import MatrixResource, OfficialResource, SubSegmentResource, UnitResource
-from .selectors import assignments_with_links
-from .services import indicators_set_active
+from .selectors import assignment_row, assignments_with_links
+from .services import Load, indicators_set_active
+
+
+def form_edit(request) -> Load:
+    """An administrator's edit in the admin, as a change record names it."""
+    return Load(actor=request.user, method=ChangeMethod.FORM)
 
 
 class MatrixSyncMixin:
-    """Any admin edit that may change the matrix re-syncs permissions in the same transaction."""
+    """Any admin edit that may change the matrix (a unit renamed, an industry given another
+    assignment, one deleted) re-syncs permissions and is recorded as a change of the matrix
+    (chains.matrix_history), all in the edit's transaction."""
 
-    @transaction.atomic
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        permissions_sync()
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with matrix_change(form_edit(request)):
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
-    @transaction.atomic
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        permissions_sync()
+        with matrix_change(form_edit(request)):
+            super().delete_model(request, obj)
 
-
-class MatrixCSV(base_formats.CSV):
-    """CSV read with `load_matrix`'s decoding rule (UTF-8 or GB18030)."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = decode_csv(in_stream)
-        return super().create_dataset(in_stream, **kwargs)
-
-
-class MatrixXLSX(base_formats.XLSX):
-    """xlsx checked as `load_matrix` checks it before openpyxl reads it (size, rows, width)."""
-
-    def create_dataset(self, in_stream):
-        check_xlsx(in_stream)
-        return super().create_dataset(in_stream)
-
-
-class ClearImportErrorsMixin:
-    """The admin's imports read files as `load_matrix` does (chains.matrix_io), and say plainly
-    why a file cannot be read (import-export's own message names a Python exception)."""
-
-    def get_import_formats(self):
-        swap = {base_formats.CSV: MatrixCSV, base_formats.XLSX: MatrixXLSX}
-        return [swap.get(f, f) for f in super().get_import_formats()]
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, MatrixFileError):
-            form.add_error("import_file", f"无法读取文件。{e}（未做任何更改）")
-            return
-        form.add_error(
-            "import_file",
-            "无法读取文件：文件为空、已损坏，或与所选格式不符。请确认文件是 csv 或 xlsx 并选择对应的格式。"
-            f"（{type(e).__name__}）",
-        )
+    def delete_queryset(self, request, queryset):
+        with matrix_change(form_edit(request)):
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Category)
@@ -97,7 +72,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(MatrixSyncMixin, ClearImportErrorsMixin, ImportExportModelAdmin):
+class UnitAdmin(MatrixSyncMixin, SpreadsheetImportExportMixin, ImportExportModelAdmin):
     resource_classes = [UnitResource]
     list_display = ("name", "name_en", "kind", "code", "position")
     list_filter = ("kind",)
@@ -105,14 +80,63 @@ class UnitAdmin(MatrixSyncMixin, ClearImportErrorsMixin, ImportExportModelAdmin)
 
 
 @admin.register(Official)
-class OfficialAdmin(MatrixSyncMixin, ClearImportErrorsMixin, ImportExportModelAdmin):
+class OfficialAdmin(MatrixSyncMixin, SpreadsheetImportExportMixin, ImportExportModelAdmin):
     resource_classes = [OfficialResource]
     list_display = ("name", "name_en", "code", "position")
     search_fields = ("name", "name_en")
 
 
+def assignment_form_row(formsets) -> dict[str, list[str]]:
+    """The assignment's change form as a row of the matrix: officials, lead units and
+    responsible units by name, in the order of their 排序 (then of the form), leaving out the
+    rows ticked for deletion and the empty extra rows. Reads each form on its own, so that one
+    formset may ask while the other is being validated."""
+    row = {"lead_officials": [], "lead_units": [], "responsible_units": []}
+    chosen = []
+    for formset in formsets:
+        for index, form in enumerate(formset.forms):
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            data = form.cleaned_data
+            if data.get("official") is not None:
+                key, name = "lead_officials", data["official"].name
+            elif data.get("unit") is not None:
+                lead = data.get("role") == UnitRole.LEAD
+                key, name = ("lead_units" if lead else "responsible_units"), data["unit"].name
+            else:
+                continue
+            chosen.append((key, data.get("position") or 0, index, name))
+    for key, _position, _index, name in sorted(chosen, key=lambda c: (c[1], c[2])):
+        row[key].append(name)
+    return row
+
+
+class MatrixRowFormSet(BaseInlineFormSet):
+    """The officials' or the units' rows of an assignment. Both are checked as one row of the
+    matrix against the matrix's rules (chains.matrix_rules, as the import and load_matrix
+    are); each formset shows the errors about its own fields."""
+
+    fields_checked: tuple[str, ...] = ()
+
+    def clean(self):
+        super().clean()
+        errors = matrix_row_errors(**assignment_form_row(getattr(self, "row_formsets", [self])))
+        mine = [errors[name] for name in self.fields_checked if name in errors]
+        if mine:
+            raise ValidationError(mine)
+
+
+class OfficialRowsFormSet(MatrixRowFormSet):
+    fields_checked = ("lead_officials",)
+
+
+class UnitRowsFormSet(MatrixRowFormSet):
+    fields_checked = ("lead_units", "responsible_units")
+
+
 class AssignmentOfficialInline(admin.TabularInline):
     model = AssignmentOfficial
+    formset = OfficialRowsFormSet
     extra = 0
     min_num = 1
     autocomplete_fields = ("official",)
@@ -120,6 +144,7 @@ class AssignmentOfficialInline(admin.TabularInline):
 
 class AssignmentUnitInline(admin.TabularInline):
     model = AssignmentUnit
+    formset = UnitRowsFormSet
     extra = 0
     autocomplete_fields = ("unit",)
 
@@ -161,10 +186,12 @@ class ResponsibleUnitFilter(_AssignmentLinkFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(MatrixSyncMixin, admin.ModelAdmin):
+class AssignmentAdmin(admin.ModelAdmin):
     """Editing an assignment changes every industry that shares it (the six future ones). The
     list shows who leads and who is responsible, read from three prefetches
-    (chains.selectors.assignments_with_links), not a query per row."""
+    (chains.selectors.assignments_with_links), not a query per row. The form is one row of the
+    matrix: checked by the matrix's rules, written by the same service as elsewhere
+    (matrix_history.assignment_update: permissions re-synced, change recorded)."""
 
     list_display = ("__str__", "lead_officials", "lead_units", "responsible_units", "code")
     list_filter = (LeadOfficialFilter, LeadUnitFilter, ResponsibleUnitFilter)
@@ -191,6 +218,41 @@ class AssignmentAdmin(MatrixSyncMixin, admin.ModelAdmin):
     def responsible_units(self, obj):
         return LIST_SEPARATOR.join(u.name for u in obj.responsible_unit_list()) or "—"
 
+    def _create_formsets(self, request, obj, change):
+        # Each formset checks the whole row, so each needs to see the other.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        for formset in formsets:
+            formset.row_formsets = formsets
+        return formsets, inline_instances
+
+    def save_related(self, request, form, formsets, change):
+        form.matrix_change = assignment_update(
+            assignment=form.instance, **assignment_form_row(formsets), who=form_edit(request)
+        )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The admin's history of the assignment, in Chinese: what changed, per industry."""
+        record = getattr(form, "matrix_change", None)
+        if record is None:
+            return "新增分工，尚无产业使用" if add else "保存分工，责任分工无变化"
+        lines = " ".join(line.strip() for line in record.changes if not line.endswith("：无变化"))
+        return f"修改责任分工（变更记录 #{record.pk}）：{lines}"
+
+
+class IndustryAdminForm(forms.ModelForm):
+    """An industry may only be given an assignment that is a complete row of the matrix."""
+
+    class Meta:
+        model = Industry
+        fields = ("code", "name", "name_en", "category", "assignment", "position")
+
+    def clean_assignment(self):
+        assignment = self.cleaned_data["assignment"]
+        errors = matrix_row_errors(**assignment_row(assignment))
+        if errors:
+            raise ValidationError([f"所选分工不完整：{message}" for message in errors.values()])
+        return assignment
+
 
 class SubSegmentInline(admin.TabularInline):
     model = SubSegment
@@ -198,10 +260,11 @@ class SubSegmentInline(admin.TabularInline):
 
 
 @admin.register(Industry)
-class IndustryAdmin(MatrixSyncMixin, ClearImportErrorsMixin, ImportExportModelAdmin):
+class IndustryAdmin(MatrixSyncMixin, SpreadsheetImportExportMixin, ImportExportModelAdmin):
     """No object-permission pages (guardian's GuardedModelAdminMixin): an industry's object
     permissions are the matrix's (accounts.services.permissions_sync), shown here read-only."""
 
+    form = IndustryAdminForm
     resource_classes = [MatrixResource]
     list_display = ("name", "name_en", "category", "assignment", "position")
     list_filter = ("category",)
@@ -234,7 +297,7 @@ class IndustryAdmin(MatrixSyncMixin, ClearImportErrorsMixin, ImportExportModelAd
 
 
 @admin.register(SubSegment)
-class SubSegmentAdmin(ExportMixin, admin.ModelAdmin):
+class SubSegmentAdmin(SpreadsheetExportMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [SubSegmentResource]
     list_display = ("name", "industry", "position")
     list_filter = ("industry",)
@@ -443,12 +506,22 @@ class DoublingTargetAdmin(admin.ModelAdmin):
 
 @admin.register(MatrixChange)
 class MatrixChangeAdmin(admin.ModelAdmin):
-    """The history of loading the matrix and indicator tables from files: read-only, since a
-    record is evidence of what a command did."""
+    """The history of the matrix (every change: form, import, command) and of loading the
+    indicator tables: read-only, since a record is evidence of what was done."""
 
-    list_display = ("at", "table", "replaced", "actor_name", "source")
-    list_filter = ("table", "replaced")
-    fields = ("table", "replaced", "at", "actor", "actor_name", "source", "change_list")
+    list_display = ("at", "table", "method", "replaced", "actor_name", "source")
+    list_filter = ("table", "method", "replaced")
+    fields = (
+        "table",
+        "method",
+        "replaced",
+        "at",
+        "actor",
+        "actor_name",
+        "source",
+        "industries",
+        "change_list",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("changes"))

@@ -30,6 +30,14 @@ class LoadedTable(models.TextChoices):
     ASSESSMENT_INDICATORS = "assessment_indicators", _("Assessment indicators")
 
 
+class ChangeMethod(models.TextChoices):
+    """How a change to the matrix (or a loaded table) was made (see MatrixChange)."""
+
+    FORM = "form", _("Admin form")
+    IMPORT = "import", _("Admin import")
+    COMMAND = "command", _("Management command")
+
+
 # The six future industries share one assignment; every other industry has its own.
 SHARED_FUTURE_ASSIGNMENT = "future"
 

@@ -19,6 +19,7 @@ from portal.textfiles import decode_text
 
 from . import xlsx_guard
 from .choices import LIST_SEPARATOR, LoadedTable
+from .matrix_history import MATRIX_LABELS, category_names
 from .models import AssignmentOfficial, AssignmentUnit, Category, Industry, Official, Unit
 from .resources import MatrixResource
 from .selectors import MATRIX_COLUMNS, matrix_rows, matrix_rows_flat
@@ -196,13 +197,6 @@ def load_catalog(catalog: dict, report: LoadReport) -> None:
         raise MatrixFileError(f"基础数据文件缺少字段：{exc.args[0]}") from exc
 
 
-MATRIX_LABELS = {
-    "lead_officials": "牵头市领导",
-    "lead_units": "牵头单位",
-    "responsible_units": "责任单位",
-}
-
-
 def matrix_is_loaded() -> bool:
     """Whether anyone leads or is responsible for anything yet (false on a first boot)."""
     return AssignmentUnit.objects.exists() or AssignmentOfficial.objects.exists()
@@ -253,6 +247,7 @@ def matrix_load(path: Path | str = DEFAULT_FIXTURE, *, load: Load | None = None)
                 key="industry",
                 title=lambda row: row["industry"],
                 labels=MATRIX_LABELS,
+                formats=category_names(),
                 changed=bool(report.changed),
             ):
                 raise _Rollback
@@ -262,16 +257,17 @@ def matrix_load(path: Path | str = DEFAULT_FIXTURE, *, load: Load | None = None)
 
 
 def describe_errors(result) -> list[str]:
-    """Row-level messages, numbered as the rows appear in a spreadsheet (header is row 1)."""
+    """Row-level messages, numbered as the rows appear in a spreadsheet (header is row 1: the
+    resources number them so, see resources.SpreadsheetRowsResult)."""
     messages = [f"文件错误：{e.error}" for e in result.base_errors]
     for line in result.invalid_rows:
         for field_name, errors in line.error_dict.items():
             label = _column_for(field_name)
             for error in errors:
-                messages.append(f"第 {line.number + 1} 行 {label}：{_text(error)}")
+                messages.append(f"第 {line.number} 行 {label}：{_text(error)}")
     for number, errors in result.row_errors():
         for error in errors:
-            messages.append(f"第 {number + 1} 行：{error.error}")
+            messages.append(f"第 {number} 行：{error.error}")
     return messages
 
 

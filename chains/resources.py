@@ -1,16 +1,25 @@
 """django-import-export resources: the admin's import/export and `load_matrix` share them, so
 a file is validated and written the same way wherever it comes in."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils.text import capfirst
 from import_export import fields, resources, widgets
+from import_export.results import Result
 
 from accounts.services import permissions_sync
 from portal.spreadsheets import SafeExportMixin, SafeImportMixin
 
 from . import services
-from .choices import ALL_DISTRICTS, LIST_SEPARATOR, CategoryCode, UnitKind
+from .choices import ALL_DISTRICTS, LIST_SEPARATOR, CategoryCode, ChangeMethod, UnitKind
+from .matrix_history import matrix_preview, matrix_record
+from .matrix_rules import FIELD_LABELS, matrix_row_errors
 from .models import Category, Industry, Official, SubSegment, Unit
-from .selectors import MATRIX_COLUMNS, assignment_names, industries_with_assignments
+from .selectors import (
+    MATRIX_COLUMNS,
+    assignment_names,
+    industries_with_assignments,
+    matrix_rows,
+)
 
 SEPARATORS = (LIST_SEPARATOR, "，", ",", ";", "；", "\n")
 
@@ -47,15 +56,12 @@ class NameListWidget(widgets.Widget):
             at = names.index(ALL_DISTRICTS)
             names = names[:at] + districts + names[at + 1 :]
         known = set(self.model.objects.filter(name__in=names).values_list("name", flat=True))
-        unknown = [n for n in names if n not in known]
+        unknown = [n for n in dict.fromkeys(names) if n not in known]
         if unknown:
             raise ValueError(
                 f"未知的{self.label}：{LIST_SEPARATOR.join(unknown)}（请使用规范名称）"
             )
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"{self.label}重复列出：{LIST_SEPARATOR.join(repeated)}")
-        return names
+        return names  # what a row may hold is matrix_rules' to say (MatrixResource)
 
     def render(self, value, obj=None, **kwargs) -> str:
         return LIST_SEPARATOR.join(value or [])
@@ -92,20 +98,86 @@ class AssignmentListField(fields.Field):
         )
 
 
+class SpreadsheetRowsResult(Result):
+    """Rows numbered as a spreadsheet numbers them: the header is row 1, the first data row is
+    row 2 (django-import-export counts data rows from 1). The admin's messages and
+    `load_matrix`'s then name the row the administrator sees in Excel."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+    def row_errors(self):
+        return [(error_row.number, error_row.errors) for error_row in self.error_rows]
+
+
+class ColumnsMixin:
+    """Rows numbered as in a spreadsheet, and each column's label for the admin: its Chinese
+    name and the file's column, 「牵头市领导（lead_officials）」 (the export page's check boxes,
+    the import's row errors)."""
+
+    column_labels: dict[str, str] = {}
+
+    def get_result_class(self):
+        return SpreadsheetRowsResult
+
+    @classmethod
+    def column_label(cls, name: str) -> str:
+        """The label of a field, found by its name or (as import errors name it) attribute."""
+        field = cls.fields.get(name) or next(
+            (f for f in cls.fields.values() if f.attribute == name), None
+        )
+        key = next((k for k, f in cls.fields.items() if f is field), name)
+        column = field.column_name if field is not None else name
+        label = cls.column_labels.get(key)
+        if label is None:
+            try:
+                attribute = field.attribute if field is not None else name
+                label = capfirst(cls._meta.model._meta.get_field(attribute).verbose_name)
+            except FieldDoesNotExist:
+                return column
+        return f"{label}（{column}）"
+
+
 class SyncPermissionsMixin:
     """After a clean import, bring object permissions in step with the matrix, in the same
-    transaction (new units and officials get their groups, moved units their rights)."""
+    transaction (new units and officials get their groups, moved units their rights), and
+    record what the import changed in the matrix (a renamed unit changes it too).
+
+    Only an import a user makes in the admin (which passes `user` and `file_name`) is recorded
+    here; `load_matrix` records its whole load, catalogue included (chains.matrix_io)."""
+
+    def before_import(self, dataset, **kwargs):
+        self._matrix_before, self._matrix_after = matrix_rows(), None
+        super().before_import(dataset, **kwargs)
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
-        if not (result.has_errors() or result.has_validation_errors()):
-            permissions_sync()
+        if result.has_errors() or result.has_validation_errors():
+            return
+        permissions_sync()
+        self._matrix_after = matrix_rows()
+        result.file_name = kwargs.get("file_name") or ""
+        user = kwargs.get("user")
+        if user is not None and not kwargs.get("dry_run", False):
+            result.matrix_record = matrix_record(
+                before=self._matrix_before,
+                after=self._matrix_after,
+                who=services.Load(actor=user, method=ChangeMethod.IMPORT),
+                source=kwargs.get("file_name") or "",
+            )
 
 
 class MatrixResource(
-    SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
+    ColumnsMixin, SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
 ):
-    """One row per industry: category, industry, lead_officials, lead_units, responsible_units."""
+    """One row per industry: category, industry, lead_officials, lead_units, responsible_units.
+    After the rows are applied (in the preview's dry run too) the result carries
+    `matrix_preview`: the matrix before → after, industry by industry."""
+
+    column_labels = {"category": "产业类别", "industry": "产业", **FIELD_LABELS}
 
     category = fields.Field(attribute="category", column_name="category", widget=CategoryWidget())
     industry = fields.Field(attribute="name", column_name="industry")
@@ -133,6 +205,9 @@ class MatrixResource(
         report_skipped = True
         use_transactions = True
         clean_model_instances = False
+        skip_html_diff = (
+            True  # the preview is the matrix's own (templates/admin/chains/import.html)
+        )
         name = "产业分工矩阵"
 
     def get_queryset(self):
@@ -140,6 +215,7 @@ class MatrixResource(
 
     def before_import(self, dataset, **kwargs):
         """Refuse a file as a whole when its shape is wrong, before any row is written."""
+        super().before_import(dataset, **kwargs)
         headers = [str(h).strip() if h is not None else "" for h in (dataset.headers or [])]
         dataset.headers = headers
         if not any(headers) and len(dataset) == 0:
@@ -179,30 +255,30 @@ class MatrixResource(
                 )
 
     def get_or_init_instance(self, instance_loader, row):
+        name = str(row.get("industry") or "").strip()
+        if not name:
+            raise ValidationError({"industry": "产业为空：请在industry列填写产业名称。"})
         instance = self.get_instance(instance_loader, row)
         if instance is None:
             raise ValidationError(
-                {
-                    "name": f"未知的产业「{row.get('industry') or ''}」：产业由管理员在后台或基础数据文件中创建。"
-                }
+                {"industry": f"未知的产业「{name}」：产业由管理员在后台或基础数据文件中创建。"}
             )
         return instance, False
 
     def import_instance(self, instance, row, **kwargs):
+        """The row's lists must pass the matrix's rules (chains.matrix_rules), the same the
+        admin's form and the writing service apply. (A cell naming someone unknown has been
+        refused already, by its widget.)"""
         super().import_instance(instance, row, **kwargs)
         pending = instance.__dict__.get("_matrix_pending", {})
-        errors = {}
-        if not pending.get("lead_officials"):
-            errors["lead_officials"] = "至少需要一位牵头市领导。"
-        if not pending.get("lead_units"):
-            errors["lead_units"] = "至少需要一个牵头单位。"
-        both = set(pending.get("lead_units", [])) & set(pending.get("responsible_units", []))
-        if both:
-            errors["responsible_units"] = (
-                f"{LIST_SEPARATOR.join(sorted(both))}不能既是牵头单位又是责任单位。"
-            )
+        errors = matrix_row_errors(**{c: pending.get(c, []) for c in FIELD_LABELS})
         if errors:
             raise ValidationError(errors)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self._matrix_after is not None:
+            result.matrix_preview = matrix_preview(self._matrix_before, self._matrix_after)
 
     def after_save_instance(self, instance, row, **kwargs):
         pending = instance.__dict__.pop("_matrix_pending")
@@ -220,7 +296,9 @@ class KindWidget(widgets.Widget):
         raise ValueError(f"未知的单位类型「{text}」，应为：{LIST_SEPARATOR.join(UnitKind.values)}")
 
 
-class UnitResource(SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource):
+class UnitResource(
+    ColumnsMixin, SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
+):
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
 
     class Meta:
@@ -235,7 +313,7 @@ class UnitResource(SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resou
 
 
 class OfficialResource(
-    SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
+    ColumnsMixin, SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
 ):
     class Meta:
         model = Official
@@ -248,7 +326,7 @@ class OfficialResource(
         name = "牵头市领导"
 
 
-class SubSegmentResource(SafeExportMixin, resources.ModelResource):
+class SubSegmentResource(ColumnsMixin, SafeExportMixin, resources.ModelResource):
     """Export only (the admin's list of sub-segments), every field as before."""
 
     class Meta:

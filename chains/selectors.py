@@ -3,8 +3,16 @@ number of queries, however many industries or units there are."""
 
 from django.db.models import Prefetch, QuerySet
 
-from .choices import LIST_SEPARATOR, UnitRole
-from .models import Assignment, AssignmentOfficial, AssignmentUnit, Category, Industry, Unit
+from .choices import LIST_SEPARATOR, LoadedTable, UnitRole
+from .models import (
+    Assignment,
+    AssignmentOfficial,
+    AssignmentUnit,
+    Category,
+    Industry,
+    MatrixChange,
+    Unit,
+)
 
 MATRIX_COLUMNS = ("category", "industry", "lead_officials", "lead_units", "responsible_units")
 
@@ -61,7 +69,12 @@ def matrix_by_category() -> list[tuple[Category, list[list[Industry]]]]:
 
 def assignment_names(industry: Industry) -> dict[str, list[str]]:
     """The canonical names in an industry's assignment, in order."""
-    assignment = industry.assignment
+    return assignment_row(industry.assignment)
+
+
+def assignment_row(assignment: Assignment) -> dict[str, list[str]]:
+    """An assignment's officials, lead units and responsible units by name, in order (from the
+    prefetched links when there are some)."""
     return {
         "lead_officials": [o.name for o in assignment.official_list()],
         "lead_units": [u.name for u in assignment.lead_unit_list()],
@@ -96,3 +109,12 @@ def unit_industries(unit: Unit) -> dict[str, list[Industry]]:
             if link.unit_id == unit.pk:
                 result[link.role].append(industry)
     return result
+
+
+def matrix_change_records(industry: Industry | None = None) -> QuerySet[MatrixChange]:
+    """The recorded changes of the matrix, newest first: all, or those that changed the
+    industry's row. One query (the records hold the matrix before and after)."""
+    records = MatrixChange.objects.filter(table=LoadedTable.MATRIX)
+    if industry is not None:
+        records = records.filter(industries=industry)
+    return records.order_by("-at", "-id")

@@ -6,6 +6,7 @@ app_name = "chains"
 
 urlpatterns = [
     path("", views.MatrixView.as_view(), name="matrix"),
+    path("changes/", views.MatrixChangeListView.as_view(), name="matrix_changes"),
     path("industries/<slug:code>/", views.IndustryDetailView.as_view(), name="industry"),
     path("units/<slug:code>/", views.UnitDetailView.as_view(), name="unit"),
     path(

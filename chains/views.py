@@ -1,12 +1,30 @@
+from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
-from accounts.access import access_industry, access_unit, industry_roles
+from accounts.access import (
+    access_industry,
+    access_matrix_history,
+    access_unit,
+    can_read_matrix_history,
+    industry_roles,
+)
 from accounts.choices import Action
 from accounts.policies import Policy
 from reporting.land import carrier_areas_for_industry
 
+from .matrix_history import change_entries
+from .models import Industry
 from .policies import policies_for_industry
-from .selectors import industries_with_assignments, matrix_by_category, unit_industries
+from .selectors import (
+    industries_with_assignments,
+    matrix_by_category,
+    matrix_change_records,
+    unit_industries,
+)
+
+# The industry page shows its latest changes; the whole record is on MatrixChangeListView.
+INDUSTRY_PAGE_CHANGES = 10
+CHANGES_PER_PAGE = 20
 
 
 class MatrixView(TemplateView):
@@ -18,7 +36,10 @@ class MatrixView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            categories=matrix_by_category(), roles=industry_roles(self.request.user), **kwargs
+            categories=matrix_by_category(),
+            roles=industry_roles(self.request.user),
+            can_read_matrix_history=can_read_matrix_history(self.request.user),
+            **kwargs,
         )
 
 
@@ -39,6 +60,10 @@ class IndustryDetailView(TemplateView):
             policies=policies_for_industry(industry),
             # accounts.access.can_edit_policies, read from the roles already loaded
             can_edit_policies=bool(self.request.user.unit_id) and my_action == Action.FILE,
+            matrix_history=change_entries(
+                matrix_change_records(industry)[:INDUSTRY_PAGE_CHANGES], industry.name
+            ),
+            can_read_matrix_history=can_read_matrix_history(self.request.user),
             **kwargs,
         )
 
@@ -52,4 +77,27 @@ class UnitDetailView(TemplateView):
         industries = unit_industries(unit)
         return super().get_context_data(
             unit=unit, leads=industries["lead"], supports=industries["responsible"], **kwargs
+        )
+
+
+class MatrixChangeListView(TemplateView):
+    """责任分工变更记录: every recorded change of the matrix — who, when, how, what — for the
+    DRC and the administrators; ?industry=<code> narrows it to one industry."""
+
+    access_policy = Policy.OBJECT
+    template_name = "chains/matrix_changes.html"
+
+    def get_context_data(self, **kwargs):
+        industry = access_matrix_history(
+            user=self.request.user, industry_code=self.request.GET.get("industry")
+        )
+        page = Paginator(matrix_change_records(industry), CHANGES_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        return super().get_context_data(
+            industry=industry,
+            industries=Industry.objects.order_by("category__position", "position"),
+            page=page,
+            entries=change_entries(page.object_list, industry.name if industry else None),
+            **kwargs,
         )

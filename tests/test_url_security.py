@@ -68,6 +68,8 @@ def each(roles, outcome=200) -> dict:
 EXPECTATIONS = {
     "home": ("get", {}, outcomes(**each(SIGNED_IN))),
     "chains:matrix": ("get", {}, outcomes(**each(SIGNED_IN))),
+    # The whole record of changes to the matrix: the DRC and the administrators only.
+    "chains:matrix_changes": ("get", {}, outcomes(drc=200, admin=200)),
     "chains:industry": ("get", {"code": CL}, outcomes(**each(CL_VIEWERS))),
     "chains:unit": ("get", {"code": "swj"}, outcomes(swj=200, **each(SYSTEM))),
     "chains:policies": ("get", {"code": CL}, outcomes(**each(CL_VIEWERS))),
@@ -234,6 +236,10 @@ def dashboard_variants():
 
 VARIANTS = [
     *dashboard_variants(),
+    *[
+        Variant("chains:matrix_changes", query, ok=("drc", "admin"), deny=not_(("drc", "admin")))
+        for query in ({"industry": CL}, {"industry": EI, "page": "1"}, {"page": "2"})
+    ],
     *[
         Variant("district_assessment", query, ok=SYSTEM, deny=not_(SYSTEM))
         for query in (
@@ -1146,3 +1152,7 @@ def test_the_world_holds_every_kind_of_row(w):
     assert UpdateEvent.objects.exists() and PlanEvent.objects.exists()
     assert ActionEvent.objects.exists() and Notification.objects.exists()
     assert MonthlyUpdate.objects.filter(progress_organisation__contains=CL_SECRET).exists()
+    from chains.models import MatrixChange
+
+    for industry, marker in ((w["cl"], CL_SECRET), (w["ei"], world_data.EI_SECRET)):
+        assert MatrixChange.objects.filter(industries=industry, source__contains=marker).exists()

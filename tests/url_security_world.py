@@ -9,6 +9,9 @@ three scopes, each carrying a marker string that only its own rows hold.
   李辉跃, who leads 金融服务) may see.
 - 湖里区's own district plan and land item, tied to no industry (HULI_SECRET): only 湖里区 and
   those who read the whole system see them.
+- A recorded change of each industry's row of the matrix, from a file named after its marker:
+  each industry page shows its own changes only; the whole record is the DRC's and the
+  administrators'.
 
 Built once per test module (see the `world` fixture) and rolled back after it."""
 
@@ -21,6 +24,8 @@ from django.core.management import call_command
 from accounts.access import industries_for
 from accounts.choices import Role
 from accounts.models import Notification, User
+from chains import matrix_history
+from chains.choices import ChangeMethod
 from chains.creditcode import check_character
 from chains.figures import importer
 from chains.matrix_io import matrix_load
@@ -35,6 +40,8 @@ from chains.models import (
     Policy,
     Unit,
 )
+from chains.selectors import assignment_names
+from chains.services import Load, industry_assign
 from reporting import coordination, land, plans, services
 from reporting.models import Report, ReportJob
 from reporting.workdays import previous_month
@@ -364,6 +371,19 @@ def build(media_dir) -> dict:
         report=final, user=users["drc"], expected_version=final.edit_version
     )
     job = ReportJob.objects.create(kind="monthly", period=period.slug, status="done", report=draft)
+
+    # A change to each industry's row (its responsible units in another order: nobody's rights
+    # move), recorded as an import of a file named after the industry's marker.
+    for industry, marker in ((cl, CL_SECRET), (ei, EI_SECRET)):
+        row = assignment_names(Industry.objects.get(pk=industry.pk))
+        who = Load(actor=users["admin"], method=ChangeMethod.IMPORT)
+        with matrix_history.matrix_change(who, source=f"{marker}.csv"):
+            industry_assign(
+                industry=industry,
+                lead_officials=row["lead_officials"],
+                lead_units=row["lead_units"],
+                responsible_units=row["responsible_units"][::-1],
+            )
 
     hidden = {
         name: set(

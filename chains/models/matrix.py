@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from ..choices import CategoryCode, LoadedTable, UnitKind, UnitRole
+from ..choices import CategoryCode, ChangeMethod, LoadedTable, UnitKind, UnitRole
 
 
 class BilingualNameMixin:
@@ -317,12 +317,19 @@ class IndustryGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class MatrixChange(models.Model):
-    """The history of loading the matrix (or an indicator table) from a file: who ran it,
-    when, from which file, whether it replaced what was there, and the table as JSON before
-    and after. Written in the same transaction as the load, so a record exists exactly when
-    the load took effect. Edits made in the admin are in the admin's own log (LogEntry)."""
+    """One change to the matrix (or a load of an indicator table): who made it, when, how (the
+    admin's form, the admin's import or a management command, with the file), whether it
+    replaced what was there, the table as JSON before and after, and what changed, item by
+    item, in Chinese. Written in the same transaction as the change, so a record exists
+    exactly when the change took effect; never edited or deleted."""
 
     table = models.CharField(_("table"), max_length=24, choices=LoadedTable.choices)
+    method = models.CharField(
+        _("made through"),
+        max_length=16,
+        choices=ChangeMethod.choices,
+        default=ChangeMethod.COMMAND,  # every record before 0007 came from a command
+    )
     replaced = models.BooleanField(
         _("replaced existing data"),
         default=False,
@@ -343,6 +350,10 @@ class MatrixChange(models.Model):
     changes = models.JSONField(_("changes"), default=list, blank=True)
     before = models.JSONField(default=list, blank=True, verbose_name=_("before"))
     after = models.JSONField(default=list, blank=True, verbose_name=_("after"))
+    # The industries whose row changed (for the matrix): each industry page shows its own.
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="matrix_changes", verbose_name=_("industries")
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from chains.selectors import matrix_rows
 
+from .matrix_admin import text_of
+
 HEADER = "category,industry,lead_officials,lead_units,responsible_units\n"
 CSV_FORMAT = "0"
 
@@ -148,3 +150,170 @@ def test_unreadable_and_empty_files_are_refused_plainly(users, client):
         )
         assert "无法读取文件" in response.content.decode()
     assert matrix_rows() == before
+
+
+# --- the import page's messages and the files it reads and writes (issue 14, item 7) ----------
+
+
+def refused_rows(html: str) -> list[tuple[str, str, str]]:
+    """The refused rows' table: (row as Excel numbers it, column, message)."""
+    return [
+        tuple(re.sub(r"<[^>]+>|\s+", "", cell) for cell in cells)
+        for cells in re.findall(
+            r'<tr class="refused-row">\s*<td class="row-number">(.*?)</td>\s*'
+            r'<td class="column">(.*?)</td>\s*<td class="message">(.*?)</td>',
+            html,
+            re.S,
+        )
+    ]
+
+
+def test_refused_rows_are_numbered_as_excel_numbers_them(users, client):
+    """The header is row 1: the second data row is row 3, as in Excel and in load_matrix."""
+    client.force_login(users["admin"])
+    html = upload(
+        client,
+        HEADER
+        + "pillar,电子信息产业集群,黄晓舟,市工信局,市发改委\n"
+        + "pillar,机械装备产业集群,黄晓舟,市工信局,市火星局\n",
+    ).content.decode()
+    assert refused_rows(html) == [
+        ("3", "责任单位（responsible_units）", "未知的责任单位：市火星局（请使用规范名称）")
+    ]
+
+
+def test_an_empty_industry_cell_is_named_in_chinese(users, client):
+    import io
+
+    import openpyxl
+
+    client.force_login(users["admin"])
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.strip().split(","))
+    book.active.append(["pillar", None, "黄晓舟", "市工信局", "市发改委"])
+    data = io.BytesIO()
+    book.save(data)
+    for name, content, fmt in (
+        ("matrix.csv", (HEADER + "pillar,,黄晓舟,市工信局,市发改委\n").encode(), CSV_FORMAT),
+        ("matrix.xlsx", data.getvalue(), "1"),
+    ):
+        response = client.post(
+            reverse("admin:chains_industry_import"),
+            {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, content)},
+        )
+        html = response.content.decode()
+        assert refused_rows(html) == [
+            ("2", "产业（industry）", "产业为空：请在industry列填写产业名称。")
+        ], name
+        assert ">name<" not in html and "NAME" not in html
+        assert "None" not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
+
+
+def test_the_heading_over_refused_rows_reads_correctly(users, client):
+    client.force_login(users["admin"])
+    html = upload(
+        client, HEADER + "pillar,电子信息产业集群,黄晓舟,市工信局,市火星局\n"
+    ).content.decode()
+    assert "以下行的数据未通过校验" in html
+    assert "某些行验数据证失败" not in html  # django-import-export's own zh-hans text
+
+
+def test_a_gb18030_tab_separated_file_from_chinese_excel_is_accepted(users, client):
+    """Excel on Chinese Windows saves 文本文件(制表符分隔) in GB18030 too."""
+    client.force_login(users["admin"])
+    text = HEADER.replace(",", "\t") + "pillar\t电子信息产业集群\t黄晓舟\t市工信局\t市发改委\n"
+    response = client.post(
+        reverse("admin:chains_industry_import"),
+        {
+            "resource": "0",
+            "format": "2",  # tsv
+            "import_file": SimpleUploadedFile("matrix.tsv", text.encode("gb18030")),
+        },
+    )
+    html = response.content.decode()
+    assert "无法读取文件" not in html
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    assert client.post(reverse("admin:chains_industry_process_import"), form).status_code == 302
+    row = next(r for r in matrix_rows() if r["industry"] == "电子信息产业集群")
+    assert row["responsible_units"] == ["市发改委"]
+
+
+def test_units_and_officials_read_gb18030_csv_too(users, client):
+    from chains.models import Official, Unit
+
+    client.force_login(users["admin"])
+    for url, text in (
+        (
+            "admin:chains_unit_import",
+            "code,name,name_en,kind,position\nxyz,市新局,New Bureau,municipal,1\n",
+        ),
+        ("admin:chains_official_import", "code,name,name_en,position\nzhangsan,张三,Zhang San,9\n"),
+    ):
+        response = client.post(
+            reverse(url),
+            {
+                "resource": "0",
+                "format": CSV_FORMAT,
+                "import_file": SimpleUploadedFile("x.csv", text.encode("gb18030")),
+            },
+        )
+        form = dict(
+            re.findall(
+                r'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.content.decode()
+            )
+        )
+        assert (
+            client.post(reverse(url.replace("_import", "_process_import")), form).status_code == 302
+        )
+    assert (
+        Unit.objects.filter(name="市新局").exists()
+        and Official.objects.filter(name="张三").exists()
+    )
+
+
+def export_form(client, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    form = response.context["form"]
+    formats = {label.lower(): value for value, label in form.fields["format"].choices}
+    data = {"format": formats["csv"], "resource": "0"}
+    data |= {n: "on" for n, f in form.fields.items() if getattr(f, "is_selectable_field", False)}
+    return url, response, data
+
+
+def test_exported_csv_is_utf8_with_a_bom_for_excel(users, client):
+    """Excel on Chinese Windows reads a csv without a BOM as GB18030: garbled names."""
+    client.force_login(users["admin"])
+    for url_name in ("admin:chains_industry_export", "admin:chains_unit_export"):
+        url, _page, data = export_form(client, url_name)
+        content = client.post(url, data).content
+        assert content.startswith(b"\xef\xbb\xbf"), url_name
+        assert "市工信局" in content.decode("utf-8-sig")
+
+
+def test_an_exported_csv_imports_back_unchanged(users, client):
+    client.force_login(users["admin"])
+    url, _page, data = export_form(client, "admin:chains_industry_export")
+    content = client.post(url, data).content
+    html = client.post(
+        reverse("admin:chains_industry_import"),
+        {
+            "resource": "0",
+            "format": CSV_FORMAT,
+            "import_file": SimpleUploadedFile("m.csv", content),
+        },
+    ).content.decode()
+    assert "导入后没有任何变化：14 个产业均无变化。" in text_of(html)
+    assert 'name="import_file_name"' in html
+
+
+def test_the_export_page_labels_the_columns_in_chinese(users, client):
+    client.force_login(users["admin"])
+    _url, page, _data = export_form(client, "admin:chains_industry_export")
+    html = page.content.decode()
+    for label in ("产业类别", "产业", "牵头市领导", "牵头单位", "责任单位"):
+        assert f"{label}（" in html, label
+    for english in ("Lead Officials", "Lead Units", "Responsible Units", "Category", "Industry"):
+        assert f">{english}" not in html and f"{english} (" not in html, english
+    _url, page, _data = export_form(client, "admin:chains_unit_export")
+    assert "名称（name）" in page.content.decode()

@@ -1,0 +1,134 @@
+"""The admin's imports and exports of units, officials and the matrix (django-import-export):
+files read as `load_matrix` reads them, written as Excel on Chinese Windows reads them, pages
+in Chinese, and the admin's history of an import in Chinese."""
+
+import os
+
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
+from import_export.results import RowResult
+
+from .matrix_history import record_entry
+from .matrix_io import MatrixFileError, check_xlsx, decode_csv
+
+BOM = "\ufeff"
+
+
+class _SpreadsheetText:
+    """Text read with `load_matrix`'s decoding rule (UTF-8, or GB18030 as Excel and WPS save
+    it on Chinese Windows); written as UTF-8 with a BOM, without which Excel on Chinese
+    Windows reads the file as GB18030 and shows the names garbled."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = decode_csv(in_stream)
+        return super().create_dataset(in_stream, **kwargs)
+
+    def export_data(self, dataset, **kwargs):
+        return BOM + super().export_data(dataset, **kwargs)
+
+
+class MatrixCSV(_SpreadsheetText, base_formats.CSV):
+    pass
+
+
+class MatrixTSV(_SpreadsheetText, base_formats.TSV):
+    pass
+
+
+class MatrixXLSX(base_formats.XLSX):
+    """xlsx checked as `load_matrix` checks it before openpyxl reads it (size, rows, width)."""
+
+    def create_dataset(self, in_stream):
+        check_xlsx(in_stream)
+        return super().create_dataset(in_stream)
+
+
+EXPORT_FORMATS = {base_formats.CSV: MatrixCSV, base_formats.TSV: MatrixTSV}
+# (An exported xlsx stays import-export's own: it writes numbers as numbers only for the
+# formats it lists as binary, by exact type.)
+IMPORT_FORMATS = {**EXPORT_FORMATS, base_formats.XLSX: MatrixXLSX}
+
+
+class ChineseLabelsExportForm(SelectableFieldsExportForm):
+    """The export page's check boxes say what each column is: 「牵头市领导（lead_officials）」
+    (import-export writes the field's name in title case: "Lead Officials")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        if hasattr(resource, "column_label"):
+            return resource.column_label(field_name)
+        return super()._get_field_label(resource, field_name)
+
+
+class SpreadsheetExportMixin:
+    """For the admins with an export: csv and tsv with a BOM, the columns labelled in Chinese."""
+
+    export_form_class = ChineseLabelsExportForm
+
+    def get_export_formats(self):
+        return [EXPORT_FORMATS.get(f, f) for f in super().get_export_formats()]
+
+
+class SpreadsheetImportExportMixin(SpreadsheetExportMixin):
+    """For the admins of units, officials and industries (the matrix): files read as above; a
+    file that cannot be read is refused plainly (import-export's own message names a Python
+    exception); the import page's messages in Chinese with Excel's row numbers and the
+    matrix's own preview (templates/admin/chains/import.html); and the admin's history of an
+    imported row says, in Chinese, what the import did ("update through import_export"
+    before)."""
+
+    import_template_name = "admin/chains/import.html"
+
+    def get_import_formats(self):
+        return [IMPORT_FORMATS.get(f, f) for f in super().get_import_formats()]
+
+    def get_context_data(self, **kwargs):
+        """The label of each column and field an import error may name (by field name or,
+        as import-export names a cell's error, by attribute)."""
+        labels = {}
+        for resource in self.get_import_resource_classes(None):
+            if hasattr(resource, "column_label"):
+                for key, resource_field in resource.fields.items():
+                    labels.setdefault(key, resource.column_label(key))
+                    labels.setdefault(resource_field.attribute, resource.column_label(key))
+        return {**super().get_context_data(**kwargs), "column_labels": labels}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, MatrixFileError):
+            form.add_error("import_file", f"无法读取文件。{e}（未做任何更改）")
+            return
+        form.add_error(
+            "import_file",
+            "无法读取文件：文件为空、已损坏，或与所选格式不符。请确认文件是 csv、tsv 或 xlsx "
+            f"并选择对应的格式。（{type(e).__name__}）",
+        )
+
+    def generate_log_entries(self, result, request):
+        """One entry per row the import added, changed or deleted, saying so in Chinese; for
+        the matrix, what changed in the industry's row and the number of the change record."""
+        if self.get_skip_admin_log():
+            return
+        flags = {
+            RowResult.IMPORT_TYPE_NEW: (ADDITION, "新增"),
+            RowResult.IMPORT_TYPE_UPDATE: (CHANGE, "修改"),
+            RowResult.IMPORT_TYPE_DELETE: (DELETION, "删除"),
+        }
+        record = getattr(result, "matrix_record", None)
+        source = os.path.basename(getattr(result, "file_name", ""))
+        lines = {}
+        if record is not None:
+            for item in record_entry(record):
+                lines[item.key] = "；".join(f"{f.label}：{f.text()}" for f in item.changed_fields)
+        for row in result:
+            if row.import_type not in flags or row.instance is None:
+                continue
+            flag, verb = flags[row.import_type]
+            message = f"通过后台导入{f'（{source}）' if source else ''}{verb}"
+            if record is not None:
+                message += f"，见变更记录 #{record.pk}"
+            if detail := lines.get(str(row.instance)):
+                message += f"：{detail}"
+            LogEntry.objects.log_actions(
+                request.user.pk, [row.instance], flag, change_message=message, single_object=True
+            )
