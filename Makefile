@@ -27,10 +27,9 @@ test: setup-test
 # that set their own day (the `clock` fixture) are left out at a moved date. .ci/run runs this
 # beside `make test`, on a database and Redis db of its own.
 TEST_DATES ?= 2026-10-10 2026-12-31 2027-01-01 2027-02-01 2028-12-06
-DATE_TESTS := tests/reporting tests/browser tests/test_exports.py \
+DATE_TESTS := tests/reporting tests/browser \
 	tests/chains/test_cultivation.py tests/chains/test_policies.py \
-	tests/chains/test_statistics_pages.py tests/chains/test_refused_files.py \
-	tests/chains/test_directory_checks.py tests/accounts/test_security.py \
+	tests/chains/test_refused_files.py tests/chains/test_directory_checks.py \
 	tests/chains/test_statistics.py::test_month_in_the_future \
 	tests/chains/test_statistics.py::test_the_month_given_on_upload_is_kept_for_whoever_imports
 
