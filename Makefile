@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
 
-.PHONY: run test test-dates lint bench setup-run setup-test db messages clean
+.PHONY: run test test-dates mutation lint bench setup-run setup-test db messages clean
 
 run: setup-run db
 	DEBUG=true $(PY) manage.py seed_demo
@@ -39,6 +39,20 @@ test-dates: setup-test
 	  PORTAL_TEST_DATE=$$day $(PY) -m pytest -q -p no:cacheprovider --reuse-db $$fresh $(DATE_TESTS); \
 	  fresh=; \
 	done
+
+# Mutation testing of the core rules (mutmut, settings in pyproject.toml; not in every CI run,
+# it takes about an hour on two cores): access, the update services, the statistics importer's
+# checks, the workday calendar, the credit-code check. Each mutant runs the tests that reached
+# its function, on a copy of one SQLite database migrated once (tests/conftest.py). The report
+# gives the score and fails on any survivor docs/mutation.md does not explain.
+MUTATION_ENV := DATABASE_URL=sqlite:///$(CURDIR)/.make/mutation.sqlite3 REDIS_URL= CI= \
+	DJANGO_SETTINGS_MODULE=portal.settings.test
+mutation: setup-test
+	rm -rf mutants .make/mutation.sqlite3 && mkdir -p .make
+	$(MUTATION_ENV) $(PY) manage.py migrate --noinput -v0
+	$(MUTATION_ENV) PORTAL_TEST_DB_TEMPLATE=$(CURDIR)/.make/mutation.sqlite3 \
+	  $(VENV)/bin/mutmut run > .make/mutation.log 2>&1 || { tail -c 2000 .make/mutation.log; exit 1; }
+	$(PY) .ci/mutation_report.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -36,11 +36,11 @@ def reads_everything(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.role in SYSTEM_WIDE_READERS)
 
 
-def _fetch(queryset: QuerySet, what: str, **lookup):
-    """The object matching `lookup`, else 404 ("No such <what>.")."""
+def _fetch(queryset: QuerySet, **lookup):
+    """The object matching `lookup`, else 404."""
     found = queryset.filter(**lookup).first()
     if found is None:
-        raise Http404(f"No such {what}.")
+        raise Http404(f"No such {queryset.model._meta.model_name}.")
     return found
 
 
@@ -76,16 +76,14 @@ def can(user: User, action: Action, industry: Industry) -> bool:
 
 def access_industry(*, user: User, code: str, action: Action = Action.VIEW) -> Industry:
     """The industry, if it exists (else 404) and the user may act on it (else 403)."""
-    industry = _fetch(
-        Industry.objects.select_related("category", "assignment"), "industry", code=code
-    )
+    industry = _fetch(Industry.objects.select_related("category", "assignment"), code=code)
     _require(can(user, action, industry))
     return industry
 
 
 def access_unit(*, user: User, code: str) -> Unit:
     """A unit page is for the unit's own staff and for those who read the whole system."""
-    unit = _fetch(Unit.objects, "unit", code=code)
+    unit = _fetch(Unit.objects, code=code)
     _require(reads_everything(user) or (user.unit_id and user.unit_id == unit.pk))
     return unit
 
@@ -106,7 +104,7 @@ def access_matrix_history(*, user: User, industry_code: str | None = None) -> In
     if one is named (else 404)."""
     _require(can_read_matrix_history(user))
     if industry_code:
-        return _fetch(Industry.objects, "industry", code=industry_code)
+        return _fetch(Industry.objects, code=industry_code)
     return None
 
 
@@ -198,7 +196,6 @@ def access_attachment(*, user: User, pk: int):
 
     attachment = _fetch(
         Attachment.objects.select_related("update__industry"),
-        "attachment",
         pk=pk,
         removed_at__isnull=True,
     )
@@ -228,7 +225,6 @@ def access_enterprise(*, user: User, pk: int):
 
     enterprise = _fetch(
         Enterprise.objects.select_related("industry", "district", "subsegment"),
-        "enterprise",
         pk=pk,
     )
     _require(can(user, Action.VIEW, enterprise.industry))
@@ -238,7 +234,7 @@ def access_enterprise(*, user: User, pk: int):
 def access_figure_import(*, user: User, pk: int, write: bool = False):
     from chains.models import FigureImport
 
-    record = _fetch(FigureImport.objects.select_related("uploaded_by"), "import", pk=pk)
+    record = _fetch(FigureImport.objects.select_related("uploaded_by"), pk=pk)
     _require(can_import_statistics(user) if write else can_read_statistics(user))
     return record
 
@@ -246,17 +242,17 @@ def access_figure_import(*, user: User, pk: int, write: bool = False):
 # --- coordination ----------------------------------------------------------------------------------
 
 
-def access_problem(*, user: User, pk: int, escalate: bool = False):
+def access_problem(*, user: User, pk: int):
+    """A problem is escalated (提请协调) by the DRC alone; units see problems on their updates."""
     from reporting.models import Problem
 
     problem = _fetch(
         Problem.objects.select_related(
             "update__industry", "update__unit", "update__period", "meeting"
         ),
-        "problem",
         pk=pk,
     )
-    _require(can_review(user) if escalate else can(user, Action.VIEW, problem.update.industry))
+    _require(can_review(user))
     return problem
 
 
@@ -264,7 +260,7 @@ def access_meeting(*, user: User, pk: int, write: bool = False):
     """A meeting is seen by those who take part in its industry; only the DRC records it."""
     from reporting.models import Meeting
 
-    meeting = _fetch(Meeting.objects.select_related("industry", "chair"), "meeting", pk=pk)
+    meeting = _fetch(Meeting.objects.select_related("industry", "chair"), pk=pk)
     _require(can_review(user) if write else can(user, Action.VIEW, meeting.industry))
     return meeting
 
@@ -276,7 +272,6 @@ def access_action(*, user: User, pk: int, act: str = "view"):
 
     action = _fetch(
         ActionItem.objects.select_related("meeting__industry", "meeting__chair", "unit", "problem"),
-        "action item",
         pk=pk,
     )
     own = bool(user.unit_id) and user.unit_id == action.unit_id
@@ -320,7 +315,6 @@ def access_plan(*, user: User, pk: int, action: PlanAction = PlanAction.VIEW):
 
     plan = _fetch(
         WorkPlan.objects.select_related("unit", "industry", "plan_year", "created_by"),
-        "work plan",
         pk=pk,
     )
     _require(can_plan(user, action, plan))
@@ -331,9 +325,7 @@ def access_land_item(*, user: User, pk: int):
     """A land item, to change: only its unit's staff may (others read items in lists)."""
     from reporting.models import LandItem
 
-    item = _fetch(
-        LandItem.objects.select_related("unit", "industry", "carrier"), "land item", pk=pk
-    )
+    item = _fetch(LandItem.objects.select_related("unit", "industry", "carrier"), pk=pk)
     _require(bool(user.unit_id) and user.unit_id == item.unit_id)
     return item
 
@@ -347,9 +339,7 @@ def access_policy_record(*, user: User, pk: int, write: bool = False):
     """An industry policy (not to be confused with accounts.policies, the views' access rules)."""
     from chains.models import Policy
 
-    policy = _fetch(
-        Policy.objects.select_related("industry", "issuer", "created_by"), "policy", pk=pk
-    )
+    policy = _fetch(Policy.objects.select_related("industry", "issuer", "created_by"), pk=pk)
     _require(
         can_edit_policies(user, policy.industry)
         if write
@@ -427,7 +417,7 @@ def access_report(*, user: User, pk: int, write: bool = False):
     from reporting.models import Report
 
     report = _fetch(
-        Report.objects.select_related("generated_by", "finalised_by", "edited_by"), "report", pk=pk
+        Report.objects.select_related("generated_by", "finalised_by", "edited_by"), pk=pk
     )
     if write or report.status == ReportStatus.DRAFT:
         _require(can_review(user))
@@ -439,6 +429,6 @@ def access_report(*, user: User, pk: int, write: bool = False):
 def access_report_job(*, user: User, pk: int):
     from reporting.models import ReportJob
 
-    job = _fetch(ReportJob.objects, "job", pk=pk)
+    job = _fetch(ReportJob.objects, pk=pk)
     _require(can_review(user))
     return job

@@ -1,5 +1,6 @@
 import datetime
 import os
+import shutil
 import zoneinfo
 
 import pytest
@@ -91,6 +92,23 @@ def clock():
     moved = Clock(datetime.date(2025, 10, 9))
     yield moved
     moved.stop()
+
+
+# `make mutation` runs the tests once per mutant: each run copies a SQLite database migrated
+# once (PORTAL_TEST_DB_TEMPLATE) instead of migrating a new one, which would take longer than
+# the tests themselves.
+if DB_TEMPLATE := os.environ.get("PORTAL_TEST_DB_TEMPLATE"):
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker, tmp_path_factory):
+        from django.db import connections
+
+        copy = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        shutil.copyfile(DB_TEMPLATE, copy)
+        with django_db_blocker.unblock():
+            connections["default"].close()
+        connections["default"].settings_dict["NAME"] = str(copy)
+        settings.DATABASES["default"]["NAME"] = str(copy)
 
 
 def require_service(name: str, available: bool) -> None:

@@ -58,7 +58,7 @@ class ProblemEscalateView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        problem = access_problem(user=request.user, pk=pk, escalate=True)
+        problem = access_problem(user=request.user, pk=pk)
         try:
             coordination.problem_escalate(problem=problem, user=request.user)
             messages.success(

@@ -69,3 +69,14 @@ def test_any_other_check_character_is_refused(code):
 def test_letters_outside_the_alphabet_are_refused(letter):
     code = "91350100M000100Y4" + letter
     assert "不允许的字符" in creditcode.problem(code)
+
+
+def test_every_character_outside_the_alphabet_is_named_once_in_order():
+    code = "91350100M000100YOI"
+    assert creditcode.problem(code) == "统一社会信用代码「91350100M000100YOI」含有不允许的字符：IO"
+
+
+@pytest.mark.parametrize("first", ["91350100M000100Y", "91350100M000100Y43"])
+def test_the_check_character_is_only_worked_out_over_exactly_17_characters(first):
+    with pytest.raises(ValueError):
+        creditcode.check_character(first)

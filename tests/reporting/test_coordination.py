@@ -235,3 +235,30 @@ def test_the_problem_list_names_each_status_in_chinese(problem, users, client):
     page = client.get(reverse("reporting:problems"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     row = page.content.decode().split(f'data-problem="{problem.pk}"')[1].split("</tr>")[0]
     assert "<td>已提请协调会</td>" in row
+
+
+def test_the_drc_escalates_a_problem_over_http(problem, users, client):
+    client.force_login(users["drc"])
+    response = client.post(reverse("reporting:problem_escalate", args=[problem.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("reporting:problems")
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.ESCALATED
+    assert problem.escalated_at is not None
+
+
+@pytest.mark.parametrize("who", ["swj", "gxj", "siming", "stats", "leader_huang_yt"])
+def test_no_one_but_the_drc_escalates_a_problem(problem, users, client, who):
+    """Not even the lead unit whose update raised it (市商务局): escalating is the DRC's call."""
+    client.force_login(users[who])
+    response = client.post(reverse("reporting:problem_escalate", args=[problem.pk]))
+    assert response.status_code == 403
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.OPEN
+    assert problem.escalated_at is None
+
+
+def test_escalating_an_unknown_problem_is_a_404(problem, users, client):
+    client.force_login(users["drc"])
+    response = client.post(reverse("reporting:problem_escalate", args=[problem.pk + 1000]))
+    assert response.status_code == 404
