@@ -330,6 +330,9 @@ def test_admin_cannot_delete_what_the_matrix_manages_and_a_holiday_moves_decembe
     expect(page.get_by_label("是否工作日")).not_to_be_checked()
     page.get_by_label("备注").fill("元旦")
     page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("ul.messagelist li.success")).to_have_text(
+        "成功添加了 日历调整“2027-01-01 节假日（元旦）”。"
+    )
     expect(page.locator("ul.messagelist li.info")).to_have_text(
         "按调整后的日历重新计算了 1 个报送期次的日期：2026年12月：截止 1月7日 → 1月8日，"
         "锁定 1月14日 → 1月15日。各期次的“历史”中有记录。"
