@@ -248,6 +248,17 @@ def test_admin_edits_the_matrix_by_form_and_by_file_and_a_stale_file_names_what_
     expect(page.locator("#matrix-preview-summary")).to_contain_text(
         "2 个产业将被更改，12 个产业无变化。"
     )
+    # Both are read before the 确认导入 button is reached; the comparison follows it.
+    top = {
+        name: locator.bounding_box()["y"]
+        for name, locator in (
+            ("summary", page.locator("#matrix-preview-summary")),
+            ("warning", page.locator("#matrix-preview-undo")),
+            ("confirm", page.get_by_role("button", name="确认导入")),
+            ("comparison", page.locator("table.matrix-preview")),
+        )
+    }
+    assert top["summary"] < top["warning"] < top["confirm"] < top["comparison"], top
     new_energy = preview_line(page, NEW_ENERGY, "lead_officials")
     assert (new_energy["before"], new_energy["after"]) == ("黄燕添", "黄晓舟")
     assert new_energy["undoes"].splitlines() == [
