@@ -357,8 +357,9 @@ class MatrixChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = _("matrix change record")
-        verbose_name_plural = _("matrix change records")
+        # The name the portal's page and the issue give it (责任分工变更记录), in the admin too.
+        verbose_name = _("change to the division of responsibilities")
+        verbose_name_plural = _("changes to the division of responsibilities")
 
     def __str__(self) -> str:
         return f"{self.get_table_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import (
@@ -36,7 +37,16 @@ class CalendarOverride(models.Model):
         verbose_name_plural = _("calendar overrides")
 
     def __str__(self) -> str:
-        return f"{self.date} {'+' if self.is_working_day else '-'}"
+        """What the admin's messages and history call it: 「2027-01-01 节假日（元旦）」,
+        「2026-10-10 调休上班」."""
+        kind = gettext("make-up working day") if self.is_working_day else gettext("holiday")
+        if not self.note:
+            return f"{self.date} {kind}"
+        return gettext("%(date)s %(kind)s (%(note)s)") % {
+            "date": self.date,
+            "kind": kind,
+            "note": self.note,
+        }
 
 
 class CalendarYear(models.Model):

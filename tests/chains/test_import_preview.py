@@ -118,3 +118,14 @@ def test_a_stale_file_names_every_change_it_would_undo(users, client):
     warning = text_of(page)
     assert "导入将撤销 4 项已记录的更改" in warning
     assert "2 个产业将被更改" in warning
+    # The summary and the warning come before the 确认导入 button, the comparison after it.
+    order = [
+        page.index(mark)
+        for mark in (
+            'id="matrix-preview-summary"',
+            'id="matrix-preview-undo"',
+            'name="confirm"',
+            'class="matrix-preview"',
+        )
+    ]
+    assert order == sorted(order)

@@ -210,6 +210,20 @@ def test_the_change_log_page_lists_every_change_for_the_drc_and_administrators(
     assert reverse("chains:matrix_changes") in industry_page
 
 
+def test_the_admin_calls_the_records_what_the_portal_calls_them(form_change, users, client):
+    """责任分工变更记录 in the admin too: in its menu and on the records' list and page (it
+    said 矩阵变更记录)."""
+    client.force_login(users["admin"])
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:chains_matrixchange_changelist"),
+        reverse("admin:chains_matrixchange_change", args=[form_change.pk]),
+    ]
+    for url in pages:
+        text = text_of(client.get(url).content.decode())
+        assert "责任分工变更记录" in text and "矩阵变更记录" not in text, url
+
+
 @pytest.mark.parametrize("role", ["gxj", "siming", "stats", "leader_huang_yt"])
 def test_the_change_log_page_is_refused_to_everyone_else(role, users, client):
     client.force_login(users[role])

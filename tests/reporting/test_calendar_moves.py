@@ -12,6 +12,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
 
 from accounts.choices import Role
 from reporting import services
@@ -88,6 +90,7 @@ def test_a_holiday_added_in_the_admin_moves_december_says_so_and_leaves_history(
     assert (december.deadline, december.lock_date) == calendar.period_dates(year - 1, 12)
     assert december.deadline == calendar.add_working_days(old[0], 1)
     shown = " ".join(messages_of(response))
+    assert f"成功添加了 日历调整“{holiday:%Y-%m-%d} 节假日（元旦）”。" in strip_tags(shown)
     assert (
         f"{year - 1}年12月：截止 {md(old[0])} → {md(december.deadline)}，"
         f"锁定 {md(old[1])} → {md(december.lock_date)}"
@@ -110,6 +113,16 @@ def test_a_holiday_added_in_the_admin_moves_december_says_so_and_leaves_history(
     december.refresh_from_db()
     assert (december.deadline, december.lock_date) == old
     assert len(history(december)) == 2
+
+
+def test_an_override_is_named_by_its_date_its_kind_and_its_note(db):
+    """As the admin's messages, history and delete pages name it, in Chinese and in English."""
+    holiday = CalendarOverride(date=D(2027, 1, 1), is_working_day=False, note="元旦")
+    workday = CalendarOverride(date=D(2026, 10, 10), is_working_day=True)
+    assert (str(holiday), str(workday)) == ("2027-01-01 节假日（元旦）", "2026-10-10 调休上班")
+    with translation.override("en"):
+        assert str(holiday) == "2027-01-01 holiday (元旦)"
+        assert str(workday) == "2026-10-10 make-up working day"
 
 
 def test_a_period_past_its_lock_date_keeps_its_dates(admin_client, year):
