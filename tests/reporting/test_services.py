@@ -1,6 +1,7 @@
 """The monthly update workflow through its services."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -253,6 +254,9 @@ def test_bulk_review_handles_each_and_skips_the_rest(users, september, make_user
         accept=True,
     )
     assert len(result.done) == 1 and len(result.skipped) == 1
+    assert result.skipped[0][1] == "只有已提交的进展可以审核通过。"
+    accepted = UpdateEvent.objects.get(update=result.done[0], kind=EventKind.ACCEPTED)
+    assert accepted.actor == drc
     assert set(
         MonthlyUpdate.objects.filter(pk__in=[u.pk for u in submitted]).values_list(
             "status", flat=True
@@ -445,6 +449,7 @@ def test_returning_many_at_once_needs_a_reason_and_gives_each_one(users, septemb
     )
     assert [u.status for u in result.done] == [UpdateStatus.RETURNED] * 2
     assert [last_return(u).reason for u in result.done] == ["请补充项目进度"] * 2
+    assert [last_return(u).actor for u in result.done] == [users["drc"]] * 2
 
 
 def test_an_input_needs_text_and_an_open_update(filled, users):
@@ -482,3 +487,106 @@ def test_opening_earlier_months_keeps_the_dates_set_for_a_month_already_open(db,
     assert periods.get(month=8).deadline == datetime.date(2025, 9, 12)
     # July is due on the 5th working day of August 2025: Friday 1, then 4–7 → the 7th.
     assert periods.get(month=7).deadline == datetime.date(2025, 8, 7)
+
+
+def _filed(industry, unit, year, month, text, user, clock):
+    """Filed in time: on the 2nd of the next month."""
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    clock.set(datetime.date(next_year, next_month, 2))
+    update = services.update_start(
+        industry=Industry.objects.get(name=industry),
+        unit=Unit.objects.get(name=unit),
+        period=services.period_get_or_create(year, month),
+        user=user,
+    )
+    return services.update_save(
+        update=update,
+        content=content(progress_policy=text),
+        expected_version=update.version,
+        user=user,
+    )
+
+
+def test_carry_over_takes_the_latest_earlier_month_of_the_same_industry_and_unit(
+    users, make_user, clock
+):
+    """Across the turn of a year, and never a later month, another industry's or another unit's
+    text (Jan is filed before Feb, so an order by year alone would pick January)."""
+    gxj, swj, jtj = users["gxj"], users["swj"], make_user("jtj", unit="市交通局")
+    for year, month, text in [
+        (2024, 12, "2024年12月"),
+        (2025, 1, "2025年1月"),
+        (2025, 2, "2025年2月"),
+        (2025, 5, "2025年5月"),
+        (2026, 1, "2026年1月"),
+    ]:
+        _filed("电子信息产业集群", "市工信局", year, month, text, gxj, clock)
+    _filed("机械装备产业集群", "市工信局", 2025, 3, "机械装备的3月", gxj, clock)
+    april = services.update_start(
+        industry=Industry.objects.get(name="电子信息产业集群"),
+        unit=Unit.objects.get(name="市工信局"),
+        period=services.period_get_or_create(2025, 4),
+        user=gxj,
+        carry_over=True,
+    )
+    assert april.progress_policy == "2025年2月"
+    assert april.carried_over_from.period.slug == "2025-02"
+
+    _filed("商贸物流产业集群", "市商务局", 2025, 1, "市商务局的1月", swj, clock)
+    _filed("商贸物流产业集群", "市交通局", 2025, 2, "市交通局的2月", jtj, clock)
+    march = services.update_start(
+        industry=Industry.objects.get(name="商贸物流产业集群"),
+        unit=Unit.objects.get(name="市商务局"),
+        period=services.period_get_or_create(2025, 3),
+        user=swj,
+        carry_over=True,
+    )
+    assert march.progress_policy == "市商务局的1月"
+
+
+def test_a_refused_save_keeps_its_figures_key_projects_and_problems(electronics_update, users):
+    loaded = electronics_update.version
+    services.update_save(
+        update=electronics_update, content=content(), expected_version=loaded, user=users["gxj"]
+    )
+    refused = content(progress_policy="乙的文字", projects_signed=5, signed_amount=None)
+    refused.key_projects = [
+        dict(name="新型显示模组线", stage="signed", investment=Decimal("12.50"), progress="签约"),
+        dict(name="功率半导体封测", stage="planning", investment=None, progress="洽谈"),
+    ]
+    refused.problems = [
+        dict(description="用地指标不足", type="land", concerned="模组线", needs_meeting=True)
+    ]
+    with pytest.raises(services.ConcurrentEditError) as conflict:
+        services.update_save(
+            update=electronics_update, content=refused, expected_version=loaded, user=users["gxj"]
+        )
+    assert conflict.value.current_version == loaded + 1
+    kept = UpdateEvent.objects.get(update=electronics_update, kind=EventKind.CONFLICT_KEPT)
+    assert kept.snapshot["fields"]["progress_policy"] == "乙的文字"
+    assert kept.snapshot["figures"] == {"projects_signed": "5", "signed_amount": None}
+    assert kept.snapshot["key_projects"] == [
+        dict(name="新型显示模组线", stage="signed", investment="12.50", progress="签约"),
+        dict(name="功率半导体封测", stage="planning", investment=None, progress="洽谈"),
+    ]
+    assert kept.snapshot["problems"] == refused.problems
+
+
+def test_a_save_refused_after_submission_or_acceptance_says_what_to_do(filled, users):
+    submitted = services.update_submit(
+        update=filled, user=users["gxj"], expected_version=filled.version
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.update_save(
+            update=submitted,
+            content=content(),
+            expected_version=submitted.version,
+            user=users["gxj"],
+        )
+    assert refused.value.messages == ["该进展已提交，正在审核；如需修改，请先撤回。"]
+    accepted = services.update_accept(update=submitted, user=users["drc"])
+    with pytest.raises(ValidationError) as refused:
+        services.update_save(
+            update=accepted, content=content(), expected_version=accepted.version, user=users["gxj"]
+        )
+    assert refused.value.messages == ["该进展已通过审核并锁定；如需修改，请联系市发改委解锁。"]
