@@ -403,7 +403,7 @@ def access_dashboard_industries(
     for name, code in filters.items():
         if not code:
             continue
-        _fetch(models[name].objects, name, code=code)
+        _fetch(models[name].objects, code=code)
         if scope is not None and code not in scope[name]:
             raise PermissionDenied(OUT_OF_SCOPE[name])
         industries = industries.filter(**{DASHBOARD_FILTERS[name]: code})

@@ -10,7 +10,7 @@ from reporting import services
 from reporting.choices import DueStatus, Light
 from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.selectors import due_status, light
-from reporting.workdays import WorkCalendar, package_knows
+from reporting.workdays import Provisional, WorkCalendar, first_unknown_year, package_knows
 
 D = datetime.date
 
@@ -263,3 +263,22 @@ def test_a_deadline_set_by_the_drc_locks_after_the_spring_festival(db):
     (13, Saturday 14 (调休), 24, 25, 26): the 26th, not the 19th that weekdays alone give."""
     calendar = WorkCalendar()
     assert calendar.period_dates(2026, 1, D(2026, 2, 12)) == (D(2026, 2, 6), D(2026, 2, 26))
+
+
+def test_the_first_year_the_package_does_not_know_follows_the_last_it_knows():
+    year = first_unknown_year()
+    assert year >= 2026  # the installed chinese-calendar knows at least 2004–2025
+    assert package_knows(year - 1) and not package_knows(year)
+
+
+def test_a_period_is_provisional_when_either_date_is():
+    assert Provisional(deadline=True) and Provisional(lock_date=True)
+    assert Provisional(deadline=True, lock_date=True)
+    assert not Provisional()
+
+
+def test_a_calendar_built_in_memory_knows_only_the_years_it_is_given():
+    """No database behind it (this test has none): nothing but what it was given."""
+    assert WorkCalendar(overrides={}).complete_years == set()
+    assert WorkCalendar(overrides={}, complete_years={2027}).complete_years == {2027}
+    assert WorkCalendar(overrides={}, complete_years=[2027]).year_known(2027)
