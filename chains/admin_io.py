@@ -4,7 +4,10 @@ in Chinese, and the admin's history of an import in Chinese."""
 
 import os
 
+from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.shortcuts import redirect
+from django.urls import reverse
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 from import_export.results import RowResult
@@ -93,6 +96,41 @@ class SpreadsheetImportExportMixin(SpreadsheetExportMixin):
                     labels.setdefault(key, resource.column_label(key))
                     labels.setdefault(resource_field.attribute, resource.column_label(key))
         return {**super().get_context_data(**kwargs), "column_labels": labels}
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        """The confirmed import, all or nothing: a row refused now (the file was checked at
+        the preview, but a unit or official it names may have been renamed since) rolls back
+        every row (the resources do so too: resources.SyncPermissionsMixin)."""
+        kwargs["rollback_on_validation_errors"] = True
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+    def process_result(self, result, request):
+        """A confirmed import that was refused is not reported as done: the admin goes back to
+        the import page and is told, row by row, why nothing was written."""
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(request, self.confirm_refused_message(result))
+            return redirect(self.import_url())
+        return super().process_result(result, request)
+
+    def import_url(self) -> str:
+        app_label, model_name = self.get_model_info()
+        return reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+
+    def confirm_refused_message(self, result) -> str:
+        labels = self.get_context_data()["column_labels"]
+        problems = [str(error.error) for error in result.base_errors]
+        for row in result.invalid_rows:
+            for name, errors in row.field_specific_errors.items():
+                label = labels.get(name, name)
+                problems += [f"第 {row.number} 行 {label}：{error}" for error in errors]
+            problems += [f"第 {row.number} 行：{error}" for error in row.non_field_specific_errors]
+        for number, errors in result.row_errors():
+            problems += [f"第 {number} 行：{error.error}" for error in errors]
+        return (
+            "导入未完成，未做任何更改：确认导入时文件未通过校验（"
+            + "；".join(problems)
+            + "）。预览之后单位、牵头市领导或责任分工可能已有更改，请重新上传文件并核对预览。"
+        )
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, MatrixFileError):

@@ -142,12 +142,19 @@ class ColumnsMixin:
 
 
 class SyncPermissionsMixin:
-    """After a clean import, bring object permissions in step with the matrix, in the same
-    transaction (new units and officials get their groups, moved units their rights), and
-    record what the import changed in the matrix (a renamed unit changes it too).
+    """A file is written all or nothing: one row refused rolls back every row (import-export's
+    default keeps the good rows of a file with refused ones, and this mixin then neither
+    re-synced nor recorded them). After a clean import, object permissions are brought in
+    step with the matrix, in the same transaction (new units and officials get their groups,
+    moved units their rights), and what the import changed in the matrix is recorded (a
+    renamed unit changes it too).
 
     Only an import a user makes in the admin (which passes `user` and `file_name`) is recorded
     here; `load_matrix` records its whole load, catalogue included (chains.matrix_io)."""
+
+    def import_data(self, dataset, *args, **kwargs):
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         self._matrix_before, self._matrix_after = matrix_rows(), None
@@ -156,7 +163,7 @@ class SyncPermissionsMixin:
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         if result.has_errors() or result.has_validation_errors():
-            return
+            return  # the whole import is rolled back (import_data above)
         permissions_sync()
         self._matrix_after = matrix_rows()
         result.file_name = kwargs.get("file_name") or ""

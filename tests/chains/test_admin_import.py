@@ -317,3 +317,61 @@ def test_the_export_page_labels_the_columns_in_chinese(users, client):
         assert f">{english}" not in html and f"{english} (" not in html, english
     _url, page, _data = export_form(client, "admin:chains_unit_export")
     assert "名称（name）" in page.content.decode()
+
+
+# --- confirming writes all or nothing (issue 14 review, 1) ------------------------------------
+
+
+def object_permissions() -> set[tuple[str, str, str]]:
+    from chains.models import IndustryGroupObjectPermission
+
+    return set(
+        IndustryGroupObjectPermission.objects.values_list(
+            "group__name", "permission__codename", "content_object__name"
+        )
+    )
+
+
+def test_a_row_refused_at_confirm_rolls_back_the_whole_file(users, client):
+    """The file passed the preview; before the admin confirms, a unit one row names is renamed
+    (it leads and supports nothing, so the matrix itself is as the preview showed it). The
+    confirmed import writes none of the file, not the good rows without their permissions and
+    change record, and says which row failed, in Chinese."""
+    from django.contrib.admin.models import LogEntry
+
+    from chains.models import MatrixChange, Unit
+
+    from .matrix_admin import confirm
+
+    client.force_login(users["admin"])
+    Unit.objects.create(code="xinju", name="市新局", kind="municipal", position=99)
+    preview = upload(
+        client,
+        HEADER
+        + "pillar,电子信息产业集群,黄晓舟,市工信局,市发改委、市科技局\n"
+        + "pillar,机械装备产业集群,黄晓舟,市工信局,市新局\n",
+    ).content.decode()
+    assert 'name="import_file_name"' in preview
+    before = matrix_rows()
+    permissions, records, entries = (
+        object_permissions(),
+        MatrixChange.objects.count(),
+        LogEntry.objects.count(),
+    )
+
+    Unit.objects.filter(name="市新局").update(name="市新设局")
+    response = confirm(client, preview)
+
+    assert matrix_rows() == before
+    assert object_permissions() == permissions
+    assert MatrixChange.objects.count() == records
+    assert LogEntry.objects.count() == entries
+    assert response.status_code == 302
+    assert response.url == reverse("admin:chains_industry_import")
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert len(shown) == 1
+    assert shown[0].startswith("导入未完成，未做任何更改")
+    assert "第 3 行 责任单位（responsible_units）：未知的责任单位：市新局" in shown[0]
+    assert "请重新上传文件并核对预览" in shown[0]
+    page = client.get(response.url).content.decode()
+    assert "第 3 行 责任单位（responsible_units）" in page
