@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +38,12 @@ from .models import (
 from .policies import POLICY_FIELDS
 from .policy_views import PolicyForm
 from .resources import MatrixResource, OfficialResource, SubSegmentResource, UnitResource
-from .selectors import assignment_row, assignments_with_links
+from .selectors import (
+    assignment_row,
+    assignments_named,
+    assignments_with_links,
+    industries_in_order,
+)
 from .services import Load, indicators_set_active
 
 
@@ -246,6 +252,12 @@ class IndustryAdminForm(forms.ModelForm):
         model = Industry
         fields = ("code", "name", "name_en", "category", "assignment", "position")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each choice is named after the assignment's industries: read them in one query.
+        field = self.fields["assignment"]
+        field.queryset = assignments_named(field.queryset)
+
     def clean_assignment(self):
         assignment = self.cleaned_data["assignment"]
         errors = matrix_row_errors(**assignment_row(assignment))
@@ -272,6 +284,14 @@ class IndustryAdmin(MatrixSyncMixin, SpreadsheetImportExportMixin, ImportExportM
     list_select_related = ("category", "assignment")
     readonly_fields = ("object_permissions",)
     inlines = [SubSegmentInline]
+
+    def get_queryset(self, request):
+        # The assignment column is named after the assignment's industries (Assignment.__str__).
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("assignment__industries", queryset=industries_in_order()))
+        )
 
     @admin.display(description=_("object permissions"))
     def object_permissions(self, obj):
