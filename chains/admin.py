@@ -13,7 +13,7 @@ from .admin_io import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from .choices import LIST_SEPARATOR, ChangeMethod, UnitRole
 from .figures.selectors import indicator_uses
 from .matrix_history import assignment_update, matrix_change
-from .matrix_rules import matrix_row_errors
+from .matrix_rules import industry_assignment_error, matrix_row_errors
 from .models import (
     Assignment,
     AssignmentOfficial,
@@ -246,7 +246,9 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 class IndustryAdminForm(forms.ModelForm):
-    """An industry may only be given an assignment that is a complete row of the matrix."""
+    """An industry may only be given an assignment that is a complete row of the matrix, and
+    the one the matrix's rules give it (chains.matrix_rules: the six future industries share
+    one, every other industry has its own), as the import and load_matrix would."""
 
     class Meta:
         model = Industry
@@ -264,6 +266,19 @@ class IndustryAdminForm(forms.ModelForm):
         if errors:
             raise ValidationError([f"所选分工不完整：{message}" for message in errors.values()])
         return assignment
+
+    def clean(self):
+        cleaned = super().clean()
+        code, category, assignment = (
+            cleaned.get(name) for name in ("code", "category", "assignment")
+        )
+        if code and category is not None and assignment is not None:
+            error = industry_assignment_error(
+                industry_code=code, category_code=category.code, assignment_code=assignment.code
+            )
+            if error:
+                self.add_error("assignment", error)
+        return cleaned
 
 
 class SubSegmentInline(admin.TabularInline):

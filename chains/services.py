@@ -11,13 +11,11 @@ from django.db import transaction
 
 from .choices import (
     LIST_SEPARATOR,
-    SHARED_FUTURE_ASSIGNMENT,
-    CategoryCode,
     ChangeMethod,
     LoadedTable,
     UnitRole,
 )
-from .matrix_rules import check_matrix_row
+from .matrix_rules import assignment_code_for, check_matrix_row
 from .models import (
     Assignment,
     AssignmentOfficial,
@@ -74,10 +72,6 @@ def upsert(model, lookup: dict, values: dict) -> str | None:
     obj.full_clean()
     obj.save(update_fields=list(differing))
     return "updated"
-
-
-def assignment_code_for(*, industry_code: str, category_code: str) -> str:
-    return SHARED_FUTURE_ASSIGNMENT if category_code == CategoryCode.FUTURE else industry_code
 
 
 @transaction.atomic
