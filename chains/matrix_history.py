@@ -21,7 +21,14 @@ from accounts.services import permissions_sync
 from .choices import ChangeMethod, LoadedTable
 from .models import Assignment, Category, MatrixChange, Official
 from .selectors import matrix_rows
-from .services import FieldChange, ItemChange, Load, assignment_set_members, load_record
+from .services import (
+    FieldChange,
+    ItemChange,
+    Load,
+    assignment_lock,
+    assignment_set_members,
+    load_record,
+)
 from .services import table_changes as _table_changes
 from .services import table_diff as _table_diff
 
@@ -125,6 +132,7 @@ def assignment_update(
     check_matrix_row(
         lead_officials=lead_officials, lead_units=lead_units, responsible_units=responsible_units
     )
+    assignment_lock(assignment)  # before the matrix is read as it was before the change
     with matrix_change(who) as outcome:
         assignment_set_members(
             assignment=assignment,
