@@ -453,3 +453,15 @@ def test_a_unit_edited_between_preview_and_confirm_is_not_silently_undone(users,
     response = confirm(client, preview, url="admin:chains_unit_process_import")
     assert not Unit.objects.filter(name="市新局").exists()
     assert "预览之后数据已有更改" in str(list(response.wsgi_request._messages))
+
+
+def test_a_file_with_only_the_header_is_refused_in_chinese(users, client):
+    """django-import-export's own message for a file without data rows has no Chinese in its
+    catalogue: ours gives it one."""
+    client.force_login(users["admin"])
+    before = matrix_rows()
+    html = upload(client, HEADER).content.decode()
+    assert "文件中没有可导入的数据：请确认文件有正确的表头，且表头下有数据行。" in html
+    assert "No valid data" not in html
+    assert 'name="import_file_name"' not in html
+    assert matrix_rows() == before
