@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from .admin_io import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from .choices import LIST_SEPARATOR, ChangeMethod, UnitRole
 from .figures.selectors import indicator_uses
 from .matrix_history import assignment_update, matrix_change
-from .matrix_rules import matrix_row_errors
+from .matrix_rules import industry_assignment_error, matrix_row_errors
 from .models import (
     Assignment,
     AssignmentOfficial,
@@ -37,7 +38,12 @@ from .models import (
 from .policies import POLICY_FIELDS
 from .policy_views import PolicyForm
 from .resources import MatrixResource, OfficialResource, SubSegmentResource, UnitResource
-from .selectors import assignment_row, assignments_with_links
+from .selectors import (
+    assignment_row,
+    assignments_named,
+    assignments_with_links,
+    industries_in_order,
+)
 from .services import Load, indicators_set_active
 
 
@@ -240,11 +246,19 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 class IndustryAdminForm(forms.ModelForm):
-    """An industry may only be given an assignment that is a complete row of the matrix."""
+    """An industry may only be given an assignment that is a complete row of the matrix, and
+    the one the matrix's rules give it (chains.matrix_rules: the six future industries share
+    one, every other industry has its own), as the import and load_matrix would."""
 
     class Meta:
         model = Industry
         fields = ("code", "name", "name_en", "category", "assignment", "position")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each choice is named after the assignment's industries: read them in one query.
+        field = self.fields["assignment"]
+        field.queryset = assignments_named(field.queryset)
 
     def clean_assignment(self):
         assignment = self.cleaned_data["assignment"]
@@ -252,6 +266,19 @@ class IndustryAdminForm(forms.ModelForm):
         if errors:
             raise ValidationError([f"所选分工不完整：{message}" for message in errors.values()])
         return assignment
+
+    def clean(self):
+        cleaned = super().clean()
+        code, category, assignment = (
+            cleaned.get(name) for name in ("code", "category", "assignment")
+        )
+        if code and category is not None and assignment is not None:
+            error = industry_assignment_error(
+                industry_code=code, category_code=category.code, assignment_code=assignment.code
+            )
+            if error:
+                self.add_error("assignment", error)
+        return cleaned
 
 
 class SubSegmentInline(admin.TabularInline):
@@ -272,6 +299,14 @@ class IndustryAdmin(MatrixSyncMixin, SpreadsheetImportExportMixin, ImportExportM
     list_select_related = ("category", "assignment")
     readonly_fields = ("object_permissions",)
     inlines = [SubSegmentInline]
+
+    def get_queryset(self, request):
+        # The assignment column is named after the assignment's industries (Assignment.__str__).
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("assignment__industries", queryset=industries_in_order()))
+        )
 
     @admin.display(description=_("object permissions"))
     def object_permissions(self, obj):

@@ -4,13 +4,18 @@ in Chinese, and the admin's history of an import in Chinese."""
 
 import os
 
+from django import forms
+from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.shortcuts import redirect
+from django.urls import reverse
 from import_export.formats import base_formats
-from import_export.forms import SelectableFieldsExportForm
+from import_export.forms import ConfirmImportForm, SelectableFieldsExportForm
 from import_export.results import RowResult
 
 from .matrix_history import record_entry
 from .matrix_io import MatrixFileError, check_xlsx, decode_csv
+from .resources import ChangedSincePreview
 
 BOM = "\ufeff"
 
@@ -61,6 +66,13 @@ class ChineseLabelsExportForm(SelectableFieldsExportForm):
         return super()._get_field_label(resource, field_name)
 
 
+class PreviewConfirmForm(ConfirmImportForm):
+    """The preview's 确认导入, carrying the fingerprint of the table as the preview showed it
+    (resources.PreviewStateMixin). Missing, it matches no table: the import is refused."""
+
+    preview_fingerprint = forms.CharField(widget=forms.HiddenInput(), required=False)
+
+
 class SpreadsheetExportMixin:
     """For the admins with an export: csv and tsv with a BOM, the columns labelled in Chinese."""
 
@@ -79,6 +91,7 @@ class SpreadsheetImportExportMixin(SpreadsheetExportMixin):
     before)."""
 
     import_template_name = "admin/chains/import.html"
+    confirm_form_class = PreviewConfirmForm
 
     def get_import_formats(self):
         return [IMPORT_FORMATS.get(f, f) for f in super().get_import_formats()]
@@ -93,6 +106,60 @@ class SpreadsheetImportExportMixin(SpreadsheetExportMixin):
                     labels.setdefault(key, resource.column_label(key))
                     labels.setdefault(resource_field.attribute, resource.column_label(key))
         return {**super().get_context_data(**kwargs), "column_labels": labels}
+
+    def import_action(self, request, **kwargs):
+        """The preview: its confirm form carries the fingerprint of the table the dry run
+        compared the file with (left on the result by the resource, read before any row)."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        confirm_form, result = context.get("confirm_form"), context.get("result")
+        if confirm_form is not None:
+            confirm_form.initial["preview_fingerprint"] = getattr(result, "preview_fingerprint", "")
+        return response
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        """The confirmed import, all or nothing: a row refused now (the file was checked at
+        the preview, but a unit or official it names may have been renamed since) rolls back
+        every row (the resources do so too: resources.SyncPermissionsMixin); and nothing is
+        written unless the table is still the one the preview showed."""
+        kwargs["rollback_on_validation_errors"] = True
+        if hasattr(self.choose_import_resource_class(form, request), "preview_state"):
+            kwargs["preview_fingerprint"] = form.cleaned_data.get("preview_fingerprint", "")
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+    def process_result(self, result, request):
+        """A confirmed import that was refused is not reported as done: the admin goes back to
+        the import page and is told why nothing was written (row by row, or that the table
+        changed after the preview)."""
+        if result.has_errors() or result.has_validation_errors():
+            changed = [
+                e.error for e in result.base_errors if isinstance(e.error, ChangedSincePreview)
+            ]
+            messages.error(
+                request, str(changed[0]) if changed else self.confirm_refused_message(result)
+            )
+            return redirect(self.import_url())
+        return super().process_result(result, request)
+
+    def import_url(self) -> str:
+        app_label, model_name = self.get_model_info()
+        return reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+
+    def confirm_refused_message(self, result) -> str:
+        labels = self.get_context_data()["column_labels"]
+        problems = [str(error.error) for error in result.base_errors]
+        for row in result.invalid_rows:
+            for name, errors in row.field_specific_errors.items():
+                label = labels.get(name, name)
+                problems += [f"第 {row.number} 行 {label}：{error}" for error in errors]
+            problems += [f"第 {row.number} 行：{error}" for error in row.non_field_specific_errors]
+        for number, errors in result.row_errors():
+            problems += [f"第 {number} 行：{error.error}" for error in errors]
+        return (
+            "导入未完成，未做任何更改：确认导入时文件未通过校验（"
+            + "；".join(problems)
+            + "）。预览之后单位、牵头市领导或责任分工可能已有更改，请重新上传文件并核对预览。"
+        )
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, MatrixFileError):

@@ -1,7 +1,8 @@
 """The record of changes to the matrix (责任分工变更记录): every change — the admin's form, the
 admin's import, the `load_matrix` command — is written with the matrix before and after,
 who made it, how, and what changed per industry and field (MatrixChange). The same comparison
-gives the import's preview, including the recorded changes a stale file would undo.
+gives the import's preview, including the recorded changes the import would undo (the file
+may be stale, or the administrator may mean to undo them: the preview says which, not why).
 
 `matrix_change` wraps a write that may change the matrix: it re-syncs object permissions and
 records the change in the write's own transaction. `matrix_load` (chains.matrix_io) records
@@ -20,7 +21,14 @@ from accounts.services import permissions_sync
 from .choices import ChangeMethod, LoadedTable
 from .models import Assignment, Category, MatrixChange, Official
 from .selectors import matrix_rows
-from .services import FieldChange, ItemChange, Load, assignment_set_members, load_record
+from .services import (
+    FieldChange,
+    ItemChange,
+    Load,
+    assignment_lock,
+    assignment_set_members,
+    load_record,
+)
 from .services import table_changes as _table_changes
 from .services import table_diff as _table_diff
 
@@ -124,6 +132,7 @@ def assignment_update(
     check_matrix_row(
         lead_officials=lead_officials, lead_units=lead_units, responsible_units=responsible_units
     )
+    assignment_lock(assignment)  # before the matrix is read as it was before the change
     with matrix_change(who) as outcome:
         assignment_set_members(
             assignment=assignment,
@@ -212,7 +221,7 @@ class PreviewIndustry:
 @dataclass
 class MatrixPreview:
     """What an import would do to the matrix, industry by industry, and the recorded changes
-    it would undo."""
+    it would undo (whenever they were made: an old change undone on purpose counts too)."""
 
     industries: list[PreviewIndustry]
 
@@ -240,7 +249,8 @@ def matrix_preview(before: list[dict], after: list[dict]) -> MatrixPreview:
 def _note_undone(industries: list[PreviewIndustry]) -> None:
     """For each name the import takes away or brings back, the recorded change that brought
     or took it: the newest record touching that name in that field of that industry is the
-    one the import undoes (an older one was already superseded). A field that is not a list
+    one the import undoes (an older one was already superseded), however long ago it was and
+    whether or not the file was written before it. A field that is not a list
     (the category) is undone when the record changed it from the file's value to today's."""
     pending: dict[tuple[str, str, object], tuple[PreviewField, str]] = {}
     for industry in industries:

@@ -1,15 +1,18 @@
 """The rules for one row of the matrix, in one place: the admin's assignment form, the admin's
 import and `load_matrix` (both through MatrixResource) and the service that writes a row
 (services.industry_assign) all ask `matrix_row_errors`, so a row one of them refuses the
-others refuse too, in the same words. A file-level rule (the six future industries must
-agree) stays with the import; names unknown to the portal can only come from a file and are
-refused where the file's cells are read (resources.NameListWidget)."""
+others refuse too, in the same words. Which assignment an industry belongs to (the six future
+industries share one, every other industry has its own) is here too: the services that write
+the matrix give an industry that assignment (`assignment_code_for`) and the admin's industry
+form refuses any other (`industry_assignment_error`). A file-level rule (the six future
+industries' rows must agree) stays with the import; names unknown to the portal can only come
+from a file and are refused where the file's cells are read (resources.NameListWidget)."""
 
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 
-from .choices import LIST_SEPARATOR
+from .choices import LIST_SEPARATOR, SHARED_FUTURE_ASSIGNMENT, CategoryCode
 
 FIELD_LABELS = {
     "lead_officials": "牵头市领导",
@@ -68,3 +71,30 @@ def check_matrix_row(
     )
     if errors:
         raise ValidationError(errors)
+
+
+def assignment_code_for(*, industry_code: str, category_code: str) -> str:
+    """The code of the assignment an industry belongs to: the one the six future industries
+    share, or for any other industry its own, coded as the industry is."""
+    return SHARED_FUTURE_ASSIGNMENT if category_code == CategoryCode.FUTURE else industry_code
+
+
+def industry_assignment_error(
+    *, industry_code: str, category_code: str, assignment_code: str
+) -> str:
+    """Why an industry may not have this assignment, in Chinese; empty when it may. (The
+    import and load_matrix would give it back the assignment `assignment_code_for` names.)"""
+    wanted = assignment_code_for(industry_code=industry_code, category_code=category_code)
+    if assignment_code == wanted:
+        return ""
+    if category_code == CategoryCode.FUTURE:
+        return (
+            "六个未来产业共用一套分工：未来产业只能使用未来产业共用的分工"
+            f"（分工代码 {SHARED_FUTURE_ASSIGNMENT}）。"
+        )
+    shared = assignment_code == SHARED_FUTURE_ASSIGNMENT
+    return (
+        f"未来产业以外的产业各有自己的分工（分工代码与产业代码相同：{industry_code}），"
+        f"不能使用{'未来产业共用的分工' if shared else '其他产业的分工'}。"
+        f"如尚无此分工，请先在“分工”中新增代码为 {industry_code} 的分工，再选择它。"
+    )

@@ -1,6 +1,9 @@
 """django-import-export resources: the admin's import/export and `load_matrix` share them, so
 a file is validated and written the same way wherever it comes in."""
 
+import hashlib
+import json
+
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.text import capfirst
 from import_export import fields, resources, widgets
@@ -142,12 +145,19 @@ class ColumnsMixin:
 
 
 class SyncPermissionsMixin:
-    """After a clean import, bring object permissions in step with the matrix, in the same
-    transaction (new units and officials get their groups, moved units their rights), and
-    record what the import changed in the matrix (a renamed unit changes it too).
+    """A file is written all or nothing: one row refused rolls back every row (import-export's
+    default keeps the good rows of a file with refused ones, and this mixin then neither
+    re-synced nor recorded them). After a clean import, object permissions are brought in
+    step with the matrix, in the same transaction (new units and officials get their groups,
+    moved units their rights), and what the import changed in the matrix is recorded (a
+    renamed unit changes it too).
 
     Only an import a user makes in the admin (which passes `user` and `file_name`) is recorded
     here; `load_matrix` records its whole load, catalogue included (chains.matrix_io)."""
+
+    def import_data(self, dataset, *args, **kwargs):
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         self._matrix_before, self._matrix_after = matrix_rows(), None
@@ -156,7 +166,7 @@ class SyncPermissionsMixin:
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         if result.has_errors() or result.has_validation_errors():
-            return
+            return  # the whole import is rolled back (import_data above)
         permissions_sync()
         self._matrix_after = matrix_rows()
         result.file_name = kwargs.get("file_name") or ""
@@ -170,14 +180,64 @@ class SyncPermissionsMixin:
             )
 
 
+class ChangedSincePreview(Exception):
+    """The table changed between the admin's preview and the confirmation: the confirmed
+    import would not do what the preview showed. Nothing is written."""
+
+
+class PreviewStateMixin:
+    """The preview must be what confirming writes. The dry run leaves on its result a
+    fingerprint of the table as the preview compared the file with (`preview_fingerprint`);
+    the admin carries it through the confirm form and the confirmed import is given it back
+    (`preview_fingerprint=`): if the table is no longer the same (a form edit landed between
+    preview and confirm, which the import would silently undo), the import raises
+    ChangedSincePreview in its transaction before any row, and the whole import is rolled
+    back. An import given no fingerprint (`load_matrix`) is not checked."""
+
+    changed_since_preview = (
+        "预览之后数据已有更改，导入未执行，未做任何更改。请重新上传文件并核对预览。"
+    )
+
+    def preview_state(self) -> list[dict]:
+        """The table as the import compares a file with it."""
+        model = self._meta.model
+        names = {f.name for f in model._meta.concrete_fields}
+        fields = [name for name in self._meta.fields or () if name in names]
+        return list(model.objects.order_by("pk").values("pk", *fields))
+
+    @staticmethod
+    def fingerprint(state) -> str:
+        text = json.dumps(state, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._preview_fingerprint = self.fingerprint(self.preview_state())
+        expected = kwargs.get("preview_fingerprint")
+        if expected is not None and expected != self._preview_fingerprint:
+            raise ChangedSincePreview(self.changed_since_preview)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        result.preview_fingerprint = getattr(self, "_preview_fingerprint", "")
+
+
 class MatrixResource(
-    ColumnsMixin, SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
+    ColumnsMixin,
+    SafeExportMixin,
+    SafeImportMixin,
+    SyncPermissionsMixin,
+    PreviewStateMixin,
+    resources.ModelResource,
 ):
     """One row per industry: category, industry, lead_officials, lead_units, responsible_units.
     After the rows are applied (in the preview's dry run too) the result carries
     `matrix_preview`: the matrix before → after, industry by industry."""
 
     column_labels = {"category": "产业类别", "industry": "产业", **FIELD_LABELS}
+    changed_since_preview = (
+        "预览之后责任分工已有更改，导入未执行，未做任何更改。请重新上传文件并核对预览。"
+    )
 
     category = fields.Field(attribute="category", column_name="category", widget=CategoryWidget())
     industry = fields.Field(attribute="name", column_name="industry")
@@ -212,6 +272,9 @@ class MatrixResource(
 
     def get_queryset(self):
         return industries_with_assignments()
+
+    def preview_state(self) -> list[dict]:
+        return self._matrix_before  # read by SyncPermissionsMixin.before_import, just before
 
     def before_import(self, dataset, **kwargs):
         """Refuse a file as a whole when its shape is wrong, before any row is written."""
@@ -297,7 +360,12 @@ class KindWidget(widgets.Widget):
 
 
 class UnitResource(
-    ColumnsMixin, SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
+    ColumnsMixin,
+    SafeExportMixin,
+    SafeImportMixin,
+    SyncPermissionsMixin,
+    PreviewStateMixin,
+    resources.ModelResource,
 ):
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
 
@@ -313,7 +381,12 @@ class UnitResource(
 
 
 class OfficialResource(
-    ColumnsMixin, SafeExportMixin, SafeImportMixin, SyncPermissionsMixin, resources.ModelResource
+    ColumnsMixin,
+    SafeExportMixin,
+    SafeImportMixin,
+    SyncPermissionsMixin,
+    PreviewStateMixin,
+    resources.ModelResource,
 ):
     class Meta:
         model = Official

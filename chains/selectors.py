@@ -34,13 +34,20 @@ def industries_with_assignments(queryset: QuerySet[Industry] | None = None) -> Q
     )
 
 
+def industries_in_order() -> QuerySet[Industry]:
+    return Industry.objects.order_by("category__position", "position", "id")
+
+
+def assignments_named(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Assignments with their industries, which name them (Assignment.__str__): one query
+    more, however many assignments."""
+    return queryset.prefetch_related(Prefetch("industries", queryset=industries_in_order()))
+
+
 def assignments_with_links(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """Assignments with their industries, officials and units (Assignment.official_list and
     the unit lists read them): three queries more, however many assignments."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "industries", queryset=Industry.objects.order_by("category__position", "position")
-        ),
+    return assignments_named(queryset).prefetch_related(
         Prefetch(
             "official_links",
             queryset=AssignmentOfficial.objects.select_related("official").order_by(

@@ -11,13 +11,11 @@ from django.db import transaction
 
 from .choices import (
     LIST_SEPARATOR,
-    SHARED_FUTURE_ASSIGNMENT,
-    CategoryCode,
     ChangeMethod,
     LoadedTable,
     UnitRole,
 )
-from .matrix_rules import check_matrix_row
+from .matrix_rules import assignment_code_for, check_matrix_row
 from .models import (
     Assignment,
     AssignmentOfficial,
@@ -76,10 +74,6 @@ def upsert(model, lookup: dict, values: dict) -> str | None:
     return "updated"
 
 
-def assignment_code_for(*, industry_code: str, category_code: str) -> str:
-    return SHARED_FUTURE_ASSIGNMENT if category_code == CategoryCode.FUTURE else industry_code
-
-
 @transaction.atomic
 def industry_upsert(
     *, code: str, name: str, name_en: str, category: Category, position: int
@@ -134,6 +128,15 @@ def industry_assign(
     return changed
 
 
+def assignment_lock(assignment: Assignment) -> None:
+    """Hold the assignment's row until the caller's transaction ends: two writes to one
+    assignment (two administrators saving, a form save and an import) then run one after
+    the other, the second reading what the first wrote, instead of both replacing the links
+    they read before either had written."""
+    Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk").first()
+
+
+@transaction.atomic
 def assignment_set_members(
     *,
     assignment: Assignment,
@@ -142,6 +145,9 @@ def assignment_set_members(
     lead_units: Sequence[str],
     responsible_units: Sequence[str],
 ) -> bool:
+    """Give the assignment these officials and units, in order (the links deleted and made
+    again when anything differs), the assignment locked first. Returns whether it changed."""
+    assignment_lock(assignment)
     by_name = {o.name: o for o in officials}
     units = {u.name: u for u in Unit.objects.filter(name__in=[*lead_units, *responsible_units])}
     wanted_officials = [(by_name[n].pk, pos) for pos, n in enumerate(official_order)]

@@ -217,14 +217,22 @@ def _not_complete_message(year: int) -> str:
 
 
 def _report_moved(request, recomputed: calendar_io.Recomputed) -> None:
-    """What the calendar change moved (each period's history has it too), and which periods
-    it would have moved but an administrator had set by hand."""
+    """What the calendar change moved (each period's history has it too), which dates it
+    would have moved but stay (a deadline already passed, a date that would fall before
+    today), and which periods it would have moved but an administrator had set by hand."""
     if recomputed.moved:
         messages.info(
             request,
             f"按调整后的日历重新计算了 {len(recomputed.moved)} 个报送期次的日期："
             + "；".join(move.summary() for move in recomputed.moved)
             + "。各期次的“历史”中有记录。",
+        )
+    if recomputed.kept_dates:
+        messages.warning(
+            request,
+            "以下日期未随日历调整，保留原日期："
+            + "；".join(kept.summary() for kept in recomputed.kept_dates)
+            + "。",
         )
     if recomputed.kept:
         messages.warning(
@@ -248,7 +256,10 @@ def _report_import(request, result: calendar_io.CalendarImportResult) -> None:
             else ""
         ),
     )
-    _report_moved(request, calendar_io.Recomputed(moved=result.moved, kept=result.kept))
+    _report_moved(
+        request,
+        calendar_io.Recomputed(moved=result.moved, kept=result.kept, kept_dates=result.kept_dates),
+    )
     for year in WorkCalendar().years_unknown(result.years):
         messages.warning(request, _not_complete_message(year))
 

@@ -1,10 +1,11 @@
 """日历调整 (CalendarOverride) from a csv of dates, for the years the chinese-calendar package
 does not know yet: parse and check every row, then write all or nothing, and move the dates
 of every period still open to the corrected calendar (never dates an administrator set by
-hand, nor those of a period past its lock date): periods_recompute, which every change of the
-calendar runs. Only when the administrator says the file is the whole announced calendar of its
-years are those the package does not know declared complete (their deadlines stop being 暂定):
-a one-line correction, or a 2027 file holding 2028-01-01, is not a year's calendar.
+hand, nor those of a period past its lock date, nor a deadline already passed, nor any date to
+a day before today): periods_recompute, which every change of the calendar runs. Only when the
+administrator says the file is the whole announced calendar of its years are those the package
+does not know declared complete (their deadlines stop being 暂定): a one-line correction, or a
+2027 file holding 2028-01-01, is not a year's calendar.
 
 The file: a header row, then one row per date — `date` (2027-01-01, 2027/1/1 or 2027年1月1日),
 `kind` (holiday or workday; 节假日/休 or 工作日/班 also read) and an optional `note`. Chinese
@@ -76,6 +77,7 @@ class CalendarImportResult:
     declared: list[int] = field(default_factory=list)  # declared complete by this import
     moved: list["PeriodMove"] = field(default_factory=list)
     kept: list["PeriodMove"] = field(default_factory=list)
+    kept_dates: list["DateKept"] = field(default_factory=list)
 
 
 def _decode(data: bytes) -> str:
@@ -195,11 +197,58 @@ class PeriodMove:
         )
 
 
+@dataclass(frozen=True)
+class DateKept:
+    """A deadline or lock date the changed calendar would have moved but that stays: a deadline
+    already passed (the updates filed by then were judged on time by it, those after it late),
+    or a date the calendar would now put on a day already past."""
+
+    period: ReportingPeriod
+    label: str  # 截止 or 锁定
+    date: datetime.date  # the date kept
+    computed: datetime.date  # the date the changed calendar gives
+    passed: bool  # the date kept had passed; else the computed one would have
+
+    def summary(self) -> str:
+        """2026年11月：截止 12月7日 保留（按调整后的日历应为 12月5日，早于今天，…）"""
+        why = (
+            "已过，此前报送是否按时以它为准"
+            if self.passed
+            else "早于今天，日期不能改到已经过去的日子"
+        )
+        return (
+            f"{self.period}：{self.label} {_month_day(self.date)} 保留（按调整后的日历应为 "
+            f"{_month_day(self.computed)}，{why}）"
+        )
+
+
 @dataclass
 class Recomputed:
     moved: list[PeriodMove] = field(default_factory=list)
     # Periods an administrator set by hand that the change would have moved: left alone.
     kept: list[PeriodMove] = field(default_factory=list)
+    # Dates the change would have moved into the past, or away from a deadline already past.
+    kept_dates: list[DateKept] = field(default_factory=list)
+
+
+def _dates_kept_to_today(
+    period: ReportingPeriod, calendar: WorkCalendar, today: datetime.date
+) -> tuple[datetime.date, datetime.date, list[DateKept]]:
+    """The period's dates under `calendar`, as far as they may move today: a deadline already
+    before today stays (moving it would turn updates filed on time into late ones, or late
+    ones into on time), and neither date moves to a day before today. The lock date is then
+    counted from the deadline that stands, so it never falls before it."""
+    computed, lock_date = calendar.period_dates(period.year, period.month)
+    deadline, kept = computed, []
+    if computed != period.deadline and (period.deadline < today or computed < today):
+        kept.append(DateKept(period, "截止", period.deadline, computed, period.deadline < today))
+        deadline = period.deadline
+        lock_date = calendar.period_dates(period.year, period.month, deadline=deadline)[1]
+    if lock_date != period.lock_date and lock_date < today:
+        # (The period is still open, so its lock date is today or later.)
+        kept.append(DateKept(period, "锁定", period.lock_date, lock_date, False))
+        lock_date = period.lock_date
+    return deadline, lock_date, kept
 
 
 @transaction.atomic
@@ -207,28 +256,30 @@ def periods_recompute(*, user, reason: str, before: WorkCalendar | None = None) 
     """Bring the deadline and lock date of every period not yet past its lock date to what
     the working-day calendar now computes, after any change to it (an override typed in,
     changed, deleted or imported, a year declared complete) — in the same transaction as the
-    change. A period past its lock date keeps the dates its updates were judged by; a period
-    whose dates an administrator set by hand keeps them (reported as kept when `before`, the
-    calendar before the change, gave other dates than the calendar now does). Each period
-    moved gets an entry in its admin history, by `user`, naming `reason` and the old and new
-    dates."""
+    change. A period past its lock date keeps the dates its updates were judged by; so does a
+    deadline already passed, and no date moves to a day before today (those are reported in
+    `kept_dates`, with why); a period whose dates an administrator set by hand keeps them
+    (reported in `kept`). Dates kept are reported when `before`, the calendar before the
+    change, gave the period other dates than the calendar now does (so not again at every
+    later change), or always without `before`. Each period moved gets an entry in its admin
+    history, by `user`, naming `reason` and the old and new dates."""
     after = WorkCalendar()
     result = Recomputed()
-    still_open = ReportingPeriod.objects.select_for_update().filter(
-        lock_date__gte=timezone.localdate()
-    )
+    today = timezone.localdate()
+    still_open = ReportingPeriod.objects.select_for_update().filter(lock_date__gte=today)
     for period in still_open.order_by("year", "month"):
-        deadline, lock_date = after.period_dates(period.year, period.month)
-        move = PeriodMove(period, period.deadline, period.lock_date, deadline, lock_date)
+        dates = after.period_dates(period.year, period.month)
+        changed = before is None or before.period_dates(period.year, period.month) != dates
         if period.dates_set_by_hand:
-            if before is not None and before.period_dates(period.year, period.month) != (
-                deadline,
-                lock_date,
-            ):
-                result.kept.append(move)
+            if before is not None and changed:
+                result.kept.append(PeriodMove(period, period.deadline, period.lock_date, *dates))
             continue
+        deadline, lock_date, kept = _dates_kept_to_today(period, after, today)
+        if changed:
+            result.kept_dates += kept
         if (deadline, lock_date) == (period.deadline, period.lock_date):
             continue
+        move = PeriodMove(period, period.deadline, period.lock_date, deadline, lock_date)
         period.deadline, period.lock_date = deadline, lock_date
         period.save(update_fields=["deadline", "lock_date"])  # bumps the dashboard
         LogEntry.objects.log_actions(
@@ -295,4 +346,5 @@ def calendar_overrides_import(
         calendar_year_complete(year=year, user=user, note=note)
     recomputed = periods_recompute(user=user, reason=f"日历调整：{note}", before=before)
     result.moved, result.kept = recomputed.moved, recomputed.kept
+    result.kept_dates = recomputed.kept_dates
     return result

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -362,4 +363,4 @@ class MatrixChange(models.Model):
         verbose_name_plural = _("changes to the division of responsibilities")
 
     def __str__(self) -> str:
-        return f"{self.get_table_display()} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_table_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -243,7 +243,7 @@ def test_admin_edits_the_matrix_by_form_and_by_file_and_a_stale_file_names_what_
     after_import = matrix_rows()
     import_preview(page, live_server, stale)
     expect(page.locator("#matrix-preview-undo")).to_have_text(
-        "注意：这份文件写成之后又有更改被记录，导入将撤销 4 项已记录的更改（见“将撤销的更改”一列）。"
+        "注意：导入将撤销 4 项已记录的更改（见“将撤销的更改”一列），请确认这是有意的。"
     )
     expect(page.locator("#matrix-preview-summary")).to_contain_text(
         "2 个产业将被更改，12 个产业无变化。"

@@ -317,3 +317,151 @@ def test_the_export_page_labels_the_columns_in_chinese(users, client):
         assert f">{english}" not in html and f"{english} (" not in html, english
     _url, page, _data = export_form(client, "admin:chains_unit_export")
     assert "名称（name）" in page.content.decode()
+
+
+# --- confirming writes all or nothing (issue 14 review, 1) ------------------------------------
+
+
+def object_permissions() -> set[tuple[str, str, str]]:
+    from chains.models import IndustryGroupObjectPermission
+
+    return set(
+        IndustryGroupObjectPermission.objects.values_list(
+            "group__name", "permission__codename", "content_object__name"
+        )
+    )
+
+
+def test_a_row_refused_at_confirm_rolls_back_the_whole_file(users, client):
+    """The file passed the preview; before the admin confirms, a unit one row names is renamed
+    (it leads and supports nothing, so the matrix itself is as the preview showed it). The
+    confirmed import writes none of the file, not the good rows without their permissions and
+    change record, and says which row failed, in Chinese."""
+    from django.contrib.admin.models import LogEntry
+
+    from chains.models import MatrixChange, Unit
+
+    from .matrix_admin import confirm
+
+    client.force_login(users["admin"])
+    Unit.objects.create(code="xinju", name="市新局", kind="municipal", position=99)
+    preview = upload(
+        client,
+        HEADER
+        + "pillar,电子信息产业集群,黄晓舟,市工信局,市发改委、市科技局\n"
+        + "pillar,机械装备产业集群,黄晓舟,市工信局,市新局\n",
+    ).content.decode()
+    assert 'name="import_file_name"' in preview
+    before = matrix_rows()
+    permissions, records, entries = (
+        object_permissions(),
+        MatrixChange.objects.count(),
+        LogEntry.objects.count(),
+    )
+
+    Unit.objects.filter(name="市新局").update(name="市新设局")
+    response = confirm(client, preview)
+
+    assert matrix_rows() == before
+    assert object_permissions() == permissions
+    assert MatrixChange.objects.count() == records
+    assert LogEntry.objects.count() == entries
+    assert response.status_code == 302
+    assert response.url == reverse("admin:chains_industry_import")
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert len(shown) == 1
+    assert shown[0].startswith("导入未完成，未做任何更改")
+    assert "第 3 行 责任单位（responsible_units）：未知的责任单位：市新局" in shown[0]
+    assert "请重新上传文件并核对预览" in shown[0]
+    page = client.get(response.url).content.decode()
+    assert "第 3 行 责任单位（responsible_units）" in page
+
+
+# --- what the preview showed is what confirming writes (issue 14 review, 3) -------------------
+
+
+def test_a_form_edit_between_preview_and_confirm_is_not_silently_undone(users, client):
+    """The preview compared the file with 电子信息's units as they were; then an administrator
+    adds 市海洋局 to them in the form. Confirming the file would take it away again without
+    the preview having said so: the import is refused, and writes nothing."""
+    from django.contrib.admin.models import LogEntry
+
+    from chains.models import MatrixChange
+
+    from .matrix_admin import confirm, post_assignment, units_of
+
+    client.force_login(users["admin"])
+    preview = upload(
+        client, HEADER + "pillar,电子信息产业集群,黄晓舟,市工信局,市发改委、市科技局\n"
+    ).content.decode()
+    assert 'name="preview_fingerprint"' in preview
+
+    units = [*units_of("电子信息产业集群"), ("市海洋局", "responsible")]
+    edit = post_assignment(client, "电子信息产业集群", officials=["黄晓舟"], units=units)
+    assert edit.status_code == 302
+    after_edit = matrix_rows()
+    row = next(r for r in after_edit if r["industry"] == "电子信息产业集群")
+    assert "市海洋局" in row["responsible_units"]
+    permissions, records, entries = (
+        object_permissions(),
+        MatrixChange.objects.count(),
+        LogEntry.objects.count(),
+    )
+
+    response = confirm(client, preview)
+
+    assert matrix_rows() == after_edit
+    assert object_permissions() == permissions
+    assert MatrixChange.objects.count() == records
+    assert LogEntry.objects.count() == entries
+    assert response.status_code == 302
+    assert response.url == reverse("admin:chains_industry_import")
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert shown[-1] == (
+        "预览之后责任分工已有更改，导入未执行，未做任何更改。请重新上传文件并核对预览。"
+    )
+    assert "导入成功" not in " ".join(shown)
+
+
+def test_a_confirmation_without_the_previews_fingerprint_is_refused(users, client):
+    from .matrix_admin import confirm
+
+    client.force_login(users["admin"])
+    before = matrix_rows()
+    preview = upload(
+        client, HEADER + "pillar,电子信息产业集群,黄晓舟,市工信局,市发改委、市科技局\n"
+    ).content.decode()
+    response = confirm(
+        client, re.sub(r'<input type="hidden" name="preview_fingerprint"[^>]*>', "", preview)
+    )
+    assert matrix_rows() == before
+    assert "预览之后责任分工已有更改" in str(list(response.wsgi_request._messages))
+
+
+def test_a_unit_edited_between_preview_and_confirm_is_not_silently_undone(users, client):
+    from chains.models import Unit
+
+    from .matrix_admin import confirm
+
+    client.force_login(users["admin"])
+    preview = upload(
+        client,
+        "code,name,name_en,kind,position\nxyz,市新局,New Bureau,municipal,1\n",
+        "admin:chains_unit_import",
+    ).content.decode()
+    Unit.objects.filter(name="市工信局").update(name_en="Industry Bureau (renamed)")
+    response = confirm(client, preview, url="admin:chains_unit_process_import")
+    assert not Unit.objects.filter(name="市新局").exists()
+    assert "预览之后数据已有更改" in str(list(response.wsgi_request._messages))
+
+
+def test_a_file_with_only_the_header_is_refused_in_chinese(users, client):
+    """django-import-export's own message for a file without data rows has no Chinese in its
+    catalogue: ours gives it one."""
+    client.force_login(users["admin"])
+    before = matrix_rows()
+    html = upload(client, HEADER).content.decode()
+    assert "文件中没有可导入的数据：请确认文件有正确的表头，且表头下有数据行。" in html
+    assert "No valid data" not in html
+    assert 'name="import_file_name"' not in html
+    assert matrix_rows() == before

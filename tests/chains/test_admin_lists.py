@@ -101,3 +101,46 @@ def test_the_statistics_imports_list_searches_and_filters(client, users):
     assert len(found(q="stats")) == 2  # by who uploaded it
     assert found(status__exact="refused") == ["重点企业名录.xlsx"]
     assert 'id="searchbar"' in changelist(client, "figureimport").content.decode()
+
+
+def more_industries(count: int) -> None:
+    """`count` industries more, each with its own assignment (named after it in the lists)."""
+    from chains.models import Category, Industry
+
+    category = Category.objects.get(code="emerging")
+    for n in range(count):
+        assignment = Assignment.objects.create(code=f"more-{n}")
+        Industry.objects.create(
+            code=f"more-{n}",
+            name=f"新增产业{n}",
+            category=category,
+            assignment=assignment,
+            position=100 + n,
+        )
+
+
+def test_the_industry_list_and_page_run_the_same_queries_for_many_industries(
+    client, users, django_assert_max_num_queries
+):
+    """An assignment is named after its industries: read once for the list (a column) and for
+    the change page (the assignment's choices), not once per row or choice."""
+    from chains.models import Industry
+
+    client.force_login(users["admin"])
+    industry = Industry.objects.get(name="新能源产业")
+    page = reverse("admin:chains_industry_change", args=[industry.pk])
+    changelist(client, "industry")  # session and permissions warm
+    with django_assert_max_num_queries(30) as few_list:
+        changelist(client, "industry")
+    with django_assert_max_num_queries(30) as few_page:
+        assert client.get(page).status_code == 200
+
+    more_industries(30)
+
+    with django_assert_max_num_queries(len(few_list.captured_queries)):
+        response = changelist(client, "industry")
+    assert len(response.context["cl"].result_list) == 44
+    assert "新增产业29" in response.content.decode()
+    with django_assert_max_num_queries(len(few_page.captured_queries)):
+        response = client.get(page)
+    assert "新增产业29" in response.content.decode()

@@ -116,7 +116,10 @@ def test_a_stale_file_names_every_change_it_would_undo(users, client):
     assert electronics["delta"] == "新增：火炬管委会"
     assert "root（后台导入：电子信息.csv）移除的「火炬管委会」" in electronics["undoes"]
     warning = text_of(page)
-    assert "导入将撤销 4 项已记录的更改" in warning
+    assert (
+        "注意：导入将撤销 4 项已记录的更改（见“将撤销的更改”一列），请确认这是有意的。" in warning
+    )
+    assert "写成之后" not in warning  # the file may be older than the changes, or not
     assert "2 个产业将被更改" in warning
     # The summary and the warning come before the 确认导入 button, the comparison after it.
     order = [
@@ -129,3 +132,32 @@ def test_a_stale_file_names_every_change_it_would_undo(users, client):
         )
     ]
     assert order == sorted(order)
+
+
+def test_undoing_an_old_change_on_purpose_is_not_called_a_stale_file(users, client, clock):
+    """A unit added in the form last March, removed on purpose by a file written today: the
+    import undoes that recorded change, and the warning says so — not that the file was
+    written before it (it was written after)."""
+    import datetime
+
+    clock.set(datetime.date(2025, 3, 10))
+    client.force_login(users["admin"])
+    units = [*units_of(NEW_ENERGY), ("市海洋局", "responsible")]
+    assert post_assignment(client, NEW_ENERGY, officials=["黄晓舟"], units=units).status_code == 302
+
+    clock.set(datetime.date(2025, 10, 9))
+    client.force_login(users["admin"])
+    responsible = "、".join(name for name, role in units_of(NEW_ENERGY) if role == "responsible")
+    page = upload(
+        client,
+        HEADER + f"emerging,{NEW_ENERGY},黄晓舟,市工信局,{responsible.replace('、市海洋局', '')}\n",
+        name="今天的分工.csv",
+    ).content.decode()
+    row = preview_row(page, NEW_ENERGY, "responsible_units")
+    assert row["delta"] == "移除：市海洋局"
+    assert "2025-03-10" in row["undoes"] and "新增的「市海洋局」" in row["undoes"]
+    warning = text_of(page)
+    assert (
+        "注意：导入将撤销 1 项已记录的更改（见“将撤销的更改”一列），请确认这是有意的。" in warning
+    )
+    assert "写成之后" not in warning

@@ -284,3 +284,18 @@ def test_the_pages_read_the_record_in_a_fixed_number_of_queries(users, client):
     change(8)
     assert MatrixChange.objects.filter(replaced=True).count() == 9
     assert [queries(url) for url in pages] == few
+
+
+def test_a_record_is_named_by_its_time_in_shanghai(form_change, users, client):
+    """A record's title (the admin's page title, breadcrumbs, history entries) gives the time
+    as read in Xiamen, not in UTC: 02:30 on 9 October there is 18:30 on the 8th in UTC."""
+    import datetime
+
+    at = datetime.datetime(2025, 10, 8, 18, 30, tzinfo=datetime.UTC)
+    MatrixChange.objects.filter(pk=form_change.pk).update(at=at)
+    record = MatrixChange.objects.get(pk=form_change.pk)
+    assert str(record).endswith(" · 2025-10-09 02:30")
+    client.force_login(users["admin"])
+    page = client.get(reverse("admin:chains_matrixchange_change", args=[record.pk]))
+    assert "2025-10-09 02:30" in text_of(page.content.decode())
+    assert "2025-10-08 18:30" not in page.content.decode()

@@ -144,3 +144,98 @@ def test_the_service_refuses_them_too(matrix):
             responsible_units=["市发改委"],
         )
     assert error.value.message_dict == {"lead_units": [NO_LEAD_UNIT]}
+
+
+# --- the future industries' shared assignment (issue 14 review, 7) -----------------------------
+
+
+def post_industry(client, industry, **changes):
+    """The industry's change form as the admin saves it, with `changes` (category and
+    assignment by pk)."""
+    data = {
+        "code": industry.code,
+        "name": industry.name,
+        "name_en": industry.name_en,
+        "category": industry.category_id,
+        "assignment": industry.assignment_id,
+        "position": industry.position,
+        "subsegments-TOTAL_FORMS": "0",
+        "subsegments-INITIAL_FORMS": "0",
+        "subsegments-MIN_NUM_FORMS": "0",
+        "subsegments-MAX_NUM_FORMS": "1000",
+    } | changes
+    return client.post(reverse("admin:chains_industry_change", args=[industry.pk]), data)
+
+
+def test_the_rule_for_an_industrys_assignment():
+    from chains.matrix_rules import industry_assignment_error
+
+    assert not industry_assignment_error(
+        industry_code="future-networks", category_code="future", assignment_code="future"
+    )
+    assert not industry_assignment_error(
+        industry_code="new-energy", category_code="emerging", assignment_code="new-energy"
+    )
+    assert "六个未来产业共用一套分工" in industry_assignment_error(
+        industry_code="future-networks", category_code="future", assignment_code="new-energy"
+    )
+    assert "未来产业共用的分工" in industry_assignment_error(
+        industry_code="future-networks", category_code="emerging", assignment_code="future"
+    )
+    assert "其他产业的分工" in industry_assignment_error(
+        industry_code="new-energy", category_code="emerging", assignment_code="new-materials"
+    )
+
+
+def test_the_form_refuses_a_future_industry_its_own_assignment(users, client):
+    """The import would give it back the shared one (and refuse a file that did this)."""
+    client.force_login(users["admin"])
+    industry = Industry.objects.get(name="未来网络")
+    other = Industry.objects.get(name="新能源产业").assignment  # complete, but not the six's
+    before = matrix_rows()
+    response = post_industry(client, industry, assignment=other.pk)
+    assert response.status_code == 200
+    assert "六个未来产业共用一套分工" in text_of(response.content.decode())
+    industry.refresh_from_db()
+    assert industry.assignment.code == "future"
+    assert matrix_rows() == before
+
+
+def test_the_form_refuses_to_move_an_industry_out_of_future_with_the_shared_assignment(
+    users, client
+):
+    from chains.models import Category
+
+    client.force_login(users["admin"])
+    industry = Industry.objects.get(name="未来网络")
+    emerging = Category.objects.get(code="emerging")
+    before = matrix_rows()
+    response = post_industry(client, industry, category=emerging.pk)
+    assert response.status_code == 200
+    page = text_of(response.content.decode())
+    assert "不能使用未来产业共用的分工" in page
+    assert "future-networks" in page  # the assignment it needs: its own, coded as it is
+    industry.refresh_from_db()
+    assert industry.category.code == "future"
+    assert matrix_rows() == before
+
+
+def test_the_form_moves_an_industry_out_of_future_with_its_own_assignment(users, client):
+    from chains.models import AssignmentOfficial, AssignmentUnit, Category
+
+    client.force_login(users["admin"])
+    industry = Industry.objects.get(name="未来网络")
+    own = Assignment.objects.create(code=industry.code)
+    for link in industry.assignment.official_links.all():
+        AssignmentOfficial.objects.create(
+            assignment=own, official=link.official, position=link.position
+        )
+    for link in industry.assignment.unit_links.all():
+        AssignmentUnit.objects.create(
+            assignment=own, unit=link.unit, role=link.role, position=link.position
+        )
+    emerging = Category.objects.get(code="emerging")
+    response = post_industry(client, industry, category=emerging.pk, assignment=own.pk)
+    assert response.status_code == 302, text_of(response.content.decode())[-800:]
+    industry.refresh_from_db()
+    assert (industry.category.code, industry.assignment.code) == ("emerging", industry.code)

@@ -1,7 +1,8 @@
 """A change of the working-day calendar (日历调整 typed in, changed, deleted or imported, a
 year declared complete) moves the deadline and lock date of every reporting period not yet
-past its lock date — never one whose dates an administrator set by hand — shows the
-administrator what moved and leaves a history entry on each period it moved."""
+past its lock date — never one whose dates an administrator set by hand, never a deadline
+already passed, never a date to a day before today — shows the administrator what moved and
+what was kept, and leaves a history entry on each period it moved."""
 
 import datetime
 import importlib
@@ -260,3 +261,79 @@ def test_the_migration_marks_dates_that_differ_from_the_calendar_as_set_by_hand(
     migration.mark_dates_set_by_hand(apps, None)
     assert not ReportingPeriod.objects.get(pk=computed.pk).dates_set_by_hand
     assert ReportingPeriod.objects.get(pk=by_hand.pk).dates_set_by_hand
+
+
+# --- dates already passed, dates that would fall before today (issue 14 review, 2) -----------
+
+
+def add_workday(client, day: datetime.date, note="调休上班"):
+    return client.post(
+        reverse("admin:reporting_calendaroverride_add"),
+        {"date": day.isoformat(), "is_working_day": "on", "note": note},
+        follow=True,
+    )
+
+
+def test_a_deadline_that_has_passed_stays_while_the_lock_date_may_still_move(admin_client):
+    """Between November's deadline (12-07) and its lock date (12-14) a holiday is added before
+    the deadline: the deadline the updates were judged by stays (moved to 12-08 it would make
+    an update filed late on 12-08 on time), and the admin is told it was kept and why. A
+    holiday after the deadline still moves the lock date, counted from the deadline kept."""
+    client = admin_client(D(2026, 12, 8))
+    november = services.period_get_or_create(2026, 11)
+    assert (november.deadline, november.lock_date) == (D(2026, 12, 7), D(2026, 12, 14))
+
+    response = add_holiday(client, D(2026, 12, 3), "补录")
+
+    november.refresh_from_db()
+    assert (november.deadline, november.lock_date) == (D(2026, 12, 7), D(2026, 12, 14))
+    assert not history(november)
+    shown = " ".join(messages_of(response))
+    assert "2026年11月：截止 12月7日 保留（按调整后的日历应为 12月8日，已过" in shown
+    assert "2026年11月：截止 12月7日 →" not in shown
+
+    response = add_holiday(client, D(2026, 12, 10), "补录")
+
+    november.refresh_from_db()
+    assert (november.deadline, november.lock_date) == (D(2026, 12, 7), D(2026, 12, 15))
+    shown = " ".join(messages_of(response))
+    assert "2026年11月：锁定 12月14日 → 12月15日" in shown
+    assert "2026年11月：截止 12月7日 保留" in shown
+    [entry] = history(november)
+    assert "锁定 2026-12-14 → 2026-12-15" in entry.get_change_message()
+    assert "截止" not in entry.get_change_message()
+
+
+def test_no_date_moves_to_a_day_before_today(admin_client):
+    """The reviewer's case, on 2026-12-06: 2026-12-05 (a Saturday, already past) added as a
+    make-up working day would make it November's fifth working day. The deadline stays on
+    12-07 and the lock date with it; the admin is told why."""
+    client = admin_client(D(2026, 12, 6))
+    november = services.period_get_or_create(2026, 11)
+    assert (november.deadline, november.lock_date) == (D(2026, 12, 7), D(2026, 12, 14))
+
+    response = add_workday(client, D(2026, 12, 5))
+
+    november.refresh_from_db()
+    assert (november.deadline, november.lock_date) == (D(2026, 12, 7), D(2026, 12, 14))
+    assert not history(november)
+    shown = " ".join(messages_of(response))
+    assert "以下日期未随日历调整，保留原日期" in shown
+    assert "2026年11月：截止 12月7日 保留（按调整后的日历应为 12月5日，早于今天" in shown
+    assert "按调整后的日历重新计算" not in shown
+
+
+def test_a_lock_date_is_not_moved_before_today_either(admin_client):
+    """On November's lock date (12-14), a make-up working day on Saturday 12-12 would put the
+    lock date on 12-12 itself, two days ago: it stays, so the updates can still be filed today."""
+    client = admin_client(D(2026, 12, 14))
+    november = services.period_get_or_create(2026, 11)
+    assert november.lock_date == D(2026, 12, 14)
+
+    response = add_workday(client, D(2026, 12, 12))
+
+    november.refresh_from_db()
+    assert (november.deadline, november.lock_date) == (D(2026, 12, 7), D(2026, 12, 14))
+    assert "2026年11月：锁定 12月14日 保留（按调整后的日历应为 12月12日，早于今天" in " ".join(
+        messages_of(response)
+    )
