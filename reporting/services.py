@@ -40,7 +40,6 @@ class ConcurrentEditError(Exception):
     """Someone saved the update since this user loaded it. Their text was kept in history."""
 
     def __init__(self, current_version: int):
-        super().__init__(current_version)
         self.current_version = current_version
 
 

@@ -148,3 +148,36 @@ def test_moving_a_user_to_another_unit_moves_the_rights(users):
     user.save()
     assert can(user, Action.FILE, industry("电子信息产业集群"))
     assert not can(user, Action.FILE, industry("商贸物流产业集群"))
+
+
+def test_a_unit_that_no_longer_leads_an_industry_cannot_edit_its_update_of_it(users, clock):
+    """The month's page edits every update the unit filed at once: once the matrix makes the
+    unit only a responsible unit of the industry, its earlier update is no longer its to edit."""
+    from accounts.access import access_month_updates
+    from accounts.services import permissions_sync
+    from chains.models import Unit
+    from chains.selectors import matrix_rows
+    from chains.services import industry_assign
+    from reporting import services
+
+    september = services.period_get_or_create(2025, 9)
+    logistics = industry("商贸物流产业集群")
+    services.update_start(
+        industry=logistics,
+        unit=Unit.objects.get(name="市商务局"),
+        period=september,
+        user=users["swj"],
+    )
+    [filed] = access_month_updates(user=users["swj"], period=september)
+    assert filed.industry == logistics
+    row = next(r for r in matrix_rows() if r["industry"] == logistics.name)
+    industry_assign(
+        industry=logistics,
+        lead_officials=row["lead_officials"],
+        lead_units=[u for u in row["lead_units"] if u != "市商务局"],
+        responsible_units=[*row["responsible_units"], "市商务局"],
+    )
+    permissions_sync()
+    assert can(users["swj"], Action.VIEW, logistics)
+    with pytest.raises(PermissionDenied):
+        access_month_updates(user=users["swj"], period=september)

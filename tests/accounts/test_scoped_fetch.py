@@ -36,21 +36,29 @@ def w(world, db):
     return world
 
 
-# (fetch, the world's key for the object, who fetches it in each scope, what the fetch loads)
+# (fetch, the world's key for the object, who fetches it in each scope, what the fetch loads,
+# the queries the fetch and its permission check take, those related rows included)
 CASES = [
-    ("access_attachment", "attachment", ("swj", "gxj"), ["update.industry"]),
-    ("access_enterprise", "enterprise", ("drc", "drc"), ["industry", "district", "subsegment"]),
+    ("access_attachment", "attachment", ("swj", "gxj"), ["update.industry"], 2),
+    ("access_enterprise", "enterprise", ("drc", "drc"), ["industry", "district", "subsegment"], 1),
     (
         "access_problem",
         "problem",
         ("drc", "drc"),
         ["update.industry", "update.unit", "update.period", "meeting"],
+        1,
     ),
-    ("access_meeting", "meeting", ("swj", "gxj"), ["industry", "chair"]),
-    ("access_action", "action", ("swj", "gxj"), ["meeting.industry", "meeting.chair", "unit"]),
-    ("access_plan", "plan", ("swj", "gxj"), ["unit", "industry", "plan_year", "created_by"]),
-    ("access_land_item", "land_item", ("swj", "gxj"), ["unit", "industry", "carrier"]),
-    ("access_policy_record", "policy", ("swj", "gxj"), ["industry", "issuer", "created_by"]),
+    ("access_meeting", "meeting", ("swj", "gxj"), ["industry", "chair"], 2),
+    (
+        "access_action",
+        "action",
+        ("swj", "gxj"),
+        ["meeting.industry", "meeting.chair", "unit", "problem"],
+        1,
+    ),
+    ("access_plan", "plan", ("swj", "gxj"), ["unit", "industry", "plan_year", "created_by"], 1),
+    ("access_land_item", "land_item", ("swj", "gxj"), ["unit", "industry", "carrier"], 1),
+    ("access_policy_record", "policy", ("swj", "gxj"), ["industry", "issuer", "created_by"], 2),
 ]
 
 
@@ -70,17 +78,20 @@ def _touch(obj, path):
     return obj
 
 
-@pytest.mark.parametrize(("fetch", "key", "who", "related"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("fetch", "key", "who", "related", "count"), CASES, ids=[c[0] for c in CASES]
+)
 def test_each_fetch_returns_the_object_asked_for_with_what_its_pages_show(
-    w, fetch, key, who, related
+    w, fetch, key, who, related, count
 ):
     for obj, username in zip(_objects(w, key), who, strict=True):
-        found = getattr(access, fetch)(user=w["users"][username], pk=obj.pk)
-        assert (type(found), found.pk) == (type(obj), obj.pk)
         with CaptureQueriesContext(connection) as queries:
+            found = getattr(access, fetch)(user=w["users"][username], pk=obj.pk)
+            fetched = len(queries.captured_queries)
             for path in related:
                 _touch(found, path)
-        assert not queries.captured_queries, (fetch, related)
+        assert (type(found), found.pk) == (type(obj), obj.pk)
+        assert len(queries.captured_queries) == fetched == count, (fetch, related)
 
 
 @pytest.mark.parametrize(
@@ -93,13 +104,15 @@ def test_each_fetch_returns_the_object_asked_for_with_what_its_pages_show(
 def test_imports_and_reports_are_fetched_by_their_own_number(
     w, fetch, key, username, related, kwargs
 ):
+    """One query each, the people named on it included."""
     for obj in _objects(w, key):
-        found = getattr(access, fetch)(user=w["users"][username], pk=obj.pk, **kwargs)
-        assert (type(found), found.pk) == (type(obj), obj.pk)
         with CaptureQueriesContext(connection) as queries:
+            found = getattr(access, fetch)(user=w["users"][username], pk=obj.pk, **kwargs)
+            fetched = len(queries.captured_queries)
             for path in related:
                 _touch(found, path)
-        assert not queries.captured_queries, (fetch, related)
+        assert (type(found), found.pk) == (type(obj), obj.pk)
+        assert len(queries.captured_queries) == fetched == 1, (fetch, related)
 
 
 def test_an_enterprise_of_an_industry_the_unit_has_no_part_in_is_refused(w):
@@ -109,3 +122,51 @@ def test_an_enterprise_of_an_industry_the_unit_has_no_part_in_is_refused(w):
     assert Enterprise.objects.filter(pk=other.pk).exists()
     with pytest.raises(PermissionDenied):
         access.access_enterprise(user=w["users"]["swj"], pk=other.pk)
+
+
+def test_a_removed_attachment_is_no_longer_served(w):
+    from django.http import Http404
+    from django.utils import timezone
+
+    attachment = w["attachment"]
+    access.access_attachment(user=w["users"]["swj"], pk=attachment.pk)
+    type(attachment).objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
+    with pytest.raises(Http404):
+        access.access_attachment(user=w["users"]["swj"], pk=attachment.pk)
+
+
+def test_a_draft_report_is_the_drcs_alone_and_a_final_one_is_read_by_leaders(w):
+    from django.core.exceptions import PermissionDenied
+
+    leader, drc = w["users"]["leader_hyt"], w["users"]["drc"]
+    with pytest.raises(PermissionDenied):
+        access.access_report(user=leader, pk=w["report"].pk)
+    assert access.access_report(user=drc, pk=w["report"].pk) == w["report"]
+    assert access.access_report(user=leader, pk=w["final_report"].pk) == w["final_report"]
+    with pytest.raises(PermissionDenied):
+        access.access_report(user=leader, pk=w["final_report"].pk, write=True)
+
+
+def test_a_report_job_is_followed_by_the_drc_alone(w):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    job = w["job"]
+    assert access.access_report_job(user=w["users"]["drc"], pk=job.pk) == job
+    for who in ("leader_hyt", "stats", "admin", "swj"):
+        with pytest.raises(PermissionDenied):
+            access.access_report_job(user=w["users"][who], pk=job.pk)
+    with pytest.raises(Http404):
+        access.access_report_job(user=w["users"]["drc"], pk=job.pk + 1000)
+
+
+def test_no_plan_for_an_inactive_or_anonymous_user(w):
+    from django.contrib.auth.models import AnonymousUser
+
+    plan = w["plan"]
+    swj = w["users"]["swj"]
+    assert access.can_plan(swj, access.PlanAction.EDIT, plan)
+    swj.is_active = False
+    for action in access.PlanAction:
+        assert not access.can_plan(swj, action, plan)
+        assert not access.can_plan(AnonymousUser(), action, plan)

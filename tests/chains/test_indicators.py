@@ -173,3 +173,9 @@ def test_the_importer_refuses_an_inactive_indicator_and_old_figures_still_show(
     ).content.decode()
     assert "1234.50" in html  # the month's output, imported before it was deactivated
     assert FigureImport.objects.count() == 1
+
+    # The cumulative one taken out of use too: its column is named as the cumulative (累计) one.
+    Indicator.objects.filter(code="output-ytd").update(is_active=False)
+    plan = plan_file(industry_workbook(tmp_path / "third.xlsx", ROWS), "third.xlsx")
+    [cumulative] = [m for m in plan.messages() if "E列" in m]
+    assert cumulative.startswith("第 3 行：E列「工业总产值」（累计）是已停用的指标")

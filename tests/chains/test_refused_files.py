@@ -89,3 +89,14 @@ def test_confirming_a_refused_upload_whose_file_was_deleted_is_refused_in_chines
     old.refresh_from_db()
     assert (old.status, old.errors, old.applied_at) == ("refused", ["第 3 行：未知产业"], None)
     assert not IndustryFigure.objects.exists() and not EnterpriseFigure.objects.exists()
+
+
+def test_a_refusal_names_its_first_five_errors_for_the_log():
+    """What a worker's or the command's log shows of a file refused at import: the first five
+    messages, in row order, the file's own first."""
+    plan = importer.Plan(kind="industry")
+    for row in (7, 3, 0, 5, 4, 6):
+        plan.error(row, f"错误{row}")
+    refused = importer.ImportRefused(plan)
+    assert str(refused) == "错误0; 第 3 行：错误3; 第 4 行：错误4; 第 5 行：错误5; 第 6 行：错误6"
+    assert refused.plan is plan
