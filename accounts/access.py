@@ -129,11 +129,8 @@ def industry_roles(user: User) -> dict[int, Action]:
     if reads_everything(user):
         roles = dict.fromkeys(Industry.objects.values_list("pk", flat=True), Action.VIEW)
     for industry_id, codename in granted:
-        action = codenames.get(codename)
-        if action and strength.index(action) > strength.index(roles.get(industry_id, Action.VIEW)):
-            roles[industry_id] = action
-        elif action:
-            roles.setdefault(industry_id, action)
+        if action := codenames.get(codename):
+            roles[industry_id] = max(roles.get(industry_id, action), action, key=strength.index)
     return roles
 
 
@@ -382,7 +379,7 @@ def dashboard_scope(user: User) -> dict[str, set[str]] | None:
     for a system-wide reader, for whom every value does. Four queries."""
     if reads_everything(user):
         return None
-    industries = industries_for(user, Action.VIEW)
+    industries = industries_for(user)
     return {
         name: set(industries.values_list(path, flat=True).distinct()) - {None}
         for name, path in DASHBOARD_FILTERS.items()
@@ -399,7 +396,7 @@ def access_dashboard_industries(
     from chains.models import Category, Official
 
     models = {"category": Category, "industry": Industry, "official": Official, "unit": Unit}
-    industries = industries_for(user, Action.VIEW)
+    industries = industries_for(user)
     for name, code in filters.items():
         if not code:
             continue

@@ -181,3 +181,26 @@ def test_a_unit_that_no_longer_leads_an_industry_cannot_edit_its_update_of_it(us
     assert can(users["swj"], Action.VIEW, logistics)
     with pytest.raises(PermissionDenied):
         access_month_updates(user=users["swj"], period=september)
+
+
+def test_a_permission_given_to_one_person_counts_as_the_matrixs_do(users):
+    """Rights given to a user directly (not through the unit's group) are read by the roles
+    the pages show exactly as industries_for reads them, the strongest one winning."""
+    from guardian.shortcuts import assign_perm
+
+    from accounts.access import PERMISSIONS
+
+    logistics, electronics = industry("商贸物流产业集群"), industry("电子信息产业集群")
+    gxj = users["gxj"]
+    assign_perm(PERMISSIONS[Action.CONTRIBUTE], gxj, logistics)
+    assign_perm(PERMISSIONS[Action.VIEW], gxj, electronics)  # weaker than the unit's FILE
+    roles = industry_roles(gxj)
+    assert roles[logistics.pk] == Action.CONTRIBUTE
+    assert roles[electronics.pk] == Action.FILE
+    assert industries_for(gxj, Action.CONTRIBUTE).filter(pk=logistics.pk).exists()
+
+
+def test_a_city_leader_views_his_industries_and_nothing_more(users):
+    roles = industry_roles(users["leader_huang_yt"])
+    assert roles and set(roles.values()) == {Action.VIEW}
+    assert set(roles) == set(industries_for(users["leader_huang_yt"]).values_list("pk", flat=True))

@@ -170,3 +170,14 @@ def test_no_plan_for_an_inactive_or_anonymous_user(w):
     for action in access.PlanAction:
         assert not access.can_plan(swj, action, plan)
         assert not access.can_plan(AnonymousUser(), action, plan)
+
+
+def test_an_import_is_read_by_those_who_read_statistics_and_applied_by_the_bureau(w):
+    from django.core.exceptions import PermissionDenied
+
+    record = w["import"]
+    drc, stats = w["users"]["drc"], w["users"]["stats"]
+    assert access.access_figure_import(user=drc, pk=record.pk) == record
+    with pytest.raises(PermissionDenied):
+        access.access_figure_import(user=drc, pk=record.pk, write=True)
+    assert access.access_figure_import(user=stats, pk=record.pk, write=True) == record

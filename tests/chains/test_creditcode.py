@@ -80,3 +80,17 @@ def test_every_character_outside_the_alphabet_is_named_once_in_order():
 def test_the_check_character_is_only_worked_out_over_exactly_17_characters(first):
     with pytest.raises(ValueError):
         creditcode.check_character(first)
+
+
+def test_a_code_typed_with_spaces_and_small_letters_is_read_as_printed():
+    assert creditcode.normalise(" 9135 0100m000 100y43 ") == "91350100M000100Y43"
+    assert creditcode.normalise(None) == ""
+
+
+def test_generated_codes_are_xiamens_and_valid():
+    import random
+
+    rng = random.Random(446)
+    codes = [creditcode.generate(rng) for _ in range(50)]
+    assert all(code.startswith("91350200") and creditcode.problem(code) is None for code in codes)
+    assert len(set(codes)) == 50
