@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chains import creditcode
-from chains.models import Enterprise, EnterpriseTier, FigureImport
+from chains.models import Enterprise, EnterpriseTier, FigureImport, Industry, SubSegment
 
 from .stats_files import credit_code
 
@@ -39,6 +39,10 @@ def directory(path, rows):
 def upload(client, path):
     client.post(reverse("stats:home"), {"file": SimpleUploadedFile(path.name, path.read_bytes())})
     return FigureImport.objects.latest("pk")
+
+
+def ok_industry():
+    return Industry.objects.get(name="电子信息产业集群")
 
 
 def wrong_check_character(code: str) -> str:
@@ -160,3 +164,37 @@ def test_each_kind_of_bad_row_is_named_and_nothing_is_written(stats_db, client, 
         (codes[0], "little_giant", 2023),
         (codes[6], "high_tech", 2019),
     }
+
+    # The next year's directory: one enterprise as it was, one moved to another district, one
+    # given its sub-segment and a tier recognised in 1985 (the earliest year taken), and a new
+    # one whose first tier year is wrong and whose second is right (both are read).
+    SubSegment.objects.create(industry=ok_industry(), name="集成电路", position=1)
+    third = [
+        ok,
+        ("厦门乙有限公司", codes[1], "海沧区", "机械装备产业集群", None, "否", None, None),
+        ("厦门辛有限公司", codes[6], "湖里区", "电子信息产业集群", "集成电路", "是", 1985, None),
+        ("厦门丑有限公司", codes[2], "湖里区", "电子信息产业集群", None, "是", "1984", 2024),
+    ]
+    record = upload(client, directory(tmp_path / "名录3.xlsx", third))
+    assert record.errors == ["第 6 行：G列应填认定年份（如 2023），而不是「1984」。"]
+    fixed = [*third[:3], (*third[3][:6], None, 2024)]
+    record = upload(client, directory(tmp_path / "名录4.xlsx", fixed))
+    assert (record.rows_added, record.rows_changed, record.rows_unchanged) == (1, 2, 1)
+    client.post(reverse("stats:import", args=[record.pk]))
+    xin = Enterprise.objects.get(credit_code=codes[6])
+    assert xin.subsegment.name == "集成电路"
+    assert set(xin.tiers.values_list("tier", "year")) == {("high_tech", 1985)}
+    assert Enterprise.objects.get(credit_code=codes[1]).district.name == "海沧区"
+
+
+def test_a_directory_without_its_columns_is_refused_for_the_whole_file(stats_db, client, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年重点企业名录"])
+    ws.append(["企业名称", "所在区", "是否规上"])
+    ws.append(["厦门甲科技有限公司", "思明区", "是"])
+    wb.save(tmp_path / "缺列.xlsx")
+    client.force_login(stats_db["stats"])
+    record = upload(client, tmp_path / "缺列.xlsx")
+    assert record.status == "refused"
+    assert record.errors == ["缺少“产业”列。", "缺少“统一社会信用代码”列。"]
