@@ -16,6 +16,7 @@ from chains.models import (
     Enterprise,
     EnterpriseFigure,
     FigureImport,
+    Indicator,
     Industry,
     IndustryFigure,
     SubSegment,
@@ -673,3 +674,38 @@ def test_a_reimport_counts_a_growth_rate_added_or_removed_as_a_change(stats_db, 
     run(industry_workbook(tmp_path / "v2.xlsx", again))
     second = FigureImport.objects.latest("pk")
     assert (second.rows_added, second.rows_changed, second.rows_unchanged) == (0, 2, 8)
+
+
+def test_a_value_column_without_its_unit_is_named_by_its_letter_and_alias(stats_db, tmp_path):
+    """Any of an indicator's aliases (工业产值 is the second of 产值,工业产值) is recognised,
+    and a column stating no unit is refused for the whole file, by its letter."""
+    header = ("产业", "月份", "工业产值当月")
+    path = month_file(tmp_path / "none.xlsx", [("新材料", "2025-09", 2)], header, title="主要指标")
+    plan = importer.plan_file(path, "none.xlsx")
+    assert plan.messages() == [
+        "C列「工业产值」没有注明单位（万元或亿元）：请在表头、单位行或标题中写明，以免数量级出错。"
+    ]
+
+
+def test_a_percentage_needs_no_unit_and_an_alias_out_of_use_yields_to_one_in_use(
+    stats_db, tmp_path
+):
+    Indicator.objects.create(
+        code="rd-intensity", name="研发投入强度", unit="%", period="cumulative"
+    )
+    Indicator.objects.create(
+        code="old-output",
+        name="老口径产值",
+        aliases="工业产值",
+        unit="万元",
+        period="month",
+        is_active=False,
+    )
+    header = ("产业", "月份", "研发投入强度累计", "工业产值当月(万元)")
+    path = month_file(tmp_path / "rate.xlsx", [("新材料", "2025-09", 2.5, 7)], header, title="")
+    plan = importer.plan_file(path, "rate.xlsx")
+    assert plan.messages() == []
+    codes = set(
+        Indicator.objects.filter(pk__in=plan.records["indicator_id"]).values_list("code", flat=True)
+    )
+    assert codes == {"rd-intensity", "output-month"}
