@@ -709,3 +709,8 @@ def test_a_percentage_needs_no_unit_and_an_alias_out_of_use_yields_to_one_in_use
         Indicator.objects.filter(pk__in=plan.records["indicator_id"]).values_list("code", flat=True)
     )
     assert codes == {"rd-intensity", "output-month"}
+
+
+def test_a_row_without_its_industry_gets_one_message(stats_db, tmp_path):
+    path = month_file(tmp_path / "blank.xlsx", [("新材料", "2025-09", 2), (None, "2025-09", 3)])
+    assert importer.plan_file(path, "blank.xlsx").messages() == ["第 4 行：缺少产业名称。"]
