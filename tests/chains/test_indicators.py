@@ -178,4 +178,7 @@ def test_the_importer_refuses_an_inactive_indicator_and_old_figures_still_show(
     Indicator.objects.filter(code="output-ytd").update(is_active=False)
     plan = plan_file(industry_workbook(tmp_path / "third.xlsx", ROWS), "third.xlsx")
     [cumulative] = [m for m in plan.messages() if "E列" in m]
-    assert cumulative.startswith("第 3 行：E列「工业总产值」（累计）是已停用的指标")
+    assert cumulative == (
+        "第 3 行：E列「工业总产值」（累计）是已停用的指标，不再导入：请删除该列后再导入；"
+        "如仍需导入，请管理员在后台“指标”中重新启用。"
+    )

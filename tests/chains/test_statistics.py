@@ -714,3 +714,35 @@ def test_a_percentage_needs_no_unit_and_an_alias_out_of_use_yields_to_one_in_use
 def test_a_row_without_its_industry_gets_one_message(stats_db, tmp_path):
     path = month_file(tmp_path / "blank.xlsx", [("新材料", "2025-09", 2), (None, "2025-09", 3)])
     assert importer.plan_file(path, "blank.xlsx").messages() == ["第 4 行：缺少产业名称。"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code", "stored"),
+    [
+        ("增加值累计(万元)", 15000, "value-added-ytd", 1.5),  # 增加值 is kept in 亿元
+        ("工业总产值当月(元)", 12345000, "output-month", 1234.5),
+        ("工业总产值当月(千元)", 12345, "output-month", 1234.5),
+        ("工业总产值当月(亿元)", 0.5, "output-month", 5000),
+    ],
+)
+def test_a_column_in_another_unit_is_converted_to_the_indicators(
+    stats_db, tmp_path, column, value, code, stored
+):
+    path = month_file(tmp_path / "u.xlsx", [("新材料", "2025-09", value)], ("产业", "月份", column))
+    plan = importer.plan_file(path, "u.xlsx")
+    assert plan.messages() == []
+    [record] = plan.records.to_dict("records")
+    assert Indicator.objects.get(pk=record["indicator_id"]).code == code
+    assert record["value"] == pytest.approx(stored)
+
+
+def test_an_unknown_or_unconvertible_column_is_named_exactly(stats_db, tmp_path):
+    header = ("产业", "月份", "工业总产值当月(个)", "税收当月(万元)")
+    path = month_file(tmp_path / "bad.xlsx", [("新材料", "2025-09", 1, 2)], header)
+    known = "、".join(
+        sorted(set(Indicator.objects.filter(is_active=True).values_list("name", flat=True)))
+    )
+    assert importer.plan_file(path, "bad.xlsx").messages() == [
+        "指标「工业总产值」的单位是 个，与系统设定的 万元 不一致，无法换算。",
+        f"未知指标「税收」（当月）。系统中的指标有：{known}。如需新增指标，请联系管理员。",
+    ]
