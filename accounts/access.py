@@ -170,7 +170,7 @@ def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VI
     try:
         update = update_for_page(pk)
     except MonthlyUpdate.DoesNotExist:
-        raise Http404("No such update.") from None
+        raise Http404 from None
     _require(can_update(user, action, update))
     return update
 

@@ -181,3 +181,11 @@ def test_an_import_is_read_by_those_who_read_statistics_and_applied_by_the_burea
     with pytest.raises(PermissionDenied):
         access.access_figure_import(user=drc, pk=record.pk, write=True)
     assert access.access_figure_import(user=stats, pk=record.pk, write=True) == record
+
+
+def test_an_industry_is_fetched_with_its_category_and_assignment_in_one_query(w):
+    with CaptureQueriesContext(connection) as queries:
+        industry = access.access_industry(user=w["users"]["drc"], code=w["ei"].code)
+        industry.category.name, industry.assignment.code  # noqa: B018
+    assert industry == w["ei"]
+    assert len(queries.captured_queries) == 1

@@ -177,10 +177,17 @@ def test_each_kind_of_bad_row_is_named_and_nothing_is_written(stats_db, client, 
     ]
     record = upload(client, directory(tmp_path / "名录3.xlsx", third))
     assert record.errors == ["第 6 行：G列应填认定年份（如 2023），而不是「1984」。"]
-    fixed = [*third[:3], (*third[3][:6], None, 2024)]
+    fixed = [
+        *third[:3],
+        (*third[3][:6], None, 2024),
+        ("厦门寅有限公司", codes[3], None, "机械装备产业集群", None, "否", None, None),  # no 区
+    ]
     record = upload(client, directory(tmp_path / "名录4.xlsx", fixed))
-    assert (record.rows_added, record.rows_changed, record.rows_unchanged) == (1, 2, 1)
+    assert (record.rows_added, record.rows_changed, record.rows_unchanged) == (2, 2, 1)
     client.post(reverse("stats:import", args=[record.pk]))
+    # The same directory again: nothing to change, the enterprise with no district included.
+    record = upload(client, directory(tmp_path / "名录5.xlsx", fixed))
+    assert (record.rows_added, record.rows_changed, record.rows_unchanged) == (0, 0, 5)
     xin = Enterprise.objects.get(credit_code=codes[6])
     assert xin.subsegment.name == "集成电路"
     assert set(xin.tiers.values_list("tier", "year")) == {("high_tech", 1985)}
