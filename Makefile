@@ -40,18 +40,21 @@ test-dates: setup-test
 	  fresh=; \
 	done
 
-# Mutation testing of the core rules (mutmut, settings in pyproject.toml; not in every CI run,
-# it takes about an hour on two cores): access, the update services, the statistics importer's
-# checks, the workday calendar, the credit-code check. Each mutant runs the tests that reached
-# its function, on a copy of one SQLite database migrated once (tests/conftest.py). The report
-# gives the score and fails on any survivor docs/mutation.md does not explain.
+# Mutation testing of the core rules (mutmut, settings in pyproject.toml; not in every CI run:
+# a first run takes one to two hours on two cores): access, the update services, the statistics
+# importer's checks, the workday calendar, the credit-code check. Each mutant runs the tests that
+# reached its function, on a copy of one SQLite database migrated once (tests/conftest.py). A
+# later run re-tests only the functions changed since (mutants/ keeps the results; remove it
+# for a fresh run), then the survivors again with today's tests. The report gives the score and
+# fails on any survivor docs/mutation.md does not explain.
 MUTATION_ENV := DATABASE_URL=sqlite:///$(CURDIR)/.make/mutation.sqlite3 REDIS_URL= CI= \
-	DJANGO_SETTINGS_MODULE=portal.settings.test
+	DJANGO_SETTINGS_MODULE=portal.settings.test PORTAL_TEST_DB_TEMPLATE=$(CURDIR)/.make/mutation.sqlite3
 mutation: setup-test
-	rm -rf mutants .make/mutation.sqlite3 && mkdir -p .make
+	mkdir -p .make
 	$(MUTATION_ENV) $(PY) manage.py migrate --noinput -v0
-	$(MUTATION_ENV) PORTAL_TEST_DB_TEMPLATE=$(CURDIR)/.make/mutation.sqlite3 \
-	  $(VENV)/bin/mutmut run > .make/mutation.log 2>&1 || { tail -c 2000 .make/mutation.log; exit 1; }
+	$(MUTATION_ENV) $(VENV)/bin/mutmut run > .make/mutation.log 2>&1 || { tail -c 2000 .make/mutation.log; exit 1; }
+	survivors=$$($(VENV)/bin/mutmut results | sed -n 's/^ *\(.*__mutmut_[0-9]*\): survived$$/\1/p'); \
+	  [ -z "$$survivors" ] || $(MUTATION_ENV) $(VENV)/bin/mutmut run $$survivors >> .make/mutation.log 2>&1
 	$(PY) .ci/mutation_report.py
 
 lint: $(VENV)/.installed
