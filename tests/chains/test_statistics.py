@@ -746,3 +746,32 @@ def test_an_unknown_or_unconvertible_column_is_named_exactly(stats_db, tmp_path)
         "指标「工业总产值」的单位是 个，与系统设定的 万元 不一致，无法换算。",
         f"未知指标「税收」（当月）。系统中的指标有：{known}。如需新增指标，请联系管理员。",
     ]
+
+
+def test_each_month_that_cannot_be_taken_is_named_exactly(stats_db, tmp_path, clock):
+    """A month column's unreadable month and future month by row; a file with no month at all
+    for the whole file."""
+    clock.set(datetime.date(2025, 10, 9))
+    rows = [("电子信息", "2025-09", 1), ("新材料", "九月", 2), ("机械装备", "2025-11", 3)]
+    plan = importer.plan_file(month_file(tmp_path / "m.xlsx", rows), "m.xlsx")
+    assert plan.messages() == [
+        "第 4 行：月份「九月」无法识别，请写成 2026-10 或 2026年10月。",
+        "第 5 行：月份 2025年11月 还没有到，不能导入未来月份的数据。",
+    ]
+    header = ("产业", "工业总产值当月(万元)")
+    path = month_file(tmp_path / "none.xlsx", [("新材料", 2)], header, title="单位：万元")
+    assert importer.plan_file(path, "none.xlsx").messages() == [
+        "无法确定数据月份：请在表中加“月份”列、在标题中写明“2026年1-10月”，或在导入时指定月份。"
+    ]
+
+
+def test_an_enterprise_figure_names_its_unknown_or_missing_code(stats_db, tmp_path):
+    unknown = credit_code(4242)
+    path = enterprise_figures(
+        tmp_path / "e.xlsx",
+        [(unknown, "厦门未知有限公司", 10, 90, None), (None, "无代码", 1, 2, None)],
+    )
+    assert importer.plan_file(path, "e.xlsx").messages() == [
+        f"第 4 行：未知企业：统一社会信用代码「{unknown}」不在重点企业名录中（请先导入企业名录）。",
+        "第 5 行：缺少统一社会信用代码。",
+    ]
