@@ -382,9 +382,10 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
     records = pd.concat(parts)
     records = records[records["value"].notna() | records["yoy"].notna()]
     full_key = [*key_columns, "indicator_id", "year", "month"]
-    # Rows of an unknown enterprise or industry already have their message: not duplicates.
-    known = records[key_columns[0]].notna()
-    dupes = records[known & records.duplicated(subset=full_key, keep=False)]
+    # A row already refused (an unknown enterprise, industry or sub-segment) has its message:
+    # it is nobody's duplicate.
+    checked = records[~records.index.isin([row for row, _message in plan.errors])]
+    dupes = checked[checked.duplicated(subset=full_key, keep=False)]
     if not dupes.empty:
         for _key, group in dupes.groupby(full_key, dropna=False, sort=False):
             # Two sheet rows at least: one row gives each indicator once (a second column of

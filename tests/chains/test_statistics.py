@@ -6,6 +6,7 @@ import zipfile
 from decimal import Decimal
 
 import openpyxl
+import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -774,4 +775,24 @@ def test_an_enterprise_figure_names_its_unknown_or_missing_code(stats_db, tmp_pa
     assert importer.plan_file(path, "e.xlsx").messages() == [
         f"第 4 行：未知企业：统一社会信用代码「{unknown}」不在重点企业名录中（请先导入企业名录）。",
         "第 5 行：缺少统一社会信用代码。",
+    ]
+
+
+def test_figures_of_a_sub_segment_go_to_it_and_an_unknown_one_is_named(stats_db, tmp_path):
+    electronics = Industry.objects.get(name="电子信息产业集群")
+    chips = SubSegment.objects.create(industry=electronics, name="集成电路", position=1)
+    rows = [
+        ("电子信息产业集群", "集成电路", None, 100, 900, None, None, None),
+        ("电子信息产业集群", None, None, 300, 2700, None, None, None),
+    ]
+    plan = importer.plan_file(industry_workbook(tmp_path / "s.xlsx", rows, total=False), "s.xlsx")
+    assert plan.messages() == []
+    by_value = {r["value"]: r["subsegment_id"] for r in plan.records.to_dict("records")}
+    assert by_value[100] == chips.pk and by_value[900] == chips.pk
+    assert pd.isna(by_value[300]) and pd.isna(by_value[2700])
+
+    rows[0] = ("电子信息产业集群", "量子芯片", None, 100, 900, None, None, None)
+    plan = importer.plan_file(industry_workbook(tmp_path / "u.xlsx", rows, total=False), "u.xlsx")
+    assert plan.messages() == [
+        "第 6 行：该产业下没有细分领域「量子芯片」（细分领域由管理员在后台维护）。"
     ]
