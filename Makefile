@@ -54,7 +54,8 @@ mutation: setup-test
 	$(MUTATION_ENV) $(PY) manage.py migrate --noinput -v0
 	$(MUTATION_ENV) $(VENV)/bin/mutmut run > .make/mutation.log 2>&1 || { tail -c 2000 .make/mutation.log; exit 1; }
 	survivors=$$($(VENV)/bin/mutmut results | sed -n 's/^ *\(.*__mutmut_[0-9]*\): survived$$/\1/p'); \
-	  [ -z "$$survivors" ] || $(MUTATION_ENV) $(VENV)/bin/mutmut run $$survivors >> .make/mutation.log 2>&1
+	  [ -z "$$survivors" ] || $(MUTATION_ENV) $(VENV)/bin/mutmut run $$survivors >> .make/mutation.log 2>&1 \
+	  || { tail -c 2000 .make/mutation.log; exit 1; }
 	$(PY) .ci/mutation_report.py
 
 lint: $(VENV)/.installed

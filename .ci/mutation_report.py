@@ -2,7 +2,8 @@
 surviving mutant checked against docs/mutation.md.
 
 A mutant is caught when a test failed on it (killed) or it never finished (timeout: the mutation
-made a loop endless). Every other result (survived, no tests, suspicious, ...) is a survivor, and
+made a loop endless). Every other result (survived, no tests, suspicious, not checked after an
+interrupted run, ...) is a survivor, and
 each survivor must be explained in docs/mutation.md under its name (`module.x_function__mutmut_N`
 in backticks). Exits 1 naming each unexplained survivor, so a new survivor cannot pass unseen."""
 

@@ -240,7 +240,8 @@ def access_figure_import(*, user: User, pk: int, write: bool = False):
 
 
 def access_problem(*, user: User, pk: int):
-    """A problem is escalated (提请协调) by the DRC alone; units see problems on their updates."""
+    """A problem to escalate (提请协调): the DRC's alone. (Units read problems in lists scoped by
+    industries_for, not through this fetch.)"""
     from reporting.models import Problem
 
     problem = _fetch(

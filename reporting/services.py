@@ -40,6 +40,7 @@ class ConcurrentEditError(Exception):
     """Someone saved the update since this user loaded it. Their text was kept in history."""
 
     def __init__(self, current_version: int):
+        super().__init__(current_version)  # pragma: no mutate (args: for str() and pickling)
         self.current_version = current_version
 
 

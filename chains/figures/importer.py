@@ -297,6 +297,7 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
     enterprise_file = layout.kind == ImportKind.ENTERPRISE_FIGURES
     months = _months(rows, layout, plan, month, today)
     keys = pd.DataFrame(index=rows.index)
+    unknown_keys = set()  # rows naming a sub-segment or district that does not exist
     if enterprise_file:
         codes = _map_unique(
             rows[layout.keys["credit_code"]], lambda v: creditcode.normalise(L.text(v))
@@ -328,6 +329,7 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
                     plan.error(
                         row, f"该产业下没有细分领域「{name}」（细分领域由管理员在后台维护）。"
                     )
+                    unknown_keys.add(row)
                 keys.at[row, "subsegment_id"] = pk
         keys["district_id"] = None
         if "district" in layout.keys:
@@ -337,6 +339,7 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
                 pk = districts.get(name)
                 if pk is None:
                     plan.error(row, f"未知的区「{name}」。")
+                    unknown_keys.add(row)
                 keys.at[row, "district_id"] = pk
         key_columns = ["industry_id", "subsegment_id", "district_id"]
     keys["year"] = _map_unique(months, lambda ym: ym[0] if ym else None)
@@ -382,9 +385,10 @@ def _plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
     records = pd.concat(parts)
     records = records[records["value"].notna() | records["yoy"].notna()]
     full_key = [*key_columns, "indicator_id", "year", "month"]
-    # A row already refused (an unknown enterprise, industry or sub-segment) has its message:
-    # it is nobody's duplicate.
-    checked = records[~records.index.isin([row for row, _message in plan.errors])]
+    # A row whose key is refused (an unknown or missing enterprise, industry, sub-segment,
+    # district or month) has its message: it is nobody's duplicate (two unknowns look alike).
+    unknown_keys.update(keys.index[keys[key_columns[0]].isna() | keys["year"].isna()])
+    checked = records[~records.index.isin(unknown_keys)]
     dupes = checked[checked.duplicated(subset=full_key, keep=False)]
     if not dupes.empty:
         for _key, group in dupes.groupby(full_key, dropna=False, sort=False):

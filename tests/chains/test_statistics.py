@@ -796,3 +796,12 @@ def test_figures_of_a_sub_segment_go_to_it_and_an_unknown_one_is_named(stats_db,
     assert plan.messages() == [
         "第 6 行：该产业下没有细分领域「量子芯片」（细分领域由管理员在后台维护）。"
     ]
+
+
+def test_a_duplicate_row_is_named_even_when_it_has_another_error(stats_db, tmp_path):
+    """Only a row whose key is refused is left out of the duplicate check: a repeated row with an
+    absurd value gets both messages at once."""
+    rows = [("电子信息", "2025-09", 1), ("电子信息", "2025-09", 2e13)]
+    messages = importer.plan_file(month_file(tmp_path / "d.xlsx", rows), "d.xlsx").messages()
+    assert "第 4 行：与第 3 行重复（同一产业、细分领域和区、同一月份出现两次）。" in messages
+    assert any(m.startswith("第 4 行：C列的数值") and "过大" in m for m in messages)
