@@ -36,6 +36,7 @@ DATE_TESTS := tests/reporting tests/browser \
 # One test database for the five runs: created by the first, reused by the rest.
 test-dates: setup-test
 	@set -e; fresh=--create-db; for day in $(TEST_DATES); do \
+	  echo "--- the date-sensitive tests at $$day 10:00 Asia/Shanghai (PORTAL_TEST_DATE=$$day) ---"; \
 	  PORTAL_TEST_DATE=$$day $(PY) -m pytest -q -p no:cacheprovider --reuse-db $$fresh $(DATE_TESTS); \
 	  fresh=; \
 	done
