@@ -222,7 +222,7 @@ class PreviewStateMixin:
         result.preview_fingerprint = getattr(self, "_preview_fingerprint", "")
 
 
-class MatrixResource(
+class TableResource(
     ColumnsMixin,
     SafeExportMixin,
     SafeImportMixin,
@@ -230,6 +230,12 @@ class MatrixResource(
     PreviewStateMixin,
     resources.ModelResource,
 ):
+    """A table the matrix is made of (units, officials, the matrix itself), imported and
+    exported by admins: Chinese columns, safe cells, permissions re-synced, and a preview the
+    confirmed import must still match."""
+
+
+class MatrixResource(TableResource):
     """One row per industry: category, industry, lead_officials, lead_units, responsible_units.
     After the rows are applied (in the preview's dry run too) the result carries
     `matrix_preview`: the matrix before → after, industry by industry."""
@@ -359,14 +365,7 @@ class KindWidget(widgets.Widget):
         raise ValueError(f"未知的单位类型「{text}」，应为：{LIST_SEPARATOR.join(UnitKind.values)}")
 
 
-class UnitResource(
-    ColumnsMixin,
-    SafeExportMixin,
-    SafeImportMixin,
-    SyncPermissionsMixin,
-    PreviewStateMixin,
-    resources.ModelResource,
-):
+class UnitResource(TableResource):
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
 
     class Meta:
@@ -380,14 +379,7 @@ class UnitResource(
         name = "单位"
 
 
-class OfficialResource(
-    ColumnsMixin,
-    SafeExportMixin,
-    SafeImportMixin,
-    SyncPermissionsMixin,
-    PreviewStateMixin,
-    resources.ModelResource,
-):
+class OfficialResource(TableResource):
     class Meta:
         model = Official
         fields = ("code", "name", "name_en", "position")
