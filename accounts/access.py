@@ -12,15 +12,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from accounts.choices import Action, Role
+from accounts.models import User
 from chains.models import (
     Industry,
     IndustryGroupObjectPermission,
     IndustryUserObjectPermission,
     Unit,
 )
-
-from .choices import Action, Role
-from .models import User
 
 PERMISSIONS = {
     Action.VIEW: "chains.view_industry",

@@ -13,9 +13,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
-from .selectors import OFFICIAL_GROUP_PREFIX, UNIT_GROUP_PREFIX, is_managed_group, managed_groups_q
-from .services import user_groups_sync
+from accounts.models import User
+from accounts.selectors import (
+    OFFICIAL_GROUP_PREFIX,
+    UNIT_GROUP_PREFIX,
+    is_managed_group,
+    managed_groups_q,
+)
+from accounts.services import user_groups_sync
 
 # --- permissions, named in Chinese -----------------------------------------------------------
 

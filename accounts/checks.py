@@ -42,7 +42,7 @@ def matrix_permissions_check(app_configs=None, databases=None, **kwargs):
         return []
     if databases is not None and DEFAULT_DB_ALIAS not in databases:
         return []
-    from .selectors import industry_permission_ids, permissions_drift
+    from accounts.selectors import industry_permission_ids, permissions_drift
 
     connection = connections[DEFAULT_DB_ALIAS]
     if _no_database_file(connection):

@@ -6,7 +6,7 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .access import can_read_statistics, can_review, reads_city_overview
+    from accounts.access import can_read_statistics, can_review, reads_city_overview
 
     return {
         "unread_notifications": SimpleLazyObject(

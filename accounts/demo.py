@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.db import transaction
 
+from accounts.choices import Role
+from accounts.models import User
+from accounts.services import permissions_sync
 from chains.models import Official, Unit
-
-from .choices import Role
-from .models import User
-from .services import permissions_sync
 
 DEMO_PASSWORD = "Xiamen-446-demo"  # documented in README; demo data only
 

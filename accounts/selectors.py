@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from accounts.models import User
 from chains.choices import UnitRole
 from chains.models import (
     AssignmentOfficial,
@@ -20,8 +21,6 @@ from chains.models import (
     IndustryGroupObjectPermission,
     IndustryUserObjectPermission,
 )
-
-from .models import User
 
 UNIT_GROUP_PREFIX = "unit:"
 OFFICIAL_GROUP_PREFIX = "official:"

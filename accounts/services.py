@@ -9,21 +9,20 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from guardian.shortcuts import get_perms_for_model
 
+from accounts.models import User
+from accounts.selectors import (
+    OFFICIAL_GROUP_PREFIX,
+    UNIT_GROUP_PREFIX,
+    managed_groups_q,
+    matrix_grants,
+    permissions_drift,
+)
 from chains.models import (
     Industry,
     IndustryGroupObjectPermission,
     IndustryUserObjectPermission,
     Official,
     Unit,
-)
-
-from .models import User
-from .selectors import (
-    OFFICIAL_GROUP_PREFIX,
-    UNIT_GROUP_PREFIX,
-    managed_groups_q,
-    matrix_grants,
-    permissions_drift,
 )
 
 logger = logging.getLogger("accounts.security")

@@ -8,6 +8,6 @@ def permissions_resync() -> str:
     """Daily: re-sync the groups and industry object permissions with the matrix wherever they
     drifted from it (a group deleted, a permission granted by hand); returns what was repaired,
     empty when nothing was."""
-    from .services import permissions_resync as resync
+    from accounts.services import permissions_resync as resync
 
     return "\n".join(resync())

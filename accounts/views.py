@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
+from accounts.access import industry_roles
+from accounts.forms import BoundedPasswordChangeForm, LoginForm
+from accounts.policies import Policy, access_policy
+from accounts.services import user_password_change
 from chains.selectors import industries_with_assignments
-
-from .access import industry_roles
-from .forms import BoundedPasswordChangeForm, LoginForm
-from .policies import Policy, access_policy
-from .services import user_password_change
 
 
 class LoginView(auth_views.LoginView):

@@ -9,12 +9,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from .admin_io import SpreadsheetExportMixin, SpreadsheetImportExportMixin
-from .choices import LIST_SEPARATOR, ChangeMethod, UnitRole
-from .figures.selectors import indicator_uses
-from .matrix_history import assignment_update, matrix_change
-from .matrix_rules import industry_assignment_error, matrix_row_errors
-from .models import (
+from chains.admin_io import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from chains.choices import LIST_SEPARATOR, ChangeMethod, UnitRole
+from chains.figures.selectors import indicator_uses
+from chains.matrix_history import assignment_update, matrix_change
+from chains.matrix_rules import industry_assignment_error, matrix_row_errors
+from chains.models import (
     Assignment,
     AssignmentOfficial,
     AssignmentUnit,
@@ -35,16 +35,16 @@ from .models import (
     SubSegment,
     Unit,
 )
-from .policies import POLICY_FIELDS
-from .policy_views import PolicyForm
-from .resources import MatrixResource, OfficialResource, SubSegmentResource, UnitResource
-from .selectors import (
+from chains.policies import POLICY_FIELDS
+from chains.policy_views import PolicyForm
+from chains.resources import MatrixResource, OfficialResource, SubSegmentResource, UnitResource
+from chains.selectors import (
     assignment_row,
     assignments_named,
     assignments_with_links,
     industries_in_order,
 )
-from .services import Load, indicators_set_active
+from chains.services import Load, indicators_set_active
 
 
 def form_edit(request) -> Load:

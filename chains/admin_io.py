@@ -13,9 +13,9 @@ from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, SelectableFieldsExportForm
 from import_export.results import RowResult
 
-from .matrix_history import record_entry
-from .matrix_io import MatrixFileError, check_xlsx, decode_csv
-from .resources import ChangedSincePreview
+from chains.matrix_history import record_entry
+from chains.matrix_io import MatrixFileError, check_xlsx, decode_csv
+from chains.resources import ChangedSincePreview
 
 BOM = "\ufeff"
 

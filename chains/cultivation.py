@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import DoublingTarget, EnterpriseTier, Industry, IndustryFigure, TierStage, Unit
-from .models.figures import IndicatorPeriod, Tier
+from chains.models import DoublingTarget, EnterpriseTier, Industry, IndustryFigure, TierStage, Unit
+from chains.models.figures import IndicatorPeriod, Tier
 
 YEARS_SHOWN = 5  # recognitions by year: the reference year and the four before it
 

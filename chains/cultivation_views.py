@@ -7,12 +7,11 @@ from django.views.generic import TemplateView
 
 from accounts.access import access_industry, industries_for
 from accounts.policies import Policy
-
-from . import cultivation
-from .choices import UnitKind
-from .figures.layout import TIER_HEADERS
-from .figures.views import _xlsx, _year
-from .models import Unit
+from chains import cultivation
+from chains.choices import UnitKind
+from chains.figures.layout import TIER_HEADERS
+from chains.figures.views import _xlsx, _year
+from chains.models import Unit
 
 
 class CultivationView(TemplateView):

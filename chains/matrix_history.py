@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import permissions_sync
-
-from .choices import ChangeMethod, LoadedTable
-from .models import Assignment, Category, MatrixChange, Official
-from .selectors import matrix_rows
-from .services import (
+from chains.choices import ChangeMethod, LoadedTable
+from chains.models import Assignment, Category, MatrixChange, Official
+from chains.selectors import matrix_rows
+from chains.services import (
     FieldChange,
     ItemChange,
     Load,
@@ -29,8 +28,8 @@ from .services import (
     assignment_set_members,
     load_record,
 )
-from .services import table_changes as _table_changes
-from .services import table_diff as _table_diff
+from chains.services import table_changes as _table_changes
+from chains.services import table_diff as _table_diff
 
 MATRIX_LABELS = {
     "category": "产业类别",
@@ -127,7 +126,7 @@ def assignment_update(
     its officials, lead units and responsible units, by canonical name and in order. The row
     must pass the matrix's rules (ValidationError otherwise); permissions are re-synced and the
     change recorded in the same transaction. Returns the record, or None if nothing changed."""
-    from .matrix_rules import check_matrix_row
+    from chains.matrix_rules import check_matrix_row
 
     check_matrix_row(
         lead_officials=lead_officials, lead_units=lead_units, responsible_units=responsible_units

@@ -14,16 +14,15 @@ import tablib
 from django.conf import settings
 from django.db import transaction
 
+from chains import xlsx_guard
+from chains.choices import LIST_SEPARATOR, LoadedTable
+from chains.matrix_history import MATRIX_LABELS, category_names
+from chains.models import AssignmentOfficial, AssignmentUnit, Category, Industry, Official, Unit
+from chains.resources import MatrixResource
+from chains.selectors import MATRIX_COLUMNS, matrix_rows, matrix_rows_flat
+from chains.services import Load, LoadReport, industry_upsert, load_conclude, upsert
 from portal import spreadsheets
 from portal.textfiles import decode_text
-
-from . import xlsx_guard
-from .choices import LIST_SEPARATOR, LoadedTable
-from .matrix_history import MATRIX_LABELS, category_names
-from .models import AssignmentOfficial, AssignmentUnit, Category, Industry, Official, Unit
-from .resources import MatrixResource
-from .selectors import MATRIX_COLUMNS, matrix_rows, matrix_rows_flat
-from .services import Load, LoadReport, industry_upsert, load_conclude, upsert
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "matrix.json"
 FORMATS = ("json", "csv", "xlsx")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 
-from .choices import LIST_SEPARATOR, SHARED_FUTURE_ASSIGNMENT, CategoryCode
+from chains.choices import LIST_SEPARATOR, SHARED_FUTURE_ASSIGNMENT, CategoryCode
 
 FIELD_LABELS = {
     "lead_officials": "牵头市领导",

@@ -24,8 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_edit_policies, can_review
 from accounts.models import User
-
-from .models import Industry, Instrument, Policy, PolicyEvaluation, Unit
+from chains.models import Industry, Instrument, Policy, PolicyEvaluation, Unit
 
 # What a unit may set on a policy; the industry is fixed when the policy is created.
 POLICY_FIELDS = (
@@ -300,7 +299,7 @@ def policies_demo(user: User | None) -> int:
     policies exist or no user is given; returns how many policies were made."""
     if user is None or Policy.objects.filter(is_demo=True).exists():
         return 0
-    from .selectors import industries_with_assignments
+    from chains.selectors import industries_with_assignments
 
     rng = random.Random(446)
     today = timezone.localdate()

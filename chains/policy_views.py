@@ -12,10 +12,9 @@ from django.views.generic import TemplateView
 
 from accounts.access import access_industry, access_policy_record, can_edit_policies, can_review
 from accounts.policies import Policy
-
-from . import policies
-from .models import Instrument, PolicyEvaluation, Unit
-from .models import Policy as IndustryPolicy
+from chains import policies
+from chains.models import Instrument, PolicyEvaluation, Unit
+from chains.models import Policy as IndustryPolicy
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

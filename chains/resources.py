@@ -10,19 +10,18 @@ from import_export import fields, resources, widgets
 from import_export.results import Result
 
 from accounts.services import permissions_sync
-from portal.spreadsheets import SafeExportMixin, SafeImportMixin
-
-from . import services
-from .choices import ALL_DISTRICTS, LIST_SEPARATOR, CategoryCode, ChangeMethod, UnitKind
-from .matrix_history import matrix_preview, matrix_record
-from .matrix_rules import FIELD_LABELS, matrix_row_errors
-from .models import Category, Industry, Official, SubSegment, Unit
-from .selectors import (
+from chains import services
+from chains.choices import ALL_DISTRICTS, LIST_SEPARATOR, CategoryCode, ChangeMethod, UnitKind
+from chains.matrix_history import matrix_preview, matrix_record
+from chains.matrix_rules import FIELD_LABELS, matrix_row_errors
+from chains.models import Category, Industry, Official, SubSegment, Unit
+from chains.selectors import (
     MATRIX_COLUMNS,
     assignment_names,
     industries_with_assignments,
     matrix_rows,
 )
+from portal.spreadsheets import SafeExportMixin, SafeImportMixin
 
 SEPARATORS = (LIST_SEPARATOR, "，", ",", ";", "；", "\n")
 

@@ -3,8 +3,8 @@ number of queries, however many industries or units there are."""
 
 from django.db.models import Prefetch, QuerySet
 
-from .choices import LIST_SEPARATOR, LoadedTable, UnitRole
-from .models import (
+from chains.choices import LIST_SEPARATOR, LoadedTable, UnitRole
+from chains.models import (
     Assignment,
     AssignmentOfficial,
     AssignmentUnit,

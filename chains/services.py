@@ -9,14 +9,9 @@ from dataclasses import dataclass, field
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 
-from .choices import (
-    LIST_SEPARATOR,
-    ChangeMethod,
-    LoadedTable,
-    UnitRole,
-)
-from .matrix_rules import assignment_code_for, check_matrix_row
-from .models import (
+from chains.choices import LIST_SEPARATOR, ChangeMethod, LoadedTable, UnitRole
+from chains.matrix_rules import assignment_code_for, check_matrix_row
+from chains.models import (
     Assignment,
     AssignmentOfficial,
     AssignmentUnit,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import policy_views, views
+from chains import policy_views, views
 
 app_name = "chains"
 

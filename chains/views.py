@@ -10,17 +10,16 @@ from accounts.access import (
 )
 from accounts.choices import Action
 from accounts.policies import Policy
-from reporting.land import carrier_areas_for_industry
-
-from .matrix_history import change_entries
-from .models import Industry
-from .policies import policies_for_industry
-from .selectors import (
+from chains.matrix_history import change_entries
+from chains.models import Industry
+from chains.policies import policies_for_industry
+from chains.selectors import (
     industries_with_assignments,
     matrix_by_category,
     matrix_change_records,
     unit_industries,
 )
+from reporting.land import carrier_areas_for_industry
 
 # The industry page shows its latest changes; the whole record is on MatrixChangeListView.
 INDUSTRY_PAGE_CHANGES = 10

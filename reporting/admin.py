@@ -11,8 +11,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import calendar_io, services
-from .models import (
+from reporting import calendar_io, services
+from reporting.models import (
     AssessmentIndicator,
     CalendarOverride,
     CalendarYear,
@@ -22,7 +22,7 @@ from .models import (
     ReportingPeriod,
     UpdateEvent,
 )
-from .workdays import WorkCalendar, first_unknown_year, next_month
+from reporting.workdays import WorkCalendar, first_unknown_year, next_month
 
 
 class CalendarImportForm(forms.Form):

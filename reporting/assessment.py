@@ -95,10 +95,9 @@ from chains.models import (
 from chains.models.figures import IndicatorPeriod
 from chains.services import Load, LoadReport, load_conclude
 from portal import spreadsheets
-
-from . import services
-from .choices import ActionStatus, AssessmentMetric, UpdateStatus
-from .models import (
+from reporting import services
+from reporting.choices import ActionStatus, AssessmentMetric, UpdateStatus
+from reporting.models import (
     ActionItem,
     AssessmentIndicator,
     KeyProject,
@@ -108,7 +107,7 @@ from .models import (
     ReportingPeriod,
     WorkPlan,
 )
-from .plans import plan_deadline, plan_scopes_owed
+from reporting.plans import plan_deadline, plan_scopes_owed
 
 ASSESSED_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 MONEY_UNITS = ("万元", "亿元")

@@ -23,10 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.textfiles import decode_text
-
-from .dashboard import data_changed
-from .models import CalendarOverride, CalendarYear, ReportingPeriod
-from .workdays import WorkCalendar, package_knows
+from reporting.dashboard import data_changed
+from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
+from reporting.workdays import WorkCalendar, package_knows
 
 MAX_BYTES = 1_000_000
 TOO_LARGE = "文件过大：日历调整文件不应超过 1 MB。"

@@ -14,10 +14,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.notifications import notify, unit_staff
 from chains.models import Industry, Official, Unit
-
-from .choices import ActionEventKind, ActionStatus, Light, ProblemStatus
-from .models import ActionEvent, ActionItem, Meeting, Problem
-from .workdays import WorkCalendar
+from reporting.choices import ActionEventKind, ActionStatus, Light, ProblemStatus
+from reporting.models import ActionEvent, ActionItem, Meeting, Problem
+from reporting.workdays import WorkCalendar
 
 
 def _changes_dashboard(function):
@@ -25,7 +24,7 @@ def _changes_dashboard(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        from .dashboard import data_changed
+        from reporting.dashboard import data_changed
 
         data_changed()
         return function(*args, **kwargs)

@@ -11,11 +11,10 @@ from django.db.models import Count, F, Min, Q, QuerySet
 
 from chains.models import Industry, Unit
 from portal import spreadsheets
-
-from .choices import UpdateStatus
-from .models import MonthlyUpdate, ReportingPeriod
-from .selectors import reporting_status
-from .workdays import previous_month
+from reporting.choices import UpdateStatus
+from reporting.models import MonthlyUpdate, ReportingPeriod
+from reporting.selectors import reporting_status
+from reporting.workdays import previous_month
 
 COUNTS = ("expected", "received", "on_time", "late", "not_due", "missing")
 
@@ -104,8 +103,8 @@ def grid(
 
 def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
     """Open problems by type, by industry and by age, and those awaiting a meeting."""
-    from .choices import ProblemStatus, ProblemType
-    from .models import Problem
+    from reporting.choices import ProblemStatus, ProblemType
+    from reporting.models import Problem
 
     open_problems = Problem.objects.filter(update__industry__in=industries).exclude(
         status=ProblemStatus.RESOLVED
@@ -148,10 +147,10 @@ def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> di
 
 
 def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
-    from .choices import ActionStatus
-    from .coordination import action_light
-    from .models import ActionItem
-    from .workdays import WorkCalendar
+    from reporting.choices import ActionStatus
+    from reporting.coordination import action_light
+    from reporting.models import ActionItem
+    from reporting.workdays import WorkCalendar
 
     actions = ActionItem.objects.filter(meeting__industry__in=industries)
     counts = actions.aggregate(
@@ -336,7 +335,7 @@ def land_summary(
 ) -> dict:
     """Land and space items of the period's year up to its month, per kind in mu (one query).
     Items tied to no industry count only when `everything` (a system-wide, unfiltered view)."""
-    from .land import land_totals
+    from reporting.land import land_totals
 
     return land_totals(
         period.year,
@@ -358,7 +357,7 @@ def plans_summary(
     only the district's plans when filtered to a district, its own ones in a system-wide view
     unfiltered by industry) and per industry. One query;
     the same rule as the districts' assessment."""
-    from .assessment import completion_percent, completion_rows
+    from reporting.assessment import completion_percent, completion_rows
 
     if district is not None:
         scope = Q(plan__unit=district)

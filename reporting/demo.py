@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from chains.models import Unit
-
-from . import services
-from .choices import ProblemType, ProjectStage
-from .models import Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
-from .selectors import lead_pairs
+from reporting import services
+from reporting.choices import ProblemType, ProjectStage
+from reporting.models import Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
+from reporting.selectors import lead_pairs
 
 ELEMENTS = {
     "progress_organisation": "召开{industry}工作专班会议{n}次，会同责任单位梳理重点任务清单，明确分工和时间节点。",
@@ -208,9 +207,8 @@ def demo_plans_seed(today: datetime.date | None = None) -> int:
     """This year's work plans of every district, zone and lead unit, accepted in January, with
     progress on each item up to last month; next year's left for the units to write."""
     from chains.choices import UnitKind
-
-    from . import plans
-    from .models import PlanEvent, PlanItem, PlanProgress, WorkPlan
+    from reporting import plans
+    from reporting.models import PlanEvent, PlanItem, PlanProgress, WorkPlan
 
     today = today or services.today()
     if WorkPlan.objects.filter(is_demo=True).exists():

@@ -2,10 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .attachments import inspect_upload
-from .choices import ELEMENT_FIELDS, ProblemType, ProjectStage, Section
-from .models import MonthlyUpdate
-from .services import CONTENT_FIELDS, UpdateContent
+from reporting.attachments import inspect_upload
+from reporting.choices import ELEMENT_FIELDS, ProblemType, ProjectStage, Section
+from reporting.models import MonthlyUpdate
+from reporting.services import CONTENT_FIELDS, UpdateContent
 
 TEXTAREA = {"rows": 4}
 BLANK = [("", "——")]

@@ -17,12 +17,11 @@ from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Val
 
 from accounts.models import User
 from chains.models import CarrierArea, Industry, Unit
-
-from . import services
-from .choices import AreaUnit, LandKind, LandStatus
-from .dashboard import data_changed
-from .models import LandItem, MonthlyUpdate
-from .workdays import previous_month
+from reporting import services
+from reporting.choices import AreaUnit, LandKind, LandStatus
+from reporting.dashboard import data_changed
+from reporting.models import LandItem, MonthlyUpdate
+from reporting.workdays import previous_month
 
 MU_PER_SQUARE_METRE = Decimal("0.0015")  # 15 / 10000, exact: AreaUnit.to_mu in SQL
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .models import OutboxMessage
+from reporting.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 

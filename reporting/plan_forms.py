@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import SIX_ELEMENTS
-from .models import WorkPlan
-from .plans import ItemContent
+from reporting.choices import SIX_ELEMENTS
+from reporting.models import WorkPlan
+from reporting.plans import ItemContent
 
 BLANK = [("", "——")]
 MONTHS = [(m, _("by the end of month %(month)s") % {"month": m}) for m in range(1, 13)]

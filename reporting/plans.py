@@ -19,12 +19,11 @@ from accounts.access import Action, can, can_review, industries_for, reads_every
 from accounts.models import User
 from chains.choices import UnitKind, UnitRole
 from chains.models import AssignmentUnit, Industry, Unit
-
-from . import services
-from .choices import PlanEventKind, UpdateStatus
-from .dashboard import data_changed
-from .models import PlanEvent, PlanItem, PlanProgress, PlanYear, ReportingPeriod, WorkPlan
-from .services import EDITABLE  # the same statuses as a monthly update's
+from reporting import services
+from reporting.choices import PlanEventKind, UpdateStatus
+from reporting.dashboard import data_changed
+from reporting.models import PlanEvent, PlanItem, PlanProgress, PlanYear, ReportingPeriod, WorkPlan
+from reporting.services import EDITABLE  # the same statuses as a monthly update's
 
 OWN_PLAN_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 

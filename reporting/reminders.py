@@ -9,11 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.notifications import drc_staff, notify, unit_staff
-
-from .choices import ReminderStep
-from .models import MonthlyUpdate, Reminder, ReportingPeriod
-from .selectors import lead_pairs
-from .workdays import WorkCalendar
+from reporting.choices import ReminderStep
+from reporting.models import MonthlyUpdate, Reminder, ReportingPeriod
+from reporting.selectors import lead_pairs
+from reporting.workdays import WorkCalendar
 
 
 def step_for(
@@ -55,7 +54,7 @@ def _send_once(
 
 
 def send_due_reminders(on: datetime.date | None = None) -> int:
-    from .services import today
+    from reporting.services import today
 
     on = on or today()
     calendar = WorkCalendar()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import reports as views
+from reporting.views import reports as views
 
 app_name = "reports"
 

@@ -16,11 +16,10 @@ from accounts.choices import Action
 from accounts.models import User
 from chains.choices import UnitRole
 from chains.models import AssignmentUnit, Industry, Unit
-
-from .choices import DueStatus, EventKind, Light, UpdateStatus
-from .models import Attachment, Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
-from .services import is_locked
-from .workdays import WorkCalendar
+from reporting.choices import DueStatus, EventKind, Light, UpdateStatus
+from reporting.models import Attachment, Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
+from reporting.services import is_locked
+from reporting.workdays import WorkCalendar
 
 RETURN_KINDS = (EventKind.RETURNED, EventKind.UNLOCKED)
 
@@ -382,7 +381,7 @@ def review_queue(period: ReportingPeriod, *, industry=None, unit=None, status=No
             "period_id",
         )
     }
-    from .services import today
+    from reporting.services import today
 
     now = today()
     rows = []

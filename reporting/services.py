@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.models import Industry, Unit
-
-from . import outbox
-from .attachments import inspect_upload
-from .choices import ELEMENT_FIELDS, EventKind, ProblemStatus, Section, UpdateStatus
-from .models import (
+from reporting import outbox
+from reporting.attachments import inspect_upload
+from reporting.choices import ELEMENT_FIELDS, EventKind, ProblemStatus, Section, UpdateStatus
+from reporting.models import (
     Attachment,
     Contribution,
     KeyProject,
@@ -27,8 +26,8 @@ from .models import (
     ReportingPeriod,
     UpdateEvent,
 )
-from .snapshots import TEXT_FIELDS, update_snapshot
-from .workdays import WorkCalendar, next_month, previous_month
+from reporting.snapshots import TEXT_FIELDS, update_snapshot
+from reporting.workdays import WorkCalendar, next_month, previous_month
 
 EDITABLE = (UpdateStatus.DRAFT, UpdateStatus.RETURNED)
 FIGURE_FIELDS = ["projects_signed", "signed_amount"]
@@ -108,7 +107,7 @@ def is_editable(update: MonthlyUpdate, on: datetime.date | None = None) -> bool:
 
 
 def _record(update: MonthlyUpdate, kind: EventKind, user: User | None, **extra) -> UpdateEvent:
-    from .dashboard import data_changed
+    from reporting.dashboard import data_changed
 
     data_changed()  # every write to an update leaves one event: the dashboard's cue too
     return UpdateEvent.objects.create(

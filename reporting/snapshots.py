@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .choices import ELEMENT_FIELDS, ProblemType, ProjectStage, Section
+from reporting.choices import ELEMENT_FIELDS, ProblemType, ProjectStage, Section
 
 TEXT_FIELDS = [*ELEMENT_FIELDS.values(), "suggestions", "next_plan"]
 

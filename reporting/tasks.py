@@ -5,10 +5,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.notifications import drc_staff, notify, unit_staff
-
-from . import outbox, reminders
-from .choices import UpdateStatus
-from .models import MonthlyUpdate, UpdateEvent
+from reporting import outbox, reminders
+from reporting.choices import UpdateStatus
+from reporting.models import MonthlyUpdate, UpdateEvent
 
 RETRY = {
     "autoretry_for": (Exception,),
@@ -79,7 +78,7 @@ def send_reminders() -> int:
 
 @shared_task(name="reporting.periods_ensure")
 def periods_ensure() -> None:
-    from .services import periods_ensure as ensure
+    from reporting.services import periods_ensure as ensure
 
     ensure()
 
@@ -89,7 +88,7 @@ class ReportTask(Task):
     so instead of waiting for ever."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from .reports.services import job_failed
+        from reporting.reports.services import job_failed
 
         job_failed(args[0], f"{type(exc).__name__}: {exc}")
 
@@ -109,7 +108,7 @@ class ReportTask(Task):
 )
 def build_report(job_id: int) -> int:
     """Draft a report (load the job, call the service); idempotent: see reports.services."""
-    from .reports.services import JobAbandoned, job_run
+    from reporting.reports.services import JobAbandoned, job_run
 
     try:
         return job_run(job_id).pk
@@ -121,7 +120,7 @@ def build_report(job_id: int) -> int:
 def reports_watchdog() -> list[int]:
     """Every 30 s (beat): report jobs whose worker died, or whose queued task was lost, are
     failed and queued again."""
-    from .reports.services import jobs_reap, jobs_reap_lost
+    from reporting.reports.services import jobs_reap, jobs_reap_lost
 
     return [job.pk for job in jobs_reap() + jobs_reap_lost()]
 
@@ -130,6 +129,6 @@ def reports_watchdog() -> list[int]:
 def reports_schedule() -> list[str]:
     """Daily: draft the monthly report the day after its month's lock date, the annual report
     for Y on the first working day of January Y+1, and remind the DRC as January 31 nears."""
-    from .reports.schedule import run
+    from reporting.reports.schedule import run
 
     return run()

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .views import coordination as coordination_views
-from .views import land as land_views
-from .views import plans as plan_views
-from .views import updates as views
+from reporting.views import coordination as coordination_views
+from reporting.views import land as land_views
+from reporting.views import plans as plan_views
+from reporting.views import updates as views
 
 app_name = "reporting"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import chinese_calendar
 from django.conf import settings
 
-from .models import CalendarOverride, CalendarYear
+from reporting.models import CalendarOverride, CalendarYear
 
 logger = logging.getLogger(__name__)
 

@@ -37,9 +37,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.policies import policy_of
 from reporting import coordination, plans, services
 from reporting.models import ActionItem, MonthlyUpdate, WorkPlan
-
-from . import url_security_world as world_data
-from .url_security_world import CL_SECRET, FORBIDDEN, ROLES
+from tests import url_security_world as world_data
+from tests.url_security_world import CL_SECRET, FORBIDDEN, ROLES
 
 LOGIN = "login"  # a redirect to the login page
 DENIED = (403, 404)

@@ -11,11 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from reporting.workdays import months_before
-
-from ..choices import UnitKind
-from ..creditcode import generate
-from ..models import (
+from chains.choices import UnitKind
+from chains.creditcode import generate
+from chains.figures import importer
+from chains.models import (
     DoublingTarget,
     Enterprise,
     EnterpriseTier,
@@ -25,8 +24,8 @@ from ..models import (
     TierStage,
     Unit,
 )
-from ..models.figures import Tier
-from . import importer
+from chains.models.figures import Tier
+from reporting.workdays import months_before
 
 NAMES = (
     "鹭岛",

@@ -19,9 +19,11 @@ from django.db.models import FloatField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .. import creditcode
-from ..choices import UnitKind
-from ..models import (
+from chains import creditcode
+from chains.choices import UnitKind
+from chains.figures import layout as L
+from chains.figures.workbook import SpreadsheetError, column_letter, read_table
+from chains.models import (
     Enterprise,
     EnterpriseFigure,
     EnterpriseTier,
@@ -32,9 +34,7 @@ from ..models import (
     SubSegment,
     Unit,
 )
-from ..models.figures import ImportKind, ImportStatus, TierStage
-from . import layout as L
-from .workbook import SpreadsheetError, column_letter, read_table
+from chains.models.figures import ImportKind, ImportStatus, TierStage
 
 logger = logging.getLogger(__name__)
 

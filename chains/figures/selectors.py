@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from ..models import (
+from chains.models import (
     DoublingTarget,
     EnterpriseFigure,
     FigureImport,
@@ -147,7 +147,7 @@ def previous_revision(record: FigureImport) -> FigureImport | None:
 
 def industry_enterprises(industry: Industry, limit: int = 100) -> list:
     """The industry's key enterprises with their tiers, largest first by name order; two queries."""
-    from ..models import Enterprise
+    from chains.models import Enterprise
 
     return list(
         Enterprise.objects.filter(industry=industry)

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .. import cultivation_views
-from . import views
+from chains import cultivation_views
+from chains.figures import views
 
 app_name = "stats"
 

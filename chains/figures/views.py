@@ -23,14 +23,13 @@ from accounts.access import (
     can_read_statistics,
 )
 from accounts.policies import Policy
+from chains.figures import blanks, importer, selectors
+from chains.figures.layout import parse_month
+from chains.figures.workbook import too_large
+from chains.models import FigureImport
+from chains.models.figures import ImportKind, ImportStatus
 from portal import spreadsheets
 from portal.responses import file_download, xlsx_response
-
-from ..models import FigureImport
-from ..models.figures import ImportKind, ImportStatus
-from . import blanks, importer, selectors
-from .layout import parse_month
-from .workbook import too_large
 
 
 class UploadForm(forms.Form):

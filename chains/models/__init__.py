@@ -1,6 +1,6 @@
 """The chains app's models: the responsibility matrix, and the statistics bureau's figures."""
 
-from .figures import (
+from chains.models.figures import (
     Enterprise,
     EnterpriseFigure,
     EnterpriseTier,
@@ -9,7 +9,7 @@ from .figures import (
     IndustryFigure,
     TierStage,
 )
-from .matrix import (
+from chains.models.matrix import (
     Assignment,
     AssignmentOfficial,
     AssignmentUnit,
@@ -23,7 +23,7 @@ from .matrix import (
     SubSegment,
     Unit,
 )
-from .registers import (
+from chains.models.registers import (
     CarrierArea,
     CarrierKind,
     DoublingTarget,

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .. import creditcode
-from .matrix import BilingualNameMixin, Industry, SubSegment, Unit
+from chains import creditcode
+from chains.models.matrix import BilingualNameMixin, Industry, SubSegment, Unit
 
 
 class IndicatorPeriod(models.TextChoices):
@@ -64,7 +64,7 @@ class Indicator(BilingualNameMixin, models.Model):
         # The importer reads a column headed 增速 or 同比 as the growth of the column before
         # it, and one headed 上年 as last year's: an indicator so named would be misread in
         # the very templates built from it.
-        from ..figures.layout import LAST_YEAR_WORDS, YOY_WORDS
+        from chains.figures.layout import LAST_YEAR_WORDS, YOY_WORDS
 
         words = [w for w in (*YOY_WORDS, *LAST_YEAR_WORDS) if w in f"{self.name},{self.aliases}"]
         if words:

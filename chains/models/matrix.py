@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from ..choices import CategoryCode, ChangeMethod, LoadedTable, UnitKind, UnitRole
+from chains.choices import CategoryCode, ChangeMethod, LoadedTable, UnitKind, UnitRole
 
 
 class BilingualNameMixin:

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .matrix import Industry, Unit
+from chains.models.matrix import Industry, Unit
 
 
 class LeadingIndustry(models.Model):

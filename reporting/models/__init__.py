@@ -1,7 +1,7 @@
 """The reporting app's models: monthly updates and their coordination loop, yearly work plans,
 land items and the district assessment's indicators."""
 
-from .plans import (
+from reporting.models.plans import (
     AssessmentIndicator,
     LandItem,
     PlanEvent,
@@ -10,8 +10,8 @@ from .plans import (
     PlanYear,
     WorkPlan,
 )
-from .reports import Report, ReportJob, ReportReminder
-from .updates import (
+from reporting.models.reports import Report, ReportJob, ReportReminder
+from reporting.models.updates import (
     ActionEvent,
     ActionItem,
     Attachment,

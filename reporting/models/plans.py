@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import (
+from reporting.choices import (
     SIX_ELEMENTS,
     AreaUnit,
     AssessmentMetric,

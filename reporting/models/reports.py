@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..choices import JobStatus, ReportKind, ReportStatus
+from reporting.choices import JobStatus, ReportKind, ReportStatus
 
 
 def report_pdf_path(instance, filename):

@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import (
+from reporting.choices import (
     ActionEventKind,
     ActionStatus,
     EventKind,
@@ -145,7 +145,7 @@ class ReportingPeriod(models.Model):
         """Which of the deadline and lock date are provisional (暂定): see
         WorkCalendar.provisional. List pages fill it from one calendar; here the overrides are
         read (one query) only when the package does not know a year the dates run into."""
-        from ..workdays import Provisional, WorkCalendar, package_knows
+        from reporting.workdays import Provisional, WorkCalendar, package_knows
 
         if self.dates_set_by_hand or all(
             package_knows(year) for year in range(self.year, self.lock_date.year + 1)

@@ -28,11 +28,16 @@ from chains.models import (
     IndustryFigure,
     Unit,
 )
-
-from .. import services
-from ..assessment import district_assessment, headline_indicator
-from ..choices import ELEMENT_FIELDS, SIX_ELEMENTS, ActionStatus, ProblemStatus, UpdateStatus
-from ..models import (
+from reporting import services
+from reporting.assessment import district_assessment, headline_indicator
+from reporting.choices import (
+    ELEMENT_FIELDS,
+    SIX_ELEMENTS,
+    ActionStatus,
+    ProblemStatus,
+    UpdateStatus,
+)
+from reporting.models import (
     ActionItem,
     KeyProject,
     MonthlyUpdate,
@@ -41,7 +46,7 @@ from ..models import (
     ReportingPeriod,
     WorkPlan,
 )
-from ..selectors import ReportState, reporting_status
+from reporting.selectors import ReportState, reporting_status
 
 ISSUER = "厦门市发展和改革委员会"
 ISSUER_SHORT = "市发改委"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .charts import bar_chart, month_chart
+from reporting.reports.charts import bar_chart, month_chart
 
 TEMPLATE = "reporting/pdf/report.html"
 NONE = "本期无。"

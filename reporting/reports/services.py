@@ -30,10 +30,9 @@ from django.utils import timezone, translation
 
 from accounts.access import can_review
 from accounts.models import User
-
-from ..choices import JobStatus, ReportKind, ReportStatus
-from ..models import Report, ReportJob
-from . import gather, render
+from reporting.choices import JobStatus, ReportKind, ReportStatus
+from reporting.models import Report, ReportJob
+from reporting.reports import gather, render
 
 logger = logging.getLogger(__name__)
 REPORT_LANGUAGE = "zh-hans"  # the document's language, whatever the UI language of its reader
@@ -227,7 +226,7 @@ def _task_whereabouts() -> tuple[set[int], dict[int, list[tuple[str, float]]]] |
     """Where the report tasks are, read from Redis at one instant: (the jobs whose task waits
     in the queue, {job: [(task id, when a worker took it)]} for the tasks taken by a worker
     and not yet acknowledged). None when there is no Redis broker or it cannot be reached."""
-    from ..tasks import build_report
+    from reporting.tasks import build_report
 
     app = build_report.app
     if app.conf.task_always_eager:
@@ -296,7 +295,7 @@ def _held_by_workers(task_ids: set[str]) -> set[str] | None:
     """The ones of `task_ids` a worker holds (prefetched, due later or running), or None when
     no worker answers. One broadcast, each worker answering for all it holds at one instant
     (query_task looks in the worker's requests: reserved, active and ETA/countdown ones)."""
-    from ..tasks import build_report
+    from reporting.tasks import build_report
 
     try:
         replies = build_report.app.control.inspect(timeout=WORKERS_ANSWER_WITHIN).query_task(
@@ -387,7 +386,7 @@ def _heartbeat(job_id: int):
 def _dispatch(job_id: int) -> None:
     """Hand the job to Celery. If the broker is down, the job says so and nothing else is
     written: the DRC can ask again once it is back."""
-    from ..tasks import build_report
+    from reporting.tasks import build_report
 
     try:
         build_report.apply_async(args=[job_id], task_id=job_task_id(job_id), retry=False)

@@ -10,9 +10,8 @@ from django.views.generic import TemplateView
 from accounts.access import can_assess_districts
 from accounts.policies import Policy
 from portal.responses import xlsx_response
-
-from .. import assessment
-from ..models import PlanYear, ReportingPeriod
+from reporting import assessment
+from reporting.models import PlanYear, ReportingPeriod
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:

@@ -20,12 +20,11 @@ from accounts.access import (
 from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import Unit
-
-from .. import coordination, services
-from ..choices import ActionStatus, ProblemStatus
-from ..models import ActionItem, Problem
-from ..workdays import WorkCalendar
-from . import error_text
+from reporting import coordination, services
+from reporting.choices import ActionStatus, ProblemStatus
+from reporting.models import ActionItem, Problem
+from reporting.views import error_text
+from reporting.workdays import WorkCalendar
 
 
 class ProblemListView(TemplateView):

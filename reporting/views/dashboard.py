@@ -22,10 +22,9 @@ from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import Category, Official, Unit
 from portal.responses import xlsx_response
-
-from .. import selectors, services
-from ..models import ReportingPeriod
-from .reports import annual_status
+from reporting import selectors, services
+from reporting.models import ReportingPeriod
+from reporting.views.reports import annual_status
 
 
 class DashboardView(TemplateView):
@@ -43,7 +42,7 @@ class DashboardView(TemplateView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        from .. import dashboard
+        from reporting import dashboard
 
         user = self.request.user
         if not reads_city_overview(user):

@@ -22,10 +22,9 @@ from accounts.access import (
 from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import CarrierArea, Unit
-
-from .. import land, services
-from ..models import LandItem, MonthlyUpdate
-from . import error_text, year_param
+from reporting import land, services
+from reporting.models import LandItem, MonthlyUpdate
+from reporting.views import error_text, year_param
 
 MONTHS = [(m, f"{m}月") for m in range(1, 13)]
 FIELDS = ["year", "month", "industry", "carrier", "kind", "name", "area", "area_unit", "status"]

@@ -13,11 +13,10 @@ from django.views.generic import TemplateView
 
 from accounts.access import Action, PlanAction, access_industry, access_plan, can_plan, can_review
 from accounts.policies import Policy
-
-from .. import plans, selectors, services
-from ..choices import UpdateStatus
-from ..plan_forms import PlanForm, PlanItemFormSet, PlanReviewForm
-from . import error_text, year_param
+from reporting import plans, selectors, services
+from reporting.choices import UpdateStatus
+from reporting.plan_forms import PlanForm, PlanItemFormSet, PlanReviewForm
+from reporting.views import error_text, year_param
 
 
 def _year(value, today) -> int:

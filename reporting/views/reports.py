@@ -27,14 +27,13 @@ from accounts.access import (
 )
 from accounts.policies import Policy
 from portal.responses import file_missing
-
-from .. import services as update_services
-from ..choices import JobStatus, ReportKind, ReportStatus
-from ..models import Report, ReportJob
-from ..reports import services
-from ..reports.gather import annual_due, title_for
-from ..workdays import previous_month
-from . import error_text
+from reporting import services as update_services
+from reporting.choices import JobStatus, ReportKind, ReportStatus
+from reporting.models import Report, ReportJob
+from reporting.reports import services
+from reporting.reports.gather import annual_due, title_for
+from reporting.views import error_text
+from reporting.workdays import previous_month
 
 WORKER_SILENCE = datetime.timedelta(seconds=10)
 

@@ -25,9 +25,8 @@ from accounts.access import (
 from accounts.choices import Action
 from accounts.policies import Policy
 from portal.responses import file_download
-
-from .. import coordination, land, plans, selectors, services
-from ..choices import (
+from reporting import coordination, land, plans, selectors, services
+from reporting.choices import (
     ELEMENT_FIELDS,
     ActionStatus,
     DueStatus,
@@ -35,7 +34,7 @@ from ..choices import (
     Section,
     UpdateStatus,
 )
-from ..forms import (
+from reporting.forms import (
     BulkReviewForm,
     ContributionForm,
     KeyProjectFormSet,
@@ -45,10 +44,10 @@ from ..forms import (
     ReturnForm,
     UpdateForm,
 )
-from ..models import MonthlyUpdate, ReportingPeriod
-from ..snapshots import diff_sections, section_texts, update_snapshot
-from . import coordination as coordination_views
-from . import error_text
+from reporting.models import MonthlyUpdate, ReportingPeriod
+from reporting.snapshots import diff_sections, section_texts, update_snapshot
+from reporting.views import coordination as coordination_views
+from reporting.views import error_text
 
 
 def _require_review(user):

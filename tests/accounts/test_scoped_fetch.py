@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from accounts import access
 from chains.models import Enterprise
-
-from .. import url_security_world as world_data
+from tests import url_security_world as world_data
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ from accounts.models import User
 from chains.models import Industry, Unit
 from reporting import services
 from reporting.models import ActionItem
+from tests.browser.test_update_journey import log_in
 from tests.chains.stats_files import industry_workbook
 from tests.reporting.conftest import FULL_TEXT
-
-from .test_update_journey import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 from chains.models import Industry, Unit
 from reporting import services
 from reporting.models import MonthlyUpdate
+from tests.browser.test_update_journey import log_in
 from tests.celery_helpers import real_worker
-
-from .test_update_journey import log_in
 
 pytestmark = pytest.mark.browser
 

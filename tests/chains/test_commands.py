@@ -15,8 +15,7 @@ from chains.models import (
     Unit,
 )
 from chains.selectors import matrix_rows
-
-from .expected_matrix import EXPECTED
+from tests.chains.expected_matrix import EXPECTED
 
 
 def export(fmt: str, tmp_path) -> bytes:

@@ -23,8 +23,7 @@ from chains.models import (
     TierStage,
     Unit,
 )
-
-from .stats_files import credit_code
+from tests.chains.stats_files import credit_code
 
 URL = reverse("stats:cultivation")
 CANDIDATE, RECOGNISED = TierStage.CANDIDATE, TierStage.RECOGNISED

@@ -20,9 +20,8 @@ from django.db.models import ProtectedError
 
 from chains.figures import importer
 from chains.models import Enterprise, EnterpriseFigure, FigureImport, Indicator
-
-from .stats_files import credit_code, enterprise_directory, enterprise_figures
-from .test_statistics import run
+from tests.chains.stats_files import credit_code, enterprise_directory, enterprise_figures
+from tests.chains.test_statistics import run
 
 
 @pytest.fixture

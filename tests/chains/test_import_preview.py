@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chains.selectors import matrix_rows
-
-from .matrix_admin import (
+from tests.chains.matrix_admin import (
     HEADER,
     confirm,
     post_assignment,

@@ -14,9 +14,8 @@ from django.urls import reverse
 
 from chains.figures.importer import plan_file
 from chains.models import FigureImport, Indicator, IndustryFigure
-
-from .stats_files import industry_workbook
-from .test_statistics import ROWS
+from tests.chains.stats_files import industry_workbook
+from tests.chains.test_statistics import ROWS
 
 
 def history(indicator) -> list[str]:

@@ -19,8 +19,7 @@ from chains.models import Industry, Official, Unit
 from chains.resources import OfficialResource, UnitResource
 from chains.selectors import matrix_rows
 from chains.xlsx_guard import column_letter
-
-from .xlsx_parts import REL, sheet, workbook
+from tests.chains.xlsx_parts import REL, sheet, workbook
 
 HEADER = ["category", "industry", "lead_officials", "lead_units", "responsible_units"]
 ROW = ["pillar", "电子信息产业集群", "黄晓舟", "市工信局", "市发改委、市科技局"]

@@ -14,8 +14,7 @@ from django.utils import timezone
 from chains.choices import ChangeMethod
 from chains.models import Industry, MatrixChange
 from chains.selectors import matrix_rows
-
-from .matrix_admin import HEADER, confirm, post_assignment, text_of, units_of, upload
+from tests.chains.matrix_admin import HEADER, confirm, post_assignment, text_of, units_of, upload
 
 NEW_ENERGY = "新能源产业"
 

@@ -12,8 +12,7 @@ from chains import services
 from chains.matrix_rules import matrix_row_errors
 from chains.models import Assignment, Industry, MatrixChange
 from chains.selectors import matrix_rows
-
-from .matrix_admin import HEADER, post_assignment, text_of, units_of, upload
+from tests.chains.matrix_admin import HEADER, post_assignment, text_of, units_of, upload
 
 NO_OFFICIAL = "至少需要一位牵头市领导。"
 NO_LEAD_UNIT = "至少需要一个牵头单位。"

@@ -22,8 +22,12 @@ from chains.models import (
     IndustryFigure,
     SubSegment,
 )
-
-from .stats_files import credit_code, enterprise_directory, enterprise_figures, industry_workbook
+from tests.chains.stats_files import (
+    credit_code,
+    enterprise_directory,
+    enterprise_figures,
+    industry_workbook,
+)
 
 ROWS = [
     ("电子信息产业集群", None, None, "1,234.5", "9,876", "12.5", 800, 7000),

@@ -8,9 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chains.models import FigureImport, IndustryFigure
-
-from .stats_files import industry_workbook
-from .test_statistics import ROWS
+from tests.chains.stats_files import industry_workbook
+from tests.chains.test_statistics import ROWS
 
 
 def upload(client, path, **extra):
@@ -104,8 +103,7 @@ def test_industry_page_lists_its_enterprises_and_queries_stay_flat(
     client, stats_db, tmp_path, django_assert_max_num_queries
 ):
     from chains.models import Enterprise, EnterpriseTier, Industry
-
-    from .stats_files import credit_code
+    from tests.chains.stats_files import credit_code
 
     electronics = Industry.objects.get(code="electronic-information")
     client.force_login(stats_db["gxj"])

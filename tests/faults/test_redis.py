@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from reporting.choices import JobStatus, UpdateStatus
 from reporting.models import MonthlyUpdate, OutboxMessage, ReportJob
+from tests.faults.conftest import TIMEOUT
 from tests.reporting.test_outbox import finishes, submit
-
-from .conftest import TIMEOUT
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

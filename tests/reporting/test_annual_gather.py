@@ -17,8 +17,7 @@ from reporting.assessment import district_assessment
 from reporting.choices import ProblemStatus, UpdateStatus
 from reporting.models import PlanItem, Problem
 from reporting.reports import gather
-
-from .test_assessment import Builder, at, data  # noqa: F401  (the assessment's year of data)
+from tests.reporting.test_assessment import Builder, at, data  # noqa: F401  (the assessment's year of data)
 
 YEAR = 2025
 

@@ -18,8 +18,7 @@ from reporting.admin import CalendarImportForm
 from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.reminders import send_due_reminders
 from reporting.workdays import WorkCalendar
-
-from .test_workdays import first_weekday, unknown_year
+from tests.reporting.test_workdays import first_weekday, unknown_year
 
 D = datetime.date
 

@@ -20,8 +20,7 @@ from accounts.choices import Role
 from reporting import services
 from reporting.models import CalendarOverride, ReportingPeriod
 from reporting.workdays import WorkCalendar
-
-from .test_workdays import first_weekday, unknown_year
+from tests.reporting.test_workdays import first_weekday, unknown_year
 
 D = datetime.date
 

@@ -11,8 +11,7 @@ from reporting import coordination, services
 from reporting.choices import ActionStatus, Light, ProblemStatus
 from reporting.models import Problem
 from reporting.workdays import WorkCalendar
-
-from .conftest import content
+from tests.reporting.conftest import content
 
 
 @pytest.fixture
@@ -211,7 +210,7 @@ def test_the_unit_reports_progress_on_its_action_in_the_monthly_update(problem, 
 def test_the_edit_form_does_not_offer_an_escalated_problem_again(problem, users, client):
     from django.urls import reverse
 
-    from .test_views import form_data
+    from tests.reporting.test_views import form_data
 
     coordination.problem_escalate(problem=problem, user=users["drc"])
     client.force_login(users["swj"])

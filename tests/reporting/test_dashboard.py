@@ -9,8 +9,7 @@ from django.urls import reverse
 from chains.models import AssignmentUnit, Industry
 from reporting import services
 from reporting.models import MonthlyUpdate
-
-from .conftest import content
+from tests.reporting.conftest import content
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 

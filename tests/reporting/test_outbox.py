@@ -15,8 +15,7 @@ from reporting import outbox
 from reporting.choices import UpdateStatus
 from reporting.models import MonthlyUpdate, OutboxMessage
 from tests.celery_helpers import broker, real_worker
-
-from .test_views import form_data
+from tests.reporting.test_views import form_data
 
 
 @contextlib.contextmanager

@@ -7,8 +7,7 @@ from django.urls import reverse
 from chains.models import Industry, Unit
 from reporting import services
 from reporting.models import ReportingPeriod
-
-from .conftest import content
+from tests.reporting.conftest import content
 
 
 def months_of_updates(users, months: int, today: datetime.date):

@@ -11,8 +11,7 @@ from reporting.choices import ReminderStep
 from reporting.models import Reminder
 from reporting.reminders import send_due_reminders
 from reporting.tasks import send_reminders
-
-from .conftest import content
+from tests.reporting.conftest import content
 
 D = datetime.date
 

@@ -12,8 +12,7 @@ from reporting.choices import JobStatus
 from reporting.models import Report, ReportJob
 from reporting.reports import services as reports
 from reporting.tasks import build_report
-
-from .test_reports import SEPTEMBER
+from tests.reporting.test_reports import SEPTEMBER
 
 
 @pytest.fixture

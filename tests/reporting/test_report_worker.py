@@ -16,9 +16,8 @@ from reporting.models import Report, ReportJob
 from reporting.reports import render
 from reporting.reports import services as reports
 from tests.celery_helpers import broker, real_worker
-
-from .conftest import FULL_TEXT
-from .test_reports import SEPTEMBER
+from tests.reporting.conftest import FULL_TEXT
+from tests.reporting.test_reports import SEPTEMBER
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

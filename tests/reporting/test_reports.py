@@ -20,8 +20,7 @@ from reporting.choices import JobStatus, ReportStatus
 from reporting.models import Report, ReportJob
 from reporting.reports import gather, schedule
 from reporting.reports import services as reports
-
-from .conftest import FULL_TEXT
+from tests.reporting.conftest import FULL_TEXT
 
 SEPTEMBER = reports.Period("monthly", 2025, 9)
 

@@ -10,9 +10,8 @@ from chains.models import Official, Unit
 from reporting import coordination, services
 from reporting.choices import ActionStatus, EventKind, ProblemStatus, UpdateStatus
 from reporting.models import ActionEvent, Problem
-
-from .conftest import content
-from .test_views import form_data
+from tests.reporting.conftest import content
+from tests.reporting.test_views import form_data
 
 
 def _edit(client, update, **changes):

@@ -13,8 +13,7 @@ from reporting.choices import EventKind, UpdateStatus
 from reporting.models import MonthlyUpdate, ReportingPeriod, UpdateEvent
 from reporting.selectors import last_return
 from reporting.snapshots import diff_sections, update_snapshot
-
-from .conftest import content
+from tests.reporting.conftest import content
 
 
 def events(update):

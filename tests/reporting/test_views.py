@@ -12,8 +12,7 @@ from chains.models import Industry, Unit
 from reporting import services
 from reporting.choices import EventKind, UpdateStatus
 from reporting.models import Attachment, MonthlyUpdate, UpdateEvent
-
-from .conftest import FULL_TEXT, content
+from tests.reporting.conftest import FULL_TEXT, content
 
 
 def form_data(update, **changes):
