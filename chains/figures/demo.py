@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.models import User
 from chains.choices import UnitKind
 from chains.creditcode import generate
-from chains.figures import importer
+from chains.figures import writing as importer
+from chains.figures.models import Tier
 from chains.models import (
     DoublingTarget,
     Enterprise,
@@ -24,8 +25,7 @@ from chains.models import (
     TierStage,
     Unit,
 )
-from chains.models.figures import Tier
-from reporting.workdays import months_before
+from portal.months import months_before
 
 NAMES = (
     "鹭岛",

@@ -18,7 +18,7 @@ from chains.models import (
 )
 
 
-def _yoy(value, previous):
+def yoy(value, previous):
     if value is None or previous in (None, 0):
         return None
     return (Decimal(value) / Decimal(previous) - 1) * 100
@@ -28,7 +28,7 @@ def _growth(figure, previous):
     """The supplied year-on-year growth, else the one computed from a year earlier."""
     if figure.yoy is not None:
         return figure.yoy
-    return _yoy(figure.value, previous.value) if previous is not None else None
+    return yoy(figure.value, previous.value) if previous is not None else None
 
 
 def industry_figures(industry: Industry, year: int) -> dict:

@@ -15,21 +15,24 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import (
+from accounts.access import access_industry
+from accounts.policies import Policy
+from chains.choices import ImportKind
+from chains.figures import blanks, reading, selectors
+from chains.figures import writing as importer
+from chains.figures.access import (
     access_enterprise,
     access_figure_import,
-    access_industry,
     can_import_statistics,
     can_read_statistics,
 )
-from accounts.policies import Policy
-from chains.figures import blanks, importer, selectors
 from chains.figures.layout import parse_month
+from chains.figures.models import ImportStatus
 from chains.figures.workbook import too_large
 from chains.models import FigureImport
-from chains.models.figures import ImportKind, ImportStatus
 from portal import spreadsheets
-from portal.responses import file_download, xlsx_response
+from portal.responses import file_download, sheets_response, xlsx_response
+from portal.viewhelpers import year_from_request
 
 
 class UploadForm(forms.Form):
@@ -58,7 +61,7 @@ class StatisticsHomeView(TemplateView):
     """The statistics imports: upload (statistics staff) and the list of revisions."""
 
     access_policy = Policy.OBJECT
-    template_name = "chains/stats_home.html"
+    template_name = "chains/figures/stats_home.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can_read_statistics(request.user):
@@ -91,7 +94,7 @@ class ImportDetailView(TemplateView):
     """The preview of an upload (counts and every row error), or the record of an import."""
 
     access_policy = Policy.OBJECT
-    template_name = "chains/stats_import.html"
+    template_name = "chains/figures/stats_import.html"
 
     def get_context_data(self, **kwargs):
         record = access_figure_import(user=self.request.user, pk=self.kwargs["pk"])
@@ -111,7 +114,7 @@ class ImportDetailView(TemplateView):
         record = access_figure_import(user=request.user, pk=pk, write=True)
         try:
             plan = importer.apply(record)
-        except importer.ImportRefused as exc:
+        except reading.ImportRefused as exc:
             record.errors, record.status = exc.plan.messages(), ImportStatus.REFUSED
             record.save(update_fields=["errors", "status"])
             messages.error(
@@ -186,24 +189,17 @@ def _workbook_response(workbook, filename: str) -> HttpResponse:
     return xlsx_response(buffer.getvalue(), filename)
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404("Bad year.") from None
-
-
 class IndustryFiguresView(TemplateView):
     """An industry's current figures: by month, by sub-segment and by district; xlsx export."""
 
     access_policy = Policy.OBJECT
-    template_name = "chains/industry_figures.html"
+    template_name = "chains/figures/industry_figures.html"
 
     def get(self, request, *args, **kwargs):
         industry = access_industry(user=request.user, code=kwargs["code"])
-        data = selectors.industry_figures(industry, _year(request))
+        data = selectors.industry_figures(industry, year_from_request(request))
         if request.GET.get("format") == "xlsx":
-            return _xlsx(f"{industry.name}{data['year']}年指标", _figure_sheets(data))
+            return sheets_response(f"{industry.name}{data['year']}年指标", _figure_sheets(data))
         return self.render_to_response(
             self.get_context_data(
                 industry=industry,
@@ -235,22 +231,18 @@ def _figure_sheets(data) -> list[tuple[str, list[list]]]:
     return sheets
 
 
-def _xlsx(name: str, sheets) -> HttpResponse:
-    return xlsx_response(spreadsheets.workbook(sheets), f"{name}.xlsx")
-
-
 class EnterpriseDetailView(TemplateView):
     access_policy = Policy.OBJECT
-    template_name = "chains/enterprise_detail.html"
+    template_name = "chains/figures/enterprise_detail.html"
 
     def get(self, request, *args, **kwargs):
         enterprise = access_enterprise(user=request.user, pk=kwargs["pk"])
-        data = selectors.enterprise_figures(enterprise, _year(request))
+        data = selectors.enterprise_figures(enterprise, year_from_request(request))
         if request.GET.get("format") == "xlsx":
             rows = [["指标", *[f"{m}月" for m in data["months"]]]] + [
                 [str(r["indicator"]), *[c["value"] for c in r["cells"]]] for r in data["table"]
             ]
-            return _xlsx(f"{enterprise.name}{data['year']}年", [("按月", rows)])
+            return sheets_response(f"{enterprise.name}{data['year']}年", [("按月", rows)])
         return self.render_to_response(
             self.get_context_data(enterprise=enterprise, data=data, tiers=enterprise.tiers.all())
         )

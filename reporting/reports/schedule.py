@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.notifications import drc_staff, notify
-from reporting import services as update_services
 from reporting.choices import JobStatus, ReportKind, ReportStatus
 from reporting.models import Report, ReportingPeriod, ReportJob, ReportReminder
+from reporting.periods import services as update_services
+from reporting.periods.workdays import WorkCalendar
 from reporting.reports.gather import annual_due
 from reporting.reports.services import Period, report_request
-from reporting.workdays import WorkCalendar
 
 REMIND_BEFORE = (10, 5, 1)  # working days before January 31
 

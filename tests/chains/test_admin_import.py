@@ -6,7 +6,7 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from chains.selectors import matrix_rows
+from chains.matrix.selectors import matrix_rows
 from tests.chains.matrix_admin import text_of
 
 HEADER = "category,industry,lead_officials,lead_units,responsible_units\n"

@@ -18,7 +18,7 @@ from django.db import (
 )
 from django.db.models import ProtectedError
 
-from chains.figures import importer
+from chains.figures import writing as importer
 from chains.models import Enterprise, EnterpriseFigure, FigureImport, Indicator
 from tests.chains.stats_files import credit_code, enterprise_directory, enterprise_figures
 from tests.chains.test_statistics import run

@@ -5,7 +5,7 @@ change the import would undo (it used to show the database's values on both side
 from django.urls import reverse
 from django.utils import timezone
 
-from chains.selectors import matrix_rows
+from chains.matrix.selectors import matrix_rows
 from tests.chains.matrix_admin import (
     HEADER,
     confirm,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from chains.figures.importer import plan_file
+from chains.figures.validating import plan_file
 from chains.models import FigureImport, Indicator, IndustryFigure
 from tests.chains.stats_files import industry_workbook
 from tests.chains.test_statistics import ROWS

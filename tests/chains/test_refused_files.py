@@ -8,14 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from chains.figures import importer
+from chains.figures import reading as importer
+from chains.figures import writing
+from chains.figures.tasks import purge_refused_files
 from chains.models import EnterpriseFigure, FigureImport, IndustryFigure
-from chains.tasks import purge_refused_files
 from portal.celery import app
 
 
 def _record(user, name: str, *, status: str, days_ago: int) -> FigureImport:
-    record = importer.upload_record(
+    record = writing.upload_record(
         upload=SimpleUploadedFile(name, b"%PDF not a workbook " + name.encode()), user=user
     )
     # uploaded_at is set on creation: moved back here, the clock itself is left alone.
@@ -79,7 +80,7 @@ def test_confirming_a_refused_upload_whose_file_was_deleted_is_refused_in_chines
     old = _record(user, "old.xlsx", status="refused", days_ago=31)
     FigureImport.objects.filter(pk=old.pk).update(errors=["第 3 行：未知产业"])
     with django_capture_on_commit_callbacks(execute=True):
-        assert importer.refused_files_purge() == 1
+        assert writing.refused_files_purge() == 1
 
     client.force_login(user)
     response = client.post(reverse("stats:import", args=[old.pk]), follow=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from chains.selectors import matrix_rows
+from chains.matrix.selectors import matrix_rows
 from tests.chains.expected_matrix import DISTRICTS, EXPECTED
 from tests.conftest import IN_CI
 

@@ -88,7 +88,7 @@ def test_industry_page_and_export(client, stats_db, tmp_path):
 
 
 def test_templates_download_and_read_back(client, stats_db, tmp_path):
-    from chains.figures.importer import plan_file
+    from chains.figures.validating import plan_file
 
     client.force_login(stats_db["gxj"])
     response = client.get(reverse("stats:template", args=["industry_figures"]))

@@ -117,7 +117,7 @@ def test_readiness_names_the_cache_when_redis_is_down(outage, services_on, clien
 def test_the_admin_import_previews_and_confirms_with_redis_down(services_on, client, users):
     import re
 
-    from chains.selectors import matrix_rows
+    from chains.matrix.selectors import matrix_rows
     from tests.chains.test_admin_import import HEADER, upload
 
     client.force_login(users["admin"])

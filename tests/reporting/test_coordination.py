@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from chains.models import Official, Unit
-from reporting import coordination, services
 from reporting.choices import ActionStatus, Light, ProblemStatus
 from reporting.models import Problem
-from reporting.workdays import WorkCalendar
+from reporting.periods.workdays import WorkCalendar
+from reporting.supervision import selectors
+from reporting.supervision import services as coordination
+from reporting.updates import services
 from tests.reporting.conftest import content
 
 
@@ -106,9 +108,9 @@ def test_extension_and_traffic_light(problem, users):
         user=users["drc"],
     )
     calendar = WorkCalendar(overrides={})
-    assert coordination.action_light(action, datetime.date(2025, 10, 24), calendar) == Light.GREEN
-    assert coordination.action_light(action, datetime.date(2025, 10, 30), calendar) == Light.YELLOW
-    assert coordination.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.RED
+    assert selectors.action_light(action, datetime.date(2025, 10, 24), calendar) == Light.GREEN
+    assert selectors.action_light(action, datetime.date(2025, 10, 30), calendar) == Light.YELLOW
+    assert selectors.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.RED
     coordination.action_request_extension(
         action=action, user=users["swj"], until=datetime.date(2025, 11, 17), reason="需省厅批复"
     )
@@ -118,7 +120,7 @@ def test_extension_and_traffic_light(problem, users):
         action.deadline == datetime.date(2025, 11, 17)
         and action.status == ActionStatus.EXTENSION_GRANTED
     )
-    assert coordination.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.GREEN
+    assert selectors.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.GREEN
 
 
 def test_access_to_meetings_and_actions(problem, users, client):

@@ -94,7 +94,7 @@ def test_another_tasks_message_is_not_taken_for_a_lost_report_task(users, redis_
     import kombu
     import redis as redis_py
 
-    from reporting.tasks import notify_submitted
+    from reporting.updates.tasks import notify_submitted
 
     settings.REPORT_JOB_LOST_AFTER = 1
     client = redis_py.Redis.from_url(redis_url)

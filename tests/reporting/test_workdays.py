@@ -6,11 +6,11 @@ import itertools
 import chinese_calendar
 import pytest
 
-from reporting import services
 from reporting.choices import DueStatus, Light
 from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
-from reporting.selectors import due_status, light
-from reporting.workdays import Provisional, WorkCalendar, first_unknown_year, package_knows
+from reporting.periods import services
+from reporting.periods.workdays import Provisional, WorkCalendar, first_unknown_year, package_knows
+from reporting.updates.selectors import due_status, light
 
 D = datetime.date
 

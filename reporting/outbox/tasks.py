@@ -1,0 +1,10 @@
+"""TODO docstring (reporting.tasks)."""
+
+from celery import shared_task
+
+from reporting.outbox import services as outbox
+
+
+@shared_task(name="reporting.outbox_relay")
+def outbox_relay() -> int:
+    return outbox.relay()

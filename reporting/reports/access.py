@@ -1,0 +1,29 @@
+"""TODO docstring (accounts.access)."""
+
+from accounts.access import can_review, fetch, require
+from accounts.models import User
+from reporting.dashboard.access import reads_city_overview
+
+
+def access_report(*, user: User, pk: int, write: bool = False):
+    """Drafts are the DRC's alone; a final report is read by the DRC, system-wide readers and
+    city leaders, and changed by no one."""
+    from reporting.choices import ReportStatus
+    from reporting.models import Report
+
+    report = fetch(
+        Report.objects.select_related("generated_by", "finalised_by", "edited_by"), pk=pk
+    )
+    if write or report.status == ReportStatus.DRAFT:
+        require(can_review(user))
+    else:
+        require(reads_city_overview(user))
+    return report
+
+
+def access_report_job(*, user: User, pk: int):
+    from reporting.models import ReportJob
+
+    job = fetch(ReportJob.objects, pk=pk)
+    require(can_review(user))
+    return job
