@@ -2,7 +2,7 @@
 
 Every view reaches unit-scoped data through these functions; none queries such models
 directly. Object permissions come from django-guardian, kept in step with the matrix by
-accounts.services.permissions_sync; DRC, statistics staff and administrators see everything.
+chains.matrix.permissions.permissions_sync; DRC, statistics staff and administrators see everything.
 """
 
 from django.core.exceptions import PermissionDenied

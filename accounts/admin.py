@@ -82,7 +82,7 @@ admin.site.unregister(Group)
 class GroupAdmin(DjangoGroupAdmin):
     """Each unit and each lead city official has a group (unit:gxj, official:huangxiaozhou)
     holding its industry object permissions, kept in step with the matrix by
-    accounts.services.permissions_sync. Those are read-only here: a deleted group took its
+    chains.matrix.permissions.permissions_sync. Those are read-only here: a deleted group took its
     unit's permissions with it until the next change to the matrix."""
 
     form = GroupForm

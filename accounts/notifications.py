@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mass_mail
 
+from accounts.choices import Role
 from accounts.models import Notification, User
 
 
@@ -30,6 +31,5 @@ def unit_staff(unit_id: int) -> list[User]:
 
 
 def drc_staff() -> list[User]:
-    from accounts.choices import Role
 
     return list(User.objects.filter(role=Role.DRC, is_active=True))

@@ -1,4 +1,5 @@
-"""TODO docstring (accounts.selectors)."""
+"""Reads for accounts: which groups the portal manages (one per unit and one per lead city
+official), named by a prefix the admin keeps read-only."""
 
 from django.contrib.auth.models import Group
 from django.db.models import Q

@@ -1,4 +1,5 @@
-"""TODO docstring (accounts.services)."""
+"""Writes for accounts: a user's groups kept to the unit and official the account names, and a
+user's own password change."""
 
 import logging
 

@@ -1,4 +1,5 @@
-"""TODO docstring (accounts.views)."""
+"""Signing in and out, a user's own password, notifications, the language switch and the health
+probes (/healthz, /readyz)."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash

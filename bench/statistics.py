@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.creditcode import generate
-from chains.figures import reading
-from chains.figures import writing as importer
+from chains.figures import reading, writing
 from chains.figures.services import indicators_load
 from chains.models import EnterpriseFigure
 from portal.months import months_before
@@ -66,10 +65,10 @@ def build_files(folder: Path) -> tuple[Path, Path]:
 
 
 def _import(path: Path, user) -> reading.Plan:
-    record = importer.upload_record(
+    record = writing.upload_record(
         upload=SimpleUploadedFile(path.name, path.read_bytes()), user=user
     )
-    return importer.apply(record)
+    return writing.apply(record)
 
 
 def write_floor(source_id: int) -> float:

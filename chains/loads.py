@@ -1,5 +1,6 @@
-"""Writes to the matrix. Every change of the matrix re-syncs object permissions in the same
-transaction (accounts.services.permissions_sync)."""
+"""Loading a table from a fixture file (the matrix, the statistics' indicators, the assessment's
+indicators): insert or update each row, say what changed field by field, and record the load
+in the matrix's change record. Used by the `load_*` commands and the admin's imports."""
 
 import getpass
 from collections.abc import Callable, Sequence

@@ -1,4 +1,9 @@
-"""TODO docstring (reporting.dashboard)."""
+"""One number that changes whenever data the dashboard shows changes.
+
+Writers call `data_changed()` inside their transaction (the bump happens on commit) without
+knowing who reads the number; the dashboard keys its cache on `data_version()`. When Redis is
+away the bump is remembered and sent at the process's next request; until then readers get
+None and compute uncached."""
 
 import logging
 import time

@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.workdays)."""
+"""Calendar months as (year, month) pairs: the next, the previous, and the months before a day."""
 
 import datetime
 

@@ -26,7 +26,7 @@ from accounts.choices import Role
 from accounts.models import Notification, User
 from chains.choices import ChangeMethod
 from chains.creditcode import check_character
-from chains.figures import writing as importer
+from chains.figures import writing
 from chains.loads import Load
 from chains.matrix import history as matrix_history
 from chains.matrix.io import matrix_load
@@ -348,14 +348,14 @@ def build(media_dir) -> dict:
                 value=Decimal(value),
                 yoy=Decimal("12.5"),
             )
-    record = importer.upload_record(
+    record = writing.upload_record(
         upload=SimpleUploadedFile(
             "9月产业指标.csv",
             "2025年9月\n产业,工业总产值当月(万元),工业总产值累计(万元)\n商贸物流产业集群,1000,9000\n".encode(),
         ),
         user=users["stats"],
     )
-    importer.preview(record, month=(2025, 9))
+    writing.preview(record, month=(2025, 9))
     enterprise = _enterprise(f"{CL_SECRET}物流有限公司", cl, "0000001")
     _enterprise(f"{EI_SECRET}科技有限公司", ei, "0000002")
 

@@ -1,4 +1,4 @@
-"""TODO docstring (chains.admin)."""
+"""Admin pages of enterprise cultivation: the advanced-manufacturing doubling plan's targets."""
 
 from django.contrib import admin
 

@@ -1,4 +1,4 @@
-"""TODO docstring (chains.models.registers)."""
+"""The advanced-manufacturing doubling plan's targets (先进制造业倍增计划), per industry and year."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

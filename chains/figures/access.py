@@ -1,8 +1,10 @@
-"""TODO docstring (accounts.access)."""
+"""Who reads and who imports the statistics bureau's figures, and the scoped fetches of an
+enterprise and of an import (built on accounts.access)."""
 
 from accounts.access import can, fetch, reads_everything, require
 from accounts.choices import Action, Role
 from accounts.models import User
+from chains.models import Enterprise, FigureImport
 
 
 def can_import_statistics(user: User) -> bool:
@@ -20,7 +22,6 @@ def can_read_statistics(user: User) -> bool:
 
 
 def access_enterprise(*, user: User, pk: int):
-    from chains.models import Enterprise
 
     enterprise = fetch(
         Enterprise.objects.select_related("industry", "district", "subsegment"),
@@ -31,7 +32,6 @@ def access_enterprise(*, user: User, pk: int):
 
 
 def access_figure_import(*, user: User, pk: int, write: bool = False):
-    from chains.models import FigureImport
 
     record = fetch(FigureImport.objects.select_related("uploaded_by"), pk=pk)
     require(can_import_statistics(user) if write else can_read_statistics(user))

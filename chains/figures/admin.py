@@ -1,4 +1,5 @@
-"""TODO docstring (chains.admin)."""
+"""Admin pages of the statistics: the indicators, the key enterprises with their tiers, and the
+imports (read-only records)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from chains.choices import UnitKind
 from chains.creditcode import generate
-from chains.figures import writing as importer
+from chains.figures import writing
 from chains.figures.models import Tier
 from chains.models import (
     DoublingTarget,
@@ -54,8 +54,8 @@ def _xlsx(rows: list[list]) -> bytes:
 
 
 def _import(user, name: str, rows: list[list]) -> None:
-    record = importer.upload_record(upload=SimpleUploadedFile(name, _xlsx(rows)), user=user)
-    importer.apply(record)
+    record = writing.upload_record(upload=SimpleUploadedFile(name, _xlsx(rows)), user=user)
+    writing.apply(record)
     FigureImport.objects.filter(pk=record.pk).update(is_demo=True)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from chains import creditcode
 from chains.choices import ImportKind
+from chains.figures.layout import LAST_YEAR_WORDS, YOY_WORDS
 from chains.matrix.models import BilingualNameMixin, Industry, SubSegment, Unit
 
 
@@ -65,7 +66,6 @@ class Indicator(BilingualNameMixin, models.Model):
         # The importer reads a column headed 增速 or 同比 as the growth of the column before
         # it, and one headed 上年 as last year's: an indicator so named would be misread in
         # the very templates built from it.
-        from chains.figures.layout import LAST_YEAR_WORDS, YOY_WORDS
 
         words = [w for w in (*YOY_WORDS, *LAST_YEAR_WORDS) if w in f"{self.name},{self.aliases}"]
         if words:

@@ -1,4 +1,5 @@
-"""TODO docstring (chains.figures.importer)."""
+"""The statistics import, step one: a sheet's data rows, months and numbers as the file states
+them, and the Plan that collects every row's errors (all-or-nothing: one error refuses the file)."""
 
 from dataclasses import dataclass, field
 

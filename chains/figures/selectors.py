@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 
 from chains.models import (
     DoublingTarget,
+    Enterprise,
     EnterpriseFigure,
     FigureImport,
     Indicator,
@@ -147,7 +148,6 @@ def previous_revision(record: FigureImport) -> FigureImport | None:
 
 def industry_enterprises(industry: Industry, limit: int = 100) -> list:
     """The industry's key enterprises with their tiers, largest first by name order; two queries."""
-    from chains.models import Enterprise
 
     return list(
         Enterprise.objects.filter(industry=industry)

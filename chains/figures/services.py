@@ -1,4 +1,5 @@
-"""TODO docstring (chains.services)."""
+"""Writes to the statistics' indicators: loading the catalogue from fixtures/indicators.json and
+switching an indicator on or off."""
 
 import json
 from collections.abc import Sequence

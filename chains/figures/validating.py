@@ -1,4 +1,6 @@
-"""TODO docstring (chains.figures.importer)."""
+"""The statistics import, step two: `plan_file` reads a file and checks every row against the
+directory (industries, sub-segments, districts, indicators, enterprises), the months and the
+figures already held, and says what importing it would change. Nothing is written here."""
 
 import datetime
 from pathlib import Path

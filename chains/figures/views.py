@@ -1,5 +1,6 @@
 """Pages for the statistics: upload with preview, imports and their changes, an industry's
-figures, an enterprise. Access through accounts.access; writes through figures.importer."""
+figures, an enterprise. Access through chains.figures.access; imports through validating
+(check) and writing (apply)."""
 
 import io
 
@@ -18,8 +19,7 @@ from django.views.generic import TemplateView
 from accounts.access import access_industry
 from accounts.policies import Policy
 from chains.choices import ImportKind
-from chains.figures import blanks, reading, selectors
-from chains.figures import writing as importer
+from chains.figures import blanks, reading, selectors, writing
 from chains.figures.access import (
     access_enterprise,
     access_figure_import,
@@ -85,8 +85,8 @@ class StatisticsHomeView(TemplateView):
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        record = importer.upload_record(upload=form.cleaned_data["file"], user=request.user)
-        importer.preview(record, month=form.cleaned_data["month"])
+        record = writing.upload_record(upload=form.cleaned_data["file"], user=request.user)
+        writing.preview(record, month=form.cleaned_data["month"])
         return redirect("stats:import", record.pk)
 
 
@@ -113,7 +113,7 @@ class ImportDetailView(TemplateView):
     def post(self, request, pk):
         record = access_figure_import(user=request.user, pk=pk, write=True)
         try:
-            plan = importer.apply(record)
+            plan = writing.apply(record)
         except reading.ImportRefused as exc:
             record.errors, record.status = exc.plan.messages(), ImportStatus.REFUSED
             record.save(update_fields=["errors", "status"])
@@ -121,7 +121,7 @@ class ImportDetailView(TemplateView):
                 request, _("Not imported: the file has errors (see below). Nothing was changed.")
             )
             return redirect("stats:import", pk)
-        except importer.NotPreviewed:
+        except writing.NotPreviewed:
             messages.error(
                 request,
                 _(
@@ -130,7 +130,7 @@ class ImportDetailView(TemplateView):
                 ),
             )
             return redirect("stats:import", pk)
-        except importer.FileGone:
+        except writing.FileGone:
             messages.error(
                 request,
                 _(
@@ -140,7 +140,7 @@ class ImportDetailView(TemplateView):
                 ),
             )
             return redirect("stats:import", pk)
-        except importer.AlreadyImported:
+        except writing.AlreadyImported:
             messages.info(request, _("This file was imported already."))
             return redirect("stats:import", pk)
         messages.success(

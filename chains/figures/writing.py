@@ -1,9 +1,9 @@
-"""The one import service for the statistics bureau's files, used by the upload page and by
-`import_statistics`: read safely, plan (every row checked, every error with its sheet row and a
-reason in Chinese, counts of rows to add and change), then apply all or nothing.
+"""The statistics import, step three: an upload's record, its preview, and applying a checked
+file all or nothing, used by the upload page and by `import_statistics` alike.
 
-Rows are checked column by column with pandas, not one by one in Python, and written with
-PostgreSQL's COPY (bulk_create elsewhere), so a 100,000-row file imports in seconds."""
+Rows were checked column by column with pandas (chains.figures.validating), not one by one in
+Python; they are written with PostgreSQL's COPY (bulk_create elsewhere), so a 100,000-row file
+imports in seconds. A re-imported month makes a new revision current and keeps the old one."""
 
 import datetime
 import hashlib
@@ -31,6 +31,7 @@ from chains.models import (
     Indicator,
     IndustryFigure,
 )
+from portal.dataversion import data_changed
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +163,6 @@ def apply(record: FigureImport) -> Plan:
         _apply_enterprises(plan)
     else:
         _apply_figures(plan, record)
-    from portal.dataversion import data_changed
 
     data_changed()
     record.kind = plan.kind

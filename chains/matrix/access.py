@@ -1,4 +1,5 @@
-"""TODO docstring (accounts.access)."""
+"""The matrix's scoped reads: a unit's page, and who may read the matrix's change record (built on
+accounts.access)."""
 
 from accounts.access import fetch, reads_everything, require
 from accounts.choices import Role

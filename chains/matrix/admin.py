@@ -1,4 +1,6 @@
-"""TODO docstring (chains.admin)."""
+"""Admin pages of the responsibility matrix: categories, units, officials, the assignments with
+their lead officials and units, industries, sub-segments and the change record. Every change
+goes through the matrix services, so permissions follow in the same transaction."""
 
 from django import forms
 from django.contrib import admin
@@ -47,7 +49,7 @@ def form_edit(request) -> Load:
 class MatrixSyncMixin:
     """Any admin edit that may change the matrix (a unit renamed, an industry given another
     assignment, one deleted) re-syncs permissions and is recorded as a change of the matrix
-    (chains.matrix_history), all in the edit's transaction."""
+    (chains.matrix.history), all in the edit's transaction."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
@@ -111,7 +113,7 @@ def assignment_form_row(formsets) -> dict[str, list[str]]:
 
 class MatrixRowFormSet(BaseInlineFormSet):
     """The officials' or the units' rows of an assignment. Both are checked as one row of the
-    matrix against the matrix's rules (chains.matrix_rules, as the import and load_matrix
+    matrix against the matrix's rules (chains.matrix.rules, as the import and load_matrix
     are); each formset shows the errors about its own fields."""
 
     fields_checked: tuple[str, ...] = ()
@@ -187,7 +189,7 @@ class ResponsibleUnitFilter(_AssignmentLinkFilter):
 class AssignmentAdmin(admin.ModelAdmin):
     """Editing an assignment changes every industry that shares it (the six future ones). The
     list shows who leads and who is responsible, read from three prefetches
-    (chains.selectors.assignments_with_links), not a query per row. The form is one row of the
+    (chains.matrix.selectors.assignments_with_links), not a query per row. The form is one row of the
     matrix: checked by the matrix's rules, written by the same service as elsewhere
     (matrix_history.assignment_update: permissions re-synced, change recorded)."""
 
@@ -239,7 +241,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 class IndustryAdminForm(forms.ModelForm):
     """An industry may only be given an assignment that is a complete row of the matrix, and
-    the one the matrix's rules give it (chains.matrix_rules: the six future industries share
+    the one the matrix's rules give it (chains.matrix.rules: the six future industries share
     one, every other industry has its own), as the import and load_matrix would."""
 
     class Meta:
@@ -281,7 +283,7 @@ class SubSegmentInline(admin.TabularInline):
 @admin.register(Industry)
 class IndustryAdmin(MatrixSyncMixin, SpreadsheetImportExportMixin, ImportExportModelAdmin):
     """No object-permission pages (guardian's GuardedModelAdminMixin): an industry's object
-    permissions are the matrix's (accounts.services.permissions_sync), shown here read-only."""
+    permissions are the matrix's (chains.matrix.permissions.permissions_sync), shown here read-only."""
 
     form = IndustryAdminForm
     resource_classes = [MatrixResource]

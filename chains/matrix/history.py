@@ -5,7 +5,7 @@ gives the import's preview, including the recorded changes the import would undo
 may be stale, or the administrator may mean to undo them: the preview says which, not why).
 
 `matrix_change` wraps a write that may change the matrix: it re-syncs object permissions and
-records the change in the write's own transaction. `matrix_load` (chains.matrix_io) records
+records the change in the write's own transaction. `matrix_load` (chains.matrix.io) records
 its loads through services.load_conclude, with the same labels."""
 
 import os
@@ -21,6 +21,7 @@ from chains.loads import FieldChange, ItemChange, Load, load_record
 from chains.loads import table_changes as _table_changes
 from chains.loads import table_diff as _table_diff
 from chains.matrix.permissions import permissions_sync
+from chains.matrix.rules import check_matrix_row
 from chains.matrix.selectors import matrix_rows
 from chains.matrix.services import assignment_lock, assignment_set_members
 from chains.models import Assignment, Category, MatrixChange, Official
@@ -120,7 +121,6 @@ def assignment_update(
     its officials, lead units and responsible units, by canonical name and in order. The row
     must pass the matrix's rules (ValidationError otherwise); permissions are re-synced and the
     change recorded in the same transaction. Returns the record, or None if nothing changed."""
-    from chains.matrix.rules import check_matrix_row
 
     check_matrix_row(
         lead_officials=lead_officials, lead_units=lead_units, responsible_units=responsible_units

@@ -148,7 +148,7 @@ class Assignment(models.Model):
     def natural_key(self):
         return (self.code,)
 
-    # These read the prefetched links (see chains.selectors) so a page costs no extra queries.
+    # These read the prefetched links (see chains.matrix.selectors) so a page costs no extra queries.
     def official_list(self) -> list[Official]:
         return [link.official for link in self.official_links.all()]
 

@@ -1,11 +1,11 @@
-"""Reads for accounts: what the matrix grants, and where the groups and industry object
-permissions in the database differ from it (drift).
+"""The matrix grants the permissions: each unit's and lead official's group holds exactly the
+industry object permissions the matrix gives it (file, contribute, view), re-synced in the same
+transaction as every change to the matrix and checked daily for drift.
 
 The matrix owns the industry object-permission tables outright: every row in them is one the
 matrix grants to a unit's or an official's group. Anything else there, or anything missing,
 is drift — a group deleted in the admin or the shell, a permission granted by hand, a user put
-into another unit's group — which `permissions_sync` repairs and `manage.py check` reports.
-"""
+into another unit's group — which `permissions_sync` repairs and `manage.py check` reports."""
 
 import logging
 from dataclasses import dataclass, field
@@ -27,6 +27,7 @@ from chains.models import (
     Official,
     Unit,
 )
+from portal.dataversion import data_changed
 
 # What each place in the matrix grants on an industry.
 GRANTS = {
@@ -240,7 +241,6 @@ def permissions_sync() -> SyncResult:
     industry object-permission tables: a row it does not grant (one granted by hand, to a
     group or to a user) is revoked, since filing and contributing come only from the matrix.
     """
-    from portal.dataversion import data_changed
 
     data_changed()  # the matrix changed: who is expected to report, and where
     _ensure_groups(Unit, UNIT_GROUP_PREFIX)

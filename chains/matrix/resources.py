@@ -153,7 +153,7 @@ class SyncPermissionsMixin:
     renamed unit changes it too).
 
     Only an import a user makes in the admin (which passes `user` and `file_name`) is recorded
-    here; `load_matrix` records its whole load, catalogue included (chains.matrix_io)."""
+    here; `load_matrix` records its whole load, catalogue included (chains.matrix.io)."""
 
     def import_data(self, dataset, *args, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
@@ -335,7 +335,7 @@ class MatrixResource(TableResource):
         return instance, False
 
     def import_instance(self, instance, row, **kwargs):
-        """The row's lists must pass the matrix's rules (chains.matrix_rules), the same the
+        """The row's lists must pass the matrix's rules (chains.matrix.rules), the same the
         admin's form and the writing service apply. (A cell naming someone unknown has been
         refused already, by its widget.)"""
         super().import_instance(instance, row, **kwargs)

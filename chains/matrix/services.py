@@ -1,4 +1,6 @@
-"""TODO docstring (chains.services)."""
+"""Writes to the matrix (责任分工): an industry's particulars and its assignment of lead officials,
+lead units and responsible units. Every change re-syncs the industry object permissions in the
+same transaction (chains.matrix.permissions.permissions_sync)."""
 
 from collections.abc import Sequence
 
@@ -49,7 +51,7 @@ def industry_assign(
 ) -> bool:
     """Give an industry its ordered officials, lead units and responsible units (by canonical
     name). For a future industry this edits the assignment all six share. Returns whether
-    anything changed. The row must pass the matrix's rules (chains.matrix_rules), else
+    anything changed. The row must pass the matrix's rules (chains.matrix.rules), else
     ValidationError. The caller re-syncs permissions once it has applied all its rows."""
     check_matrix_row(
         lead_officials=lead_officials, lead_units=lead_units, responsible_units=responsible_units

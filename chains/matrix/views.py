@@ -1,4 +1,5 @@
-"""TODO docstring (accounts.views)."""
+"""The matrix's pages: the home page (the user's own industries), the whole 4+4+6 matrix, a unit's
+industries, and the matrix's change record."""
 
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView

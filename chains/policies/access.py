@@ -1,10 +1,12 @@
-"""TODO docstring (accounts.access)."""
+"""Who keeps an industry's policy register, and the scoped fetch of a policy (built on
+accounts.access)."""
 
 from accounts.access import can, fetch, require
 from accounts.choices import Action
 from accounts.models import User
 from chains.models import (
     Industry,
+    Policy,
 )
 
 
@@ -15,7 +17,6 @@ def can_edit_policies(user: User, industry: Industry) -> bool:
 
 def access_policy_record(*, user: User, pk: int, write: bool = False):
     """An industry policy (not to be confused with accounts.policies, the views' access rules)."""
-    from chains.models import Policy
 
     policy = fetch(Policy.objects.select_related("industry", "issuer", "created_by"), pk=pk)
     require(

@@ -1,4 +1,4 @@
-"""TODO docstring (chains.admin)."""
+"""Admin page of the industry policy register, with each policy's evaluations."""
 
 from django import forms
 from django.contrib import admin

@@ -1,4 +1,5 @@
-"""TODO docstring (chains.policies)."""
+"""Demo policies for the register (`make run` only): real titles of the kind the city issues,
+dated in the past."""
 
 import datetime
 import random
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from chains.matrix.selectors import industries_with_assignments
 from chains.models import Instrument, Policy, PolicyEvaluation, Unit
 from chains.policies.services import policy_validate
 
@@ -49,7 +51,6 @@ def policies_demo(user: User | None) -> int:
     policies exist or no user is given; returns how many policies were made."""
     if user is None or Policy.objects.filter(is_demo=True).exists():
         return 0
-    from chains.matrix.selectors import industries_with_assignments
 
     rng = random.Random(446)
     today = timezone.localdate()

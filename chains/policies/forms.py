@@ -1,4 +1,4 @@
-"""TODO docstring (chains.policy_views)."""
+"""The policy register's forms: a policy's particulars and the DRC's evaluation."""
 
 from django import forms
 

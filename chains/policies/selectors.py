@@ -1,4 +1,5 @@
-"""TODO docstring (chains.policies)."""
+"""Reads of the policy register: an industry's policies with their latest evaluation, and the
+register's summary for the reports. A fixed number of queries each."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass

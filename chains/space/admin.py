@@ -1,4 +1,4 @@
-"""TODO docstring (chains.admin)."""
+"""Admin pages of the space registers: the districts' leading industries and the carrier areas."""
 
 from django.contrib import admin
 

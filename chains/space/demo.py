@@ -1,10 +1,11 @@
-"""TODO docstring (reporting.demo)."""
+"""Demo leading industries (`make run` only), read from the demo carrier areas."""
+
+from chains.choices import UnitKind
+from chains.models import CarrierArea, LeadingIndustry
 
 
 def demo_leading_industries_seed() -> int:
     """Each district or zone leads on the industries of its demo carrier areas (主导产业)."""
-    from chains.choices import UnitKind
-    from chains.models import CarrierArea, LeadingIndustry
 
     pairs = {
         (area.unit_id, industry.pk)

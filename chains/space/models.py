@@ -1,4 +1,6 @@
-"""TODO docstring (chains.models.registers)."""
+"""Where the industries are (空间统筹): the industries each district or development zone leads on
+(主导产业), which its differentiated assessment weighs, and the carrier areas (产业载体) that host
+the industries."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

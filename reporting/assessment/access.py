@@ -1,4 +1,4 @@
-"""TODO docstring (accounts.access)."""
+"""Who may assess the districts: the DRC (built on accounts.access)."""
 
 from accounts.access import reads_everything
 from accounts.models import User

@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.admin)."""
+"""Admin page of the districts' assessment indicators: weight, direction and full marks."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _

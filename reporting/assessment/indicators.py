@@ -1,4 +1,6 @@
-"""TODO docstring (reporting.assessment)."""
+"""The districts' assessment indicators (市对区差异化考核): loaded from
+fixtures/assessment_indicators.json and kept by admins; and the headline figure its growth
+measure compares."""
 
 import json
 from decimal import Decimal

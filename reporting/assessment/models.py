@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.models.plans)."""
+"""The admin-defined indicators of the districts' differentiated assessment (市对区差异化考核)."""
 
 from django.core.validators import MinValueValidator
 from django.db import models

@@ -2,11 +2,11 @@
 scored on admin-defined indicators (reporting.models.AssessmentIndicator) computed from the
 portal's own data, with every number explained.
 
-Definitions (also shown on the page, see DEFINITIONS and RULES):
+Definitions (also shown on the page: reporting.assessment.presentation's DEFINITIONS and RULES):
 
 - Assessed: every Unit of kind district or zone, in Unit.position order.
 - Year Y and as-of month M. M defaults to the latest month of Y whose ReportingPeriod deadline
-  has passed (deadline < reporting.services.today()); 0 when none has. The page's default Y is
+  has passed (deadline < reporting.periods.services.today()); 0 when none has. The page's default Y is
   the year of the latest period whose deadline has passed (so in early January the page shows
   the year just ended), or this year when none has.
 - timeliness (%): obligations met on time ÷ obligations due × 100. Obligations:
@@ -74,7 +74,6 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Subqu
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from chains.choices import UnitKind
 from chains.models import (
@@ -112,58 +111,6 @@ ONE_PLACE = Decimal("0.1")
 
 
 TWO_PLACES = Decimal("0.01")
-
-
-DEFINITIONS = {
-    AssessmentMetric.TIMELINESS: _(
-        "Obligations met on time ÷ obligations due × 100. Obligations: each work plan the unit "
-        "owes for the year (its own, and one for each industry it leads in the responsibility "
-        "matrix) once the plans' deadline has passed (on time if first submitted by the "
-        "deadline; a plan not started or not submitted is late; resubmitting after a return "
-        "does not make it late); each month up to the as-of month whose deadline falls on or "
-        "after the day the first of the unit's plans was accepted (on time if progress on "
-        "the accepted plans was first recorded by that month's deadline); each monthly update "
-        "of the year up to the as-of month (on time if first submitted by the deadline). No "
-        "obligations: not applicable."
-    ),
-    AssessmentMetric.PLAN_COMPLETION: _(
-        "The mean, over all items of the unit's accepted work plans for the year, of each "
-        "item's latest share done recorded up to the as-of month (0 for an item without "
-        "progress). No accepted plan: 0."
-    ),
-    AssessmentMetric.FIGURE_GROWTH: _(
-        "The unit's figures (this district, no sub-segment) of the headline indicator in its "
-        "leading industries, January to the as-of month, against the same months of last "
-        "year: only the months of an industry with a figure in both years are compared, so a "
-        "month not yet imported or an industry with figures in one year only is left out. "
-        "(this − last) ÷ last × 100 over the months compared. No month to compare: not "
-        "applicable."
-    ),
-    AssessmentMetric.ENTERPRISES: _(
-        "Key enterprises of the district in its leading industries with at least one "
-        "recognised cultivation tier granted in the year or earlier."
-    ),
-    AssessmentMetric.OPEN_ACTIONS: _(
-        "Action items of the unit not closed whose deadline has passed (as of today)."
-    ),
-}
-
-
-RULES = [
-    _(
-        "Higher is better: score = min(value ÷ value for full marks, 1) × 100, and never below "
-        "0. Lower is better: score = max(0, 100 − value ÷ value for full marks × 100)."
-    ),
-    _(
-        "Total = Σ weight × score ÷ Σ weight over the indicators that apply; an indicator that "
-        "does not apply drops out and its weight is shared among the others."
-    ),
-    _("Values and scores are rounded to one decimal, and each step uses the rounded number shown."),
-    _(
-        "The as-of month is by default the latest month of the year whose reporting deadline "
-        "has passed."
-    ),
-]
 
 
 def _months(months) -> str:

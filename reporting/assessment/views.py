@@ -1,7 +1,7 @@
 """The DRC's page of the districts' differentiated assessment (/dashboard/districts/): every
 district and development zone compared on the admin-defined indicators, one district's
 calculation in detail, and the table with its calculation as xlsx (?format=xlsx). The numbers
-come from reporting.assessment; only users who may assess districts see them."""
+come from reporting.assessment.scoring; only users who may assess districts see them."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -44,10 +44,10 @@ class DistrictAssessmentMixin:
             "years": sorted(years, reverse=True),
             "months": range(0, 13),
             "definitions": [
-                (label, assessment.DEFINITIONS[metric])
+                (label, presentation.DEFINITIONS[metric])
                 for metric, label in assessment.AssessmentMetric.choices
             ],
-            "rules": assessment.RULES,
+            "rules": presentation.RULES,
         }
 
 

@@ -1,4 +1,5 @@
-"""TODO docstring (accounts.access)."""
+"""Who reads the city overview, and which industries a dashboard filter may show (built on
+accounts.access): leaders their own, the DRC and the statistics bureau all."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -7,7 +8,9 @@ from accounts.access import fetch, industries_for, reads_everything
 from accounts.choices import Role
 from accounts.models import User
 from chains.models import (
+    Category,
     Industry,
+    Official,
     Unit,
 )
 
@@ -54,7 +57,6 @@ def access_dashboard_industries(
     codes, empty for all). A value that names nothing is a 404; one outside the user's
     industries (`scope`, from dashboard_scope) a 403 with the reason, never an empty page
     that reads as if it showed everything."""
-    from chains.models import Category, Official
 
     models = {"category": Category, "industry": Industry, "official": Official, "unit": Unit}
     industries = industries_for(user)

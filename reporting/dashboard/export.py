@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.dashboard)."""
+"""The dashboard as an xlsx workbook: the same numbers the page shows, one sheet per panel,
+formulas escaped."""
 
 from portal import spreadsheets
 from reporting.dashboard.selectors import COUNTS

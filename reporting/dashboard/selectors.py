@@ -7,11 +7,25 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, Q, QuerySet
 
-from chains.models import Industry, Unit
+from chains.figures.models import Tier, TierStage
+from chains.figures.selectors import industry_figures
+from chains.models import (
+    Enterprise,
+    EnterpriseFigure,
+    EnterpriseTier,
+    Indicator,
+    Industry,
+    IndustryFigure,
+    Unit,
+)
 from portal.dataversion import data_version
 from portal.months import previous_month
-from reporting.choices import UpdateStatus
-from reporting.models import MonthlyUpdate, ReportingPeriod
+from reporting.assessment.scoring import completion_percent, completion_rows
+from reporting.choices import ActionStatus, ProblemStatus, ProblemType, UpdateStatus
+from reporting.land.selectors import land_totals
+from reporting.models import ActionItem, MonthlyUpdate, Problem, ReportingPeriod
+from reporting.periods.workdays import WorkCalendar
+from reporting.supervision.selectors import action_light
 from reporting.updates.selectors import reporting_status
 
 COUNTS = ("expected", "received", "on_time", "late", "not_due", "missing")
@@ -99,8 +113,6 @@ def grid(
 
 def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
     """Open problems by type, by industry and by age, and those awaiting a meeting."""
-    from reporting.choices import ProblemStatus, ProblemType
-    from reporting.models import Problem
 
     open_problems = Problem.objects.filter(update__industry__in=industries).exclude(
         status=ProblemStatus.RESOLVED
@@ -143,10 +155,6 @@ def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> di
 
 
 def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
-    from reporting.choices import ActionStatus
-    from reporting.models import ActionItem
-    from reporting.periods.workdays import WorkCalendar
-    from reporting.supervision.selectors import action_light
 
     actions = ActionItem.objects.filter(meeting__industry__in=industries)
     counts = actions.aggregate(
@@ -164,7 +172,6 @@ def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dic
 def trend(industry: Industry, period: ReportingPeriod) -> dict:
     """The industry's monthly output (or revenue) over the last 13 months, for the chart and
     the table beside it: one query."""
-    from chains.models import IndustryFigure
 
     months = []
     year, month = period.year, period.month
@@ -216,9 +223,6 @@ def enterprises_summary(
     the month's revenue against the month before. Aggregated and ranked in the database."""
     from django.db.models import OuterRef, Subquery
     from django.db.models.functions import Abs
-
-    from chains.figures.models import Tier, TierStage
-    from chains.models import Enterprise, EnterpriseFigure, EnterpriseTier
 
     enterprises = Enterprise.objects.filter(industry__in=industries)
     if district is not None:
@@ -272,7 +276,6 @@ def land_summary(
 ) -> dict:
     """Land and space items of the period's year up to its month, per kind in mu (one query).
     Items tied to no industry count only when `everything` (a system-wide, unfiltered view)."""
-    from reporting.land.selectors import land_totals
 
     return land_totals(
         period.year,
@@ -294,7 +297,6 @@ def plans_summary(
     only the district's plans when filtered to a district, its own ones in a system-wide view
     unfiltered by industry) and per industry. One query;
     the same rule as the districts' assessment."""
-    from reporting.assessment.scoring import completion_percent, completion_rows
 
     if district is not None:
         scope = Q(plan__unit=district)
@@ -341,7 +343,6 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
     reported on usually has none yet): every indicator (for the month and cumulative) with
     year-on-year growth, supplied or computed from last year. Four queries; `year` and
     `month` say which month the figures are (None when there are none)."""
-    from chains.models import Indicator, IndustryFigure
 
     city = IndustryFigure.objects.filter(
         is_current=True,
@@ -384,7 +385,6 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
 
 def breakdown(industry: Industry, period: ReportingPeriod) -> dict:
     """One industry's latest month by sub-segment and by district (the statistics selector)."""
-    from chains.figures.selectors import industry_figures
 
     data = industry_figures(industry, period.year)
     first = data["indicators"][0] if data["indicators"] else None

@@ -1,4 +1,5 @@
-"""TODO docstring (chains.views)."""
+"""The city overview (the dashboard) and an industry's page, which gathers everything about one
+industry: its matrix row, policies, carrier areas and land."""
 
 import hashlib
 
@@ -21,8 +22,11 @@ from chains.matrix.history import change_entries
 from chains.matrix.selectors import industries_with_assignments, matrix_change_records
 from chains.models import Category, Official, Unit
 from chains.policies.selectors import policies_for_industry
+from portal import dataversion
 from portal.responses import xlsx_response
 from reporting.assessment.access import can_assess_districts
+from reporting.dashboard import export
+from reporting.dashboard import selectors as dashboard
 from reporting.dashboard.access import (
     access_dashboard_industries,
     dashboard_scope,
@@ -79,9 +83,6 @@ class DashboardView(TemplateView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        from portal import dataversion
-        from reporting.dashboard import export
-        from reporting.dashboard import selectors as dashboard
 
         user = self.request.user
         if not reads_city_overview(user):

@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.land)."""
+"""Demo carrier areas and land items (`make run` only), consistent with the demo updates and
+never dated in the future."""
 
 import datetime
 import random
@@ -7,7 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
-from chains.models import CarrierArea, Industry, Unit
+from chains.choices import UnitRole
+from chains.models import AssignmentUnit, CarrierArea, Industry, Unit
 from portal.dataversion import data_changed
 from portal.months import previous_month
 from reporting.choices import AreaUnit, LandKind, LandStatus
@@ -125,8 +127,6 @@ def _demo_carriers() -> int:
 
 
 def _demo_items(today: datetime.date, months: int) -> list[LandItem]:
-    from chains.choices import UnitRole
-    from chains.models import AssignmentUnit
 
     rng = random.Random(2024)
     staff = {}

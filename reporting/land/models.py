@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.models.plans)."""
+"""Land and space items (空间统筹) units report with their monthly updates."""
 
 from django.conf import settings
 from django.db import models

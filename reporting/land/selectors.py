@@ -1,9 +1,12 @@
-"""TODO docstring (reporting.land)."""
+"""Reads of land and space items: an update's items, the items a user may see, totals in mu
+(converted in the database), and each carrier area's items for an industry. One query each."""
 
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from accounts.access import industries_for, reads_everything
+from accounts.choices import Action
 from accounts.models import User
 from chains.models import CarrierArea, Industry, Unit
 from reporting.choices import LandKind, LandStatus
@@ -23,8 +26,6 @@ def land_items_for_update(update: MonthlyUpdate) -> list[LandItem]:
 def land_items_visible(user: User, year: int, unit: Unit | None = None) -> QuerySet[LandItem]:
     """The year's land items the user may read (of one unit, if given): system-wide readers
     all; others their own unit's and those of the industries they view. One query."""
-    from accounts.access import industries_for, reads_everything
-    from accounts.choices import Action
 
     items = LandItem.objects.filter(year=year)
     if unit is not None:

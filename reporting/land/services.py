@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Value, When
 
+from accounts.access import can, industries_for
+from accounts.choices import Action
 from accounts.models import User
 from chains.models import CarrierArea, Industry, Unit
 from portal.dataversion import data_changed
@@ -72,8 +74,6 @@ def carrier_choices(user: User, industry_id: int | None = None) -> QuerySet[Carr
     """The carrier areas the user's unit may attach a land item to: its own, and those hosting
     an industry it leads (files for) — with `industry_id`, that industry only. What the form
     offers; `_check_carrier` decides for the item actually saved."""
-    from accounts.access import industries_for
-    from accounts.choices import Action
 
     led = industries_for(user, Action.FILE)
     if industry_id is not None:
@@ -88,8 +88,6 @@ def _check_carrier(
     """A unit counts area only towards its own carrier areas, or — a lead unit reporting on
     its industry — towards a carrier area that hosts the industry. Otherwise a district could
     add to another district's carrier totals (land_totals(district=...))."""
-    from accounts.access import can
-    from accounts.choices import Action
 
     if carrier is None or carrier.unit_id == unit_id:
         return

@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.admin)."""
+"""Admin page of the outbox: the follow-up work waiting for Celery, read-only."""
 
 from django.contrib import admin
 

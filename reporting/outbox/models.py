@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.models.updates)."""
+"""The outbox: follow-up work (notices) written in the same transaction as the change that
+causes it, then handed to Celery, so a broker that is down loses nothing."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

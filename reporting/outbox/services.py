@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from portal.celery import app
 from reporting.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,6 @@ def enqueue(task: str, **payload) -> OutboxMessage:
 
 def dispatch(message_id: int) -> bool:
     """Hand one message to the broker. Never raises: a failure leaves it for the relay."""
-    from portal.celery import app
 
     message = OutboxMessage.objects.filter(pk=message_id, processed_at__isnull=True).first()
     if message is None:

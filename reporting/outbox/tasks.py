@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.tasks)."""
+"""The outbox's relay: hands pending messages to Celery every minute (beat)."""
 
 from celery import shared_task
 

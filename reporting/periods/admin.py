@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.admin)."""
+"""Admin pages of the reporting calendar: the months with their deadlines and lock dates, the
+working-day overrides (调休) with their csv import, and the years declared complete."""
 
 from django import forms
 from django.contrib import admin, messages

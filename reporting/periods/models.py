@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.models.updates)."""
+"""Reporting months and the working-day calendar admins correct: each month's on-time deadline
+and lock date, computed from the holidays and 调休 unless an administrator set them."""
 
 import datetime
 
@@ -70,7 +71,7 @@ class CalendarYear(models.Model):
 class ReportingPeriod(models.Model):
     """A reporting month. Updates for month M are due by `deadline` (default: the 5th working
     day of M+1); after `lock_date` only DRC staff can reopen them. The calendar computes both
-    and moves them when it changes (reporting.calendar_io.periods_recompute) until the lock
+    and moves them when it changes (reporting.periods.calendar_io.periods_recompute) until the lock
     date has passed, unless an administrator set them by hand."""
 
     year = models.PositiveSmallIntegerField(_("year"))

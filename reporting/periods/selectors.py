@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.selectors)."""
+"""Reads of reporting months: the months open for filing, and a month by its slug (2026-10)."""
 
 import datetime
 

@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.services)."""
+"""Writes of reporting months: today's date in Asia/Shanghai, and each month's row with its
+deadline and lock date, created when first needed (`periods_ensure`, daily)."""
 
 import datetime
 

@@ -1,10 +1,12 @@
-"""TODO docstring (accounts.access)."""
+"""Who may start, edit, submit, review and record progress on a work plan, and the scoped fetch
+of a plan (built on accounts.access)."""
 
 from enum import StrEnum
 
 from accounts.access import can, can_review, fetch, reads_everything, require
 from accounts.choices import Action
 from accounts.models import User
+from reporting.models import WorkPlan
 
 
 class PlanAction(StrEnum):
@@ -30,7 +32,6 @@ def can_plan(user: User, action: PlanAction, plan) -> bool:
 
 def access_plan(*, user: User, pk: int, action: PlanAction = PlanAction.VIEW):
     """The work plan, if it exists (else 404) and the user may act on it (else 403)."""
-    from reporting.models import WorkPlan
 
     plan = fetch(
         WorkPlan.objects.select_related("unit", "industry", "plan_year", "created_by"),

@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.admin)."""
+"""Admin page of plan years: each year's deadline for the work plans."""
 
 from django.contrib import admin
 from django.db.models import Count

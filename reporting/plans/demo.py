@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.demo)."""
+"""Demo work plans (`make run` only), accepted and with progress up to last month."""
 
 import datetime
 import random
@@ -8,8 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from chains.choices import UnitKind
 from chains.models import Unit
+from reporting.models import PlanEvent, PlanItem, PlanProgress, WorkPlan
 from reporting.periods import services
+from reporting.plans import selectors
+from reporting.plans import services as plans
 from reporting.updates.demo import PLAN_TASKS, demo_now
 
 
@@ -17,10 +21,6 @@ from reporting.updates.demo import PLAN_TASKS, demo_now
 def demo_plans_seed(today: datetime.date | None = None) -> int:
     """This year's work plans of every district, zone and lead unit, accepted in January, with
     progress on each item up to last month; next year's left for the units to write."""
-    from chains.choices import UnitKind
-    from reporting.models import PlanEvent, PlanItem, PlanProgress, WorkPlan
-    from reporting.plans import selectors
-    from reporting.plans import services as plans
 
     today = today or services.today()
     if WorkPlan.objects.filter(is_demo=True).exists():

@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.plans)."""
+"""Reads of work plans: the deadline, which plans each unit owes, the plans a user may see, a
+plan with everything its page shows, and the progress table. A fixed number of queries each."""
 
 import datetime
 from dataclasses import dataclass

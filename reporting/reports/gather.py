@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chains.choices import UnitKind, UnitRole
+from chains.cultivation.selectors import new_recognitions
 from chains.figures.selectors import yoy as _growth
 from chains.models import (
     AssignmentOfficial,
@@ -28,6 +29,7 @@ from chains.models import (
     IndustryFigure,
     Unit,
 )
+from chains.policies.selectors import policy_summary
 from reporting.assessment.indicators import headline_indicator
 from reporting.assessment.scoring import district_assessment
 from reporting.choices import (
@@ -519,8 +521,6 @@ def _float(text) -> float | None:
 
 
 def _annual_extras(year: int, industries: list[Industry]) -> dict:
-    from chains.cultivation.selectors import new_recognitions
-    from chains.policies.selectors import policy_summary
 
     policies = [
         {

@@ -1,8 +1,17 @@
-"""TODO docstring (reporting.tasks)."""
+"""The report tasks: drafting a report in the worker, the watchdog that requeues a job whose
+worker died, and the daily schedule of monthly and annual reports."""
 
 from celery import Task, shared_task
 
-from reporting.reports.services import BUILD_REPORT
+from reporting.reports.schedule import run
+from reporting.reports.services import (
+    BUILD_REPORT,
+    JobAbandoned,
+    job_failed,
+    job_run,
+    jobs_reap,
+    jobs_reap_lost,
+)
 from reporting.updates.tasks import RETRY
 
 
@@ -11,7 +20,6 @@ class ReportTask(Task):
     so instead of waiting for ever."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from reporting.reports.services import job_failed
 
         job_failed(args[0], f"{type(exc).__name__}: {exc}")
 
@@ -31,7 +39,6 @@ class ReportTask(Task):
 )
 def build_report(job_id: int) -> int:
     """Draft a report (load the job, call the service); idempotent: see reports.services."""
-    from reporting.reports.services import JobAbandoned, job_run
 
     try:
         return job_run(job_id).pk
@@ -43,7 +50,6 @@ def build_report(job_id: int) -> int:
 def reports_watchdog() -> list[int]:
     """Every 30 s (beat): report jobs whose worker died, or whose queued task was lost, are
     failed and queued again."""
-    from reporting.reports.services import jobs_reap, jobs_reap_lost
 
     return [job.pk for job in jobs_reap() + jobs_reap_lost()]
 
@@ -52,6 +58,5 @@ def reports_watchdog() -> list[int]:
 def reports_schedule() -> list[str]:
     """Daily: draft the monthly report the day after its month's lock date, the annual report
     for Y on the first working day of January Y+1, and remind the DRC as January 31 nears."""
-    from reporting.reports.schedule import run
 
     return run()

@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.report_urls)."""
+"""The `reports` namespace (under /reports/): the archive, generation, jobs and each report."""
 
 from django.urls import path
 

@@ -21,13 +21,14 @@ from django.views.generic import TemplateView
 
 from accounts.access import can_review
 from accounts.policies import Policy
+from portal.celery import app
 from portal.months import previous_month
 from portal.responses import file_missing
 from portal.viewhelpers import error_text
 from reporting.choices import JobStatus, ReportKind, ReportStatus
 from reporting.dashboard.access import reads_city_overview
 from reporting.models import Report, ReportJob
-from reporting.periods import services as update_services
+from reporting.periods import services as periods
 from reporting.reports import services
 from reporting.reports.access import access_report, access_report_job
 from reporting.reports.gather import title_for
@@ -56,7 +57,7 @@ class ReportArchiveView(TemplateView):
         )
         if not is_drc:
             reports = reports.filter(status=ReportStatus.FINAL)
-        today = update_services.today()
+        today = periods.today()
         last_month = "{}-{:02d}".format(*previous_month(today.year, today.month))
         return super().get_context_data(
             reports=reports[:200],
@@ -97,8 +98,6 @@ def _worker_silent() -> bool:
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return False
     from django.core.cache import cache
-
-    from portal.celery import app
 
     silent = cache.get("celery-worker-silent")
     if silent is None:  # asked at most every 30 s, however many pages poll

@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.views.coordination)."""
+"""The forms of the supervision loop: a coordination meeting and its action items."""
 
 from django import forms
 from django.utils.translation import gettext_lazy

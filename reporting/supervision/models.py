@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.models.updates)."""
+"""The supervision loop (协调督办): coordination meetings of an industry's lead official, the
+action items (督办事项) they decide, and each item's history."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""TODO docstring (reporting.coordination)."""
+"""Reads of the supervision loop: an action item's traffic light, and a unit's open items."""
 
 import datetime
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.notifications import notify, unit_staff
 from chains.models import Industry, Official, Unit
+from portal.dataversion import data_changed
 from reporting.choices import ActionEventKind, ActionStatus, ProblemStatus
 from reporting.models import ActionEvent, ActionItem, Meeting, Problem
 
@@ -22,7 +23,6 @@ def _changes_dashboard(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        from portal.dataversion import data_changed
 
         data_changed()
         return function(*args, **kwargs)

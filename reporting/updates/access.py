@@ -1,4 +1,5 @@
-"""TODO docstring (accounts.access)."""
+"""Who may edit, submit, contribute to and review a monthly update, and the scoped fetches of an
+update, a unit's month and an attachment (built on accounts.access)."""
 
 from enum import StrEnum
 
@@ -7,6 +8,8 @@ from django.http import Http404
 from accounts.access import can, can_review, fetch, industries_for, require
 from accounts.choices import Action
 from accounts.models import User
+from reporting.models import Attachment, MonthlyUpdate
+from reporting.updates.selectors import unit_month_updates, update_for_page
 
 
 class UpdateAction(StrEnum):
@@ -32,8 +35,6 @@ def can_update(user: User, action: UpdateAction, update) -> bool:
 
 def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VIEW):
     """The update, if it exists (else 404) and the user may act on it (else 403)."""
-    from reporting.models import MonthlyUpdate
-    from reporting.updates.selectors import update_for_page
 
     try:
         update = update_for_page(pk)
@@ -46,7 +47,6 @@ def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VI
 def access_month_updates(*, user: User, period) -> list:
     """Every update the user's unit files for the month, in matrix order, if the user may edit
     each one (else 403). The industries the user files for are read once, not per update."""
-    from reporting.updates.selectors import unit_month_updates
 
     updates = unit_month_updates(user.unit_id, period)
     if updates:
@@ -57,7 +57,6 @@ def access_month_updates(*, user: User, period) -> list:
 
 
 def access_attachment(*, user: User, pk: int):
-    from reporting.models import Attachment
 
     attachment = fetch(
         Attachment.objects.select_related("update__industry"),

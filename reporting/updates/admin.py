@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.admin)."""
+"""Admin page of the monthly updates, with each update's history; read-mostly: the workflow is
+the portal's."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _

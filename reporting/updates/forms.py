@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.forms)."""
+"""The forms of a monthly update: the six elements, key projects, problems, a responsible unit's
+input, and the DRC's return, reopen and batch review."""
 
 from django import forms
 from django.core.exceptions import ValidationError

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.notifications import drc_staff, notify, unit_staff
 from reporting.choices import ReminderStep
 from reporting.models import MonthlyUpdate, Reminder, ReportingPeriod
+from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
 from reporting.updates.selectors import lead_pairs
 
@@ -54,7 +55,6 @@ def _send_once(
 
 
 def send_due_reminders(on: datetime.date | None = None) -> int:
-    from reporting.periods.services import today
 
     on = on or today()
     calendar = WorkCalendar()

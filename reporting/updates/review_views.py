@@ -1,4 +1,5 @@
-"""TODO docstring (reporting.views.updates)."""
+"""The DRC's review of monthly updates: one update's review, the review queue, and a month's
+batch review."""
 
 from collections import Counter
 

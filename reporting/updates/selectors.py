@@ -18,6 +18,7 @@ from chains.models import AssignmentUnit, Industry, Unit
 from reporting.choices import DueStatus, EventKind, Light, UpdateStatus
 from reporting.models import Attachment, Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
 from reporting.periods.selectors import open_periods
+from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
 from reporting.updates.services import is_locked
 
@@ -368,7 +369,6 @@ def review_queue(period: ReportingPeriod, *, industry=None, unit=None, status=No
             "period_id",
         )
     }
-    from reporting.periods.services import today
 
     now = today()
     rows = []

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.models import Industry, Unit
+from portal.dataversion import data_changed
 from reporting.choices import ELEMENT_FIELDS, EventKind, ProblemStatus, Section, UpdateStatus
 from reporting.models import (
     Attachment,
@@ -63,7 +64,6 @@ def is_editable(update: MonthlyUpdate, on: datetime.date | None = None) -> bool:
 
 
 def _record(update: MonthlyUpdate, kind: EventKind, user: User | None, **extra) -> UpdateEvent:
-    from portal.dataversion import data_changed
 
     data_changed()  # every write to an update leaves one event: the dashboard's cue too
     return UpdateEvent.objects.create(

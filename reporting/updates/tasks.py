@@ -1,4 +1,5 @@
-"""Celery tasks of the reporting app: thin, idempotent, each calling a service."""
+"""Celery tasks of the monthly updates (notices to units and the DRC, reminders before the
+deadline) and the worker's ping: thin, idempotent, each calling a service."""
 
 from celery import shared_task
 from django.db import transaction

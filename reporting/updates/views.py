@@ -1,5 +1,6 @@
-"""Pages for monthly updates. Views are thin: access through accounts.access, writes through
-reporting.services, and a service's ValidationError becomes a message or a form error."""
+"""Pages for filing monthly updates (the DRC's review is in review_views). Views are thin:
+access through reporting.updates.access, writes through reporting.updates.services, and a
+service's ValidationError becomes a message or a form error."""
 
 from collections import Counter
 
@@ -29,8 +30,8 @@ from reporting.models import MonthlyUpdate
 from reporting.periods import selectors as periods_selectors
 from reporting.periods import services as periods_services
 from reporting.plans import selectors as plans
-from reporting.supervision import selectors as coordination_views
-from reporting.supervision import services as coordination
+from reporting.supervision import selectors as supervision
+from reporting.supervision import services as supervision_services
 from reporting.updates import selectors, services
 from reporting.updates.access import UpdateAction, access_attachment, access_update, can_update
 from reporting.updates.forms import (
@@ -64,7 +65,7 @@ class DueView(TemplateView):
         return super().get_context_data(
             items=items,
             contributions=selectors.contribution_items(user, today),
-            actions=coordination_views.unit_actions(user, today),
+            actions=supervision.unit_actions(user, today),
             batch_periods=batch_periods,
             plan_year=plan_year,
             plan_dues=plans.plans_owed(user.unit, plan_year) if user.unit_id else [],
@@ -233,7 +234,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             land_items=land.land_items_for_update(update),
             actions=[
                 (a, light)
-                for a, light in coordination_views.unit_actions(
+                for a, light in supervision.unit_actions(
                     self.request.user, periods_services.today()
                 )
                 if a.status != ActionStatus.CLOSED
@@ -247,12 +248,10 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
 
     def report_action_progress(self, request):
         """Progress on the unit's action items, written in its monthly update."""
-        for action, _light in coordination_views.unit_actions(
-            request.user, periods_services.today()
-        ):
+        for action, _light in supervision.unit_actions(request.user, periods_services.today()):
             text = request.POST.get(f"action_progress_{action.pk}", "").strip()
             if text and action.status != ActionStatus.CLOSED:
-                coordination.action_progress(
+                supervision_services.action_progress(
                     action=action, user=request.user, text=f"（{self.update.period}月度进展）{text}"
                 )
 

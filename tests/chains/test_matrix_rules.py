@@ -1,4 +1,4 @@
-"""One set of rules for a row of the matrix wherever it is written (chains.matrix_rules): the
+"""One set of rules for a row of the matrix wherever it is written (chains.matrix.rules): the
 admin's assignment form, the admin's import and `load_matrix` refuse the same rows with the
 same words. A row needs a lead official and a lead unit, names no one twice, and no unit both
 leads and supports it."""

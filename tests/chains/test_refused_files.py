@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from chains.figures import reading as importer
-from chains.figures import writing
+from chains.figures import reading, writing
 from chains.figures.tasks import purge_refused_files
 from chains.models import EnterpriseFigure, FigureImport, IndustryFigure
 from portal.celery import app
@@ -95,9 +94,9 @@ def test_confirming_a_refused_upload_whose_file_was_deleted_is_refused_in_chines
 def test_a_refusal_names_its_first_five_errors_for_the_log():
     """What a worker's or the command's log shows of a file refused at import: the first five
     messages, in row order, the file's own first."""
-    plan = importer.Plan(kind="industry")
+    plan = reading.Plan(kind="industry")
     for row in (7, 3, 0, 5, 4, 6):
         plan.error(row, f"错误{row}")
-    refused = importer.ImportRefused(plan)
+    refused = reading.ImportRefused(plan)
     assert str(refused) == "错误0; 第 3 行：错误3; 第 4 行：错误4; 第 5 行：错误5; 第 6 行：错误6"
     assert refused.plan is plan

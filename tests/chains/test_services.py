@@ -1,4 +1,4 @@
-"""The services that write the matrix (chains.services, chains.matrix_history)."""
+"""The services that write the matrix (chains.matrix.services, chains.matrix.history)."""
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext

@@ -11,8 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from chains import creditcode
-from chains.figures import reading, validating
-from chains.figures import writing as importer
+from chains.figures import reading, validating, writing
 from chains.figures.selectors import import_changes, industry_figures
 from chains.models import (
     Enterprise,
@@ -392,10 +391,10 @@ def test_large_enterprise_file_is_read_and_written_in_bulk(
     enterprise_figures(
         tmp_path / "ef.xlsx", [(c, f"企业{i}", i, i * 9, 1.5) for i, c in enumerate(codes)]
     )
-    record = importer.upload_record(upload=_upload(tmp_path / "ef.xlsx"), user=stats_db["stats"])
+    record = writing.upload_record(upload=_upload(tmp_path / "ef.xlsx"), user=stats_db["stats"])
     # Queries do not grow with rows: the plan reads lookups once, the write is bulk.
     with django_assert_max_num_queries(40):
-        importer.apply(record)
+        writing.apply(record)
     assert EnterpriseFigure.objects.filter(is_current=True).count() == 600
 
 

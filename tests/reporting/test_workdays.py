@@ -114,7 +114,7 @@ def test_a_deadline_counted_across_an_unknown_year_is_provisional(db):
     assert december.deadline.year == year
     assert december.provisional.deadline and december.provisional.lock_date
     assert not november.provisional
-    # Dates an administrator set (reporting.admin marks them) are theirs, not a guess.
+    # Dates an administrator set (reporting.periods.admin marks them) are theirs, not a guess.
     december.deadline += datetime.timedelta(days=1)
     december.dates_set_by_hand = True
     december.save()

@@ -4,8 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
-from chains.figures import reading, validating
-from chains.figures import writing as importer
+from chains.figures import reading, validating, writing
 from chains.figures.layout import parse_month
 from chains.figures.workbook import SpreadsheetError
 
@@ -48,13 +47,13 @@ class Command(BaseCommand):
             )
             if importer_user is None:
                 raise CommandError("没有可记录为导入人的账号：请用 --user 指定。")
-            record = importer.upload_record(
+            record = writing.upload_record(
                 upload=SimpleUploadedFile(path.name, path.read_bytes()), user=importer_user
             )
-            plan = importer.preview(record, month=month_value)
+            plan = writing.preview(record, month=month_value)
             if plan.ok:
                 try:
-                    plan = importer.apply(record)
+                    plan = writing.apply(record)
                 except reading.ImportRefused as exc:
                     plan = exc.plan
         if not plan.ok:
