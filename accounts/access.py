@@ -1,8 +1,11 @@
-"""The one place that answers "which industries may this user view, file for or contribute to".
+"""The one place that answers "which industries may this user view, file for or contribute to":
+the permission primitives every feature's access module builds on.
 
-Every view reaches unit-scoped data through these functions; none queries such models
-directly. Object permissions come from django-guardian, kept in step with the matrix by
-chains.matrix.permissions.permissions_sync; DRC, statistics staff and administrators see everything.
+Every view reaches unit-scoped data through a feature's access module (access_<noun>: fetch
+and check in one call, `fetch` and `require` below); none queries such models directly. Object
+permissions come from django-guardian, kept in step with the matrix by
+chains.matrix.permissions.permissions_sync; DRC, statistics staff and administrators see
+everything.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -23,7 +26,6 @@ PERMISSIONS = {
     Action.FILE: "chains.file_industry",
     Action.CONTRIBUTE: "chains.contribute_industry",
 }
-
 
 # Roles that read every industry without being named in the matrix.
 SYSTEM_WIDE_READERS = (Role.DRC, Role.STATISTICS, Role.ADMIN)
@@ -105,4 +107,5 @@ def industry_roles(user: User) -> dict[int, Action]:
 
 
 def can_review(user: User) -> bool:
+    """The DRC reviews: monthly updates, work plans, policies' evaluations, problems."""
     return user.is_authenticated and user.is_active and user.role == Role.DRC

@@ -6,7 +6,6 @@ from django.db.models import Q
 
 UNIT_GROUP_PREFIX = "unit:"
 
-
 OFFICIAL_GROUP_PREFIX = "official:"
 
 

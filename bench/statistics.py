@@ -17,6 +17,7 @@ from accounts.models import User
 from chains.creditcode import generate
 from chains.figures import reading, writing
 from chains.figures.services import indicators_load
+from chains.matrix.io import matrix_load
 from chains.models import EnterpriseFigure
 from portal.months import months_before
 
@@ -92,8 +93,6 @@ def write_floor(source_id: int) -> float:
 
 
 def run() -> dict:
-    from chains.matrix.io import matrix_load
-
     matrix_load()
     indicators_load(Path(__file__).resolve().parent.parent / "fixtures" / "indicators.json")
     user = User.objects.create_superuser("bench-stats", password="bench-password-1234")

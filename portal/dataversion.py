@@ -10,9 +10,9 @@ import time
 
 logger = logging.getLogger(__name__)
 
-
-VERSION_KEY = "dashboard:version"
-
+# Renamed from "dashboard:version" when the dashboard became a package: entries cached under the
+# old key's versions hold objects pickled by their old module path, and must not be read again.
+VERSION_KEY = "portal:dataversion"
 
 # A bump that found the cache unreachable: sent before this process trusts the cache again,
 # so entries cached under the old version are not served once Redis is back.

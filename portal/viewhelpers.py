@@ -1,5 +1,5 @@
-"""The reporting app's pages, one module per part: monthly updates and the dashboard,
-coordination, work plans, land items, the districts' assessment and the reports."""
+"""Helpers the features' views share: a service's refusal as one line, and a year read from a
+request."""
 
 import datetime
 

@@ -13,6 +13,8 @@ class ReportingConfig(AppConfig):
         from django.db.models.signals import post_save
         from django.http import multipartparser
 
+        from reporting import tasks  # noqa: F401
+
         # Django refuses a multipart part whose headers exceed 1 KB with a bare 400, losing the
         # whole form: a file name of a few hundred Chinese characters (3 bytes each) does that.
         # 8 KB keeps such uploads (the name is then shortened, attachments.clean_name) while

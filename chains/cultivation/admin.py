@@ -2,9 +2,7 @@
 
 from django.contrib import admin
 
-from chains.models import (
-    DoublingTarget,
-)
+from chains.models import DoublingTarget
 
 
 @admin.register(DoublingTarget)

@@ -10,9 +10,7 @@ from chains.figures.workbook import column_letter
 
 MAX_ERRORS = 200
 
-
 YES = {"是", "Y", "y", "yes", "√", "✓", "1", "规上", "TRUE", "True"}
-
 
 NO = {"否", "N", "n", "no", "×", "0", "", "FALSE", "False"}
 

@@ -148,7 +148,6 @@ def previous_revision(record: FigureImport) -> FigureImport | None:
 
 def industry_enterprises(industry: Industry, limit: int = 100) -> list:
     """The industry's key enterprises with their tiers, largest first by name order; two queries."""
-
     return list(
         Enterprise.objects.filter(industry=industry)
         .select_related("district", "subsegment")

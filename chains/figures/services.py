@@ -9,9 +9,7 @@ from django.db import transaction
 
 from chains.choices import LoadedTable
 from chains.loads import DryRun, Load, LoadReport, load_conclude, upsert
-from chains.models import (
-    Indicator,
-)
+from chains.models import Indicator
 
 INDICATOR_LABELS = {
     "name": "名称",

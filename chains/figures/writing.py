@@ -36,8 +36,6 @@ from portal.dataversion import data_changed
 logger = logging.getLogger(__name__)
 
 
-# `make mutation` mutates the checks above; the writing below is checked by comparing its two
-# paths (COPY and INSERT) in tests/chains/test_figure_integrity.py.  # pragma: no mutate start
 def upload_record(*, upload, user) -> FigureImport:
     """Keep the uploaded file (always: it is the record of what was sent)."""
     digest = hashlib.sha256()

@@ -52,7 +52,6 @@ class MatrixXLSX(base_formats.XLSX):
 
 EXPORT_FORMATS = {base_formats.CSV: MatrixCSV, base_formats.TSV: MatrixTSV}
 
-
 # (An exported xlsx stays import-export's own: it writes numbers as numbers only for the
 # formats it lists as binary, by exact type.)
 IMPORT_FORMATS = {**EXPORT_FORMATS, base_formats.XLSX: MatrixXLSX}

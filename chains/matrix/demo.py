@@ -10,7 +10,6 @@ from chains.models import Official, Unit
 
 DEMO_PASSWORD = "Xiamen-446-demo"  # documented in README; demo data only
 
-
 # Units whose staff hold a system-wide role rather than plain unit staff.
 UNIT_ROLES = {"市发改委": Role.DRC, "市统计局": Role.STATISTICS}
 

@@ -6,7 +6,7 @@ may be stale, or the administrator may mean to undo them: the preview says which
 
 `matrix_change` wraps a write that may change the matrix: it re-syncs object permissions and
 records the change in the write's own transaction. `matrix_load` (chains.matrix.io) records
-its loads through services.load_conclude, with the same labels."""
+its loads through chains.loads.load_conclude, with the same labels."""
 
 import os
 from collections.abc import Iterator, Sequence
@@ -121,7 +121,6 @@ def assignment_update(
     its officials, lead units and responsible units, by canonical name and in order. The row
     must pass the matrix's rules (ValidationError otherwise); permissions are re-synced and the
     change recorded in the same transaction. Returns the record, or None if nothing changed."""
-
     check_matrix_row(
         lead_officials=lead_officials, lead_units=lead_units, responsible_units=responsible_units
     )

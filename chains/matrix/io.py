@@ -27,9 +27,7 @@ from portal.textfiles import decode_text
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "matrix.json"
 
-
 FORMATS = ("json", "csv", "xlsx")
-
 
 # A matrix has a few dozen rows. openpyxl reads every <row>, blank or only formatted, and pads
 # each to the width <dimension> claims: a file of a million formatted blank rows took 150 s and

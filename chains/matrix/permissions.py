@@ -36,12 +36,12 @@ GRANTS = {
     "official": ("view_industry",),
 }
 
-
 GRANTED_CODENAMES = sorted({c for grant in GRANTS.values() for c in grant})
-
 
 # How many examples of each kind of drift a report names.
 EXAMPLES = 5
+
+logger = logging.getLogger("accounts.security")
 
 
 def industry_permission_ids() -> dict[str, int]:
@@ -216,9 +216,6 @@ def _wrong_memberships() -> list[str]:
     return lines
 
 
-logger = logging.getLogger("accounts.security")
-
-
 @dataclass(frozen=True)
 class SyncResult:
     granted: int
@@ -241,7 +238,6 @@ def permissions_sync() -> SyncResult:
     industry object-permission tables: a row it does not grant (one granted by hand, to a
     group or to a user) is revoked, since filing and contributing come only from the matrix.
     """
-
     data_changed()  # the matrix changed: who is expected to report, and where
     _ensure_groups(Unit, UNIT_GROUP_PREFIX)
     _ensure_groups(Official, OFFICIAL_GROUP_PREFIX)

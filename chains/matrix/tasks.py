@@ -10,5 +10,4 @@ def permissions_resync() -> str:
     """Daily: re-sync the groups and industry object permissions with the matrix wherever they
     drifted from it (a group deleted, a permission granted by hand); returns what was repaired,
     empty when nothing was."""
-
     return "\n".join(resync())

@@ -17,7 +17,6 @@ def can_edit_policies(user: User, industry: Industry) -> bool:
 
 def access_policy_record(*, user: User, pk: int, write: bool = False):
     """An industry policy (not to be confused with accounts.policies, the views' access rules)."""
-
     policy = fetch(Policy.objects.select_related("industry", "issuer", "created_by"), pk=pk)
     require(
         can_edit_policies(user, policy.industry)

@@ -1,6 +1,5 @@
-"""The registers the matrix carries beyond who does what: the districts' leading industries and
-carrier areas (空间统筹), each industry's policies and their evaluation (一产业一政策), and the
-advanced-manufacturing doubling plan's targets."""
+"""The industry policy register (一产业一政策): each industry's policies, the instruments they
+use, and the DRC's evaluations of them."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -2,9 +2,8 @@
 file for it, and the DRC's evaluations of them on the source's three dimensions (集中度
 concentration, 精准度 precision, 匹配度 fit).
 
-Writes (`policy_create`, `policy_update`, `policy_evaluate`) check who may make them and
-validate before saving; reads (`policies_for_industry`, `policy_summary`) cost a fixed number
-of queries however many policies and evaluations there are. Not to be confused with
+The writes (`policy_create`, `policy_update`, `policy_evaluate`) check who may make them and
+validate before saving; the reads are in chains.policies.selectors. Not to be confused with
 accounts.policies, the views' access rules.
 """
 

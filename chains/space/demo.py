@@ -6,7 +6,6 @@ from chains.models import CarrierArea, LeadingIndustry
 
 def demo_leading_industries_seed() -> int:
     """Each district or zone leads on the industries of its demo carrier areas (主导产业)."""
-
     pairs = {
         (area.unit_id, industry.pk)
         for area in CarrierArea.objects.filter(

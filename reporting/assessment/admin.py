@@ -3,9 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from reporting.models import (
-    AssessmentIndicator,
-)
+from reporting.models import AssessmentIndicator
 
 
 @admin.register(AssessmentIndicator)

@@ -13,12 +13,8 @@ from django.db import transaction
 from chains.choices import LoadedTable
 from chains.figures.models import IndicatorPeriod
 from chains.loads import Load, LoadReport, load_conclude
-from chains.models import (
-    Indicator,
-)
-from reporting.models import (
-    AssessmentIndicator,
-)
+from chains.models import Indicator
+from reporting.models import AssessmentIndicator
 
 
 def headline_indicator(indicators=None) -> Indicator | None:
@@ -36,7 +32,6 @@ def headline_indicator(indicators=None) -> Indicator | None:
 
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "assessment_indicators.json"
-
 
 ASSESSMENT_LABELS = {
     "name": "名称",

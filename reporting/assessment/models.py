@@ -4,9 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from reporting.choices import (
-    AssessmentMetric,
-)
+from reporting.choices import AssessmentMetric
 
 
 class AssessmentIndicator(models.Model):

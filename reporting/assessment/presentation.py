@@ -43,7 +43,6 @@ DEFINITIONS = {
     ),
 }
 
-
 RULES = [
     _(
         "Higher is better: score = min(value ÷ value for full marks, 1) × 100, and never below "

@@ -12,7 +12,7 @@ Definitions (also shown on the page: reporting.assessment.presentation's DEFINIT
 - timeliness (%): obligations met on time ÷ obligations due × 100. Obligations:
   (a) each plan the unit owes for Y, once the plans' deadline has passed (deadline < today):
       the deadline is PlanYear(Y).deadline, or January 31 of Y (PlanYear.default_deadline)
-      when no PlanYear row exists. The plans owed are those of reporting.plans.plans_owed:
+      when no PlanYear row exists. The plans owed are those of reporting.plans.selectors.plans_owed:
       the unit's own plan (no industry), then one per industry the unit leads in the
       responsibility matrix (AssignmentUnit role lead; today's matrix, which keeps no
       history), in industry order. A plan owed is on time when its first_submitted_at
@@ -103,12 +103,9 @@ from reporting.plans.selectors import plan_deadline, plan_scopes_owed
 
 ASSESSED_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 
-
 HUNDRED = Decimal(100)
 
-
 ONE_PLACE = Decimal("0.1")
-
 
 TWO_PLACES = Decimal("0.01")
 
@@ -149,7 +146,7 @@ def default_year(on: datetime.date | None = None) -> int:
 
 def owed_plans(units) -> dict[int, list[tuple[int | None, str | None]]]:
     """{unit id: [(industry id, industry name), …]}: the work plans each of `units` owes for a
-    year (reporting.plans.plan_scopes_owed), a unit's own plan as (None, None). One query."""
+    year (reporting.plans.selectors.plan_scopes_owed), a unit's own plan as (None, None). One query."""
     return {
         unit_id: [(i.pk, i.name) if i else (None, None) for i in scopes]
         for unit_id, scopes in plan_scopes_owed(units).items()

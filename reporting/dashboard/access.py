@@ -29,7 +29,6 @@ DASHBOARD_FILTERS = {
     "unit": "assignment__unit_links__unit__code",
 }
 
-
 OUT_OF_SCOPE = {
     "category": "所选产业类别中没有您可以查看的产业，无权查看其工作看板。",
     "industry": "所选产业不在您的查看范围内，无权查看其工作看板。您只能查看本人牵头的产业。",
@@ -57,7 +56,6 @@ def access_dashboard_industries(
     codes, empty for all). A value that names nothing is a 404; one outside the user's
     industries (`scope`, from dashboard_scope) a 403 with the reason, never an empty page
     that reads as if it showed everything."""
-
     models = {"category": Category, "industry": Industry, "official": Official, "unit": Unit}
     industries = industries_for(user)
     for name, code in filters.items():

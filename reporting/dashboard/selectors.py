@@ -113,7 +113,6 @@ def grid(
 
 def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
     """Open problems by type, by industry and by age, and those awaiting a meeting."""
-
     open_problems = Problem.objects.filter(update__industry__in=industries).exclude(
         status=ProblemStatus.RESOLVED
     )
@@ -172,7 +171,6 @@ def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dic
 def trend(industry: Industry, period: ReportingPeriod) -> dict:
     """The industry's monthly output (or revenue) over the last 13 months, for the chart and
     the table beside it: one query."""
-
     months = []
     year, month = period.year, period.month
     for _ in range(13):
@@ -276,7 +274,6 @@ def land_summary(
 ) -> dict:
     """Land and space items of the period's year up to its month, per kind in mu (one query).
     Items tied to no industry count only when `everything` (a system-wide, unfiltered view)."""
-
     return land_totals(
         period.year,
         None if everything else industries,
@@ -297,7 +294,6 @@ def plans_summary(
     only the district's plans when filtered to a district, its own ones in a system-wide view
     unfiltered by industry) and per industry. One query;
     the same rule as the districts' assessment."""
-
     if district is not None:
         scope = Q(plan__unit=district)
         if not everything:  # a district's own plan is not one of a city leader's industries
@@ -343,7 +339,6 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
     reported on usually has none yet): every indicator (for the month and cumulative) with
     year-on-year growth, supplied or computed from last year. Four queries; `year` and
     `month` say which month the figures are (None when there are none)."""
-
     city = IndustryFigure.objects.filter(
         is_current=True,
         industry__in=industries,
@@ -385,7 +380,6 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
 
 def breakdown(industry: Industry, period: ReportingPeriod) -> dict:
     """One industry's latest month by sub-segment and by district (the statistics selector)."""
-
     data = industry_figures(industry, period.year)
     first = data["indicators"][0] if data["indicators"] else None
 

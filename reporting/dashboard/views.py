@@ -58,7 +58,7 @@ class IndustryDetailView(TemplateView):
             my_action=my_action,
             carrier_areas=carrier_areas_for_industry(industry),
             policies=policies_for_industry(industry),
-            # accounts.access.can_edit_policies, read from the roles already loaded
+            # chains.policies.access.can_edit_policies, read from the roles already loaded
             can_edit_policies=bool(self.request.user.unit_id) and my_action == Action.FILE,
             matrix_history=change_entries(
                 matrix_change_records(industry)[:INDUSTRY_PAGE_CHANGES], industry.name

@@ -68,7 +68,6 @@ DEMO_CARRIERS = [
     ("厦龙山海协作经济区", "enclave", "火炬管委会", ["machinery-equipment", "new-materials"], 8000),
 ]
 
-
 DEMO_NAMES = {
     LandKind.SUPPLIED: "{carrier}{n}号工业用地出让",
     LandKind.MIXED_USE: "{carrier}M1/M0混合用地{n}号地块",
@@ -78,7 +77,6 @@ DEMO_NAMES = {
     LandKind.ENCLAVE: "{carrier}飞地合作项目{n}期",
     LandKind.UNSUPPLIED: "{district}批而未供土地处置（{n}宗）",
 }
-
 
 # Factory space is counted in floor area (m²); land in mu.
 DEMO_AREAS = {

@@ -26,7 +26,6 @@ def land_items_for_update(update: MonthlyUpdate) -> list[LandItem]:
 def land_items_visible(user: User, year: int, unit: Unit | None = None) -> QuerySet[LandItem]:
     """The year's land items the user may read (of one unit, if given): system-wide readers
     all; others their own unit's and those of the industries they view. One query."""
-
     items = LandItem.objects.filter(year=year)
     if unit is not None:
         items = items.filter(unit=unit)

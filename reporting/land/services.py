@@ -24,7 +24,6 @@ from reporting.updates import services
 
 MU_PER_SQUARE_METRE = Decimal("0.0015")  # 15 / 10000, exact: AreaUnit.to_mu in SQL
 
-
 # The fields land_item_change may set; an item tied to an update keeps that update's month
 # and industry.
 CHANGEABLE = {
@@ -39,7 +38,6 @@ CHANGEABLE = {
     "year",
     "month",
 }
-
 
 TIED_TO_UPDATE = {"year", "month", "industry"}
 
@@ -74,7 +72,6 @@ def carrier_choices(user: User, industry_id: int | None = None) -> QuerySet[Carr
     """The carrier areas the user's unit may attach a land item to: its own, and those hosting
     an industry it leads (files for) — with `industry_id`, that industry only. What the form
     offers; `_check_carrier` decides for the item actually saved."""
-
     led = industries_for(user, Action.FILE)
     if industry_id is not None:
         led = led.filter(pk=industry_id)
@@ -88,7 +85,6 @@ def _check_carrier(
     """A unit counts area only towards its own carrier areas, or — a lead unit reporting on
     its industry — towards a carrier area that hosts the industry. Otherwise a district could
     add to another district's carrier totals (land_totals(district=...))."""
-
     if carrier is None or carrier.unit_id == unit_id:
         return
     if (

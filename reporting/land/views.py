@@ -1,6 +1,7 @@
 """Pages for land and space items (空间统筹): a unit's items of a year with a form to add one,
 the form pre-bound to a monthly update (its 平台载体 section links here), edit with a version
-check, and remove. Access through accounts.access, writes through reporting.land."""
+check, and remove. Access through reporting.land.access, writes through
+reporting.land.services."""
 
 from django import forms
 from django.contrib import messages
@@ -27,7 +28,6 @@ from reporting.updates import services
 from reporting.updates.access import UpdateAction, access_update
 
 MONTHS = [(m, f"{m}月") for m in range(1, 13)]
-
 
 FIELDS = ["year", "month", "industry", "carrier", "kind", "name", "area", "area_unit", "status"]
 

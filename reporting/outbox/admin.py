@@ -2,9 +2,7 @@
 
 from django.contrib import admin
 
-from reporting.models import (
-    OutboxMessage,
-)
+from reporting.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)

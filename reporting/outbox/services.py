@@ -15,7 +15,6 @@ from reporting.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-
 RELAY_AFTER = timedelta(minutes=10)
 
 
@@ -27,7 +26,6 @@ def enqueue(task: str, **payload) -> OutboxMessage:
 
 def dispatch(message_id: int) -> bool:
     """Hand one message to the broker. Never raises: a failure leaves it for the relay."""
-
     message = OutboxMessage.objects.filter(pk=message_id, processed_at__isnull=True).first()
     if message is None:
         return False

@@ -29,16 +29,13 @@ from reporting.periods.workdays import WorkCalendar, package_knows
 
 MAX_BYTES = 1_000_000
 
-
 TOO_LARGE = "文件过大：日历调整文件不应超过 1 MB。"
-
 
 HEADERS = {
     "date": {"date", "日期"},
     "kind": {"kind", "类型", "类别"},
     "note": {"note", "备注", "说明", "名称"},
 }
-
 
 KINDS = {
     "holiday": False,
@@ -54,9 +51,7 @@ KINDS = {
     "调休上班": True,
 }
 
-
 NOTE_MAX = CalendarOverride._meta.get_field("note").max_length
-
 
 DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 

@@ -6,9 +6,7 @@ import datetime
 from django.utils import timezone
 
 from portal.months import next_month, previous_month
-from reporting.models import (
-    ReportingPeriod,
-)
+from reporting.models import ReportingPeriod
 from reporting.periods.workdays import WorkCalendar
 
 
@@ -16,7 +14,6 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-# Periods are not the update services `make mutation` is about.  # pragma: no mutate start
 def period_defaults(year: int, month: int, calendar: WorkCalendar | None = None) -> dict:
     calendar = calendar or WorkCalendar()
     deadline, lock_date = calendar.period_dates(year, month)

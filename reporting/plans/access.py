@@ -32,7 +32,6 @@ def can_plan(user: User, action: PlanAction, plan) -> bool:
 
 def access_plan(*, user: User, pk: int, action: PlanAction = PlanAction.VIEW):
     """The work plan, if it exists (else 404) and the user may act on it (else 403)."""
-
     plan = fetch(
         WorkPlan.objects.select_related("unit", "industry", "plan_year", "created_by"),
         pk=pk,

@@ -4,9 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from reporting.models import (
-    PlanYear,
-)
+from reporting.models import PlanYear
 
 
 @admin.register(PlanYear)

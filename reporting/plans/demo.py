@@ -21,7 +21,6 @@ from reporting.updates.demo import PLAN_TASKS, demo_now
 def demo_plans_seed(today: datetime.date | None = None) -> int:
     """This year's work plans of every district, zone and lead unit, accepted in January, with
     progress on each item up to last month; next year's left for the units to write."""
-
     today = today or services.today()
     if WorkPlan.objects.filter(is_demo=True).exists():
         return 0

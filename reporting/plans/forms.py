@@ -9,7 +9,6 @@ from reporting.plans.services import ItemContent
 
 BLANK = [("", "——")]
 
-
 MONTHS = [(m, _("by the end of month %(month)s") % {"month": m}) for m in range(1, 13)]
 
 

@@ -1,6 +1,5 @@
-"""Yearly work plans (年度工作计划) of lead units and districts, the progress recorded against
-their items month by month, the land and space items units report (空间统筹), and the
-admin-defined indicators of the districts' differentiated assessment."""
+"""Yearly work plans (年度工作计划) of lead units and districts, and the progress recorded against
+their items month by month, with each plan's history."""
 
 import datetime
 

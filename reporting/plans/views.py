@@ -226,7 +226,7 @@ class PlanProgressView(TemplateView):
             unit=self.unit,
             period=self.period,
             rows=rows,
-            is_open=plans.progress_open(self.period, services.today()),
+            is_open=plans_selectors.progress_open(self.period, services.today()),
             **kwargs,
         )
 

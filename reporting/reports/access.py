@@ -11,7 +11,6 @@ from reporting.models import Report, ReportJob
 def access_report(*, user: User, pk: int, write: bool = False):
     """Drafts are the DRC's alone; a final report is read by the DRC, system-wide readers and
     city leaders, and changed by no one."""
-
     report = fetch(
         Report.objects.select_related("generated_by", "finalised_by", "edited_by"), pk=pk
     )

@@ -39,7 +39,6 @@ class ReportTask(Task):
 )
 def build_report(job_id: int) -> int:
     """Draft a report (load the job, call the service); idempotent: see reports.services."""
-
     try:
         return job_run(job_id).pk
     except JobAbandoned:
@@ -50,7 +49,6 @@ def build_report(job_id: int) -> int:
 def reports_watchdog() -> list[int]:
     """Every 30 s (beat): report jobs whose worker died, or whose queued task was lost, are
     failed and queued again."""
-
     return [job.pk for job in jobs_reap() + jobs_reap_lost()]
 
 
@@ -58,5 +56,4 @@ def reports_watchdog() -> list[int]:
 def reports_schedule() -> list[str]:
     """Daily: draft the monthly report the day after its month's lock date, the annual report
     for Y on the first working day of January Y+1, and remind the DRC as January 31 nears."""
-
     return run()

@@ -6,7 +6,6 @@ from reporting.reports import views
 
 app_name = "reports"
 
-
 urlpatterns = [
     path("", views.ReportArchiveView.as_view(), name="archive"),
     path("generate/", views.ReportGenerateView.as_view(), name="generate"),

@@ -36,7 +36,6 @@ from reporting.reports.selectors import annual_status
 
 WORKER_SILENCE = datetime.timedelta(seconds=10)
 
-
 # Lists of reports need none of their contents: the frozen data can run to megabytes.
 LIST_DEFERRED = ("data", "summary", "comments")
 

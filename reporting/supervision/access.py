@@ -9,7 +9,6 @@ from reporting.models import ActionItem, Meeting, Problem
 def access_problem(*, user: User, pk: int):
     """A problem to escalate (提请协调): the DRC's alone. (Units read problems in lists scoped by
     industries_for, not through this fetch.)"""
-
     problem = fetch(
         Problem.objects.select_related(
             "update__industry", "update__unit", "update__period", "meeting"
@@ -22,7 +21,6 @@ def access_problem(*, user: User, pk: int):
 
 def access_meeting(*, user: User, pk: int, write: bool = False):
     """A meeting is seen by those who take part in its industry; only the DRC records it."""
-
     meeting = fetch(Meeting.objects.select_related("industry", "chair"), pk=pk)
     require(can_review(user) if write else can(user, Action.VIEW, meeting.industry))
     return meeting
@@ -31,7 +29,6 @@ def access_meeting(*, user: User, pk: int, write: bool = False):
 def access_action(*, user: User, pk: int, act: str = "view"):
     """view: the industry's participants and the responsible unit; respond (progress,
     extension, close): the responsible unit's staff; grant: the DRC."""
-
     action = fetch(
         ActionItem.objects.select_related("meeting__industry", "meeting__chair", "unit", "problem"),
         pk=pk,

@@ -7,7 +7,6 @@ from django.conf import settings
 from reporting.choices import ActionStatus, Light
 from reporting.models import ActionItem
 from reporting.periods.workdays import WorkCalendar
-from reporting.supervision import selectors as coordination
 
 
 def action_light(action: ActionItem, on: datetime.date, calendar: WorkCalendar) -> Light:
@@ -31,4 +30,4 @@ def unit_actions(user, today):
         .select_related("meeting__industry")
         .order_by("status", "deadline")[:100]
     )
-    return [(a, coordination.action_light(a, today, calendar)) for a in items]
+    return [(a, action_light(a, today, calendar)) for a in items]

@@ -35,7 +35,6 @@ def can_update(user: User, action: UpdateAction, update) -> bool:
 
 def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VIEW):
     """The update, if it exists (else 404) and the user may act on it (else 403)."""
-
     try:
         update = update_for_page(pk)
     except MonthlyUpdate.DoesNotExist:
@@ -47,7 +46,6 @@ def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VI
 def access_month_updates(*, user: User, period) -> list:
     """Every update the user's unit files for the month, in matrix order, if the user may edit
     each one (else 403). The industries the user files for are read once, not per update."""
-
     updates = unit_month_updates(user.unit_id, period)
     if updates:
         # can_update's EDIT rule for all of them at once: they are the user's unit's own.

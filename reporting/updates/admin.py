@@ -44,5 +44,4 @@ class MonthlyUpdateAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Xiamen Modern Industrial System Portal")
 
-
 admin.site.site_title = _("Chain Portal")

@@ -12,7 +12,6 @@ from django.template.defaultfilters import filesizeformat
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-
 KINDS = {
     # extension: (content type, check on the first bytes / the file)
     ".pdf": "application/pdf",
@@ -24,7 +23,6 @@ KINDS = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
-
 
 ALLOWED_TEXT = "PDF、Word（doc/docx）、Excel（xls/xlsx）、图片（jpg/png）"
 

@@ -12,7 +12,6 @@ from reporting.updates.services import CONTENT_FIELDS, UpdateContent
 
 TEXTAREA = {"rows": 4}
 
-
 BLANK = [("", "——")]
 
 
@@ -92,7 +91,6 @@ class BaseRowFormSet(forms.BaseFormSet):
 KeyProjectFormSet = forms.formset_factory(
     KeyProjectForm, formset=BaseRowFormSet, extra=1, can_delete=True, max_num=50
 )
-
 
 ProblemFormSet = forms.formset_factory(
     ProblemForm, formset=BaseRowFormSet, extra=1, can_delete=True, max_num=50

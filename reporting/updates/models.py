@@ -1,5 +1,5 @@
 """Monthly updates (月度进展) filed by lead units, with their projects, problems, inputs from
-responsible units, attachments and a full history; reporting periods and their deadlines."""
+responsible units, attachments, reminders and a full history."""
 
 from django.conf import settings
 from django.db import models

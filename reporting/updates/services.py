@@ -33,12 +33,9 @@ from reporting.updates.snapshots import TEXT_FIELDS, update_snapshot
 
 EDITABLE = (UpdateStatus.DRAFT, UpdateStatus.RETURNED)
 
-
 FIGURE_FIELDS = ["projects_signed", "signed_amount"]
 
-
 CONTENT_FIELDS = [*TEXT_FIELDS, *FIGURE_FIELDS]
-
 
 REQUIRED_SECTIONS = [*ELEMENT_FIELDS.values(), "next_plan"]
 

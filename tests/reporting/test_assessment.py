@@ -579,7 +579,7 @@ def test_the_plans_owed_follow_the_matrix(data):
         )
     ]
     assert measure(result["huli"], "timeliness").explanation == "按时 0 项 / 应报 1 项 = 0%"
-    # the same plans as reporting.plans.plans_owed, unit by unit
+    # the same plans as reporting.plans.selectors.plans_owed, unit by unit
     units = list(Unit.objects.filter(kind__in=assessment.ASSESSED_KINDS))
     owed = assessment.owed_plans(units)
     for unit in units:

@@ -1,21 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.choices import Role
+from chains.figures.demo import demo_figures_seed
 from chains.matrix.demo import DEMO_PASSWORD, DemoRefused, demo_accounts_seed
+from chains.policies.demo import policies_demo
+from chains.space.demo import demo_leading_industries_seed
+from reporting.land.demo import land_demo
+from reporting.periods.services import today as portal_today
+from reporting.plans.demo import demo_plans_seed
+from reporting.updates.demo import demo_updates_seed
 
 
 class Command(BaseCommand):
     help = "Create demo accounts (one per unit, official and role) and a year of demo data. Refuses to run with DEBUG off."
 
     def handle(self, *args, **options):
-        from chains.figures.demo import demo_figures_seed
-        from chains.policies.demo import policies_demo
-        from chains.space.demo import demo_leading_industries_seed
-        from reporting.land.demo import land_demo
-        from reporting.periods.services import today as portal_today
-        from reporting.plans.demo import demo_plans_seed
-        from reporting.updates.demo import demo_updates_seed
-
         try:
             users = demo_accounts_seed()
         except DemoRefused as exc:
