@@ -527,7 +527,6 @@ def _plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:
             "subsegment_id": subsegment_id,
             "above_size": above in YES,
             "tiers": tiers,
-            "row": row,
         }
         result.append(record)
         old = existing.get(code)
