@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from chains.figures import importer
 from chains.models import IndustryFigure
 
-from .stats_files import credit_code, enterprise_directory, industry_workbook
+from .stats_files import credit_code, enterprise_directory, enterprise_figures, industry_workbook
 
 TODAY = datetime.date(2025, 10, 9)
 
@@ -156,4 +156,68 @@ def test_a_column_without_its_unit_and_an_unknown_indicator_are_both_said(stats_
     assert plan(path).messages() == [
         "C列「工业总产值」没有注明单位（万元或亿元）：请在表头、单位行或标题中写明，以免数量级出错。",
         "未知指标「备注」（当月）。系统中的指标有：增加值、工业总产值、营业收入。如需新增指标，请联系管理员。",
+    ]
+
+
+def test_a_growth_rate_that_is_not_a_number_is_named_by_its_column(stats_db, tmp_path):
+    path = industry_workbook(
+        tmp_path / "yoy.xlsx", [("电子信息产业集群", None, None, 1, 9, "约12", None, None)]
+    )
+    assert plan(path).messages() == ["第 6 行：F列「工业总产值同比」不是数字：「约12」。"]
+
+
+def test_a_value_too_large_once_converted_is_refused(stats_db, tmp_path):
+    header = ("产业", "月份", "工业总产值当月(亿元)")
+    huge = sheet(tmp_path / "huge.xlsx", [("电子信息", "2025-09", 10**9)], header)
+    assert plan(huge).messages() == [
+        "第 3 行：C列的数值「1000000000.0」过大，请核对（是否误填了代码或单位）。"
+    ]
+    assert plan(sheet(tmp_path / "fine.xlsx", [("电子信息", "2025-09", 10**8)], header)).ok
+
+
+def test_the_largest_value_and_growth_rate_taken(stats_db, tmp_path):
+    # Under 10^13 (万元) and 10^6 %: the columns hold 14 and 7 digits before the point.
+    largest = industry_workbook(
+        tmp_path / "max.xlsx",
+        [("电子信息产业集群", None, None, 10**13 - 1, 9, "999999.99", None, None)],
+    )
+    assert plan(largest).ok
+    beyond = industry_workbook(
+        tmp_path / "beyond.xlsx",
+        [("电子信息产业集群", None, None, 10**13, 9, 10**6, None, None)],
+    )
+    assert plan(beyond).messages() == [
+        "第 6 行：D列的数值「10000000000000.0」过大，请核对（是否误填了代码或单位）。",
+        "第 6 行：同比增长「1000000.0」超出合理范围，请核对。",
+    ]
+
+
+def test_a_file_without_value_columns_and_with_a_last_year_column(stats_db, tmp_path):
+    path = sheet(
+        tmp_path / "none.xlsx",
+        [("电子信息", "2025-09", 1)],
+        header=("产业", "月份", "上年同期(万元)"),
+    )
+    assert plan(path).messages() == [
+        "文件中没有数值列（如“工业总产值 当月”“营业收入 累计”）。",
+        "无法识别的列：C列「上年同期(万元)」（上年数据不导入，请删除该列）",
+    ]
+
+
+def test_an_enterprise_twice_in_a_month_is_a_duplicate(stats_db, tmp_path):
+    code = credit_code(7)
+    run(
+        enterprise_directory(
+            tmp_path / "dir.xlsx",
+            [("厦门乙科技有限公司", code, "思明区", "电子信息", "是", None, None)],
+        )
+    )
+    # Each later row named once, though both of its indicators repeat the first row's.
+    path = enterprise_figures(
+        tmp_path / "ef.xlsx",
+        [(code, "厦门乙科技有限公司", month, 9, None) for month in (1, 2, 3)],
+    )
+    assert plan(path).messages() == [
+        "第 5 行：与第 4 行重复（同一企业、同一月份出现两次）。",
+        "第 6 行：与第 4 行重复（同一企业、同一月份出现两次）。",
     ]
