@@ -221,3 +221,31 @@ def test_an_enterprise_twice_in_a_month_is_a_duplicate(stats_db, tmp_path):
         "第 5 行：与第 4 行重复（同一企业、同一月份出现两次）。",
         "第 6 行：与第 4 行重复（同一企业、同一月份出现两次）。",
     ]
+
+
+def test_the_totals_row_of_an_enterprise_file_is_skipped(stats_db, tmp_path):
+    code = credit_code(8)
+    run(
+        enterprise_directory(
+            tmp_path / "dir.xlsx",
+            [("厦门丙科技有限公司", code, "思明区", "电子信息", "是", None, None)],
+        )
+    )
+    path = enterprise_figures(
+        tmp_path / "ef.xlsx", [(code, "厦门丙科技有限公司", 1, 9, None), ("合计", None, 1, 9, None)]
+    )
+    result = plan(path)
+    assert result.ok, result.messages()
+    assert result.skipped_totals == 1
+
+
+def test_a_merge_reaching_into_the_first_data_row_is_named(stats_db, tmp_path):
+    path = industry_workbook(
+        tmp_path / "merged.xlsx", [("电子信息产业集群", None, None, 1, 9, None, None, None)]
+    )
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.merge_cells("C5:C6")  # from the units row into the first data row
+    workbook.save(path)
+    assert plan(path).messages() == [
+        "第 6 行：数据区有合并单元格（C5:C6）：合并单元格只保留左上角的值，请拆分后逐行填写。"
+    ]
