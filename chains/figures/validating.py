@@ -210,15 +210,18 @@ def plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
     unknown_keys.update(keys.index[keys[key_columns[0]].isna() | keys["year"].isna()])
     checked = records[~records.index.isin(unknown_keys)]
     dupes = checked[checked.duplicated(subset=full_key, keep=False)]
-    if not dupes.empty:
-        for _key, group in dupes.groupby(full_key, dropna=False, sort=False):
-            # Two sheet rows at least: one row gives each indicator once (a second column of
-            # the same indicator was refused above).
-            rows_seen = sorted(set(group.index))
-            plan.error(
-                rows_seen[1],
-                f"与第 {rows_seen[0]} 行重复（同一{'企业' if enterprise_file else '产业、细分领域和区'}、同一月份出现两次）。",
-            )
+    # Each later row once, however many of its indicators repeat the first row's.
+    repeats = set()
+    for _key, group in dupes.groupby(full_key, dropna=False):
+        # Two sheet rows at least: one row gives each indicator once (a second column of the
+        # same indicator was refused above).
+        first, *later = sorted(set(group.index))
+        repeats.update((row, first) for row in later)
+    for row, first in sorted(repeats):
+        plan.error(
+            row,
+            f"与第 {first} 行重复（同一{'企业' if enterprise_file else '产业、细分领域和区'}、同一月份出现两次）。",
+        )
     months = records[["year", "month"]].dropna().drop_duplicates()
     plan.months = sorted(
         (int(y), int(m)) for y, m in zip(months["year"], months["month"], strict=True)
@@ -347,7 +350,6 @@ def plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:
             "subsegment_id": subsegment_id,
             "above_size": above in YES,
             "tiers": tiers,
-            "row": row,
         }
         result.append(record)
         old = existing.get(code)

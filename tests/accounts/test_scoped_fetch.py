@@ -96,6 +96,29 @@ def _objects(w, key):
     return pairs.get(key) or (w[key], w["other"][key])
 
 
+def _fill(w, obj):
+    """Give the object every optional related row its fetch loads (the world leaves some
+    empty), so a `select_related` entry dropped from the fetch costs a query here."""
+    from chains.models import CarrierArea, SubSegment
+    from reporting.models import LandItem, Meeting, Problem, Report
+
+    if isinstance(obj, Enterprise):
+        filled, _created = SubSegment.objects.get_or_create(industry=obj.industry, name="细分领域")
+        obj.subsegment = filled
+    elif isinstance(obj, Problem):
+        obj.meeting = filled = Meeting.objects.filter(industry=obj.update.industry).first()
+    elif isinstance(obj, LandItem):
+        obj.carrier = filled = CarrierArea.objects.create(
+            name=f"{obj.name} 载体", kind="main", unit=obj.unit
+        )
+    elif isinstance(obj, Report):
+        obj.generated_by = obj.edited_by = filled = w["users"]["drc"]
+    else:
+        return
+    assert filled is not None
+    obj.save()
+
+
 def _touch(obj, path):
     for name in path.split("."):
         obj = getattr(obj, name)
@@ -109,6 +132,7 @@ def test_each_fetch_returns_the_object_asked_for_with_what_its_pages_show(
     w, fetch, key, who, related, count
 ):
     for obj, username in zip(_objects(w, key), who, strict=True):
+        _fill(w, obj)
         with CaptureQueriesContext(connection) as queries:
             found = fetch(user=w["users"][username], pk=obj.pk)
             fetched = len(queries.captured_queries)
@@ -136,6 +160,7 @@ def test_imports_and_reports_are_fetched_by_their_own_number(
 ):
     """One query each, the people named on it included."""
     for obj in _objects(w, key):
+        _fill(w, obj)
         with CaptureQueriesContext(connection) as queries:
             found = fetch(user=w["users"][username], pk=obj.pk, **kwargs)
             fetched = len(queries.captured_queries)
