@@ -294,3 +294,12 @@ def test_an_array_formula_outside_the_columns_imported_is_left_alone(stats_db, t
     path = array_sheet(tmp_path / "c.xlsx", "F4:F5", ARRAY_ROWS)
     result = plan(path)
     assert result.ok, result.messages()
+
+
+def test_two_rows_of_an_unknown_district_are_not_called_duplicates(stats_db, tmp_path):
+    row = ("电子信息产业集群", None, "鼓浪屿区", 1, 9, None, None, None)
+    path = industry_workbook(tmp_path / "d.xlsx", [row, row], total=False)
+    assert plan(path).messages() == [
+        "第 6 行：未知的区「鼓浪屿区」。",
+        "第 7 行：未知的区「鼓浪屿区」。",
+    ]
