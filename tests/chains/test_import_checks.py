@@ -253,3 +253,57 @@ def test_a_merge_reaching_into_the_first_data_row_is_named(stats_db, tmp_path):
     assert plan(path).messages() == [
         "第 6 行：数据区有合并单元格（C5:C6）：合并单元格只保留左上角的值，请拆分后逐行填写。"
     ]
+
+
+def array_sheet(
+    path, ref, rows, header=("产业", "月份", "工业总产值当月(万元)", "营业收入当月(万元)")
+):
+    """Rows 3 to 6 of data; an array formula over `ref`, its first cell holding the formula and
+    the others its results (as Excel stores them)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    path = sheet(path, rows, header=header)
+    workbook = openpyxl.load_workbook(path)
+    worksheet = workbook.active
+    worksheet[ref.split(":")[0]] = ArrayFormula(ref, "={1;2}")
+    workbook.save(path)
+    return path
+
+
+ARRAY_ROWS = [
+    ("电子信息", "2025-09", 1, 1),
+    ("新材料", "2025-09", 2, 2),
+    ("新能源", "2025-09", 3, 3),
+]
+ARRAY_ROWS += [("生物医药", "2025-09", 4, 4)]
+
+
+def test_an_array_formula_in_one_column(stats_db, tmp_path):
+    path = array_sheet(tmp_path / "a.xlsx", "C4:C5", ARRAY_ROWS)
+    assert plan(path).messages() == [
+        "第 4 行：C列是公式：请复制后“选择性粘贴为数值”再导入。",
+        "第 5 行：C列是数组公式（C4:C5）的结果：请复制后“选择性粘贴为数值”再导入。",
+    ]
+
+
+def test_an_array_formula_over_two_columns(stats_db, tmp_path):
+    path = array_sheet(tmp_path / "b.xlsx", "C4:D5", ARRAY_ROWS)
+    assert plan(path).messages() == [
+        "第 4 行：C列是公式：请复制后“选择性粘贴为数值”再导入。",
+        "第 5 行：C列是数组公式（C4:D5）的结果：请复制后“选择性粘贴为数值”再导入。",
+    ]
+
+
+def test_an_array_formula_outside_the_columns_imported_is_left_alone(stats_db, tmp_path):
+    path = array_sheet(tmp_path / "c.xlsx", "F4:F5", ARRAY_ROWS)
+    result = plan(path)
+    assert result.ok, result.messages()
+
+
+def test_two_rows_of_an_unknown_district_are_not_called_duplicates(stats_db, tmp_path):
+    row = ("电子信息产业集群", None, "鼓浪屿区", 1, 9, None, None, None)
+    path = industry_workbook(tmp_path / "d.xlsx", [row, row], total=False)
+    assert plan(path).messages() == [
+        "第 6 行：未知的区「鼓浪屿区」。",
+        "第 7 行：未知的区「鼓浪屿区」。",
+    ]

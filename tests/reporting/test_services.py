@@ -590,3 +590,67 @@ def test_a_save_refused_after_submission_or_acceptance_says_what_to_do(filled, u
             update=accepted, content=content(), expected_version=accepted.version, user=users["gxj"]
         )
     assert refused.value.messages == ["该进展已通过审核并锁定；如需修改，请联系市发改委解锁。"]
+
+
+# --- as `make mutation` found them untested --------------------------------------------------
+
+
+def test_the_lock_date_itself_is_still_open(electronics_update, users, clock):
+    lock_date = electronics_update.period.lock_date
+    assert not services.is_locked(electronics_update, lock_date)
+    assert services.is_locked(electronics_update, lock_date + datetime.timedelta(days=1))
+    clock.set(lock_date)
+    saved = services.update_save(
+        update=electronics_update, content=content(), expected_version=1, user=users["gxj"]
+    )
+    assert saved.version == 2
+
+
+def test_rows_keep_their_order_and_every_write_names_its_author(electronics_update, users):
+    gxj, drc = users["gxj"], users["drc"]
+    rows = [
+        {"name": f"项目{i}", "stage": "signed", "investment": i, "progress": "推进"}
+        for i in range(3)
+    ]
+    problems = [
+        {"description": f"问题{i}", "type": "land", "concerned": "", "needs_meeting": False}
+        for i in range(3)
+    ]
+    saved = services.update_save(
+        update=electronics_update,
+        content=services.UpdateContent(
+            fields=content().fields, key_projects=rows, problems=problems
+        ),
+        expected_version=1,
+        user=gxj,
+    )
+    assert list(saved.key_projects.values_list("position", "name")) == [
+        (0, "项目0"),
+        (1, "项目1"),
+        (2, "项目2"),
+    ]
+    assert list(saved.problems.values_list("position", "description")) == [
+        (0, "问题0"),
+        (1, "问题1"),
+        (2, "问题2"),
+    ]
+    assert saved.updated_by == gxj
+    event = UpdateEvent.objects.filter(update=saved).latest("id")
+    assert (event.status, event.actor) == (UpdateStatus.DRAFT, gxj)
+    submitted = services.update_submit(update=saved, user=gxj, expected_version=saved.version)
+    returned = services.update_return(update=submitted, user=drc, reason="请补充")
+    stored = MonthlyUpdate.objects.get(pk=returned.pk)
+    assert (stored.status, stored.updated_by) == (UpdateStatus.RETURNED, drc)
+    assert UpdateEvent.objects.filter(update=stored).latest("id").status == UpdateStatus.RETURNED
+
+
+def test_content_that_is_not_an_updates_is_a_programming_error(electronics_update, users):
+    with pytest.raises(ValueError, match=r"not update content: \['budget'\]"):
+        services.update_save(
+            update=electronics_update,
+            content=services.UpdateContent(
+                fields={**content().fields, "budget": 1}, key_projects=[], problems=[]
+            ),
+            expected_version=1,
+            user=users["gxj"],
+        )
