@@ -666,3 +666,28 @@ def test_starting_an_update_names_who_started_it(users, clock):
     )
     stored = MonthlyUpdate.objects.get(pk=started.pk)
     assert (stored.created_by, stored.updated_by) == (users["gxj"], users["gxj"])
+
+
+def test_carry_over_copies_last_months_key_projects(electronics_update, users, clock):
+    rows = [
+        {"name": f"项目{i}", "stage": "signed", "investment": i + 1, "progress": f"进展{i}"}
+        for i in range(2)
+    ]
+    september = services.update_save(
+        update=electronics_update,
+        content=services.UpdateContent(fields=content().fields, key_projects=rows, problems=[]),
+        expected_version=1,
+        user=users["gxj"],
+    )
+    october = services.update_start(
+        industry=september.industry,
+        unit=september.unit,
+        period=services.period_get_or_create(2025, 10),
+        user=users["gxj"],
+        carry_over=True,
+    )
+    fields = ("name", "stage", "investment", "progress", "position")
+    assert list(october.key_projects.order_by("position").values_list(*fields)) == list(
+        september.key_projects.order_by("position").values_list(*fields)
+    )
+    assert october.key_projects.count() == 2
