@@ -468,7 +468,7 @@ def test_an_input_needs_text_and_an_open_update(filled, users):
 def test_carrying_over_needs_last_months_update(users, september):
     industry = Industry.objects.get(name="电子信息产业集群")
     unit = Unit.objects.get(name="市工信局")
-    with pytest.raises(ValidationError, match="没有上月的进展可以带入"):
+    with pytest.raises(ValidationError, match=r"^\['没有上月的进展可以带入。'\]$"):
         services.update_start(
             industry=industry, unit=unit, period=september, user=users["gxj"], carry_over=True
         )
@@ -654,3 +654,40 @@ def test_content_that_is_not_an_updates_is_a_programming_error(electronics_updat
             expected_version=1,
             user=users["gxj"],
         )
+
+
+def test_starting_an_update_names_who_started_it(users, clock):
+    period = services.period_get_or_create(2025, 9)
+    started = services.update_start(
+        industry=Industry.objects.get(code="electronic-information"),
+        unit=Unit.objects.get(name="市工信局"),
+        period=period,
+        user=users["gxj"],
+    )
+    stored = MonthlyUpdate.objects.get(pk=started.pk)
+    assert (stored.created_by, stored.updated_by) == (users["gxj"], users["gxj"])
+
+
+def test_carry_over_copies_last_months_key_projects(electronics_update, users, clock):
+    rows = [
+        {"name": f"项目{i}", "stage": "signed", "investment": i + 1, "progress": f"进展{i}"}
+        for i in range(2)
+    ]
+    september = services.update_save(
+        update=electronics_update,
+        content=services.UpdateContent(fields=content().fields, key_projects=rows, problems=[]),
+        expected_version=1,
+        user=users["gxj"],
+    )
+    october = services.update_start(
+        industry=september.industry,
+        unit=september.unit,
+        period=services.period_get_or_create(2025, 10),
+        user=users["gxj"],
+        carry_over=True,
+    )
+    fields = ("name", "stage", "investment", "progress", "position")
+    assert list(october.key_projects.order_by("position").values_list(*fields)) == list(
+        september.key_projects.order_by("position").values_list(*fields)
+    )
+    assert october.key_projects.count() == 2
