@@ -657,7 +657,7 @@ def test_content_that_is_not_an_updates_is_a_programming_error(electronics_updat
 
 
 def test_starting_an_update_names_who_started_it(users, clock):
-    period = services.period_get_or_create(2025, 9)
+    period = periods_services.period_get_or_create(2025, 9)
     started = services.update_start(
         industry=Industry.objects.get(code="electronic-information"),
         unit=Unit.objects.get(name="市工信局"),
@@ -682,7 +682,7 @@ def test_carry_over_copies_last_months_key_projects(electronics_update, users, c
     october = services.update_start(
         industry=september.industry,
         unit=september.unit,
-        period=services.period_get_or_create(2025, 10),
+        period=periods_services.period_get_or_create(2025, 10),
         user=users["gxj"],
         carry_over=True,
     )
