@@ -62,6 +62,7 @@ mutation: setup-test
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) .ci/imports.py
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -13,9 +13,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
-from .selectors import OFFICIAL_GROUP_PREFIX, UNIT_GROUP_PREFIX, is_managed_group, managed_groups_q
-from .services import user_groups_sync
+from accounts.models import User
+from accounts.selectors import (
+    OFFICIAL_GROUP_PREFIX,
+    UNIT_GROUP_PREFIX,
+    is_managed_group,
+    managed_groups_q,
+)
+from accounts.services import user_groups_sync
 
 # --- permissions, named in Chinese -----------------------------------------------------------
 
@@ -77,7 +82,7 @@ admin.site.unregister(Group)
 class GroupAdmin(DjangoGroupAdmin):
     """Each unit and each lead city official has a group (unit:gxj, official:huangxiaozhou)
     holding its industry object permissions, kept in step with the matrix by
-    accounts.services.permissions_sync. Those are read-only here: a deleted group took its
+    chains.matrix.permissions.permissions_sync. Those are read-only here: a deleted group took its
     unit's permissions with it until the next change to the matrix."""
 
     form = GroupForm

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and permissions")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401
+        from accounts import signals  # noqa: F401

@@ -4,7 +4,7 @@ making them superusers or asking anyone to tick boxes of permissions."""
 
 from django.contrib.auth.backends import BaseBackend
 
-from .choices import Role
+from accounts.choices import Role
 
 # Filing and contributing come only from the matrix, object by object (guardian), not from a
 # role: no administrator files another unit's update.

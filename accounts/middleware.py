@@ -6,7 +6,7 @@ the second half of the rule, so a page added later without a permission check fa
 
 from django.core.exceptions import PermissionDenied
 
-from .policies import policy_of
+from accounts.policies import policy_of
 
 
 class AccessPolicyMiddleware:

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role
+from accounts.choices import Role
 
 
 class UserManager(DjangoUserManager):

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mass_mail
 
-from .models import Notification, User
+from accounts.choices import Role
+from accounts.models import Notification, User
 
 
 def notify(users: Iterable[User], *, subject: str, text: str, link: str = "") -> int:
@@ -30,6 +31,5 @@ def unit_staff(unit_id: int) -> list[User]:
 
 
 def drc_staff() -> list[User]:
-    from .choices import Role
 
     return list(User.objects.filter(role=Role.DRC, is_active=True))

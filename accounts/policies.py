@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 class Policy(StrEnum):
     PUBLIC = "public"  # no login: the login page, health check, language switch
     AUTHENTICATED = "authenticated"  # any signed-in user: content every unit may read
-    OBJECT = "object"  # the view checks the object through accounts.access
+    OBJECT = "object"  # the view checks the object through its feature's access module
 
 
 def policy_of(view_func) -> Policy | None:

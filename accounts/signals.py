@@ -1,7 +1,8 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import User
+from accounts.models import User
+from accounts.services import user_groups_sync
 
 
 @receiver(post_save, sender=User)
@@ -9,6 +10,5 @@ def keep_user_groups_in_step(sender, instance: User, raw=False, **kwargs):
     # A user saved by the admin, a command or a service lands in its unit's group at once.
     if raw:
         return
-    from .services import user_groups_sync
 
     user_groups_sync(instance)

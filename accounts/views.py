@@ -1,3 +1,6 @@
+"""Signing in and out, a user's own password, notifications, the language switch and the health
+probes (/healthz, /readyz)."""
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -7,12 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
-from chains.selectors import industries_with_assignments
-
-from .access import industry_roles
-from .forms import BoundedPasswordChangeForm, LoginForm
-from .policies import Policy, access_policy
-from .services import user_password_change
+from accounts.forms import BoundedPasswordChangeForm, LoginForm
+from accounts.policies import Policy, access_policy
+from accounts.services import user_password_change
 
 
 class LoginView(auth_views.LoginView):
@@ -40,20 +40,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password has been changed."))
         return HttpResponseRedirect(self.get_success_url())
-
-
-class HomeView(TemplateView):
-    """The user's industries, each with what the user may do there."""
-
-    access_policy = Policy.AUTHENTICATED
-    template_name = "accounts/home.html"
-
-    def get_context_data(self, **kwargs):
-        roles = industry_roles(self.request.user)
-        industries = industries_with_assignments().filter(pk__in=roles)
-        return super().get_context_data(
-            rows=[(industry, roles[industry.pk]) for industry in industries], **kwargs
-        )
 
 
 @access_policy(Policy.PUBLIC)

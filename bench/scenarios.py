@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
-from chains.matrix_io import matrix_load
+from chains.matrix.io import matrix_load
 from chains.models import Unit
-from reporting import services
 from reporting.choices import EventKind, UpdateStatus
 from reporting.models import (
     Contribution,
@@ -22,8 +21,10 @@ from reporting.models import (
     ReportingPeriod,
     UpdateEvent,
 )
-from reporting.selectors import lead_pairs
-from reporting.snapshots import update_snapshot
+from reporting.periods import services
+from reporting.updates import services as updates_services
+from reporting.updates.selectors import lead_pairs
+from reporting.updates.snapshots import update_snapshot
 
 TEXT = "本月召开专班会议，推进重点项目建设，兑现扶持政策，开展精准招商活动。" * 4
 
@@ -110,7 +111,9 @@ def build() -> dict:
     )
     # This month's draft that the save benchmark edits, with a full history behind it.
     gxj = users["gxj"]
-    draft = services.update_start(industry=pairs[0][0], unit=pairs[0][1], period=current, user=gxj)
+    draft = updates_services.update_start(
+        industry=pairs[0][0], unit=pairs[0][1], period=current, user=gxj
+    )
     ReportingPeriod.objects.filter(pk=current.pk).update(  # as an administrator would set it
         lock_date=timezone.localdate() + datetime.timedelta(days=365), dates_set_by_hand=True
     )

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.creditcode import generate
-from chains.figures import importer
+from chains.figures import reading, writing
+from chains.figures.services import indicators_load
+from chains.matrix.io import matrix_load
 from chains.models import EnterpriseFigure
-from chains.services import indicators_load
-from reporting.workdays import months_before
+from portal.months import months_before
 
 ROWS = 100_000
 ENTERPRISES = 3_000
@@ -64,11 +65,11 @@ def build_files(folder: Path) -> tuple[Path, Path]:
     return directory_path, figures_path
 
 
-def _import(path: Path, user) -> importer.Plan:
-    record = importer.upload_record(
+def _import(path: Path, user) -> reading.Plan:
+    record = writing.upload_record(
         upload=SimpleUploadedFile(path.name, path.read_bytes()), user=user
     )
-    return importer.apply(record)
+    return writing.apply(record)
 
 
 def write_floor(source_id: int) -> float:
@@ -92,8 +93,6 @@ def write_floor(source_id: int) -> float:
 
 
 def run() -> dict:
-    from chains.matrix_io import matrix_load
-
     matrix_load()
     indicators_load(Path(__file__).resolve().parent.parent / "fixtures" / "indicators.json")
     user = User.objects.create_superuser("bench-stats", password="bench-password-1234")

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ChainsConfig(AppConfig):
     name = "chains"
     verbose_name = _("Industry chains")
+
+    def ready(self):
+        from chains.matrix import checks  # noqa: F401

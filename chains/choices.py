@@ -44,3 +44,9 @@ SHARED_FUTURE_ASSIGNMENT = "future"
 # The source writes "各区" for the six districts; files may use it as a shorthand.
 ALL_DISTRICTS = "各区"
 LIST_SEPARATOR = "、"
+
+
+class ImportKind(models.TextChoices):
+    INDUSTRY_FIGURES = "industry_figures", _("Industry figures")
+    ENTERPRISES = "enterprises", _("Key enterprises")
+    ENTERPRISE_FIGURES = "enterprise_figures", _("Enterprise figures")

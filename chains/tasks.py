@@ -1,11 +1,6 @@
-"""Celery tasks of the chains app: thin, idempotent, each calling a service."""
+"""The chains app's Celery tasks, one module per feature (Celery looks for `<app>.tasks`)."""
 
-from celery import shared_task
+from chains.figures import tasks as figures_tasks
+from chains.matrix import tasks as matrix_tasks
 
-
-@shared_task(name="chains.purge_refused_files")
-def purge_refused_files() -> int:
-    """Daily: delete the files of refused statistics uploads uploaded more than 30 days ago."""
-    from .figures.importer import refused_files_purge
-
-    return refused_files_purge()
+__all__ = ["figures_tasks", "matrix_tasks"]

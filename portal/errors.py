@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views import defaults
 
-from .responses import FileMissing
+from portal.responses import FileMissing
 
 # One line per refused request; django.request's record with its traceback is dropped
 # (settings.LOGGING, portal.log_filters).

@@ -5,6 +5,8 @@ from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpResponse
 
+from portal import spreadsheets
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 logger = logging.getLogger(__name__)
@@ -15,6 +17,11 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(filename)
     return response
+
+
+def sheets_response(name: str, sheets) -> HttpResponse:
+    """Sheets (portal.spreadsheets.workbook's input) as a workbook named `name`.xlsx."""
+    return xlsx_response(spreadsheets.workbook(sheets), f"{name}.xlsx")
 
 
 class FileMissing(Http404):

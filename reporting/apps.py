@@ -13,7 +13,7 @@ class ReportingConfig(AppConfig):
         from django.db.models.signals import post_save
         from django.http import multipartparser
 
-        from . import tasks  # noqa: F401
+        from reporting import tasks  # noqa: F401
 
         # Django refuses a multipart part whose headers exceed 1 KB with a bare 400, losing the
         # whole form: a file name of a few hundred Chinese characters (3 bytes each) does that.
@@ -21,8 +21,8 @@ class ReportingConfig(AppConfig):
         # still bounding what a part's headers may hold: past 8 KB (only a crafted request) the
         # bare 400 remains. It applies to every upload form.
         multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, 8192)
-        from .dashboard import data_changed, send_unsent_bump
-        from .models import ReportingPeriod
+        from portal.dataversion import data_changed, send_unsent_bump
+        from reporting.models import ReportingPeriod
 
         # A new month or a changed deadline changes the dashboard's numbers and choices.
         post_save.connect(

@@ -10,7 +10,7 @@ from django.db import connection
 
 from accounts.choices import Role
 from accounts.models import User
-from chains.matrix_io import matrix_load
+from chains.matrix.io import matrix_load
 from chains.models import Official, Unit
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.

@@ -35,8 +35,9 @@ from chains.models import (
     SubSegment,
     Unit,
 )
-from reporting import services
 from reporting.models import CalendarOverride, CalendarYear, OutboxMessage, PlanYear
+from reporting.periods import services as periods_services
+from reporting.updates import services
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -174,7 +175,7 @@ def admin_world(users, make_user):
     electronics = Industry.objects.get(name="电子信息产业集群")
     gxj_unit = Unit.objects.get(name="市工信局")
     siming = Unit.objects.get(name="思明区")
-    period = services.period_get_or_create(2025, 9)
+    period = periods_services.period_get_or_create(2025, 9)
     update = services.update_start(
         industry=electronics, unit=gxj_unit, period=period, user=users["gxj"]
     )

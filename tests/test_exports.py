@@ -18,10 +18,11 @@ from django.urls import reverse
 from import_export.admin import ExportMixin
 
 from accounts.models import User
+from chains.choices import ImportKind
 from chains.models import Category, Enterprise, Industry, Official, SubSegment, Unit
-from chains.models.figures import ImportKind
-from reporting import coordination, services
 from reporting.models import ActionItem, AssessmentIndicator, Problem
+from reporting.periods import services
+from reporting.supervision import services as coordination
 
 EVIL = ['=HYPERLINK("http://x","y")', "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,11 +33,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def demo(matrix, settings):
     """What `seed_demo` makes (fewer enterprises, for speed), plus a coordination meeting with
     action items: the demo has problems but no meetings."""
-    from accounts.demo import demo_accounts_seed
     from chains.figures.demo import demo_figures_seed
-    from chains.policies import policies_demo
-    from reporting.demo import demo_leading_industries_seed, demo_plans_seed, demo_updates_seed
-    from reporting.land import land_demo
+    from chains.matrix.demo import demo_accounts_seed
+    from chains.policies.demo import policies_demo
+    from chains.space.demo import demo_leading_industries_seed
+    from reporting.land.demo import land_demo
+    from reporting.plans.demo import demo_plans_seed
+    from reporting.updates.demo import demo_updates_seed
 
     settings.DEBUG = True  # demo accounts refuse otherwise
     call_command("load_indicators", verbosity=0)

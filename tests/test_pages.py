@@ -56,7 +56,7 @@ def test_unit_page_shows_what_it_leads_and_supports(users, client):
 
 def test_industry_page_names_shared_assignment(users, client):
     client.force_login(users["kjj"])
-    html = client.get(reverse("chains:industry", args=["future-networks"])).content.decode()
+    html = client.get(reverse("industry", args=["future-networks"])).content.decode()
     assert "第三代半导体" in html  # shares its assignment
     assert "市海洋局" in html
 
@@ -68,7 +68,7 @@ def test_login_page_in_chinese(client, matrix):
 
 def test_403_page_is_friendly(users, client):
     client.force_login(users["swj"])
-    response = client.get(reverse("chains:industry", args=["electronic-information"]))
+    response = client.get(reverse("industry", args=["electronic-information"]))
     assert response.status_code == 403
     assert "责任分工" in response.content.decode()
 
@@ -118,9 +118,6 @@ def test_industry_and_unit_pages_bounded(users, client, django_assert_max_num_qu
     # 16, one for the carrier areas, one for the policy register (a second once evaluated) and
     # one for the industry's recorded changes of the matrix
     with django_assert_max_num_queries(19):
-        assert (
-            client.get(reverse("chains:industry", args=["electronic-information"])).status_code
-            == 200
-        )
+        assert client.get(reverse("industry", args=["electronic-information"])).status_code == 200
     with django_assert_max_num_queries(13):
         assert client.get(reverse("chains:unit", args=["gxj"])).status_code == 200

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from portal.celery import app
-from reporting.tasks import ping
+from reporting.updates.tasks import ping
 from tests.celery_helpers import real_worker
 
 

@@ -3,9 +3,9 @@ the working-day calendar csv), each caller keeping its own Chinese message."""
 
 import pytest
 
-from chains import matrix_io
+from chains.matrix import io as matrix_io
 from portal.textfiles import decode_text
-from reporting import calendar_io
+from reporting.periods import calendar_io
 
 TEXT = "日期,类型,备注\n2027-01-01,休,元旦\n"
 NEITHER = TEXT.encode("utf-8") + b"\xff\xff"  # neither UTF-8 nor GB18030

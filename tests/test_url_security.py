@@ -35,11 +35,13 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.policies import policy_of
-from reporting import coordination, plans, services
 from reporting.models import ActionItem, MonthlyUpdate, WorkPlan
-
-from . import url_security_world as world_data
-from .url_security_world import CL_SECRET, FORBIDDEN, ROLES
+from reporting.periods import services
+from reporting.plans import services as plans
+from reporting.supervision import services as coordination
+from reporting.updates import services as updates_services
+from tests import url_security_world as world_data
+from tests.url_security_world import CL_SECRET, FORBIDDEN, ROLES
 
 LOGIN = "login"  # a redirect to the login page
 DENIED = (403, 404)
@@ -70,7 +72,7 @@ EXPECTATIONS = {
     "chains:matrix": ("get", {}, outcomes(**each(SIGNED_IN))),
     # The whole record of changes to the matrix: the DRC and the administrators only.
     "chains:matrix_changes": ("get", {}, outcomes(drc=200, admin=200)),
-    "chains:industry": ("get", {"code": CL}, outcomes(**each(CL_VIEWERS))),
+    "industry": ("get", {"code": CL}, outcomes(**each(CL_VIEWERS))),
     "chains:unit": ("get", {"code": "swj"}, outcomes(swj=200, **each(SYSTEM))),
     "chains:policies": ("get", {"code": CL}, outcomes(**each(CL_VIEWERS))),
     # The register is kept by the industry's lead units, each of them.
@@ -414,7 +416,9 @@ def policy_form(w, **changes):
 
 def submit_update(w):
     update = MonthlyUpdate.objects.get(pk=w["update"].pk)
-    services.update_submit(update=update, user=w["users"]["swj"], expected_version=update.version)
+    updates_services.update_submit(
+        update=update, user=w["users"]["swj"], expected_version=update.version
+    )
 
 
 def submit_plan(w, accept=False):

@@ -24,11 +24,14 @@ from django.core.management import call_command
 from accounts.access import industries_for
 from accounts.choices import Role
 from accounts.models import Notification, User
-from chains import matrix_history
 from chains.choices import ChangeMethod
 from chains.creditcode import check_character
-from chains.figures import importer
-from chains.matrix_io import matrix_load
+from chains.figures import writing
+from chains.loads import Load
+from chains.matrix import history as matrix_history
+from chains.matrix.io import matrix_load
+from chains.matrix.selectors import assignment_names
+from chains.matrix.services import industry_assign
 from chains.models import (
     Enterprise,
     EnterpriseTier,
@@ -40,11 +43,13 @@ from chains.models import (
     Policy,
     Unit,
 )
-from chains.selectors import assignment_names
-from chains.services import Load, industry_assign
-from reporting import coordination, land, plans, services
+from portal.months import previous_month
+from reporting.land import services as land
 from reporting.models import Report, ReportJob
-from reporting.workdays import previous_month
+from reporting.periods import services as periods_services
+from reporting.plans import services as plans
+from reporting.supervision import services as coordination
+from reporting.updates import services
 
 CL_SECRET = "CL-SECRET"
 EI_SECRET = "EI-SECRET"
@@ -160,7 +165,7 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
     meeting = coordination.meeting_create(
         industry=industry,
         chair=chair,
-        date=services.today(),
+        date=periods_services.today(),
         units=[unit],
         problems=[escalated],
         minutes=f"{marker} 会议纪要",
@@ -203,7 +208,7 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         industry=industry,
         title=f"{marker} 产业扶持措施",
         issuer=unit,
-        issued_on=services.today() - datetime.timedelta(days=30),
+        issued_on=periods_services.today() - datetime.timedelta(days=30),
         created_by=user,
     )
     Notification.objects.create(user=user, text=f"{marker} 提醒", link="/")
@@ -229,9 +234,9 @@ def build(media_dir) -> dict:
     huli_user = _user("huli", unit="湖里区")
     # This month (open for filing and for plan progress until next month's lock date) and
     # the month before: the real clock, so that nothing has to be frozen.
-    today = services.today()
-    period = services.period_get_or_create(today.year, today.month)
-    previous = services.period_get_or_create(*previous_month(today.year, today.month))
+    today = periods_services.today()
+    period = periods_services.period_get_or_create(today.year, today.month)
+    previous = periods_services.period_get_or_create(*previous_month(today.year, today.month))
     cl = Industry.objects.get(code="commerce-logistics")
     ei = Industry.objects.get(code="electronic-information")
     officials = Official.objects.in_bulk(field_name="name")
@@ -343,14 +348,14 @@ def build(media_dir) -> dict:
                 value=Decimal(value),
                 yoy=Decimal("12.5"),
             )
-    record = importer.upload_record(
+    record = writing.upload_record(
         upload=SimpleUploadedFile(
             "9月产业指标.csv",
             "2025年9月\n产业,工业总产值当月(万元),工业总产值累计(万元)\n商贸物流产业集群,1000,9000\n".encode(),
         ),
         user=users["stats"],
     )
-    importer.preview(record, month=(2025, 9))
+    writing.preview(record, month=(2025, 9))
     enterprise = _enterprise(f"{CL_SECRET}物流有限公司", cl, "0000001")
     _enterprise(f"{EI_SECRET}科技有限公司", ei, "0000002")
 

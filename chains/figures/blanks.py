@@ -6,9 +6,10 @@ file carries a sample row, and its title names last month, which the importer re
 import datetime
 from dataclasses import dataclass, field
 
-from ..models import Indicator
-from ..models.figures import ImportKind, IndicatorPeriod
-from .workbook import column_letter
+from chains.choices import ImportKind
+from chains.figures.models import IndicatorPeriod
+from chains.figures.workbook import column_letter
+from chains.models import Indicator
 
 SAMPLE_CODE = "91350200MA2XXXXXXX"
 

@@ -11,11 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from reporting.workdays import months_before
-
-from ..choices import UnitKind
-from ..creditcode import generate
-from ..models import (
+from chains.choices import UnitKind
+from chains.creditcode import generate
+from chains.figures import writing
+from chains.figures.models import Tier
+from chains.models import (
     DoublingTarget,
     Enterprise,
     EnterpriseTier,
@@ -25,8 +25,7 @@ from ..models import (
     TierStage,
     Unit,
 )
-from ..models.figures import Tier
-from . import importer
+from portal.months import months_before
 
 NAMES = (
     "鹭岛",
@@ -55,8 +54,8 @@ def _xlsx(rows: list[list]) -> bytes:
 
 
 def _import(user, name: str, rows: list[list]) -> None:
-    record = importer.upload_record(upload=SimpleUploadedFile(name, _xlsx(rows)), user=user)
-    importer.apply(record)
+    record = writing.upload_record(upload=SimpleUploadedFile(name, _xlsx(rows)), user=user)
+    writing.apply(record)
     FigureImport.objects.filter(pk=record.pk).update(is_demo=True)
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..models.figures import ImportKind
-from .workbook import SpreadsheetError, Table, column_letter
+from chains.choices import ImportKind
+from chains.figures.workbook import SpreadsheetError, Table, column_letter
 
 KEY_HEADERS = {
     "industry": ("产业", "产业名称", "重点产业", "行业", "产业链"),

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from ..models import (
+from chains.models import (
     DoublingTarget,
+    Enterprise,
     EnterpriseFigure,
     FigureImport,
     Indicator,
@@ -18,7 +19,7 @@ from ..models import (
 )
 
 
-def _yoy(value, previous):
+def yoy(value, previous):
     if value is None or previous in (None, 0):
         return None
     return (Decimal(value) / Decimal(previous) - 1) * 100
@@ -28,7 +29,7 @@ def _growth(figure, previous):
     """The supplied year-on-year growth, else the one computed from a year earlier."""
     if figure.yoy is not None:
         return figure.yoy
-    return _yoy(figure.value, previous.value) if previous is not None else None
+    return yoy(figure.value, previous.value) if previous is not None else None
 
 
 def industry_figures(industry: Industry, year: int) -> dict:
@@ -147,8 +148,6 @@ def previous_revision(record: FigureImport) -> FigureImport | None:
 
 def industry_enterprises(industry: Industry, limit: int = 100) -> list:
     """The industry's key enterprises with their tiers, largest first by name order; two queries."""
-    from ..models import Enterprise
-
     return list(
         Enterprise.objects.filter(industry=industry)
         .select_related("district", "subsegment")

@@ -1,9 +1,6 @@
 from django.urls import path
 
-from .. import cultivation_views
-from . import views
-
-app_name = "stats"
+from chains.figures import views
 
 urlpatterns = [
     path("", views.StatisticsHomeView.as_view(), name="home"),
@@ -12,5 +9,4 @@ urlpatterns = [
     path("templates/<str:kind>.xlsx", views.TemplateDownloadView.as_view(), name="template"),
     path("industries/<slug:code>/", views.IndustryFiguresView.as_view(), name="industry"),
     path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise"),
-    path("cultivation/", cultivation_views.CultivationView.as_view(), name="cultivation"),
 ]

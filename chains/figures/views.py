@@ -1,5 +1,6 @@
 """Pages for the statistics: upload with preview, imports and their changes, an industry's
-figures, an enterprise. Access through accounts.access; writes through figures.importer."""
+figures, an enterprise. Access through chains.figures.access; imports through validating
+(check) and writing (apply)."""
 
 import io
 
@@ -15,22 +16,23 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import (
+from accounts.access import access_industry
+from accounts.policies import Policy
+from chains.choices import ImportKind
+from chains.figures import blanks, reading, selectors, writing
+from chains.figures.access import (
     access_enterprise,
     access_figure_import,
-    access_industry,
     can_import_statistics,
     can_read_statistics,
 )
-from accounts.policies import Policy
+from chains.figures.layout import parse_month
+from chains.figures.models import ImportStatus
+from chains.figures.workbook import too_large
+from chains.models import FigureImport
 from portal import spreadsheets
-from portal.responses import file_download, xlsx_response
-
-from ..models import FigureImport
-from ..models.figures import ImportKind, ImportStatus
-from . import blanks, importer, selectors
-from .layout import parse_month
-from .workbook import too_large
+from portal.responses import file_download, sheets_response, xlsx_response
+from portal.viewhelpers import year_from_request
 
 
 class UploadForm(forms.Form):
@@ -59,7 +61,7 @@ class StatisticsHomeView(TemplateView):
     """The statistics imports: upload (statistics staff) and the list of revisions."""
 
     access_policy = Policy.OBJECT
-    template_name = "chains/stats_home.html"
+    template_name = "chains/figures/stats_home.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can_read_statistics(request.user):
@@ -83,8 +85,8 @@ class StatisticsHomeView(TemplateView):
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        record = importer.upload_record(upload=form.cleaned_data["file"], user=request.user)
-        importer.preview(record, month=form.cleaned_data["month"])
+        record = writing.upload_record(upload=form.cleaned_data["file"], user=request.user)
+        writing.preview(record, month=form.cleaned_data["month"])
         return redirect("stats:import", record.pk)
 
 
@@ -92,7 +94,7 @@ class ImportDetailView(TemplateView):
     """The preview of an upload (counts and every row error), or the record of an import."""
 
     access_policy = Policy.OBJECT
-    template_name = "chains/stats_import.html"
+    template_name = "chains/figures/stats_import.html"
 
     def get_context_data(self, **kwargs):
         record = access_figure_import(user=self.request.user, pk=self.kwargs["pk"])
@@ -111,15 +113,15 @@ class ImportDetailView(TemplateView):
     def post(self, request, pk):
         record = access_figure_import(user=request.user, pk=pk, write=True)
         try:
-            plan = importer.apply(record)
-        except importer.ImportRefused as exc:
+            plan = writing.apply(record)
+        except reading.ImportRefused as exc:
             record.errors, record.status = exc.plan.messages(), ImportStatus.REFUSED
             record.save(update_fields=["errors", "status"])
             messages.error(
                 request, _("Not imported: the file has errors (see below). Nothing was changed.")
             )
             return redirect("stats:import", pk)
-        except importer.NotPreviewed:
+        except writing.NotPreviewed:
             messages.error(
                 request,
                 _(
@@ -128,7 +130,7 @@ class ImportDetailView(TemplateView):
                 ),
             )
             return redirect("stats:import", pk)
-        except importer.FileGone:
+        except writing.FileGone:
             messages.error(
                 request,
                 _(
@@ -138,7 +140,7 @@ class ImportDetailView(TemplateView):
                 ),
             )
             return redirect("stats:import", pk)
-        except importer.AlreadyImported:
+        except writing.AlreadyImported:
             messages.info(request, _("This file was imported already."))
             return redirect("stats:import", pk)
         messages.success(
@@ -187,24 +189,17 @@ def _workbook_response(workbook, filename: str) -> HttpResponse:
     return xlsx_response(buffer.getvalue(), filename)
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404("Bad year.") from None
-
-
 class IndustryFiguresView(TemplateView):
     """An industry's current figures: by month, by sub-segment and by district; xlsx export."""
 
     access_policy = Policy.OBJECT
-    template_name = "chains/industry_figures.html"
+    template_name = "chains/figures/industry_figures.html"
 
     def get(self, request, *args, **kwargs):
         industry = access_industry(user=request.user, code=kwargs["code"])
-        data = selectors.industry_figures(industry, _year(request))
+        data = selectors.industry_figures(industry, year_from_request(request))
         if request.GET.get("format") == "xlsx":
-            return _xlsx(f"{industry.name}{data['year']}年指标", _figure_sheets(data))
+            return sheets_response(f"{industry.name}{data['year']}年指标", _figure_sheets(data))
         return self.render_to_response(
             self.get_context_data(
                 industry=industry,
@@ -236,22 +231,18 @@ def _figure_sheets(data) -> list[tuple[str, list[list]]]:
     return sheets
 
 
-def _xlsx(name: str, sheets) -> HttpResponse:
-    return xlsx_response(spreadsheets.workbook(sheets), f"{name}.xlsx")
-
-
 class EnterpriseDetailView(TemplateView):
     access_policy = Policy.OBJECT
-    template_name = "chains/enterprise_detail.html"
+    template_name = "chains/figures/enterprise_detail.html"
 
     def get(self, request, *args, **kwargs):
         enterprise = access_enterprise(user=request.user, pk=kwargs["pk"])
-        data = selectors.enterprise_figures(enterprise, _year(request))
+        data = selectors.enterprise_figures(enterprise, year_from_request(request))
         if request.GET.get("format") == "xlsx":
             rows = [["指标", *[f"{m}月" for m in data["months"]]]] + [
                 [str(r["indicator"]), *[c["value"] for c in r["cells"]]] for r in data["table"]
             ]
-            return _xlsx(f"{enterprise.name}{data['year']}年", [("按月", rows)])
+            return sheets_response(f"{enterprise.name}{data['year']}年", [("按月", rows)])
         return self.render_to_response(
             self.get_context_data(enterprise=enterprise, data=data, tiers=enterprise.tiers.all())
         )

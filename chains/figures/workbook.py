@@ -19,7 +19,7 @@ import python_calamine
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from .. import xlsx_guard
+from chains import xlsx_guard
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

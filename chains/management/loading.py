@@ -5,7 +5,7 @@ so running it at every start never undoes an administrator's changes."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from chains.services import Load, LoadReport
+from chains.loads import Load, LoadReport
 
 
 def add_load_arguments(parser) -> None:

@@ -1,6 +1,7 @@
 """The chains app's models: the responsibility matrix, and the statistics bureau's figures."""
 
-from .figures import (
+from chains.cultivation.models import DoublingTarget
+from chains.figures.models import (
     Enterprise,
     EnterpriseFigure,
     EnterpriseTier,
@@ -9,7 +10,7 @@ from .figures import (
     IndustryFigure,
     TierStage,
 )
-from .matrix import (
+from chains.matrix.models import (
     Assignment,
     AssignmentOfficial,
     AssignmentUnit,
@@ -23,15 +24,8 @@ from .matrix import (
     SubSegment,
     Unit,
 )
-from .registers import (
-    CarrierArea,
-    CarrierKind,
-    DoublingTarget,
-    Instrument,
-    LeadingIndustry,
-    Policy,
-    PolicyEvaluation,
-)
+from chains.policies.models import Instrument, Policy, PolicyEvaluation
+from chains.space.models import CarrierArea, CarrierKind, LeadingIndustry
 
 __all__ = [
     "Assignment",

@@ -1,7 +1,7 @@
 """Production: secrets from the environment, HTTPS-only cookies, HSTS, compressed static files."""
 
-from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES, env
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import DATABASES, STORAGES, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY")

@@ -4,7 +4,7 @@ from django.db import migrations, models
 def mark_dates_set_by_hand(apps, schema_editor):
     """Until this flag, a date that differed from the calendar's was how an administrator's
     date was told apart from the calendar's: keep those periods the administrator's."""
-    from reporting.workdays import WorkCalendar
+    from reporting.periods.workdays import WorkCalendar
 
     CalendarOverride = apps.get_model("reporting", "CalendarOverride")
     ReportingPeriod = apps.get_model("reporting", "ReportingPeriod")

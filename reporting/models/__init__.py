@@ -1,30 +1,20 @@
 """The reporting app's models: monthly updates and their coordination loop, yearly work plans,
 land items and the district assessment's indicators."""
 
-from .plans import (
-    AssessmentIndicator,
-    LandItem,
-    PlanEvent,
-    PlanItem,
-    PlanProgress,
-    PlanYear,
-    WorkPlan,
-)
-from .reports import Report, ReportJob, ReportReminder
-from .updates import (
-    ActionEvent,
-    ActionItem,
+from reporting.assessment.models import AssessmentIndicator
+from reporting.land.models import LandItem
+from reporting.outbox.models import OutboxMessage
+from reporting.periods.models import CalendarOverride, CalendarYear, ReportingPeriod
+from reporting.plans.models import PlanEvent, PlanItem, PlanProgress, PlanYear, WorkPlan
+from reporting.reports.models import Report, ReportJob, ReportReminder
+from reporting.supervision.models import ActionEvent, ActionItem, Meeting
+from reporting.updates.models import (
     Attachment,
-    CalendarOverride,
-    CalendarYear,
     Contribution,
     KeyProject,
-    Meeting,
     MonthlyUpdate,
-    OutboxMessage,
     Problem,
     Reminder,
-    ReportingPeriod,
     UpdateEvent,
     attachment_path,
 )

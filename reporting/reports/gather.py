@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chains.choices import UnitKind, UnitRole
-from chains.figures.selectors import _yoy as _growth
+from chains.cultivation.selectors import new_recognitions
+from chains.figures.selectors import yoy as _growth
 from chains.models import (
     AssignmentOfficial,
     AssignmentUnit,
@@ -28,11 +29,17 @@ from chains.models import (
     IndustryFigure,
     Unit,
 )
-
-from .. import services
-from ..assessment import district_assessment, headline_indicator
-from ..choices import ELEMENT_FIELDS, SIX_ELEMENTS, ActionStatus, ProblemStatus, UpdateStatus
-from ..models import (
+from chains.policies.selectors import policy_summary
+from reporting.assessment.indicators import headline_indicator
+from reporting.assessment.scoring import district_assessment
+from reporting.choices import (
+    ELEMENT_FIELDS,
+    SIX_ELEMENTS,
+    ActionStatus,
+    ProblemStatus,
+    UpdateStatus,
+)
+from reporting.models import (
     ActionItem,
     KeyProject,
     MonthlyUpdate,
@@ -41,7 +48,8 @@ from ..models import (
     ReportingPeriod,
     WorkPlan,
 )
-from ..selectors import ReportState, reporting_status
+from reporting.periods import services
+from reporting.updates.selectors import ReportState, reporting_status
 
 ISSUER = "厦门市发展和改革委员会"
 ISSUER_SHORT = "市发改委"
@@ -513,8 +521,6 @@ def _float(text) -> float | None:
 
 
 def _annual_extras(year: int, industries: list[Industry]) -> dict:
-    from chains.cultivation import new_recognitions
-    from chains.policies import policy_summary
 
     policies = [
         {

@@ -1,5 +1,5 @@
 """The report as a document: the snapshot from `gather` rendered to HTML
-(templates/reporting/pdf/report.html), and that HTML to PDF with WeasyPrint.
+(templates/reporting/reports/pdf/report.html), and that HTML to PDF with WeasyPrint.
 
 The layout follows the conventions of Chinese official documents (GB/T 9704): A4, a red 版头
 naming the issuer, a centred title, headings numbered 一、（一）1.（1）. Heading numbers depend on
@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .charts import bar_chart, month_chart
+from reporting.reports.charts import bar_chart, month_chart
 
-TEMPLATE = "reporting/pdf/report.html"
+TEMPLATE = "reporting/reports/pdf/report.html"
 NONE = "本期无。"
 DIGITS = "零一二三四五六七八九"
 UNITS = ((1000, "千"), (100, "百"), (10, "十"))
@@ -119,7 +119,12 @@ def paragraphs(text: str) -> str:
 
 
 def _section(key: str, title: str, template_name: str, **extra) -> dict:
-    return {"key": key, "title": title, "template": f"reporting/pdf/{template_name}", **extra}
+    return {
+        "key": key,
+        "title": title,
+        "template": f"reporting/reports/pdf/{template_name}",
+        **extra,
+    }
 
 
 def _unique_suggestions(industry: dict) -> list[dict]:

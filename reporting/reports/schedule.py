@@ -12,13 +12,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.notifications import drc_staff, notify
-
-from .. import services as update_services
-from ..choices import JobStatus, ReportKind, ReportStatus
-from ..models import Report, ReportingPeriod, ReportJob, ReportReminder
-from ..workdays import WorkCalendar
-from .gather import annual_due
-from .services import Period, report_request
+from reporting.choices import JobStatus, ReportKind, ReportStatus
+from reporting.models import Report, ReportingPeriod, ReportJob, ReportReminder
+from reporting.periods import services as periods
+from reporting.periods.workdays import WorkCalendar
+from reporting.reports.gather import annual_due
+from reporting.reports.services import Period, report_request
 
 REMIND_BEFORE = (10, 5, 1)  # working days before January 31
 
@@ -33,7 +32,7 @@ def _has_report(period: Period) -> bool:
 
 
 def run(today: datetime.date | None = None) -> list[str]:
-    today = today or update_services.today()
+    today = today or periods.today()
     done = []
     # Monthly: periods locked in the last week that have no report yet.
     for p in ReportingPeriod.objects.filter(

@@ -30,10 +30,10 @@ from django.utils import timezone, translation
 
 from accounts.access import can_review
 from accounts.models import User
-
-from ..choices import JobStatus, ReportKind, ReportStatus
-from ..models import Report, ReportJob
-from . import gather, render
+from portal.celery import app
+from reporting.choices import JobStatus, ReportKind, ReportStatus
+from reporting.models import Report, ReportJob
+from reporting.reports import gather, render
 
 logger = logging.getLogger(__name__)
 REPORT_LANGUAGE = "zh-hans"  # the document's language, whatever the UI language of its reader
@@ -223,11 +223,20 @@ def job_task_id(job_id: int) -> str:
     return f"report-job-{job_id}"
 
 
+# The task that runs a job (reporting.reports.tasks), found by its name in Celery's registry:
+# the tasks module imports this one to run the job, so this one does not import it back.
+BUILD_REPORT = "reporting.build_report"
+
+
+def build_report_task():
+    return app.tasks[BUILD_REPORT]
+
+
 def _task_whereabouts() -> tuple[set[int], dict[int, list[tuple[str, float]]]] | None:
     """Where the report tasks are, read from Redis at one instant: (the jobs whose task waits
     in the queue, {job: [(task id, when a worker took it)]} for the tasks taken by a worker
     and not yet acknowledged). None when there is no Redis broker or it cannot be reached."""
-    from ..tasks import build_report
+    build_report = build_report_task()
 
     app = build_report.app
     if app.conf.task_always_eager:
@@ -296,7 +305,7 @@ def _held_by_workers(task_ids: set[str]) -> set[str] | None:
     """The ones of `task_ids` a worker holds (prefetched, due later or running), or None when
     no worker answers. One broadcast, each worker answering for all it holds at one instant
     (query_task looks in the worker's requests: reserved, active and ETA/countdown ones)."""
-    from ..tasks import build_report
+    build_report = build_report_task()
 
     try:
         replies = build_report.app.control.inspect(timeout=WORKERS_ANSWER_WITHIN).query_task(
@@ -387,7 +396,7 @@ def _heartbeat(job_id: int):
 def _dispatch(job_id: int) -> None:
     """Hand the job to Celery. If the broker is down, the job says so and nothing else is
     written: the DRC can ask again once it is back."""
-    from ..tasks import build_report
+    build_report = build_report_task()
 
     try:
         build_report.apply_async(args=[job_id], task_id=job_task_id(job_id), retry=False)

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.access import access_industry, access_unit, can, industries_for, industry_roles
+from accounts.access import access_industry, can, industries_for, industry_roles
 from accounts.choices import Action
+from chains.matrix.access import access_unit
 from chains.models import Industry
 
 ALL = 14
@@ -113,7 +114,7 @@ def test_inactive_user_gets_nothing(users):
 
 
 def test_an_unknown_update_is_404(users):
-    from accounts.access import access_update
+    from reporting.updates.access import access_update
 
     with pytest.raises(Http404):
         access_update(user=users["drc"], pk=987654)
@@ -153,14 +154,15 @@ def test_moving_a_user_to_another_unit_moves_the_rights(users):
 def test_a_unit_that_no_longer_leads_an_industry_cannot_edit_its_update_of_it(users, clock):
     """The month's page edits every update the unit filed at once: once the matrix makes the
     unit only a responsible unit of the industry, its earlier update is no longer its to edit."""
-    from accounts.access import access_month_updates
-    from accounts.services import permissions_sync
+    from chains.matrix.permissions import permissions_sync
+    from chains.matrix.selectors import matrix_rows
+    from chains.matrix.services import industry_assign
     from chains.models import Unit
-    from chains.selectors import matrix_rows
-    from chains.services import industry_assign
-    from reporting import services
+    from reporting.periods import services as periods_services
+    from reporting.updates import services
+    from reporting.updates.access import access_month_updates
 
-    september = services.period_get_or_create(2025, 9)
+    september = periods_services.period_get_or_create(2025, 9)
     logistics = industry("商贸物流产业集群")
     services.update_start(
         industry=logistics,

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from accounts.choices import Role
 from accounts.models import User
-from accounts.selectors import permissions_drift
-from accounts.tasks import permissions_resync
+from chains.matrix.permissions import permissions_drift
+from chains.matrix.tasks import permissions_resync
 from chains.models import (
     Industry,
     IndustryGroupObjectPermission,

@@ -1,16 +1,22 @@
-"""The scoped fetches of accounts/access.py: each returns the very object asked for, never another
-of its kind the user may also see, and loads in its one query the related rows its pages show
-(so showing them costs no further query). Walked on tests/url_security_world.py, which holds
+"""The scoped fetches of the features' access modules (built on accounts/access.py): each
+returns the very object asked for, never another of its kind the user may also see, and loads in
+its one query the related rows its pages show (so showing them costs no further query). Walked on tests/url_security_world.py, which holds
 two of every kind of row."""
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from accounts import access
+from accounts import access as access_
+from chains.figures import access as figures_access
 from chains.models import Enterprise
-
-from .. import url_security_world as world_data
+from chains.policies import access as policies_access
+from reporting.land import access as land_access
+from reporting.plans import access as plans_access
+from reporting.reports import access as reports_access
+from reporting.supervision import access as supervision_access
+from reporting.updates import access as updates_access
+from tests import url_security_world as world_data
 
 
 @pytest.fixture(scope="module")
@@ -39,26 +45,44 @@ def w(world, db):
 # (fetch, the world's key for the object, who fetches it in each scope, what the fetch loads,
 # the queries the fetch and its permission check take, those related rows included)
 CASES = [
-    ("access_attachment", "attachment", ("swj", "gxj"), ["update.industry"], 2),
-    ("access_enterprise", "enterprise", ("drc", "drc"), ["industry", "district", "subsegment"], 1),
+    (updates_access.access_attachment, "attachment", ("swj", "gxj"), ["update.industry"], 2),
     (
-        "access_problem",
+        figures_access.access_enterprise,
+        "enterprise",
+        ("drc", "drc"),
+        ["industry", "district", "subsegment"],
+        1,
+    ),
+    (
+        supervision_access.access_problem,
         "problem",
         ("drc", "drc"),
         ["update.industry", "update.unit", "update.period", "meeting"],
         1,
     ),
-    ("access_meeting", "meeting", ("swj", "gxj"), ["industry", "chair"], 2),
+    (supervision_access.access_meeting, "meeting", ("swj", "gxj"), ["industry", "chair"], 2),
     (
-        "access_action",
+        supervision_access.access_action,
         "action",
         ("swj", "gxj"),
         ["meeting.industry", "meeting.chair", "unit", "problem"],
         1,
     ),
-    ("access_plan", "plan", ("swj", "gxj"), ["unit", "industry", "plan_year", "created_by"], 1),
-    ("access_land_item", "land_item", ("swj", "gxj"), ["unit", "industry", "carrier"], 1),
-    ("access_policy_record", "policy", ("swj", "gxj"), ["industry", "issuer", "created_by"], 2),
+    (
+        plans_access.access_plan,
+        "plan",
+        ("swj", "gxj"),
+        ["unit", "industry", "plan_year", "created_by"],
+        1,
+    ),
+    (land_access.access_land_item, "land_item", ("swj", "gxj"), ["unit", "industry", "carrier"], 1),
+    (
+        policies_access.access_policy_record,
+        "policy",
+        ("swj", "gxj"),
+        ["industry", "issuer", "created_by"],
+        2,
+    ),
 ]
 
 
@@ -102,7 +126,7 @@ def _touch(obj, path):
 
 
 @pytest.mark.parametrize(
-    ("fetch", "key", "who", "related", "count"), CASES, ids=[c[0] for c in CASES]
+    ("fetch", "key", "who", "related", "count"), CASES, ids=[c[0].__name__ for c in CASES]
 )
 def test_each_fetch_returns_the_object_asked_for_with_what_its_pages_show(
     w, fetch, key, who, related, count
@@ -110,7 +134,7 @@ def test_each_fetch_returns_the_object_asked_for_with_what_its_pages_show(
     for obj, username in zip(_objects(w, key), who, strict=True):
         _fill(w, obj)
         with CaptureQueriesContext(connection) as queries:
-            found = getattr(access, fetch)(user=w["users"][username], pk=obj.pk)
+            found = fetch(user=w["users"][username], pk=obj.pk)
             fetched = len(queries.captured_queries)
             for path in related:
                 _touch(found, path)
@@ -121,8 +145,14 @@ def test_each_fetch_returns_the_object_asked_for_with_what_its_pages_show(
 @pytest.mark.parametrize(
     ("fetch", "key", "username", "related", "kwargs"),
     [
-        ("access_figure_import", "import", "stats", ["uploaded_by"], {"write": True}),
-        ("access_report", "report", "drc", ["generated_by", "finalised_by", "edited_by"], {}),
+        (figures_access.access_figure_import, "import", "stats", ["uploaded_by"], {"write": True}),
+        (
+            reports_access.access_report,
+            "report",
+            "drc",
+            ["generated_by", "finalised_by", "edited_by"],
+            {},
+        ),
     ],
 )
 def test_imports_and_reports_are_fetched_by_their_own_number(
@@ -132,7 +162,7 @@ def test_imports_and_reports_are_fetched_by_their_own_number(
     for obj in _objects(w, key):
         _fill(w, obj)
         with CaptureQueriesContext(connection) as queries:
-            found = getattr(access, fetch)(user=w["users"][username], pk=obj.pk, **kwargs)
+            found = fetch(user=w["users"][username], pk=obj.pk, **kwargs)
             fetched = len(queries.captured_queries)
             for path in related:
                 _touch(found, path)
@@ -146,7 +176,7 @@ def test_an_enterprise_of_an_industry_the_unit_has_no_part_in_is_refused(w):
     other = w["other"]["enterprise"]
     assert Enterprise.objects.filter(pk=other.pk).exists()
     with pytest.raises(PermissionDenied):
-        access.access_enterprise(user=w["users"]["swj"], pk=other.pk)
+        figures_access.access_enterprise(user=w["users"]["swj"], pk=other.pk)
 
 
 def test_a_removed_attachment_is_no_longer_served(w):
@@ -154,10 +184,10 @@ def test_a_removed_attachment_is_no_longer_served(w):
     from django.utils import timezone
 
     attachment = w["attachment"]
-    access.access_attachment(user=w["users"]["swj"], pk=attachment.pk)
+    updates_access.access_attachment(user=w["users"]["swj"], pk=attachment.pk)
     type(attachment).objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
     with pytest.raises(Http404):
-        access.access_attachment(user=w["users"]["swj"], pk=attachment.pk)
+        updates_access.access_attachment(user=w["users"]["swj"], pk=attachment.pk)
 
 
 def test_a_draft_report_is_the_drcs_alone_and_a_final_one_is_read_by_leaders(w):
@@ -165,11 +195,11 @@ def test_a_draft_report_is_the_drcs_alone_and_a_final_one_is_read_by_leaders(w):
 
     leader, drc = w["users"]["leader_hyt"], w["users"]["drc"]
     with pytest.raises(PermissionDenied):
-        access.access_report(user=leader, pk=w["report"].pk)
-    assert access.access_report(user=drc, pk=w["report"].pk) == w["report"]
-    assert access.access_report(user=leader, pk=w["final_report"].pk) == w["final_report"]
+        reports_access.access_report(user=leader, pk=w["report"].pk)
+    assert reports_access.access_report(user=drc, pk=w["report"].pk) == w["report"]
+    assert reports_access.access_report(user=leader, pk=w["final_report"].pk) == w["final_report"]
     with pytest.raises(PermissionDenied):
-        access.access_report(user=leader, pk=w["final_report"].pk, write=True)
+        reports_access.access_report(user=leader, pk=w["final_report"].pk, write=True)
 
 
 def test_a_report_job_is_followed_by_the_drc_alone(w):
@@ -177,12 +207,12 @@ def test_a_report_job_is_followed_by_the_drc_alone(w):
     from django.http import Http404
 
     job = w["job"]
-    assert access.access_report_job(user=w["users"]["drc"], pk=job.pk) == job
+    assert reports_access.access_report_job(user=w["users"]["drc"], pk=job.pk) == job
     for who in ("leader_hyt", "stats", "admin", "swj"):
         with pytest.raises(PermissionDenied):
-            access.access_report_job(user=w["users"][who], pk=job.pk)
+            reports_access.access_report_job(user=w["users"][who], pk=job.pk)
     with pytest.raises(Http404):
-        access.access_report_job(user=w["users"]["drc"], pk=job.pk + 1000)
+        reports_access.access_report_job(user=w["users"]["drc"], pk=job.pk + 1000)
 
 
 def test_no_plan_for_an_inactive_or_anonymous_user(w):
@@ -190,11 +220,11 @@ def test_no_plan_for_an_inactive_or_anonymous_user(w):
 
     plan = w["plan"]
     swj = w["users"]["swj"]
-    assert access.can_plan(swj, access.PlanAction.EDIT, plan)
+    assert plans_access.can_plan(swj, plans_access.PlanAction.EDIT, plan)
     swj.is_active = False
-    for action in access.PlanAction:
-        assert not access.can_plan(swj, action, plan)
-        assert not access.can_plan(AnonymousUser(), action, plan)
+    for action in plans_access.PlanAction:
+        assert not plans_access.can_plan(swj, action, plan)
+        assert not plans_access.can_plan(AnonymousUser(), action, plan)
 
 
 def test_an_import_is_read_by_those_who_read_statistics_and_applied_by_the_bureau(w):
@@ -202,15 +232,15 @@ def test_an_import_is_read_by_those_who_read_statistics_and_applied_by_the_burea
 
     record = w["import"]
     drc, stats = w["users"]["drc"], w["users"]["stats"]
-    assert access.access_figure_import(user=drc, pk=record.pk) == record
+    assert figures_access.access_figure_import(user=drc, pk=record.pk) == record
     with pytest.raises(PermissionDenied):
-        access.access_figure_import(user=drc, pk=record.pk, write=True)
-    assert access.access_figure_import(user=stats, pk=record.pk, write=True) == record
+        figures_access.access_figure_import(user=drc, pk=record.pk, write=True)
+    assert figures_access.access_figure_import(user=stats, pk=record.pk, write=True) == record
 
 
 def test_an_industry_is_fetched_with_its_category_and_assignment_in_one_query(w):
     with CaptureQueriesContext(connection) as queries:
-        industry = access.access_industry(user=w["users"]["drc"], code=w["ei"].code)
+        industry = access_.access_industry(user=w["users"]["drc"], code=w["ei"].code)
         industry.category.name, industry.assignment.code  # noqa: B018
     assert industry == w["ei"]
     assert len(queries.captured_queries) == 1

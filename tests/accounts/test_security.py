@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from chains.matrix.demo import DEMO_PASSWORD
 
 
 def login(client, username, password, ip="10.1.1.1"):

@@ -43,8 +43,8 @@ def page(browser):
 def demo_accounts(transactional_db, settings):
     from django.core.management import call_command
 
-    from accounts.demo import demo_accounts_seed
-    from chains.matrix_io import matrix_load
+    from chains.matrix.demo import demo_accounts_seed
+    from chains.matrix.io import matrix_load
 
     matrix_load()
     call_command("load_indicators")

@@ -13,13 +13,13 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD
 from chains.choices import ChangeMethod, LoadedTable
+from chains.matrix.demo import DEMO_PASSWORD
+from chains.matrix.selectors import matrix_rows
 from chains.models import Industry, IndustryGroupObjectPermission, MatrixChange
-from chains.selectors import matrix_rows
-from reporting import services
 from reporting.models import CalendarOverride, ReportingPeriod
-from reporting.workdays import package_knows
+from reporting.periods import services
+from reporting.periods.workdays import package_knows
 
 pytestmark = pytest.mark.browser
 

@@ -9,12 +9,12 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from chains.models import Industry, Unit
-from reporting import services
 from reporting.models import ActionItem
+from reporting.periods import services
+from reporting.updates import services as updates_services
+from tests.browser.test_update_journey import log_in
 from tests.chains.stats_files import industry_workbook
 from tests.reporting.conftest import FULL_TEXT
-
-from .test_update_journey import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,15 +29,15 @@ def raised_problem(demo_accounts, tmp_path):
     year, month = today.year, today.month
     period = services.period_get_or_create(year, month)
     swj = User.objects.get(username="swj")
-    update = services.update_start(
+    update = updates_services.update_start(
         industry=Industry.objects.get(code="commerce-logistics"),
         unit=Unit.objects.get(name="市商务局"),
         period=period,
         user=swj,
     )
-    services.update_save(
+    updates_services.update_save(
         update=update,
-        content=services.UpdateContent(
+        content=updates_services.UpdateContent(
             fields=FULL_TEXT,
             problems=[
                 {

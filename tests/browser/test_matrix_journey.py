@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.demo import DEMO_PASSWORD
+from chains.matrix.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from reporting.models import AssessmentIndicator, PlanProgress, WorkPlan
-
-from .test_update_journey import log_in
+from tests.browser.test_update_journey import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from chains.models import Industry, Unit
-from reporting import services
 from reporting.models import MonthlyUpdate
+from reporting.periods import services
+from tests.browser.test_update_journey import log_in
 from tests.celery_helpers import real_worker
-
-from .test_update_journey import log_in
 
 pytestmark = pytest.mark.browser
 

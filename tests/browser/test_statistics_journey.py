@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from chains.models import IndustryFigure
+from tests.browser.test_update_journey import log_in
 from tests.chains.stats_files import industry_workbook
-
-from .test_update_journey import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD
+from chains.matrix.demo import DEMO_PASSWORD
 from reporting.models import MonthlyUpdate
 
 pytestmark = pytest.mark.browser

@@ -6,9 +6,8 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from chains.selectors import matrix_rows
-
-from .matrix_admin import text_of
+from chains.matrix.selectors import matrix_rows
+from tests.chains.matrix_admin import text_of
 
 HEADER = "category,industry,lead_officials,lead_units,responsible_units\n"
 CSV_FORMAT = "0"
@@ -340,8 +339,7 @@ def test_a_row_refused_at_confirm_rolls_back_the_whole_file(users, client):
     from django.contrib.admin.models import LogEntry
 
     from chains.models import MatrixChange, Unit
-
-    from .matrix_admin import confirm
+    from tests.chains.matrix_admin import confirm
 
     client.force_login(users["admin"])
     Unit.objects.create(code="xinju", name="市新局", kind="municipal", position=99)
@@ -387,8 +385,7 @@ def test_a_form_edit_between_preview_and_confirm_is_not_silently_undone(users, c
     from django.contrib.admin.models import LogEntry
 
     from chains.models import MatrixChange
-
-    from .matrix_admin import confirm, post_assignment, units_of
+    from tests.chains.matrix_admin import confirm, post_assignment, units_of
 
     client.force_login(users["admin"])
     preview = upload(
@@ -424,7 +421,7 @@ def test_a_form_edit_between_preview_and_confirm_is_not_silently_undone(users, c
 
 
 def test_a_confirmation_without_the_previews_fingerprint_is_refused(users, client):
-    from .matrix_admin import confirm
+    from tests.chains.matrix_admin import confirm
 
     client.force_login(users["admin"])
     before = matrix_rows()
@@ -440,8 +437,7 @@ def test_a_confirmation_without_the_previews_fingerprint_is_refused(users, clien
 
 def test_a_unit_edited_between_preview_and_confirm_is_not_silently_undone(users, client):
     from chains.models import Unit
-
-    from .matrix_admin import confirm
+    from tests.chains.matrix_admin import confirm
 
     client.force_login(users["admin"])
     preview = upload(

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from chains.matrix.selectors import matrix_rows
 from chains.models import (
     AssignmentUnit,
     Industry,
@@ -14,9 +15,7 @@ from chains.models import (
     MatrixChange,
     Unit,
 )
-from chains.selectors import matrix_rows
-
-from .expected_matrix import EXPECTED
+from tests.chains.expected_matrix import EXPECTED
 
 
 def export(fmt: str, tmp_path) -> bytes:

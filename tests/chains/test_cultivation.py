@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.access import industries_for
-from chains import cultivation
+from chains.cultivation import selectors as cultivation
 from chains.models import (
     DoublingTarget,
     Enterprise,
@@ -23,8 +23,7 @@ from chains.models import (
     TierStage,
     Unit,
 )
-
-from .stats_files import credit_code
+from tests.chains.stats_files import credit_code
 
 URL = reverse("stats:cultivation")
 CANDIDATE, RECOGNISED = TierStage.CANDIDATE, TierStage.RECOGNISED
@@ -323,7 +322,7 @@ def test_query_counts_stay_flat(client, doubling, django_assert_max_num_queries)
 def test_links_from_the_industry_pages(client, chain):
     client.force_login(chain["gxj"])
     link = f"{URL}?industry=electronic-information"
-    html = client.get(reverse("chains:industry", args=["electronic-information"])).content
+    html = client.get(reverse("industry", args=["electronic-information"])).content
     assert link in html.decode()
     html = client.get(reverse("stats:industry", args=["electronic-information"])).content
     assert link in html.decode()

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from chains import creditcode
 from chains.models import Enterprise, EnterpriseTier, FigureImport, Industry, SubSegment
-
-from .stats_files import credit_code
+from tests.chains.stats_files import credit_code
 
 HEADER = [
     "企业名称",

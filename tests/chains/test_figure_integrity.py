@@ -18,11 +18,10 @@ from django.db import (
 )
 from django.db.models import ProtectedError
 
-from chains.figures import importer
+from chains.figures import writing
 from chains.models import Enterprise, EnterpriseFigure, FigureImport, Indicator
-
-from .stats_files import credit_code, enterprise_directory, enterprise_figures
-from .test_statistics import run
+from tests.chains.stats_files import credit_code, enterprise_directory, enterprise_figures
+from tests.chains.test_statistics import run
 
 
 @pytest.fixture
@@ -191,8 +190,8 @@ def test_an_import_that_fails_half_way_leaves_nothing_behind(postgres, figures, 
         [(codes[0], "", 550, 4100, 8.8), (codes[2], "", 90, 800, None)],
     )
     upload = SimpleUploadedFile("v2.xlsx", (tmp_path / "v2.xlsx").read_bytes())
-    record = importer.upload_record(upload=upload, user=figures["source"].uploaded_by)
-    assert importer.preview(record).ok
+    record = writing.upload_record(upload=upload, user=figures["source"].uploaded_by)
+    assert writing.preview(record).ok
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE FUNCTION test_refuse_row() RETURNS trigger LANGUAGE plpgsql AS"
@@ -204,7 +203,7 @@ def test_an_import_that_fails_half_way_leaves_nothing_behind(postgres, figures, 
         )
     try:
         with pytest.raises(DatabaseError, match="refused by the test"):
-            importer.apply(record)
+            writing.apply(record)
     finally:
         # Tables are emptied between transactional tests, not dropped: the trigger would stay.
         with connection.cursor() as cursor:
@@ -220,7 +219,7 @@ def test_an_import_that_fails_half_way_leaves_nothing_behind(postgres, figures, 
     record.refresh_from_db()
     assert record.status == "preview" and record.applied_at is None
     # Once the database is well again, the same record imports.
-    importer.apply(record)
+    writing.apply(record)
     assert EnterpriseFigure.objects.filter(source=record, is_current=True).count() == 4
 
 
@@ -248,7 +247,7 @@ def test_copy_and_insert_store_the_same_figures(postgres, figures):
     def rows():
         return list(stored.values_list("month", "value", "yoy", "is_current"))
 
-    importer._copy(EnterpriseFigure, frame)
+    writing._copy(EnterpriseFigure, frame)
     copied = rows()
     assert copied == [
         (1, Decimal("1234567.8912"), Decimal("12.34"), False),
@@ -258,7 +257,7 @@ def test_copy_and_insert_store_the_same_figures(postgres, figures):
         (5, None, Decimal("7"), False),
     ]
     stored.delete()
-    importer._bulk_create(EnterpriseFigure, frame)
+    writing._bulk_create(EnterpriseFigure, frame)
     assert rows() == copied
 
     # Fed in slices of two rows, COPY stores the same five.
@@ -267,7 +266,7 @@ def test_copy_and_insert_store_the_same_figures(postgres, figures):
         cursor.copy_expert(
             f"COPY {EnterpriseFigure._meta.db_table} ({', '.join(frame.columns)}) "
             "FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-            importer._CsvSlices(frame, rows=2),
+            writing._CsvSlices(frame, rows=2),
             7,  # a read size smaller than a line: lines are cut across reads too
         )
     assert rows() == copied

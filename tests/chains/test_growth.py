@@ -21,8 +21,7 @@ from chains.models import (
     Industry,
     IndustryFigure,
 )
-
-from .stats_files import credit_code
+from tests.chains.stats_files import credit_code
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from chains.models import IndustryFigure
-
-from .test_statistics import assert_refused, run
-from .xlsx_parts import (
+from tests.chains.test_statistics import assert_refused, run
+from tests.chains.xlsx_parts import (
     CLEAN,
     HEADER,
     REL,

@@ -9,10 +9,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chains.figures import importer
+from chains.figures import validating
 from chains.models import IndustryFigure
-
-from .stats_files import credit_code, enterprise_directory, enterprise_figures, industry_workbook
+from tests.chains.stats_files import (
+    credit_code,
+    enterprise_directory,
+    enterprise_figures,
+    industry_workbook,
+)
 
 TODAY = datetime.date(2025, 10, 9)
 
@@ -29,7 +33,7 @@ def sheet(path, rows, header=("产业", "月份", "工业总产值当月(万元)
 
 
 def plan(path):
-    return importer.plan_file(path, path.name, today=TODAY)
+    return validating.plan_file(path, path.name, today=TODAY)
 
 
 def run(path):

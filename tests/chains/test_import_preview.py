@@ -5,9 +5,8 @@ change the import would undo (it used to show the database's values on both side
 from django.urls import reverse
 from django.utils import timezone
 
-from chains.selectors import matrix_rows
-
-from .matrix_admin import (
+from chains.matrix.selectors import matrix_rows
+from tests.chains.matrix_admin import (
     HEADER,
     confirm,
     post_assignment,

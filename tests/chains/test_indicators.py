@@ -12,11 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from chains.figures.importer import plan_file
+from chains.figures.validating import plan_file
 from chains.models import FigureImport, Indicator, IndustryFigure
-
-from .stats_files import industry_workbook
-from .test_statistics import ROWS
+from tests.chains.stats_files import industry_workbook
+from tests.chains.test_statistics import ROWS
 
 
 def history(indicator) -> list[str]:

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from chains.choices import LoadedTable
+from chains.matrix.selectors import matrix_rows
+from chains.matrix.services import industry_assign
 from chains.models import Assignment, AssignmentUnit, Category, Indicator, Industry, MatrixChange
-from chains.selectors import matrix_rows
-from chains.services import industry_assign
 
 
 def row(name: str) -> dict:

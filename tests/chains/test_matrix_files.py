@@ -13,14 +13,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl.styles import Font
 
-from chains import services
-from chains.matrix_io import MatrixFileError, check_xlsx
+from chains.matrix import services
+from chains.matrix.io import MatrixFileError, check_xlsx
+from chains.matrix.resources import OfficialResource, UnitResource
+from chains.matrix.selectors import matrix_rows
 from chains.models import Industry, Official, Unit
-from chains.resources import OfficialResource, UnitResource
-from chains.selectors import matrix_rows
 from chains.xlsx_guard import column_letter
-
-from .xlsx_parts import REL, sheet, workbook
+from tests.chains.xlsx_parts import REL, sheet, workbook
 
 HEADER = ["category", "industry", "lead_officials", "lead_units", "responsible_units"]
 ROW = ["pillar", "电子信息产业集群", "黄晓舟", "市工信局", "市发改委、市科技局"]

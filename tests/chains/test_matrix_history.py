@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chains.choices import ChangeMethod
+from chains.matrix.selectors import matrix_rows
 from chains.models import Industry, MatrixChange
-from chains.selectors import matrix_rows
-
-from .matrix_admin import HEADER, confirm, post_assignment, text_of, units_of, upload
+from tests.chains.matrix_admin import HEADER, confirm, post_assignment, text_of, units_of, upload
 
 NEW_ENERGY = "新能源产业"
 
@@ -173,7 +172,7 @@ def test_the_industry_page_shows_its_own_changes(form_change, users, client, mak
     confirm(client, preview)
 
     client.force_login(users["siming"])  # a responsible unit of both industries
-    page = client.get(reverse("chains:industry", args=["new-energy"])).content.decode()
+    page = client.get(reverse("industry", args=["new-energy"])).content.decode()
     history = re.search(r'<section[^>]*id="matrix-history".*?</section>', page, re.S)
     assert history, "the industry page has no change history"
     text = text_of(history.group(0))
@@ -186,7 +185,7 @@ def test_the_industry_page_shows_its_own_changes(form_change, users, client, mak
     # The whole record is for the DRC and the administrators: unit staff get no link to it.
     assert reverse("chains:matrix_changes") not in page
 
-    other = client.get(reverse("chains:industry", args=["electronic-information"])).content.decode()
+    other = client.get(reverse("industry", args=["electronic-information"])).content.decode()
     other_text = text_of(
         re.search(r'<section[^>]*id="matrix-history".*?</section>', other, re.S).group(0)
     )
@@ -206,7 +205,7 @@ def test_the_change_log_page_lists_every_change_for_the_drc_and_administrators(
         assert NEW_ENERGY in text and "root" in text and "后台表单" in text
         assert "牵头市领导 黄晓舟 → 黄燕添" in text
     client.force_login(users["drc"])
-    industry_page = client.get(reverse("chains:industry", args=["new-energy"])).content.decode()
+    industry_page = client.get(reverse("industry", args=["new-energy"])).content.decode()
     assert reverse("chains:matrix_changes") in industry_page
 
 
@@ -255,9 +254,10 @@ def test_the_pages_read_the_record_in_a_fixed_number_of_queries(users, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from chains import matrix_history
-    from chains.selectors import assignment_names
-    from chains.services import Load, industry_assign
+    from chains.loads import Load
+    from chains.matrix import history as matrix_history
+    from chains.matrix.selectors import assignment_names
+    from chains.matrix.services import industry_assign
 
     def change(times: int):
         industry = Industry.objects.get(name=NEW_ENERGY)
@@ -278,7 +278,7 @@ def test_the_pages_read_the_record_in_a_fixed_number_of_queries(users, client):
         return len(captured)
 
     client.force_login(users["drc"])
-    pages = [reverse("chains:industry", args=["new-energy"]), reverse("chains:matrix_changes")]
+    pages = [reverse("industry", args=["new-energy"]), reverse("chains:matrix_changes")]
     change(1)
     few = [queries(url) for url in pages]
     change(8)

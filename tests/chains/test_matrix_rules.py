@@ -1,4 +1,4 @@
-"""One set of rules for a row of the matrix wherever it is written (chains.matrix_rules): the
+"""One set of rules for a row of the matrix wherever it is written (chains.matrix.rules): the
 admin's assignment form, the admin's import and `load_matrix` refuse the same rows with the
 same words. A row needs a lead official and a lead unit, names no one twice, and no unit both
 leads and supports it."""
@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from chains import services
-from chains.matrix_rules import matrix_row_errors
+from chains.matrix import services
+from chains.matrix.rules import matrix_row_errors
+from chains.matrix.selectors import matrix_rows
 from chains.models import Assignment, Industry, MatrixChange
-from chains.selectors import matrix_rows
-
-from .matrix_admin import HEADER, post_assignment, text_of, units_of, upload
+from tests.chains.matrix_admin import HEADER, post_assignment, text_of, units_of, upload
 
 NO_OFFICIAL = "至少需要一位牵头市领导。"
 NO_LEAD_UNIT = "至少需要一个牵头单位。"
@@ -168,7 +167,7 @@ def post_industry(client, industry, **changes):
 
 
 def test_the_rule_for_an_industrys_assignment():
-    from chains.matrix_rules import industry_assignment_error
+    from chains.matrix.rules import industry_assignment_error
 
     assert not industry_assignment_error(
         industry_code="future-networks", category_code="future", assignment_code="future"

@@ -2,8 +2,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from chains.choices import UnitKind, UnitRole
+from chains.matrix.selectors import matrix_by_category, unit_industries
 from chains.models import Assignment, AssignmentUnit, Category, Industry, Official, SubSegment, Unit
-from chains.selectors import matrix_by_category, unit_industries
 
 
 def test_matrix_holds_fourteen_industries_in_three_categories(matrix):

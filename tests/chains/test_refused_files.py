@@ -8,14 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from chains.figures import importer
+from chains.figures import reading, writing
+from chains.figures.tasks import purge_refused_files
 from chains.models import EnterpriseFigure, FigureImport, IndustryFigure
-from chains.tasks import purge_refused_files
 from portal.celery import app
 
 
 def _record(user, name: str, *, status: str, days_ago: int) -> FigureImport:
-    record = importer.upload_record(
+    record = writing.upload_record(
         upload=SimpleUploadedFile(name, b"%PDF not a workbook " + name.encode()), user=user
     )
     # uploaded_at is set on creation: moved back here, the clock itself is left alone.
@@ -79,7 +79,7 @@ def test_confirming_a_refused_upload_whose_file_was_deleted_is_refused_in_chines
     old = _record(user, "old.xlsx", status="refused", days_ago=31)
     FigureImport.objects.filter(pk=old.pk).update(errors=["第 3 行：未知产业"])
     with django_capture_on_commit_callbacks(execute=True):
-        assert importer.refused_files_purge() == 1
+        assert writing.refused_files_purge() == 1
 
     client.force_login(user)
     response = client.post(reverse("stats:import", args=[old.pk]), follow=True)
@@ -94,9 +94,9 @@ def test_confirming_a_refused_upload_whose_file_was_deleted_is_refused_in_chines
 def test_a_refusal_names_its_first_five_errors_for_the_log():
     """What a worker's or the command's log shows of a file refused at import: the first five
     messages, in row order, the file's own first."""
-    plan = importer.Plan(kind="industry")
+    plan = reading.Plan(kind="industry")
     for row in (7, 3, 0, 5, 4, 6):
         plan.error(row, f"错误{row}")
-    refused = importer.ImportRefused(plan)
+    refused = reading.ImportRefused(plan)
     assert str(refused) == "错误0; 第 3 行：错误3; 第 4 行：错误4; 第 5 行：错误5; 第 6 行：错误6"
     assert refused.plan is plan

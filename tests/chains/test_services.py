@@ -1,14 +1,15 @@
-"""The services that write the matrix (chains.services, chains.matrix_history)."""
+"""The services that write the matrix (chains.matrix.services, chains.matrix.history)."""
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.choices import Role
-from chains import services
+from chains import loads as services
 from chains.choices import ChangeMethod
-from chains.matrix_history import assignment_update
+from chains.matrix import services as matrix_services
+from chains.matrix.history import assignment_update
+from chains.matrix.selectors import assignment_row
 from chains.models import Industry, Official
-from chains.selectors import assignment_row
 
 NEW_ENERGY = "新能源产业"
 
@@ -32,7 +33,7 @@ def test_setting_an_assignments_members_locks_it_before_reading_them(matrix, pos
     row = assignment_row(assignment)
     row["responsible_units"] = [*row["responsible_units"], "市海洋局"]
     sql = _statements(
-        lambda: services.assignment_set_members(
+        lambda: matrix_services.assignment_set_members(
             assignment=assignment,
             officials=list(Official.objects.filter(name__in=row["lead_officials"])),
             official_order=row["lead_officials"],

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from chains.selectors import matrix_rows
+from chains.matrix.selectors import matrix_rows
+from tests.chains.expected_matrix import DISTRICTS, EXPECTED
 from tests.conftest import IN_CI
-
-from .expected_matrix import DISTRICTS, EXPECTED
 
 SEED_DIR = Path(settings.BASE_DIR).parent / "shared" / "seed"
 CATEGORY_HEADINGS = {"(一)": "pillar", "(二)": "emerging", "(三)": "future"}

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from chains import creditcode
-from chains.figures import importer
+from chains.figures import reading, validating, writing
 from chains.figures.selectors import import_changes, industry_figures
 from chains.models import (
     Enterprise,
@@ -22,8 +22,12 @@ from chains.models import (
     IndustryFigure,
     SubSegment,
 )
-
-from .stats_files import credit_code, enterprise_directory, enterprise_figures, industry_workbook
+from tests.chains.stats_files import (
+    credit_code,
+    enterprise_directory,
+    enterprise_figures,
+    industry_workbook,
+)
 
 ROWS = [
     ("电子信息产业集群", None, None, "1,234.5", "9,876", "12.5", 800, 7000),
@@ -387,10 +391,10 @@ def test_large_enterprise_file_is_read_and_written_in_bulk(
     enterprise_figures(
         tmp_path / "ef.xlsx", [(c, f"企业{i}", i, i * 9, 1.5) for i, c in enumerate(codes)]
     )
-    record = importer.upload_record(upload=_upload(tmp_path / "ef.xlsx"), user=stats_db["stats"])
+    record = writing.upload_record(upload=_upload(tmp_path / "ef.xlsx"), user=stats_db["stats"])
     # Queries do not grow with rows: the plan reads lookups once, the write is bulk.
     with django_assert_max_num_queries(40):
-        importer.apply(record)
+        writing.apply(record)
     assert EnterpriseFigure.objects.filter(is_current=True).count() == 600
 
 
@@ -600,7 +604,7 @@ def test_demo_figures_are_a_plausible_year(stats_db):
 
 
 def plan_messages(path) -> list[str]:
-    return importer.plan_file(path, path.name, today=datetime.date(2025, 10, 9)).messages()
+    return validating.plan_file(path, path.name, today=datetime.date(2025, 10, 9)).messages()
 
 
 def test_a_file_without_data_rows(stats_db, tmp_path):
@@ -658,7 +662,7 @@ def test_a_directory_without_its_industry_column(stats_db, tmp_path, capsys):
 def test_errors_are_listed_up_to_two_hundred(stats_db, tmp_path):
     rows = [("量子计算", "2025-09", 1)] * 250
     said = plan_messages(month_file(tmp_path / "many.xlsx", rows))
-    assert len(said) == importer.MAX_ERRORS == 200
+    assert len(said) == reading.MAX_ERRORS == 200
     assert said[0] == "第 3 行：未知产业「量子计算」。"
     assert said[-1] == "第 202 行：未知产业「量子计算」。"
 
@@ -682,7 +686,7 @@ def test_a_value_column_without_its_unit_is_named_by_its_letter_and_alias(stats_
     and a column stating no unit is refused for the whole file, by its letter."""
     header = ("产业", "月份", "工业产值当月")
     path = month_file(tmp_path / "none.xlsx", [("新材料", "2025-09", 2)], header, title="主要指标")
-    plan = importer.plan_file(path, "none.xlsx")
+    plan = validating.plan_file(path, "none.xlsx")
     assert plan.messages() == [
         "C列「工业产值」没有注明单位（万元或亿元）：请在表头、单位行或标题中写明，以免数量级出错。"
     ]
@@ -704,7 +708,7 @@ def test_a_percentage_needs_no_unit_and_an_alias_out_of_use_yields_to_one_in_use
     )
     header = ("产业", "月份", "研发投入强度累计", "工业产值当月(万元)")
     path = month_file(tmp_path / "rate.xlsx", [("新材料", "2025-09", 2.5, 7)], header, title="")
-    plan = importer.plan_file(path, "rate.xlsx")
+    plan = validating.plan_file(path, "rate.xlsx")
     assert plan.messages() == []
     codes = set(
         Indicator.objects.filter(pk__in=plan.records["indicator_id"]).values_list("code", flat=True)
@@ -714,7 +718,7 @@ def test_a_percentage_needs_no_unit_and_an_alias_out_of_use_yields_to_one_in_use
 
 def test_a_row_without_its_industry_gets_one_message(stats_db, tmp_path):
     path = month_file(tmp_path / "blank.xlsx", [("新材料", "2025-09", 2), (None, "2025-09", 3)])
-    assert importer.plan_file(path, "blank.xlsx").messages() == ["第 4 行：缺少产业名称。"]
+    assert validating.plan_file(path, "blank.xlsx").messages() == ["第 4 行：缺少产业名称。"]
 
 
 @pytest.mark.parametrize(
@@ -730,7 +734,7 @@ def test_a_column_in_another_unit_is_converted_to_the_indicators(
     stats_db, tmp_path, column, value, code, stored
 ):
     path = month_file(tmp_path / "u.xlsx", [("新材料", "2025-09", value)], ("产业", "月份", column))
-    plan = importer.plan_file(path, "u.xlsx")
+    plan = validating.plan_file(path, "u.xlsx")
     assert plan.messages() == []
     [record] = plan.records.to_dict("records")
     assert Indicator.objects.get(pk=record["indicator_id"]).code == code
@@ -743,7 +747,7 @@ def test_an_unknown_or_unconvertible_column_is_named_exactly(stats_db, tmp_path)
     known = "、".join(
         sorted(set(Indicator.objects.filter(is_active=True).values_list("name", flat=True)))
     )
-    assert importer.plan_file(path, "bad.xlsx").messages() == [
+    assert validating.plan_file(path, "bad.xlsx").messages() == [
         "指标「工业总产值」的单位是 个，与系统设定的 万元 不一致，无法换算。",
         f"未知指标「税收」（当月）。系统中的指标有：{known}。如需新增指标，请联系管理员。",
     ]
@@ -754,14 +758,14 @@ def test_each_month_that_cannot_be_taken_is_named_exactly(stats_db, tmp_path, cl
     for the whole file."""
     clock.set(datetime.date(2025, 10, 9))
     rows = [("电子信息", "2025-09", 1), ("新材料", "九月", 2), ("机械装备", "2025-11", 3)]
-    plan = importer.plan_file(month_file(tmp_path / "m.xlsx", rows), "m.xlsx")
+    plan = validating.plan_file(month_file(tmp_path / "m.xlsx", rows), "m.xlsx")
     assert plan.messages() == [
         "第 4 行：月份「九月」无法识别，请写成 2026-10 或 2026年10月。",
         "第 5 行：月份 2025年11月 还没有到，不能导入未来月份的数据。",
     ]
     header = ("产业", "工业总产值当月(万元)")
     path = month_file(tmp_path / "none.xlsx", [("新材料", 2)], header, title="单位：万元")
-    assert importer.plan_file(path, "none.xlsx").messages() == [
+    assert validating.plan_file(path, "none.xlsx").messages() == [
         "无法确定数据月份：请在表中加“月份”列、在标题中写明“2026年1-10月”，或在导入时指定月份。"
     ]
 
@@ -772,7 +776,7 @@ def test_an_enterprise_figure_names_its_unknown_or_missing_code(stats_db, tmp_pa
         tmp_path / "e.xlsx",
         [(unknown, "厦门未知有限公司", 10, 90, None), (None, "无代码", 1, 2, None)],
     )
-    assert importer.plan_file(path, "e.xlsx").messages() == [
+    assert validating.plan_file(path, "e.xlsx").messages() == [
         f"第 4 行：未知企业：统一社会信用代码「{unknown}」不在重点企业名录中（请先导入企业名录）。",
         "第 5 行：缺少统一社会信用代码。",
     ]
@@ -785,14 +789,14 @@ def test_figures_of_a_sub_segment_go_to_it_and_an_unknown_one_is_named(stats_db,
         ("电子信息产业集群", "集成电路", None, 100, 900, None, None, None),
         ("电子信息产业集群", None, None, 300, 2700, None, None, None),
     ]
-    plan = importer.plan_file(industry_workbook(tmp_path / "s.xlsx", rows, total=False), "s.xlsx")
+    plan = validating.plan_file(industry_workbook(tmp_path / "s.xlsx", rows, total=False), "s.xlsx")
     assert plan.messages() == []
     by_value = {r["value"]: r["subsegment_id"] for r in plan.records.to_dict("records")}
     assert by_value[100] == chips.pk and by_value[900] == chips.pk
     assert pd.isna(by_value[300]) and pd.isna(by_value[2700])
 
     rows[0] = ("电子信息产业集群", "量子芯片", None, 100, 900, None, None, None)
-    plan = importer.plan_file(industry_workbook(tmp_path / "u.xlsx", rows, total=False), "u.xlsx")
+    plan = validating.plan_file(industry_workbook(tmp_path / "u.xlsx", rows, total=False), "u.xlsx")
     assert plan.messages() == [
         "第 6 行：该产业下没有细分领域「量子芯片」（细分领域由管理员在后台维护）。"
     ]
@@ -802,6 +806,6 @@ def test_a_duplicate_row_is_named_even_when_it_has_another_error(stats_db, tmp_p
     """Only a row whose key is refused is left out of the duplicate check: a repeated row with an
     absurd value gets both messages at once."""
     rows = [("电子信息", "2025-09", 1), ("电子信息", "2025-09", 2e13)]
-    messages = importer.plan_file(month_file(tmp_path / "d.xlsx", rows), "d.xlsx").messages()
+    messages = validating.plan_file(month_file(tmp_path / "d.xlsx", rows), "d.xlsx").messages()
     assert "第 4 行：与第 3 行重复（同一产业、细分领域和区、同一月份出现两次）。" in messages
     assert any(m.startswith("第 4 行：C列的数值") and "过大" in m for m in messages)

@@ -8,9 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chains.models import FigureImport, IndustryFigure
-
-from .stats_files import industry_workbook
-from .test_statistics import ROWS
+from tests.chains.stats_files import industry_workbook
+from tests.chains.test_statistics import ROWS
 
 
 def upload(client, path, **extra):
@@ -89,7 +88,7 @@ def test_industry_page_and_export(client, stats_db, tmp_path):
 
 
 def test_templates_download_and_read_back(client, stats_db, tmp_path):
-    from chains.figures.importer import plan_file
+    from chains.figures.validating import plan_file
 
     client.force_login(stats_db["gxj"])
     response = client.get(reverse("stats:template", args=["industry_figures"]))
@@ -104,8 +103,7 @@ def test_industry_page_lists_its_enterprises_and_queries_stay_flat(
     client, stats_db, tmp_path, django_assert_max_num_queries
 ):
     from chains.models import Enterprise, EnterpriseTier, Industry
-
-    from .stats_files import credit_code
+    from tests.chains.stats_files import credit_code
 
     electronics = Industry.objects.get(code="electronic-information")
     client.force_login(stats_db["gxj"])

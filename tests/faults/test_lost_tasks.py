@@ -13,10 +13,10 @@ import pytest
 import redis
 from django.db import transaction
 
-from reporting import tasks
 from reporting.choices import JobStatus
 from reporting.models import Report, ReportJob
 from reporting.reports import services as reports
+from reporting.reports import tasks
 from tests.clocked import clocked_python
 from tests.faults.test_worker import start_worker, wait
 from tests.reporting.test_reports import SEPTEMBER

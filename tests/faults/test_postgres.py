@@ -19,9 +19,8 @@ from django.urls import reverse
 
 from reporting.choices import UpdateStatus
 from reporting.models import MonthlyUpdate, OutboxMessage, UpdateEvent
+from tests.faults.conftest import free_port
 from tests.reporting.test_views import form_data
-
-from .conftest import free_port
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

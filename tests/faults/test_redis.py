@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from reporting.choices import JobStatus, UpdateStatus
 from reporting.models import MonthlyUpdate, OutboxMessage, ReportJob
+from tests.faults.conftest import TIMEOUT
 from tests.reporting.test_outbox import finishes, submit
-
-from .conftest import TIMEOUT
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -118,7 +117,7 @@ def test_readiness_names_the_cache_when_redis_is_down(outage, services_on, clien
 def test_the_admin_import_previews_and_confirms_with_redis_down(services_on, client, users):
     import re
 
-    from chains.selectors import matrix_rows
+    from chains.matrix.selectors import matrix_rows
     from tests.chains.test_admin_import import HEADER, upload
 
     client.force_login(users["admin"])

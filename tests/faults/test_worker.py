@@ -14,10 +14,10 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
-from reporting import tasks
 from reporting.choices import JobStatus
 from reporting.models import Report, ReportJob
 from reporting.reports import services as reports
+from reporting.reports import tasks
 from tests.clocked import clocked_python
 from tests.reporting.test_reports import SEPTEMBER
 

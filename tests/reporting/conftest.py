@@ -4,15 +4,16 @@ import pytest
 from django.core.management import call_command
 
 from chains.models import FigureImport, Indicator, Industry, IndustryFigure
-from reporting import services
 from reporting.models import ReportingPeriod
+from reporting.periods import services as periods_services
+from reporting.updates import services
 
 
 @pytest.fixture
 def september(db, clock):
     """September 2025: due on the 5th working day of October 2025 (after Golden Week and a
     make-up Saturday), locked 5 working days later."""
-    return services.period_get_or_create(2025, 9)
+    return periods_services.period_get_or_create(2025, 9)
 
 
 @pytest.fixture

@@ -49,7 +49,8 @@ def test_the_plan_deadline_has_an_admin_page(client, users):
     from django.contrib.admin.models import LogEntry
 
     from reporting.models import PlanYear
-    from reporting.plans import plan_deadline, plan_year_get_or_create
+    from reporting.plans.selectors import plan_deadline
+    from reporting.plans.services import plan_year_get_or_create
 
     plan_year = plan_year_get_or_create(2027)
     client.force_login(users["admin"])
@@ -77,7 +78,7 @@ def test_the_plan_deadline_has_an_admin_page(client, users):
 
 def test_the_monthly_updates_list_searches_and_filters(client, users, electronics_update):
     from chains.models import Industry, Unit
-    from reporting import services
+    from reporting.updates import services
 
     services.update_start(
         industry=Industry.objects.get(name="商贸物流产业集群"),
@@ -131,14 +132,15 @@ def test_a_long_list_of_references_is_summarised(client, users, electronics_upda
     """A unit referred to by hundreds of rows lists each kind with its count and a few
     examples, not every row."""
     from chains.models import Unit
-    from reporting import services
+    from reporting.periods import services as periods_services
+    from reporting.updates import services
 
     unit = Unit.objects.get(name="市工信局")
     for month in range(1, 9):
         services.update_start(
             industry=electronics_update.industry,
             unit=unit,
-            period=services.period_get_or_create(2025, month),
+            period=periods_services.period_get_or_create(2025, month),
             user=users["gxj"],
         )
     client.force_login(users["admin"])

@@ -10,15 +10,14 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from chains import policies
+from chains.figures.models import Tier
 from chains.models import Industry, Instrument, Unit
-from chains.models.figures import Tier
-from reporting.assessment import district_assessment
+from chains.policies import services as policies
+from reporting.assessment.scoring import district_assessment
 from reporting.choices import ProblemStatus, UpdateStatus
 from reporting.models import PlanItem, Problem
 from reporting.reports import gather
-
-from .test_assessment import Builder, at, data  # noqa: F401  (the assessment's year of data)
+from tests.reporting.test_assessment import Builder, at, data  # noqa: F401  (the assessment's year of data)
 
 YEAR = 2025
 

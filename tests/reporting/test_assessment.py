@@ -64,7 +64,8 @@ from chains.models import (
     SubSegment,
     Unit,
 )
-from reporting import assessment, plans
+from reporting.assessment import indicators
+from reporting.assessment import scoring as assessment
 from reporting.choices import ActionStatus, AssessmentMetric, UpdateStatus
 from reporting.models import (
     ActionItem,
@@ -78,6 +79,7 @@ from reporting.models import (
     ReportingPeriod,
     WorkPlan,
 )
+from reporting.plans import selectors as plans
 
 TODAY = datetime.date(2025, 4, 20)
 D = Decimal
@@ -307,7 +309,7 @@ class Builder:
 def data(users, clock):
     clock.set(TODAY)
     call_command("load_indicators", verbosity=0)
-    assessment.assessment_indicators_load()
+    indicators.assessment_indicators_load()
     builder = Builder(users)
     builder.year(2025)
     recognised, candidate = "recognised", "candidate"
@@ -577,7 +579,7 @@ def test_the_plans_owed_follow_the_matrix(data):
         )
     ]
     assert measure(result["huli"], "timeliness").explanation == "按时 0 项 / 应报 1 项 = 0%"
-    # the same plans as reporting.plans.plans_owed, unit by unit
+    # the same plans as reporting.plans.selectors.plans_owed, unit by unit
     units = list(Unit.objects.filter(kind__in=assessment.ASSESSED_KINDS))
     owed = assessment.owed_plans(units)
     for unit in units:
@@ -715,7 +717,7 @@ def test_score_rules():
 
 
 def test_default_indicators_load_once_and_keep_an_admins_weights(db, capsys):
-    report = assessment.assessment_indicators_load()
+    report = indicators.assessment_indicators_load()
     assert (report.created, report.updated) == (5, 0)
     indicator = AssessmentIndicator.objects.get(metric="figure_growth")
     indicator.weight = 40

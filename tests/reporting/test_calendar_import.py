@@ -13,13 +13,14 @@ from django.urls import reverse
 from accounts.choices import Role
 from accounts.models import Notification
 from chains.models import Industry, Unit
-from reporting import calendar_io, services
-from reporting.admin import CalendarImportForm
 from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
-from reporting.reminders import send_due_reminders
-from reporting.workdays import WorkCalendar
-
-from .test_workdays import first_weekday, unknown_year
+from reporting.periods import calendar_io
+from reporting.periods import services as periods_services
+from reporting.periods.admin import CalendarImportForm
+from reporting.periods.workdays import WorkCalendar
+from reporting.updates import services
+from reporting.updates.reminders import send_due_reminders
+from tests.reporting.test_workdays import first_weekday, unknown_year
 
 D = datetime.date
 
@@ -51,15 +52,15 @@ def december(db, clock, year):
     """December of the last known year: due on the 5th working day of January of `year`; the
     clock on 1 December, before its lock date (a period past it never moves)."""
     clock.set(D(year - 1, 12, 1))
-    return services.period_get_or_create(year - 1, 12)
+    return periods_services.period_get_or_create(year - 1, 12)
 
 
 def test_the_import_makes_the_year_known_and_moves_only_the_calendars_dates(users, year, december):
-    november = services.period_get_or_create(year - 1, 11)
+    november = periods_services.period_get_or_create(year - 1, 11)
     assert december.provisional.deadline
     guessed = december.deadline
     # An administrator fixed another month of that year by hand: it must stay.
-    january = services.period_get_or_create(year, 1)
+    january = periods_services.period_get_or_create(year, 1)
     set_by_hand = D(year, 2, 26)
     ReportingPeriod.objects.filter(pk=january.pk).update(
         deadline=set_by_hand, lock_date=D(year, 3, 5), dates_set_by_hand=True
@@ -276,7 +277,7 @@ def test_deleting_holidays_in_bulk_in_the_admin_moves_the_deadlines_back(
     delete had been committed, and the deadlines stayed where the holidays had put them)."""
     clock.set(D(year - 1, 12, 1))
     admin = make_user("root", role=Role.ADMIN, is_staff=True, is_superuser=True)
-    december = services.period_get_or_create(year - 1, 12)
+    december = periods_services.period_get_or_create(year - 1, 12)
     guessed = (december.deadline, december.lock_date)
     calendar_io.calendar_overrides_import(
         rows=calendar_io.parse_csv(holidays_csv(year)), user=admin
@@ -309,12 +310,12 @@ def test_the_periods_admin_reads_the_calendar_once_for_all_its_rows(
     """Every period in an unknown year shows 暂定 from one calendar, not two queries a row."""
     client.force_login(users["admin"])
     url = reverse("admin:reporting_reportingperiod_changelist")
-    services.period_get_or_create(year - 1, 12)
+    periods_services.period_get_or_create(year - 1, 12)
     client.get(url)  # session and permissions warm
     with django_assert_max_num_queries(20) as few:
         client.get(url)
     for month in range(1, 11):
-        services.period_get_or_create(year, month)
+        periods_services.period_get_or_create(year, month)
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(url).content.decode()
     assert html.count("截止日期、锁定日期") == 11

@@ -17,11 +17,10 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from accounts.choices import Role
-from reporting import services
 from reporting.models import CalendarOverride, ReportingPeriod
-from reporting.workdays import WorkCalendar
-
-from .test_workdays import first_weekday, unknown_year
+from reporting.periods import services
+from reporting.periods.workdays import WorkCalendar
+from tests.reporting.test_workdays import first_weekday, unknown_year
 
 D = datetime.date
 

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from chains.models import Official, Unit
-from reporting import coordination, services
 from reporting.choices import ActionStatus, Light, ProblemStatus
 from reporting.models import Problem
-from reporting.workdays import WorkCalendar
-
-from .conftest import content
+from reporting.periods.workdays import WorkCalendar
+from reporting.supervision import selectors
+from reporting.supervision import services as coordination
+from reporting.updates import services
+from tests.reporting.conftest import content
 
 
 @pytest.fixture
@@ -107,9 +108,9 @@ def test_extension_and_traffic_light(problem, users):
         user=users["drc"],
     )
     calendar = WorkCalendar(overrides={})
-    assert coordination.action_light(action, datetime.date(2025, 10, 24), calendar) == Light.GREEN
-    assert coordination.action_light(action, datetime.date(2025, 10, 30), calendar) == Light.YELLOW
-    assert coordination.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.RED
+    assert selectors.action_light(action, datetime.date(2025, 10, 24), calendar) == Light.GREEN
+    assert selectors.action_light(action, datetime.date(2025, 10, 30), calendar) == Light.YELLOW
+    assert selectors.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.RED
     coordination.action_request_extension(
         action=action, user=users["swj"], until=datetime.date(2025, 11, 17), reason="需省厅批复"
     )
@@ -119,7 +120,7 @@ def test_extension_and_traffic_light(problem, users):
         action.deadline == datetime.date(2025, 11, 17)
         and action.status == ActionStatus.EXTENSION_GRANTED
     )
-    assert coordination.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.GREEN
+    assert selectors.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.GREEN
 
 
 def test_access_to_meetings_and_actions(problem, users, client):
@@ -211,7 +212,7 @@ def test_the_unit_reports_progress_on_its_action_in_the_monthly_update(problem, 
 def test_the_edit_form_does_not_offer_an_escalated_problem_again(problem, users, client):
     from django.urls import reverse
 
-    from .test_views import form_data
+    from tests.reporting.test_views import form_data
 
     coordination.problem_escalate(problem=problem, user=users["drc"])
     client.force_login(users["swj"])

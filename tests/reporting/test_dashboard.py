@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from chains.models import AssignmentUnit, Industry
-from reporting import services
 from reporting.models import MonthlyUpdate
-
-from .conftest import content
+from reporting.periods import services as periods_services
+from reporting.updates import services
+from tests.reporting.conftest import content
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -154,7 +154,7 @@ def test_queries_do_not_grow_with_the_data(
         client.get(url, {"month": filed.slug})
     gxj = users["gxj"]
     for month in range(1, 9):  # eight more months of updates
-        period = services.period_get_or_create(2025, month)
+        period = periods_services.period_get_or_create(2025, month)
         for industry in Industry.objects.filter(code__in=["electronic-information", "new-energy"]):
             MonthlyUpdate.objects.create(
                 industry=industry,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from chains.models import Unit
 from reporting.models import PlanItem, PlanYear, WorkPlan
-from reporting.services import today
+from reporting.periods.services import today
 
 # 黄燕添 leads 商贸物流 only (with 黄晓舟 and 庄荣良; lead units 市商务局, 市交通局, 市会展局).
 OUT_OF_SCOPE = [

@@ -18,7 +18,7 @@ from reporting.models import (
     UpdateEvent,
     WorkPlan,
 )
-from reporting.selectors import submitted_on_time
+from reporting.updates.selectors import submitted_on_time
 
 # Dates that lie ahead by their nature: when something is due, open until or valid until.
 AHEAD_BY_NATURE = {

@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from chains.models import CarrierArea, Industry, Unit
-from reporting import land, services
 from reporting.choices import AreaUnit, LandKind, LandStatus
+from reporting.land import demo, selectors
+from reporting.land import services as land
 from reporting.models import LandItem
+from reporting.updates import services
 
 
 @pytest.fixture
@@ -165,7 +167,7 @@ def test_a_district_attaches_items_only_to_its_own_carriers(users, september, el
     bare = add(siming, carrier=own, name="无产业的地块")  # its own carrier, with no industry
     with pytest.raises(ValidationError):
         land.land_item_change(item=bare, user=siming, version=1, carrier=tongan)
-    assert land.land_totals(2025, district=Unit.objects.get(name="同安区"))["count"] == 0
+    assert selectors.land_totals(2025, district=Unit.objects.get(name="同安区"))["count"] == 0
     bare.refresh_from_db()
     assert (bare.carrier, bare.version) == (own, 1)
 
@@ -264,7 +266,7 @@ def test_totals_convert_square_metres_to_mu_in_the_database(users, september, el
     add(gxj, industry=electronics, year=2024, area=Decimal("999"))  # another year
     add(gxj, industry=electronics, month=11, area=Decimal("7"))  # after September
 
-    totals = land.land_totals(2025)
+    totals = selectors.land_totals(2025)
     rows = {r["kind"]: r for r in totals["rows"]}
     assert [r["kind"] for r in totals["rows"]] == LandKind.values  # every kind, in order
     assert (rows["supplied"]["count"], rows["supplied"]["area_mu"]) == (3, Decimal("122.00"))
@@ -280,9 +282,9 @@ def test_totals_convert_square_metres_to_mu_in_the_database(users, september, el
     }
     assert totals["count"] == 6 and totals["area_mu"] == Decimal("159.83")
 
-    up_to_september = land.land_totals(2025, until_month=9)
+    up_to_september = selectors.land_totals(2025, until_month=9)
     assert up_to_september["area_mu"] == Decimal("152.83")
-    only_electronics = land.land_totals(2025, Industry.objects.filter(pk=electronics.pk))
+    only_electronics = selectors.land_totals(2025, Industry.objects.filter(pk=electronics.pk))
     assert only_electronics["count"] == 4 and only_electronics["area_mu"] == Decimal("123.50")
     # The same conversion as AreaUnit.to_mu, item by item.
     assert sum((i.area_mu for i in LandItem.objects.filter(year=2025)), Decimal(0)) == Decimal(
@@ -295,9 +297,9 @@ def test_totals_of_a_district(users, september, electronics, carrier):
     add(users["siming"], industry=electronics, area=Decimal("5"))
     add(users["gxj"], industry=electronics, area=Decimal("1"))
     zone = carrier.unit  # 火炬管委会: the items in its carrier areas
-    assert land.land_totals(2025, district=zone)["area_mu"] == Decimal("40.00")
+    assert selectors.land_totals(2025, district=zone)["area_mu"] == Decimal("40.00")
     siming = Unit.objects.get(name="思明区")  # the items it reported
-    assert land.land_totals(2025, district=siming)["area_mu"] == Decimal("5.00")
+    assert selectors.land_totals(2025, district=siming)["area_mu"] == Decimal("5.00")
 
 
 # --- concurrency and workflow ---------------------------------------------------------------
@@ -423,11 +425,11 @@ def test_the_industry_page_lists_its_carrier_areas(client, users, electronics, c
     )
     other.industries.set([Industry.objects.get(code="biomedicine")])
     client.force_login(users["gxj"])
-    page = client.get(reverse("chains:industry", args=["electronic-information"]))
+    page = client.get(reverse("industry", args=["electronic-information"]))
     text = page.content.decode()
     assert "火炬（翔安）产业区" in text and "火炬管委会" in text
     assert "海沧生物医药港" not in text
-    (row,) = land.carrier_areas_for_industry(electronics)
+    (row,) = selectors.carrier_areas_for_industry(electronics)
     assert (row.land_count, row.land_mu) == (1, Decimal("12"))
 
 
@@ -499,7 +501,7 @@ def many_items(user, industry, carrier, n, update=None):
 
 
 def queries(client, url, django_assert_max_num_queries, data=None, limit=40):
-    from reporting.dashboard import _bump
+    from portal.dataversion import _bump
 
     client.get(url, data)  # what a first visit opens (periods) is opened
     _bump()  # and the dashboard is computed afresh, not read from its cache
@@ -517,7 +519,7 @@ def test_queries_do_not_grow_with_the_items(
         (users["gxj"], reverse("reporting:update", args=[electronics_update.pk]), None),
         (users["gxj"], reverse("reporting:edit", args=[electronics_update.pk]), None),
         (users["siming"], reverse("reporting:land"), {"year": 2025, "unit": "gxj"}),
-        (users["gxj"], reverse("chains:industry", args=[electronics.code]), None),
+        (users["gxj"], reverse("industry", args=[electronics.code]), None),
         (users["drc"], reverse("dashboard"), {"month": "2025-09"}),
     ]
     many_items(gxj, electronics, carrier, 2)
@@ -562,12 +564,12 @@ def test_the_dashboard_adds_one_query_for_land(client, users, september, electro
 
 
 def test_land_demo_is_plausible_and_idempotent(users, clock):
-    carriers, items = land.land_demo(today=datetime.date(2025, 10, 9))
-    assert carriers == len(land.DEMO_CARRIERS) and items > 0
+    carriers, items = demo.land_demo(today=datetime.date(2025, 10, 9))
+    assert carriers == len(demo.DEMO_CARRIERS) and items > 0
     torch = CarrierArea.objects.get(name="火炬（翔安）产业区")
     assert torch.unit.name == "火炬管委会" and torch.is_demo
     assert set(torch.industries.values_list("code", flat=True)) >= {"electronic-information"}
     assert not LandItem.objects.filter(is_demo=False).exists()
     assert set(LandItem.objects.values_list("year", flat=True)) <= {2024, 2025}
-    assert land.land_demo(today=datetime.date(2025, 10, 9)) == (0, 0)
-    assert land.land_totals(2025)["area_mu"] > 0
+    assert demo.land_demo(today=datetime.date(2025, 10, 9)) == (0, 0)
+    assert selectors.land_totals(2025)["area_mu"] > 0

@@ -11,12 +11,11 @@ from django.db import connections
 from django.urls import reverse
 
 from accounts.models import Notification
-from reporting import outbox
 from reporting.choices import UpdateStatus
 from reporting.models import MonthlyUpdate, OutboxMessage
+from reporting.outbox import services as outbox
 from tests.celery_helpers import broker, real_worker
-
-from .test_views import form_data
+from tests.reporting.test_views import form_data
 
 
 @contextlib.contextmanager

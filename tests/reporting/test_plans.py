@@ -11,9 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chains.models import Industry, Unit
-from reporting import plans, services
 from reporting.choices import PlanEventKind, UpdateStatus
 from reporting.models import PlanEvent, PlanProgress, WorkPlan
+from reporting.periods import services
+from reporting.plans import selectors
+from reporting.plans import services as plans
+from reporting.updates import services as updates_services
 
 ELECTRONICS = "electronic-information"
 
@@ -57,10 +60,10 @@ def accepted(siming_plan, users):
 
 
 def test_a_lead_unit_owes_one_plan_per_industry_it_leads_and_a_district_its_own(users):
-    gxj = plans.plans_owed(Unit.objects.get(name="市工信局"), 2026)
+    gxj = selectors.plans_owed(Unit.objects.get(name="市工信局"), 2026)
     assert ELECTRONICS in {due.industry.code for due in gxj}
     assert all(due.industry is not None for due in gxj)
-    siming = plans.plans_owed(Unit.objects.get(name="思明区"), 2026)
+    siming = selectors.plans_owed(Unit.objects.get(name="思明区"), 2026)
     assert [due.industry for due in siming][:1] == [None]
 
 
@@ -344,7 +347,7 @@ def test_progress_rows_carry_the_last_earlier_month(accepted, users, clock):
         entries=entries(accepted, 新建5G基站500个=40),
     )
     clock.set(datetime.date(2026, 2, 10))
-    rows = plans.progress_rows(accepted.unit, 2026, 2)
+    rows = selectors.progress_rows(accepted.unit, 2026, 2)
     first = next(r for r in rows if r.item.task == "新建5G基站500个")
     assert first.current is None and first.previous.percent == 40
 
@@ -417,7 +420,7 @@ def test_a_lead_units_update_shows_its_plan_items(users, client, clock):
     )
     plan = plans.plan_submit(plan=plan, user=users["gxj"], expected_version=plan.version)
     plans.plan_accept(plan=plan, user=users["drc"])
-    update = services.update_start(
+    update = updates_services.update_start(
         industry=electronics,
         unit=gxj,
         period=services.period_get_or_create(2026, 1),
@@ -473,8 +476,8 @@ def test_plan_pages_keep_their_query_counts_as_plans_and_items_grow(
 
 
 def test_demo_plans_cover_every_district_and_lead_unit_with_progress(matrix, settings, clock):
-    from accounts.demo import demo_accounts_seed
-    from reporting.demo import demo_plans_seed
+    from chains.matrix.demo import demo_accounts_seed
+    from reporting.plans.demo import demo_plans_seed
 
     settings.DEBUG = True
     clock.set(datetime.date(2026, 11, 26))

@@ -5,10 +5,10 @@ import datetime
 from django.urls import reverse
 
 from chains.models import Industry, Unit
-from reporting import services
 from reporting.models import ReportingPeriod
-
-from .conftest import content
+from reporting.periods import services as periods_services
+from reporting.updates import services
+from tests.reporting.conftest import content
 
 
 def months_of_updates(users, months: int, today: datetime.date):
@@ -18,7 +18,7 @@ def months_of_updates(users, months: int, today: datetime.date):
     year, month = today.year, today.month
     for _ in range(months):
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        period = services.period_get_or_create(year, month)
+        period = periods_services.period_get_or_create(year, month)
         # Kept open for the test, as an administrator would under 报送期次 (by hand).
         ReportingPeriod.objects.filter(pk=period.pk).update(
             lock_date=datetime.date(2030, 1, 1), dates_set_by_hand=True
@@ -59,7 +59,7 @@ def test_update_form_queries_do_not_grow(
 ):
     clock.set(datetime.date(2025, 10, 9))
     gxj = users["gxj"]
-    period = services.period_get_or_create(2025, 9)
+    period = periods_services.period_get_or_create(2025, 9)
     update = services.update_start(
         industry=Industry.objects.get(code="electronic-information"),
         unit=Unit.objects.get(name="市工信局"),

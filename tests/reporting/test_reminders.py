@@ -6,13 +6,12 @@ import datetime
 from django.core import mail
 
 from accounts.models import Notification
-from reporting import services
 from reporting.choices import ReminderStep
 from reporting.models import Reminder
-from reporting.reminders import send_due_reminders
-from reporting.tasks import send_reminders
-
-from .conftest import content
+from reporting.updates import services
+from reporting.updates.reminders import send_due_reminders
+from reporting.updates.tasks import send_reminders
+from tests.reporting.conftest import content
 
 D = datetime.date
 

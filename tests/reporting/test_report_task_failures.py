@@ -11,9 +11,8 @@ from django.urls import reverse
 from reporting.choices import JobStatus
 from reporting.models import Report, ReportJob
 from reporting.reports import services as reports
-from reporting.tasks import build_report
-
-from .test_reports import SEPTEMBER
+from reporting.reports.tasks import build_report
+from tests.reporting.test_reports import SEPTEMBER
 
 
 @pytest.fixture

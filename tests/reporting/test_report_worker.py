@@ -16,9 +16,8 @@ from reporting.models import Report, ReportJob
 from reporting.reports import render
 from reporting.reports import services as reports
 from tests.celery_helpers import broker, real_worker
-
-from .conftest import FULL_TEXT
-from .test_reports import SEPTEMBER
+from tests.reporting.conftest import FULL_TEXT
+from tests.reporting.test_reports import SEPTEMBER
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,7 +94,7 @@ def test_another_tasks_message_is_not_taken_for_a_lost_report_task(users, redis_
     import kombu
     import redis as redis_py
 
-    from reporting.tasks import notify_submitted
+    from reporting.updates.tasks import notify_submitted
 
     settings.REPORT_JOB_LOST_AFTER = 1
     client = redis_py.Redis.from_url(redis_url)

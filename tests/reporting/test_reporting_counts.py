@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chains.models import AssignmentUnit, FigureImport, Indicator, Industry, IndustryFigure, Unit
+from portal.months import previous_month
 from reporting.models import MonthlyUpdate, ReportingPeriod
 from reporting.reports import gather, render
-from reporting.workdays import previous_month
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 COUNTS = ("expected", "received", "on_time", "late", "not_due", "missing")

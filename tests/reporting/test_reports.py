@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chains.models import Indicator, Industry, IndustryFigure
-from reporting import services
 from reporting.choices import JobStatus, ReportStatus
 from reporting.models import Report, ReportJob
+from reporting.periods import services as periods_services
 from reporting.reports import gather, schedule
 from reporting.reports import services as reports
-
-from .conftest import FULL_TEXT
+from reporting.updates import services
+from tests.reporting.conftest import FULL_TEXT
 
 SEPTEMBER = reports.Period("monthly", 2025, 9)
 
@@ -221,7 +221,7 @@ def test_a_refused_draft_edit_answers_409_and_keeps_the_text(draft, users, clien
 
 
 def test_the_schedule_drafts_the_month_after_its_lock_date_once(accepted, indicators, users):
-    period = services.period_get_or_create(2025, 9)
+    period = periods_services.period_get_or_create(2025, 9)
     day_after = period.lock_date + datetime.timedelta(days=1)
     assert schedule.run(day_after) == ["monthly 2025-09"]
     assert schedule.run(day_after) == []
@@ -286,7 +286,7 @@ def test_a_job_dead_for_longer_than_its_time_limit_no_longer_blocks_a_request(us
 
 
 def test_a_job_whose_worker_stopped_beating_is_failed_and_retried_once(users, db):
-    from reporting import tasks
+    from reporting.reports import tasks
 
     job, _created = reports.report_request(period=SEPTEMBER, user=users["drc"])
     a_while_ago = timezone.now() - reports.dead_after() - datetime.timedelta(seconds=5)
@@ -445,7 +445,7 @@ def test_problems_of_unaccepted_updates_and_later_actions_are_not_compiled(
     filled, accepted, indicators, users, clock
 ):
     from chains.models import Official
-    from reporting import coordination
+    from reporting.supervision import services as coordination
 
     electronics = accepted.industry
     later = coordination.meeting_create(

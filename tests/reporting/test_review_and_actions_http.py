@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 
 from chains.models import Official, Unit
-from reporting import coordination, services
 from reporting.choices import ActionStatus, EventKind, ProblemStatus, UpdateStatus
 from reporting.models import ActionEvent, Problem
-
-from .conftest import content
-from .test_views import form_data
+from reporting.supervision import services as coordination
+from reporting.updates import services
+from tests.reporting.conftest import content
+from tests.reporting.test_views import form_data
 
 
 def _edit(client, update, **changes):

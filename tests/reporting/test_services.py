@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
 from chains.models import Industry, Unit
-from reporting import services
 from reporting.choices import EventKind, UpdateStatus
 from reporting.models import MonthlyUpdate, ReportingPeriod, UpdateEvent
-from reporting.selectors import last_return
-from reporting.snapshots import diff_sections, update_snapshot
-
-from .conftest import content
+from reporting.periods import services as periods_services
+from reporting.updates import services
+from reporting.updates.selectors import last_return
+from reporting.updates.snapshots import diff_sections, update_snapshot
+from tests.reporting.conftest import content
 
 
 def events(update):
@@ -182,7 +182,7 @@ def test_lock_date_stops_the_unit_until_the_drc_reopens(electronics_update, user
 
 
 def test_carry_over_starts_from_last_months_text(filled, users, clock):
-    october = services.period_get_or_create(2025, 10)
+    october = periods_services.period_get_or_create(2025, 10)
     update = services.update_start(
         industry=filled.industry,
         unit=filled.unit,
@@ -478,10 +478,10 @@ def test_carrying_over_needs_last_months_update(users, september):
 def test_opening_earlier_months_keeps_the_dates_set_for_a_month_already_open(db, clock):
     """periods_ensure with months_back (the demo data) opens the months missing before today
     and leaves a month already open as it is, dates an administrator moved included."""
-    august = services.period_get_or_create(2025, 8)
+    august = periods_services.period_get_or_create(2025, 8)
     august.deadline = datetime.date(2025, 9, 12)
     august.save()
-    services.periods_ensure(until=datetime.date(2025, 10, 9), months_back=3)
+    periods_services.periods_ensure(until=datetime.date(2025, 10, 9), months_back=3)
     periods = ReportingPeriod.objects.order_by("year", "month")
     assert [(p.year, p.month) for p in periods] == [(2025, 7), (2025, 8), (2025, 9), (2025, 10)]
     assert periods.get(month=8).deadline == datetime.date(2025, 9, 12)
@@ -496,7 +496,7 @@ def _filed(industry, unit, year, month, text, user, clock):
     update = services.update_start(
         industry=Industry.objects.get(name=industry),
         unit=Unit.objects.get(name=unit),
-        period=services.period_get_or_create(year, month),
+        period=periods_services.period_get_or_create(year, month),
         user=user,
     )
     return services.update_save(
@@ -525,7 +525,7 @@ def test_carry_over_takes_the_latest_earlier_month_of_the_same_industry_and_unit
     april = services.update_start(
         industry=Industry.objects.get(name="电子信息产业集群"),
         unit=Unit.objects.get(name="市工信局"),
-        period=services.period_get_or_create(2025, 4),
+        period=periods_services.period_get_or_create(2025, 4),
         user=gxj,
         carry_over=True,
     )
@@ -537,7 +537,7 @@ def test_carry_over_takes_the_latest_earlier_month_of_the_same_industry_and_unit
     march = services.update_start(
         industry=Industry.objects.get(name="商贸物流产业集群"),
         unit=Unit.objects.get(name="市商务局"),
-        period=services.period_get_or_create(2025, 3),
+        period=periods_services.period_get_or_create(2025, 3),
         user=swj,
         carry_over=True,
     )
@@ -657,7 +657,7 @@ def test_content_that_is_not_an_updates_is_a_programming_error(electronics_updat
 
 
 def test_starting_an_update_names_who_started_it(users, clock):
-    period = services.period_get_or_create(2025, 9)
+    period = periods_services.period_get_or_create(2025, 9)
     started = services.update_start(
         industry=Industry.objects.get(code="electronic-information"),
         unit=Unit.objects.get(name="市工信局"),
@@ -682,7 +682,7 @@ def test_carry_over_copies_last_months_key_projects(electronics_update, users, c
     october = services.update_start(
         industry=september.industry,
         unit=september.unit,
-        period=services.period_get_or_create(2025, 10),
+        period=periods_services.period_get_or_create(2025, 10),
         user=users["gxj"],
         carry_over=True,
     )

@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chains.models import Industry, Unit
-from reporting import services
 from reporting.choices import EventKind, UpdateStatus
 from reporting.models import Attachment, MonthlyUpdate, UpdateEvent
-
-from .conftest import FULL_TEXT, content
+from reporting.periods import services as periods_services
+from reporting.updates import services
+from tests.reporting.conftest import FULL_TEXT, content
 
 
 def form_data(update, **changes):
@@ -241,7 +241,7 @@ def test_due_page_lists_what_is_owed_with_lights(client, users, september, clock
 def test_start_from_last_month_marks_the_draft(client, filled, users, clock):
     services.update_submit(update=filled, user=users["gxj"], expected_version=filled.version)
     services.update_accept(update=MonthlyUpdate.objects.get(pk=filled.pk), user=users["drc"])
-    october = services.period_get_or_create(2025, 10)
+    october = periods_services.period_get_or_create(2025, 10)
     clock.set(october.first_day.replace(day=20))
     client.force_login(users["gxj"])
     response = client.post(

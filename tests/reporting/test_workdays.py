@@ -6,11 +6,11 @@ import itertools
 import chinese_calendar
 import pytest
 
-from reporting import services
 from reporting.choices import DueStatus, Light
 from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
-from reporting.selectors import due_status, light
-from reporting.workdays import Provisional, WorkCalendar, first_unknown_year, package_knows
+from reporting.periods import services
+from reporting.periods.workdays import Provisional, WorkCalendar, first_unknown_year, package_knows
+from reporting.updates.selectors import due_status, light
 
 D = datetime.date
 
@@ -114,7 +114,7 @@ def test_a_deadline_counted_across_an_unknown_year_is_provisional(db):
     assert december.deadline.year == year
     assert december.provisional.deadline and december.provisional.lock_date
     assert not november.provisional
-    # Dates an administrator set (reporting.admin marks them) are theirs, not a guess.
+    # Dates an administrator set (reporting.periods.admin marks them) are theirs, not a guess.
     december.deadline += datetime.timedelta(days=1)
     december.dates_set_by_hand = True
     december.save()

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from chains.matrix_io import FORMATS, matrix_export
+from chains.matrix.io import FORMATS, matrix_export
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
-from chains.figures import importer
+from chains.figures import reading, validating, writing
 from chains.figures.layout import parse_month
 from chains.figures.workbook import SpreadsheetError
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"无法识别的月份：{month}（请写成 2026-10）")
         if dry_run:
             try:
-                plan = importer.plan_file(path, path.name, month=month_value)
+                plan = validating.plan_file(path, path.name, month=month_value)
             except SpreadsheetError as exc:
                 raise CommandError(f"{exc}（未做任何更改）") from exc
         else:
@@ -47,14 +47,14 @@ class Command(BaseCommand):
             )
             if importer_user is None:
                 raise CommandError("没有可记录为导入人的账号：请用 --user 指定。")
-            record = importer.upload_record(
+            record = writing.upload_record(
                 upload=SimpleUploadedFile(path.name, path.read_bytes()), user=importer_user
             )
-            plan = importer.preview(record, month=month_value)
+            plan = writing.preview(record, month=month_value)
             if plan.ok:
                 try:
-                    plan = importer.apply(record)
-                except importer.ImportRefused as exc:
+                    plan = writing.apply(record)
+                except reading.ImportRefused as exc:
                     plan = exc.plan
         if not plan.ok:
             for message in plan.messages():

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from chains.figures.services import indicators_load
 from chains.management.loading import (
     add_load_arguments,
     load_options,
@@ -10,7 +11,6 @@ from chains.management.loading import (
     write_changes,
     write_outcome,
 )
-from chains.services import indicators_load
 
 DEFAULT = Path(settings.BASE_DIR) / "fixtures" / "indicators.json"
 

@@ -7,7 +7,7 @@ from chains.management.loading import (
     write_changes,
     write_outcome,
 )
-from chains.matrix_io import DEFAULT_FIXTURE, MatrixFileError, matrix_load
+from chains.matrix.io import DEFAULT_FIXTURE, MatrixFileError, matrix_load
 
 
 class Command(BaseCommand):

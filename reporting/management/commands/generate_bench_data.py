@@ -29,6 +29,7 @@ from chains.models import (
     SubSegment,
     Unit,
 )
+from portal.months import months_before
 from reporting.choices import SIX_ELEMENTS, UpdateStatus
 from reporting.models import (
     LandItem,
@@ -39,10 +40,10 @@ from reporting.models import (
     ReportingPeriod,
     WorkPlan,
 )
-from reporting.plans import plan_year_get_or_create
-from reporting.selectors import lead_pairs
-from reporting.services import period_defaults
-from reporting.workdays import WorkCalendar, months_before
+from reporting.periods.services import period_defaults
+from reporting.periods.workdays import WorkCalendar
+from reporting.plans.services import plan_year_get_or_create
+from reporting.updates.selectors import lead_pairs
 
 SEGMENTS_PER_INDUSTRY = 6
 

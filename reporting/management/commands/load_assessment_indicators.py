@@ -8,7 +8,7 @@ from chains.management.loading import (
     write_changes,
     write_outcome,
 )
-from reporting.assessment import DEFAULT_FILE, assessment_indicators_load
+from reporting.assessment.indicators import DEFAULT_FILE, assessment_indicators_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,78 @@
+"""Demo accounts, one per unit and role, for a first look at the portal. Never in production."""
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.choices import Role
+from accounts.models import User
+from chains.matrix.permissions import permissions_sync
+from chains.models import Official, Unit
+
+DEMO_PASSWORD = "Xiamen-446-demo"  # documented in README; demo data only
+
+# Units whose staff hold a system-wide role rather than plain unit staff.
+UNIT_ROLES = {"市发改委": Role.DRC, "市统计局": Role.STATISTICS}
+
+
+class DemoRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def demo_accounts_seed() -> list[User]:
+    """Create or refresh the demo accounts: username = unit or official code."""
+    if not settings.DEBUG:
+        raise DemoRefused("seed_demo 只能在 DEBUG 开启的开发环境中运行：演示账号的密码是公开的。")
+    specs = [
+        (
+            unit.code,
+            {
+                "role": UNIT_ROLES.get(unit.name, Role.UNIT_STAFF),
+                "unit": unit,
+                "official": None,
+                "last_name": f"{unit.name}演示账号",
+                "first_name": "",
+            },
+        )
+        for unit in Unit.objects.all()
+    ]
+    specs += [
+        (
+            official.code,
+            {
+                "role": Role.LEADER,
+                "official": official,
+                "unit": None,
+                "last_name": f"{official.name}（演示）",
+                "first_name": "",
+            },
+        )
+        for official in Official.objects.all()
+    ]
+    specs.append(
+        (
+            "admin",
+            {
+                "role": Role.ADMIN,
+                "unit": None,
+                "official": None,
+                "last_name": "系统管理员",
+                "first_name": "",
+                "is_staff": True,
+                "is_superuser": True,
+            },
+        )
+    )
+    users = []
+    for username, fields in specs:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        if user.pk and not user.is_demo:
+            continue  # never touch a real account that happens to share the name
+        for key, value in fields.items():
+            setattr(user, key, value)
+        user.is_demo = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users.append(user)
+    permissions_sync()
+    return users

@@ -1,0 +1,23 @@
+"""What the base template shows on every page: unread notifications and which menus the user's
+role opens. It names every feature, so it sits at the top like the root URLconf."""
+
+from django.utils.functional import SimpleLazyObject
+
+from accounts.access import can_review
+from chains.figures.access import can_read_statistics
+from reporting.dashboard.access import reads_city_overview
+
+
+def portal(request):
+    """Values the base template shows on every page, computed only when shown."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_notifications": SimpleLazyObject(
+            lambda: user.notifications.filter(read_at__isnull=True).count()
+        ),
+        "is_reviewer": can_review(user),
+        "sees_statistics": can_read_statistics(user),
+        "sees_dashboard": reads_city_overview(user),
+    }

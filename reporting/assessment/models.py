@@ -1,0 +1,43 @@
+"""The admin-defined indicators of the districts' differentiated assessment (市对区差异化考核)."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reporting.choices import AssessmentMetric
+
+
+class AssessmentIndicator(models.Model):
+    """An indicator of the districts' differentiated assessment: what is measured, its weight,
+    and the value that earns full marks (or, for a lower-is-better measure, no marks)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    metric = models.CharField(_("measure"), max_length=24, choices=AssessmentMetric.choices)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    full_marks_at = models.DecimalField(
+        _("value for full marks"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0.01)],
+        help_text=_(
+            "Higher-is-better measures score value ÷ this × 100, capped at 100; "
+            "lower-is-better measures score 100 − value ÷ this × 100, floored at 0."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("assessment indicator")
+        verbose_name_plural = _("assessment indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(full_marks_at__gt=0), name="full_marks_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

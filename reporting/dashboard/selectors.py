@@ -1,0 +1,400 @@
+"""The DRC dashboard's reporting figures: for a month, per industry and per lead unit, how many
+updates are expected, received (on time, late), not yet due and missing; and a grid of
+industries × months. A fixed number of queries whatever the data size."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Min, Q, QuerySet
+
+from chains.figures.models import Tier, TierStage
+from chains.figures.selectors import industry_figures
+from chains.models import (
+    Enterprise,
+    EnterpriseFigure,
+    EnterpriseTier,
+    Indicator,
+    Industry,
+    IndustryFigure,
+    Unit,
+)
+from portal.dataversion import data_version
+from portal.months import previous_month
+from reporting.assessment.scoring import completion_percent, completion_rows
+from reporting.choices import ActionStatus, ProblemStatus, ProblemType, UpdateStatus
+from reporting.land.selectors import land_totals
+from reporting.models import ActionItem, MonthlyUpdate, Problem, ReportingPeriod
+from reporting.periods.workdays import WorkCalendar
+from reporting.supervision.selectors import action_light
+from reporting.updates.selectors import reporting_status
+
+COUNTS = ("expected", "received", "on_time", "late", "not_due", "missing")
+
+
+def reporting(
+    period: ReportingPeriod, industries: QuerySet[Industry], today: datetime.date
+) -> dict:
+    """The month's reporting as of `today`: each industry (rows) and each lead unit (units) with
+    expected, received, on_time, late, not_due (未到期) and missing (未报, past the deadline),
+    and the totals. The reports count with the same selector, so the two agree."""
+    status = reporting_status([period], industries, today)
+
+    def counted(obj, tally):
+        for name in COUNTS:
+            setattr(obj, name, getattr(tally, name))
+        return obj
+
+    return {
+        "rows": [counted(i, status.by_industry[i.pk]) for i in status.industries],
+        "units": [counted(u, tally) for u, tally in status.by_unit.values()],
+        "totals": {name: getattr(status.total, name) for name in COUNTS},
+        "as_of": status.as_of,
+    }
+
+
+@dataclass
+class GridCell:
+    period: ReportingPeriod
+    expected: int
+    received: int
+    accepted: int
+    update_id: int | None  # the update, when the industry has a single lead unit's
+    state: str  # accepted / complete / partial / missing / open (month not yet due)
+
+
+def grid(
+    industries: list[Industry],
+    periods: list[ReportingPeriod],
+    expected: dict[int, int],
+    today: datetime.date,
+) -> list[tuple]:
+    """Industries × months, each cell coloured by how much of the month's reporting came in."""
+    cells = {
+        (row["industry_id"], row["period_id"]): row
+        for row in MonthlyUpdate.objects.filter(period__in=periods, industry__in=industries)
+        .values("industry_id", "period_id")
+        .annotate(
+            received=Count("id", filter=Q(first_submitted_at__isnull=False)),
+            accepted=Count("id", filter=Q(status=UpdateStatus.ACCEPTED)),
+            first=Min("id"),
+            n=Count("id"),
+        )
+    }
+    table = []
+    for industry in industries:
+        row = []
+        for period in periods:
+            data = cells.get((industry.pk, period.pk), {})
+            want = expected.get(industry.pk, 0)
+            received, accepted = data.get("received", 0), data.get("accepted", 0)
+            if want and accepted >= want:
+                state = "accepted"
+            elif want and received >= want:
+                state = "complete"
+            elif received:
+                state = "partial"
+            elif today <= period.deadline:
+                state = "open"
+            else:
+                state = "missing"
+            row.append(
+                GridCell(
+                    period,
+                    want,
+                    received,
+                    accepted,
+                    data.get("first") if data.get("n") == 1 and want == 1 else None,
+                    state,
+                )
+            )
+        table.append((industry, row))
+    return table
+
+
+def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
+    """Open problems by type, by industry and by age, and those awaiting a meeting."""
+    open_problems = Problem.objects.filter(update__industry__in=industries).exclude(
+        status=ProblemStatus.RESOLVED
+    )
+    types = dict(ProblemType.choices)
+    by_type = [
+        (types.get(r["type"], r["type"]), r["n"])
+        for r in open_problems.values("type").annotate(n=Count("id")).order_by("-n")
+    ]
+    by_industry = list(
+        open_problems.values("update__industry__name").annotate(n=Count("id")).order_by("-n")
+    )
+    # A problem's age runs from its month's deadline, when it was reported.
+    month_ago, quarter_ago = (
+        today - datetime.timedelta(days=30),
+        today - datetime.timedelta(days=90),
+    )
+    ages = open_problems.aggregate(
+        recent=Count("id", filter=Q(update__period__deadline__gte=month_ago)),
+        months=Count(
+            "id",
+            filter=Q(
+                update__period__deadline__lt=month_ago, update__period__deadline__gte=quarter_ago
+            ),
+        ),
+        older=Count("id", filter=Q(update__period__deadline__lt=quarter_ago)),
+    )
+    awaiting = list(
+        open_problems.filter(status=ProblemStatus.ESCALATED)
+        .select_related("update__industry", "update__unit")
+        .order_by("escalated_at")[:50]
+    )
+    return {
+        "by_type": by_type,
+        "by_industry": by_industry,
+        "ages": ages,
+        "awaiting": awaiting,
+        "total": sum(n for _t, n in by_type),
+    }
+
+
+def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
+
+    actions = ActionItem.objects.filter(meeting__industry__in=industries)
+    counts = actions.aggregate(
+        open=Count("id", filter=~Q(status=ActionStatus.CLOSED)),
+        overdue=Count("id", filter=~Q(status=ActionStatus.CLOSED) & Q(deadline__lt=today)),
+        closed=Count("id", filter=Q(status=ActionStatus.CLOSED)),
+    )
+    calendar = WorkCalendar()
+    recent = list(
+        actions.select_related("unit", "meeting__industry").order_by("status", "deadline")[:50]
+    )
+    return {"counts": counts, "items": [(a, action_light(a, today, calendar)) for a in recent]}
+
+
+def trend(industry: Industry, period: ReportingPeriod) -> dict:
+    """The industry's monthly output (or revenue) over the last 13 months, for the chart and
+    the table beside it: one query."""
+    months = []
+    year, month = period.year, period.month
+    for _ in range(13):
+        months.append((year, month))
+        year, month = previous_month(year, month)
+    months.reverse()
+    which = Q()
+    for y, m in months:
+        which |= Q(year=y, month=m)
+    rows = IndustryFigure.objects.filter(
+        which,
+        is_current=True,
+        industry=industry,
+        subsegment__isnull=True,
+        district__isnull=True,
+        indicator__period="month",
+    ).values_list("indicator__name", "year", "month", "value")
+    series: dict[str, dict] = {}
+    for name, y, m, value in rows:
+        series.setdefault(name, {})[(y, m)] = float(value) if value is not None else None
+    return {
+        "labels": [f"{y}.{m}" for y, m in months],
+        "series": [
+            {"name": name, "data": [values.get(ym) for ym in months]}
+            for name, values in series.items()
+        ],
+    }
+
+
+def cached(key_parts: tuple, compute, timeout: int = 60 * 60):
+    from django.core.cache import cache
+
+    version = data_version()
+    if version is None:  # the cache is down: compute, and store nothing
+        return compute()
+    key = "dashboard:" + ":".join(str(p) for p in (version, *key_parts))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def enterprises_summary(
+    industries: QuerySet[Industry], period: ReportingPeriod, district: Unit | None = None
+) -> dict:
+    """Key enterprises: counts by cultivation tier and by district, and the largest movers of
+    the month's revenue against the month before. Aggregated and ranked in the database."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Abs
+
+    enterprises = Enterprise.objects.filter(industry__in=industries)
+    if district is not None:
+        enterprises = enterprises.filter(district=district)
+    tiers = dict(Tier.choices)
+    by_tier = [
+        (tiers.get(r["tier"], r["tier"]), r["n"])
+        # Tiers held: candidates (培育对象) are counted on the cultivation page.
+        for r in EnterpriseTier.objects.filter(
+            enterprise__in=enterprises, stage=TierStage.RECOGNISED
+        )
+        .values("tier")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    ]
+    by_district = list(enterprises.values("district__name").annotate(n=Count("id")).order_by("-n"))
+    previous = previous_month(period.year, period.month)
+
+    def revenue(year, month):
+        return Subquery(
+            EnterpriseFigure.objects.filter(
+                enterprise=OuterRef("pk"),
+                is_current=True,
+                year=year,
+                month=month,
+                indicator__code="revenue-month",
+            ).values("value")[:1]
+        )
+
+    movers = list(
+        enterprises.annotate(now=revenue(period.year, period.month), before=revenue(*previous))
+        .filter(now__isnull=False, before__isnull=False)
+        .annotate(change=F("now") - F("before"))
+        .order_by(Abs("change").desc())
+        .select_related("industry")[:10]
+    )
+    return {
+        "total": enterprises.count(),
+        "by_tier": by_tier,
+        "by_district": by_district,
+        "movers": movers,
+    }
+
+
+def land_summary(
+    industries: QuerySet[Industry],
+    period: ReportingPeriod,
+    district: Unit | None = None,
+    *,
+    everything: bool = False,
+) -> dict:
+    """Land and space items of the period's year up to its month, per kind in mu (one query).
+    Items tied to no industry count only when `everything` (a system-wide, unfiltered view)."""
+    return land_totals(
+        period.year,
+        None if everything else industries,
+        until_month=period.month,
+        district=district,
+    )
+
+
+def plans_summary(
+    industries: QuerySet[Industry],
+    period: ReportingPeriod,
+    district: Unit | None = None,
+    *,
+    everything: bool = False,
+) -> dict:
+    """Completion of the year's accepted work plans as of the period's month: per plan (lead
+    units' industry plans in scope, and districts' own plans in a system-wide unfiltered view;
+    only the district's plans when filtered to a district, its own ones in a system-wide view
+    unfiltered by industry) and per industry. One query;
+    the same rule as the districts' assessment."""
+    if district is not None:
+        scope = Q(plan__unit=district)
+        if not everything:  # a district's own plan is not one of a city leader's industries
+            scope &= Q(plan__industry__in=industries)
+    else:
+        scope = Q(plan__industry__in=industries)
+        if everything:
+            scope |= Q(plan__industry__isnull=True)
+    rows = list(
+        completion_rows(
+            "plan",
+            "plan__unit__name",
+            "plan__unit__position",
+            "plan__industry__name",
+            year=period.year,
+            as_of_month=period.month,
+            scope=scope,
+            due=Count("id", filter=Q(due_month__lte=period.month)),
+        ).order_by(F("plan__industry__position").asc(nulls_last=True), "plan__unit__position")
+    )
+    for row in rows:
+        row["percent"] = completion_percent(row["points"], row["total"])
+    by_industry = {}
+    for row in rows:
+        name = row["plan__industry__name"]
+        if name:
+            total, points = by_industry.get(name, (0, 0))
+            by_industry[name] = (total + row["total"], points + row["points"])
+    return {
+        "year": period.year,
+        "month": period.month,
+        "plans": rows,
+        "industries": [
+            (name, completion_percent(points, total))
+            for name, (total, points) in by_industry.items()
+        ],
+    }
+
+
+def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> dict:
+    """Each industry's whole-city figures for the latest month that has any, up to the
+    period's month (the bureau's figures come some weeks after the month, so the month being
+    reported on usually has none yet): every indicator (for the month and cumulative) with
+    year-on-year growth, supplied or computed from last year. Four queries; `year` and
+    `month` say which month the figures are (None when there are none)."""
+    city = IndustryFigure.objects.filter(
+        is_current=True,
+        industry__in=industries,
+        subsegment__isnull=True,
+        district__isnull=True,
+    )
+    latest = (
+        city.filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+    if latest is None:
+        return {"indicators": [], "table": [], "year": None, "month": None}
+    year, month = latest
+
+    def values(y):
+        return {
+            (i, ind): (v, yoy)
+            for i, ind, v, yoy in city.filter(year=y, month=month).values_list(
+                "industry_id", "indicator_id", "value", "yoy"
+            )
+        }
+
+    now, before = values(year), values(year - 1)
+    indicators = [i for i in Indicator.objects.all() if any(k[1] == i.pk for k in now)]
+    table = []
+    for industry in industries:
+        cells = []
+        for indicator in indicators:
+            value, yoy = now.get((industry.pk, indicator.pk), (None, None))
+            previous = before.get((industry.pk, indicator.pk), (None, None))[0]
+            if yoy is None and value is not None and previous:
+                yoy = (value / previous - 1) * 100
+            cells.append({"value": value, "yoy": yoy})
+        table.append((industry, cells))
+    return {"indicators": indicators, "table": table, "year": year, "month": month}
+
+
+def breakdown(industry: Industry, period: ReportingPeriod) -> dict:
+    """One industry's latest month by sub-segment and by district (the statistics selector)."""
+    data = industry_figures(industry, period.year)
+    first = data["indicators"][0] if data["indicators"] else None
+
+    def series(group):
+        return [
+            {"name": label, "value": float(cells[first.pk]["value"])}
+            for label, cells in data[group].items()
+            if first and first.pk in cells and cells[first.pk]["value"] is not None
+        ]
+
+    return {
+        "latest": data["latest"],
+        "indicator": str(first) if first else "",
+        "indicators": data["indicators"],
+        "subsegments": data["subsegments"],
+        "districts": data["districts"],
+        "district_series": series("districts"),
+    }

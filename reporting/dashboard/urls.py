@@ -1,0 +1,8 @@
+from django.urls import path
+
+from reporting.dashboard import views
+
+urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("matrix/industries/<slug:code>/", views.IndustryDetailView.as_view(), name="industry"),
+]

@@ -1,0 +1,201 @@
+"""The city overview (the dashboard) and an industry's page, which gathers everything about one
+industry: its matrix row, policies, carrier areas and land."""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.functional import SimpleLazyObject
+from django.views.generic import TemplateView
+
+from accounts.access import (
+    access_industry,
+    can_review,
+    industries_for,
+    industry_roles,
+    reads_everything,
+)
+from accounts.choices import Action
+from accounts.policies import Policy
+from chains.matrix.access import can_read_matrix_history
+from chains.matrix.history import change_entries
+from chains.matrix.selectors import industries_with_assignments, matrix_change_records
+from chains.models import Category, Official, Unit
+from chains.policies.selectors import policies_for_industry
+from portal import dataversion
+from portal.responses import xlsx_response
+from reporting.assessment.access import can_assess_districts
+from reporting.dashboard import export
+from reporting.dashboard import selectors as dashboard
+from reporting.dashboard.access import (
+    access_dashboard_industries,
+    dashboard_scope,
+    reads_city_overview,
+)
+from reporting.land.selectors import carrier_areas_for_industry
+from reporting.models import ReportingPeriod
+from reporting.periods import selectors as periods_selectors
+from reporting.periods import services
+from reporting.reports.selectors import annual_status
+from reporting.updates import selectors
+
+# The industry page shows its latest changes; the whole record is on MatrixChangeListView.
+INDUSTRY_PAGE_CHANGES = 10
+
+
+class IndustryDetailView(TemplateView):
+    access_policy = Policy.OBJECT
+    template_name = "reporting/dashboard/industry_detail.html"
+
+    def get_context_data(self, **kwargs):
+        industry = access_industry(user=self.request.user, code=self.kwargs["code"])
+        industry = industries_with_assignments().prefetch_related("subsegments").get(pk=industry.pk)
+        shared_with = industry.assignment.industries.exclude(pk=industry.pk).order_by("position")
+        my_action = industry_roles(self.request.user).get(industry.pk)
+        return super().get_context_data(
+            industry=industry,
+            shared_with=list(shared_with),
+            my_action=my_action,
+            carrier_areas=carrier_areas_for_industry(industry),
+            policies=policies_for_industry(industry),
+            # chains.policies.access.can_edit_policies, read from the roles already loaded
+            can_edit_policies=bool(self.request.user.unit_id) and my_action == Action.FILE,
+            matrix_history=change_entries(
+                matrix_change_records(industry)[:INDUSTRY_PAGE_CHANGES], industry.name
+            ),
+            can_read_matrix_history=can_read_matrix_history(self.request.user),
+            **kwargs,
+        )
+
+
+class DashboardView(TemplateView):
+    """The DRC's view of the whole system for a month; a city leader sees the industries he or
+    she leads. Every table exports to xlsx (?format=xlsx)."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/dashboard/dashboard.html"
+    xlsx = None
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if self.xlsx is not None:
+            return xlsx_response(self.xlsx, f"工作看板{context['period']}.xlsx")
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+
+        user = self.request.user
+        if not reads_city_overview(user):
+            raise PermissionDenied
+        today = services.today()
+        services.periods_ensure(today)
+        slug = self.request.GET.get("month")
+        period = (
+            periods_selectors.period_by_slug(slug)
+            if slug
+            else selectors.default_review_period(today)
+        )
+        category = self.request.GET.get("category") or ""
+        industry = self.request.GET.get("industry") or ""
+        official = self.request.GET.get("official") or ""
+        unit = self.request.GET.get("unit") or ""
+        district_code = self.request.GET.get("district") or ""
+        # A city leader's filters stay within his or her industries (403 otherwise).
+        allowed = dashboard_scope(user)
+        industries = (
+            access_dashboard_industries(
+                user=user,
+                scope=allowed,
+                category=category,
+                industry=industry,
+                official=official,
+                unit=unit,
+            )
+            .select_related("category", "assignment")
+            .order_by("category__position", "position")
+        )
+        district = (
+            Unit.objects.filter(code=district_code, kind__in=["district", "zone"]).first()
+            if district_code
+            else None
+        )
+        months = list(
+            ReportingPeriod.objects.filter(
+                Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month)
+            ).order_by("-year", "-month")[:12]
+        )[::-1]
+        scope = ",".join(str(pk) for pk in sorted(industries.values_list("pk", flat=True)))
+        # Land items tied to no industry count only in a system-wide reader's unfiltered view.
+        everything = reads_everything(user) and not (category or industry or official or unit)
+
+        def compute():
+            # rows, units, totals, as_of: the same count as the monthly report's
+            counts = dashboard.reporting(period, industries, today)
+            rows = counts["rows"]
+            return {
+                **counts,
+                "grid": dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
+                "problems": dashboard.problems_summary(industries, today),
+                "actions": dashboard.actions_summary(industries, today),
+                "trend": dashboard.trend(rows[0], period) if len(rows) == 1 else None,
+                "enterprises": dashboard.enterprises_summary(industries, period, district),
+                "land": dashboard.land_summary(industries, period, district, everything=everything),
+                "plans": dashboard.plans_summary(
+                    industries, period, district, everything=everything
+                ),
+                "figures": dashboard.figures_summary(industries, period),
+                "breakdown": dashboard.breakdown(rows[0], period) if len(rows) == 1 else None,
+            }
+
+        scope_key = hashlib.sha1(
+            f"{category}|{industry}|{official}|{unit}|{district_code}|{scope}".encode()
+        ).hexdigest()[:16]
+        key = (today, period.pk, scope_key, int(everything))
+        # Looked up only if the page's cached fragment is missing (see the template).
+        data = SimpleLazyObject(lambda: dashboard.cached(key, compute))
+        if self.request.GET.get("format") == "xlsx":
+            self.xlsx = export.workbook(period, dashboard.cached(key, compute))
+        # The filters' choices change only with the matrix or a new month: cached likewise.
+        choices = dashboard.cached(
+            ("filters",),
+            lambda: {
+                "periods": list(ReportingPeriod.objects.all()[:36]),
+                "categories": list(Category.objects.all()),
+                "officials": list(Official.objects.all()),
+                "lead_units": list(
+                    Unit.objects.filter(assignment_links__role="lead")
+                    .distinct()
+                    .order_by("position")
+                ),
+                "districts": list(Unit.objects.filter(kind="district")),
+            },
+        )
+        if allowed is not None:  # offer a city leader only the values of his or her industries
+            choices = {
+                **choices,
+                "categories": [c for c in choices["categories"] if c.code in allowed["category"]],
+                "officials": [o for o in choices["officials"] if o.code in allowed["official"]],
+                "lead_units": [u for u in choices["lead_units"] if u.code in allowed["unit"]],
+            }
+        version = dataversion.data_version()
+        return super().get_context_data(
+            period=period,
+            all_industries=industries_for(user, Action.VIEW).order_by(
+                "category__position", "position"
+            ),
+            category=category,
+            industry=industry,
+            official=official,
+            unit=unit,
+            district=district_code,
+            **choices,
+            months=months,
+            dash=data,
+            cache_key=":".join(str(p) for p in (version, *key)),
+            # Cache down (no version): the fragment is rendered and not stored.
+            cache_seconds=3600 if version is not None else 0,
+            one_industry="," not in scope and bool(scope),
+            assesses_districts=can_assess_districts(user),
+            annual_report=SimpleLazyObject(lambda: annual_status(today, drafts=can_review(user))),
+            **kwargs,
+        )

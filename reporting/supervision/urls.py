@@ -1,0 +1,15 @@
+from django.urls import path
+
+from reporting.supervision import views
+
+urlpatterns = [
+    path("problems/", views.ProblemListView.as_view(), name="problems"),
+    path(
+        "problems/<int:pk>/escalate/",
+        views.ProblemEscalateView.as_view(),
+        name="problem_escalate",
+    ),
+    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_new"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
+    path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action"),
+]

@@ -1,0 +1,205 @@
+"""Twelve months of plausible monthly updates, so a new user of `make run` sees a living
+portal. Everything goes through the services (so history is real) and is marked is_demo."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Notification, User
+from chains.models import Unit
+from reporting.choices import ProblemType, ProjectStage
+from reporting.models import Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
+from reporting.periods import services as periods_services
+from reporting.updates import services
+from reporting.updates.selectors import lead_pairs
+
+ELEMENTS = {
+    "progress_organisation": "召开{industry}工作专班会议{n}次，会同责任单位梳理重点任务清单，明确分工和时间节点。",
+    "progress_roadmap": "修订{industry}发展路线图，聚焦{segment}等细分领域，完成产业链图谱更新。",
+    "progress_policy": "兑现{industry}扶持资金{amount}亿元，惠及企业{firms}家；起草“一产业一政策”实施细则。",
+    "progress_platform": "推进{park}建设，新增载体面积{area}万平方米，智库平台开展专题研究{n}项。",
+    "progress_projects": "谋划储备项目{n}个，总投资{amount}亿元，其中{started}个项目已开工。",
+    "progress_investment": "开展精准招商活动{n}场，对接重点企业{firms}家，新签约项目{signed}个。",
+}
+
+SEGMENTS = [
+    "集成电路",
+    "新型显示",
+    "高端装备",
+    "现代物流",
+    "数字金融",
+    "创新药",
+    "先进材料",
+    "储能",
+]
+
+PARKS = ["火炬高新区", "集美软件园三期", "海沧生物医药港", "翔安数字经济产业园", "同安工业集中区"]
+
+
+def _text(industry, rng):
+    return {
+        field: template.format(
+            industry=industry.name,
+            n=rng.randint(1, 6),
+            segment=rng.choice(SEGMENTS),
+            amount=rng.randint(2, 60),
+            firms=rng.randint(5, 80),
+            park=rng.choice(PARKS),
+            area=rng.randint(1, 30),
+            started=rng.randint(1, 5),
+            signed=rng.randint(1, 9),
+        )
+        for field, template in ELEMENTS.items()
+    } | {
+        "projects_signed": rng.randint(1, 9),
+        "signed_amount": rng.randint(5, 200),
+        "suggestions": "建议市级层面统筹协调用地指标和人才住房保障。",
+        "next_plan": f"下月继续推进{industry.name}重点项目落地，跟踪在谈项目签约。",
+    }
+
+
+def demo_now(today: datetime.date) -> datetime.datetime:
+    """The latest moment demo data may carry: now, or the end of `today` when seeding as of an
+    earlier day. Demo data never lies in the future: a filing whose plausible time has not come
+    yet is simply not filed yet."""
+    now = timezone.now()
+    if today < timezone.localdate(now):
+        return timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59)))
+    return now
+
+
+def _backdate(update: MonthlyUpdate, when: datetime.datetime, now: datetime.datetime) -> None:
+    """Demo only: pretend the update was written and filed at a plausible time, not at seeding
+    time; the DRC reviewed it a day later (or by now, whichever came first)."""
+    started = when - datetime.timedelta(days=3)
+    reviewed = min(when + datetime.timedelta(days=1), now)
+    MonthlyUpdate.objects.filter(pk=update.pk).update(
+        first_submitted_at=when, submitted_at=when, created_at=started, updated_at=reviewed
+    )
+    MonthlyUpdate.objects.filter(pk=update.pk, accepted_at__isnull=False).update(
+        accepted_at=reviewed
+    )
+    UpdateEvent.objects.filter(update=update).update(at=when)
+    UpdateEvent.objects.filter(update=update, kind__in=["accepted", "returned"]).update(at=reviewed)
+    UpdateEvent.objects.filter(update=update, kind="created").update(at=started)
+    Contribution.objects.filter(update=update).update(created_at=started)
+
+
+@transaction.atomic
+def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> int:
+    today = today or periods_services.today()
+    if MonthlyUpdate.objects.filter(is_demo=True).exists():
+        return 0
+    now = demo_now(today)
+    periods_services.periods_ensure(today, months_back=months)
+    periods = list(
+        ReportingPeriod.objects.filter(models_q_before(today)).order_by("-year", "-month")[
+            1 : months + 1
+        ]
+    )  # completed months, newest first
+    rng = random.Random(446)
+    reviewer = User.objects.filter(username="fgw").first()
+    contributor_unit = Unit.objects.filter(name="思明区").first()
+    contributor = User.objects.filter(unit=contributor_unit).first()
+    created = 0
+    for age, period in enumerate(periods):
+        for industry, unit in lead_pairs():
+            filer = User.objects.filter(unit=unit).first()
+            if filer is None:
+                continue
+            if age == 0 and rng.random() < 0.25:
+                continue  # not started: overdue in the latest month
+            update = services.update_start(
+                industry=industry, unit=unit, period=period, user=filer, carry_over=False
+            )
+            # Demo only: these months are past their lock date; open them while seeding.
+            MonthlyUpdate.objects.filter(pk=update.pk).update(is_demo=True, reopened_until=today)
+            update.reopened_until = today
+            content = services.UpdateContent(
+                fields=_text(industry, rng),
+                key_projects=[
+                    {
+                        "name": f"{industry.name[:4]}重点项目{rng.randint(1, 30)}号",
+                        "stage": rng.choice(ProjectStage.values),
+                        "investment": rng.randint(1, 80),
+                        "progress": "按计划推进。",
+                    }
+                ],
+                problems=[
+                    {
+                        "description": "项目用地指标紧张，需协调解决。",
+                        "type": rng.choice(ProblemType.values),
+                        "concerned": "重点项目",
+                        "needs_meeting": rng.random() < 0.3,
+                    }
+                ]
+                if rng.random() < 0.5
+                else [],
+            )
+            update = services.update_save(
+                update=update, content=content, expected_version=update.version, user=filer
+            )
+            if (
+                contributor
+                and industry.assignment.unit_links.filter(unit=contributor_unit).exists()
+                and rng.random() < 0.3
+            ):
+                services.contribution_add(
+                    update=update,
+                    user=contributor,
+                    text="思明区本月新增签约项目2个，已纳入市级项目库。",
+                )
+            if age == 0 and rng.random() < 0.3:
+                created += 1
+                continue  # still a draft
+            late = rng.random() < 0.15
+            when = timezone.make_aware(
+                datetime.datetime.combine(period.deadline, datetime.time(10))
+            ) + datetime.timedelta(days=rng.randint(1, 4) if late else -rng.randint(0, 3))
+            if when > now:
+                # Its plausible filing time has not come yet (the month is not due, or it is
+                # overdue and still unfiled): a draft, never a submission stamped in the future.
+                created += 1
+                continue
+            update = services.update_submit(
+                update=update, user=filer, expected_version=services._reload(update.pk).version
+            )
+            if reviewer and (age > 0 or rng.random() < 0.5):
+                if rng.random() < 0.1 and age == 0:
+                    services.update_return(
+                        update=update, user=reviewer, reason="请补充本月重点项目的投资进度。"
+                    )
+                else:
+                    services.update_accept(update=update, user=reviewer)
+            _backdate(update, when, now)
+            created += 1
+    MonthlyUpdate.objects.filter(is_demo=True).update(reopened_until=None)
+    # Drafts were written "now": when seeding as of an earlier day, that is the end of it.
+    MonthlyUpdate.objects.filter(is_demo=True, created_at__gt=now).update(created_at=now)
+    MonthlyUpdate.objects.filter(is_demo=True, updated_at__gt=now).update(updated_at=now)
+    UpdateEvent.objects.filter(update__is_demo=True, at__gt=now).update(at=now)
+    Contribution.objects.filter(update__is_demo=True, created_at__gt=now).update(created_at=now)
+    # The notices the seeding sends (after commit) are history, not news.
+    transaction.on_commit(
+        lambda: Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
+    )
+    return created
+
+
+def models_q_before(today):
+    from django.db.models import Q
+
+    return Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month)
+
+
+PLAN_TASKS = [
+    ("organisation", "完善产业链“链长制”工作专班，每季度召开一次推进会", None, ""),
+    ("roadmap", "修订产业发展路线图，更新重点细分领域图谱", None, ""),
+    ("policy", "兑现产业扶持资金", Decimal("2.5"), "亿元"),
+    ("platform", "新增产业载体面积", Decimal("20"), "万平方米"),
+    ("projects", "策划生成重点项目", Decimal("30"), "个"),
+    ("investment", "新签约亿元以上招商项目", Decimal("12"), "个"),
+]

@@ -1,0 +1,292 @@
+"""Monthly updates (月度进展) filed by lead units, with their projects, problems, inputs from
+responsible units, attachments, reminders and a full history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reporting.choices import (
+    EventKind,
+    ProblemStatus,
+    ProblemType,
+    ProjectStage,
+    ReminderStep,
+    UpdateStatus,
+)
+from reporting.periods.models import ReportingPeriod
+
+
+class MonthlyUpdate(models.Model):
+    """One lead unit's update on one industry for one month."""
+
+    industry = models.ForeignKey(
+        "chains.Industry",
+        on_delete=models.PROTECT,
+        related_name="updates",
+        verbose_name=_("industry"),
+    )
+    unit = models.ForeignKey(
+        "chains.Unit", on_delete=models.PROTECT, related_name="updates", verbose_name=_("lead unit")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="updates", verbose_name=_("period")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=UpdateStatus.choices, default=UpdateStatus.DRAFT
+    )
+    # Optimistic concurrency: every write must name the version it read.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    progress_organisation = models.TextField(_("Organisational leadership"), blank=True)
+    progress_roadmap = models.TextField(_("Industry development roadmap"), blank=True)
+    progress_policy = models.TextField(_("Policy"), blank=True)
+    progress_platform = models.TextField(_("Platforms and carriers"), blank=True)
+    progress_projects = models.TextField(_("Project planning"), blank=True)
+    progress_investment = models.TextField(_("Targeted investment attraction"), blank=True)
+    projects_signed = models.PositiveIntegerField(_("projects signed"), null=True, blank=True)
+    signed_amount = models.DecimalField(
+        _("amount signed (100 million yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    suggestions = models.TextField(_("Suggestions"), blank=True)
+    next_plan = models.TextField(_("Next month's plan"), blank=True)
+
+    carried_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("carried over from"),
+    )
+    first_submitted_at = models.DateTimeField(
+        _("first submitted"), null=True, blank=True, editable=False
+    )
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
+    reopened_until = models.DateField(_("reopened until"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("updated by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["-period__year", "-period__month", "industry__position"]
+        verbose_name = _("monthly update")
+        verbose_name_plural = _("monthly updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["industry", "unit", "period"], name="one_update_per_industry_unit_month"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.industry.name} · {self.unit.name}"
+
+
+class KeyProject(models.Model):
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.CASCADE,
+        related_name="key_projects",
+        verbose_name=_("monthly update"),
+    )
+    name = models.CharField(_("project"), max_length=200)
+    stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
+    investment = models.DecimalField(
+        _("investment (100 million yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    progress = models.TextField(_("progress"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Problem(models.Model):
+    """A problem raised in an update; those needing it go to the lead official's meeting."""
+
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.CASCADE,
+        related_name="problems",
+        verbose_name=_("monthly update"),
+    )
+    description = models.TextField(_("problem"))
+    type = models.CharField(_("type"), max_length=16, choices=ProblemType.choices)
+    concerned = models.CharField(_("enterprise or project concerned"), max_length=200, blank=True)
+    needs_meeting = models.BooleanField(_("needs a coordination meeting"), default=False)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    # Once escalated, a problem belongs to the coordination loop: the unit's later saves of the
+    # update leave it alone.
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        "Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda",
+        verbose_name=_("coordination meeting"),
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+
+class Contribution(models.Model):
+    """Input (素材) a responsible unit adds to the lead unit's update."""
+
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("monthly update"),
+    )
+    unit = models.ForeignKey(
+        "chains.Unit",
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("responsible unit"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("input"))
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("input from a responsible unit")
+        verbose_name_plural = _("inputs from responsible units")
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}: {self.text[:30]}"
+
+
+def attachment_path(instance, filename):
+    # The stored name is not the user's: it carries no path or script tricks.
+    return f"attachments/{instance.update.period.slug}/{instance.update_id}/{instance.sha256[:16]}{instance.extension}"
+
+
+class Attachment(models.Model):
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("monthly update"),
+    )
+    file = models.FileField(upload_to=attachment_path, verbose_name=_("file"))
+    name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=8, verbose_name=_("file extension"))
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=100, verbose_name=_("file type"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 checksum"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UpdateEvent(models.Model):
+    """The history of an update: one row per write, with who, when and the whole content as
+    it stood afterwards (or, for a refused concurrent save, the text that was refused)."""
+
+    update = models.ForeignKey(
+        MonthlyUpdate,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("monthly update"),
+    )
+    kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=16, choices=UpdateStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    section_reasons = models.JSONField(_("reasons by section"), default=dict, blank=True)
+    snapshot = models.JSONField(default=dict, verbose_name=_("content snapshot"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("update history entry")
+        verbose_name_plural = _("update history")
+        indexes = [models.Index(fields=["update", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class Reminder(models.Model):
+    """A reminder sent. Its key (period, industry, unit, step) is unique, which makes sending
+    idempotent: a step is never sent twice, however often the task runs."""
+
+    key = models.CharField(max_length=160, unique=True, verbose_name=_("key"))
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("period")
+    )
+    step = models.CharField(
+        max_length=16, choices=ReminderStep.choices, verbose_name=_("reminder step")
+    )
+    recipients = models.PositiveIntegerField(default=0, verbose_name=_("recipients"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self) -> str:
+        return self.key

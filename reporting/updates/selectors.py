@@ -1,0 +1,383 @@
+"""Reads for monthly updates: what a unit owes, what the DRC has to review, an update with
+everything its pages show. Each runs a fixed number of queries, whatever the data size."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.access import industries_for
+from accounts.choices import Action
+from accounts.models import User
+from chains.choices import UnitRole
+from chains.models import AssignmentUnit, Industry, Unit
+from reporting.choices import DueStatus, EventKind, Light, UpdateStatus
+from reporting.models import Attachment, Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
+from reporting.periods.selectors import open_periods
+from reporting.periods.services import today
+from reporting.periods.workdays import WorkCalendar
+from reporting.updates.services import is_locked
+
+RETURN_KINDS = (EventKind.RETURNED, EventKind.UNLOCKED)
+
+
+def lead_pairs(
+    industries: QuerySet[Industry] | None = None, unit: Unit | None = None
+) -> list[tuple[Industry, Unit]]:
+    """Every (industry, lead unit) that owes a monthly update, in matrix order."""
+    industries = list(
+        (industries if industries is not None else Industry.objects.all()).select_related(
+            "category"
+        )
+    )
+    return _pairs(industries, unit)
+
+
+def _pairs(industries: list[Industry], unit: Unit | None = None) -> list[tuple[Industry, Unit]]:
+    """The (industry, lead unit) pairs of these industries, in their order (one query)."""
+    links = AssignmentUnit.objects.filter(
+        role=UnitRole.LEAD, assignment__industries__in=industries
+    ).select_related("unit")
+    if unit is not None:
+        links = links.filter(unit=unit)
+    by_assignment: dict[int, list[Unit]] = {}
+    for link in links.order_by("position").distinct():
+        by_assignment.setdefault(link.assignment_id, []).append(link.unit)
+    return [
+        (industry, u)
+        for industry in industries
+        for u in by_assignment.get(industry.assignment_id, [])
+    ]
+
+
+def _on_time(first_submitted_at: datetime.datetime, deadline: datetime.date) -> bool:
+    """Submitted by the end of the deadline day, Asia/Shanghai."""
+    return timezone.localtime(first_submitted_at).date() <= deadline
+
+
+def submitted_on_time(update: MonthlyUpdate) -> bool | None:
+    if update.first_submitted_at is None:
+        return None
+    return _on_time(update.first_submitted_at, update.period.deadline)
+
+
+class ReportState(StrEnum):
+    """Where one expected update (a lead unit's, for an industry and a month) stands on a day."""
+
+    ON_TIME = "on_time"  # 已报（按时）
+    LATE = "late"  # 已报（逾期）
+    NOT_DUE = "not_due"  # 未到截止日期: not in yet, and the deadline has not passed
+    MISSING = "missing"  # 未报: not in, and the deadline has passed
+
+
+@dataclass
+class Tally:
+    """Counts of expected updates by state; received = on time + late, and expected =
+    received + not due + missing."""
+
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    not_due: int = 0
+    missing: int = 0
+
+    @property
+    def received(self) -> int:
+        return self.on_time + self.late
+
+    def add(self, state: ReportState) -> None:
+        self.expected += 1
+        setattr(self, state.value, getattr(self, state.value) + 1)
+
+
+@dataclass
+class ExpectedUpdate:
+    """One (month, industry, lead unit) that owes an update, with what came in."""
+
+    period: ReportingPeriod
+    industry: Industry
+    unit: Unit
+    state: ReportState
+    update_id: int | None  # None: not even started
+    first_submitted_at: datetime.datetime | None
+
+
+@dataclass
+class ReportingStatus:
+    """What reporting_status found: each expected update, and the tallies over them."""
+
+    as_of: datetime.date
+    industries: list[Industry]  # every industry in scope, with or without lead units
+    items: list[ExpectedUpdate]  # by month, then in matrix order
+    total: Tally
+    by_industry: dict[int, Tally]  # industry pk → tally
+    by_unit: dict[int, tuple[Unit, Tally]]  # unit pk → (unit, tally), in unit order
+
+
+def reporting_status(
+    periods: list[ReportingPeriod], industries: Iterable[Industry], today: datetime.date
+) -> ReportingStatus:
+    """How the monthly reporting of `periods` stands on `today`, per industry, per lead unit and
+    in total: expected (each industry's lead units, each month), received on time or late, not
+    yet due, missing (the deadline has passed without it). The one count behind the dashboard
+    and the reports, so that both say the same. Three queries at most; counted in Python over
+    the expected updates, which the matrix bounds (one per month, industry and lead unit)."""
+    industries = list({i.pk: i for i in industries}.values())  # a filter's join may repeat one
+    pairs = _pairs(industries)
+    submitted = {
+        (industry_id, unit_id, period_id): (pk, first)
+        for pk, industry_id, unit_id, period_id, first in MonthlyUpdate.objects.filter(
+            period__in=periods, industry__in=industries
+        ).values_list("id", "industry_id", "unit_id", "period_id", "first_submitted_at")
+    }
+    units = sorted({u.pk: u for _i, u in pairs}.values(), key=lambda u: (u.position, u.name))
+    status = ReportingStatus(
+        as_of=today,
+        industries=industries,
+        items=[],
+        total=Tally(),
+        by_industry={i.pk: Tally() for i in industries},
+        by_unit={u.pk: (u, Tally()) for u in units},
+    )
+    for period in periods:
+        for industry, unit in pairs:
+            update_id, first = submitted.get((industry.pk, unit.pk, period.pk), (None, None))
+            if first is not None:
+                on_time = _on_time(first, period.deadline)
+                state = ReportState.ON_TIME if on_time else ReportState.LATE
+            elif today <= period.deadline:
+                state = ReportState.NOT_DUE
+            else:
+                state = ReportState.MISSING
+            status.items.append(ExpectedUpdate(period, industry, unit, state, update_id, first))
+            status.total.add(state)
+            status.by_industry[industry.pk].add(state)
+            status.by_unit[unit.pk][1].add(state)
+    return status
+
+
+def due_status(
+    update: MonthlyUpdate | None, period: ReportingPeriod, today: datetime.date
+) -> DueStatus:
+    """The state a unit and the DRC see, read against the period's deadline."""
+    if update is None:
+        return DueStatus.OVERDUE if today > period.deadline else DueStatus.NOT_STARTED
+    if update.status == UpdateStatus.ACCEPTED:
+        return DueStatus.ACCEPTED
+    if update.status == UpdateStatus.RETURNED:
+        return DueStatus.RETURNED
+    if update.status == UpdateStatus.SUBMITTED:
+        return (
+            DueStatus.SUBMITTED_ON_TIME if submitted_on_time(update) else DueStatus.SUBMITTED_LATE
+        )
+    return DueStatus.OVERDUE if today > period.deadline else DueStatus.DRAFT
+
+
+def light(
+    status: DueStatus, period: ReportingPeriod, today: datetime.date, calendar: WorkCalendar
+) -> Light:
+    """Green; yellow within N working days of the deadline (and for a returned update); red
+    when overdue; none once submitted or accepted."""
+    if status in (DueStatus.SUBMITTED_ON_TIME, DueStatus.SUBMITTED_LATE, DueStatus.ACCEPTED):
+        return Light.NONE
+    if status == DueStatus.OVERDUE:
+        return Light.RED
+    if status == DueStatus.RETURNED:
+        return Light.YELLOW
+    if (
+        calendar.working_days_until(today, period.deadline)
+        <= settings.REPORTING_REMINDER_WORKING_DAYS
+    ):
+        return Light.YELLOW
+    return Light.GREEN
+
+
+@dataclass
+class DueItem:
+    period: ReportingPeriod
+    industry: Industry
+    unit: Unit
+    update: MonthlyUpdate | None
+    status: DueStatus
+    light: Light
+    working_days_left: int
+    can_carry_over: bool
+    locked: bool
+
+
+def due_items(user: User, today: datetime.date) -> list[DueItem]:
+    """What the user's unit owes: every month's update for every industry it leads that is not
+    yet accepted, plus the latest month's whatever its state. Newest first."""
+    if not user.unit_id:
+        return []
+    pairs = lead_pairs(industries_for(user, Action.FILE), unit=user.unit)
+    if not pairs:
+        return []
+    periods = list(
+        ReportingPeriod.objects.filter(
+            Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month)
+        )
+    )
+    if not periods:
+        return []
+    latest = periods[0]
+    industry_ids = {industry.pk for industry, _unit in pairs}
+    updates = {
+        (u.period_id, u.industry_id): u
+        for u in MonthlyUpdate.objects.filter(unit=user.unit, industry_id__in=industry_ids).only(
+            "id",
+            "period_id",
+            "industry_id",
+            "unit_id",
+            "status",
+            "first_submitted_at",
+            "version",
+            "reopened_until",
+        )
+    }
+    calendar = WorkCalendar()
+    calendar.mark(periods)
+    items = []
+    for period in periods:
+        for industry, unit in pairs:
+            update = updates.get((period.pk, industry.pk))
+            if update is not None:
+                update.period = period
+            status = due_status(update, period, today)
+            if status == DueStatus.ACCEPTED and period != latest:
+                continue
+            if (
+                status in (DueStatus.SUBMITTED_ON_TIME, DueStatus.SUBMITTED_LATE)
+                and period != latest
+            ):
+                continue
+            has_previous = any(
+                (p.pk, industry.pk) in updates
+                for p in periods
+                if (p.year, p.month) < (period.year, period.month)
+            )
+            items.append(
+                DueItem(
+                    period=period,
+                    industry=industry,
+                    unit=unit,
+                    update=update,
+                    status=status,
+                    light=light(status, period, today, calendar),
+                    working_days_left=calendar.working_days_until(today, period.deadline),
+                    can_carry_over=update is None and has_previous,
+                    locked=is_locked(update, today)
+                    if update is not None
+                    else today > period.lock_date,
+                )
+            )
+    return items
+
+
+def contribution_items(user: User, today: datetime.date) -> list[MonthlyUpdate]:
+    """Open updates of industries the user's unit supports: where it can add its inputs."""
+    if not user.unit_id:
+        return []
+    return list(
+        MonthlyUpdate.objects.filter(
+            period__in=open_periods(today), industry__in=industries_for(user, Action.CONTRIBUTE)
+        )
+        .exclude(status=UpdateStatus.ACCEPTED)
+        .select_related("industry", "unit", "period")
+        .order_by("-period__year", "-period__month", "industry__position")
+    )
+
+
+def update_for_page(pk: int) -> MonthlyUpdate:
+    """An update with everything its pages show, in a fixed number of queries."""
+    return (
+        MonthlyUpdate.objects.select_related(
+            "industry__category",
+            "industry__assignment",
+            "unit",
+            "period",
+            "carried_over_from__period",
+        )
+        .prefetch_related(
+            "key_projects",
+            "problems",
+            Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
+            Prefetch(
+                "contributions", queryset=Contribution.objects.select_related("unit", "author")
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def unit_month_updates(unit_id: int | None, period: ReportingPeriod) -> list[MonthlyUpdate]:
+    """A unit's updates of a month in matrix order, with their industry (one query)."""
+    return list(
+        MonthlyUpdate.objects.filter(period=period, unit_id=unit_id)
+        .select_related("industry", "unit", "period")
+        .order_by("industry__category__position", "industry__position")
+    )
+
+
+def last_return(update: MonthlyUpdate) -> UpdateEvent | None:
+    """The latest return (or unlock): its reasons and the content as it was returned."""
+    return (
+        update.events.filter(kind__in=RETURN_KINDS)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def history(update: MonthlyUpdate) -> QuerySet[UpdateEvent]:
+    return update.events.select_related("actor__unit").order_by("-at", "-id")
+
+
+def default_review_period(today: datetime.date) -> ReportingPeriod | None:
+    """The month the DRC most likely reviews: the newest with submissions waiting, else the
+    newest month before the current one."""
+    waiting = (
+        ReportingPeriod.objects.filter(updates__status=UpdateStatus.SUBMITTED)
+        .order_by("-year", "-month")
+        .first()
+    )
+    if waiting:
+        return waiting
+    earlier = ReportingPeriod.objects.filter(
+        Q(year__lt=today.year) | Q(year=today.year, month__lt=today.month)
+    )
+    return earlier.first() or ReportingPeriod.objects.first()
+
+
+def review_queue(period: ReportingPeriod, *, industry=None, unit=None, status=None) -> list[dict]:
+    """For the DRC: every (industry, lead unit) of a month with its update and state."""
+    pairs = lead_pairs(Industry.objects.filter(pk=industry.pk) if industry else None, unit=unit)
+    updates = {
+        (u.industry_id, u.unit_id): u
+        for u in MonthlyUpdate.objects.filter(period=period).only(
+            "id",
+            "industry_id",
+            "unit_id",
+            "status",
+            "first_submitted_at",
+            "submitted_at",
+            "version",
+            "period_id",
+        )
+    }
+
+    now = today()
+    rows = []
+    for ind, u in pairs:
+        update = updates.get((ind.pk, u.pk))
+        if update is not None:
+            update.period = period
+        state = due_status(update, period, now)
+        if status and state != status:
+            continue
+        rows.append({"industry": ind, "unit": u, "update": update, "status": state})
+    return rows

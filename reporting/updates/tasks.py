@@ -1,0 +1,73 @@
+"""Celery tasks of the monthly updates (notices to units and the DRC, reminders before the
+deadline) and the worker's ping: thin, idempotent, each calling a service."""
+
+from celery import shared_task
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.notifications import drc_staff, notify, unit_staff
+from reporting.choices import UpdateStatus
+from reporting.models import MonthlyUpdate, UpdateEvent
+from reporting.outbox import services as outbox
+from reporting.updates import reminders
+
+RETRY = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
+
+
+@shared_task(name="reporting.ping")
+def ping() -> str:
+    """Answers through whatever broker is configured; used by the health checks and tests."""
+    return "pong"
+
+
+def _claimed_update(outbox_id: int) -> MonthlyUpdate | None:
+    """The update a message is about, if this run is the one that claims the message."""
+    message = outbox.claim(outbox_id)
+    if message is None:
+        return None
+    return MonthlyUpdate.objects.select_related("industry", "unit", "period").get(
+        pk=message.payload["update_id"]
+    )
+
+
+@shared_task(name="reporting.notify_submitted", **RETRY)
+def notify_submitted(outbox_id: int) -> None:
+    with transaction.atomic():
+        update = _claimed_update(outbox_id)
+        if update is None:
+            return
+        notify(
+            drc_staff(),
+            subject=f"【待审核】{update.unit.name} {update.industry.name} {update.period}",
+            text=f"{update.unit.name}提交了{update.industry.name}{update.period}的月度进展，请审核。",
+            link=reverse("reporting:review", args=[update.pk]),
+        )
+
+
+@shared_task(name="reporting.notify_reviewed", **RETRY)
+def notify_reviewed(outbox_id: int) -> None:
+    with transaction.atomic():
+        update = _claimed_update(outbox_id)
+        if update is None:
+            return
+        event = UpdateEvent.objects.filter(update=update).order_by("-at", "-id").first()
+        verdict = {UpdateStatus.ACCEPTED: "已审核通过", UpdateStatus.RETURNED: "被退回修改"}.get(
+            update.status, "状态已变更"
+        )
+        reason = f"理由：{event.reason}" if event and event.reason else ""
+        notify(
+            unit_staff(update.unit_id),
+            subject=f"【{verdict}】{update.industry.name} {update.period}",
+            text=f"{update.industry.name}{update.period}的月度进展{verdict}。{reason}",
+            link=reverse("reporting:update", args=[update.pk]),
+        )
+
+
+@shared_task(name="reporting.send_reminders", **RETRY)
+def send_reminders() -> int:
+    return reminders.send_due_reminders()
