@@ -76,3 +76,16 @@ def enterprise_figures(path, rows, *, title="2025年9月重点企业主要指标
         ws.append(list(row))
     wb.save(path)
     return path
+
+
+def month_file(path, rows, header=("产业", "月份", "工业总产值当月(万元)"), title="单位：万元"):
+    """A sheet of a title row, a header row and the rows: industry, month and one value by
+    default."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([title])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path

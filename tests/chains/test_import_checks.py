@@ -5,7 +5,6 @@ columns, every bad tier year of a row, and how a file's rows compare with the fi
 import datetime
 
 import openpyxl
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,32 +15,19 @@ from tests.chains.stats_files import (
     enterprise_directory,
     enterprise_figures,
     industry_workbook,
+    month_file,
 )
+from tests.chains.test_statistics import run
 
 TODAY = datetime.date(2025, 10, 9)
-
-
-def sheet(path, rows, header=("产业", "月份", "工业总产值当月(万元)"), title="单位：万元"):
-    workbook = openpyxl.Workbook()
-    worksheet = workbook.active
-    worksheet.append([title])
-    worksheet.append(list(header))
-    for row in rows:
-        worksheet.append(list(row))
-    workbook.save(path)
-    return path
 
 
 def plan(path):
     return validating.plan_file(path, path.name, today=TODAY)
 
 
-def run(path):
-    call_command("import_statistics", str(path), "--user", "stats")
-
-
 def test_a_month_column_wins_over_the_month_in_the_title(stats_db, tmp_path):
-    path = sheet(
+    path = month_file(
         tmp_path / "m.xlsx", [("电子信息", "2025-09", 5)], title="2025年1-8月主要指标 单位：万元"
     )
     result = plan(path)
@@ -50,7 +36,7 @@ def test_a_month_column_wins_over_the_month_in_the_title(stats_db, tmp_path):
 
 
 def test_the_title_gives_the_month_when_there_is_no_column(stats_db, tmp_path):
-    path = sheet(
+    path = month_file(
         tmp_path / "t.xlsx",
         [("电子信息", 5)],
         header=("产业", "工业总产值当月(万元)"),
@@ -60,7 +46,7 @@ def test_the_title_gives_the_month_when_there_is_no_column(stats_db, tmp_path):
 
 
 def test_no_month_and_an_unknown_indicator_are_both_said(stats_db, tmp_path):
-    path = sheet(
+    path = month_file(
         tmp_path / "n.xlsx", [("电子信息", 5, 1)], header=("产业", "工业总产值当月(万元)", "备注")
     )
     assert plan(path).messages() == [
@@ -70,9 +56,9 @@ def test_no_month_and_an_unknown_indicator_are_both_said(stats_db, tmp_path):
 
 
 def test_this_month_may_be_imported_and_next_month_may_not(stats_db, tmp_path):
-    this_month = sheet(tmp_path / "this.xlsx", [("电子信息", "2025-10", 5)])
+    this_month = month_file(tmp_path / "this.xlsx", [("电子信息", "2025-10", 5)])
     assert plan(this_month).ok
-    next_month = sheet(tmp_path / "next.xlsx", [("电子信息", "2025-11", 5)])
+    next_month = month_file(tmp_path / "next.xlsx", [("电子信息", "2025-11", 5)])
     assert plan(next_month).messages() == [
         "第 3 行：月份 2025年11月 还没有到，不能导入未来月份的数据。"
     ]
@@ -91,7 +77,7 @@ def test_a_city_wide_row_has_no_district(stats_db, tmp_path):
 def test_an_indicator_in_two_columns_is_named_and_later_columns_are_still_checked(
     stats_db, tmp_path
 ):
-    path = sheet(
+    path = month_file(
         tmp_path / "twice.xlsx",
         [("电子信息", "2025-09", 5, 6, 7)],
         header=("产业", "月份", "工业总产值当月(万元)", "工业总产值当月(万元)", "营业收入当月(个)"),
@@ -104,17 +90,17 @@ def test_an_indicator_in_two_columns_is_named_and_later_columns_are_still_checke
 
 def test_a_file_of_two_months_already_held_changes_nothing(stats_db, tmp_path):
     rows = [("电子信息", "2025-08", 1), ("电子信息", "2025-09", 2)]
-    run(sheet(tmp_path / "a.xlsx", rows))
-    again = plan(sheet(tmp_path / "b.xlsx", rows))
+    run(month_file(tmp_path / "a.xlsx", rows))
+    again = plan(month_file(tmp_path / "b.xlsx", rows))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 2)
 
 
 def test_a_file_is_compared_with_the_current_revision_only(stats_db, tmp_path):
-    run(sheet(tmp_path / "v1.xlsx", [("电子信息", "2025-09", 1)]))
-    run(sheet(tmp_path / "v2.xlsx", [("电子信息", "2025-09", 2)]))  # v1's figure superseded
-    again = plan(sheet(tmp_path / "v3.xlsx", [("电子信息", "2025-09", 2)]))
+    run(month_file(tmp_path / "v1.xlsx", [("电子信息", "2025-09", 1)]))
+    run(month_file(tmp_path / "v2.xlsx", [("电子信息", "2025-09", 2)]))  # v1's figure superseded
+    again = plan(month_file(tmp_path / "v3.xlsx", [("电子信息", "2025-09", 2)]))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 1)
-    changed = plan(sheet(tmp_path / "v4.xlsx", [("电子信息", "2025-09", 3)]))
+    changed = plan(month_file(tmp_path / "v4.xlsx", [("电子信息", "2025-09", 3)]))
     assert (changed.added, changed.changed, changed.unchanged) == (0, 1, 0)
 
 
@@ -151,7 +137,7 @@ def test_checking_a_directory_costs_the_same_queries_for_more_enterprises(stats_
 
 
 def test_a_column_without_its_unit_and_an_unknown_indicator_are_both_said(stats_db, tmp_path):
-    path = sheet(
+    path = month_file(
         tmp_path / "unit.xlsx",
         [("电子信息", "2025-09", 5, 1)],
         header=("产业", "月份", "工业总产值当月", "备注"),
@@ -172,11 +158,11 @@ def test_a_growth_rate_that_is_not_a_number_is_named_by_its_column(stats_db, tmp
 
 def test_a_value_too_large_once_converted_is_refused(stats_db, tmp_path):
     header = ("产业", "月份", "工业总产值当月(亿元)")
-    huge = sheet(tmp_path / "huge.xlsx", [("电子信息", "2025-09", 10**9)], header)
+    huge = month_file(tmp_path / "huge.xlsx", [("电子信息", "2025-09", 10**9)], header)
     assert plan(huge).messages() == [
         "第 3 行：C列的数值「1000000000.0」过大，请核对（是否误填了代码或单位）。"
     ]
-    assert plan(sheet(tmp_path / "fine.xlsx", [("电子信息", "2025-09", 10**8)], header)).ok
+    assert plan(month_file(tmp_path / "fine.xlsx", [("电子信息", "2025-09", 10**8)], header)).ok
 
 
 def test_the_largest_value_and_growth_rate_taken(stats_db, tmp_path):
@@ -197,7 +183,7 @@ def test_the_largest_value_and_growth_rate_taken(stats_db, tmp_path):
 
 
 def test_a_file_without_value_columns_and_with_a_last_year_column(stats_db, tmp_path):
-    path = sheet(
+    path = month_file(
         tmp_path / "none.xlsx",
         [("电子信息", "2025-09", 1)],
         header=("产业", "月份", "上年同期(万元)"),
@@ -262,7 +248,7 @@ def array_sheet(
     the others its results (as Excel stores them)."""
     from openpyxl.worksheet.formula import ArrayFormula
 
-    path = sheet(path, rows, header=header)
+    path = month_file(path, rows, header=header)
     workbook = openpyxl.load_workbook(path)
     worksheet = workbook.active
     worksheet[ref.split(":")[0]] = ArrayFormula(ref, "={1;2}")

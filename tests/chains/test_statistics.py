@@ -27,6 +27,7 @@ from tests.chains.stats_files import (
     enterprise_directory,
     enterprise_figures,
     industry_workbook,
+    month_file,
 )
 
 ROWS = [
@@ -411,17 +412,6 @@ def test_oversized_upload_is_refused_before_parsing(stats_db, tmp_path, capsys, 
 
 
 # --- layouts and revisions that once went wrong ------------------------------------------------------
-
-
-def month_file(path, rows, header=("产业", "月份", "工业总产值当月(万元)"), title="单位：万元"):
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append([title])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    workbook.save(path)
-    return path
 
 
 def test_a_correction_file_replaces_only_its_own_figures(stats_db, tmp_path):
