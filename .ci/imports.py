@@ -107,13 +107,10 @@ def check(root: pathlib.Path) -> tuple[list[str], dict[str, set[str]]]:
         rooted = module.startswith(ROOTS) or ".management.commands." in module
         for target, names, line in imports(module, path, known):
             target = owner(target, known)
-            if not target or target == module:
+            if rooted or not target or target == module:
                 continue
-            if not rooted:
-                edges[module].add(target)
+            edges[module].add(target)
             where = f"{path.relative_to(root)}:{line}"
-            if rooted:
-                continue
             if layer(target) > layer(module) and module not in AGGREGATES:
                 allowed = ACCOUNTS_MAY_READ.get(module, ())
                 if not target.startswith(allowed):
