@@ -1,6 +1,7 @@
 """A 市工信局 clerk logs in with a demo account and reads the matrix, in Chinese."""
 
 import pytest
+from playwright.sync_api import expect
 
 from chains.matrix.demo import DEMO_PASSWORD
 
@@ -18,13 +19,14 @@ def log_in(page, live_server, username):
 
 def test_gxj_logs_in_and_sees_the_matrix_in_chinese(page, live_server, demo_accounts):
     log_in(page, live_server, "gxj")
-    assert page.get_by_role("heading", name="我的产业").is_visible()
-    assert page.get_by_role("link", name="电子信息产业集群").first.is_visible()
+    expect(page.get_by_role("heading", name="我的产业")).to_be_visible()
+    expect(page.get_by_role("link", name="电子信息产业集群").first).to_be_visible()
 
     page.get_by_role("link", name="责任分工").first.click()
-    assert page.locator("h2", has_text="四大支柱产业集群").is_visible()
-    assert page.locator("h2", has_text="四个战略性新兴产业").is_visible()
-    assert page.locator("h2", has_text="六个未来产业").is_visible()
+    page.wait_for_url(f"{live_server.url}/matrix/")
+    expect(page.locator("h2", has_text="四大支柱产业集群")).to_be_visible()
+    expect(page.locator("h2", has_text="四个战略性新兴产业")).to_be_visible()
+    expect(page.locator("h2", has_text="六个未来产业")).to_be_visible()
     assert page.locator("tr[data-industry]").count() == 14
     electronics = page.locator('tr[data-industry="electronic-information"]')
     assert "市工信局" in electronics.inner_text() and "黄晓舟" in electronics.inner_text()
@@ -38,13 +40,13 @@ def test_gxj_logs_in_and_sees_the_matrix_in_chinese(page, live_server, demo_acco
 def test_language_switch_to_english_and_back(page, live_server, demo_accounts):
     log_in(page, live_server, "gxj")
     page.get_by_role("button", name="English").click()
-    assert page.get_by_role("heading", name="My industries").is_visible()
+    expect(page.get_by_role("heading", name="My industries")).to_be_visible()
     page.get_by_role("button", name="简体中文").click()
-    assert page.get_by_role("heading", name="我的产业").is_visible()
+    expect(page.get_by_role("heading", name="我的产业")).to_be_visible()
 
 
 def test_wrong_unit_gets_a_clear_refusal(page, live_server, demo_accounts):
     log_in(page, live_server, "swj")
     response = page.goto(f"{live_server.url}/matrix/industries/electronic-information/")
     assert response.status == 403
-    assert page.get_by_role("heading", name="无访问权限").is_visible()
+    expect(page.get_by_role("heading", name="无访问权限")).to_be_visible()
