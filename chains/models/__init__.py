@@ -25,6 +25,11 @@ from chains.matrix.models import (
     Unit,
 )
 from chains.policies.models import Instrument, Policy, PolicyEvaluation
+from chains.quality.models import (
+    FigureFlag,
+    OutlierThreshold,
+    ValidationRule,
+)
 from chains.space.models import CarrierArea, CarrierKind, LeadingIndustry
 
 __all__ = [
@@ -39,6 +44,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseFigure",
     "EnterpriseTier",
+    "FigureFlag",
     "FigureImport",
     "Indicator",
     "Industry",
@@ -49,9 +55,11 @@ __all__ = [
     "LeadingIndustry",
     "MatrixChange",
     "Official",
+    "OutlierThreshold",
     "Policy",
     "PolicyEvaluation",
     "SubSegment",
     "TierStage",
     "Unit",
+    "ValidationRule",
 ]

@@ -1,0 +1,423 @@
+"""The statistics' checks for sense: each default validation rule, the outlier tests, and the
+file of issue 16 (当月产值 raised 100×, a revenue of −5, a growth of 900 %) stopped in the
+preview and imported only once confirmed, its flags kept with the import."""
+
+import math
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from chains.figures import validating, writing
+from chains.figures.models import ImportStatus
+from chains.models import FigureImport, Indicator, Industry, IndustryFigure, SubSegment, Unit
+from chains.quality import expressions
+from chains.quality.models import FigureFlag, Importance, ValidationRule
+from chains.quality.services import flags_confirm
+
+ELECTRONICS = "电子信息产业集群"
+HEADER = (
+    "产业",
+    "细分领域",
+    "区",
+    "月份",
+    "工业总产值当月(万元)",
+    "同比(%)",
+    "工业总产值累计(万元)",
+    "营业收入当月(万元)",
+    "营业收入累计(万元)",
+)
+NOVEMBER = 147_445.9
+
+
+def output(year: int, month: int) -> float:
+    """电子信息's monthly output: 147,445.9 in November 2025, growing 8 % a year."""
+    months = (year - 2025) * 12 + month - 11
+    return round(NOVEMBER * 1.08 ** (months / 12), 1)
+
+
+def ytd(year: int, month: int, of=output) -> float:
+    return round(sum(of(year, m) for m in range(1, month + 1)), 1)
+
+
+def revenue(year: int, month: int) -> float:
+    return round(output(year, month) * 0.9, 1)
+
+
+def growth(year: int, month: int) -> float:
+    return round((output(year, month) / output(year - 1, month) - 1) * 100, 1)
+
+
+def workbook(path, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位：万元"])
+    sheet.append(list(HEADER))
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def good_row(year: int, month: int, industry=ELECTRONICS, segment=None, district=None):
+    return (
+        industry,
+        segment,
+        district,
+        f"{year}-{month:02d}",
+        output(year, month),
+        growth(year, month),
+        ytd(year, month),
+        revenue(year, month),
+        ytd(year, month, revenue),
+    )
+
+
+@pytest.fixture
+def rules(stats_db):
+    call_command("load_validation_rules")
+
+
+@pytest.fixture
+def history(rules, users):
+    """电子信息's whole-industry figures of the 24 months before November 2025, current."""
+    source = FigureImport.objects.create(
+        kind="industry_figures", status=ImportStatus.APPLIED, uploaded_by=users["stats"]
+    )
+    industry = Industry.objects.get(name=ELECTRONICS)
+    codes = {i.code: i for i in Indicator.objects.all()}
+    figures = []
+    for index in range(24):
+        year, month = divmod(2025 * 12 + 10 - 1 - index, 12)
+        month += 1
+        for code, value, yoy in (
+            ("output-month", output(year, month), None),
+            ("output-ytd", ytd(year, month), None),
+            ("revenue-month", revenue(year, month), None),
+            ("revenue-ytd", ytd(year, month, revenue), None),
+        ):
+            figures.append(
+                IndustryFigure(
+                    source=source,
+                    indicator=codes[code],
+                    industry=industry,
+                    year=year,
+                    month=month,
+                    value=Decimal(str(value)),
+                    yoy=yoy,
+                )
+            )
+    IndustryFigure.objects.bulk_create(figures)
+    return source
+
+
+def plan(tmp_path, rows, name="f.xlsx"):
+    return validating.plan_file(workbook(tmp_path / name, rows), name)
+
+
+def found(result) -> set[tuple[str, str]]:
+    """(check, indicator code) of each finding."""
+    codes = dict(Indicator.objects.values_list("pk", "code"))
+    return {(f.test, codes[f.indicator_id]) for f in result.findings}
+
+
+# --- expressions --------------------------------------------------------------------------
+
+
+def test_expressions_parse_and_evaluate_with_known_answers():
+    tree = expressions.parse("({a} / {a}[-12] - 1) * 100")
+    values = {("a", 0): 110.0, ("a", -12): 100.0}
+    assert math.isclose(tree.evaluate(lambda r: values[(r.code, r.offset)]), 10.0)
+    assert expressions.parse("yoy{a} - -2").evaluate(lambda r: 5.0) == 7.0
+    assert tree.codes() == {"a"}
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", "表达式为空"),
+        ("{a}[-2]", "只能写 -1（同年上月）或 -12（上年同月）"),
+        ("({a} + 1", "括号没有闭合"),
+        ("{a} +", "运算符后缺少数值或指标"),
+        ("{a} 2", "多余的部分"),
+        ("{a} ^ 2", "无法识别「^ 2」"),
+    ],
+)
+def test_a_bad_expression_is_refused_in_chinese(text, says):
+    with pytest.raises(expressions.ExpressionError, match=re.escape(says)):
+        expressions.parse(text)
+
+
+def test_a_rule_naming_an_unknown_indicator_cannot_be_saved(rules):
+    from django.core.exceptions import ValidationError
+
+    rule = ValidationRule(code="x", name="x", left="{nope}", operator=">=", right="0", message="x")
+    with pytest.raises(ValidationError, match="未知指标代码：nope"):
+        rule.full_clean()
+
+
+# --- loading the defaults -----------------------------------------------------------------
+
+
+def test_the_defaults_load_once_and_a_replacement_is_recorded(stats_db, capsys):
+    call_command("load_validation_rules")
+    assert ValidationRule.objects.count() == 21
+    assert "新增 26" in capsys.readouterr().out  # 21 rules, 5 indicators' thresholds
+    call_command("load_validation_rules")
+    assert "已载入（现有 26 条规则和阈值），未做任何更改" in capsys.readouterr().out
+    ValidationRule.objects.filter(code="output-ytd-ge-month").update(tolerance=5)
+    call_command("load_validation_rules", "--replace")
+    out = capsys.readouterr().out
+    assert "容差" in out and "更新 1" in out
+    assert ValidationRule.objects.get(code="output-ytd-ge-month").tolerance == 0
+
+
+# --- a good file passes -------------------------------------------------------------------
+
+
+def test_a_sound_month_raises_nothing(history, tmp_path):
+    result = plan(tmp_path, [good_row(2025, 11)])
+    assert result.ok, result.messages()
+    assert result.findings == [] and result.findings_total == 0
+
+
+# --- each default rule --------------------------------------------------------------------
+
+
+def broken(**changes):
+    row = dict(zip(HEADER, good_row(2025, 11), strict=True))
+    row.update(changes)
+    return tuple(row.values())
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # 累计 ≥ 当月 (and the running total no longer adds up)
+        (
+            broken(**{"工业总产值累计(万元)": NOVEMBER / 2}),
+            {
+                ("output-ytd-ge-month", "output-ytd"),
+                ("output-ytd-running", "output-ytd"),
+                ("yoy", "output-ytd"),  # −95 % on the year before
+            },
+        ),
+        # 累计(m) = 累计(m−1) + 当月(m), within 0.5 %
+        (
+            broken(**{"营业收入累计(万元)": ytd(2025, 11, revenue) * 1.01}),
+            {("revenue-ytd-running", "revenue-ytd")},
+        ),
+        # values ≥ 0
+        (
+            broken(**{"营业收入当月(万元)": -5, "营业收入累计(万元)": ytd(2025, 10, revenue) - 5}),
+            {
+                ("revenue-month-non-negative", "revenue-month"),
+                ("yoy", "revenue-month"),
+                ("z", "revenue-month"),
+            },
+        ),
+        # the given 同比 agrees with the figures within 0.1 point
+        (broken(**{"同比(%)": growth(2025, 11) + 0.3}), {("output-month-yoy", "output-month")}),
+    ],
+    ids=["ytd-ge-month", "running-total", "non-negative", "yoy-agrees"],
+)
+def test_each_series_rule_flags_the_figure_that_breaks_it(history, tmp_path, row, expected):
+    result = plan(tmp_path, [row])
+    assert result.ok
+    assert found(result) == expected
+    assert {f.sheet_row for f in result.findings} == {3}
+
+
+def test_the_running_total_is_not_checked_across_january(history, tmp_path):
+    january = list(good_row(2025, 1))
+    january[6] = output(2025, 1)  # 累计 = 当月 in January, whatever December's 累计
+    assert plan(tmp_path, [january]).findings == []
+
+
+def test_a_rule_in_the_file_alone_is_checked_without_history(rules, tmp_path):
+    result = plan(tmp_path, [broken(**{"工业总产值累计(万元)": 1})])
+    assert ("output-ytd-ge-month", "output-ytd") in found(result)
+
+
+@pytest.fixture
+def segments(rules):
+    industry = Industry.objects.get(name=ELECTRONICS)
+    for position, name in enumerate(["集成电路", "新型显示", "计算机与通讯设备"]):
+        SubSegment.objects.create(industry=industry, name=name, position=position)
+
+
+def segment_rows(share: float):
+    industry = Industry.objects.get(name=ELECTRONICS)
+    segments = list(SubSegment.objects.filter(industry=industry).values_list("name", flat=True))
+    month = (ELECTRONICS, None, None, "2025-09", 1000, None, None, None, None)
+    parts = [
+        (
+            ELECTRONICS,
+            name,
+            None,
+            "2025-09",
+            round(1000 * share / len(segments), 1),
+            None,
+            None,
+            None,
+            None,
+        )
+        for name in segments
+    ]
+    return [month, *parts]
+
+
+def test_sub_segments_sum_to_no_more_than_the_industry(segments, tmp_path):
+    assert plan(tmp_path, segment_rows(1.0)).findings == []
+    result = plan(tmp_path, segment_rows(1.2), "over.xlsx")
+    assert found(result) == {("output-month-subsegments", "output-month")}
+    assert "各细分领域之和不应超过本产业合计" in result.findings[0].message
+    assert "1,200" in result.findings[0].message and "1,000" in result.findings[0].message
+    # Part of the sub-segments is fine for "no more than".
+    assert plan(tmp_path, segment_rows(1.0)[:2], "part.xlsx").findings == []
+
+
+def district_rows(total: float, districts=None):
+    names = districts or list(
+        Unit.objects.filter(kind="district").order_by("name").values_list("name", flat=True)
+    )
+    city = (ELECTRONICS, None, None, "2025-09", total, None, None, None, None)
+    return [city, *[(ELECTRONICS, None, n, "2025-09", 100, None, None, None, None) for n in names]]
+
+
+def test_the_six_districts_sum_to_the_city_total(rules, tmp_path):
+    assert plan(tmp_path, district_rows(600)).findings == []
+    assert plan(tmp_path, district_rows(605), "tol.xlsx").findings == []  # within 1 %
+    result = plan(tmp_path, district_rows(700), "off.xlsx")
+    assert found(result) == {("output-month-districts", "output-month")}
+    # Not all six: a sum that must reach the total is not compared.
+    assert plan(tmp_path, district_rows(700, ["思明区", "湖里区"]), "two.xlsx").findings == []
+    # The development zones lie within the districts: never added to them.
+    rows = district_rows(600) + [
+        (ELECTRONICS, None, "火炬管委会", "2025-09", 300, None, None, None, None)
+    ]
+    assert plan(tmp_path, rows, "zone.xlsx").findings == []
+
+
+def test_a_rule_of_importance_error_refuses_the_file(history, tmp_path):
+    ValidationRule.objects.filter(code="revenue-month-non-negative").update(
+        importance=Importance.ERROR
+    )
+    result = plan(tmp_path, [broken(**{"营业收入当月(万元)": -5})])
+    assert not result.ok
+    assert any("第 3 行" in m and "该指标不应为负数" in m for m in result.messages())
+
+
+def test_an_inactive_rule_checks_nothing(history, tmp_path):
+    ValidationRule.objects.filter(code="output-month-yoy").update(is_active=False)
+    assert plan(tmp_path, [broken(**{"同比(%)": growth(2025, 11) + 0.3})]).findings == []
+
+
+# --- outliers -----------------------------------------------------------------------------
+
+
+def test_outliers_against_the_last_24_months(history, tmp_path):
+    row = broken(
+        **{"工业总产值当月(万元)": NOVEMBER * 2, "同比(%)": None, "工业总产值累计(万元)": None}
+    )
+    result = plan(tmp_path, [row])
+    flags = {
+        f.test: f
+        for f in result.findings
+        if f.indicator_id == Indicator.objects.get(code="output-month").pk
+    }
+    assert set(flags) == {"z", "yoy"}  # twice the month before: under the 3× bound
+    assert "明显偏离近 24 个月的水平" in flags["z"].message
+    assert "同比 116.0%" in flags["yoy"].message and "-50%～100%" in flags["yoy"].message
+    # Three times the month before: month-on-month too.
+    row = broken(
+        **{"工业总产值当月(万元)": NOVEMBER * 3.2, "同比(%)": None, "工业总产值累计(万元)": None}
+    )
+    assert ("mom", "output-month") in found(plan(tmp_path, [row], "mom.xlsx"))
+
+
+def test_no_outlier_test_without_enough_history(rules, tmp_path):
+    row = broken(
+        **{"工业总产值当月(万元)": NOVEMBER * 1.6, "同比(%)": None, "工业总产值累计(万元)": None}
+    )
+    assert plan(tmp_path, [row]).findings == []
+
+
+# --- the file of the issue ----------------------------------------------------------------
+
+
+def upload(path, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    record = writing.upload_record(
+        upload=SimpleUploadedFile(path.name, path.read_bytes()), user=user
+    )
+    writing.preview(record)
+    return record
+
+
+def test_the_100x_minus_5_900_percent_file_imports_only_once_confirmed(history, users, tmp_path):
+    stats = users["stats"]
+    good = upload(workbook(tmp_path / "11月.xlsx", [good_row(2025, 11)]), stats)
+    assert good.flags.count() == 0
+    writing.apply(good)
+    bad_row = broken(
+        **{
+            "工业总产值当月(万元)": NOVEMBER * 100,
+            "同比(%)": 900,
+            "营业收入当月(万元)": -5,
+        }
+    )
+    record = upload(workbook(tmp_path / "11月（重报）.xlsx", [bad_row]), stats)
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEW and record.rows_changed == 2
+    # The preview shows the values: old, new, the change.
+    change = next(
+        c
+        for c in record.changes
+        if c["indicator_id"] == Indicator.objects.get(code="output-month").pk
+    )
+    assert (change["old"], change["new"], change["sheet_row"]) == (NOVEMBER, NOVEMBER * 100, 3)
+    assert round(change["change"]) == 9900
+    flags = {(f.test, f.indicator.code) for f in record.flags.select_related("indicator")}
+    assert {
+        ("output-ytd-ge-month", "output-ytd"),
+        ("output-month-yoy", "output-month"),
+        ("yoy", "output-month"),
+        ("z", "output-month"),
+        ("mom", "output-month"),
+        ("revenue-month-non-negative", "revenue-month"),
+    } <= flags
+    assert all(f.sheet_row == 3 for f in record.flags.all())
+
+    with pytest.raises(writing.NotConfirmed):
+        writing.apply(record)
+    assert IndustryFigure.objects.filter(is_current=True, value=Decimal("-5")).count() == 0
+
+    first = record.flags.first()
+    with pytest.raises(ValueError):  # a reason for one only: nothing is confirmed
+        flags_confirm(record, user=stats, reasons={first.pk: "核实无误"})
+    assert not record.flags.filter(confirmed_at__isnull=False).exists()
+    flags_confirm(
+        record,
+        user=stats,
+        reasons={first.pk: "已与企业核实"},
+        reason_for_all="龙头企业新产线投产，已电话核实",
+    )
+    writing.apply(record)
+    record.refresh_from_db()
+    assert record.status == ImportStatus.APPLIED
+    kept = record.flags.get(pk=first.pk)
+    assert (kept.confirmation, kept.confirmed_by) == ("已与企业核实", stats)
+    assert set(record.flags.exclude(pk=first.pk).values_list("confirmation", flat=True)) == {
+        "龙头企业新产线投产，已电话核实"
+    }
+    assert (
+        IndustryFigure.objects.get(
+            is_current=True, indicator__code="revenue-month", year=2025, month=11
+        ).value
+        == -5
+    )
+    assert FigureFlag.objects.filter(explained_at__isnull=True).count() == record.flags.count()
