@@ -295,8 +295,9 @@ def test_the_six_districts_sum_to_the_city_total(rules, tmp_path):
     # Not all six: a sum that must reach the total is not compared.
     assert plan(tmp_path, district_rows(700, ["思明区", "湖里区"]), "two.xlsx").findings == []
     # The development zones lie within the districts: never added to them.
-    rows = district_rows(600) + [
-        (ELECTRONICS, None, "火炬管委会", "2025-09", 300, None, None, None, None)
+    rows = [
+        *district_rows(600),
+        (ELECTRONICS, None, "火炬管委会", "2025-09", 300, None, None, None, None),
     ]
     assert plan(tmp_path, rows, "zone.xlsx").findings == []
 
