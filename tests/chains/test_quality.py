@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from chains.figures import validating, writing
 from chains.figures.models import ImportStatus
@@ -422,3 +422,73 @@ def test_the_100x_minus_5_900_percent_file_imports_only_once_confirmed(history, 
         == -5
     )
     assert FigureFlag.objects.filter(explained_at__isnull=True).count() == record.flags.count()
+
+
+# --- the command and the preview page -----------------------------------------------------
+
+
+def test_the_command_imports_flagged_figures_only_with_a_reason(history, users, tmp_path, capsys):
+    path = workbook(tmp_path / "bad.xlsx", [broken(**{"营业收入当月(万元)": -5})])
+    with pytest.raises(CommandError, match="需要核实，未做任何更改"):
+        call_command("import_statistics", str(path), "--user", "stats")
+    assert "第 3 行 2025年11月：该指标不应为负数" in capsys.readouterr().err
+    assert not IndustryFigure.objects.filter(year=2025, month=11).exists()
+    call_command("import_statistics", str(path), "--user", "stats", "--confirm", "退货冲减，已核实")
+    record = FigureImport.objects.get(status=ImportStatus.APPLIED, original_name="bad.xlsx")
+    assert set(record.flags.values_list("confirmation", flat=True)) == {"退货冲减，已核实"}
+
+
+def test_the_preview_page_shows_values_flags_and_takes_confirmations(
+    history, users, client, tmp_path
+):
+    from django.urls import reverse
+
+    client.force_login(users["stats"])
+    writing.apply(upload(workbook(tmp_path / "11月.xlsx", [good_row(2025, 11)]), users["stats"]))
+    bad = broken(
+        **{"工业总产值当月(万元)": NOVEMBER * 100, "同比(%)": 900, "营业收入当月(万元)": -5}
+    )
+    with (tmp_path / "11月（重报）.xlsx").open("wb") as handle:
+        handle.write(workbook(tmp_path / "r.xlsx", [bad]).read_bytes())
+    with (tmp_path / "11月（重报）.xlsx").open("rb") as handle:
+        response = client.post(reverse("stats:home"), {"file": handle})
+    record = FigureImport.objects.latest("pk")
+    url = reverse("stats:import", args=[record.pk])
+    assert response.url == url
+    page = client.get(url).content.decode()
+    assert "147,445.9" in page and "14,744,590" in page and "9900.0%" in page  # old, new, change
+    assert "该指标不应为负数" in page and "稳健 z 值" in page and "同比 900.0%" in page
+    outliers = client.get(url + "?show=outlier").content.decode()
+    assert "稳健 z 值" in outliers and "该指标不应为负数" not in outliers
+    assert 'id="figure-changes"' not in outliers
+
+    # Without a reason: refused, nothing imported, nothing confirmed.
+    response = client.post(url, {"reason_all": "  "}, follow=True)
+    assert "没有填写核实理由" in response.content.decode()
+    assert not record.flags.filter(confirmed_at__isnull=False).exists()
+    assert (
+        IndustryFigure.objects.get(
+            is_current=True, indicator__code="revenue-month", year=2025, month=11
+        ).value
+        > 0
+    )
+
+    response = client.post(url, {"reason_all": "龙头企业新产线投产"}, follow=True)
+    assert "已导入" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.APPLIED
+    page = client.get(url).content.decode()
+    assert "龙头企业新产线投产" in page and 'name="reason_all"' not in page
+
+
+def test_only_statistics_staff_confirm_and_import(history, users, client, tmp_path):
+    from django.urls import reverse
+
+    record = upload(
+        workbook(tmp_path / "bad.xlsx", [broken(**{"营业收入当月(万元)": -5})]), users["stats"]
+    )
+    url = reverse("stats:import", args=[record.pk])
+    for name in ("gxj", "siming"):
+        client.force_login(users[name])
+        assert client.post(url, {"reason_all": "x"}).status_code in (403, 404)
+    assert not record.flags.filter(confirmed_at__isnull=False).exists()
