@@ -78,6 +78,7 @@ class StatisticsHomeView(TemplateView):
                 :100
             ],
             kinds=ImportKind.choices,
+            open_flags=quality_selectors.open_flags().count(),
             **kwargs,
         )
 

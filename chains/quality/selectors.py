@@ -1,9 +1,19 @@
 """Reads of the checks for sense: what an upload changes and what its checks found, named for
 the preview page."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
-from chains.models import Enterprise, Indicator, Industry, SubSegment, Unit
+from chains.figures.models import ImportStatus
+from chains.models import (
+    Enterprise,
+    EnterpriseFigure,
+    Indicator,
+    Industry,
+    IndustryFigure,
+    SubSegment,
+    Unit,
+)
 from chains.quality.models import FigureFlag, FlagKind
 
 SHOW = ("all", "changes", FlagKind.RULE, FlagKind.OUTLIER)
@@ -69,11 +79,57 @@ def import_review(record, show: str = "all") -> dict:
     }
 
 
-def unexplained(industries=None):
-    """Figures imported with a flag and not yet explained, newest month first (数据核查)."""
-    flags = FigureFlag.objects.filter(
-        explained_at__isnull=True, source__status="applied"
-    ).select_related("indicator", "industry", "subsegment", "district", "enterprise", "source")
-    if industries is not None:
-        flags = flags.filter(Q(industry__in=industries) | Q(enterprise__industry__in=industries))
-    return flags.order_by("-year", "-month", "source_id", "sheet_row", "id")
+def _still_current(figures, **key):
+    """The flagged figure is still the current one its import brought."""
+    return Exists(
+        figures.filter(
+            source_id=OuterRef("source_id"),
+            is_current=True,
+            indicator_id=OuterRef("indicator_id"),
+            year=OuterRef("year"),
+            month=OuterRef("month"),
+            **key,
+        )
+    )
+
+
+def open_flags():
+    """Figures imported with a flag, still current and not yet explained: the 数据核查 list.
+    A figure a later import replaced leaves the list (its flag stays on record)."""
+    industry = _still_current(
+        IndustryFigure.objects.annotate(
+            subsegment_or_0=Coalesce("subsegment_id", 0), district_or_0=Coalesce("district_id", 0)
+        ),
+        industry_id=OuterRef("industry_id"),
+        subsegment_or_0=Coalesce(OuterRef("subsegment_id"), 0),
+        district_or_0=Coalesce(OuterRef("district_id"), 0),
+    )
+    enterprise = _still_current(EnterpriseFigure.objects, enterprise_id=OuterRef("enterprise_id"))
+    return FigureFlag.objects.filter(
+        Q(enterprise__isnull=True, industry__isnull=False) & industry
+        | Q(enterprise__isnull=False) & enterprise,
+        explained_at__isnull=True,
+        source__status=ImportStatus.APPLIED,
+    )
+
+
+def follow_up(*, explained: bool = False):
+    """The 数据核查 list, newest month first: open flags, or those explained."""
+    flags = (
+        FigureFlag.objects.filter(explained_at__isnull=False, source__status=ImportStatus.APPLIED)
+        if explained
+        else open_flags()
+    )
+    return flags.select_related(
+        "indicator", "industry", "subsegment", "district", "enterprise", "source", "explained_by"
+    ).order_by("-year", "-month", "-source_id", "sheet_row", "id")
+
+
+def flagged_figures(*, years) -> set[tuple]:
+    """The open flags' figures, as (industry_id, subsegment_id, district_id, indicator_id,
+    year, month): what the dashboard, the figures pages and the reports mark. One query."""
+    return set(
+        open_flags()
+        .filter(enterprise__isnull=True, year__in=list(years))
+        .values_list("industry_id", "subsegment_id", "district_id", "indicator_id", "year", "month")
+    )

@@ -12,6 +12,7 @@ from chains.choices import LoadedTable
 from chains.loads import DryRun, Load, LoadReport, load_conclude, upsert
 from chains.models import Indicator
 from chains.quality.models import FigureFlag, OutlierThreshold, ValidationRule
+from portal.dataversion import data_changed
 
 RULE_LABELS = {
     "name": "名称",
@@ -160,3 +161,26 @@ def flags_confirm(record, *, user, reasons: dict[int, str], reason_for_all: str 
         flag.confirmation = (reasons.get(flag.pk, "").strip() or reason_for_all)[:300]
     FigureFlag.objects.bulk_update(flags, ["confirmed_by", "confirmed_at", "confirmation"])
     return len(flags)
+
+
+class AlreadyExplained(Exception):
+    def __init__(self, flag):
+        super().__init__(flag.pk)
+        self.flag = flag
+
+
+@transaction.atomic
+def flag_explain(*, pk: int, user, explanation: str) -> FigureFlag:
+    """Statistics staff say why a flagged figure is right (e.g. 某龙头企业投产): the figure
+    leaves the 数据核查 list and loses its mark. Once: a second explanation, even one sent at the
+    same moment, is refused with the first (AlreadyExplained)."""
+    flag = FigureFlag.objects.select_for_update().get(pk=pk)
+    if flag.explained_at is not None:
+        raise AlreadyExplained(flag)
+    explanation = explanation.strip()
+    if not explanation:
+        raise ValueError("请填写原因说明。")
+    flag.explanation, flag.explained_by, flag.explained_at = explanation, user, timezone.now()
+    flag.save(update_fields=["explanation", "explained_by", "explained_at"])
+    data_changed()
+    return flag

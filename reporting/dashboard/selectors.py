@@ -18,6 +18,7 @@ from chains.models import (
     IndustryFigure,
     Unit,
 )
+from chains.quality.selectors import flagged_figures
 from portal.dataversion import data_version
 from portal.months import previous_month
 from reporting.assessment.scoring import completion_percent, completion_rows
@@ -337,7 +338,8 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
     """Each industry's whole-city figures for the latest month that has any, up to the
     period's month (the bureau's figures come some weeks after the month, so the month being
     reported on usually has none yet): every indicator (for the month and cumulative) with
-    year-on-year growth, supplied or computed from last year. Four queries; `year` and
+    year-on-year growth, supplied or computed from last year, each marked when flagged by the
+    statistics' checks and not yet explained. Five queries; `year` and
     `month` say which month the figures are (None when there are none)."""
     city = IndustryFigure.objects.filter(
         is_current=True,
@@ -365,6 +367,7 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
 
     now, before = values(year), values(year - 1)
     indicators = [i for i in Indicator.objects.all() if any(k[1] == i.pk for k in now)]
+    flagged = flagged_figures(years=[year])
     table = []
     for industry in industries:
         cells = []
@@ -373,9 +376,16 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
             previous = before.get((industry.pk, indicator.pk), (None, None))[0]
             if yoy is None and value is not None and previous:
                 yoy = (value / previous - 1) * 100
-            cells.append({"value": value, "yoy": yoy})
+            mark = (industry.pk, None, None, indicator.pk, year, month) in flagged
+            cells.append({"value": value, "yoy": yoy, "flagged": mark})
         table.append((industry, cells))
-    return {"indicators": indicators, "table": table, "year": year, "month": month}
+    return {
+        "indicators": indicators,
+        "table": table,
+        "year": year,
+        "month": month,
+        "flagged": any(c["flagged"] for _i, cells in table for c in cells),
+    }
 
 
 def breakdown(industry: Industry, period: ReportingPeriod) -> dict:

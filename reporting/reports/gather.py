@@ -30,6 +30,7 @@ from chains.models import (
     Unit,
 )
 from chains.policies.selectors import policy_summary
+from chains.quality.selectors import flagged_figures
 from reporting.assessment.indicators import headline_indicator
 from reporting.assessment.scoring import district_assessment
 from reporting.choices import (
@@ -170,7 +171,9 @@ def _indicator_label(indicator: Indicator) -> str:
     return f"{indicator.name}（{period}）"
 
 
-def _month_figures(figures: dict, indicators, industry_id: int, year: int, month: int) -> list:
+def _month_figures(
+    figures: dict, indicators, industry_id: int, year: int, month: int, flagged: "_Flagged"
+) -> list:
     rows = []
     for indicator in indicators:
         value, yoy = figures.get((industry_id, indicator.pk, year, month), (None, None))
@@ -183,9 +186,37 @@ def _month_figures(figures: dict, indicators, industry_id: int, year: int, month
                 "unit": indicator.unit,
                 "value": _num(value),
                 "yoy": _num(yoy) if yoy is not None else _yoy(value, previous),
+                "flagged": flagged.use(industry_id, indicator, year, month),
             }
         )
     return rows
+
+
+class _Flagged:
+    """The figures the report uses that the statistics' checks flagged and nobody has explained
+    yet (chains.quality): each is marked where shown, and listed in the snapshot, so the report
+    is not finalised with them unless the DRC says so."""
+
+    def __init__(self, years, names: dict[int, str]):
+        self.open = flagged_figures(years=years)
+        self.names = names
+        self.used: dict[tuple, str] = {}
+
+    def use(self, industry_id: int, indicator, year: int, month: int) -> list | None:
+        """The figure's key [industry, indicator, year, month] if it is flagged, else None."""
+        key = (industry_id, None, None, indicator.pk, year, month)
+        if key not in self.open:
+            return None
+        self.used[key] = (
+            f"{self.names.get(industry_id, '')} {_indicator_label(indicator)} {year}年{month}月"
+        )
+        return [industry_id, indicator.pk, year, month]
+
+    def snapshot(self) -> list[dict]:
+        return [
+            {"key": [k[0], k[3], k[4], k[5]], "label": label}
+            for k, label in sorted(self.used.items())
+        ]
 
 
 def _latest_month(figures: dict, industry_id: int, year: int, months) -> int:
@@ -352,6 +383,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         )
     progress(45, "汇总统计数据")
     figures = _city_figures(months)
+    flagged = _Flagged((year, year - 1), {i.pk: i.name for i in industries})
     last_year, last_month = months[-1]
     by_industry_updates = defaultdict(list)
     filed = defaultdict(lambda: defaultdict(int))  # industry → unit → months accepted
@@ -384,6 +416,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                     industry.pk,
                     last_year,
                     _latest_month(figures, industry.pk, year, months),
+                    flagged,
                 ),
                 "elements": _element_entries(own, with_month=len(months) > 1),
                 "projects": projects.get(industry.pk, []),
@@ -407,6 +440,11 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                     value, previous, comparable = _year_sums(
                         figures, industry.pk, headline.pk, year, month_numbers
                     )
+                    entry["headline_flagged"] = [
+                        key
+                        for m in month_numbers
+                        if (key := flagged.use(industry.pk, headline, year, m))
+                    ]
                     # Growth compares only the months present in both years.
                     compared = comparable[:2]
                     yoy = _yoy(*compared)
@@ -418,6 +456,8 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                         (industry.pk, headline.pk, last_year - 1, last_month), (None, None)
                     )[0]
                     compared = (value, previous)
+                    key = flagged.use(industry.pk, headline, last_year, last_month)
+                    entry["headline_flagged"] = [key] if key else []
                     if yoy is None:
                         yoy = _yoy(value, previous)
                 if annual:
@@ -467,6 +507,9 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                 "value": _num(total),
                 "unit": headline.unit,
                 "yoy": growth,
+                "flagged": any(
+                    r.get("headline_flagged") for s in sections for r in s["industries"]
+                ),
             }
         )
     snapshot = {
@@ -483,6 +526,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         "headline": headline_figures,
         "categories": sections,
         "overdue": overdue,
+        "unverified": flagged.snapshot(),
     }
     if annual:
         progress(60, "汇总年度政策、企业培育和计划")
