@@ -128,6 +128,7 @@ EXPECTATIONS = {
     "stats:home": ("get", {}, outcomes(**each(SYSTEM))),
     "stats:import": ("get", {"pk": "{import}"}, outcomes(**each(SYSTEM))),
     "stats:import_file": ("get", {"pk": "{import}"}, outcomes(**each(SYSTEM))),
+    "stats:follow_up": ("get", {}, outcomes(**each(SYSTEM))),
     "stats:template": ("get", {"kind": "industry_figures"}, outcomes(**each(SIGNED_IN))),
     "stats:industry": ("get", {"code": CL}, outcomes(**each(CL_VIEWERS))),
     "stats:enterprise": ("get", {"pk": "{enterprise}"}, outcomes(**each(CL_VIEWERS))),
@@ -261,6 +262,14 @@ VARIANTS = [
     *[
         Variant("stats:industry", query, ok=CL_VIEWERS, deny=not_(CL_VIEWERS))
         for query in ({"format": "xlsx"}, {"year": "2025"}, {"year": "2024", "format": "xlsx"})
+    ],
+    *[
+        Variant("stats:follow_up", query, ok=SYSTEM, deny=not_(SYSTEM))
+        for query in ({"show": "explained"}, {"page": "2"}, {"show": "explained", "page": "1"})
+    ],
+    *[
+        Variant("stats:import", {"show": show}, ok=SYSTEM, deny=not_(SYSTEM))
+        for show in ("changes", "rule", "outlier")
     ],
     Variant(
         "stats:industry",
@@ -724,6 +733,13 @@ WRITES = [
         "stats:import",
         {"pk": "{import}"},
         lambda w: {},
+        allowed={"stats": 302, "admin": 302},
+    ),
+    Write(
+        "stats_explain",
+        "stats:follow_up",
+        {},
+        lambda w: {"flag": w["flag"].pk, "explanation": "龙头企业新产线投产"},
         allowed={"stats": 302, "admin": 302},
     ),
     Write(

@@ -20,10 +20,10 @@ class Importance(models.TextChoices):
 
 
 class Operator(models.TextChoices):
-    LE = "<=", "≤"
-    GE = ">=", "≥"
+    LE = "<=", _("≤ (at most)")
+    GE = ">=", _("≥ (at least)")
     EQ = "==", _("= (within the tolerance)")
-    NE = "!=", "≠"
+    NE = "!=", _("≠ (differs by more than the tolerance)")
 
 
 class RuleScope(models.TextChoices):
@@ -154,7 +154,7 @@ class FigureFlag(models.Model):
         related_name="flags",
         verbose_name=_("statistics import"),
     )
-    fingerprint = models.CharField(max_length=200)
+    fingerprint = models.CharField(_("what was found"), max_length=200)
     kind = models.CharField(_("kind"), max_length=8, choices=FlagKind.choices)
     test = models.CharField(_("check"), max_length=40)  # the rule's code, or "z", "yoy", "mom"
     rule = models.ForeignKey(
