@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chains.figures.models import FigureImport
 from chains.matrix.models import Unit
@@ -82,7 +83,7 @@ class ApiToken(models.Model):
         editable=False,
         verbose_name=_("issued by"),
     )
-    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("api token", "issued"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
     revoked_by = models.ForeignKey(
