@@ -11,8 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -303,6 +305,53 @@ def test_warnings_are_flags_and_apply_needs_a_reason(before_november, bureau, wr
     assert again.status_code == 409 and again.json()["detail"] == "该文件已经导入过。"
 
 
+def test_apply_checks_the_file_again_as_the_page_does(before_november, write_token, client):
+    """Between preview and apply the figures around the file may change (new findings to
+    confirm), a rule may become an error (refused), or the file may be lost (410)."""
+    first = post_json(client, IMPORTS, submission(good_row(2025, 11)), write_token).json()
+    assert first["flags"] == []
+    # October's running total is revised: November's no longer adds up.
+    IndustryFigure.objects.filter(indicator__code="output-ytd", year=2025, month=10).update(
+        value=F("value") * Decimal("1.1")
+    )
+    more = post_json(client, apply_url(first["id"]), {}, write_token)
+    assert more.status_code == 400
+    assert "预览之后相关数据已有变化" in more.json()["detail"]
+    assert {f["test"] for f in more.json()["flags"]} == {"output-ytd-running"}
+    assert not november_figures().exists()
+    assert post_json(client, apply_url(first["id"]), {}, write_token).status_code == 400
+    done = post_json(
+        client, apply_url(first["id"]), {"confirm_reason": "10月累计已修订"}, write_token
+    )
+    assert done.status_code == 200 and november_figures().exists()
+
+    row = broken(**{"营业收入当月(万元)": -5}, **{"月份": "2025-11"})
+    second = post_json(client, IMPORTS, submission(row), write_token).json()
+    assert second["status"] == "preview" and second["flags"]
+    ValidationRule.objects.filter(code="revenue-month-non-negative").update(
+        importance=Importance.ERROR
+    )
+    refused = post_json(client, apply_url(second["id"]), {"confirm_reason": "已核实"}, write_token)
+    assert refused.status_code == 400
+    assert refused.json()["status"] == "refused"
+    assert any("该指标不应为负数" in m for m in refused.json()["errors"])
+    assert FigureImport.objects.get(pk=second["id"]).status == ImportStatus.REFUSED
+
+    third = post_json(client, IMPORTS, submission(good_row(2025, 11)), write_token).json()
+    record = FigureImport.objects.get(pk=third["id"])
+    record.file.storage.delete(record.file.name)
+    gone = post_json(client, apply_url(record.pk), {"confirm_reason": "已核实"}, write_token)
+    assert gone.status_code == 410 and "重新报送" in gone.json()["detail"]
+
+
+def test_a_body_over_the_size_limit_is_refused_unread(stats_db, write_token, client, settings):
+    settings.STATS_MAX_UPLOAD_BYTES = 100
+    response = post_json(client, IMPORTS, submission(good_row(2025, 11)), write_token)
+    assert response.status_code == 413
+    assert not FigureImport.objects.exists()
+    assert ApiCall.objects.get().status == 413
+
+
 # --- tokens ---------------------------------------------------------------------------------
 
 
@@ -316,10 +365,13 @@ def test_a_missing_or_unknown_token_is_refused_with_401_and_recorded(stats_db, c
     assert (unknown.status_code, unknown.json()["detail"]) == (401, "令牌无效。")
     spaced = client.get(reverse("api:matrix"), HTTP_AUTHORIZATION="Bearer two parts")
     assert spaced.status_code == 401
+    latin = client.get(reverse("api:matrix"), HTTP_AUTHORIZATION="Bearer caf\xe9")
+    assert (latin.status_code, latin.json()["detail"]) == (401, "令牌无效。")
     assert list(ApiCall.objects.order_by("pk").values_list("token", "status", "error")) == [
         (None, 401, missing.json()["detail"]),
         (None, 401, "令牌无效。"),
         (None, 401, spaced.json()["detail"]),
+        (None, 401, "令牌无效。"),
     ]
     assert not FigureImport.objects.exists()
 
@@ -336,6 +388,7 @@ def test_expired_and_revoked_tokens_are_refused_with_401(bureau, users, client, 
     assert get(client, reverse("api:matrix"), fresh).status_code == 200
     fresh_token = ApiToken.objects.exclude(pk=token.pk).get()
     assert services.api_token_revoke(token=fresh_token, user=users["admin"])
+    assert not services.api_token_revoke(token=fresh_token, user=users["admin"])  # once
     revoked = get(client, reverse("api:matrix"), fresh)
     assert revoked.status_code == 401 and "吊销" in revoked.json()["detail"]
     # Refused calls are recorded against the token they presented.
@@ -347,6 +400,16 @@ def test_expired_and_revoked_tokens_are_refused_with_401(bureau, users, client, 
     ]
     fresh_token.refresh_from_db()
     assert fresh_token.revoked_by == users["admin"] and fresh_token.last_used_at is not None
+
+
+def test_a_token_is_issued_for_a_known_scope_and_a_future_expiry(bureau, users):
+    with pytest.raises(ValueError):
+        services.api_token_issue(
+            client=bureau, scope="admin", expires_at=timezone.now(), created_by=users["admin"]
+        )
+    with pytest.raises(ValidationError, match="有效期须在今后"):
+        issue(bureau, by=users["admin"], days=-1)
+    assert not ApiToken.objects.exists()
 
 
 def test_a_deactivated_client_is_refused(bureau, write_token, client):
