@@ -42,6 +42,13 @@ MODULES = [
     "chains/figures/writing.py",
     "chains/figures/selectors.py",
     "chains/figures/services.py",
+    # the API: tokens, scopes, a client's own imports, and figures sent as JSON
+    "chains/api/access.py",
+    "chains/api/authentication.py",
+    "chains/api/permissions.py",
+    "chains/api/services.py",
+    "chains/api/selectors.py",
+    "chains/api/workbooks.py",
     # the monthly updates, their calendar and the reports
     "reporting/updates/services.py",
     "reporting/updates/selectors.py",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("reporting.assessment.urls")),
     path("stats/", include("chains.stats_urls")),
     path("reports/", include("reporting.reports.urls")),
+    path("api/", include("chains.api.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("healthz", account_views.healthz, name="healthz"),
     path("readyz", account_views.readyz, name="readyz"),

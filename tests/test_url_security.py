@@ -161,6 +161,24 @@ EXPECTATIONS = {
     "reports:edit": ("post", {"pk": "{report}"}, outcomes(drc=409)),
     "reports:html": ("get", {"pk": "{report}"}, outcomes(drc=200)),
     "reports:pdf": ("get", {"pk": "{report}"}, outcomes(drc=200)),
+    # The API takes a client system's token, never a portal session: 401 for every user, and
+    # for anonymous callers too (no login page). Tokens, scopes and each client's own imports:
+    # tests/chains/test_api.py.
+    **{
+        name: ("get", kwargs, outcomes(401, anonymous=401))
+        for name, kwargs in (
+            ("api:statistics_imports", {}),
+            ("api:statistics_import", {"pk": "{import}"}),
+            ("api:statistics_import_apply", {"pk": "{import}"}),
+            ("api:matrix", {}),
+            ("api:indicators", {}),
+            ("api:figures", {}),
+        )
+    },
+    # The schema describes the API (no data): for a token or any signed-in user, whose docs
+    # page reads it.
+    "api:schema": ("get", {}, outcomes(**each(SIGNED_IN), anonymous=401)),
+    "api:docs": ("get", {}, outcomes(**each(SIGNED_IN))),
 }
 
 # Reports are the city's whole picture, read in full by everyone who may open them.
@@ -394,6 +412,11 @@ class Write:
     allowed: dict
     unaffected: dict = field(default_factory=dict)
     setup: Callable[[dict], None] | None = None
+    # How the other roles are refused, anonymous apart, and tables a refusal writes to by
+    # design (the API's call log records refused calls).
+    refused: object = DENIED
+    anonymous: object = LOGIN
+    records: tuple = ()
 
 
 def update_form(w, prefix="", **changes):
@@ -735,6 +758,28 @@ WRITES = [
         lambda w: {},
         allowed={"stats": 302, "admin": 302},
     ),
+    # The API refuses a portal session (tests/chains/test_api.py posts with tokens), and
+    # records each refusal.
+    Write(
+        "api_submit",
+        "api:statistics_imports",
+        {},
+        lambda w: {"file": statistics_file()},
+        allowed={},
+        refused=401,
+        anonymous=401,
+        records=("chains.ApiCall",),
+    ),
+    Write(
+        "api_apply",
+        "api:statistics_import_apply",
+        {"pk": "{import}"},
+        lambda w: {"confirm_reason": "已核实"},
+        allowed={},
+        refused=401,
+        anonymous=401,
+        records=("chains.ApiCall",),
+    ),
     Write(
         "stats_explain",
         "stats:follow_up",
@@ -1073,11 +1118,13 @@ def test_write_views_refuse_wrong_users_and_change_nothing(write, role, w, clien
         assert changed, f"{where} changed nothing: the payload is not a valid one"
         return
     if role == "anonymous":
-        check(response, LOGIN, where)
+        check(response, write.anonymous, where)
     elif role in write.unaffected:
         check(response, write.unaffected[role], where)
     else:
-        check(response, DENIED, where)
+        check(response, write.refused, where)
+    assert set(write.records) <= set(changed), f"{where}: the refusal was not recorded"
+    changed = [table for table in changed if table not in write.records]
     assert not changed, f"{where} was refused but changed {changed}"
 
 

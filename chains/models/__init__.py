@@ -1,5 +1,6 @@
 """The chains app's models: the responsibility matrix, and the statistics bureau's figures."""
 
+from chains.api.models import ApiCall, ApiClient, ApiToken
 from chains.cultivation.models import DoublingTarget
 from chains.figures.models import (
     Enterprise,
@@ -33,6 +34,9 @@ from chains.quality.models import (
 from chains.space.models import CarrierArea, CarrierKind, LeadingIndustry
 
 __all__ = [
+    "ApiCall",
+    "ApiClient",
+    "ApiToken",
     "Assignment",
     "AssignmentOfficial",
     "AssignmentUnit",
