@@ -44,11 +44,11 @@ class StatisticsAnalysis(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("author"),
+        verbose_name=_("analyst"),
     )
-    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_at = models.DateTimeField(_("sent"))
     # When it first arrived: on time or late is judged by this.
-    first_submitted_at = models.DateTimeField(_("first submitted"))
+    first_submitted_at = models.DateTimeField(_("first sent"))
     # Optimistic concurrency: every write must name the version it read.
     version = models.PositiveIntegerField(_("version"), default=1)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
