@@ -91,7 +91,7 @@ def _save(period, industry, text, expected_version, user) -> StatisticsAnalysis:
     current = _lock(period, industry)
     if current is None:
         if expected_version != 0:
-            raise ConcurrentEditError(0)  # pragma: no cover (analyses are never deleted)
+            raise ConcurrentEditError(0)  # a version of an analysis that was never sent
         try:
             with transaction.atomic():
                 current = StatisticsAnalysis.objects.create(

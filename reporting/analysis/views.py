@@ -116,7 +116,7 @@ class AnalysisEditView(TemplateView):
                 ),
             )
             form.data = form.data.copy()
-            form.data["version"] = current.version
+            form.data["version"] = current.version if current else 0
             return self.render_to_response(
                 self.context(period, industry, current, form, conflict=current), status=409
             )

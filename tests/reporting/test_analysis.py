@@ -207,6 +207,32 @@ def test_an_empty_text_or_a_month_not_over_is_refused(client, stats, september, 
     assert not StatisticsAnalysis.objects.exists() and not AnalysisEvent.objects.exists()
 
 
+def test_the_service_checks_the_text_and_a_version_never_sent(client, stats, september):
+    with pytest.raises(ValidationError, match="请填写"):
+        send(september, stats, "  \n ")
+    with pytest.raises(ValidationError, match="统计分析过长"):
+        send(september, stats, "长" * (services.MAX_LENGTH + 1))
+    client.force_login(stats)  # a version of an analysis nobody sent: refused, nothing written
+    assert client.post(edit_url(september), {"text": "分析", "version": 5}).status_code == 409
+    assert not StatisticsAnalysis.objects.exists() and not AnalysisEvent.objects.exists()
+
+
+def test_sending_the_same_text_again_makes_no_new_version(stats, september):
+    first = send(september, stats, "同一段分析")
+    again = send(september, stats, "同一段分析", version=1)
+    assert again.version == first.version == 1
+    assert AnalysisEvent.objects.count() == 1
+
+
+def test_unit_staff_read_no_industry(users):
+    from reporting.analysis.access import readable_industries
+
+    assert not readable_industries(users["gxj"]).exists()
+    assert list(readable_industries(users["leader_huang_yt"]).values_list("code", flat=True)) == [
+        CL
+    ]
+
+
 # --- the dashboard -----------------------------------------------------------------------------
 
 
@@ -283,7 +309,7 @@ def test_the_months_status_takes_two_queries_whatever_the_data(
         send(september, stats, industry.name, industry=industry)
     with django_assert_num_queries(2):
         status = selectors.month_status(september, industries, D(2025, 10, 20))
-        assert [row.analysis.author.unit.name for row in status.rows][0] == "市统计局"
+        assert {row.analysis.author.unit.name for row in status.rows} == {"市统计局"}
     assert status.received == status.expected == 15 and status.figures is not None
 
 
@@ -358,6 +384,12 @@ def test_statistics_staff_are_reminded_once_per_step(users, stats, september, cl
 def test_no_reminder_too_early_or_once_everything_is_in(stats, september, clock):
     clock.set(D(2025, 10, 10))  # five working days ahead
     assert reminders.send_analysis_reminders() == 0
+    periods_services.period_get_or_create(2025, 10)  # not over: nothing to remind of yet
+    clock.set(D(2025, 10, 31))
+    assert reminders.send_analysis_reminders() == 1  # September's, overdue; not October's
+    assert Reminder.objects.get().key == "2025-09:statistics-analysis:overdue"
+    Reminder.objects.all().delete()
+    Notification.objects.all().delete()
     clock.set(D(2025, 10, 16))
     send(september, stats, "城市总体分析")
     for industry in Industry.objects.all():
