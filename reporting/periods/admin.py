@@ -283,7 +283,11 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
         return ("year", "month") if obj else ()
 
     def save_model(self, request, obj, form, change):
-        if not change or {"deadline", "lock_date", "analysis_deadline"} & set(form.changed_data):
+        # A blank analysis deadline is the calendar's (filled in on save), not a date set here.
+        typed = {"deadline", "lock_date"} | (
+            {"analysis_deadline"} if form.cleaned_data.get("analysis_deadline") else set()
+        )
+        if not change or typed & set(form.changed_data):
             # Dates typed in here are the administrator's, whatever the box said.
             obj.dates_set_by_hand = True
             super().save_model(request, obj, form, change)
