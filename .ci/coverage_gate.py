@@ -29,6 +29,7 @@ MODULES = [
     "reporting/assessment/access.py",
     "reporting/dashboard/access.py",
     "reporting/reports/access.py",
+    "reporting/analysis/access.py",
     # the matrix and the permissions it grants
     "accounts/services.py",
     "chains/matrix/permissions.py",
@@ -58,6 +59,10 @@ MODULES = [
     "portal/months.py",
     "reporting/reports/gather.py",
     "reporting/reports/services.py",
+    # the statistics bureau's monthly analysis
+    "reporting/analysis/services.py",
+    "reporting/analysis/selectors.py",
+    "reporting/analysis/reminders.py",
 ]
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

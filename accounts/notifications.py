@@ -33,3 +33,8 @@ def unit_staff(unit_id: int) -> list[User]:
 def drc_staff() -> list[User]:
 
     return list(User.objects.filter(role=Role.DRC, is_active=True))
+
+
+def statistics_staff() -> list[User]:
+    """The statistics bureau's staff: they write its monthly analysis."""
+    return list(User.objects.filter(role=Role.STATISTICS, is_active=True))

@@ -37,6 +37,7 @@ from chains.models import (
     SubSegment,
     Unit,
 )
+from reporting.analysis import services as analysis_services
 from reporting.models import CalendarOverride, CalendarYear, OutboxMessage, PlanYear
 from reporting.periods import services as periods_services
 from reporting.updates import services
@@ -189,6 +190,10 @@ def admin_world(users, make_user):
         user=users["gxj"],
     )
     services.update_submit(update=update, user=users["gxj"], expected_version=update.version)
+    analysis_services.analysis_save(
+        period=period, industry=electronics, text="电子信息产值平稳增长。", expected_version=0,
+        user=users["stats"],
+    )  # fmt: skip
     if not OutboxMessage.objects.exists():
         OutboxMessage.objects.create(task="reporting.notify_submitted", payload={"x": 1})
     SubSegment.objects.get_or_create(industry=electronics, name="集成电路")

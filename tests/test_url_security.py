@@ -133,6 +133,16 @@ EXPECTATIONS = {
     "stats:industry": ("get", {"code": CL}, outcomes(**each(CL_VIEWERS))),
     "stats:enterprise": ("get", {"pk": "{enterprise}"}, outcomes(**each(CL_VIEWERS))),
     "stats:cultivation": ("get", {}, outcomes(**each(CL_VIEWERS)), {"industry": CL}),
+    # The statistics bureau's analysis: read by the readers of the overview and the reports
+    # (a city leader only his or her industries'), written by statistics staff alone.
+    "analysis:home": ("get", {}, outcomes(**each(OVERVIEW, 302))),
+    "analysis:month": ("get", {"month": "{previous}"}, outcomes(**each(OVERVIEW))),
+    "analysis:edit": ("get", {"month": "{previous}", "scope": CL}, outcomes(stats=200)),
+    "analysis:history": (
+        "get",
+        {"month": "{previous}", "scope": CL},
+        outcomes(**each((*SYSTEM, "leader_hyt"))),
+    ),
     "reporting:plans": ("get", {}, outcomes(**each(SIGNED_IN))),
     # 市商务局's plan exists (to its form); 市交通局 opens its own.
     "reporting:plan_start": (
@@ -786,6 +796,13 @@ WRITES = [
         {},
         lambda w: {"flag": w["flag"].pk, "explanation": "龙头企业新产线投产"},
         allowed={"stats": 302, "admin": 302},
+    ),
+    Write(
+        "analysis_send",
+        "analysis:edit",
+        {"month": "{previous}", "scope": CL},
+        lambda w: {"text": "本月商贸物流产业营业收入同比增长。", "version": "0"},
+        allowed={"stats": 302},
     ),
     Write(
         "report_generate",

@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.send_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "analysis-reminders": {
+        "task": "reporting.send_analysis_reminders",
+        "schedule": crontab(hour=8, minute=35),
+    },
     "reports": {"task": "reporting.reports_schedule", "schedule": crontab(hour=7, minute=0)},
     # Expires before the next run: while no worker runs, runs do not pile up in the queue.
     "reports-watchdog": {
@@ -316,6 +320,10 @@ PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")
 REPORTING_DEADLINE_WORKING_DAY = env.int("REPORTING_DEADLINE_WORKING_DAY", default=5)
 REPORTING_LOCK_AFTER_WORKING_DAYS = env.int("REPORTING_LOCK_AFTER_WORKING_DAYS", default=5)
 REPORTING_REMINDER_WORKING_DAYS = env.int("REPORTING_REMINDER_WORKING_DAYS", default=3)
+# The statistics bureau's monthly analysis is due on this working day of the next month: after
+# the units' deadline (its figures come later) and before the lock date, the day after which
+# the monthly report is drafted, so the draft carries it. Admins can change it per period.
+REPORTING_ANALYSIS_WORKING_DAY = env.int("REPORTING_ANALYSIS_WORKING_DAY", default=8)
 # A report job's task writes a heartbeat this often (seconds) while it runs; a running job
 # without one for REPORT_JOB_DEAD_AFTER seconds lost its worker: it is failed and retried.
 REPORT_JOB_HEARTBEAT = env.float("REPORT_JOB_HEARTBEAT", default=10)

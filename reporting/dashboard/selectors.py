@@ -21,6 +21,7 @@ from chains.models import (
 from chains.quality.selectors import flagged_figures
 from portal.dataversion import data_version
 from portal.months import previous_month
+from reporting.analysis.selectors import MonthAnalysis, month_status
 from reporting.assessment.scoring import completion_percent, completion_rows
 from reporting.choices import ActionStatus, ProblemStatus, ProblemType, UpdateStatus
 from reporting.land.selectors import land_totals
@@ -408,3 +409,12 @@ def breakdown(industry: Industry, period: ReportingPeriod) -> dict:
         "districts": data["districts"],
         "district_series": series("districts"),
     }
+
+
+def analysis_summary(
+    period: ReportingPeriod, industries: list[Industry], today: datetime.date
+) -> MonthAnalysis:
+    """Whether the month's statistics have arrived: the import of its industry figures, and the
+    statistics bureau's analysis of the city and of each industry shown, with author and time.
+    Two queries (the industries are those already loaded)."""
+    return month_status(period, industries, today)

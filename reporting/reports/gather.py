@@ -3,7 +3,8 @@ later edit of an update or a new statistics revision never changes a finished re
 
 `monthly(year, month)`, `quarterly(year, quarter)` and `annual(year)` each read what the report
 needs in a fixed number of queries (whatever the years of data), and return the same shape:
-meta, the reporting rate, headline figures, then per category and industry the six elements'
+meta, the reporting rate, headline figures (and, in a monthly report, the statistics bureau's
+analysis of the city and of each industry, or that it sent none), then per category and industry the six elements'
 progress compiled from accepted updates (each entry naming its unit and update), figures with
 year-on-year growth, key projects, problems with their coordination status, action items, and
 the annex of overdue reports. The annual report adds the year's figures against the previous
@@ -31,6 +32,7 @@ from chains.models import (
 )
 from chains.policies.selectors import policy_summary
 from chains.quality.selectors import flagged_figures
+from reporting.analysis.selectors import byline, month_analyses
 from reporting.assessment.indicators import headline_indicator
 from reporting.assessment.scoring import district_assessment
 from reporting.choices import (
@@ -81,6 +83,8 @@ ACTION_STATUS = {
     ActionStatus.CLOSED: "已销号",
 }
 CN_DIGITS = "〇一二三四五六七八九"
+# Said where the statistics bureau's analysis of the month would stand, when it sent none.
+ANALYSIS_MISSING = "本月统计分析未报送。"
 
 
 def _num(value) -> str | None:
@@ -301,6 +305,22 @@ def _reporting(periods: list[ReportingPeriod], today: datetime.date) -> tuple[di
     return summary, overdue
 
 
+# --- the statistics bureau's analysis -------------------------------------------------------
+
+
+def _analysis(analysis) -> dict | None:
+    """One analysis as the report prints it: the text under its author's name and time."""
+    if analysis is None:
+        return None
+    return {
+        "text": analysis.text,
+        "author": analysis.author.display_name,
+        "unit": analysis.author.unit.name if analysis.author.unit_id else "",
+        "at": timezone.localtime(analysis.submitted_at).isoformat(timespec="minutes"),
+        "byline": byline(analysis),
+    }
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -384,6 +404,8 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     progress(45, "汇总统计数据")
     figures = _city_figures(months)
     flagged = _Flagged((year, year - 1), {i.pk: i.name for i in industries})
+    # The monthly report carries the statistics bureau's analysis of its month (one query).
+    analyses = month_analyses(periods[0]) if kind == "monthly" and periods else {}
     last_year, last_month = months[-1]
     by_industry_updates = defaultdict(list)
     filed = defaultdict(lambda: defaultdict(int))  # industry → unit → months accepted
@@ -435,6 +457,8 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                     if filed[industry.pk][name] < due_months
                 ],
             }
+            if kind == "monthly":
+                entry["analysis"] = _analysis(analyses.get(industry.pk))
             if headline is not None:
                 if annual or quarterly:
                     value, previous, comparable = _year_sums(
@@ -528,6 +552,11 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         "overdue": overdue,
         "unverified": flagged.snapshot(),
     }
+    if kind == "monthly":
+        snapshot["statistics_analysis"] = {
+            "city": _analysis(analyses.get(None)),
+            "missing": ANALYSIS_MISSING,
+        }
     if annual:
         progress(60, "汇总年度政策、企业培育和计划")
         snapshot.update(_annual_extras(year, industries))
