@@ -28,6 +28,7 @@ from chains.matrix.models import (
 from chains.policies.models import Instrument, Policy, PolicyEvaluation
 from chains.quality.models import (
     FigureFlag,
+    IndustryMeasure,
     OutlierThreshold,
     ValidationRule,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Industry",
     "IndustryFigure",
     "IndustryGroupObjectPermission",
+    "IndustryMeasure",
     "IndustryUserObjectPermission",
     "Instrument",
     "LeadingIndustry",

@@ -4,7 +4,7 @@ deleted, since the findings of past imports name it), and the flagged figures (r
 
 from django.contrib import admin
 
-from chains.quality.models import FigureFlag, OutlierThreshold, ValidationRule
+from chains.quality.models import FigureFlag, IndustryMeasure, OutlierThreshold, ValidationRule
 
 
 @admin.register(ValidationRule)
@@ -72,6 +72,18 @@ class FigureFlagAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndustryMeasure)
+class IndustryMeasureAdmin(admin.ModelAdmin):
+    """Each industry's headline indicator (产值或营收) and the cluster already counting its
+    figures (a future industry's): what the dashboard, the assessment and the reports use."""
+
+    list_display = ("industry", "headline", "counted_in")
+    list_select_related = ("industry", "headline", "counted_in")
 
     def has_delete_permission(self, request, obj=None):
         return False

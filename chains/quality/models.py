@@ -230,3 +230,56 @@ class FigureFlag(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class IndustryMeasure(models.Model):
+    """How an industry is measured (the source document's 产值或营收): its headline indicator —
+    工业总产值 for a manufacturing cluster, 营业收入 for 商贸物流, 金融服务 and 文旅创意 — and,
+    for a future industry whose figures the statistics bureau also counts in a cluster
+    (前沿战略材料 in 新材料, 基因与生物技术 in 生物医药 …), that cluster: a city total adds each
+    figure once, leaving such an industry out."""
+
+    industry = models.OneToOneField(
+        Industry, on_delete=models.CASCADE, related_name="measure", verbose_name=_("industry")
+    )
+    headline = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("headline indicator"),
+        help_text=_(
+            "A monthly indicator in money: the one the dashboard, the assessment and the reports show."
+        ),
+    )
+    counted_in = models.ForeignKey(
+        Industry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("already counted in"),
+        help_text=_(
+            "The industry whose figures include this one's: city totals leave this one out."
+        ),
+    )
+
+    class Meta:
+        ordering = ["industry__category__position", "industry__position"]
+        verbose_name = _("industry measure")
+        verbose_name_plural = _("industry measures")
+
+    def __str__(self) -> str:
+        return f"{self.industry}：{self.headline}"
+
+    def clean(self) -> None:
+        problems = {}
+        if self.headline_id and (
+            self.headline.period != "month" or self.headline.unit not in ("万元", "亿元")
+        ):
+            problems["headline"] = (
+                "主要指标应为以金额计的当月指标（如工业总产值当月、营业收入当月）。"
+            )
+        if self.counted_in_id and self.counted_in_id == self.industry_id:
+            problems["counted_in"] = "产业不能计入它自己。"
+        if problems:
+            raise ValidationError(problems)

@@ -1,5 +1,7 @@
 """Reads of the checks for sense: what an upload changes and what its checks found, named for
-the preview page."""
+the preview page; the open flags the pages mark; each industry's measure."""
+
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -14,7 +16,7 @@ from chains.models import (
     SubSegment,
     Unit,
 )
-from chains.quality.models import FigureFlag, FlagKind
+from chains.quality.models import FigureFlag, FlagKind, IndustryMeasure
 
 SHOW = ("all", "changes", FlagKind.RULE, FlagKind.OUTLIER)
 
@@ -133,3 +135,32 @@ def flagged_figures(*, years) -> set[tuple]:
         .filter(enterprise__isnull=True, year__in=list(years))
         .values_list("industry_id", "subsegment_id", "district_id", "indicator_id", "year", "month")
     )
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Each industry's headline indicator (the default where none is set) and the industries a
+    city total leaves out, as another industry counts their figures already."""
+
+    headline: dict  # industry id → Indicator
+    counted_in: dict  # industry id → the id of the industry counting it
+    default: object = None  # the Indicator of an industry without a measure
+
+    def of(self, industry_id: int):
+        return self.headline.get(industry_id, self.default)
+
+    def in_total(self, industry_id: int, among=None) -> bool:
+        """Whether the industry's figures add to a total of `among` (default: every industry):
+        not when the industry counting them is in it too."""
+        counter = self.counted_in.get(industry_id)
+        return counter is None or (among is not None and counter not in among)
+
+
+def industry_measures(default=None) -> Measures:
+    """Every industry's measure, in one query; `default` for an industry without one."""
+    headline, counted_in = {}, {}
+    for m in IndustryMeasure.objects.select_related("headline"):
+        headline[m.industry_id] = m.headline
+        if m.counted_in_id:
+            counted_in[m.industry_id] = m.counted_in_id
+    return Measures(headline=headline, counted_in=counted_in, default=default)

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from chains.choices import LoadedTable
 from chains.loads import DryRun, Load, LoadReport, load_conclude, upsert
-from chains.models import Indicator
-from chains.quality.models import FigureFlag, OutlierThreshold, ValidationRule
+from chains.models import Indicator, Industry
+from chains.quality.models import FigureFlag, IndustryMeasure, OutlierThreshold, ValidationRule
 from portal.dataversion import data_changed
 
 RULE_LABELS = {
@@ -26,6 +26,7 @@ RULE_LABELS = {
     "message": "提示",
     "position": "顺序",
 }
+MEASURE_LABELS = {"headline": "主要指标", "counted_in": "已计入"}
 THRESHOLD_LABELS = {
     "name": "名称",
     "max_z": "稳健 z 值上限",
@@ -47,6 +48,15 @@ def rule_rows() -> list[dict]:
         {"code": r["code"], **{k: r[k] for k in RULE_LABELS}, "tolerance": str(r["tolerance"])}
         for r in ValidationRule.objects.order_by("position", "code").values()
     ]
+    for m in IndustryMeasure.objects.select_related("industry", "headline", "counted_in"):
+        rows.append(
+            {
+                "code": f"主要指标:{m.industry.code}",
+                "name": m.industry.name,
+                "headline": m.headline.code,
+                "counted_in": m.counted_in.code if m.counted_in else None,
+            }
+        )
     for t in OutlierThreshold.objects.select_related("indicator").order_by("indicator__position"):
         rows.append(
             {
@@ -63,11 +73,16 @@ def rule_rows() -> list[dict]:
 
 
 def rules_load(path, *, load: Load | None = None) -> LoadReport:
-    """The default validation rules (by code) and outlier thresholds (by indicator) from a JSON
+    """The default validation rules (by code), outlier thresholds (by indicator) and each
+    industry's measure (its headline indicator, and the cluster already counting it) from a JSON
     file. Only into empty tables unless `load.replace`, like the other loads: an
     administrator's rules survive every restart. A load that changes something is recorded."""
     load = load or Load()
-    report = LoadReport(existing=ValidationRule.objects.count() + OutlierThreshold.objects.count())
+    report = LoadReport(
+        existing=ValidationRule.objects.count()
+        + OutlierThreshold.objects.count()
+        + IndustryMeasure.objects.count()
+    )
     if report.existing and not (load.replace or load.dry_run):
         report.already_loaded = True
         return report
@@ -94,6 +109,25 @@ def rules_load(path, *, load: Load | None = None) -> LoadReport:
                     if k != "name"
                 }
                 report.add(upsert(OutlierThreshold, {"indicator": indicator}, values))
+            industries = {i.code: i for i in Industry.objects.all()}
+            for item in data.get("industry_measures", []):
+                industry = industries.get(item["industry"])
+                headline = indicators.get(item["headline"])
+                counted_in = industries.get(item.get("counted_in") or "")
+                if (
+                    industry is None
+                    or headline is None
+                    or (item.get("counted_in") and not counted_in)
+                ):
+                    report.errors.append(f"产业主要指标：未知代码 {item}")
+                    continue
+                report.add(
+                    upsert(
+                        IndustryMeasure,
+                        {"industry": industry},
+                        {"headline": headline, "counted_in": counted_in},
+                    )
+                )
             for rule in ValidationRule.objects.all():
                 rule.full_clean()  # every indicator a rule names exists
             after = rule_rows()
@@ -106,7 +140,7 @@ def rules_load(path, *, load: Load | None = None) -> LoadReport:
                 after=after,
                 key="code",
                 title=lambda row: f"{row['name']}（{row['code']}）",
-                labels={**RULE_LABELS, **THRESHOLD_LABELS},
+                labels={**RULE_LABELS, **THRESHOLD_LABELS, **MEASURE_LABELS},
             ):
                 raise DryRun
     except DryRun:

@@ -31,7 +31,7 @@ from chains.models import (
     Unit,
 )
 from chains.policies.selectors import policy_summary
-from chains.quality.selectors import flagged_figures
+from chains.quality.selectors import flagged_figures, industry_measures
 from reporting.analysis.selectors import byline, month_analyses
 from reporting.assessment.indicators import headline_indicator
 from reporting.assessment.scoring import district_assessment
@@ -332,7 +332,8 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     progress(5, "读取责任分工")
     categories, industries, leads, officials = _matrix()
     indicators = list(Indicator.objects.all())
-    headline = headline_indicator(indicators)
+    # Each industry's own measure (产值或营收); the first monthly money indicator otherwise.
+    measures = industry_measures(default=headline_indicator(indicators))
     periods = list(
         ReportingPeriod.objects.filter(year=year, month__in=[m for _y, m in months]).order_by(
             "month"
@@ -417,12 +418,13 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     annual, quarterly = kind == "annual", kind == "quarterly"
     month_numbers = [m for _y, m in months]
     sections = []
-    headline_rows = []
+    headline_rows: dict = {}  # headline indicator → the industries adding to its city total
+    left_out = []  # industries a cluster already counts: in no total
     for category in categories:
         members = [i for i in industries if i.category_id == category.pk]
         if not members:
             continue
-        chart = {"labels": [], "values": [], "yoy": [], "unit": "", "indicator": ""}
+        chart = {"labels": [], "values": [], "yoy": [], "unit": "", "indicators": []}
         rows = []
         for industry in members:
             own = by_industry_updates.get(industry.pk, [])
@@ -459,45 +461,46 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
             }
             if kind == "monthly":
                 entry["analysis"] = _analysis(analyses.get(industry.pk))
-            if headline is not None:
+            own = measures.of(industry.pk)
+            if own is not None:
                 if annual or quarterly:
                     value, previous, comparable = _year_sums(
-                        figures, industry.pk, headline.pk, year, month_numbers
+                        figures, industry.pk, own.pk, year, month_numbers
                     )
                     entry["headline_flagged"] = [
                         key
                         for m in month_numbers
-                        if (key := flagged.use(industry.pk, headline, year, m))
+                        if (key := flagged.use(industry.pk, own, year, m))
                     ]
                     # Growth compares only the months present in both years.
                     compared = comparable[:2]
                     yoy = _yoy(*compared)
                 else:
                     value, yoy = figures.get(
-                        (industry.pk, headline.pk, last_year, last_month), (None, None)
+                        (industry.pk, own.pk, last_year, last_month), (None, None)
                     )
                     previous = figures.get(
-                        (industry.pk, headline.pk, last_year - 1, last_month), (None, None)
+                        (industry.pk, own.pk, last_year - 1, last_month), (None, None)
                     )[0]
                     compared = (value, previous)
-                    key = flagged.use(industry.pk, headline, last_year, last_month)
+                    key = flagged.use(industry.pk, own, last_year, last_month)
                     entry["headline_flagged"] = [key] if key else []
                     if yoy is None:
                         yoy = _yoy(value, previous)
                 if annual:
                     entry["year_figures"] = {
-                        "indicator": headline.name,
-                        "unit": headline.unit,
+                        "indicator": own.name,
+                        "unit": own.unit,
                         "this": _num(value),
                         "last": _num(previous),
                         "yoy": yoy,
                         "compared_months": comparable[2],
                         "months": [
-                            _num(figures.get((industry.pk, headline.pk, year, m), (None,))[0])
+                            _num(figures.get((industry.pk, own.pk, year, m), (None,))[0])
                             for m in range(1, 13)
                         ],
                         "last_months": [
-                            _num(figures.get((industry.pk, headline.pk, year - 1, m), (None,))[0])
+                            _num(figures.get((industry.pk, own.pk, year - 1, m), (None,))[0])
                             for m in range(1, 13)
                         ],
                     }
@@ -505,35 +508,41 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                     chart["labels"].append(industry.name)
                     chart["values"].append(float(value))
                     chart["yoy"].append(_float(yoy))
-                    chart["unit"], chart["indicator"] = headline.unit, _indicator_label(headline)
-                    headline_rows.append((value, compared))  # value shown, pair growth compares
+                    chart["unit"] = own.unit
+                    chart["indicators"].append(_indicator_label(own))
+                    if measures.in_total(industry.pk):
+                        # value shown, the pair growth compares, whether it is flagged
+                        headline_rows.setdefault(own, []).append((value, compared, entry))
+                    else:
+                        left_out.append(industry.name)
             rows.append(entry)
+        labels = list(dict.fromkeys(chart.pop("indicators")))
+        chart["indicator"] = labels[0] if len(labels) == 1 else "主要指标（产值或营收）"
         sections.append(
             {"code": category.code, "name": category.name, "chart": chart, "industries": rows}
         )
 
-    total = sum((Decimal(v) for v, _pair in headline_rows), Decimal(0))
-    pairs = [pair for _v, pair in headline_rows]
-    growth = (
-        _yoy(sum(Decimal(a) for a, _b in pairs), sum(Decimal(b) for _a, b in pairs))
-        if pairs and all(a is not None and b is not None for a, b in pairs)
-        else None
-    )
     headline_figures = []
-    if headline_rows:  # (there are rows only with a headline indicator)
+    for indicator, group in headline_rows.items():
+        total = sum((Decimal(v) for v, _pair, _entry in group), Decimal(0))
+        pairs = [pair for _v, pair, _entry in group]
+        growth = (
+            _yoy(sum(Decimal(a) for a, _b in pairs), sum(Decimal(b) for _a, b in pairs))
+            if all(a is not None and b is not None for a, b in pairs)
+            else None
+        )
         if annual or quarterly:
-            what = headline.name + ("全年合计" if annual else "本季度合计")
+            what = indicator.name + ("全年合计" if annual else "本季度合计")
         else:
-            what = f"{_indicator_label(headline)}合计"
+            what = f"{_indicator_label(indicator)}合计"
         headline_figures.append(
             {
-                "label": f"{len(headline_rows)}个重点产业{what}",
+                "label": f"{len(group)}个重点产业{what}",
                 "value": _num(total),
-                "unit": headline.unit,
+                "unit": indicator.unit,
                 "yoy": growth,
-                "flagged": any(
-                    r.get("headline_flagged") for s in sections for r in s["industries"]
-                ),
+                "industries": [entry["code"] for _v, _pair, entry in group],
+                "flagged": any(entry["headline_flagged"] for _v, _pair, entry in group),
             }
         )
     snapshot = {
@@ -548,6 +557,11 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         "date_label": _date_cn(timezone.localdate()),
         "reporting": reporting,
         "headline": headline_figures,
+        "headline_note": (
+            f"合计不含{'、'.join(left_out)}：其数据已计入相关产业集群，不重复相加。"
+            if left_out and headline_figures
+            else ""
+        ),
         "categories": sections,
         "overdue": overdue,
         "unverified": flagged.snapshot(),

@@ -592,8 +592,12 @@ def _mark_unverified(data: dict, still: set[tuple], *, published: bool) -> None:
                 k for k in industry.get("headline_flagged", []) if tuple(k) in still
             ]
     for row in data.get("headline", []):
+        codes = set(row.get("industries", ()))
         row["flagged"] = any(
-            i.get("headline_flagged") for c in data.get("categories", []) for i in c["industries"]
+            i.get("headline_flagged")
+            for c in data.get("categories", [])
+            for i in c["industries"]
+            if i["code"] in codes
         )
     data["unverified"] = [u for u in data.get("unverified", []) if tuple(u["key"]) in still]
     data["published_unverified"] = published
