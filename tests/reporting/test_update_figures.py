@@ -378,19 +378,29 @@ def test_no_warning_without_last_months_update(electronics_update, users, clock)
     assert saved.figure_checks == {}
 
 
-def test_only_the_same_industrys_last_month_counts(users, october, clock):
-    """Another industry of the same unit, with a tiny September figure, is not compared."""
-    machinery = Industry.objects.get(name="机械装备产业集群")
-    unit = Unit.objects.get(name="市工信局")
-    september = services.update_start(
-        industry=machinery,
-        unit=unit,
-        period=periods_services.period_get_or_create(2025, 9),
+def test_only_the_same_industry_and_units_last_month_counts(filled, users, make_user, clock):
+    """Last month's update of another industry, or of another lead unit of the same industry,
+    is not compared with: each has its own figures."""
+    save(filled, users["gxj"], signed_amount="1")  # 电子信息, 市工信局, September
+    october = periods_services.period_get_or_create(2025, 10)
+    machinery = services.update_start(
+        industry=Industry.objects.get(name="机械装备产业集群"),
+        unit=filled.unit,
+        period=october,
         user=users["gxj"],
     )
-    save(september, users["gxj"], signed_amount="1")
-    saved = save(october, users["gxj"], signed_amount="100")
-    assert saved.figure_checks == {}
+    assert save(machinery, users["gxj"], signed_amount="100").figure_checks == {}
+
+    commerce = Industry.objects.get(name="商贸物流产业集群")  # three lead units
+    transport = make_user("jtj", unit="市交通局")
+    by_commerce = services.update_start(
+        industry=commerce, unit=users["swj"].unit, period=filled.period, user=users["swj"]
+    )
+    save(by_commerce, users["swj"], signed_amount="1")
+    by_transport = services.update_start(
+        industry=commerce, unit=transport.unit, period=october, user=transport
+    )
+    assert save(by_transport, transport, signed_amount="100").figure_checks == {}
 
 
 def test_only_the_units_own_editors_may_save_or_confirm(client, october, users):
