@@ -56,10 +56,6 @@ def clear_negative_amounts(apps, schema_editor):
             section_reasons={},
             snapshot=snapshot,
         )
-    if affected and schema_editor.connection.vendor == "postgresql":
-        # Fire the foreign keys' deferred checks now: PostgreSQL refuses to alter a table
-        # (the constraints below) while such checks of its rows are pending.
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _plain(value):
