@@ -44,6 +44,7 @@ MODULES = [
     "chains/figures/services.py",
     # the monthly updates, their calendar and the reports
     "reporting/updates/services.py",
+    "reporting/updates/figures.py",
     "reporting/updates/selectors.py",
     "reporting/periods/services.py",
     "reporting/periods/selectors.py",

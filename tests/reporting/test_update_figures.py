@@ -523,3 +523,23 @@ def test_demo_figures_are_valid_and_never_jump(matrix, settings, clock):
             values, previous = figures.figure_values(update), figures.figure_values(last)
             assert not figures.jumps(values, previous), update
     assert compared > 20
+
+
+def test_only_well_formed_confirmations_count(db):
+    assert figures.parse_confirmations(
+        ["signed_amount|200.00", "investment:A|B 线|15", "no-separator", "|3", "x|abc", None]
+    ) == {"signed_amount": Decimal("200.00"), "investment:A|B 线": Decimal("15")}
+    form = UpdateForm({"confirm_figures": "signed_amount|7"})
+    form.is_valid()
+    assert form.confirmations() == {"signed_amount": Decimal("7")}
+
+
+def test_a_projects_investment_counts_once_by_name_and_only_when_given():
+    project = SimpleNamespace
+    update = SimpleNamespace(projects_signed=0, signed_amount=None)
+    rows = [project(name="甲", investment=5), project(name="甲", investment=9)]
+    rows.append(project(name="乙", investment=None))
+    assert figures.figure_values(update, rows) == {
+        "projects_signed": Decimal(0),
+        "investment:甲": Decimal(5),
+    }
