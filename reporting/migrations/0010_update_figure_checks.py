@@ -183,6 +183,7 @@ class Migration(migrations.Migration):
                     ("investment__gte", 0), ("investment__isnull", True), _connector="OR"
                 ),
                 name="key_project_investment_not_negative",
+                violation_error_message="重点项目总投资不能为负数（单位：亿元）",
             ),
         ),
         migrations.AddConstraint(
@@ -192,6 +193,7 @@ class Migration(migrations.Migration):
                     ("signed_amount__gte", 0), ("signed_amount__isnull", True), _connector="OR"
                 ),
                 name="update_signed_amount_not_negative",
+                violation_error_message="签约金额不能为负数（单位：亿元）",
             ),
         ),
     ]

@@ -120,6 +120,7 @@ class MonthlyUpdate(models.Model):
             models.CheckConstraint(
                 condition=models.Q(signed_amount__gte=0) | models.Q(signed_amount__isnull=True),
                 name="update_signed_amount_not_negative",
+                violation_error_message=SIGNED_AMOUNT.error_messages["min_value"],
             ),
         ]
         indexes = [models.Index(fields=["period", "status"])]
@@ -181,6 +182,7 @@ class KeyProject(models.Model):
             models.CheckConstraint(
                 condition=models.Q(investment__gte=0) | models.Q(investment__isnull=True),
                 name="key_project_investment_not_negative",
+                violation_error_message=INVESTMENT.error_messages["min_value"],
             )
         ]
 

@@ -371,6 +371,13 @@ class UpdateAutosaveView(View):
                 },
                 status=409,
             )
+        except services.FigureJumpError as exc:
+            # The boxes to confirm with are on the page only once the user saves by hand.
+            message = _(
+                "Autosave waits: a figure is more than ten times last month's. Save by hand to check and confirm it."
+            )
+            warnings = "；".join(jump.warning for jump in exc.jumps)
+            return JsonResponse({"ok": False, "message": f"{message}{warnings}"}, status=400)
         except ValidationError as exc:
             return JsonResponse({"ok": False, "message": error_text(exc)}, status=400)
         return JsonResponse(

@@ -100,6 +100,8 @@ def test_a_negative_amount_is_refused_by_the_form_the_model_the_service_and_the_
     with pytest.raises(ValidationError) as refused:
         electronics_update.full_clean()
     assert refused.value.message_dict["signed_amount"] == [NEGATIVE_AMOUNT]
+    with pytest.raises(ValidationError, match=re.escape(NEGATIVE_AMOUNT)):
+        electronics_update.validate_constraints()  # the database's rule, in the same words
 
     before = MonthlyUpdate.objects.get(pk=electronics_update.pk)
     with pytest.raises(ValidationError, match=NEGATIVE_AMOUNT):
@@ -421,7 +423,11 @@ def test_autosave_waits_for_the_confirmation(client, october, users):
     client.force_login(users["gxj"])
     url = reverse("reporting:autosave", args=[october.pk])
     refused = client.post(url, form_data(october, signed_amount="200"))
-    assert refused.status_code == 400 and CONFIRM in refused.json()["message"]
+    assert refused.status_code == 400
+    assert refused.json()["message"] == (
+        "自动保存暂停：有数值超过上月的 10 倍，请点击“保存草稿”核实并确认。"
+        "签约金额 200.00 亿元，是上月（15.50 亿元）的 12.9 倍"
+    )
     ticked = client.post(
         url, form_data(october, signed_amount="200", confirm_figures="signed_amount|200.00")
     )
