@@ -52,6 +52,7 @@ MODULES = [
     "chains/api/workbooks.py",
     # the monthly updates, their calendar and the reports
     "reporting/updates/services.py",
+    "reporting/updates/figures.py",
     "reporting/updates/selectors.py",
     "reporting/periods/services.py",
     "reporting/periods/selectors.py",
