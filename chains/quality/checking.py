@@ -16,7 +16,7 @@ import pandas as pd
 from chains.choices import UnitKind
 from chains.figures.models import Indicator, IndicatorPeriod
 from chains.matrix.models import Industry, SubSegment, Unit
-from chains.quality.expressions import Ref, parse
+from chains.quality.expressions import Number, Ref, parse
 from chains.quality.models import (
     FlagKind,
     Importance,
@@ -177,6 +177,20 @@ def describe(text: str, names: dict[str, str]) -> str:
     return re.sub(r"(?P<yoy>yoy)?\{(?P<code>[\w-]+)\}(?:\[(?P<offset>[^\]]*)\])?", word, text)
 
 
+def _side(text: str, names: dict[str, str]) -> str:
+    """A side in words when it is one figure; a formula's is 按公式计算."""
+    return describe(text, names) if isinstance(parse(text), Ref) else "按公式计算"
+
+
+def _sides(rule: ValidationRule, a: float, b: float, names: dict[str, str]) -> str:
+    if isinstance(parse(rule.right), Number):  # 工业总产值（当月） -5
+        return f"{_side(rule.left, names)} {number(a)}"
+    if rule.scope != RuleScope.SERIES:
+        parts = "各细分领域之和" if rule.scope == RuleScope.SUBSEGMENTS else "六个区之和"
+        return f"{parts} {number(a)}，合计 {number(b)}"
+    return f"{_side(rule.left, names)} {number(a)}，{_side(rule.right, names)} {number(b)}"
+
+
 def run(records: pd.DataFrame, current: pd.DataFrame, key_columns: list[str]) -> Findings:
     """The findings of every active rule and outlier threshold on a file's figures.
 
@@ -301,10 +315,7 @@ def _rule_finding(rule, cube: _Cube, refs, key, month, a, b, findings: Findings,
             year=year,
             month=month0 + 1,
             value=None if np.isnan(value) else float(value),
-            message=(
-                f"{rule.message}（{describe(rule.left, names)} {number(a)}，"
-                f"{describe(rule.right, names)} {number(b)}）"
-            ),
+            message=f"{rule.message}（{_sides(rule, a, b, names)}）",
             rule_id=rule.pk,
         )
     )

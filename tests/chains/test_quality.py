@@ -164,9 +164,9 @@ def test_a_rule_naming_an_unknown_indicator_cannot_be_saved(rules):
 def test_the_defaults_load_once_and_a_replacement_is_recorded(stats_db, capsys):
     call_command("load_validation_rules")
     assert ValidationRule.objects.count() == 21
-    assert "新增 26" in capsys.readouterr().out  # 21 rules, 5 indicators' thresholds
+    assert "新增 40" in capsys.readouterr().out  # 21 rules, 5 thresholds, 14 industry measures
     call_command("load_validation_rules")
-    assert "已载入（现有 26 条规则和阈值），未做任何更改" in capsys.readouterr().out
+    assert "已载入（现有 40 条规则、阈值和产业主要指标），未做任何更改" in capsys.readouterr().out
     ValidationRule.objects.filter(code="output-ytd-ge-month").update(tolerance=5)
     call_command("load_validation_rules", "--replace")
     out = capsys.readouterr().out

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError("；".join(report.errors))
         if report.already_loaded:
             write_already_loaded(
-                self, what="校验规则", existing=report.existing, unit="条规则和阈值"
+                self, what="校验规则", existing=report.existing, unit="条规则、阈值和产业主要指标"
             )
             return
         write_changes(self, report)
