@@ -171,8 +171,16 @@ def run() -> dict:
 
         # The checks for sense alone, over the file's figures and the current ones around them.
         plan = validating.plan_file(figures_path, figures_path.name)
-        first, last = checking.window(plan.months)
-        around = validating._current(EnterpriseFigure, ["enterprise_id"], first, last)
+        back, wanted = checking.needs()
+        first, last = checking.window(plan.months, back)
+        around = validating._current(
+            EnterpriseFigure,
+            ["enterprise_id"],
+            first,
+            last,
+            scope=list(ids.values()),
+            indicators=sorted(wanted | set(plan.records["indicator_id"].unique())),
+        )
         start = time.perf_counter()
         checking.run(plan.records, around, ["enterprise_id"])
         validate = time.perf_counter() - start

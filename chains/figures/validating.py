@@ -27,7 +27,6 @@ from chains.models import (
     Unit,
 )
 from chains.quality import checking
-from chains.quality.models import Importance
 
 
 def _lookup(series: pd.Series, mapping: dict, plan: Plan, message) -> pd.Series:
@@ -235,14 +234,19 @@ def plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
     _count_changes(plan, enterprise_file, key_columns)
 
 
-def _current(model, key_columns: list[str], first, last) -> pd.DataFrame:
-    """The current figures of the months first to last, in one query."""
+def _current(model, key_columns: list[str], first, last, *, scope=None, indicators=None):
+    """The current figures of the months first to last (of those scope ids — industries or
+    enterprises — and indicators, when given), in one query."""
     names = [*key_columns, "indicator_id", "year", "month", "value", "yoy"]
     (y0, m0), (y1, m1) = first, last
     which = (Q(year__gt=y0) | Q(year=y0, month__gte=m0)) & (
         Q(year__lt=y1) | Q(year=y1, month__lte=m1)
     )
     # Compared as floats: no need for 100,000 Decimals.
+    if scope is not None:
+        which &= Q(**{f"{key_columns[0]}__in": scope})
+    if indicators is not None:
+        which &= Q(indicator_id__in=indicators)
     rows = (
         model.objects.filter(which, is_current=True)
         .annotate(value_f=Cast("value", FloatField()), yoy_f=Cast("yoy", FloatField()))
@@ -259,8 +263,17 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
     the checks for sense on its figures against the current ones around them."""
     records = plan.records
     model = EnterpriseFigure if enterprise_file else IndustryFigure
-    first, last = checking.window(plan.months)
-    around = _current(model, key_columns, first, last)
+    back, wanted = checking.needs()
+    first, last = checking.window(plan.months, back)
+    in_file = set(pd.unique(records["indicator_id"]))
+    around = _current(
+        model,
+        key_columns,
+        first,
+        last,
+        scope=[int(k) for k in pd.unique(records[key_columns[0]].dropna())],
+        indicators=sorted({int(i) for i in in_file} | wanted),
+    )
     full_key = [*key_columns, "indicator_id", "year", "month"]
     months = {checking.month_index(y, m) for y, m in plan.months}
     current = around[
@@ -316,13 +329,19 @@ def _plain(value):
 
 def _check(plan: Plan, around: pd.DataFrame, key_columns: list[str]) -> None:
     """The validation rules and outlier thresholds: a broken rule of importance error refuses
-    the file; the rest are findings to confirm."""
+    the file, and so do more warnings than can be listed and confirmed one by one (a file so
+    wrong is wrong as a whole: a unit or a column out of place); the rest are findings to
+    confirm."""
     found = checking.run(plan.records, around, key_columns)
-    for finding in found.items:
-        if finding.importance == Importance.ERROR:
-            plan.error(finding.sheet_row, f"{finding.year}年{finding.month}月：{finding.message}")
-    plan.findings = [f for f in found.items if f.importance != Importance.ERROR]
-    plan.findings_total = found.total - (len(found.items) - len(plan.findings))
+    for finding in found.errors:
+        plan.error(finding.sheet_row, f"{finding.year}年{finding.month}月：{finding.message}")
+    if found.total > checking.MAX_FINDINGS:
+        plan.error(
+            0,
+            f"检查发现 {found.total:,} 项数据需要核实，超过 {checking.MAX_FINDINGS:,} 项：文件可能"
+            "整体有误（如单位、列或月份错位），请核对后重新上传。",
+        )
+    plan.findings, plan.findings_total = found.items, found.total
 
 
 def plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:

@@ -31,7 +31,7 @@ from chains.models import (
     Indicator,
     IndustryFigure,
 )
-from chains.quality.services import flags_record
+from chains.quality.services import flags_drop_vanished, flags_record
 from portal.dataversion import data_changed
 
 logger = logging.getLogger(__name__)
@@ -176,6 +176,7 @@ def apply(record: FigureImport) -> Plan:
     unconfirmed = [f for f in plan.findings if f.fingerprint not in confirmed]
     if unconfirmed:
         raise NotConfirmed(unconfirmed)
+    flags_drop_vanished(record, {f.fingerprint for f in plan.findings})
     if plan.kind == ImportKind.ENTERPRISES:
         _apply_enterprises(plan)
     else:

@@ -27,7 +27,8 @@ from chains.quality.models import (
 )
 
 HISTORY_MONTHS = 24  # the outlier check's window
-MAX_FINDINGS = 2000  # kept (and shown) per file; the rest are counted
+MAX_FINDINGS = 2000  # warnings kept (and shown) per file; a file with more is refused
+MAX_ERRORS = 200
 NAN = float("nan")
 
 
@@ -54,22 +55,61 @@ class Finding:
 
 @dataclass
 class Findings:
+    """Warnings, the first MAX_FINDINGS kept (beyond them the file is refused as a whole: no
+    warning is ever imported unconfirmed), and every broken rule of importance error."""
+
     items: list[Finding] = field(default_factory=list)
-    total: int = 0
+    errors: list[Finding] = field(default_factory=list)
+    total: int = 0  # warnings found, kept or not
+
+    def room(self, importance: str) -> int:
+        """How many more findings of this importance are kept (only counted beyond)."""
+        if importance == Importance.ERROR:
+            return MAX_ERRORS - len(self.errors)
+        return MAX_FINDINGS + 1 - len(self.items)
 
     def add(self, finding: Finding) -> None:
+        if finding.importance == Importance.ERROR:
+            if len(self.errors) < MAX_ERRORS:
+                self.errors.append(finding)
+            self.error_total += 1
+            return
         self.total += 1
         if len(self.items) < MAX_FINDINGS:
             self.items.append(finding)
+
+    def skip(self, importance: str, count: int) -> None:
+        """Findings counted and not built (there is no room to keep them)."""
+        if importance == Importance.ERROR:
+            self.error_total += count
+        else:
+            self.total += count
+
+    error_total: int = 0
 
 
 def month_index(year, month):
     return year * 12 + month - 1
 
 
-def window(months: list[tuple[int, int]]) -> tuple[tuple[int, int], tuple[int, int]]:
+def needs() -> tuple[int, set[int]]:
+    """How many months before a file's the checks read (24 for the outlier score, 12 for a
+    year-on-year reference, none without checks) and which indicators they name."""
+    rules = list(ValidationRule.objects.filter(is_active=True).values_list("left", "right"))
+    thresholds = list(OutlierThreshold.objects.values_list("indicator_id", "max_z"))
+    codes = {code for sides in rules for side in sides for code in parse(side).codes()}
+    wanted = set(Indicator.objects.filter(code__in=codes).values_list("pk", flat=True))
+    wanted |= {pk for pk, _z in thresholds}
+    if any(z for _pk, z in thresholds):
+        return HISTORY_MONTHS, wanted
+    return (12 if rules or thresholds else 0), wanted
+
+
+def window(
+    months: list[tuple[int, int]], back: int = HISTORY_MONTHS
+) -> tuple[tuple[int, int], tuple[int, int]]:
     """The first and last month whose current figures the checks need for these months."""
-    first = min(month_index(y, m) for y, m in months) - HISTORY_MONTHS
+    first = min(month_index(y, m) for y, m in months) - back
     last = max(month_index(y, m) for y, m in months)
     return (first // 12, first % 12 + 1), (last // 12, last % 12 + 1)
 
@@ -177,18 +217,24 @@ def describe(text: str, names: dict[str, str]) -> str:
     return re.sub(r"(?P<yoy>yoy)?\{(?P<code>[\w-]+)\}(?:\[(?P<offset>[^\]]*)\])?", word, text)
 
 
-def _side(text: str, names: dict[str, str]) -> str:
-    """A side in words when it is one figure; a formula's is 按公式计算."""
-    return describe(text, names) if isinstance(parse(text), Ref) else "按公式计算"
+class _Sides:
+    """How a rule's two sides read in its messages, worked out once per rule."""
 
+    def __init__(self, rule: ValidationRule, names: dict[str, str]):
+        def side(text):
+            return describe(text, names) if isinstance(parse(text), Ref) else "按公式计算"
 
-def _sides(rule: ValidationRule, a: float, b: float, names: dict[str, str]) -> str:
-    if isinstance(parse(rule.right), Number):  # 工业总产值（当月） -5
-        return f"{_side(rule.left, names)} {number(a)}"
-    if rule.scope != RuleScope.SERIES:
-        parts = "各细分领域之和" if rule.scope == RuleScope.SUBSEGMENTS else "六个区之和"
-        return f"{parts} {number(a)}，合计 {number(b)}"
-    return f"{_side(rule.left, names)} {number(a)}，{_side(rule.right, names)} {number(b)}"
+        self.only_left = isinstance(parse(rule.right), Number)  # 营业收入（当月） -5
+        if rule.scope != RuleScope.SERIES:
+            self.left = "各细分领域之和" if rule.scope == RuleScope.SUBSEGMENTS else "六个区之和"
+            self.right = "合计"
+        else:
+            self.left, self.right = side(rule.left), side(rule.right)
+
+    def text(self, a: float, b: float) -> str:
+        if self.only_left:
+            return f"{self.left} {number(a)}"
+        return f"{self.left} {number(a)}，{self.right} {number(b)}"
 
 
 def run(records: pd.DataFrame, current: pd.DataFrame, key_columns: list[str]) -> Findings:
@@ -252,10 +298,18 @@ def _evaluate(expression, cube: _Cube, keys: np.ndarray, months: np.ndarray) -> 
 def _series_rule(rule, left, right, cube: _Cube, points, findings: Findings, names) -> None:
     keys, months = points["key"].to_numpy(), points["month"].to_numpy()
     a, b = _evaluate(left, cube, keys, months), _evaluate(right, cube, keys, months)
-    broken = _compare(rule, a, b)
     refs = sorted(left.refs() | right.refs(), key=lambda r: (r.offset != 0, r not in left.refs()))
-    for i in np.flatnonzero(broken):
-        _rule_finding(rule, cube, refs, keys[i], months[i], a[i], b[i], findings, names)
+    # Broken where one of the rule's figures comes from the file (old figures' faults are not
+    # the file's).
+    involved = np.zeros(len(keys), dtype=bool)
+    for ref in refs:
+        involved |= cube.rows(keys, months, ref) >= 0
+    broken = np.flatnonzero(_compare(rule, a, b) & involved)
+    room = max(0, findings.room(rule.importance))
+    findings.skip(rule.importance, max(0, len(broken) - room))
+    sides = _Sides(rule, names)
+    for i in broken[:room]:
+        _rule_finding(rule, cube, [(keys[i], refs)], months[i], a[i], b[i], findings, sides)
 
 
 def _sum_rule(rule, left, right, cube: _Cube, points, findings: Findings, names, parts) -> None:
@@ -274,6 +328,7 @@ def _sum_rule(rule, left, right, cube: _Cube, points, findings: Findings, names,
     parents = key_frame[(key_frame[child] == 0) & (key_frame[other] == 0)]
     parent_of = dict(zip(parents["industry_id"], parents.index, strict=True))
     whole = rule.operator in (Operator.EQ, Operator.GE)
+    sides = _Sides(rule, names)
     for month in sorted(points["month"].unique()):
         keys = children.index.to_numpy()
         values = _evaluate(left, cube, keys, np.full(len(keys), month))
@@ -289,16 +344,26 @@ def _sum_rule(rule, left, right, cube: _Cube, points, findings: Findings, names,
                 continue  # nothing of this industry in the file for this month
             b = _evaluate(right, cube, np.array([parent]), np.array([month]))[0]
             if _compare(rule, np.array([total]), np.array([b]))[0]:
-                refs = sorted(right.refs(), key=lambda r: r.offset != 0)
-                _rule_finding(rule, cube, refs, parent, month, total, b, findings, names)
+                # On the total if the file brought it, else on the first part it brought.
+                candidates = [(parent, sorted(right.refs(), key=lambda r: r.offset != 0))]
+                candidates += [
+                    (child, sorted(left.refs(), key=lambda r: r.offset != 0))
+                    for child in sorted(family - {parent})
+                ]
+                _rule_finding(rule, cube, candidates, month, total, b, findings, sides)
 
 
-def _rule_finding(rule, cube: _Cube, refs, key, month, a, b, findings: Findings, names) -> None:
-    """The finding sits on the first figure of the rule the file brought."""
-    for ref in refs:
-        row = cube.rows(np.array([key]), np.array([month]), ref)[0]
-        if row >= 0:
-            break
+def _rule_finding(rule, cube: _Cube, candidates, month, a, b, findings: Findings, sides) -> None:
+    """The finding sits on the first figure of the rule the file brought: candidates are
+    (key, references) to try in turn."""
+    for key, refs in candidates:
+        for ref in refs:
+            row = cube.rows(np.array([key]), np.array([month]), ref)[0]
+            if row >= 0:
+                break
+        else:
+            continue
+        break
     else:
         return  # none of the rule's figures at this point comes from the file
     at = cube.indicators[ref.indicator_id]
@@ -315,7 +380,7 @@ def _rule_finding(rule, cube: _Cube, refs, key, month, a, b, findings: Findings,
             year=year,
             month=month0 + 1,
             value=None if np.isnan(value) else float(value),
-            message=f"{rule.message}（{_sides(rule, a, b, names)}）",
+            message=f"{rule.message}（{sides.text(a, b)}）",
             rule_id=rule.pk,
         )
     )
@@ -334,7 +399,10 @@ def _outliers(threshold: OutlierThreshold, cube: _Cube, in_file: pd.DataFrame, f
     label = str(indicator)
 
     def flag(test, where, message):
-        for i in np.flatnonzero(where):
+        found = np.flatnonzero(where)
+        room = max(0, findings.room(Importance.WARNING))
+        findings.skip(Importance.WARNING, max(0, len(found) - room))
+        for i in found[:room]:
             year, month0 = divmod(int(months[i] + cube.first), 12)
             findings.add(
                 Finding(

@@ -212,6 +212,9 @@ class FigureFlag(models.Model):
         verbose_name=_("explained by"),
     )
     explained_at = models.DateTimeField(_("explained"), null=True)
+    # Found at the preview, no longer at the import (the figures around it changed between):
+    # kept, never on the 数据核查 list.
+    dropped_at = models.DateTimeField(_("no longer found at import"), null=True)
 
     class Meta:
         ordering = ["source", "sheet_row", "id"]

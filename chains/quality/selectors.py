@@ -40,7 +40,11 @@ def import_review(record, show: str = "all") -> dict:
     """The changes (largest first) and the findings of an upload, each named: what the file's
     preview shows, filtered by kind. Six queries, whatever the file's size."""
     show = show if show in SHOW else "all"
-    flags = list(record.flags.select_related("confirmed_by").order_by("sheet_row", "kind", "id"))
+    flags = list(
+        record.flags.filter(dropped_at__isnull=True)
+        .select_related("confirmed_by")
+        .order_by("sheet_row", "kind", "id")
+    )
     rows = [
         {
             "industry_id": f.industry_id,
@@ -111,6 +115,7 @@ def open_flags():
         Q(enterprise__isnull=True, industry__isnull=False) & industry
         | Q(enterprise__isnull=False) & enterprise,
         explained_at__isnull=True,
+        dropped_at__isnull=True,
         source__status=ImportStatus.APPLIED,
     )
 

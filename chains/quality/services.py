@@ -175,6 +175,16 @@ def flags_record(record, findings) -> None:
     )
 
 
+def flags_drop_vanished(record, fingerprints: set[str]) -> int:
+    """At the import: the preview's findings the checks no longer make (the figures around them
+    changed since) are marked, kept, and left off the 数据核查 list."""
+    return (
+        record.flags.filter(dropped_at__isnull=True)
+        .exclude(fingerprint__in=fingerprints)
+        .update(dropped_at=timezone.now())
+    )
+
+
 class ReasonMissing(ValueError):
     pass
 
@@ -197,6 +207,9 @@ def flags_confirm(record, *, user, reasons: dict[int, str], reason_for_all: str 
     return len(flags)
 
 
+MAX_EXPLANATION = 1000
+
+
 class AlreadyExplained(Exception):
     def __init__(self, flag):
         super().__init__(flag.pk)
@@ -214,6 +227,8 @@ def flag_explain(*, pk: int, user, explanation: str) -> FigureFlag:
     explanation = explanation.strip()
     if not explanation:
         raise ValueError("请填写原因说明。")
+    if len(explanation) > MAX_EXPLANATION:
+        raise ValueError(f"原因说明请不超过 {MAX_EXPLANATION} 字。")
     flag.explanation, flag.explained_by, flag.explained_at = explanation, user, timezone.now()
     flag.save(update_fields=["explanation", "explained_by", "explained_at"])
     data_changed()

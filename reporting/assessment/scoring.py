@@ -629,6 +629,7 @@ def _growth(figures, leading, context) -> Measure:
     leading_ids = {industry.pk for industry in leading}
     names = {industry.pk: industry.name for industry in leading}
     used = []  # the headline indicators compared
+    mixed = len({m.unit for i in leading if (m := measures.of(i.pk)) is not None}) > 1
     for industry in leading:
         own = measures.of(industry.pk)
         if not measures.in_total(industry.pk, among=leading_ids):
@@ -664,8 +665,10 @@ def _growth(figures, leading, context) -> Measure:
         details.append(text)
         compared.append((industry, months))
         used.append(own)
-        this += this_one
-        last += last_one
+        # One unit in the sums: a headline in 亿元 counts in 万元 beside others in 万元.
+        factor = Decimal(10000) if mixed and own.unit == "亿元" else Decimal(1)
+        this += this_one * factor
+        last += last_one * factor
     kinds = {(i.name, i.unit) for i in used} or {
         (i.name, i.unit) for i in [measures.default] if i is not None
     }
@@ -673,7 +676,7 @@ def _growth(figures, leading, context) -> Measure:
         indicator_name, unit = kinds.pop()
         name = f"{indicator_name}（{unit}）"
     else:
-        name = "产值或营收"
+        name = "产值或营收（万元）" if mixed else "产值或营收"
     if not compared:
         return Measure(
             metric, None, f"主导产业本区{name}{span}没有两年都有数据的月份，不适用", details

@@ -492,3 +492,86 @@ def test_only_statistics_staff_confirm_and_import(history, users, client, tmp_pa
         client.force_login(users[name])
         assert client.post(url, {"reason_all": "x"}).status_code in (403, 404)
     assert not record.flags.filter(confirmed_at__isnull=False).exists()
+
+
+# --- what a second reader found -----------------------------------------------------------
+
+
+def test_more_warnings_than_can_be_confirmed_refuse_the_file(history, tmp_path, monkeypatch):
+    from chains.quality import checking
+
+    monkeypatch.setattr(checking, "MAX_FINDINGS", 2)
+    bad = broken(
+        **{"工业总产值当月(万元)": NOVEMBER * 100, "同比(%)": 900, "营业收入当月(万元)": -5}
+    )
+    result = plan(tmp_path, [bad])
+    assert not result.ok
+    assert any("超过 2 项：文件可能整体有误" in m for m in result.messages())
+
+
+def test_an_error_past_the_warnings_still_refuses(history, tmp_path, monkeypatch):
+    from chains.quality import checking
+
+    monkeypatch.setattr(checking, "MAX_FINDINGS", 1)
+    ValidationRule.objects.filter(code="revenue-month-non-negative").update(
+        importance=Importance.ERROR, position=99
+    )
+    bad = broken(**{"工业总产值当月(万元)": NOVEMBER * 100, "营业收入当月(万元)": -5})
+    assert any("该指标不应为负数" in m for m in plan(tmp_path, [bad]).messages())
+
+
+def test_a_file_of_sub_segments_alone_is_checked_against_the_stored_total(
+    segments, users, tmp_path
+):
+    writing.apply(upload(workbook(tmp_path / "total.xlsx", segment_rows(1.0)[:1]), users["stats"]))
+    parts = segment_rows(1.5)[1:]  # the sub-segments only, summing to 1,500 > 1,000
+    result = plan(tmp_path, parts, "parts.xlsx")
+    (finding,) = [f for f in result.findings if f.test == "output-month-subsegments"]
+    assert finding.sheet_row == 3  # the first sub-segment's row: the total is not in the file
+    assert "各细分领域之和 1,500，合计 1,000" in finding.message
+
+
+def test_a_flag_that_vanished_before_the_import_is_dropped_not_followed_up(
+    history, users, tmp_path
+):
+    from chains.quality.selectors import open_flags
+
+    row = broken(
+        **{"工业总产值当月(万元)": NOVEMBER * 2, "同比(%)": None, "工业总产值累计(万元)": None}
+    )
+    record = upload(workbook(tmp_path / "11月.xlsx", [row]), users["stats"])
+    assert {f.test for f in record.flags.all()} == {"z", "yoy"}
+    # Before it is imported, last year's November is corrected: the growth is no longer odd.
+    IndustryFigure.objects.filter(indicator__code="output-month", year=2024, month=11).update(
+        value=Decimal(str(NOVEMBER * 1.9))
+    )
+    flags_confirm(record, user=users["stats"], reasons={}, reason_for_all="已核实")
+    writing.apply(record)
+    dropped = record.flags.get(test="yoy")
+    assert dropped.dropped_at is not None
+    assert list(open_flags()) == [record.flags.get(test="z")]
+
+
+def test_only_an_imported_flag_is_explained(history, users, client, tmp_path):
+    from django.urls import reverse
+
+    record = upload(
+        workbook(tmp_path / "bad.xlsx", [broken(**{"营业收入当月(万元)": -5})]), users["stats"]
+    )
+    flag = record.flags.first()
+    client.force_login(users["stats"])
+    response = client.post(reverse("stats:follow_up"), {"flag": flag.pk, "explanation": "x"})
+    assert response.status_code == 404
+    flag.refresh_from_db()
+    assert flag.explained_at is None
+
+
+def test_an_api_service_account_is_not_told_to_write_the_analysis(stats_db):
+    from accounts.notifications import statistics_staff
+    from chains.api.services import api_client_create
+
+    client = api_client_create(
+        code="tjj-system", name="统计联网直报", unit=Unit.objects.get(name="市统计局")
+    )
+    staff = statistics_staff()
+    assert stats_db["stats"] in staff and client.service_user not in staff
