@@ -43,6 +43,10 @@ MODULES = [
     "chains/figures/writing.py",
     "chains/figures/selectors.py",
     "chains/figures/services.py",
+    # the statistics' checks for sense (checking, selectors and access are measured by the
+    # whole suite only; gate them once a full run shows them above the bars)
+    "chains/quality/expressions.py",
+    "chains/quality/services.py",
     # the API: tokens, scopes, a client's own imports, and figures sent as JSON
     "chains/api/access.py",
     "chains/api/authentication.py",

@@ -128,6 +128,8 @@ def rules_load(path, *, load: Load | None = None) -> LoadReport:
                         {"headline": headline, "counted_in": counted_in},
                     )
                 )
+            if report.errors:
+                raise DryRun  # all or nothing: a file naming an unknown code changes nothing
             for rule in ValidationRule.objects.all():
                 rule.full_clean()  # every indicator a rule names exists
             after = rule_rows()

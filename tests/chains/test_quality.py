@@ -575,3 +575,70 @@ def test_an_api_service_account_is_not_told_to_write_the_analysis(stats_db):
     )
     staff = statistics_staff()
     assert stats_db["stats"] in staff and client.service_user not in staff
+
+
+# --- loading, explaining, enterprises -----------------------------------------------------
+
+
+def test_a_defaults_file_naming_unknown_codes_is_refused_whole(stats_db, tmp_path):
+    import json
+
+    path = tmp_path / "rules.json"
+    path.write_text(
+        json.dumps(
+            {
+                "rules": [
+                    {
+                        "code": "x",
+                        "name": "x",
+                        "left": "{output-month}",
+                        "operator": ">=",
+                        "right": "0",
+                        "message": "x",
+                    }
+                ],
+                "outlier_thresholds": [{"indicator": "tax-month", "max_z": 3.5}],
+                "industry_measures": [{"industry": "steel", "headline": "output-month"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="未知指标代码：tax-month"):
+        call_command("load_validation_rules", str(path))
+    assert not ValidationRule.objects.exists()  # the good rule is not loaded either
+    call_command("load_validation_rules", "--dry-run")  # a dry run writes nothing
+    assert not ValidationRule.objects.exists()
+
+
+def test_an_explanation_has_a_bounded_length(history, users, tmp_path):
+    from chains.quality import services as quality
+
+    record = upload(
+        workbook(tmp_path / "b.xlsx", [broken(**{"营业收入当月(万元)": -5})]), users["stats"]
+    )
+    flags_confirm(record, user=users["stats"], reasons={}, reason_for_all="已核实")
+    writing.apply(record)
+    flag = record.flags.first()
+    with pytest.raises(ValueError, match="不超过 1000 字"):
+        quality.flag_explain(pk=flag.pk, user=users["stats"], explanation="长" * 1001)
+
+
+def test_an_enterprise_figure_is_checked_and_named(stats_db, users, tmp_path, client):
+    from django.urls import reverse
+
+    from tests.chains.stats_files import credit_code, enterprise_directory, enterprise_figures
+
+    call_command("load_validation_rules")
+    code = credit_code(7)
+    directory = enterprise_directory(
+        tmp_path / "dir.xlsx",
+        [("厦门某某电子有限公司", code, "思明区", "电子信息产业集群", "是", None, None)],
+    )
+    writing.apply(upload(directory, users["stats"]))
+    record = upload(
+        enterprise_figures(tmp_path / "e.xlsx", [(code, None, 900, 100, None)]), users["stats"]
+    )
+    assert {f.test for f in record.flags.all()} == {"revenue-ytd-ge-month"}
+    client.force_login(users["stats"])
+    page = client.get(reverse("stats:import", args=[record.pk])).content.decode()
+    assert "厦门某某电子有限公司" in page and "1–N月累计值不应小于当月值" in page
