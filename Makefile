@@ -80,6 +80,7 @@ db: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_matrix
 	$(PY) manage.py load_indicators
+	$(PY) manage.py load_validation_rules
 	$(PY) manage.py load_assessment_indicators
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt

@@ -27,9 +27,15 @@ def notify(users: Iterable[User], *, subject: str, text: str, link: str = "") ->
 
 
 def unit_staff(unit_id: int) -> list[User]:
-    return list(User.objects.filter(unit_id=unit_id, is_active=True))
+    return list(User.objects.filter(unit_id=unit_id, is_active=True, api_client__isnull=True))
 
 
 def drc_staff() -> list[User]:
 
     return list(User.objects.filter(role=Role.DRC, is_active=True))
+
+
+def statistics_staff() -> list[User]:
+    """The statistics bureau's staff: they write its monthly analysis. People only: an API
+    client system's service account (chains.api) is not told to write anything."""
+    return list(User.objects.filter(role=Role.STATISTICS, is_active=True, api_client__isnull=True))

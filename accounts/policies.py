@@ -9,6 +9,9 @@ class Policy(StrEnum):
     PUBLIC = "public"  # no login: the login page, health check, language switch
     AUTHENTICATED = "authenticated"  # any signed-in user: content every unit may read
     OBJECT = "object"  # the view checks the object through its feature's access module
+    # The API (chains/api): no portal login; each call carries a client system's token, which
+    # Django REST framework checks, with the token's scope, before the view runs.
+    TOKEN = "token"
 
 
 def policy_of(view_func) -> Policy | None:

@@ -28,6 +28,7 @@ class LoadedTable(models.TextChoices):
     MATRIX = "matrix", _("Responsibility matrix")
     INDICATORS = "indicators", _("Statistics indicators")
     ASSESSMENT_INDICATORS = "assessment_indicators", _("Assessment indicators")
+    VALIDATION_RULES = "validation_rules", _("Validation rules and outlier thresholds")
 
 
 class ChangeMethod(models.TextChoices):

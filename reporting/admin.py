@@ -1,9 +1,17 @@
 """The reporting app's admin pages, one module per feature (Django looks for `<app>.admin`)."""
 
+from reporting.analysis import admin as analysis_admin
 from reporting.assessment import admin as assessment_admin
 from reporting.outbox import admin as outbox_admin
 from reporting.periods import admin as periods_admin
 from reporting.plans import admin as plans_admin
 from reporting.updates import admin as updates_admin
 
-__all__ = ["assessment_admin", "outbox_admin", "periods_admin", "plans_admin", "updates_admin"]
+__all__ = [
+    "analysis_admin",
+    "assessment_admin",
+    "outbox_admin",
+    "periods_admin",
+    "plans_admin",
+    "updates_admin",
+]

@@ -97,6 +97,8 @@ class EventKind(models.TextChoices):
     ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
     CONTRIBUTION_ADDED = "contribution_added", _("Input added")
     CONFLICT_KEPT = "conflict_kept", _("Refused concurrent save (text kept)")
+    # Written by a migration, never by a user: e.g. a negative amount cleared (0010).
+    CORRECTED = "corrected", _("Corrected by the system")
 
 
 class ReminderStep(models.TextChoices):

@@ -21,11 +21,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.choices import Role
+from chains.api import services as api_services
 from chains.creditcode import check_character
 from chains.models import (
     CarrierArea,
     DoublingTarget,
     Enterprise,
+    FigureFlag,
     FigureImport,
     Indicator,
     Industry,
@@ -35,6 +37,7 @@ from chains.models import (
     SubSegment,
     Unit,
 )
+from reporting.analysis import services as analysis_services
 from reporting.models import CalendarOverride, CalendarYear, OutboxMessage, PlanYear
 from reporting.periods import services as periods_services
 from reporting.updates import services
@@ -172,6 +175,7 @@ def admin_world(users, make_user):
     """At least one row of every model the admin shows, so that every change page is seen."""
     call_command("load_indicators", verbosity=0)
     call_command("load_assessment_indicators", verbosity=0)
+    call_command("load_validation_rules", verbosity=0)
     electronics = Industry.objects.get(name="电子信息产业集群")
     gxj_unit = Unit.objects.get(name="市工信局")
     siming = Unit.objects.get(name="思明区")
@@ -186,6 +190,10 @@ def admin_world(users, make_user):
         user=users["gxj"],
     )
     services.update_submit(update=update, user=users["gxj"], expected_version=update.version)
+    analysis_services.analysis_save(
+        period=period, industry=electronics, text="电子信息产值平稳增长。", expected_version=0,
+        user=users["stats"],
+    )  # fmt: skip
     if not OutboxMessage.objects.exists():
         OutboxMessage.objects.create(task="reporting.notify_submitted", payload={"x": 1})
     SubSegment.objects.get_or_create(industry=electronics, name="集成电路")
@@ -196,13 +204,27 @@ def admin_world(users, make_user):
         industry=electronics,
         district=siming,
     )
-    FigureImport.objects.create(
+    september = FigureImport.objects.create(
         kind="industry_figures",
         status="applied",
         original_name="9月.xlsx",
         sha256="0" * 64,
         uploaded_by=users["stats"],
         file="statistics/none.xlsx",
+    )
+    FigureFlag.objects.create(
+        source=september,
+        fingerprint="rule|revenue-month-non-negative|industry_id=1|3|2025-09|-5.0000",
+        kind="rule",
+        test="revenue-month-non-negative",
+        importance="warning",
+        sheet_row=3,
+        indicator=Indicator.objects.get(code="revenue-month"),
+        industry=electronics,
+        year=2025,
+        month=9,
+        value=Decimal("-5"),
+        message="该指标不应为负数",
     )
     LeadingIndustry.objects.create(unit=siming, industry=electronics)
     area = CarrierArea.objects.create(name="软件园三期", kind="park", unit=siming, is_demo=True)
@@ -238,6 +260,18 @@ def admin_world(users, make_user):
     AccessLog.objects.create(username="gxj", **visitor)
     AccessFailureLog.objects.create(username="gxj", locked_out=False, **visitor)
     Group.objects.get_or_create(name="临时工作组")
+    bureau = api_services.api_client_create(
+        code="tjj-platform", name="市统计局数据平台", unit=Unit.objects.get(name="市统计局")
+    )
+    token, _plain = api_services.api_token_issue(
+        client=bureau,
+        scope="statistics:write",
+        expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+        created_by=users["admin"],
+    )
+    api_services.api_call_record(
+        token=token, method="GET", path="/api/v1/matrix/", status=200, ip="10.1.1.2", duration_ms=5
+    )
 
 
 def admin_pages(user) -> list[str]:

@@ -128,10 +128,21 @@ EXPECTATIONS = {
     "stats:home": ("get", {}, outcomes(**each(SYSTEM))),
     "stats:import": ("get", {"pk": "{import}"}, outcomes(**each(SYSTEM))),
     "stats:import_file": ("get", {"pk": "{import}"}, outcomes(**each(SYSTEM))),
+    "stats:follow_up": ("get", {}, outcomes(**each(SYSTEM))),
     "stats:template": ("get", {"kind": "industry_figures"}, outcomes(**each(SIGNED_IN))),
     "stats:industry": ("get", {"code": CL}, outcomes(**each(CL_VIEWERS))),
     "stats:enterprise": ("get", {"pk": "{enterprise}"}, outcomes(**each(CL_VIEWERS))),
     "stats:cultivation": ("get", {}, outcomes(**each(CL_VIEWERS)), {"industry": CL}),
+    # The statistics bureau's analysis: read by the readers of the overview and the reports
+    # (a city leader only his or her industries'), written by statistics staff alone.
+    "analysis:home": ("get", {}, outcomes(**each(OVERVIEW, 302))),
+    "analysis:month": ("get", {"month": "{previous}"}, outcomes(**each(OVERVIEW))),
+    "analysis:edit": ("get", {"month": "{previous}", "scope": CL}, outcomes(stats=200)),
+    "analysis:history": (
+        "get",
+        {"month": "{previous}", "scope": CL},
+        outcomes(**each((*SYSTEM, "leader_hyt"))),
+    ),
     "reporting:plans": ("get", {}, outcomes(**each(SIGNED_IN))),
     # 市商务局's plan exists (to its form); 市交通局 opens its own.
     "reporting:plan_start": (
@@ -160,6 +171,24 @@ EXPECTATIONS = {
     "reports:edit": ("post", {"pk": "{report}"}, outcomes(drc=409)),
     "reports:html": ("get", {"pk": "{report}"}, outcomes(drc=200)),
     "reports:pdf": ("get", {"pk": "{report}"}, outcomes(drc=200)),
+    # The API takes a client system's token, never a portal session: 401 for every user, and
+    # for anonymous callers too (no login page). Tokens, scopes and each client's own imports:
+    # tests/chains/test_api.py.
+    **{
+        name: ("get", kwargs, outcomes(401, anonymous=401))
+        for name, kwargs in (
+            ("api:statistics_imports", {}),
+            ("api:statistics_import", {"pk": "{import}"}),
+            ("api:statistics_import_apply", {"pk": "{import}"}),
+            ("api:matrix", {}),
+            ("api:indicators", {}),
+            ("api:figures", {}),
+        )
+    },
+    # The schema describes the API (no data): for a token or any signed-in user, whose docs
+    # page reads it.
+    "api:schema": ("get", {}, outcomes(**each(SIGNED_IN), anonymous=401)),
+    "api:docs": ("get", {}, outcomes(**each(SIGNED_IN))),
 }
 
 # Reports are the city's whole picture, read in full by everyone who may open them.
@@ -261,6 +290,14 @@ VARIANTS = [
     *[
         Variant("stats:industry", query, ok=CL_VIEWERS, deny=not_(CL_VIEWERS))
         for query in ({"format": "xlsx"}, {"year": "2025"}, {"year": "2024", "format": "xlsx"})
+    ],
+    *[
+        Variant("stats:follow_up", query, ok=SYSTEM, deny=not_(SYSTEM))
+        for query in ({"show": "explained"}, {"page": "2"}, {"show": "explained", "page": "1"})
+    ],
+    *[
+        Variant("stats:import", {"show": show}, ok=SYSTEM, deny=not_(SYSTEM))
+        for show in ("changes", "rule", "outlier")
     ],
     Variant(
         "stats:industry",
@@ -385,6 +422,11 @@ class Write:
     allowed: dict
     unaffected: dict = field(default_factory=dict)
     setup: Callable[[dict], None] | None = None
+    # How the other roles are refused, anonymous apart, and tables a refusal writes to by
+    # design (the API's call log records refused calls).
+    refused: object = DENIED
+    anonymous: object = LOGIN
+    records: tuple = ()
 
 
 def update_form(w, prefix="", **changes):
@@ -726,6 +768,42 @@ WRITES = [
         lambda w: {},
         allowed={"stats": 302, "admin": 302},
     ),
+    # The API refuses a portal session (tests/chains/test_api.py posts with tokens), and
+    # records each refusal.
+    Write(
+        "api_submit",
+        "api:statistics_imports",
+        {},
+        lambda w: {"file": statistics_file()},
+        allowed={},
+        refused=401,
+        anonymous=401,
+        records=("chains.ApiCall",),
+    ),
+    Write(
+        "api_apply",
+        "api:statistics_import_apply",
+        {"pk": "{import}"},
+        lambda w: {"confirm_reason": "已核实"},
+        allowed={},
+        refused=401,
+        anonymous=401,
+        records=("chains.ApiCall",),
+    ),
+    Write(
+        "stats_explain",
+        "stats:follow_up",
+        {},
+        lambda w: {"flag": w["flag"].pk, "explanation": "龙头企业新产线投产"},
+        allowed={"stats": 302, "admin": 302},
+    ),
+    Write(
+        "analysis_send",
+        "analysis:edit",
+        {"month": "{previous}", "scope": CL},
+        lambda w: {"text": "本月商贸物流产业营业收入同比增长。", "version": "0"},
+        allowed={"stats": 302},
+    ),
     Write(
         "report_generate",
         "reports:generate",
@@ -1057,11 +1135,13 @@ def test_write_views_refuse_wrong_users_and_change_nothing(write, role, w, clien
         assert changed, f"{where} changed nothing: the payload is not a valid one"
         return
     if role == "anonymous":
-        check(response, LOGIN, where)
+        check(response, write.anonymous, where)
     elif role in write.unaffected:
         check(response, write.unaffected[role], where)
     else:
-        check(response, DENIED, where)
+        check(response, write.refused, where)
+    assert set(write.records) <= set(changed), f"{where}: the refusal was not recorded"
+    changed = [table for table in changed if table not in write.records]
     assert not changed, f"{where} was refused but changed {changed}"
 
 

@@ -43,6 +43,7 @@ from chains.models import (
     Policy,
     Unit,
 )
+from chains.quality.models import FigureFlag
 from portal.months import previous_month
 from reporting.land import services as land
 from reporting.models import Report, ReportJob
@@ -348,6 +349,23 @@ def build(media_dir) -> dict:
                 value=Decimal(value),
                 yoy=Decimal("12.5"),
             )
+    # A figure imported with a flag, not yet explained: the 数据核查 list's.
+    flag = FigureFlag.objects.create(
+        source=applied,
+        fingerprint="outlier|z|cl|2025-09",
+        kind="outlier",
+        test="z",
+        importance="warning",
+        sheet_row=3,
+        indicator=output,
+        industry=cl,
+        year=2025,
+        month=9,
+        value=Decimal("4321.50"),
+        message="工业总产值（当月，万元）明显偏离近 24 个月的水平。",
+        confirmed_by=users["stats"],
+        confirmation="已核实",
+    )
     record = writing.upload_record(
         upload=SimpleUploadedFile(
             "9月产业指标.csv",
@@ -409,6 +427,7 @@ def build(media_dir) -> dict:
         "ei": ei,
         "import": record,
         "applied_import": applied,
+        "flag": flag,
         "enterprise": enterprise,
         "report": draft,
         "final_report": final,

@@ -53,10 +53,20 @@ def _xlsx(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def _import(user, name: str, rows: list[list]) -> None:
+def _import(user, name: str, rows: list[list], at: datetime.datetime | None = None) -> None:
     record = writing.upload_record(upload=SimpleUploadedFile(name, _xlsx(rows)), user=user)
     writing.apply(record)
-    FigureImport.objects.filter(pk=record.pk).update(is_demo=True)
+    stamps = {"uploaded_at": at, "applied_at": at} if at is not None else {}
+    FigureImport.objects.filter(pk=record.pk).update(is_demo=True, **stamps)
+
+
+def arrival(year: int, month: int) -> datetime.datetime:
+    """When the bureau's figures of a month plausibly came in: the 6th of the next month, in
+    the morning (or now, for a month whose figures would only be arriving today). Demo data
+    never lies in the future; the statistics analysis of the demo comes after its figures."""
+    following = datetime.date(year + month // 12, month % 12 + 1, 6)
+    at = timezone.make_aware(datetime.datetime.combine(following, datetime.time(9, 30)))
+    return min(at, timezone.now())
 
 
 class _Cumulative:
@@ -185,7 +195,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
                         None,
                     ]
                 )
-        _import(user, f"demo-industry-{year}-{month:02d}.xlsx", rows)
+        _import(user, f"demo-industry-{year}-{month:02d}.xlsx", rows, at=arrival(year, month))
 
     directory = [
         [
@@ -229,5 +239,10 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
         for code in codes:
             value = scale[code] * rng.uniform(0.85, 1.15)
             rows.append([code, None, round(value, 1), running.add(code, year, month, value)])
-        _import(user, f"demo-enterprise-figures-{year}-{month:02d}.xlsx", rows)
+        _import(
+            user,
+            f"demo-enterprise-figures-{year}-{month:02d}.xlsx",
+            rows,
+            at=arrival(year, month),
+        )
     return len(codes)

@@ -201,6 +201,10 @@ class FigureImport(models.Model):
     rows_changed = models.PositiveIntegerField(_("rows changed"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # The figures the file changes, largest change first (validating.MAX_CHANGES of them), and
+    # how many findings its checks for sense made (chains.quality: the first 2,000 are kept).
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    findings_total = models.PositiveIntegerField(_("findings of the checks"), default=0)
     # A refused file is kept 30 days after its upload (to show what was wrong), then deleted;
     # the record stays.
     file_purged_at = models.DateTimeField(_("file deleted"), null=True, blank=True)

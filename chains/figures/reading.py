@@ -28,6 +28,12 @@ class Plan:
     )  # (sheet row, message); row 0: the file
     records: pd.DataFrame | None = None
     enterprises: list[dict] | None = None
+    # What the checks for sense found short of an error (chains.quality.checking.Finding),
+    # the first MAX_FINDINGS of findings_total; and the figures the file changes, largest
+    # change first (the first MAX_CHANGES).
+    findings: list = field(default_factory=list)
+    findings_total: int = 0
+    changes: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -17,6 +17,7 @@ from chains.models import (
     Industry,
     IndustryFigure,
 )
+from chains.quality.selectors import flagged_figures
 
 
 def yoy(value, previous):
@@ -34,7 +35,8 @@ def _growth(figure, previous):
 
 def industry_figures(industry: Industry, year: int) -> dict:
     """Tables for the industry page: whole-industry indicators × months of the year; the latest
-    month by sub-segment and by district. Two queries."""
+    month by sub-segment and by district; each cell marked when the statistics' checks flagged
+    it and nobody has explained it yet. Three queries."""
     indicators = list(Indicator.objects.all())
     rows = list(
         IndustryFigure.objects.filter(is_current=True, industry=industry)
@@ -46,12 +48,20 @@ def industry_figures(industry: Industry, year: int) -> dict:
     months = sorted({f.month for f in rows if f.year == year})
     latest = months[-1] if months else None
 
+    flagged = flagged_figures(years=[year])
+
     def cell(f):
         if f is None:
-            return {"value": None, "yoy": None, "computed": False}
+            return {"value": None, "yoy": None, "computed": False, "flagged": False}
         previous = by_key.get((f.indicator_id, f.subsegment_id, f.district_id, f.year - 1, f.month))
         computed = f.yoy is None and previous is not None and previous.value is not None
-        return {"value": f.value, "yoy": _growth(f, previous), "computed": computed}
+        mark = (industry.pk, f.subsegment_id, f.district_id, f.indicator_id, f.year, f.month)
+        return {
+            "value": f.value,
+            "yoy": _growth(f, previous),
+            "computed": computed,
+            "flagged": mark in flagged,
+        }
 
     used_ids = {f.indicator_id for f in rows}
     used = [i for i in indicators if i.pk in used_ids]
@@ -68,6 +78,10 @@ def industry_figures(industry: Industry, year: int) -> dict:
             breakdown[group].setdefault(label, {})[f.indicator_id] = cell(f)
     return {
         "year": year,
+        "flagged": any(c["flagged"] for row in monthly for c in row["cells"])
+        or any(
+            c["flagged"] for g in breakdown.values() for cells in g.values() for c in cells.values()
+        ),
         "months": months,
         "latest": latest,
         "indicators": used,

@@ -5,6 +5,7 @@ figures already held, and says what importing it would change. Nothing is writte
 import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from django.db.models import FloatField, Q
 from django.db.models.functions import Cast
@@ -25,6 +26,7 @@ from chains.models import (
     SubSegment,
     Unit,
 )
+from chains.quality import checking
 
 
 def _lookup(series: pd.Series, mapping: dict, plan: Plan, message) -> pd.Series:
@@ -232,38 +234,56 @@ def plan_figures(rows, layout: L.Layout, plan: Plan, month, today) -> None:
     _count_changes(plan, enterprise_file, key_columns)
 
 
-def _current(model, scope_field: str, months) -> pd.DataFrame:
-    """The current figures of those months, in one query."""
-    columns = (
-        [scope_field, "subsegment_id", "district_id"]
-        if scope_field == "industry_id"
-        else [scope_field]
+def _current(model, key_columns: list[str], first, last, *, scope=None, indicators=None):
+    """The current figures of the months first to last (of those scope ids — industries or
+    enterprises — and indicators, when given), in one query."""
+    names = [*key_columns, "indicator_id", "year", "month", "value", "yoy"]
+    (y0, m0), (y1, m1) = first, last
+    which = (Q(year__gt=y0) | Q(year=y0, month__gte=m0)) & (
+        Q(year__lt=y1) | Q(year=y1, month__lte=m1)
     )
-    names = [*columns, "indicator_id", "year", "month", "value", "yoy"]
-    which = Q()
-    for year, month in months:
-        which |= Q(year=year, month=month)
-    # Compared as floats rounded to the hundredth: no need for 100,000 Decimals.
+    # Compared as floats: no need for 100,000 Decimals.
+    if scope is not None:
+        which &= Q(**{f"{key_columns[0]}__in": scope})
+    if indicators is not None:
+        which &= Q(indicator_id__in=indicators)
     rows = (
         model.objects.filter(which, is_current=True)
         .annotate(value_f=Cast("value", FloatField()), yoy_f=Cast("yoy", FloatField()))
         .values_list(*names[:-2], "value_f", "yoy_f")
-        if months
-        else []
     )
     return pd.DataFrame(list(rows), columns=names)
 
 
+MAX_CHANGES = 1000
+
+
 def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) -> None:
+    """Count what the file adds, changes and repeats, note the changes (largest first), and run
+    the checks for sense on its figures against the current ones around them."""
     records = plan.records
     model = EnterpriseFigure if enterprise_file else IndustryFigure
-    scope = key_columns[0]
-    current = _current(model, scope, plan.months)
+    back, wanted = checking.needs()
+    first, last = checking.window(plan.months, back)
+    in_file = set(pd.unique(records["indicator_id"]))
+    around = _current(
+        model,
+        key_columns,
+        first,
+        last,
+        scope=[int(k) for k in pd.unique(records[key_columns[0]].dropna())],
+        indicators=sorted({int(i) for i in in_file} | wanted),
+    )
+    full_key = [*key_columns, "indicator_id", "year", "month"]
+    months = {checking.month_index(y, m) for y, m in plan.months}
+    current = around[
+        checking.month_index(around["year"], around["month"]).isin(months)
+    ].reset_index(drop=True)
+    _check(plan, around, key_columns)
     if current.empty:
         plan.added = len(records)
         return
-    full_key = [*key_columns, "indicator_id", "year", "month"]
-    left = records[[*full_key, "value", "yoy"]].copy()
+    left = records[[*full_key, "value", "yoy", "sheet_row"]].copy()
     for frame in (left, current):
         for column in full_key:
             frame[column] = pd.to_numeric(frame[column]).astype("Int64")
@@ -281,6 +301,47 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
     plan.added = int(new.sum())
     plan.unchanged = int(same.sum())
     plan.changed = len(merged) - plan.added - plan.unchanged
+    changed = merged[~new & ~same].copy()
+    if changed.empty:
+        return
+    with np.errstate(divide="ignore", invalid="ignore"):
+        changed["change"] = (changed["value"] / changed["value_old"] - 1) * 100
+    # Largest change first; a figure that appears or disappears counts as the largest.
+    changed["order"] = changed["change"].abs().fillna(np.inf)
+    changed = changed.sort_values(["order", "sheet_row"], ascending=[False, True]).head(MAX_CHANGES)
+    plan.changes = [
+        {
+            **{c: (None if pd.isna(row[c]) else int(row[c])) for c in full_key},
+            "sheet_row": int(row["sheet_row"]),
+            "old": _plain(row["value_old"]),
+            "new": _plain(row["value"]),
+            "old_yoy": _plain(row["yoy_old"]),
+            "new_yoy": _plain(row["yoy"]),
+            "change": _plain(row["change"]),
+        }
+        for row in changed.to_dict("records")
+    ]
+
+
+def _plain(value):
+    return None if value is None or pd.isna(value) or not np.isfinite(value) else float(value)
+
+
+def _check(plan: Plan, around: pd.DataFrame, key_columns: list[str]) -> None:
+    """The validation rules and outlier thresholds: a broken rule of importance error refuses
+    the file, and so do more warnings than can be listed and confirmed one by one (a file so
+    wrong is wrong as a whole: a unit or a column out of place); the rest are findings to
+    confirm."""
+    found = checking.run(plan.records, around, key_columns)
+    for finding in found.errors:
+        plan.error(finding.sheet_row, f"{finding.year}年{finding.month}月：{finding.message}")
+    if found.total > checking.MAX_FINDINGS:
+        plan.error(
+            0,
+            f"检查发现 {found.total:,} 项数据需要核实，超过 {checking.MAX_FINDINGS:,} 项：文件可能"
+            "整体有误（如单位、列或月份错位），请核对后重新上传。",
+        )
+    plan.findings, plan.findings_total = found.items, found.total
 
 
 def plan_enterprises(rows, layout: L.Layout, plan: Plan, today) -> None:

@@ -30,6 +30,8 @@ from chains.figures.layout import parse_month
 from chains.figures.models import ImportStatus
 from chains.figures.workbook import too_large
 from chains.models import FigureImport
+from chains.quality import selectors as quality_selectors
+from chains.quality import services as quality_services
 from portal import spreadsheets
 from portal.responses import file_download, sheets_response, xlsx_response
 from portal.viewhelpers import year_from_request
@@ -76,6 +78,7 @@ class StatisticsHomeView(TemplateView):
                 :100
             ],
             kinds=ImportKind.choices,
+            open_flags=quality_selectors.open_flags().count(),
             **kwargs,
         )
 
@@ -101,17 +104,48 @@ class ImportDetailView(TemplateView):
         applied = record.status == ImportStatus.APPLIED
         # Changes only against a revision replaced: a first import is all additions.
         previous = selectors.previous_revision(record) if applied else None
+        review = quality_selectors.import_review(record, self.request.GET.get("show", "all"))
         return super().get_context_data(
             record=record,
             can_apply=can_import_statistics(self.request.user)
             and record.status == ImportStatus.PREVIEW,
             changes=selectors.import_changes(record) if previous else None,
             previous=previous,
+            review=review,
+            review_tabs=[
+                ("all", _("All")),
+                ("changes", _("Changes (%(n)s)") % {"n": review["counts"]["changes"]}),
+                ("rule", _("Validation rules (%(n)s)") % {"n": review["counts"]["rule"]}),
+                ("outlier", _("Outliers (%(n)s)") % {"n": review["counts"]["outlier"]}),
+            ],
             **kwargs,
         )
 
     def post(self, request, pk):
         record = access_figure_import(user=request.user, pk=pk, write=True)
+        if record.status == ImportStatus.PREVIEW:
+            reasons = {
+                int(name.removeprefix("reason_")): value
+                for name, value in request.POST.items()
+                if name.startswith("reason_") and name.removeprefix("reason_").isdigit()
+            }
+            try:
+                quality_services.flags_confirm(
+                    record,
+                    user=request.user,
+                    reasons=reasons,
+                    reason_for_all=request.POST.get("reason_all", ""),
+                )
+            except quality_services.ReasonMissing as exc:
+                messages.error(
+                    request,
+                    _(
+                        "Not imported: %(count)s flagged figures have no reason. Give each its"
+                        " reason, or one reason for all. Nothing was changed."
+                    )
+                    % {"count": len(exc.args[0])},
+                )
+                return redirect("stats:import", pk)
         try:
             plan = writing.apply(record)
         except reading.ImportRefused as exc:
@@ -138,6 +172,17 @@ class ImportDetailView(TemplateView):
                     " been lost when the database was restored). Upload it again. Nothing was"
                     " changed."
                 ),
+            )
+            return redirect("stats:import", pk)
+        except writing.NotConfirmed as exc:
+            quality_services.flags_record(record, exc.findings)
+            messages.error(
+                request,
+                _(
+                    "Not imported: the figures around this file changed since its preview, and"
+                    " the checks found %(count)s more to confirm (below). Nothing was changed."
+                )
+                % {"count": len(exc.findings)},
             )
             return redirect("stats:import", pk)
         except writing.AlreadyImported:

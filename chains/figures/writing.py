@@ -31,6 +31,7 @@ from chains.models import (
     Indicator,
     IndustryFigure,
 )
+from chains.quality.services import flags_drop_vanished, flags_record
 from portal.dataversion import data_changed
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,10 @@ def preview(record: FigureImport, *, month=None) -> Plan:
     _note_counts(record, plan)
     record.errors = plan.messages()
     record.status = ImportStatus.PREVIEW if plan.ok else ImportStatus.REFUSED
+    record.changes, record.findings_total = plan.changes, plan.findings_total
     record.save()
+    if plan.ok:
+        flags_record(record, plan.findings)
     return plan
 
 
@@ -129,6 +133,15 @@ class NotPreviewed(Exception):
     imported, whatever its file now holds."""
 
 
+class NotConfirmed(Exception):
+    """The file's checks found figures nobody has confirmed (new ones, when the figures around
+    them changed since the preview): they are kept with the upload, to confirm first."""
+
+    def __init__(self, findings):
+        super().__init__(f"{len(findings)} findings to confirm")
+        self.findings = findings
+
+
 class FileGone(Exception):
     """The stored file is not there: deleted 30 days after a refused upload, or lost when the
     database was restored without its media folder."""
@@ -157,6 +170,13 @@ def apply(record: FigureImport) -> Plan:
         plan.error(0, str(exc))
     if not plan.ok:
         raise ImportRefused(plan)
+    confirmed = set(
+        record.flags.filter(confirmed_at__isnull=False).values_list("fingerprint", flat=True)
+    )
+    unconfirmed = [f for f in plan.findings if f.fingerprint not in confirmed]
+    if unconfirmed:
+        raise NotConfirmed(unconfirmed)
+    flags_drop_vanished(record, {f.fingerprint for f in plan.findings})
     if plan.kind == ImportKind.ENTERPRISES:
         _apply_enterprises(plan)
     else:

@@ -1,5 +1,6 @@
 """The chains app's models: the responsibility matrix, and the statistics bureau's figures."""
 
+from chains.api.models import ApiCall, ApiClient, ApiToken
 from chains.cultivation.models import DoublingTarget
 from chains.figures.models import (
     Enterprise,
@@ -25,9 +26,18 @@ from chains.matrix.models import (
     Unit,
 )
 from chains.policies.models import Instrument, Policy, PolicyEvaluation
+from chains.quality.models import (
+    FigureFlag,
+    IndustryMeasure,
+    OutlierThreshold,
+    ValidationRule,
+)
 from chains.space.models import CarrierArea, CarrierKind, LeadingIndustry
 
 __all__ = [
+    "ApiCall",
+    "ApiClient",
+    "ApiToken",
     "Assignment",
     "AssignmentOfficial",
     "AssignmentUnit",
@@ -39,19 +49,23 @@ __all__ = [
     "Enterprise",
     "EnterpriseFigure",
     "EnterpriseTier",
+    "FigureFlag",
     "FigureImport",
     "Indicator",
     "Industry",
     "IndustryFigure",
     "IndustryGroupObjectPermission",
+    "IndustryMeasure",
     "IndustryUserObjectPermission",
     "Instrument",
     "LeadingIndustry",
     "MatrixChange",
     "Official",
+    "OutlierThreshold",
     "Policy",
     "PolicyEvaluation",
     "SubSegment",
     "TierStage",
     "Unit",
+    "ValidationRule",
 ]

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "portal.apps.AxesConfig",
     "csp",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "chains",
     "reporting",
@@ -192,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.send_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "analysis-reminders": {
+        "task": "reporting.send_analysis_reminders",
+        "schedule": crontab(hour=8, minute=35),
+    },
     "reports": {"task": "reporting.reports_schedule", "schedule": crontab(hour=7, minute=0)},
     # Expires before the next run: while no worker runs, runs do not pile up in the queue.
     "reports-watchdog": {
@@ -250,6 +257,43 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The API for other systems (chains/api): each call authenticated by a client system's token
+# (no sessions, so no CSRF), refused unless a view grants its scope, answered in JSON only
+# (the browsable renderer's page needs inline scripts the CSP forbids; /api/docs/ documents
+# the API instead). Throttled per token, and per address before the token is even looked at.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["chains.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["chains.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env("API_RATE_PER_TOKEN", default="1200/hour"),
+        "api_address": env("API_RATE_PER_ADDRESS", default="120/minute"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 500,
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "厦门市现代化产业体系工作平台 API",
+    "DESCRIPTION": (
+        "供市统计局等系统报送统计数据（预览、核实、导入），以及供城市数据平台读取责任矩阵、"
+        "指标和数据。每次调用须带管理员签发的令牌：`Authorization: Bearer <令牌>`。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -276,6 +320,10 @@ PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")
 REPORTING_DEADLINE_WORKING_DAY = env.int("REPORTING_DEADLINE_WORKING_DAY", default=5)
 REPORTING_LOCK_AFTER_WORKING_DAYS = env.int("REPORTING_LOCK_AFTER_WORKING_DAYS", default=5)
 REPORTING_REMINDER_WORKING_DAYS = env.int("REPORTING_REMINDER_WORKING_DAYS", default=3)
+# The statistics bureau's monthly analysis is due on this working day of the next month: after
+# the units' deadline (its figures come later) and before the lock date, the day after which
+# the monthly report is drafted, so the draft carries it. Admins can change it per period.
+REPORTING_ANALYSIS_WORKING_DAY = env.int("REPORTING_ANALYSIS_WORKING_DAY", default=8)
 # A report job's task writes a heartbeat this often (seconds) while it runs; a running job
 # without one for REPORT_JOB_DEAD_AFTER seconds lost its worker: it is failed and retried.
 REPORT_JOB_HEARTBEAT = env.float("REPORT_JOB_HEARTBEAT", default=10)

@@ -34,15 +34,18 @@ Definitions (also shown on the page: reporting.assessment.presentation's DEFINIT
   accepted plan items scores 0 (not "not applicable"): districts are required to plan, and
   having no plan must not shift its weight to other indicators. See plan_completion().
 - figure_growth (% year on year): over the unit's leading industries, current IndustryFigure
-  values (district = the unit, no sub-segment, value not empty) of the headline indicator,
-  compared month by month: only (industry, month) pairs of months 1..M that have a figure in
-  both Y and Y−1 count, so a month whose statistics are not imported yet in one year, or an
-  industry with figures in one year only, is left out of both sums (the explanation names
-  the months compared; the details name the ones left out). Then (Σ this − Σ last) ÷ Σ last
-  × 100. The headline indicator is the first Indicator in admin order (position, code) that
-  is monthly (当月) and in money (万元 or 亿元) — with fixtures/indicators.json,
-  工业总产值（当月）. Monthly values add up over months; cumulative ones would not. Not
-  applicable when no pair has figures in both years, last year's sum is 0, or M = 0.
+  values (district = the unit, no sub-segment, value not empty) of each industry's headline
+  indicator (chains.quality's IndustryMeasure: 工业总产值（当月） for a manufacturing cluster,
+  营业收入（当月） for 商贸物流, 金融服务, 文旅创意; for an industry without one, the first
+  Indicator in admin order that is monthly and in money), compared month by month: only
+  (industry, month) pairs of months 1..M that have a figure in both Y and Y−1 count, so a
+  month whose statistics are not imported yet in one year, or an industry with figures in one
+  year only, is left out of both sums (the explanation names the months compared; the details
+  name the ones left out). A leading industry whose figures another leading industry of the
+  unit already counts (a future industry within its cluster) is left out, so no figure adds
+  twice. Then (Σ this − Σ last) ÷ Σ last × 100. Monthly values add up over months; cumulative
+  ones would not. Not applicable when no pair has figures in both years, last year's sum is
+  0, or M = 0.
 - enterprises: the unit's key enterprises (Enterprise.district = the unit) in its leading
   industries with at least one recognised cultivation tier granted in Y or earlier.
 - open_actions (lower is better): the unit's action items not closed whose deadline is before
@@ -86,6 +89,7 @@ from chains.models import (
     TierStage,
     Unit,
 )
+from chains.quality.selectors import industry_measures
 from reporting.assessment.indicators import headline_indicator
 from reporting.choices import ActionStatus, AssessmentMetric, UpdateStatus
 from reporting.models import (
@@ -313,7 +317,9 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
         as_of_month = default_as_of_month(year, on, periods)
     month = as_of_month
     indicators = list(AssessmentIndicator.objects.filter(is_active=True))
-    headline = headline_indicator()
+    # Each industry's own headline indicator (产值或营收); the first monthly money one otherwise.
+    measures = industry_measures(default=headline_indicator())
+    headline = measures.default
 
     units = list(
         Unit.objects.filter(kind__in=ASSESSED_KINDS)
@@ -400,17 +406,20 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
     # figures of the leading industries, this year and last, months 1..M, per month: the
     # growth compares only the months that have a figure in both years
     figures = defaultdict(lambda: defaultdict(dict))
-    if headline is not None and month:
+    measured = Q(indicator=headline) & ~Q(industry__in=list(measures.headline))
+    for industry_id, indicator in measures.headline.items():
+        measured |= Q(industry=industry_id, indicator=indicator)
+    if (headline is not None or measures.headline) and month:
         leads = LeadingIndustry.objects.filter(
             unit=OuterRef("district"), industry=OuterRef("industry")
         )
         for row in (
             IndustryFigure.objects.filter(
                 Exists(leads),
+                measured,
                 is_current=True,
                 subsegment__isnull=True,
                 district__in=in_assessed,
-                indicator=headline,
                 year__in=(year - 1, year),
                 month__gte=1,
                 month__lte=month,
@@ -471,6 +480,7 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
         "month": month,
         "periods": periods,
         "headline": headline,
+        "measures": measures,
         "plan_deadline": plans_due,
     }
     rows = []
@@ -606,9 +616,9 @@ def _plan_completion(rows, context) -> Measure:
 
 def _growth(figures, leading, context) -> Measure:
     """figures: {(industry id, year): {month: sum}} of the unit, months 1..M."""
-    year, month, headline = context["year"], context["month"], context["headline"]
+    year, month, measures = context["year"], context["month"], context["measures"]
     metric = AssessmentMetric.FIGURE_GROWTH
-    if headline is None:
+    if measures.default is None and not measures.headline:
         return Measure(metric, None, "没有可比较的产值或营收指标，不适用")
     if not month:
         return Measure(metric, None, "尚无已过截止日期的月份，不适用")
@@ -616,7 +626,16 @@ def _growth(figures, leading, context) -> Measure:
         return Measure(metric, None, "未登记主导产业，不适用")
     span = _months(range(1, month + 1))
     details, compared, this, last = [], [], Decimal(0), Decimal(0)
+    leading_ids = {industry.pk for industry in leading}
+    names = {industry.pk: industry.name for industry in leading}
+    used = []  # the headline indicators compared
+    mixed = len({m.unit for i in leading if (m := measures.of(i.pk)) is not None}) > 1
     for industry in leading:
+        own = measures.of(industry.pk)
+        if not measures.in_total(industry.pk, among=leading_ids):
+            counter = names[measures.counted_in[industry.pk]]
+            details.append(f"{industry.name}：数据已计入{counter}，不重复相加")
+            continue
         now = figures.get((industry.pk, year), {})
         before = figures.get((industry.pk, year - 1), {})
         if not now and not before:
@@ -633,7 +652,8 @@ def _growth(figures, leading, context) -> Measure:
         last_one = sum((before[m] for m in months), Decimal(0))
         text = (
             f"{industry.name}：{year}年{_months(months)} {fmt(this_one)}，"
-            f"{year - 1}年同期 {fmt(last_one)}（{headline.unit}）"
+            f"{year - 1}年同期 {fmt(last_one)}"
+            + (f"（{own.unit}）" if own == measures.default else f"（{own.name}，{own.unit}）")
         )
         gaps = []
         if missing := set(before) - set(now):
@@ -644,9 +664,19 @@ def _growth(figures, leading, context) -> Measure:
             text += f"；{'、'.join(gaps)}，不比较"
         details.append(text)
         compared.append((industry, months))
-        this += this_one
-        last += last_one
-    name = f"{headline.name}（{headline.unit}）"
+        used.append(own)
+        # One unit in the sums: a headline in 亿元 counts in 万元 beside others in 万元.
+        factor = Decimal(10000) if mixed and own.unit == "亿元" else Decimal(1)
+        this += this_one * factor
+        last += last_one * factor
+    kinds = {(i.name, i.unit) for i in used} or {
+        (i.name, i.unit) for i in [measures.default] if i is not None
+    }
+    if len(kinds) == 1:
+        indicator_name, unit = kinds.pop()
+        name = f"{indicator_name}（{unit}）"
+    else:
+        name = "产值或营收（万元）" if mixed else "产值或营收"
     if not compared:
         return Measure(
             metric, None, f"主导产业本区{name}{span}没有两年都有数据的月份，不适用", details

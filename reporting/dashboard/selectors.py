@@ -4,6 +4,7 @@ industries × months. A fixed number of queries whatever the data size."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Min, Q, QuerySet
 
@@ -18,8 +19,10 @@ from chains.models import (
     IndustryFigure,
     Unit,
 )
+from chains.quality.selectors import flagged_figures, industry_measures
 from portal.dataversion import data_version
 from portal.months import previous_month
+from reporting.analysis.selectors import MonthAnalysis, month_status
 from reporting.assessment.scoring import completion_percent, completion_rows
 from reporting.choices import ActionStatus, ProblemStatus, ProblemType, UpdateStatus
 from reporting.land.selectors import land_totals
@@ -337,7 +340,10 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
     """Each industry's whole-city figures for the latest month that has any, up to the
     period's month (the bureau's figures come some weeks after the month, so the month being
     reported on usually has none yet): every indicator (for the month and cumulative) with
-    year-on-year growth, supplied or computed from last year. Four queries; `year` and
+    year-on-year growth, supplied or computed from last year, each marked when flagged by the
+    statistics' checks and not yet explained, each industry's headline indicator (产值或营收)
+    marked, and a city total per indicator that adds each figure once (a future industry a
+    cluster already counts is left out, and named). Six queries; `year` and
     `month` say which month the figures are (None when there are none)."""
     city = IndustryFigure.objects.filter(
         is_current=True,
@@ -365,17 +371,61 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
 
     now, before = values(year), values(year - 1)
     indicators = [i for i in Indicator.objects.all() if any(k[1] == i.pk for k in now)]
+    flagged = flagged_figures(years=[year])
+    measures = industry_measures()
+    shown = {industry.pk for industry in industries}
     table = []
+    totals = {indicator.pk: [Decimal(0), Decimal(0), True] for indicator in indicators}
     for industry in industries:
         cells = []
+        headline = measures.of(industry.pk)
+        counted = measures.in_total(industry.pk, among=shown)
         for indicator in indicators:
             value, yoy = now.get((industry.pk, indicator.pk), (None, None))
             previous = before.get((industry.pk, indicator.pk), (None, None))[0]
             if yoy is None and value is not None and previous:
                 yoy = (value / previous - 1) * 100
-            cells.append({"value": value, "yoy": yoy})
+            mark = (industry.pk, None, None, indicator.pk, year, month) in flagged
+            cells.append(
+                {
+                    "value": value,
+                    "yoy": yoy,
+                    "flagged": mark,
+                    "headline": headline is not None and headline.pk == indicator.pk,
+                }
+            )
+            if counted and value is not None:
+                total = totals[indicator.pk]
+                total[0] += value
+                if previous:
+                    total[1] += previous
+                else:
+                    total[2] = False  # a growth over part of the industries would mislead
         table.append((industry, cells))
-    return {"indicators": indicators, "table": table, "year": year, "month": month}
+    total_row = [
+        {
+            "value": totals[i.pk][0],
+            "yoy": (totals[i.pk][0] / totals[i.pk][1] - 1) * 100
+            if totals[i.pk][2] and totals[i.pk][1]
+            else None,
+        }
+        for i in indicators
+    ]
+    left_out = [
+        industry.name
+        for industry, cells in table
+        if not measures.in_total(industry.pk, among=shown)
+        and any(c["value"] is not None for c in cells)
+    ]
+    return {
+        "indicators": indicators,
+        "table": table,
+        "total": total_row if len(table) > 1 else None,
+        "left_out": left_out,
+        "year": year,
+        "month": month,
+        "flagged": any(c["flagged"] for _i, cells in table for c in cells),
+    }
 
 
 def breakdown(industry: Industry, period: ReportingPeriod) -> dict:
@@ -398,3 +448,12 @@ def breakdown(industry: Industry, period: ReportingPeriod) -> dict:
         "districts": data["districts"],
         "district_series": series("districts"),
     }
+
+
+def analysis_summary(
+    period: ReportingPeriod, industries: list[Industry], today: datetime.date
+) -> MonthAnalysis:
+    """Whether the month's statistics have arrived: the import of its industry figures, and the
+    statistics bureau's analysis of the city and of each industry shown, with author and time.
+    Two queries (the industries are those already loaded)."""
+    return month_status(period, industries, today)

@@ -144,6 +144,7 @@ class DashboardView(TemplateView):
                     industries, period, district, everything=everything
                 ),
                 "figures": dashboard.figures_summary(industries, period),
+                "analysis": dashboard.analysis_summary(period, rows, today),
                 "breakdown": dashboard.breakdown(rows[0], period) if len(rows) == 1 else None,
             }
 

@@ -1,6 +1,7 @@
 """The reporting app's models: monthly updates and their coordination loop, yearly work plans,
-land items and the district assessment's indicators."""
+land items, the district assessment's indicators and the statistics bureau's analysis."""
 
+from reporting.analysis.models import AnalysisEvent, StatisticsAnalysis
 from reporting.assessment.models import AssessmentIndicator
 from reporting.land.models import LandItem
 from reporting.outbox.models import OutboxMessage
@@ -22,6 +23,7 @@ from reporting.updates.models import (
 __all__ = [
     "ActionEvent",
     "ActionItem",
+    "AnalysisEvent",
     "AssessmentIndicator",
     "Attachment",
     "CalendarOverride",
@@ -42,6 +44,7 @@ __all__ = [
     "ReportJob",
     "ReportReminder",
     "ReportingPeriod",
+    "StatisticsAnalysis",
     "UpdateEvent",
     "WorkPlan",
     "attachment_path",

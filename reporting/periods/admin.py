@@ -268,15 +268,26 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     moved with it until the lock date; dates set here are the administrator's and are never
     recomputed, until the administrator unticks 日期由管理员设定."""
 
-    list_display = ("__str__", "deadline", "lock_date", "dates_set_by_hand", "provisional_dates")
+    list_display = (
+        "__str__",
+        "deadline",
+        "lock_date",
+        "analysis_deadline",
+        "dates_set_by_hand",
+        "provisional_dates",
+    )
     list_filter = ("dates_set_by_hand",)
-    fields = ("year", "month", "deadline", "lock_date", "dates_set_by_hand")
+    fields = ("year", "month", "deadline", "lock_date", "analysis_deadline", "dates_set_by_hand")
 
     def get_readonly_fields(self, request, obj=None):
         return ("year", "month") if obj else ()
 
     def save_model(self, request, obj, form, change):
-        if not change or {"deadline", "lock_date"} & set(form.changed_data):
+        # A blank analysis deadline is the calendar's (filled in on save), not a date set here.
+        typed = {"deadline", "lock_date"} | (
+            {"analysis_deadline"} if form.cleaned_data.get("analysis_deadline") else set()
+        )
+        if not change or typed & set(form.changed_data):
             # Dates typed in here are the administrator's, whatever the box said.
             obj.dates_set_by_hand = True
             super().save_model(request, obj, form, change)
@@ -290,7 +301,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
             recomputed = calendar_io.periods_recompute(
                 user=request.user, reason=f"管理员取消了{obj}的“日期由管理员设定”"
             )
-        obj.refresh_from_db(fields=["deadline", "lock_date"])
+        obj.refresh_from_db(fields=["deadline", "lock_date", "analysis_deadline"])
         _report_moved(request, recomputed)
 
     @admin.display(description=_("provisional"))
@@ -298,7 +309,11 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
         marks = obj.provisional
         labels = [
             str(label)
-            for flag, label in ((marks.deadline, _("Deadline")), (marks.lock_date, _("lock date")))
+            for flag, label in (
+                (marks.deadline, _("Deadline")),
+                (marks.lock_date, _("lock date")),
+                (marks.analysis_deadline, _("statistics analysis deadline")),
+            )
             if flag
         ]
         return "、".join(labels) or "—"

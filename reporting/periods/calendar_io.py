@@ -176,6 +176,9 @@ class PeriodMove:
     old_lock_date: datetime.date
     deadline: datetime.date
     lock_date: datetime.date
+    # The statistics bureau's analysis deadline, when it moved too.
+    old_analysis_deadline: datetime.date | None = None
+    analysis_deadline: datetime.date | None = None
 
     def _parts(self, fmt) -> list[str]:
         parts = []
@@ -185,13 +188,22 @@ class PeriodMove:
             parts.append(f"锁定 {fmt(self.old_lock_date)} → {fmt(self.lock_date)}")
         return parts
 
+    def _analysis_part(self, fmt) -> list[str]:
+        if self.analysis_deadline == self.old_analysis_deadline:
+            return []
+        return [f"统计分析截止 {fmt(self.old_analysis_deadline)} → {fmt(self.analysis_deadline)}"]
+
     def summary(self) -> str:
-        """For the administrator's message: 2026年12月：截止 1月7日 → 1月8日，锁定 …"""
-        return f"{self.period}：{'，'.join(self._parts(_month_day))}"
+        """For the administrator's message: 2026年12月：截止 1月7日 → 1月8日，锁定 … (the
+        analysis deadline, which moves with them, is named when it alone moved; the period's
+        history always names it)."""
+        parts = self._parts(_month_day) or self._analysis_part(_month_day)
+        return f"{self.period}：{'，'.join(parts)}"
 
     def record(self) -> str:
-        """For the period's history, with years: 截止 2027-01-07 → 2027-01-08；锁定 …"""
-        return "；".join(self._parts(datetime.date.isoformat))
+        """For the period's history, with years: 截止 2027-01-07 → 2027-01-08；锁定 …；统计分析截止 …"""
+        iso = datetime.date.isoformat
+        return "；".join(self._parts(iso) + self._analysis_part(iso))
 
     def kept_summary(self) -> str:
         return (
@@ -255,9 +267,23 @@ def _dates_kept_to_today(
     return deadline, lock_date, kept
 
 
+def _analysis_deadline_to_today(
+    period: ReportingPeriod, calendar: WorkCalendar, today: datetime.date
+) -> datetime.date:
+    """The statistics analysis deadline under `calendar`, on the deadline's own rules: one
+    already passed stays (the analysis was judged on time or late by it), and it never moves
+    to a day before today."""
+    computed = calendar.analysis_deadline(period.year, period.month)
+    if computed != period.analysis_deadline and (
+        period.analysis_deadline < today or computed < today
+    ):
+        return period.analysis_deadline
+    return computed
+
+
 @transaction.atomic
 def periods_recompute(*, user, reason: str, before: WorkCalendar | None = None) -> Recomputed:
-    """Bring the deadline and lock date of every period not yet past its lock date to what
+    """Bring the deadline, lock date and statistics analysis deadline of every period not yet past its lock date to what
     the working-day calendar now computes, after any change to it (an override typed in,
     changed, deleted or imported, a year declared complete) — in the same transaction as the
     change. A period past its lock date keeps the dates its updates were judged by; so does a
@@ -281,11 +307,25 @@ def periods_recompute(*, user, reason: str, before: WorkCalendar | None = None) 
         deadline, lock_date, kept = _dates_kept_to_today(period, after, today)
         if changed:
             result.kept_dates += kept
-        if (deadline, lock_date) == (period.deadline, period.lock_date):
+        analysis_deadline = _analysis_deadline_to_today(period, after, today)
+        if (deadline, lock_date, analysis_deadline) == (
+            period.deadline,
+            period.lock_date,
+            period.analysis_deadline,
+        ):
             continue
-        move = PeriodMove(period, period.deadline, period.lock_date, deadline, lock_date)
+        move = PeriodMove(
+            period,
+            period.deadline,
+            period.lock_date,
+            deadline,
+            lock_date,
+            period.analysis_deadline,
+            analysis_deadline,
+        )
         period.deadline, period.lock_date = deadline, lock_date
-        period.save(update_fields=["deadline", "lock_date"])  # bumps the dashboard
+        period.analysis_deadline = analysis_deadline
+        period.save(update_fields=["deadline", "lock_date", "analysis_deadline"])
         LogEntry.objects.log_actions(
             user_id=user.pk,
             queryset=[period],

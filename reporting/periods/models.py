@@ -70,19 +70,31 @@ class CalendarYear(models.Model):
 
 class ReportingPeriod(models.Model):
     """A reporting month. Updates for month M are due by `deadline` (default: the 5th working
-    day of M+1); after `lock_date` only DRC staff can reopen them. The calendar computes both
-    and moves them when it changes (reporting.periods.calendar_io.periods_recompute) until the lock
-    date has passed, unless an administrator set them by hand."""
+    day of M+1); after `lock_date` only DRC staff can reopen them. The statistics bureau's
+    analysis of the month is due by `analysis_deadline` (default: the 8th working day of M+1).
+    The calendar computes all three and moves them when it changes
+    (reporting.periods.calendar_io.periods_recompute) until the lock date has passed, unless an
+    administrator set them by hand."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     deadline = models.DateField(_("on-time deadline"))
     lock_date = models.DateField(_("lock date"))
+    # Blank: the calendar's (filled in on save, for callers that give only the units' dates).
+    analysis_deadline = models.DateField(
+        _("statistics analysis deadline"),
+        blank=True,
+        help_text=_(
+            "The day the statistics bureau's analysis of the month is due: a working day of the "
+            "next month. Leave it blank for the calendar's default."
+        ),
+    )
     dates_set_by_hand = models.BooleanField(
         _("dates set by an administrator"),
         default=False,
         help_text=_(
-            "Ticked when an administrator changes the deadline or the lock date here: the "
+            "Ticked when an administrator changes the deadline, the lock date or the statistics "
+            "analysis deadline here: the "
             "calendar then never moves this month's dates. Untick it to have them computed "
             "from the working-day calendar again."
         ),
@@ -105,6 +117,12 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年{self.month}月"
 
+    def save(self, *args, **kwargs):
+        if self.analysis_deadline is None:
+            # Periods created with the units' dates only (tests, older callers): the calendar's.
+            self.analysis_deadline = WorkCalendar().analysis_deadline(self.year, self.month)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         # Said here, on the field, rather than as the database constraint's bare "constraint
         # lock_after_deadline is violated" (the constraint is then not checked again).
@@ -122,10 +140,29 @@ class ReportingPeriod(models.Model):
                     )
                 }
             )
+        if self.analysis_deadline and self.year and self.month:
+            if self.analysis_deadline <= self.last_day:
+                raise ValidationError(
+                    {
+                        "analysis_deadline": format_lazy(
+                            _(
+                                "The statistics analysis deadline ({deadline}) must fall after "
+                                "the month it analyses: the month's figures are only known "
+                                "after it ends."
+                            ),
+                            deadline=self.analysis_deadline.isoformat(),
+                        )
+                    }
+                )
 
     @property
     def first_day(self) -> datetime.date:
         return datetime.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        following = datetime.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
 
     @property
     def slug(self) -> str:
@@ -137,7 +174,8 @@ class ReportingPeriod(models.Model):
         WorkCalendar.provisional. List pages fill it from one calendar; here the overrides are
         read (one query) only when the package does not know a year the dates run into."""
         if self.dates_set_by_hand or all(
-            package_knows(year) for year in range(self.year, self.lock_date.year + 1)
+            package_knows(year)
+            for year in range(self.year, max(self.lock_date, self.analysis_deadline).year + 1)
         ):
             return Provisional()
         return WorkCalendar().provisional(self)

@@ -17,7 +17,11 @@ def today() -> datetime.date:
 def period_defaults(year: int, month: int, calendar: WorkCalendar | None = None) -> dict:
     calendar = calendar or WorkCalendar()
     deadline, lock_date = calendar.period_dates(year, month)
-    return {"deadline": deadline, "lock_date": lock_date}
+    return {
+        "deadline": deadline,
+        "lock_date": lock_date,
+        "analysis_deadline": calendar.analysis_deadline(year, month),
+    }
 
 
 def period_get_or_create(year: int, month: int) -> ReportingPeriod:

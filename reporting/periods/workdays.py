@@ -42,9 +42,10 @@ class Provisional:
 
     deadline: bool = False
     lock_date: bool = False
+    analysis_deadline: bool = False
 
     def __bool__(self) -> bool:
-        return self.deadline or self.lock_date
+        return self.deadline or self.lock_date or self.analysis_deadline
 
 
 class WorkCalendar:
@@ -106,6 +107,13 @@ class WorkCalendar:
         )
         return computed, lock_date
 
+    def analysis_deadline(self, year: int, month: int) -> datetime.date:
+        """The calendar's deadline for the statistics bureau's analysis of a month: the n-th
+        working day of the next month (REPORTING_ANALYSIS_WORKING_DAY)."""
+        return self.nth_working_day(
+            *next_month(year, month), settings.REPORTING_ANALYSIS_WORKING_DAY
+        )
+
     def mark(self, periods) -> None:
         """Fill each period's `provisional` from this calendar (no query per period)."""
         for period in periods:
@@ -119,6 +127,7 @@ class WorkCalendar:
         return Provisional(
             deadline=self.is_provisional(period.first_day, period.deadline),
             lock_date=self.is_provisional(period.first_day, period.lock_date),
+            analysis_deadline=self.is_provisional(period.first_day, period.analysis_deadline),
         )
 
     def is_working_day(self, day: datetime.date) -> bool:

@@ -3,7 +3,8 @@ later edit of an update or a new statistics revision never changes a finished re
 
 `monthly(year, month)`, `quarterly(year, quarter)` and `annual(year)` each read what the report
 needs in a fixed number of queries (whatever the years of data), and return the same shape:
-meta, the reporting rate, headline figures, then per category and industry the six elements'
+meta, the reporting rate, headline figures (and, in a monthly report, the statistics bureau's
+analysis of the city and of each industry, or that it sent none), then per category and industry the six elements'
 progress compiled from accepted updates (each entry naming its unit and update), figures with
 year-on-year growth, key projects, problems with their coordination status, action items, and
 the annex of overdue reports. The annual report adds the year's figures against the previous
@@ -30,6 +31,8 @@ from chains.models import (
     Unit,
 )
 from chains.policies.selectors import policy_summary
+from chains.quality.selectors import flagged_figures, industry_measures
+from reporting.analysis.selectors import byline, month_analyses
 from reporting.assessment.indicators import headline_indicator
 from reporting.assessment.scoring import district_assessment
 from reporting.choices import (
@@ -80,6 +83,8 @@ ACTION_STATUS = {
     ActionStatus.CLOSED: "已销号",
 }
 CN_DIGITS = "〇一二三四五六七八九"
+# Said where the statistics bureau's analysis of the month would stand, when it sent none.
+ANALYSIS_MISSING = "本月统计分析未报送。"
 
 
 def _num(value) -> str | None:
@@ -170,7 +175,9 @@ def _indicator_label(indicator: Indicator) -> str:
     return f"{indicator.name}（{period}）"
 
 
-def _month_figures(figures: dict, indicators, industry_id: int, year: int, month: int) -> list:
+def _month_figures(
+    figures: dict, indicators, industry_id: int, year: int, month: int, flagged: "_Flagged"
+) -> list:
     rows = []
     for indicator in indicators:
         value, yoy = figures.get((industry_id, indicator.pk, year, month), (None, None))
@@ -183,9 +190,37 @@ def _month_figures(figures: dict, indicators, industry_id: int, year: int, month
                 "unit": indicator.unit,
                 "value": _num(value),
                 "yoy": _num(yoy) if yoy is not None else _yoy(value, previous),
+                "flagged": flagged.use(industry_id, indicator, year, month),
             }
         )
     return rows
+
+
+class _Flagged:
+    """The figures the report uses that the statistics' checks flagged and nobody has explained
+    yet (chains.quality): each is marked where shown, and listed in the snapshot, so the report
+    is not finalised with them unless the DRC says so."""
+
+    def __init__(self, years, names: dict[int, str]):
+        self.open = flagged_figures(years=years)
+        self.names = names
+        self.used: dict[tuple, str] = {}
+
+    def use(self, industry_id: int, indicator, year: int, month: int) -> list | None:
+        """The figure's key [industry, indicator, year, month] if it is flagged, else None."""
+        key = (industry_id, None, None, indicator.pk, year, month)
+        if key not in self.open:
+            return None
+        self.used[key] = (
+            f"{self.names.get(industry_id, '')} {_indicator_label(indicator)} {year}年{month}月"
+        )
+        return [industry_id, indicator.pk, year, month]
+
+    def snapshot(self) -> list[dict]:
+        return [
+            {"key": [k[0], k[3], k[4], k[5]], "label": label}
+            for k, label in sorted(self.used.items())
+        ]
 
 
 def _latest_month(figures: dict, industry_id: int, year: int, months) -> int:
@@ -270,6 +305,22 @@ def _reporting(periods: list[ReportingPeriod], today: datetime.date) -> tuple[di
     return summary, overdue
 
 
+# --- the statistics bureau's analysis -------------------------------------------------------
+
+
+def _analysis(analysis) -> dict | None:
+    """One analysis as the report prints it: the text under its author's name and time."""
+    if analysis is None:
+        return None
+    return {
+        "text": analysis.text,
+        "author": analysis.author.display_name,
+        "unit": analysis.author.unit.name if analysis.author.unit_id else "",
+        "at": timezone.localtime(analysis.submitted_at).isoformat(timespec="minutes"),
+        "byline": byline(analysis),
+    }
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -281,7 +332,8 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     progress(5, "读取责任分工")
     categories, industries, leads, officials = _matrix()
     indicators = list(Indicator.objects.all())
-    headline = headline_indicator(indicators)
+    # Each industry's own measure (产值或营收); the first monthly money indicator otherwise.
+    measures = industry_measures(default=headline_indicator(indicators))
     periods = list(
         ReportingPeriod.objects.filter(year=year, month__in=[m for _y, m in months]).order_by(
             "month"
@@ -352,6 +404,9 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         )
     progress(45, "汇总统计数据")
     figures = _city_figures(months)
+    flagged = _Flagged((year, year - 1), {i.pk: i.name for i in industries})
+    # The monthly report carries the statistics bureau's analysis of its month (one query).
+    analyses = month_analyses(periods[0]) if kind == "monthly" and periods else {}
     last_year, last_month = months[-1]
     by_industry_updates = defaultdict(list)
     filed = defaultdict(lambda: defaultdict(int))  # industry → unit → months accepted
@@ -363,12 +418,13 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     annual, quarterly = kind == "annual", kind == "quarterly"
     month_numbers = [m for _y, m in months]
     sections = []
-    headline_rows = []
+    headline_rows: dict = {}  # headline indicator → the industries adding to its city total
+    left_out = []  # industries a cluster already counts: in no total
     for category in categories:
         members = [i for i in industries if i.category_id == category.pk]
         if not members:
             continue
-        chart = {"labels": [], "values": [], "yoy": [], "unit": "", "indicator": ""}
+        chart = {"labels": [], "values": [], "yoy": [], "unit": "", "indicators": []}
         rows = []
         for industry in members:
             own = by_industry_updates.get(industry.pk, [])
@@ -384,6 +440,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                     industry.pk,
                     last_year,
                     _latest_month(figures, industry.pk, year, months),
+                    flagged,
                 ),
                 "elements": _element_entries(own, with_month=len(months) > 1),
                 "projects": projects.get(industry.pk, []),
@@ -402,38 +459,48 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                     if filed[industry.pk][name] < due_months
                 ],
             }
-            if headline is not None:
+            if kind == "monthly":
+                entry["analysis"] = _analysis(analyses.get(industry.pk))
+            own = measures.of(industry.pk)
+            if own is not None:
                 if annual or quarterly:
                     value, previous, comparable = _year_sums(
-                        figures, industry.pk, headline.pk, year, month_numbers
+                        figures, industry.pk, own.pk, year, month_numbers
                     )
+                    entry["headline_flagged"] = [
+                        key
+                        for m in month_numbers
+                        if (key := flagged.use(industry.pk, own, year, m))
+                    ]
                     # Growth compares only the months present in both years.
                     compared = comparable[:2]
                     yoy = _yoy(*compared)
                 else:
                     value, yoy = figures.get(
-                        (industry.pk, headline.pk, last_year, last_month), (None, None)
+                        (industry.pk, own.pk, last_year, last_month), (None, None)
                     )
                     previous = figures.get(
-                        (industry.pk, headline.pk, last_year - 1, last_month), (None, None)
+                        (industry.pk, own.pk, last_year - 1, last_month), (None, None)
                     )[0]
                     compared = (value, previous)
+                    key = flagged.use(industry.pk, own, last_year, last_month)
+                    entry["headline_flagged"] = [key] if key else []
                     if yoy is None:
                         yoy = _yoy(value, previous)
                 if annual:
                     entry["year_figures"] = {
-                        "indicator": headline.name,
-                        "unit": headline.unit,
+                        "indicator": own.name,
+                        "unit": own.unit,
                         "this": _num(value),
                         "last": _num(previous),
                         "yoy": yoy,
                         "compared_months": comparable[2],
                         "months": [
-                            _num(figures.get((industry.pk, headline.pk, year, m), (None,))[0])
+                            _num(figures.get((industry.pk, own.pk, year, m), (None,))[0])
                             for m in range(1, 13)
                         ],
                         "last_months": [
-                            _num(figures.get((industry.pk, headline.pk, year - 1, m), (None,))[0])
+                            _num(figures.get((industry.pk, own.pk, year - 1, m), (None,))[0])
                             for m in range(1, 13)
                         ],
                     }
@@ -441,32 +508,41 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                     chart["labels"].append(industry.name)
                     chart["values"].append(float(value))
                     chart["yoy"].append(_float(yoy))
-                    chart["unit"], chart["indicator"] = headline.unit, _indicator_label(headline)
-                    headline_rows.append((value, compared))  # value shown, pair growth compares
+                    chart["unit"] = own.unit
+                    chart["indicators"].append(_indicator_label(own))
+                    if measures.in_total(industry.pk):
+                        # value shown, the pair growth compares, whether it is flagged
+                        headline_rows.setdefault(own, []).append((value, compared, entry))
+                    else:
+                        left_out.append(industry.name)
             rows.append(entry)
+        labels = list(dict.fromkeys(chart.pop("indicators")))
+        chart["indicator"] = labels[0] if len(labels) == 1 else "主要指标（产值或营收）"
         sections.append(
             {"code": category.code, "name": category.name, "chart": chart, "industries": rows}
         )
 
-    total = sum((Decimal(v) for v, _pair in headline_rows), Decimal(0))
-    pairs = [pair for _v, pair in headline_rows]
-    growth = (
-        _yoy(sum(Decimal(a) for a, _b in pairs), sum(Decimal(b) for _a, b in pairs))
-        if pairs and all(a is not None and b is not None for a, b in pairs)
-        else None
-    )
     headline_figures = []
-    if headline_rows:  # (there are rows only with a headline indicator)
+    for indicator, group in headline_rows.items():
+        total = sum((Decimal(v) for v, _pair, _entry in group), Decimal(0))
+        pairs = [pair for _v, pair, _entry in group]
+        growth = (
+            _yoy(sum(Decimal(a) for a, _b in pairs), sum(Decimal(b) for _a, b in pairs))
+            if all(a is not None and b is not None for a, b in pairs)
+            else None
+        )
         if annual or quarterly:
-            what = headline.name + ("全年合计" if annual else "本季度合计")
+            what = indicator.name + ("全年合计" if annual else "本季度合计")
         else:
-            what = f"{_indicator_label(headline)}合计"
+            what = f"{_indicator_label(indicator)}合计"
         headline_figures.append(
             {
-                "label": f"{len(headline_rows)}个重点产业{what}",
+                "label": f"{len(group)}个重点产业{what}",
                 "value": _num(total),
-                "unit": headline.unit,
+                "unit": indicator.unit,
                 "yoy": growth,
+                "industries": [entry["code"] for _v, _pair, entry in group],
+                "flagged": any(entry["headline_flagged"] for _v, _pair, entry in group),
             }
         )
     snapshot = {
@@ -481,9 +557,20 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         "date_label": _date_cn(timezone.localdate()),
         "reporting": reporting,
         "headline": headline_figures,
+        "headline_note": (
+            f"合计不含{'、'.join(left_out)}：其数据已计入相关产业集群，不重复相加。"
+            if left_out and headline_figures
+            else ""
+        ),
         "categories": sections,
         "overdue": overdue,
+        "unverified": flagged.snapshot(),
     }
+    if kind == "monthly":
+        snapshot["statistics_analysis"] = {
+            "city": _analysis(analyses.get(None)),
+            "missing": ANALYSIS_MISSING,
+        }
     if annual:
         progress(60, "汇总年度政策、企业培育和计划")
         snapshot.update(_annual_extras(year, industries))

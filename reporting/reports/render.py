@@ -99,6 +99,12 @@ def growth(value) -> str:
 
 
 @register.filter
+def flagged_any(rows) -> bool:
+    """Whether any figure of a table is marked as flagged and unexplained."""
+    return any(row.get("flagged") for row in rows or ())
+
+
+@register.filter
 def sign(value) -> str:
     """The class colouring a growth figure: "up", "down" or ""."""
     number = _decimal(value)

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 
 from accounts.access import can_review
 from accounts.models import User
+from chains.quality.selectors import flagged_figures
 from portal.celery import app
 from reporting.choices import JobStatus, ReportKind, ReportStatus
 from reporting.models import Report, ReportJob
@@ -559,6 +560,49 @@ class ConcurrentReportEdit(Exception):
     pass
 
 
+class UnverifiedFigures(Exception):
+    """The draft uses figures flagged by the statistics' checks and not yet explained."""
+
+    def __init__(self, labels: list[str]):
+        super().__init__("、".join(labels))
+        self.labels = labels
+
+
+def _unverified_now(data: dict) -> set[tuple]:
+    """Of the flagged figures a draft used, those still flagged and unexplained now."""
+    used = {tuple(u["key"]) for u in data.get("unverified", [])}
+    if not used:
+        return set()
+    open_now = flagged_figures(years={k[2] for k in used})
+    return {k for k in used if (k[0], None, None, *k[1:]) in open_now}
+
+
+def _mark_unverified(data: dict, still: set[tuple], *, published: bool) -> None:
+    """The finalised version marks only the figures still unexplained, and says whether the DRC
+    published them knowingly."""
+
+    def keep(key):
+        return key if key and tuple(key) in still else None
+
+    for category in data.get("categories", []):
+        for industry in category["industries"]:
+            for row in industry.get("figures", []):
+                row["flagged"] = keep(row.get("flagged"))
+            industry["headline_flagged"] = [
+                k for k in industry.get("headline_flagged", []) if tuple(k) in still
+            ]
+    for row in data.get("headline", []):
+        codes = set(row.get("industries", ()))
+        row["flagged"] = any(
+            i.get("headline_flagged")
+            for c in data.get("categories", [])
+            for i in c["industries"]
+            if i["code"] in codes
+        )
+    data["unverified"] = [u for u in data.get("unverified", []) if tuple(u["key"]) in still]
+    data["published_unverified"] = published
+
+
 def industry_comment_keys(data: dict) -> list[tuple[str, str]]:
     """The industries a draft may carry a DRC comment on: (key, industry name)."""
     return [
@@ -604,10 +648,14 @@ def report_finalise(
     expected_version: int,
     summary: str | None = None,
     comments: dict | None = None,
+    publish_unverified: bool = False,
 ) -> Report:
     """The draft becomes the next version (v1, v2 …) of its report, with its PDF; from then on
     nothing of it changes. Text given here is saved first, in the same transaction: if the
-    PDF cannot be made, neither is saved."""
+    PDF cannot be made, neither is saved. A draft using figures the statistics' checks flagged
+    and nobody has explained is finalised only when the DRC ticks 发布含未核实数据
+    (`publish_unverified`): the version then says so; figures explained since the draft was
+    gathered lose their mark."""
     if summary is not None:  # report_edit locks and checks the draft
         current = report_edit(
             report=report,
@@ -618,6 +666,11 @@ def report_finalise(
         )
     else:
         current = _lock_draft(report, user, expected_version)
+    still = _unverified_now(current.data)
+    if still and not publish_unverified:
+        labels = [u["label"] for u in current.data["unverified"] if tuple(u["key"]) in still]
+        raise UnverifiedFigures(labels)
+    _mark_unverified(current.data, still, published=bool(still))
     # Versions are numbered per report; the lock on the draft row serialises finalising.
     latest = Report.objects.filter(kind=current.kind, period=current.period).aggregate(
         Max("version")
@@ -625,5 +678,5 @@ def report_finalise(
     current.status = ReportStatus.FINAL
     current.version = (latest or 0) + 1
     current.finalised_by, current.finalised_at = user, timezone.now()
-    _store_pdf(current, also=("status", "version", "finalised_by", "finalised_at"))
+    _store_pdf(current, also=("status", "version", "finalised_by", "finalised_at", "data"))
     return current

@@ -217,6 +217,7 @@ class ReportEditView(View):
                     expected_version=version,
                     summary=request.POST.get("summary", ""),
                     comments=comments,
+                    publish_unverified=request.POST.get("publish_unverified") == "1",
                 )
                 messages.success(
                     request,
@@ -232,6 +233,24 @@ class ReportEditView(View):
                     comments=comments,
                 )
                 messages.success(request, _("The draft was saved."))
+        except services.UnverifiedFigures as exc:
+            # Finalising rolled back whole; the text typed is kept as the draft's.
+            services.report_edit(
+                report=report,
+                user=request.user,
+                expected_version=version,
+                summary=request.POST.get("summary", ""),
+                comments=comments,
+            )
+            messages.error(
+                request,
+                _(
+                    "Not finalised: the report uses figures flagged and not yet explained"
+                    " (%(figures)s). Wait for statistics staff to explain them, or tick"
+                    " 发布含未核实数据. Your text was saved."
+                )
+                % {"figures": "、".join(exc.labels)},
+            )
         except services.ConcurrentReportEdit:
             messages.error(
                 request,

@@ -24,3 +24,9 @@ def section_reason(returned, field_or_section: str) -> str:
         return ""
     key = SECTION_OF_FIELD.get(field_or_section, field_or_section)
     return returned.section_reasons.get(key, "")
+
+
+@register.filter
+def figure_check(update, key: str) -> dict | None:
+    """The unit's confirmation of a figure past ten times last month's (figures.py), if any."""
+    return (update.figure_checks or {}).get(key)

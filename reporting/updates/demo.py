@@ -39,7 +39,7 @@ SEGMENTS = [
 PARKS = ["火炬高新区", "集美软件园三期", "海沧生物医药港", "翔安数字经济产业园", "同安工业集中区"]
 
 
-def _text(industry, rng):
+def _text(industry, rng, signed: int):
     return {
         field: template.format(
             industry=industry.name,
@@ -50,14 +50,41 @@ def _text(industry, rng):
             park=rng.choice(PARKS),
             area=rng.randint(1, 30),
             started=rng.randint(1, 5),
-            signed=rng.randint(1, 9),
+            signed=signed,  # the text says what the figure says
         )
         for field, template in ELEMENTS.items()
     } | {
-        "projects_signed": rng.randint(1, 9),
-        "signed_amount": rng.randint(5, 200),
         "suggestions": "建议市级层面统筹协调用地指标和人才住房保障。",
         "next_plan": f"下月继续推进{industry.name}重点项目落地，跟踪在谈项目签约。",
+    }
+
+
+def _figures(rng, following: dict | None) -> dict:
+    """签约项目数 and 签约金额 (亿元) for a month. The months are seeded newest first, so each
+    one moves from the month after it by at most half or double: a plausible series, never
+    near the tenfold jump the form asks the unit to confirm (figures.py)."""
+    if following is None:
+        return {
+            "projects_signed": rng.randint(2, 9),
+            "signed_amount": Decimal(rng.randint(20, 120)),
+        }
+    count = following["projects_signed"] + rng.randint(-2, 2)
+    amount = following["signed_amount"] * Decimal(rng.uniform(0.5, 2))
+    return {
+        "projects_signed": min(max(count, 1), 9),
+        "signed_amount": min(max(amount, Decimal(5)), Decimal(200)).quantize(Decimal("0.01")),
+    }
+
+
+def _project(industry, rng) -> dict:
+    """A key project: the same number is the same project, with the same total investment
+    (亿元) from month to month."""
+    number = rng.randint(1, 30)
+    return {
+        "name": f"{industry.name[:4]}重点项目{number}号",
+        "stage": rng.choice(ProjectStage.values),
+        "investment": Decimal(5 + number * 7 % 76),
+        "progress": "按计划推进。",
     }
 
 
@@ -105,6 +132,9 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
     contributor_unit = Unit.objects.filter(name="思明区").first()
     contributor = User.objects.filter(unit=contributor_unit).first()
     created = 0
+    figures_rng = random.Random(447)  # the figures draw from their own stream
+    # By industry and lead unit: the figures of the month after the one being seeded.
+    latest_figures: dict[tuple[int, int], dict] = {}
     for age, period in enumerate(periods):
         for industry, unit in lead_pairs():
             filer = User.objects.filter(unit=unit).first()
@@ -118,16 +148,11 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
             # Demo only: these months are past their lock date; open them while seeding.
             MonthlyUpdate.objects.filter(pk=update.pk).update(is_demo=True, reopened_until=today)
             update.reopened_until = today
+            figures = _figures(figures_rng, latest_figures.get((industry.pk, unit.pk)))
+            latest_figures[industry.pk, unit.pk] = figures
             content = services.UpdateContent(
-                fields=_text(industry, rng),
-                key_projects=[
-                    {
-                        "name": f"{industry.name[:4]}重点项目{rng.randint(1, 30)}号",
-                        "stage": rng.choice(ProjectStage.values),
-                        "investment": rng.randint(1, 80),
-                        "progress": "按计划推进。",
-                    }
-                ],
+                fields=_text(industry, rng, figures["projects_signed"]) | figures,
+                key_projects=[_project(industry, rng)],
                 problems=[
                     {
                         "description": "项目用地指标紧张，需协调解决。",

@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from reporting.choices import ELEMENT_FIELDS, ProblemType, ProjectStage, Section
 from reporting.models import MonthlyUpdate
 from reporting.updates.attachments import inspect_upload
+from reporting.updates.figures import (
+    INVESTMENT,
+    PROJECTS_SIGNED,
+    SIGNED_AMOUNT,
+    parse_confirmations,
+)
 from reporting.updates.services import CONTENT_FIELDS, UpdateContent
 
 TEXTAREA = {"rows": 4}
@@ -15,8 +21,22 @@ TEXTAREA = {"rows": 4}
 BLANK = [("", "——")]
 
 
+class ConfirmationsField(forms.Field):
+    """The ticked “我已核实该数值” boxes, as {figure key: the value confirmed}. The template
+    draws a box beside each warning (reporting/updates/_figure_jumps.html)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return parse_confirmations([value] if isinstance(value, str) else value or [])
+
+    def has_changed(self, initial, data):
+        return bool(data)
+
+
 class UpdateForm(forms.ModelForm):
-    """The lead unit's text and figures; `version` is the one the user loaded."""
+    """The lead unit's text and figures; `version` is the one the user loaded. The figures'
+    units, ranges and messages are the model's (reporting/updates/figures.py)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     attachment = forms.FileField(
@@ -24,6 +44,7 @@ class UpdateForm(forms.ModelForm):
         required=False,
         help_text=_("PDF, Word, Excel or an image (jpg/png), up to 20 MB."),
     )
+    confirm_figures = ConfirmationsField(required=False)
 
     class Meta:
         model = MonthlyUpdate
@@ -32,12 +53,19 @@ class UpdateForm(forms.ModelForm):
             name: forms.Textarea(attrs=TEXTAREA)
             for name in [*ELEMENT_FIELDS.values(), "suggestions", "next_plan"]
         }
+        error_messages = {
+            "projects_signed": PROJECTS_SIGNED.error_messages,
+            "signed_amount": SIGNED_AMOUNT.error_messages,
+        }
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload:
             inspect_upload(upload)  # ValidationError with the reason, the rest of the form kept
         return upload
+
+    def confirmations(self) -> dict:
+        return self.cleaned_data.get("confirm_figures") or {}
 
     def content(self, projects=None, problems=None) -> UpdateContent:
         return UpdateContent(
@@ -57,6 +85,8 @@ class KeyProjectForm(forms.Form):
         decimal_places=2,
         required=False,
         min_value=0,
+        max_value=INVESTMENT.maximum,
+        error_messages=INVESTMENT.error_messages,
     )
     progress = forms.CharField(
         label=_("progress"), widget=forms.Textarea(attrs={"rows": 2}), required=False

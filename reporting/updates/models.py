@@ -1,7 +1,10 @@
 """Monthly updates (月度进展) filed by lead units, with their projects, problems, inputs from
 responsible units, attachments, reminders and a full history."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +17,7 @@ from reporting.choices import (
     UpdateStatus,
 )
 from reporting.periods.models import ReportingPeriod
+from reporting.updates.figures import INVESTMENT, PROJECTS_SIGNED, SIGNED_AMOUNT
 
 
 class MonthlyUpdate(models.Model):
@@ -43,13 +47,29 @@ class MonthlyUpdate(models.Model):
     progress_platform = models.TextField(_("Platforms and carriers"), blank=True)
     progress_projects = models.TextField(_("Project planning"), blank=True)
     progress_investment = models.TextField(_("Targeted investment attraction"), blank=True)
-    projects_signed = models.PositiveIntegerField(_("projects signed"), null=True, blank=True)
+    projects_signed = models.PositiveIntegerField(
+        _("projects signed"),
+        null=True,
+        blank=True,
+        validators=PROJECTS_SIGNED.validators,
+        error_messages=PROJECTS_SIGNED.error_messages,
+        help_text=_("Unit: projects. A whole number from 0 to 10,000."),
+    )
     signed_amount = models.DecimalField(
         _("amount signed (100 million yuan)"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
+        validators=SIGNED_AMOUNT.validators,
+        error_messages=SIGNED_AMOUNT.error_messages,
+        help_text=_("Unit: 100 million yuan. From 0 to 10,000, two decimals at most."),
+    )
+    # Figures more than ten times last month's that the unit confirmed (我已核实该数值), by
+    # figure, with the value confirmed, who and when (see figures.py); written only by the
+    # services, and kept in every history entry's snapshot.
+    figure_checks = models.JSONField(
+        _("confirmed figures"), default=dict, blank=True, editable=False
     )
     suggestions = models.TextField(_("Suggestions"), blank=True)
     next_plan = models.TextField(_("Next month's plan"), blank=True)
@@ -96,12 +116,37 @@ class MonthlyUpdate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["industry", "unit", "period"], name="one_update_per_industry_unit_month"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_amount__gte=0) | models.Q(signed_amount__isnull=True),
+                name="update_signed_amount_not_negative",
+                violation_error_message=SIGNED_AMOUNT.error_messages["min_value"],
+            ),
         ]
         indexes = [models.Index(fields=["period", "status"])]
 
     def __str__(self) -> str:
         return f"{self.period} {self.industry.name} · {self.unit.name}"
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        # int() would quietly make 2.5 projects 2: a count that is not whole is refused.
+        if "projects_signed" not in (exclude or ()) and _not_whole(self.projects_signed):
+            errors["projects_signed"] = [
+                ValidationError(PROJECTS_SIGNED.error_messages["invalid"], code="invalid")
+            ]
+            exclude = {*(exclude or ()), "projects_signed"}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _not_whole(value) -> bool:
+    """A float or decimal with a fraction (text is left to the field, which refuses "2.5")."""
+    return isinstance(value, (float, Decimal)) and value % 1 != 0
 
 
 class KeyProject(models.Model):
@@ -114,7 +159,17 @@ class KeyProject(models.Model):
     name = models.CharField(_("project"), max_length=200)
     stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
     investment = models.DecimalField(
-        _("investment (100 million yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("investment (100 million yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=INVESTMENT.validators,
+        error_messages=INVESTMENT.error_messages,
+        help_text=_(
+            "The project's total investment. Unit: 100 million yuan. From 0 to 10,000, "
+            "two decimals at most."
+        ),
     )
     progress = models.TextField(_("progress"), blank=True)
     position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
@@ -123,6 +178,13 @@ class KeyProject(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("key project")
         verbose_name_plural = _("key projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(investment__gte=0) | models.Q(investment__isnull=True),
+                name="key_project_investment_not_negative",
+                violation_error_message=INVESTMENT.error_messages["min_value"],
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

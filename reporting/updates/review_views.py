@@ -208,6 +208,7 @@ class BatchEditView(TemplateView):
     def get_context_data(self, **kwargs):
         kwargs.pop("period", None)  # the URL's slug; the period object is self.period_obj
         pairs = kwargs.pop("pairs", None) or self.forms()
+        jumps = kwargs.pop("jumps", {})
         return super().get_context_data(
             period=self.period_obj,
             blocks=[
@@ -216,6 +217,8 @@ class BatchEditView(TemplateView):
                     "form": f,
                     "editable": services.is_editable(u),
                     "element_fields": [f[name] for name in ELEMENT_FIELDS.values()],
+                    "jumps": jumps.get(u.pk),
+                    "figure_fields": [f["projects_signed"], f["signed_amount"]],
                 }
                 for u, f in pairs
             ],
@@ -224,7 +227,7 @@ class BatchEditView(TemplateView):
 
     def post(self, request, period):
         pairs = self.forms(request.POST)
-        saved, problems = 0, []
+        saved, problems, jumps = 0, [], {}
         for update, form in pairs:
             if not services.is_editable(update) or (
                 not form.has_changed() and "submit" not in request.POST
@@ -243,11 +246,15 @@ class BatchEditView(TemplateView):
                         content=form.content(),
                         expected_version=form.cleaned_data["version"],
                         user=request.user,
+                        confirmations=form.confirmations(),
                     )
                     saved += 1
                 if "submit" in request.POST:
                     services.update_submit(
-                        update=current, user=request.user, expected_version=current.version
+                        update=current,
+                        user=request.user,
+                        expected_version=current.version,
+                        confirmations=form.confirmations(),
                     )
             except services.ConcurrentEditError:
                 problems.append(
@@ -255,10 +262,14 @@ class BatchEditView(TemplateView):
                 )
             except ValidationError as exc:
                 problems.append(f"{update.industry.name}：{error_text(exc)}")
+                if isinstance(exc, services.FigureJumpError):
+                    jumps[update.pk] = exc
         for problem in problems:
             messages.error(request, problem)
         if saved or not problems:
             messages.success(request, _("%(count)s updates saved.") % {"count": saved})
         if problems:
-            return self.render_to_response(self.get_context_data(pairs=pairs), status=400)
+            return self.render_to_response(
+                self.get_context_data(pairs=pairs, jumps=jumps), status=400
+            )
         return redirect("reporting:batch", period)

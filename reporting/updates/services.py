@@ -4,7 +4,9 @@ through the outbox in the same transaction."""
 
 import datetime
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from chains.models import Industry, Unit
 from portal.dataversion import data_changed
+from portal.months import previous_month
 from reporting.choices import ELEMENT_FIELDS, EventKind, ProblemStatus, Section, UpdateStatus
 from reporting.models import (
     Attachment,
@@ -28,6 +31,7 @@ from reporting.models import (
 from reporting.outbox import services as outbox
 from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
+from reporting.updates import figures
 from reporting.updates.attachments import inspect_upload
 from reporting.updates.snapshots import TEXT_FIELDS, update_snapshot
 
@@ -38,6 +42,9 @@ FIGURE_FIELDS = ["projects_signed", "signed_amount"]
 CONTENT_FIELDS = [*TEXT_FIELDS, *FIGURE_FIELDS]
 
 REQUIRED_SECTIONS = [*ELEMENT_FIELDS.values(), "next_plan"]
+
+
+FigureJumpError = figures.FigureJumpError
 
 
 class ConcurrentEditError(Exception):
@@ -175,18 +182,22 @@ def update_save(
     expected_version: int,
     user: User,
     autosave: bool = False,
+    confirmations: Mapping[str, Decimal] | None = None,
 ) -> MonthlyUpdate:
     """Save the lead unit's text. Refused with ConcurrentEditError when someone saved since
-    `expected_version` was read; the refused text is then kept in the history."""
+    `expected_version` was read; the refused text is then kept in the history. Refused with
+    a ValidationError when a figure is out of range, and with FigureJumpError when one is more
+    than ten times last month's and `confirmations` (figure key → the value the user
+    confirmed) does not confirm it."""
     try:
         with transaction.atomic():
-            return _save(update, content, expected_version, user, autosave)
+            return _save(update, content, expected_version, user, autosave, confirmations or {})
     except ConcurrentEditError:
         _keep_refused(update, content, user)
         raise
 
 
-def _save(update, content, expected_version, user, autosave):
+def _save(update, content, expected_version, user, autosave, confirmations):
     current = _lock(update.pk)
     if current.version != expected_version:
         raise ConcurrentEditError(current.version)
@@ -197,15 +208,20 @@ def _save(update, content, expected_version, user, autosave):
         raise ValueError(f"not update content: {sorted(unknown)}")
     for name, value in content.fields.items():
         setattr(current, name, value)
+    projects = None
+    if content.key_projects is not None:
+        projects = [
+            KeyProject(update=current, position=i, **row)
+            for i, row in enumerate(content.key_projects)
+        ]
+    _validate(current, projects)
+    current.figure_checks, confirmed = _figure_checks(current, projects, confirmations, user)
     current.version = F("version") + 1
     current.updated_by = user
     current.save()
-    if content.key_projects is not None:
+    if projects is not None:
         current.key_projects.all().delete()
-        KeyProject.objects.bulk_create(
-            KeyProject(update=current, position=i, **row)
-            for i, row in enumerate(content.key_projects)
-        )
+        KeyProject.objects.bulk_create(projects)
     if content.problems is not None:
         # Problems already escalated belong to the coordination loop and stay as they are.
         current.problems.filter(status=ProblemStatus.OPEN).delete()
@@ -216,8 +232,71 @@ def _save(update, content, expected_version, user, autosave):
         )
 
     saved = _reload(current.pk)
-    _record(saved, EventKind.AUTOSAVED if autosave else EventKind.SAVED, user)
+    _record(
+        saved,
+        EventKind.AUTOSAVED if autosave else EventKind.SAVED,
+        user,
+        reason=_confirmed_reason(confirmed),
+    )
     return saved
+
+
+def _validate(current: MonthlyUpdate, projects: list[KeyProject] | None) -> None:
+    """The model's own rules for what the unit wrote (the figures' units and ranges above
+    all), whichever path the content came by: a form, a command, the demo."""
+    messages = []
+    others = [f.name for f in MonthlyUpdate._meta.fields if f.name not in CONTENT_FIELDS]
+    try:
+        current.clean_fields(exclude=others)  # also turns "15.50" into Decimal("15.50")
+    except ValidationError as exc:
+        messages += exc.messages
+    for project in projects or []:
+        try:
+            project.clean_fields(exclude=["update"])
+        except ValidationError as exc:
+            messages += [f"重点项目“{project.name}”：{m}" for m in exc.messages]
+    if messages:
+        raise ValidationError(messages)
+
+
+def _last_month(update: MonthlyUpdate) -> MonthlyUpdate | None:
+    """The same unit's update on the same industry for the month before, if any."""
+    year, month = previous_month(update.period.year, update.period.month)
+    return (
+        MonthlyUpdate.objects.filter(
+            industry_id=update.industry_id,
+            unit_id=update.unit_id,
+            period__year=year,
+            period__month=month,
+        )
+        .prefetch_related("key_projects")
+        .first()
+    )
+
+
+def _figure_checks(
+    current: MonthlyUpdate,
+    projects: list[KeyProject] | None,
+    confirmations: Mapping[str, Decimal],
+    user: User,
+) -> tuple[dict, list[figures.Jump]]:
+    """The figures' confirmations after this write, and those new in it; FigureJumpError
+    when one jumps past ten times last month's unconfirmed (see figures.confirm)."""
+    last = _last_month(current)
+    found = figures.jumps(
+        figures.figure_values(current, projects), figures.figure_values(last) if last else {}
+    )
+    return figures.confirm(
+        found,
+        confirmations=confirmations,
+        kept=current.figure_checks or {},
+        user=user,
+        at=timezone.now(),
+    )
+
+
+def _confirmed_reason(confirmed: list[figures.Jump]) -> str:
+    return "；".join(f"已核实：{jump.warning}" for jump in confirmed)
 
 
 def _keep_refused(update: MonthlyUpdate, content: UpdateContent, user: User) -> None:
@@ -263,7 +342,15 @@ def missing_sections(update: MonthlyUpdate) -> list[str]:
 
 
 @transaction.atomic
-def update_submit(*, update: MonthlyUpdate, user: User, expected_version: int) -> MonthlyUpdate:
+def update_submit(
+    *,
+    update: MonthlyUpdate,
+    user: User,
+    expected_version: int,
+    confirmations: Mapping[str, Decimal] | None = None,
+) -> MonthlyUpdate:
+    """Send the update to the DRC. Its figures are checked again: last month's may have
+    changed since the save (see update_save for `confirmations`)."""
     current = _lock(update.pk)
     if current.version != expected_version:
         raise ConcurrentEditError(current.version)
@@ -276,6 +363,9 @@ def update_submit(*, update: MonthlyUpdate, user: User, expected_version: int) -
             + "、".join(missing)
             + "（没有进展的栏目请写明“本月无新进展”）。"
         )
+    projects = list(current.key_projects.all())
+    _validate(current, projects)
+    current.figure_checks, confirmed = _figure_checks(current, projects, confirmations or {}, user)
     resubmission = current.status == UpdateStatus.RETURNED
     now = timezone.now()
     current.status = UpdateStatus.SUBMITTED
@@ -285,7 +375,12 @@ def update_submit(*, update: MonthlyUpdate, user: User, expected_version: int) -
     current.updated_by = user
     current.save()
     saved = _reload(current.pk)
-    _record(saved, EventKind.RESUBMITTED if resubmission else EventKind.SUBMITTED, user)
+    _record(
+        saved,
+        EventKind.RESUBMITTED if resubmission else EventKind.SUBMITTED,
+        user,
+        reason=_confirmed_reason(confirmed),
+    )
     outbox.enqueue("reporting.notify_submitted", update_id=saved.pk)
     return saved
 

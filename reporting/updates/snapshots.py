@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from reporting.choices import ELEMENT_FIELDS, ProblemType, ProjectStage, Section
+from reporting.updates.figures import PROJECT_PREFIX
 
 TEXT_FIELDS = [*ELEMENT_FIELDS.values(), "suggestions", "next_plan"]
 
@@ -42,7 +43,18 @@ def update_snapshot(update) -> dict:
             for p in update.problems.all()
         ],
         "attachments": [a.name for a in update.attachments.all() if a.removed_at is None],
+        # Figures past ten times last month's, confirmed by the unit (figures.py).
+        "figure_checks": dict(update.figure_checks or {}),
     }
+
+
+def _confirmed(snapshot: dict, project: bool) -> str:
+    """The confirmations of a section, as they read in its text (and so in its diffs)."""
+    return "".join(
+        f"\n已核实：{check['label']}为上月的 {check['times']} 倍"
+        for key, check in snapshot.get("figure_checks", {}).items()
+        if key.startswith(PROJECT_PREFIX) == project
+    )
 
 
 def section_texts(snapshot: dict) -> dict[str, str]:
@@ -53,12 +65,12 @@ def section_texts(snapshot: dict) -> dict[str, str]:
     texts[Section.KEY_PROJECTS] = "\n".join(
         f"{p['name']}｜{stages.get(p['stage'], p['stage'])}｜{p['investment'] or '—'} 亿元｜{p['progress']}"
         for p in snapshot.get("key_projects", [])
-    )
+    ) + _confirmed(snapshot, project=True)
     figures = snapshot.get("figures", {})
     texts[Section.FIGURES] = (
         f"签约项目 {figures.get('projects_signed') if figures.get('projects_signed') is not None else '—'} 个；"
         f"签约金额 {figures.get('signed_amount') or '—'} 亿元"
-    )
+    ) + _confirmed(snapshot, project=False)
     types = dict(ProblemType.choices)
     texts[Section.PROBLEMS] = "\n".join(
         f"[{types.get(p['type'], p['type'])}] {p['description']}（{p['concerned'] or '—'}）"

@@ -230,6 +230,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             projects=projects,
             problems=problems,
             element_fields=[form[field] for field in ELEMENT_FIELDS.values()],
+            figure_fields=[form[field] for field in services.FIGURE_FIELDS],
             escalated=[p for p in update.problems.all() if p.status != ProblemStatus.OPEN],
             land_items=land.land_items_for_update(update),
             actions=[
@@ -270,6 +271,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
                 content=form.content(projects.rows(), problems.rows()),
                 expected_version=form.cleaned_data["version"],
                 user=user,
+                confirmations=form.confirmations(),
             )
             if form.cleaned_data.get("attachment"):
                 services.attachment_add(
@@ -279,7 +281,10 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             self.report_action_progress(request)
             if "submit" in request.POST:
                 update = services.update_submit(
-                    update=update, user=user, expected_version=update.version
+                    update=update,
+                    user=user,
+                    expected_version=update.version,
+                    confirmations=form.confirmations(),
                 )
         except services.ConcurrentEditError:
             current = selectors.update_for_page(self.update.pk)
@@ -307,7 +312,16 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             form, projects, problems = self.forms(request.POST.copy(), None)
             form.data["version"] = self.update.version
             form.is_valid(), projects.is_valid(), problems.is_valid()
-            return self.render_to_response(self.context(form, projects, problems), status=400)
+            return self.render_to_response(
+                self.context(
+                    form,
+                    projects,
+                    problems,
+                    figure_jumps=getattr(exc, "jumps", []),
+                    figure_ticked=getattr(exc, "ticked", []),
+                ),
+                status=400,
+            )
         if update.status == UpdateStatus.SUBMITTED:
             messages.success(request, _("Submitted. The DRC has been notified."))
             return redirect("reporting:update", update.pk)
@@ -343,6 +357,7 @@ class UpdateAutosaveView(View):
                 expected_version=form.cleaned_data["version"],
                 user=request.user,
                 autosave=True,
+                confirmations=form.confirmations(),
             )
         except services.ConcurrentEditError as exc:
             return JsonResponse(
@@ -356,6 +371,13 @@ class UpdateAutosaveView(View):
                 },
                 status=409,
             )
+        except services.FigureJumpError as exc:
+            # The boxes to confirm with are on the page only once the user saves by hand.
+            message = _(
+                "Autosave waits: a figure is more than ten times last month's. Save by hand to check and confirm it."
+            )
+            warnings = "；".join(jump.warning for jump in exc.jumps)
+            return JsonResponse({"ok": False, "message": f"{message}{warnings}"}, status=400)
         except ValidationError as exc:
             return JsonResponse({"ok": False, "message": error_text(exc)}, status=400)
         return JsonResponse(

@@ -286,7 +286,10 @@ def test_a_deadline_that_has_passed_stays_while_the_lock_date_may_still_move(adm
 
     november.refresh_from_db()
     assert (november.deadline, november.lock_date) == (D(2026, 12, 7), D(2026, 12, 14))
-    assert not history(november)
+    # Only the statistics analysis deadline, not yet passed (12-10), moves with the holiday.
+    assert november.analysis_deadline == D(2026, 12, 11)
+    [entry] = history(november)
+    assert entry.get_change_message().endswith("：统计分析截止 2026-12-10 → 2026-12-11")
     shown = " ".join(messages_of(response))
     assert "2026年11月：截止 12月7日 保留（按调整后的日历应为 12月8日，已过" in shown
     assert "2026年11月：截止 12月7日 →" not in shown
@@ -298,9 +301,10 @@ def test_a_deadline_that_has_passed_stays_while_the_lock_date_may_still_move(adm
     shown = " ".join(messages_of(response))
     assert "2026年11月：锁定 12月14日 → 12月15日" in shown
     assert "2026年11月：截止 12月7日 保留" in shown
-    [entry] = history(november)
+    entry = history(november)[-1]
     assert "锁定 2026-12-14 → 2026-12-15" in entry.get_change_message()
-    assert "截止" not in entry.get_change_message()
+    assert "统计分析截止 2026-12-11 → 2026-12-14" in entry.get_change_message()
+    assert "截止 2026-12-07" not in entry.get_change_message()
 
 
 def test_no_date_moves_to_a_day_before_today(admin_client):
@@ -315,11 +319,14 @@ def test_no_date_moves_to_a_day_before_today(admin_client):
 
     november.refresh_from_db()
     assert (november.deadline, november.lock_date) == (D(2026, 12, 7), D(2026, 12, 14))
-    assert not history(november)
     shown = " ".join(messages_of(response))
     assert "以下日期未随日历调整，保留原日期" in shown
     assert "2026年11月：截止 12月7日 保留（按调整后的日历应为 12月5日，早于今天" in shown
-    assert "按调整后的日历重新计算" not in shown
+    # The statistics analysis deadline, counted to a day still ahead (12-09), does move.
+    assert november.analysis_deadline == D(2026, 12, 9)
+    assert "2026年11月：统计分析截止 12月10日 → 12月9日" in shown
+    [entry] = history(november)
+    assert entry.get_change_message().endswith("：统计分析截止 2026-12-10 → 2026-12-09")
 
 
 def test_a_lock_date_is_not_moved_before_today_either(admin_client):

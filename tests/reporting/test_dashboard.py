@@ -314,3 +314,27 @@ def test_a_changed_deadline_refreshes_the_cached_dashboard(
         filed.save()
     rows = {r.code: r for r in client.get(url, {"month": filed.slug}).context["dash"]["rows"]}
     assert rows["new-materials"].late == 0 and rows["new-materials"].on_time == 1
+
+
+def test_a_cached_dashboard_shows_the_statistics_analysis_once_sent(
+    client, users, filed, clock, django_capture_on_commit_callbacks
+):
+    from reporting.analysis import services as analysis
+
+    client.force_login(users["drc"])
+    url = reverse("dashboard")
+    before = client.get(url, {"month": filed.slug})
+    assert before.context["dash"]["analysis"].city.analysis is None
+    assert client.get(url, {"month": filed.slug}).context["dash"]["analysis"].received == 0
+    with django_capture_on_commit_callbacks(execute=True):  # as when the transaction commits
+        analysis.analysis_save(
+            period=filed,
+            industry=None,
+            text="全市产值平稳。",
+            expected_version=0,
+            user=users["stats"],
+        )
+    response = client.get(url, {"month": filed.slug})
+    city = response.context["dash"]["analysis"].city
+    assert city.analysis.text == "全市产值平稳。" and city.state == "on_time"
+    assert 'data-analysis="city"' in response.content.decode()

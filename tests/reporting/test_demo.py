@@ -8,13 +8,14 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
-from chains.models import FigureImport
+from chains.models import FigureImport, IndustryFigure
 from reporting.models import (
     Contribution,
     MonthlyUpdate,
     PlanEvent,
     PlanProgress,
     ReportingPeriod,
+    StatisticsAnalysis,
     UpdateEvent,
     WorkPlan,
 )
@@ -24,6 +25,7 @@ from reporting.updates.selectors import submitted_on_time
 AHEAD_BY_NATURE = {
     ("reporting", "ReportingPeriod", "deadline"),
     ("reporting", "ReportingPeriod", "lock_date"),
+    ("reporting", "ReportingPeriod", "analysis_deadline"),
     ("reporting", "PlanYear", "deadline"),
     ("reporting", "ActionItem", "deadline"),
     ("reporting", "ActionItem", "requested_deadline"),
@@ -65,6 +67,26 @@ def test_seed_demo_puts_nothing_in_the_future(matrix, settings, indicators):
     assert PlanProgress.objects.exists() == (now >= first_progress)
     assert FigureImport.objects.filter(is_demo=True).exists()
     assert not values_in_the_future(now), values_in_the_future(now)
+    # The statistics bureau's analyses: written after their month's figures came in, each
+    # naming its industry's output as the figures have it.
+    analyses = StatisticsAnalysis.objects.filter(is_demo=True).select_related("period")
+    assert analyses.filter(industry__isnull=True).exists()
+    for analysis in analyses.filter(industry__isnull=False).select_related("industry")[:20]:
+        figure = IndustryFigure.objects.get(
+            is_current=True,
+            industry=analysis.industry,
+            year=analysis.period.year,
+            month=analysis.period.month,
+            indicator__code="output-month",
+            district__isnull=True,
+            subsegment__isnull=True,
+        )
+        assert f"工业总产值{figure.value / 10000:.2f}亿元" in analysis.text
+        record = FigureImport.objects.filter(
+            is_demo=True, kind="industry_figures", months=[analysis.period.slug]
+        ).get()
+        assert record.applied_at < analysis.first_submitted_at <= now
+        assert analysis.period.last_day < timezone.localdate(analysis.first_submitted_at)
     today = timezone.localdate(now)
     for update in MonthlyUpdate.objects.filter(
         is_demo=True, first_submitted_at__isnull=False

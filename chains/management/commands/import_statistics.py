@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from chains.figures import reading, validating, writing
 from chains.figures.layout import parse_month
 from chains.figures.workbook import SpreadsheetError
+from chains.quality.services import flags_confirm
 
 
 class Command(BaseCommand):
@@ -21,12 +22,18 @@ class Command(BaseCommand):
             "--month", help="The month of the figures (2026-10) when the file does not say."
         )
         parser.add_argument(
+            "--confirm",
+            metavar="REASON",
+            default="",
+            help="Import figures the checks flag, confirmed with this reason (kept with the import).",
+        )
+        parser.add_argument(
             "--user",
             default=None,
             help="Username recorded as the importer (default: first superuser).",
         )
 
-    def handle(self, *args, file, dry_run, month, user, **options):
+    def handle(self, *args, file, dry_run, month, user, confirm, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
@@ -51,15 +58,31 @@ class Command(BaseCommand):
                 upload=SimpleUploadedFile(path.name, path.read_bytes()), user=importer_user
             )
             plan = writing.preview(record, month=month_value)
+            if plan.ok and plan.findings and not confirm.strip():
+                self._findings(plan)
+                raise CommandError(
+                    f"检查发现 {plan.findings_total} 项需要核实，未做任何更改：核实后加 "
+                    f'--confirm "理由" 重新运行（理由随导入保存），或在统计数据页面逐条核实。'
+                )
             if plan.ok:
                 try:
+                    if plan.findings:
+                        flags_confirm(
+                            record, user=importer_user, reasons={}, reason_for_all=confirm
+                        )
                     plan = writing.apply(record)
                 except reading.ImportRefused as exc:
                     plan = exc.plan
+                except writing.NotConfirmed as exc:
+                    raise CommandError(
+                        f"预览之后相关数据已有变化，又有 {len(exc.findings)} 项需要核实，未做任何更改：请重新运行。"
+                    ) from exc
         if not plan.ok:
             for message in plan.messages():
                 self.stderr.write(message)
             raise CommandError(f"文件有 {len(plan.errors)} 处错误，未做任何更改：{file}")
+        if dry_run:
+            self._findings(plan)
         verb = "检查通过（试运行，未写入）" if dry_run else "已导入"
         months = "、".join(f"{y}年{m}月" for y, m in plan.months) or "—"
         self.stdout.write(
@@ -67,3 +90,9 @@ class Command(BaseCommand):
                 f"{verb} {file}（{months}）：新增 {plan.added} 行，变更 {plan.changed} 行，未变 {plan.unchanged} 行，跳过合计行 {plan.skipped_totals} 行。"
             )
         )
+
+    def _findings(self, plan) -> None:
+        for finding in plan.findings:
+            self.stderr.write(
+                f"第 {finding.sheet_row} 行 {finding.year}年{finding.month}月：{finding.message}"
+            )

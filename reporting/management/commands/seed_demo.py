@@ -5,6 +5,7 @@ from chains.figures.demo import demo_figures_seed
 from chains.matrix.demo import DEMO_PASSWORD, DemoRefused, demo_accounts_seed
 from chains.policies.demo import policies_demo
 from chains.space.demo import demo_leading_industries_seed
+from reporting.analysis.demo import demo_analyses_seed
 from reporting.land.demo import land_demo
 from reporting.periods.services import today as portal_today
 from reporting.plans.demo import demo_plans_seed
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         updates = demo_updates_seed(today)
         work_plans = demo_plans_seed(today)
         enterprises = demo_figures_seed(today)
+        analyses = demo_analyses_seed(today)  # written from the figures, so after them
         land_demo(today)  # carrier areas and a year of land items
         demo_leading_industries_seed()
         policies = policies_demo(next((u for u in users if u.role == Role.DRC), None))
@@ -33,6 +35,7 @@ class Command(BaseCommand):
                 f"演示月度进展 {updates} 份（近 12 个月，标记为演示数据）；"
                 f"演示年度工作计划 {work_plans} 份；"
                 f"演示统计数据 12 个月、重点企业 {enterprises} 家；"
+                f"演示统计分析 {analyses} 篇；"
                 f"演示载体、用地和各区主导产业；"
                 f"演示产业政策 {policies} 条。"
             )

@@ -1,0 +1,187 @@
+"""A year of the statistics bureau's monthly analyses for `seed_demo`, written from the demo
+figures themselves (each industry's output value and growth, its largest district and its
+largest key enterprise that month), sent through the service (so the history is real), then
+dated a little after the figures arrived and never in the future. Marked is_demo."""
+
+import datetime
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User
+from chains.models import EnterpriseFigure, Industry, IndustryFigure
+from portal.months import months_before, previous_month
+from reporting.analysis import services
+from reporting.analysis.selectors import figures_arrival
+from reporting.models import AnalysisEvent, ReportingPeriod, StatisticsAnalysis
+from reporting.periods import services as periods_services
+
+OUTPUT = "output-month"
+REVENUE = "revenue-month"
+
+
+def _yi(value: Decimal) -> str:
+    """万元 as 亿元, two decimals."""
+    return f"{value / 10000:.2f}"
+
+
+def _change(percent, against: str) -> str:
+    """同比增长6.2% / 环比下降1.5% / 同比持平."""
+    if percent > 0:
+        return f"{against}增长{percent:.1f}%"
+    if percent < 0:
+        return f"{against}下降{-percent:.1f}%"
+    return f"{against}持平"
+
+
+def _growth(value, yoy, last_month) -> str:
+    """Growth as the figures allow: year on year when the bureau gave it, else against the
+    month before (the demo has one year of figures)."""
+    if yoy is not None:
+        return _change(yoy, "同比")
+    if last_month:
+        return _change((value / last_month - 1) * 100, "环比")
+    return "上月无可比数据"
+
+
+def _month_figures(year: int, month: int):
+    """The month's current output by industry (whole city, with the month before's, and by
+    district) and each industry's largest key enterprise by revenue: four queries."""
+    output = IndustryFigure.objects.filter(
+        is_current=True, indicator__code=OUTPUT, subsegment__isnull=True
+    )
+    before = dict(
+        output.filter(district__isnull=True, year=previous_month(year, month)[0])
+        .filter(month=previous_month(year, month)[1])
+        .values_list("industry_id", "value")
+    )
+    output = output.filter(year=year, month=month)
+    city = {
+        i: (v, yoy, before.get(i))
+        for i, v, yoy in output.filter(district__isnull=True).values_list(
+            "industry_id", "value", "yoy"
+        )
+    }
+    districts = defaultdict(list)
+    for i, name, v in output.filter(district__isnull=False).values_list(
+        "industry_id", "district__name", "value"
+    ):
+        districts[i].append((v, name))
+    leaders = {}
+    for i, name, v in EnterpriseFigure.objects.filter(
+        is_current=True, year=year, month=month, indicator__code=REVENUE
+    ).values_list("enterprise__industry_id", "enterprise__name", "value"):
+        if v is not None and (i not in leaders or v > leaders[i][0]):
+            leaders[i] = (v, name)
+    return city, districts, leaders
+
+
+def _industry_text(period, industry, figures, districts, leader, rng) -> str:
+    value, yoy, last_month = figures
+    parts = [
+        f"{period}，{industry.name}实现工业总产值{_yi(value)}亿元，"
+        f"{_growth(value, yoy, last_month)}。"
+    ]
+    if districts:
+        share, name = max(districts)
+        parts.append(f"分区看，{name}贡献{_yi(share)}亿元，占全市的{share / value * 100:.1f}%。")
+    if leader:
+        revenue, name = leader
+        parts.append(f"重点企业中，{name}当月营业收入{_yi(revenue)}亿元，居本产业首位。")
+    parts.append(
+        rng.choice(
+            [
+                "从运行趋势看，订单总体饱满，产能利用率保持在较高水平。",
+                "部分企业反映原材料价格波动，利润空间有所收窄，需持续关注。",
+                "新投产项目逐步释放产能，对产值增长形成支撑。",
+                "受外需走弱影响，出口交货值有所回落，建议加强市场开拓。",
+            ]
+        )
+    )
+    return "".join(parts)
+
+
+def _city_text(period, city, names) -> str:
+    total = sum((v for v, _yoy, _last in city.values()), Decimal(0))
+    text = f"{period}，全市“4+4+6”{len(city)}个重点产业合计实现工业总产值{_yi(total)}亿元"
+    with_yoy = {i: yoy for i, (_v, yoy, _last) in city.items() if yoy is not None}
+    with_last = {i: (v / last - 1) * 100 for i, (v, _yoy, last) in city.items() if last}
+    growth, against = (with_yoy, "同比") if with_yoy else (with_last, "环比")
+    if growth:
+        rising = sum(1 for g in growth.values() if g > 0)
+        fastest = max(growth, key=growth.get)
+        text += (
+            f"，其中{rising}个产业产值{against}增长；{names[fastest]}增速最快，"
+            f"{_change(growth[fastest], against)}"
+        )
+    return text + "。下一步将加强对重点产业和重点企业的运行监测，及时反映苗头性、倾向性问题。"
+
+
+@transaction.atomic
+def demo_analyses_seed(today: datetime.date | None = None, months: int = 12) -> int:
+    """The analyses of the last `months` months that have demo figures; skipped when demo
+    analyses exist or there is no statistics account. Returns how many were written."""
+    today = today or periods_services.today()
+    if StatisticsAnalysis.objects.filter(is_demo=True).exists():
+        return 0
+    author = (
+        User.objects.filter(username="tjj", role=Role.STATISTICS).first()
+        or User.objects.filter(role=Role.STATISTICS, is_active=True).first()
+    )
+    if author is None:
+        return 0
+    now = min(
+        timezone.now(),
+        timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59))),
+    )
+    periods_services.periods_ensure(today, months_back=months)
+    industries = list(Industry.objects.order_by("category__position", "position"))
+    names = {i.pk: i.name for i in industries}
+    rng = random.Random(1608)
+    written = 0
+    for year, month in months_before(today, months):
+        period = ReportingPeriod.objects.get(year=year, month=month)
+        record = figures_arrival(period)
+        city, districts, leaders = _month_figures(year, month)
+        if record is None or not city:
+            continue  # no figures, nothing to analyse
+        arrived = record.applied_at
+        deadline = timezone.make_aware(
+            datetime.datetime.combine(period.analysis_deadline, datetime.time(16))
+        )
+        texts = [(None, _city_text(period, city, names))] + [
+            (
+                industry,
+                _industry_text(
+                    period,
+                    industry,
+                    city[industry.pk],
+                    districts.get(industry.pk, []),
+                    leaders.get(industry.pk),
+                    rng,
+                ),
+            )
+            for industry in industries
+            if industry.pk in city
+        ]
+        for industry, text in texts:
+            late = rng.random() < 0.1
+            when = deadline + datetime.timedelta(
+                days=rng.randint(1, 3) if late else -rng.randint(0, 2), minutes=rng.randint(0, 90)
+            )
+            when = max(when, arrived + datetime.timedelta(hours=2))
+            if when > now:
+                continue  # its plausible time has not come yet: not sent yet
+            analysis = services.analysis_save(
+                period=period, industry=industry, text=text, expected_version=0, user=author
+            )
+            StatisticsAnalysis.objects.filter(pk=analysis.pk).update(
+                is_demo=True, submitted_at=when, first_submitted_at=when
+            )
+            AnalysisEvent.objects.filter(analysis=analysis).update(at=when)
+            written += 1
+    return written
