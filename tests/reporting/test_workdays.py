@@ -282,3 +282,15 @@ def test_a_calendar_built_in_memory_knows_only_the_years_it_is_given():
     assert WorkCalendar(overrides={}).complete_years == set()
     assert WorkCalendar(overrides={}, complete_years={2027}).complete_years == {2027}
     assert WorkCalendar(overrides={}, complete_years=[2027]).year_known(2027)
+
+
+def test_a_year_the_package_does_not_know_is_logged_once(caplog):
+    """Administrators learn from the log that the holidays of a year must be entered: once per
+    calendar, however many of its days are asked about."""
+    year = unknown_year()
+    calendar = WorkCalendar(overrides={})
+    with caplog.at_level("WARNING", logger="reporting.periods.workdays"):
+        calendar.is_working_day(D(year, 3, 2))
+        calendar.is_working_day(D(year, 3, 3))
+    said = [r.getMessage() for r in caplog.records if "No holiday data" in r.getMessage()]
+    assert said == [f"No holiday data for {year}; using weekdays and overrides"]
