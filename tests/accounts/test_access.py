@@ -206,3 +206,27 @@ def test_a_city_leader_views_his_industries_and_nothing_more(users):
     roles = industry_roles(users["leader_huang_yt"])
     assert roles and set(roles.values()) == {Action.VIEW}
     assert set(roles) == set(industries_for(users["leader_huang_yt"]).values_list("pk", flat=True))
+
+
+def test_a_global_permission_grants_no_industry(users):
+    """Filing rights come from the matrix only: a model-wide permission given by hand in the
+    admin (guardian would count it for every object) opens no other unit's industry."""
+    from django.contrib.auth.models import Permission
+
+    swj = users["swj"]
+    own = set(industries_for(swj, Action.FILE))
+    swj.user_permissions.add(Permission.objects.get(codename="file_industry"))
+    swj = type(swj).objects.get(pk=swj.pk)  # permissions are cached per instance
+    assert set(industries_for(swj, Action.FILE)) == own
+    assert not can(swj, Action.FILE, industry("电子信息产业集群"))
+
+
+def test_only_leaders_and_system_wide_readers_read_the_city_overview(users):
+    from django.contrib.auth.models import AnonymousUser
+
+    from reporting.dashboard.access import reads_city_overview
+
+    assert reads_city_overview(users["leader_huang_yt"]) and reads_city_overview(users["drc"])
+    for name in ("gxj", "siming", "stats"):
+        assert reads_city_overview(users[name]) is (name == "stats"), name
+    assert not reads_city_overview(AnonymousUser())

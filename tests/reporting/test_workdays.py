@@ -294,3 +294,11 @@ def test_a_year_the_package_does_not_know_is_logged_once(caplog):
         calendar.is_working_day(D(year, 3, 3))
     said = [r.getMessage() for r in caplog.records if "No holiday data" in r.getMessage()]
     assert said == [f"No holiday data for {year}; using weekdays and overrides"]
+
+
+def test_in_a_year_the_package_does_not_know_weekends_are_days_off():
+    year = unknown_year()
+    calendar = WorkCalendar(overrides={})
+    days = [D(year, 3, d) for d in range(1, 8)]
+    assert [calendar.is_working_day(d) for d in days] == [d.weekday() < 5 for d in days]
+    assert {d.weekday() for d in days if not calendar.is_working_day(d)} == {5, 6}
