@@ -80,7 +80,7 @@ def analysis_save(
 
 def _lock(period: ReportingPeriod, industry: Industry | None) -> StatisticsAnalysis | None:
     return (
-        StatisticsAnalysis.objects.select_for_update()
+        StatisticsAnalysis.objects.select_for_update(of=("self",))
         .filter(period=period, industry=industry)
         .first()
     )
