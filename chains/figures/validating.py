@@ -263,7 +263,8 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
     the checks for sense on its figures against the current ones around them."""
     records = plan.records
     model = EnterpriseFigure if enterprise_file else IndustryFigure
-    back, wanted = checking.needs()
+    checks = checking.checks_load()
+    back, wanted = checking.needs(checks)
     first, last = checking.window(plan.months, back)
     in_file = set(pd.unique(records["indicator_id"]))
     around = _current(
@@ -279,7 +280,7 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
     current = around[
         checking.month_index(around["year"], around["month"]).isin(months)
     ].reset_index(drop=True)
-    _check(plan, around, key_columns)
+    _check(plan, around, key_columns, checks)
     if current.empty:
         plan.added = len(records)
         return
@@ -327,12 +328,14 @@ def _plain(value):
     return None if value is None or pd.isna(value) or not np.isfinite(value) else float(value)
 
 
-def _check(plan: Plan, around: pd.DataFrame, key_columns: list[str]) -> None:
+def _check(
+    plan: Plan, around: pd.DataFrame, key_columns: list[str], checks: checking.Checks
+) -> None:
     """The validation rules and outlier thresholds: a broken rule of importance error refuses
     the file, and so do more warnings than can be listed and confirmed one by one (a file so
     wrong is wrong as a whole: a unit or a column out of place); the rest are findings to
     confirm."""
-    found = checking.run(plan.records, around, key_columns)
+    found = checking.run(plan.records, around, key_columns, checks)
     for finding in found.errors:
         plan.error(finding.sheet_row, f"{finding.year}年{finding.month}月：{finding.message}")
     if found.total > checking.MAX_FINDINGS:

@@ -92,17 +92,39 @@ def month_index(year, month):
     return year * 12 + month - 1
 
 
-def needs() -> tuple[int, set[int]]:
+@dataclass
+class Checks:
+    """What the checks run with, read once per file: the active rules, the outlier
+    thresholds and the indicators (three queries)."""
+
+    rules: list
+    thresholds: list
+    indicators: dict  # pk → Indicator
+
+
+def checks_load() -> Checks:
+    return Checks(
+        rules=list(ValidationRule.objects.filter(is_active=True)),
+        thresholds=list(OutlierThreshold.objects.select_related("indicator")),
+        indicators={i.pk: i for i in Indicator.objects.all()},
+    )
+
+
+def needs(checks: Checks | None = None) -> tuple[int, set[int]]:
     """How many months before a file's the checks read (24 for the outlier score, 12 for a
     year-on-year reference, none without checks) and which indicators they name."""
-    rules = list(ValidationRule.objects.filter(is_active=True).values_list("left", "right"))
-    thresholds = list(OutlierThreshold.objects.values_list("indicator_id", "max_z"))
-    codes = {code for sides in rules for side in sides for code in parse(side).codes()}
-    wanted = set(Indicator.objects.filter(code__in=codes).values_list("pk", flat=True))
-    wanted |= {pk for pk, _z in thresholds}
-    if any(z for _pk, z in thresholds):
+    checks = checks or checks_load()
+    codes = {
+        code
+        for rule in checks.rules
+        for side in (rule.left, rule.right)
+        for code in parse(side).codes()
+    }
+    wanted = {pk for pk, i in checks.indicators.items() if i.code in codes}
+    wanted |= {t.indicator_id for t in checks.thresholds}
+    if any(t.max_z for t in checks.thresholds):
         return HISTORY_MONTHS, wanted
-    return (12 if rules or thresholds else 0), wanted
+    return (12 if checks.rules or checks.thresholds else 0), wanted
 
 
 def window(
@@ -237,17 +259,21 @@ class _Sides:
         return f"{self.left} {number(a)}，{self.right} {number(b)}"
 
 
-def run(records: pd.DataFrame, current: pd.DataFrame, key_columns: list[str]) -> Findings:
+def run(
+    records: pd.DataFrame,
+    current: pd.DataFrame,
+    key_columns: list[str],
+    checks: Checks | None = None,
+) -> Findings:
     """The findings of every active rule and outlier threshold on a file's figures.
 
     records: the file's figures (key columns, indicator_id, year, month, value, yoy, sheet_row);
     current: the current figures of the same kind around its months (window())."""
     findings = Findings()
-    rules = list(ValidationRule.objects.filter(is_active=True))
-    thresholds = list(OutlierThreshold.objects.select_related("indicator"))
+    checks = checks or checks_load()
+    rules, thresholds, indicators = checks.rules, checks.thresholds, checks.indicators
     if records.empty or not (rules or thresholds):
         return findings
-    indicators = {i.pk: i for i in Indicator.objects.all()}
     ids = {i.code: i.pk for i in indicators.values()}
     full_key = [*key_columns, "indicator_id", "year", "month"]
     mine = records[[*full_key, "value", "yoy", "sheet_row"]]
