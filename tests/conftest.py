@@ -10,8 +10,8 @@ from django.db import connection
 
 from accounts.choices import Role
 from accounts.models import User
-from chains.matrix.io import matrix_load
 from chains.models import Official, Unit
+from tests import matrix_snapshot
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -150,7 +150,7 @@ def postgres():
 @pytest.fixture
 def matrix(db):
     """The full matrix from the fixture, with object permissions synced."""
-    report = matrix_load()
+    report = matrix_snapshot.load()
     assert not report.errors
     return report
 
