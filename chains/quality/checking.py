@@ -283,7 +283,8 @@ def run(
         figures[column] = pd.to_numeric(figures[column]).astype("float64").fillna(0)
     figures = figures.drop_duplicates(subset=full_key, keep="last")
     figures = figures.astype({"value": "float64", "yoy": "float64", "sheet_row": "float64"})
-    cube = _Cube(figures, key_columns, sorted(indicators))
+    # Only the indicators the figures hold: a reference to another finds nothing either way.
+    cube = _Cube(figures, key_columns, sorted(int(i) for i in pd.unique(figures["indicator_id"])))
     in_file = figures[figures["sheet_row"].notna()]
     codes = cube.keys.get_indexer(pd.MultiIndex.from_frame(in_file[key_columns].astype("float64")))
     months = month_index(in_file["year"].to_numpy(int), in_file["month"].to_numpy(int)) - cube.first
@@ -482,27 +483,9 @@ def _outliers(threshold: OutlierThreshold, cube: _Cube, in_file: pd.DataFrame, f
             ),
         )
     if threshold.max_z:
-        span = np.arange(-HISTORY_MONTHS, 0)
-        target = months[:, None] + span[None, :]
-        ok = target >= 0
-        past = np.full(target.shape, np.nan)
-        past[ok] = cube.value[np.broadcast_to(keys[:, None], target.shape)[ok], at, target[ok]]
-        enough = np.sum(np.isfinite(past), axis=1) >= threshold.min_history
-        if not enough.any():
-            return
-        # numpy warns of an all-NaN slice: those rows are left out already.
-        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            median = np.nanmedian(past, axis=1)
-            mad = np.nanmedian(np.abs(past - median[:, None]), axis=1)
-            # All history alike: the mean absolute deviation (scaled to agree with MAD on
-            # normal data) instead, and no score where even that is zero.
-            mean_ad = np.nanmean(np.abs(past - median[:, None]), axis=1) * 1.2533 / 1.4826
-            spread = np.where(mad > 0, mad, mean_ad)
-            z = np.where(spread > 0, 0.6745 * (value - median) / spread, np.nan)
+        counts, median, z = _robust_z(cube, keys, at, months, value)
         limit = float(threshold.max_z)
-        out = enough & np.isfinite(z) & (np.abs(z) > limit)
-        counts = np.sum(np.isfinite(past), axis=1)
+        out = (counts >= threshold.min_history) & np.isfinite(z) & (np.abs(z) > limit)
         flag(
             "z",
             out,
@@ -511,3 +494,32 @@ def _outliers(threshold: OutlierThreshold, cube: _Cube, in_file: pd.DataFrame, f
                 f"（中位数 {number(median[i])}，稳健 z 值 {z[i]:.1f}，阈值 {number(limit)}）。"
             ),
         )
+
+
+def _robust_z(cube: _Cube, keys, at: int, months, value, chunk: int = 10_000):
+    """Each figure's history count, median and robust z-score against the same series' last
+    HISTORY_MONTHS months, a chunk of figures at a time (a 100,000-row file's whole window
+    at once would take a few hundred MB)."""
+    counts = np.zeros(len(keys), dtype=np.int64)
+    median, z = np.full(len(keys), np.nan), np.full(len(keys), np.nan)
+    span = np.arange(-HISTORY_MONTHS, 0)
+    for start in range(0, len(keys), chunk):
+        part = slice(start, start + chunk)
+        target = months[part, None] + span[None, :]
+        ok = target >= 0
+        past = np.full(target.shape, np.nan)
+        past[ok] = cube.value[np.broadcast_to(keys[part, None], target.shape)[ok], at, target[ok]]
+        counts[part] = np.sum(np.isfinite(past), axis=1)
+        # numpy warns of an all-NaN slice: those rows have no history to count.
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            middle = np.nanmedian(past, axis=1)
+            deviation = np.abs(past - middle[:, None])
+            mad = np.nanmedian(deviation, axis=1)
+            # All history alike: the mean absolute deviation (scaled to agree with MAD on
+            # normal data) instead, and no score where even that is zero.
+            mean_ad = np.nanmean(deviation, axis=1) * 1.2533 / 1.4826
+            spread = np.where(mad > 0, mad, mean_ad)
+            z[part] = np.where(spread > 0, 0.6745 * (value[part] - middle) / spread, np.nan)
+        median[part] = middle
+    return counts, median, z

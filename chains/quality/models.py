@@ -215,6 +215,15 @@ class FigureFlag(models.Model):
     # Found at the preview, no longer at the import (the figures around it changed between):
     # kept, never on the 数据核查 list.
     dropped_at = models.DateTimeField(_("no longer found at import"), null=True)
+    # A later import carried the same figure (changed or repeated) and checked it again: the
+    # flag leaves the 数据核查 list (the later import flags the figure itself if still wrong).
+    checked_again_by = models.ForeignKey(
+        "chains.FigureImport",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("checked again by import"),
+    )
 
     class Meta:
         ordering = ["source", "sheet_row", "id"]

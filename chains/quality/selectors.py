@@ -86,10 +86,13 @@ def import_review(record, show: str = "all") -> dict:
 
 
 def _still_current(figures, **key):
-    """The flagged figure is still the current one its import brought."""
+    """The flagged figure is still current: brought by the flag's import, or by one applied
+    before it whose figure the flag's import repeated unchanged (and so did not write again).
+    One applied after it replaced the figure, and the flag leaves the list."""
     return Exists(
         figures.filter(
-            source_id=OuterRef("source_id"),
+            Q(source_id=OuterRef("source_id"))
+            | Q(source__applied_at__lte=OuterRef("source__applied_at")),
             is_current=True,
             indicator_id=OuterRef("indicator_id"),
             year=OuterRef("year"),
@@ -116,6 +119,7 @@ def open_flags():
         | Q(enterprise__isnull=False) & enterprise,
         explained_at__isnull=True,
         dropped_at__isnull=True,
+        checked_again_by__isnull=True,
         source__status=ImportStatus.APPLIED,
     )
 

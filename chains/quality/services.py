@@ -5,6 +5,7 @@ import, and the statistics clerk's confirmations."""
 import json
 from decimal import Decimal
 
+import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
@@ -185,6 +186,30 @@ def flags_drop_vanished(record, fingerprints: set[str]) -> int:
         .exclude(fingerprint__in=fingerprints)
         .update(dropped_at=timezone.now())
     )
+
+
+def flags_check_again(record, records: pd.DataFrame, key_columns: list[str]) -> int:
+    """At an import: the open flags of earlier imports on figures this file carries again
+    (changed or repeated unchanged) were checked again by it, and leave the 数据核查 list.
+    Returns how many."""
+    scope = key_columns[0].removesuffix("_id")
+    open_ = FigureFlag.objects.filter(
+        explained_at__isnull=True,
+        dropped_at__isnull=True,
+        checked_again_by__isnull=True,
+        **{f"{scope}__isnull": False},
+        **({} if scope == "enterprise" else {"enterprise__isnull": True}),
+    ).exclude(source=record)
+    key = [*key_columns, "indicator_id", "year", "month"]
+    flags = pd.DataFrame(list(open_.values_list("pk", *key)), columns=["pk", *key])
+    if flags.empty or records.empty:
+        return 0
+    carried = records[key].drop_duplicates()
+    for frame in (flags, carried):
+        for column in key:
+            frame[column] = pd.to_numeric(frame[column]).astype("float64").fillna(0)
+    again = flags.merge(carried, on=key)["pk"].tolist()
+    return FigureFlag.objects.filter(pk__in=again).update(checked_again_by=record)
 
 
 class ReasonMissing(ValueError):

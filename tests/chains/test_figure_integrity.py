@@ -45,6 +45,7 @@ def figures(stats_db, tmp_path):
         "unused": Enterprise.objects.get(credit_code=codes[2]),
         "source": FigureImport.objects.get(kind="enterprise_figures"),
         "codes": codes,
+        "path": tmp_path / "v1.xlsx",
     }
 
 
@@ -156,7 +157,8 @@ def test_a_reimport_supersedes_exactly_the_figures_it_replaces(figures, tmp_path
     first = figures["source"].pk
     assert current == {
         (codes[0], "revenue-month"): (Decimal("550"), second.pk),
-        (codes[0], "revenue-ytd"): (Decimal("4000"), second.pk),
+        # Repeated unchanged: not written again, it stays with the import that brought it.
+        (codes[0], "revenue-ytd"): (Decimal("4000"), first),
         (codes[1], "revenue-month"): (Decimal("700"), first),  # not in the new file: stays
         (codes[1], "revenue-ytd"): (Decimal("6000"), first),
         (codes[2], "revenue-month"): (Decimal("90"), second.pk),
@@ -165,9 +167,22 @@ def test_a_reimport_supersedes_exactly_the_figures_it_replaces(figures, tmp_path
     old = EnterpriseFigure.objects.filter(is_current=False)
     assert sorted(old.values_list("enterprise__credit_code", "value", "superseded_by")) == [
         (codes[0], Decimal("500"), second.pk),
-        (codes[0], Decimal("4000"), second.pk),
     ]
     assert (second.rows_added, second.rows_changed, second.rows_unchanged) == (2, 1, 1)
+    assert EnterpriseFigure.objects.filter(source=second).count() == 3
+
+
+def test_the_same_file_again_writes_nothing_and_changes_nothing(figures, tmp_path):
+    """A month re-imported as it was: every figure is counted unchanged and none is written
+    again (a re-sent 100,000-row file must not double the table)."""
+    before = sorted(EnterpriseFigure.objects.values_list("pk", "value", "is_current", "source"))
+    run(figures["path"])
+    again = FigureImport.objects.filter(kind="enterprise_figures").latest("pk")
+    assert again.pk != figures["source"].pk and again.status == "applied"
+    assert (again.rows_added, again.rows_changed, again.rows_unchanged) == (0, 0, 4)
+    assert sorted(EnterpriseFigure.objects.values_list("pk", "value", "is_current", "source")) == (
+        before
+    )
 
 
 @pytest.mark.django_db(transaction=True)

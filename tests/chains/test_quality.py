@@ -15,6 +15,7 @@ from chains.figures.models import ImportStatus
 from chains.models import FigureImport, Indicator, Industry, IndustryFigure, SubSegment, Unit
 from chains.quality import expressions
 from chains.quality.models import FigureFlag, Importance, ValidationRule
+from chains.quality.selectors import open_flags
 from chains.quality.services import flags_confirm
 
 ELECTRONICS = "电子信息产业集群"
@@ -422,6 +423,22 @@ def test_the_100x_minus_5_900_percent_file_imports_only_once_confirmed(history, 
         == -5
     )
     assert FigureFlag.objects.filter(explained_at__isnull=True).count() == record.flags.count()
+    # Every flag waits on 数据核查, the running total's too: the file repeated that figure
+    # unchanged, so it was not written again and stays the earlier import's.
+    assert (
+        IndustryFigure.objects.get(
+            is_current=True, indicator__code="output-ytd", year=2025, month=11
+        ).source
+        == good
+    )
+    assert set(open_flags()) == set(record.flags.all())
+    # The month sent again as it should be: each figure is checked again and the flags leave
+    # the list (kept on the record of the import that raised them).
+    again = upload(workbook(tmp_path / "11月（更正）.xlsx", [good_row(2025, 11)]), stats)
+    assert again.flags.count() == 0
+    writing.apply(again)
+    assert not open_flags().exists()
+    assert set(record.flags.values_list("checked_again_by", flat=True)) == {again.pk}
 
 
 # --- the command and the preview page -----------------------------------------------------
