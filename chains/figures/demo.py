@@ -3,6 +3,7 @@ through the same import service as real files (so they are revisions with a file
 
 import datetime
 import io
+import math
 import random
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from chains.models import (
     TierStage,
     Unit,
 )
+from chains.quality.services import flags_confirm, flags_record
 from portal.months import months_before
 
 NAMES = (
@@ -53,11 +55,24 @@ def _xlsx(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def _import(user, name: str, rows: list[list], at: datetime.datetime | None = None) -> None:
+def _import(
+    user, name: str, rows: list[list], at: datetime.datetime | None = None, confirm: str = ""
+) -> None:
+    """Import as the bureau's clerk would: what the checks flag is confirmed with the reason
+    `confirm` gives (and nothing else is expected to be flagged)."""
     record = writing.upload_record(upload=SimpleUploadedFile(name, _xlsx(rows)), user=user)
-    writing.apply(record)
+    try:
+        writing.apply(record)
+    except writing.NotConfirmed as exc:
+        if not confirm:
+            raise
+        flags_record(record, exc.findings)
+        flags_confirm(record, user=user, reasons={}, reason_for_all=confirm)
+        writing.apply(record)
     stamps = {"uploaded_at": at, "applied_at": at} if at is not None else {}
     FigureImport.objects.filter(pk=record.pk).update(is_demo=True, **stamps)
+    if at is not None:
+        record.flags.update(confirmed_at=at)
 
 
 def arrival(year: int, month: int) -> datetime.datetime:
@@ -67,6 +82,15 @@ def arrival(year: int, month: int) -> datetime.datetime:
     following = datetime.date(year + month // 12, month % 12 + 1, 6)
     at = timezone.make_aware(datetime.datetime.combine(following, datetime.time(9, 30)))
     return min(at, timezone.now())
+
+
+def _level(year: int, month: int, draw: float) -> float:
+    """A month's level against an industry's or enterprise's usual month: 6 % growth a year,
+    a seasonal swing of ±8 % and a fifth of the random draw's spread around 1 — the shape of
+    real monthly output, which the statistics checks take as it is (pure noise, month after
+    month, is what their outlier test is there to question)."""
+    season = 1 + 0.08 * math.sin(2 * math.pi * (month - 3) / 12)
+    return 1.06 ** (year - 2026 + month / 12) * season * (1 + (draw - 1) / 5)
 
 
 class _Cumulative:
@@ -155,7 +179,18 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).values_list("name", flat=True))
     base = {i.pk: rng.uniform(8e4, 6e5) for i in industries}
     running = _Cumulative()
-    for year, month in months_before(today, 12):
+    seeded = months_before(today, 12)
+    # The last month's 新能源 output jumps by four fifths of its usual month (a new battery plant
+    # in 翔安区 starts producing): the checks flag it, the clerk confirms it at the
+    # import, and it waits on 数据核查 for the bureau's explanation, marked on the dashboard.
+    jump = next((i.pk for i in industries if i.name.startswith("新能源")), None)
+    parts = random.Random(446)
+    shares = {(i.pk, d): parts.uniform(0.05, 0.3) for i in industries for d in districts}
+    # Each industry's figures by district for three districts; 新能源's where it is made, the
+    # plant in 翔安区 first.
+    where = {i.pk: districts[:3] for i in industries}
+    where[jump] = [d for d in ("翔安区", "海沧区", "集美区") if d in districts] or districts[:3]
+    for year, month in seeded:
         rows = [
             [f"{year}年1-{month}月厦门市重点产业主要指标"],
             [
@@ -169,21 +204,27 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
             ],
         ]
 
+        last = (year, month) == seeded[-1]
         for industry in industries:
-            monthly = base[industry.pk] * rng.uniform(0.9, 1.1)
+            monthly = base[industry.pk] * _level(year, month, rng.uniform(0.9, 1.1))
+            extra = base[industry.pk] * 0.8 if last and industry.pk == jump else 0.0
+            growth = round(rng.uniform(-3, 15), 1)
             rows.append(
                 [
                     industry.name,
                     None,
-                    round(monthly, 1),
-                    running.add((industry.pk, "output"), year, month, monthly),
-                    round(rng.uniform(-3, 15), 1),
+                    round(monthly + extra, 1),
+                    running.add((industry.pk, "output"), year, month, monthly + extra),
+                    round(growth + extra / monthly * 100, 1),
                     round(monthly * 1.1, 1),
                     running.add((industry.pk, "revenue"), year, month, monthly * 1.1),
                 ]
             )
-            for district in districts[:3]:
-                share = monthly * rng.uniform(0.05, 0.3)
+            for n, district in enumerate(where[industry.pk]):
+                # Each district's part of an industry holds from month to month, within ±5 %
+                # (the checks flag a district whose output jumps threefold in a month).
+                noise = 0.95 + (rng.uniform(0.05, 0.3) - 0.05) * 0.4
+                share = monthly * shares[industry.pk, district] * noise + (extra if n == 0 else 0)
                 rows.append(
                     [
                         industry.name,
@@ -195,7 +236,15 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
                         None,
                     ]
                 )
-        _import(user, f"demo-industry-{year}-{month:02d}.xlsx", rows, at=arrival(year, month))
+        _import(
+            user,
+            f"demo-industry-{year}-{month:02d}.xlsx",
+            rows,
+            at=arrival(year, month),
+            confirm="已与市工信局核实：某龙头企业新建电池产线本月投产，产值大幅增加属实。"
+            if last
+            else "",
+        )
 
     directory = [
         [
@@ -237,7 +286,7 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
             ["统一社会信用代码", "企业名称", "营业收入当月(万元)", "营业收入累计(万元)"],
         ]
         for code in codes:
-            value = scale[code] * rng.uniform(0.85, 1.15)
+            value = scale[code] * _level(year, month, rng.uniform(0.9, 1.1))
             rows.append([code, None, round(value, 1), running.add(code, year, month, value)])
         _import(
             user,
