@@ -26,6 +26,7 @@ from chains.models import (
     TierStage,
     Unit,
 )
+from chains.quality.selectors import industry_measures
 from chains.quality.services import flags_confirm, flags_record
 from portal.months import months_before
 
@@ -178,6 +179,17 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     industries = list(Industry.objects.all())
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).values_list("name", flat=True))
     base = {i.pk: rng.uniform(8e4, 6e5) for i in industries}
+    # As the source document measures them (产值或营收): 商贸物流, 金融服务 and 文旅创意 by revenue
+    # alone, with no industrial output; a future industry is a part of the cluster that counts
+    # it (第三代半导体 of 电子信息), a tenth to a third of its size.
+    measures = industry_measures()
+    services = {
+        i.pk for i in industries if (m := measures.of(i.pk)) and m.code.startswith("revenue")
+    }
+    sizes = random.Random(4466)
+    for industry in industries:
+        if parent := measures.counted_in.get(industry.pk):
+            base[industry.pk] = base[parent] * sizes.uniform(0.1, 0.3)
     running = _Cumulative()
     seeded = months_before(today, 12)
     # The last month's 新能源 output jumps by four fifths of its usual month (a new battery plant
@@ -209,13 +221,16 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
             monthly = base[industry.pk] * _level(year, month, rng.uniform(0.9, 1.1))
             extra = base[industry.pk] * 0.8 if last and industry.pk == jump else 0.0
             growth = round(rng.uniform(-3, 15), 1)
+            output = [
+                round(monthly + extra, 1),
+                running.add((industry.pk, "output"), year, month, monthly + extra),
+                round(growth + extra / monthly * 100, 1),
+            ]
             rows.append(
                 [
                     industry.name,
                     None,
-                    round(monthly + extra, 1),
-                    running.add((industry.pk, "output"), year, month, monthly + extra),
-                    round(growth + extra / monthly * 100, 1),
+                    *([None] * 3 if industry.pk in services else output),
                     round(monthly * 1.1, 1),
                     running.add((industry.pk, "revenue"), year, month, monthly * 1.1),
                 ]
@@ -225,17 +240,11 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
                 # (the checks flag a district whose output jumps threefold in a month).
                 noise = 0.95 + (rng.uniform(0.05, 0.3) - 0.05) * 0.4
                 share = monthly * shares[industry.pk, district] * noise + (extra if n == 0 else 0)
-                rows.append(
-                    [
-                        industry.name,
-                        district,
-                        round(share, 1),
-                        running.add((industry.pk, district), year, month, share),
-                        None,
-                        None,
-                        None,
-                    ]
-                )
+                part = [round(share, 1), running.add((industry.pk, district), year, month, share)]
+                if industry.pk in services:  # its revenue by district
+                    rows.append([industry.name, district, None, None, None, *part])
+                else:
+                    rows.append([industry.name, district, *part, None, None, None])
         _import(
             user,
             f"demo-industry-{year}-{month:02d}.xlsx",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import User
 from chains.models import EnterpriseFigure, Industry, IndustryFigure
+from chains.quality.selectors import industry_measures
 from portal.months import months_before, previous_month
 from reporting.analysis import services
 from reporting.analysis.selectors import figures_arrival
@@ -48,27 +49,42 @@ def _growth(value, yoy, last_month) -> str:
     return "上月无可比数据"
 
 
-def _month_figures(year: int, month: int):
-    """The month's current output by industry (whole city, with the month before's, and by
-    district) and each industry's largest key enterprise by revenue: four queries."""
-    output = IndustryFigure.objects.filter(
-        is_current=True, indicator__code=OUTPUT, subsegment__isnull=True
+def _month_figures(year: int, month: int, headline: dict[int, str]):
+    """Each industry's current headline figure of the month (output value, or revenue for the
+    industries measured by it: `headline` maps an industry to its indicator code) for the whole
+    city, with the month before's, and by district; and each industry's largest key
+    enterprise by revenue: four queries."""
+    figures = IndustryFigure.objects.filter(
+        is_current=True, indicator__code__in=[OUTPUT, REVENUE], subsegment__isnull=True
     )
-    before = dict(
-        output.filter(district__isnull=True, year=previous_month(year, month)[0])
-        .filter(month=previous_month(year, month)[1])
-        .values_list("industry_id", "value")
-    )
-    output = output.filter(year=year, month=month)
-    city = {
-        i: (v, yoy, before.get(i))
-        for i, v, yoy in output.filter(district__isnull=True).values_list(
-            "industry_id", "value", "yoy"
+
+    def own(rows):  # the rows of each industry's own headline indicator
+        return [(i, *rest) for i, code, *rest in rows if headline.get(i, OUTPUT) == code]
+
+    last_year, last_month = previous_month(year, month)
+    before = {
+        i: v
+        for i, v in own(
+            figures.filter(district__isnull=True, year=last_year, month=last_month).values_list(
+                "industry_id", "indicator__code", "value"
+            )
         )
     }
+    figures = figures.filter(year=year, month=month)
+    city = {
+        i: (v, yoy, before.get(i))
+        for i, v, yoy in own(
+            figures.filter(district__isnull=True).values_list(
+                "industry_id", "indicator__code", "value", "yoy"
+            )
+        )
+        if v is not None
+    }
     districts = defaultdict(list)
-    for i, name, v in output.filter(district__isnull=False).values_list(
-        "industry_id", "district__name", "value"
+    for i, name, v in own(
+        figures.filter(district__isnull=False).values_list(
+            "industry_id", "indicator__code", "district__name", "value"
+        )
     ):
         districts[i].append((v, name))
     leaders = {}
@@ -80,10 +96,14 @@ def _month_figures(year: int, month: int):
     return city, districts, leaders
 
 
-def _industry_text(period, industry, figures, districts, leader, rng) -> str:
+def _measure(code: str) -> str:
+    return "营业收入" if code == REVENUE else "工业总产值"
+
+
+def _industry_text(period, industry, figures, districts, leader, rng, code=OUTPUT) -> str:
     value, yoy, last_month = figures
     parts = [
-        f"{period}，{industry.name}实现工业总产值{_yi(value)}亿元，"
+        f"{period}，{industry.name}实现{_measure(code)}{_yi(value)}亿元，"
         f"{_growth(value, yoy, last_month)}。"
     ]
     if districts:
@@ -105,19 +125,36 @@ def _industry_text(period, industry, figures, districts, leader, rng) -> str:
     return "".join(parts)
 
 
-def _city_text(period, city, names) -> str:
-    total = sum((v for v, _yoy, _last in city.values()), Decimal(0))
-    text = f"{period}，全市“4+4+6”{len(city)}个重点产业合计实现工业总产值{_yi(total)}亿元"
+def _city_text(period, city, names, headline: dict[int, str], counted_in: dict) -> str:
+    """The city's month: output value summed over the manufacturing industries and revenue
+    over those measured by revenue, each industry once (a future industry's figures are in the
+    cluster counting it already)."""
+    totals = {}
+    for i, (v, _yoy, _last) in city.items():
+        if i not in counted_in:
+            code = headline.get(i, OUTPUT)
+            count, total = totals.get(code, (0, Decimal(0)))
+            totals[code] = (count + 1, total + v)
+    sums = [
+        f"{count}个产业合计实现{_measure(code)}{_yi(total)}亿元"
+        for code, (count, total) in sorted(totals.items())
+    ]
+    text = f"{period}，全市重点产业中，" + "；".join(sums)
+    if counted_in:
+        text += "（未来产业的数据已计入相关产业集群和战略性新兴产业，不重复相加）"
     with_yoy = {i: yoy for i, (_v, yoy, _last) in city.items() if yoy is not None}
     with_last = {i: (v / last - 1) * 100 for i, (v, _yoy, last) in city.items() if last}
     growth, against = (with_yoy, "同比") if with_yoy else (with_last, "环比")
     if growth:
         rising = sum(1 for g in growth.values() if g > 0)
         fastest = max(growth, key=growth.get)
-        text += (
-            f"，其中{rising}个产业产值{against}增长；{names[fastest]}增速最快，"
-            f"{_change(growth[fastest], against)}"
-        )
+        fastest_text = f"{names[fastest]}{_change(growth[fastest], against)}"
+        if not rising:
+            text += f"。各产业{against}均有所回落，降幅最小的是{fastest_text}"
+        elif rising == len(growth):
+            text += f"。各产业{against}均实现增长，增速最快的是{fastest_text}"
+        else:
+            text += f"。{rising}个产业{against}增长，增速最快的是{fastest_text}"
     return text + "。下一步将加强对重点产业和重点企业的运行监测，及时反映苗头性、倾向性问题。"
 
 
@@ -141,19 +178,21 @@ def demo_analyses_seed(today: datetime.date | None = None, months: int = 12) -> 
     periods_services.periods_ensure(today, months_back=months)
     industries = list(Industry.objects.order_by("category__position", "position"))
     names = {i.pk: i.name for i in industries}
+    measures = industry_measures()
+    headline = {i.pk: m.code for i in industries if (m := measures.of(i.pk))}
     rng = random.Random(1608)
     written = 0
     for year, month in months_before(today, months):
         period = ReportingPeriod.objects.get(year=year, month=month)
         record = figures_arrival(period)
-        city, districts, leaders = _month_figures(year, month)
+        city, districts, leaders = _month_figures(year, month, headline)
         if record is None or not city:
             continue  # no figures, nothing to analyse
         arrived = record.applied_at
         deadline = timezone.make_aware(
             datetime.datetime.combine(period.analysis_deadline, datetime.time(16))
         )
-        texts = [(None, _city_text(period, city, names))] + [
+        texts = [(None, _city_text(period, city, names, headline, measures.counted_in))] + [
             (
                 industry,
                 _industry_text(
@@ -163,6 +202,7 @@ def demo_analyses_seed(today: datetime.date | None = None, months: int = 12) -> 
                     districts.get(industry.pk, []),
                     leaders.get(industry.pk),
                     rng,
+                    headline.get(industry.pk, OUTPUT),
                 ),
             )
             for industry in industries

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from chains.models import FigureImport, IndustryFigure
 from chains.quality.models import FigureFlag
-from chains.quality.selectors import follow_up
+from chains.quality.selectors import follow_up, industry_measures
 from reporting.models import (
     Contribution,
     MonthlyUpdate,
@@ -90,22 +90,41 @@ def test_seed_demo_puts_nothing_in_the_future(matrix, settings, indicators):
     # naming its industry's output as the figures have it.
     analyses = StatisticsAnalysis.objects.filter(is_demo=True).select_related("period")
     assert analyses.filter(industry__isnull=True).exists()
-    for analysis in analyses.filter(industry__isnull=False).select_related("industry")[:20]:
+    measures = industry_measures()
+    for analysis in analyses.filter(industry__isnull=False).select_related("industry"):
+        code = measures.of(analysis.industry_id).code
         figure = IndustryFigure.objects.get(
             is_current=True,
             industry=analysis.industry,
             year=analysis.period.year,
             month=analysis.period.month,
-            indicator__code="output-month",
+            indicator__code=code,
             district__isnull=True,
             subsegment__isnull=True,
         )
-        assert f"工业总产值{figure.value / 10000:.2f}亿元" in analysis.text
+        measure = {"output-month": "工业总产值", "revenue-month": "营业收入"}[code]
+        assert f"{measure}{figure.value / 10000:.2f}亿元" in analysis.text
         record = FigureImport.objects.filter(
             is_demo=True, kind="industry_figures", months=[analysis.period.slug]
         ).get()
         assert record.applied_at < analysis.first_submitted_at <= now
         assert analysis.period.last_day < timezone.localdate(analysis.first_submitted_at)
+    # Measured as the source document says (产值或营收): the industries measured by revenue
+    # have no industrial output; a future industry is smaller than the cluster counting it;
+    # the city's analysis adds each industry once.
+    output = IndustryFigure.objects.filter(is_current=True, indicator__code="output-month")
+    revenue_measured = [i for i, m in measures.headline.items() if m.code == "revenue-month"]
+    assert revenue_measured and not output.filter(industry__in=revenue_measured).exists()
+    city = analyses.filter(industry__isnull=True).latest("period__year", "period__month")
+    month_output = dict(
+        output.filter(
+            district__isnull=True, year=city.period.year, month=city.period.month
+        ).values_list("industry_id", "value")
+    )
+    for part, whole in measures.counted_in.items():
+        assert month_output[part] < month_output[whole]
+    once = sum(v for i, v in month_output.items() if i not in measures.counted_in)
+    assert f"合计实现工业总产值{once / 10000:.2f}亿元" in city.text and "不重复相加" in city.text
     today = timezone.localdate(now)
     for update in MonthlyUpdate.objects.filter(
         is_demo=True, first_submitted_at__isnull=False
