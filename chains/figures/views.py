@@ -78,7 +78,7 @@ class StatisticsHomeView(TemplateView):
                 :100
             ],
             kinds=ImportKind.choices,
-            open_flags=quality_selectors.open_flags().count(),
+            open_flags=quality_selectors.open_figures_count(),
             **kwargs,
         )
 

@@ -143,6 +143,19 @@ class FlagKind(models.TextChoices):
     OUTLIER = "outlier", _("Outlier")
 
 
+# What makes a flag's figure: its import, series and month (a figure may carry several flags).
+FLAG_FIGURE = (
+    "source_id",
+    "indicator_id",
+    "industry_id",
+    "subsegment_id",
+    "district_id",
+    "enterprise_id",
+    "year",
+    "month",
+)
+
+
 class FigureFlag(models.Model):
     """One finding of a file's checks: which figure, which rule or outlier test, the message.
     Kept with the import. A warning is confirmed (with a reason) before the import; a figure

@@ -16,7 +16,7 @@ from chains.models import (
     SubSegment,
     Unit,
 )
-from chains.quality.models import FigureFlag, FlagKind, IndustryMeasure
+from chains.quality.models import FLAG_FIGURE, FigureFlag, FlagKind, IndustryMeasure
 
 SHOW = ("all", "changes", FlagKind.RULE, FlagKind.OUTLIER)
 
@@ -124,6 +124,11 @@ def open_flags():
     )
 
 
+def open_figures_count() -> int:
+    """How many figures wait on 数据核查 (a figure may carry several flags)."""
+    return open_flags().values(*FLAG_FIGURE).distinct().count()
+
+
 def follow_up(*, explained: bool = False):
     """The 数据核查 list, newest month first: open flags, or those explained."""
     flags = (
@@ -133,7 +138,7 @@ def follow_up(*, explained: bool = False):
     )
     return flags.select_related(
         "indicator", "industry", "subsegment", "district", "enterprise", "source", "explained_by"
-    ).order_by("-year", "-month", "-source_id", "sheet_row", "id")
+    ).order_by("-year", "-month", "-source_id", "sheet_row", "indicator_id", "id")
 
 
 def flagged_figures(*, years) -> set[tuple]:

@@ -12,7 +12,13 @@ from django.utils import timezone
 from chains.choices import LoadedTable
 from chains.loads import DryRun, Load, LoadReport, load_conclude, upsert
 from chains.models import Indicator, Industry
-from chains.quality.models import FigureFlag, IndustryMeasure, OutlierThreshold, ValidationRule
+from chains.quality.models import (
+    FLAG_FIGURE,
+    FigureFlag,
+    IndustryMeasure,
+    OutlierThreshold,
+    ValidationRule,
+)
 from portal.dataversion import data_changed
 
 RULE_LABELS = {
@@ -246,7 +252,7 @@ class AlreadyExplained(Exception):
 @transaction.atomic
 def flag_explain(*, pk: int, user, explanation: str) -> FigureFlag:
     """Statistics staff say why a flagged figure is right (e.g. 某龙头企业投产): the figure
-    leaves the 数据核查 list and loses its mark. Once: a second explanation, even one sent at the
+    (each of its flags) leaves the 数据核查 list and loses its mark. Once: a second explanation, even one sent at the
     same moment, is refused with the first (AlreadyExplained)."""
     flag = FigureFlag.objects.select_for_update().get(pk=pk)
     if flag.explained_at is not None:
@@ -258,5 +264,10 @@ def flag_explain(*, pk: int, user, explanation: str) -> FigureFlag:
         raise ValueError(f"原因说明请不超过 {MAX_EXPLANATION} 字。")
     flag.explanation, flag.explained_by, flag.explained_at = explanation, user, timezone.now()
     flag.save(update_fields=["explanation", "explained_by", "explained_at"])
+    # One figure, one explanation: the figure's other flags of the same import (a jump is often
+    # both month-on-month and against the median) are explained with it.
+    FigureFlag.objects.filter(
+        explained_at__isnull=True, **{field: getattr(flag, field) for field in FLAG_FIGURE}
+    ).update(explanation=explanation, explained_by=user, explained_at=flag.explained_at)
     data_changed()
     return flag

@@ -1,6 +1,8 @@
 """The 数据核查 (data follow-up) list: figures imported with a flag and not yet explained, for
 statistics staff and the DRC; statistics staff explain them here."""
 
+from itertools import groupby
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.views.generic import TemplateView
 from accounts.policies import Policy
 from chains.quality import selectors, services
 from chains.quality.access import access_flag, can_explain, can_read_follow_up
+from chains.quality.models import FLAG_FIGURE
 
 
 class FollowUpView(TemplateView):
@@ -27,10 +30,18 @@ class FollowUpView(TemplateView):
         page = Paginator(selectors.follow_up(explained=explained), 50).get_page(
             self.request.GET.get("page")
         )
+        # A figure's flags (one import, one series, one month) in one card, explained once.
+        figures = [
+            list(flags)
+            for _key, flags in groupby(
+                page, key=lambda f: tuple(getattr(f, field) for field in FLAG_FIGURE)
+            )
+        ]
         return super().get_context_data(
             page=page,
+            figures=figures,
             explained=explained,
-            open_count=selectors.open_flags().count(),
+            open_count=selectors.open_figures_count(),
             can_explain=can_explain(self.request.user),
             **kwargs,
         )

@@ -95,6 +95,32 @@ def test_statistics_staff_explain_a_figure_once(indicators, flag, users, client)
     assert "某龙头企业新产线投产" in explained
 
 
+def test_a_figure_with_two_flags_is_one_card_explained_once(indicators, flag, users, client):
+    """A jump is often flagged twice (against the median and against the month before): the
+    list shows the figure once, with both messages, and one explanation covers both; another
+    figure's flag stays."""
+    from django.forms.models import model_to_dict
+
+    def copy(**changes):
+        fields = model_to_dict(flag, exclude=["id", "source", "indicator", "industry"])
+        fields.update(
+            source=flag.source, indicator=flag.indicator, industry=flag.industry, **changes
+        )
+        fields = {k: v for k, v in fields.items() if not k.endswith("by")}
+        return FigureFlag.objects.create(**fields, confirmed_by=users["stats"])
+
+    sibling = copy(fingerprint="outlier|mom", test="mom", message="是上月的 5.69 倍。")
+    other = copy(fingerprint="outlier|z|2024", year=2024, message="上年同月的数据。")
+    client.force_login(users["stats"])
+    page = client.get(reverse(FOLLOW_UP)).content.decode()
+    assert page.count('class="card"') == 2 and "待说明（2）" in page
+    assert page.count("explain-form") == 2 and "是上月的 5.69 倍。" in page
+    client.post(reverse(FOLLOW_UP), {"flag": flag.pk, "explanation": "新产线投产"})
+    sibling.refresh_from_db(), other.refresh_from_db()
+    assert (sibling.explanation, sibling.explained_by) == ("新产线投产", users["stats"])
+    assert other.explained_at is None
+
+
 def test_a_figure_replaced_by_a_later_import_leaves_the_list(indicators, flag, users, figures):
     from chains.quality.selectors import open_flags
 
