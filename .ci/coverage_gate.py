@@ -46,6 +46,7 @@ MODULES = [
     # the statistics' checks for sense (checking, selectors and access are measured by the
     # whole suite only; gate them once a full run shows them above the bars)
     "chains/quality/expressions.py",
+    "chains/quality/checking.py",
     "chains/quality/services.py",
     # the API: tokens, scopes, a client's own imports, and figures sent as JSON
     "chains/api/access.py",

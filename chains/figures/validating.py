@@ -266,9 +266,7 @@ def _current(model, key_columns: list[str], first, last, *, scope=None, indicato
     if not text.tell():
         return pd.DataFrame([], columns=names)
     text.seek(0)
-    return pd.read_csv(
-        text, header=None, names=names, dtype="float64", float_precision="round_trip"
-    )
+    return pd.read_csv(text, header=None, names=names, dtype="float64")
 
 
 MAX_CHANGES = 1000
@@ -305,15 +303,28 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
         for column in full_key:
             frame[column] = pd.to_numeric(frame[column]).astype("Int64")
         for column in ("value", "yoy"):
-            frame[column] = pd.to_numeric(frame[column]).astype("float64").round(2)
+            frame[column] = pd.to_numeric(frame[column]).astype("float64")
     merged = left.merge(current, on=full_key, how="left", suffixes=("", "_old"), indicator=True)
     new = merged["_merge"] == "left_only"
 
-    def equal(a, b):
-        return a.eq(b) | (a.isna() & b.isna())
+    def equal(new, old, places: int):
+        """The new figure, as it would be stored (to `places` decimals), is the old one: beyond
+        the stored decimals a file's digits change nothing, within them any does. A value
+        half-way between two stored ones (PostgreSQL rounds it up, numpy to even) counts as a
+        change: a change is written, an unchanged figure is not."""
+        new, old = new.to_numpy(), old.to_numpy()
+        with np.errstate(invalid="ignore"):
+            scaled = new * 10.0**places
+            halfway = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < 1e-6
+            close = np.abs(np.round(new, places) - old) <= np.maximum(
+                1e-9, 4 * np.spacing(np.abs(old))
+            )
+        return (close & ~halfway) | (np.isnan(new) & np.isnan(old))
 
     same = (
-        ~new & equal(merged["value"], merged["value_old"]) & equal(merged["yoy"], merged["yoy_old"])
+        ~new
+        & equal(merged["value"], merged["value_old"], 4)
+        & equal(merged["yoy"], merged["yoy_old"], 2)
     )
     plan.added = int(new.sum())
     plan.unchanged = int(same.sum())

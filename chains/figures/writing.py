@@ -282,15 +282,26 @@ def _csv(frame: pd.DataFrame) -> str:
     for name in frame.columns:
         series = frame[name]
         values = series.tolist()
-        if series.dtype.kind == "f":
-            columns.append([repr(v) if v == v else "\\N" for v in values])
-        elif series.dtype.kind == "b":
+        if series.dtype == "float64":
+            columns.append([repr(v) if v == v else NULL for v in values])
+        elif series.dtype == "bool":
             columns.append(["t" if v else "f" for v in values])
-        elif series.hasnans:
-            columns.append(["\\N" if v is pd.NA or v is None else str(v) for v in values])
-        else:
+        elif series.dtype == "int64" or (series.dtype == "Int64" and not series.hasnans):
             columns.append(list(map(str, values)))
+        else:  # nullable or mixed: each cell on its own
+            columns.append(list(map(_cell, values)))
     return "".join(f"{line}\n" for line in map(",".join, zip(*columns, strict=True)))
+
+
+NULL = "\\N"
+
+
+def _cell(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _copy(model, frame: pd.DataFrame) -> None:

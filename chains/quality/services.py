@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chains.choices import LoadedTable
+from chains.figures.models import ImportStatus
 from chains.loads import DryRun, Load, LoadReport, load_conclude, upsert
 from chains.models import Indicator, Industry
 from chains.quality.models import (
@@ -199,7 +200,10 @@ def flags_check_again(record, records: pd.DataFrame, key_columns: list[str]) -> 
     (changed or repeated unchanged) were checked again by it, and leave the 数据核查 list.
     Returns how many."""
     scope = key_columns[0].removesuffix("_id")
+    # Its own flags are live again, should a file imported meanwhile have carried the figures.
+    record.flags.filter(checked_again_by__isnull=False).update(checked_again_by=None)
     open_ = FigureFlag.objects.filter(
+        source__status=ImportStatus.APPLIED,  # an upload still in preview is checked at import
         explained_at__isnull=True,
         dropped_at__isnull=True,
         checked_again_by__isnull=True,

@@ -659,3 +659,46 @@ def test_an_enterprise_figure_is_checked_and_named(stats_db, users, tmp_path, cl
     client.force_login(users["stats"])
     page = client.get(reverse("stats:import", args=[record.pk])).content.decode()
     assert "厦门某某电子有限公司" in page and "1–N月累计值不应小于当月值" in page
+
+
+# --- what a re-import writes, and which flags it settles (found by review) ----------------
+
+
+def test_a_correction_in_the_third_decimal_is_a_change_and_is_stored(history, users, tmp_path):
+    """Figures are kept to four decimals: a file repeating a month with 147,445.904 for
+    147,445.9 changes it (it was once counted unchanged at two decimals and not written)."""
+    stats = users["stats"]
+    writing.apply(upload(workbook(tmp_path / "a.xlsx", [good_row(2025, 11)]), stats))
+    row = list(good_row(2025, 11))
+    row[4] = round(NOVEMBER + 0.004, 4)
+    again = upload(workbook(tmp_path / "b.xlsx", [row]), stats)
+    writing.apply(again)
+    again.refresh_from_db()
+    assert (again.rows_changed, again.rows_unchanged) == (1, 3)
+    stored = IndustryFigure.objects.get(
+        is_current=True,
+        indicator__code="output-month",
+        year=2025,
+        month=11,
+        subsegment__isnull=True,
+        district__isnull=True,
+    )
+    assert (stored.value, stored.source) == (Decimal("147445.9040"), again)
+
+
+def test_a_confirmed_upload_imported_after_another_keeps_its_flags_open(history, users, tmp_path):
+    """Flags are recorded at the preview: a file of the same month imported meanwhile does not
+    settle the flags of one still waiting; once imported, its figures are current and its
+    flags wait on 数据核查."""
+    stats = users["stats"]
+    writing.apply(upload(workbook(tmp_path / "a.xlsx", [good_row(2025, 11)]), stats))
+    record = upload(
+        workbook(tmp_path / "bad.xlsx", [broken(**{"工业总产值当月(万元)": NOVEMBER * 100})]),
+        stats,
+    )
+    assert record.flags.exists()
+    flags_confirm(record, user=stats, reasons={}, reason_for_all="已核实")
+    writing.apply(upload(workbook(tmp_path / "c.xlsx", [good_row(2025, 11)]), stats))
+    writing.apply(record)
+    assert IndustryFigure.objects.filter(source=record, is_current=True).exists()
+    assert set(open_flags()) == set(record.flags.filter(dropped_at__isnull=True))

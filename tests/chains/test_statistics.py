@@ -658,11 +658,11 @@ def test_errors_are_listed_up_to_two_hundred(stats_db, tmp_path):
 
 
 def test_a_reimport_counts_a_growth_rate_added_or_removed_as_a_change(stats_db, tmp_path):
-    """Compared as stored (to the hundredth): 1,234.504 is the 1,234.50 already there; a growth
-    rate appearing where there was none, or gone where there was one, is a change."""
+    """Compared as stored (to four decimals): 1,234.50001 is the 1,234.5 already there; a
+    growth rate appearing where there was none, or gone where there was one, is a change."""
     run(industry_workbook(tmp_path / "v1.xlsx", ROWS))
     again = [
-        ("电子信息产业集群", None, None, "1,234.504", "9,876", "—", 800, 7000),
+        ("电子信息产业集群", None, None, "1,234.50001", "9,876", "—", 800, 7000),
         ("机械装备", None, "思明区", 500, 4500, "6.1", "-", None),
         ROWS[2],
     ]
