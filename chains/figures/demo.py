@@ -229,6 +229,13 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
     # plant in 翔安区 first.
     where = {i.pk: districts[:3] for i in industries}
     where[jump] = [d for d in ("翔安区", "海沧区", "集美区") if d in districts] or districts[:3]
+    # A future industry lies where the cluster counting it does, in the same proportions (its
+    # figure in a district is its share of the cluster's there).
+    for industry in industries:
+        if parent := measures.counted_in.get(industry.pk):
+            where[industry.pk] = where[parent]
+            for d in districts:
+                shares[industry.pk, d] = shares[parent, d]
     for year, month in seeded:
         rows = [
             [f"{year}年1-{month}月厦门市重点产业主要指标"],

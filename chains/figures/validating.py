@@ -315,7 +315,9 @@ def _count_changes(plan: Plan, enterprise_file: bool, key_columns: list[str]) ->
         new, old = new.to_numpy(), old.to_numpy()
         with np.errstate(invalid="ignore"):
             scaled = new * 10.0**places
-            halfway = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < 1e-6
+            halfway = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < np.maximum(
+                1e-6, 8 * np.spacing(np.abs(scaled))
+            )
             close = np.abs(np.round(new, places) - old) <= np.maximum(
                 1e-9, 4 * np.spacing(np.abs(old))
             )

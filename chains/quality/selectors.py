@@ -3,7 +3,7 @@ the preview page; the open flags the pages mark; each industry's measure."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from chains.figures.models import ImportStatus
@@ -129,16 +129,81 @@ def open_figures_count() -> int:
     return open_flags().values(*FLAG_FIGURE).distinct().count()
 
 
+def _follow_up_flags(explained: bool):
+    if explained:
+        return FigureFlag.objects.filter(
+            explained_at__isnull=False,
+            dropped_at__isnull=True,
+            source__status=ImportStatus.APPLIED,
+        )
+    return open_flags()
+
+
 def follow_up(*, explained: bool = False):
-    """The 数据核查 list, newest month first: open flags, or those explained."""
-    flags = (
-        FigureFlag.objects.filter(explained_at__isnull=False, source__status=ImportStatus.APPLIED)
-        if explained
-        else open_flags()
+    """The 数据核查 list's flags, newest month first: open ones, or those explained."""
+    return (
+        _follow_up_flags(explained)
+        .select_related(
+            "indicator",
+            "industry",
+            "subsegment",
+            "district",
+            "enterprise",
+            "source",
+            "explained_by",
+        )
+        .order_by("-year", "-month", "-source_id", "sheet_row", "indicator_id", "id")
     )
-    return flags.select_related(
-        "indicator", "industry", "subsegment", "district", "enterprise", "source", "explained_by"
-    ).order_by("-year", "-month", "-source_id", "sheet_row", "indicator_id", "id")
+
+
+def follow_up_figures(*, explained: bool = False):
+    """The figures of the 数据核查 list (a figure may carry several flags), newest month
+    first, as their keys: what the list pages through (figures_of gives a page's flags)."""
+    return (
+        _follow_up_flags(explained)
+        .values(*FLAG_FIGURE)
+        .annotate(row=Min("sheet_row"))
+        .order_by("-year", "-month", "-source_id", "row", "indicator_id", *FLAG_FIGURE)
+    )
+
+
+@dataclass
+class FlaggedFigure:
+    """One figure on the 数据核查 list with its flags, the reasons given on import and the
+    explanations (one each, unless explained flag by flag before they were grouped)."""
+
+    flags: list
+
+    @property
+    def first(self):
+        return self.flags[0]
+
+    @property
+    def confirmations(self) -> list[str]:
+        return list(dict.fromkeys(f.confirmation for f in self.flags if f.confirmation))
+
+    @property
+    def explanations(self) -> list:
+        seen = {}
+        for f in self.flags:
+            if f.explained_at is not None:
+                seen.setdefault((f.explanation, f.explained_by_id), f)
+        return list(seen.values())
+
+
+def figures_of(keys, *, explained: bool = False) -> list[FlaggedFigure]:
+    """The flags of a page of follow_up_figures(), figure by figure in the page's order: one
+    query."""
+    keys = [{field: key[field] for field in FLAG_FIGURE} for key in keys]
+    if not keys:
+        return []
+    which = Q()
+    for key in keys:
+        which |= Q(**key)
+    groups = {tuple(key.values()): [] for key in keys}
+    for flag in follow_up(explained=explained).filter(which):
+        groups[tuple(getattr(flag, field) for field in FLAG_FIGURE)].append(flag)
+    return [FlaggedFigure(flags) for flags in groups.values() if flags]
 
 
 def flagged_figures(*, years) -> set[tuple]:

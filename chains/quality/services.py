@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from chains.choices import LoadedTable
@@ -255,23 +256,33 @@ class AlreadyExplained(Exception):
 
 @transaction.atomic
 def flag_explain(*, pk: int, user, explanation: str) -> FigureFlag:
-    """Statistics staff say why a flagged figure is right (e.g. 某龙头企业投产): the figure
-    (each of its flags) leaves the 数据核查 list and loses its mark. Once: a second explanation, even one sent at the
-    same moment, is refused with the first (AlreadyExplained)."""
-    flag = FigureFlag.objects.select_for_update().get(pk=pk)
+    """Statistics staff say why a flagged figure is right (e.g. 某龙头企业投产): the figure —
+    each of its flags still standing (a jump is often flagged both against the median and the
+    month before) — leaves the 数据核查 list and loses its mark. Once: a second explanation,
+    even one sent at the same moment for another flag of the figure, is refused with the first
+    (AlreadyExplained)."""
+    key = FigureFlag.objects.filter(pk=pk).values(*FLAG_FIGURE).get()
+    # The figure's flags locked together, in one order for every writer (no deadlock).
+    flags = list(
+        FigureFlag.objects.select_for_update()
+        .filter(
+            Q(pk=pk) | Q(dropped_at__isnull=True, checked_again_by__isnull=True),
+            **key,
+        )
+        .order_by("pk")
+    )
+    flag = next(f for f in flags if f.pk == pk)
     if flag.explained_at is not None:
         raise AlreadyExplained(flag)
+    flags = [f for f in flags if f.explained_at is None]
     explanation = explanation.strip()
     if not explanation:
         raise ValueError("请填写原因说明。")
     if len(explanation) > MAX_EXPLANATION:
         raise ValueError(f"原因说明请不超过 {MAX_EXPLANATION} 字。")
-    flag.explanation, flag.explained_by, flag.explained_at = explanation, user, timezone.now()
-    flag.save(update_fields=["explanation", "explained_by", "explained_at"])
-    # One figure, one explanation: the figure's other flags of the same import (a jump is often
-    # both month-on-month and against the median) are explained with it.
-    FigureFlag.objects.filter(
-        explained_at__isnull=True, **{field: getattr(flag, field) for field in FLAG_FIGURE}
-    ).update(explanation=explanation, explained_by=user, explained_at=flag.explained_at)
+    now = timezone.now()
+    for each in flags:
+        each.explanation, each.explained_by, each.explained_at = explanation, user, now
+    FigureFlag.objects.bulk_update(flags, ["explanation", "explained_by", "explained_at"])
     data_changed()
     return flag

@@ -1,8 +1,6 @@
 """The 数据核查 (data follow-up) list: figures imported with a flag and not yet explained, for
 statistics staff and the DRC; statistics staff explain them here."""
 
-from itertools import groupby
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,7 +11,6 @@ from django.views.generic import TemplateView
 from accounts.policies import Policy
 from chains.quality import selectors, services
 from chains.quality.access import access_flag, can_explain, can_read_follow_up
-from chains.quality.models import FLAG_FIGURE
 
 
 class FollowUpView(TemplateView):
@@ -27,16 +24,11 @@ class FollowUpView(TemplateView):
 
     def get_context_data(self, **kwargs):
         explained = self.request.GET.get("show") == "explained"
-        page = Paginator(selectors.follow_up(explained=explained), 50).get_page(
+        # Paged by figure: a figure's flags are never split between two pages.
+        page = Paginator(selectors.follow_up_figures(explained=explained), 50).get_page(
             self.request.GET.get("page")
         )
-        # A figure's flags (one import, one series, one month) in one card, explained once.
-        figures = [
-            list(flags)
-            for _key, flags in groupby(
-                page, key=lambda f: tuple(getattr(f, field) for field in FLAG_FIGURE)
-            )
-        ]
+        figures = selectors.figures_of(page, explained=explained)
         return super().get_context_data(
             page=page,
             figures=figures,

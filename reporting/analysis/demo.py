@@ -142,19 +142,23 @@ def _city_text(period, city, names, headline: dict[int, str], counted_in: dict) 
     text = f"{period}，全市重点产业中，" + "；".join(sums)
     if counted_in:
         text += "（未来产业的数据已计入相关产业集群和战略性新兴产业，不重复相加）"
-    with_yoy = {i: yoy for i, (_v, yoy, _last) in city.items() if yoy is not None}
-    with_last = {i: (v / last - 1) * 100 for i, (v, _yoy, last) in city.items() if last}
+    # Growth over the industries the totals add (a future industry's is in its cluster's),
+    # naming how many it covers: the bureau gives year-on-year growth for output alone.
+    once = {i: figures for i, figures in city.items() if i not in counted_in}
+    with_yoy = {i: yoy for i, (_v, yoy, _last) in once.items() if yoy is not None}
+    with_last = {i: (v / last - 1) * 100 for i, (v, _yoy, last) in once.items() if last}
     growth, against = (with_yoy, "同比") if with_yoy else (with_last, "环比")
     if growth:
         rising = sum(1 for g in growth.values() if g > 0)
         fastest = max(growth, key=growth.get)
         fastest_text = f"{names[fastest]}{_change(growth[fastest], against)}"
+        count = len(growth)
         if not rising:
-            text += f"。各产业{against}均有所回落，降幅最小的是{fastest_text}"
-        elif rising == len(growth):
-            text += f"。各产业{against}均实现增长，增速最快的是{fastest_text}"
+            text += f"。{count}个产业{against}均有所回落，降幅最小的是{fastest_text}"
+        elif rising == count:
+            text += f"。{count}个产业{against}均实现增长，增速最快的是{fastest_text}"
         else:
-            text += f"。{rising}个产业{against}增长，增速最快的是{fastest_text}"
+            text += f"。{count}个产业中{rising}个{against}增长，增速最快的是{fastest_text}"
     return text + "。下一步将加强对重点产业和重点企业的运行监测，及时反映苗头性、倾向性问题。"
 
 

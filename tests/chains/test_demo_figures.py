@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from chains.figures.demo import demo_figures_seed
-from chains.models import FigureImport
+from chains.models import FigureImport, IndustryFigure
 from chains.quality.models import FigureFlag
+from chains.quality.selectors import industry_measures
 from portal.months import months_before
 
 
@@ -27,3 +28,15 @@ def test_the_demo_figures_pass_the_checks_on_any_day(stats_db, clock, month):
     assert {f.district.name if f.district else "全市" for f in flags} == {"全市", "翔安区"}
     assert all(f.confirmed_at and "投产" in f.confirmation for f in flags)
     assert FigureImport.objects.filter(is_demo=True).count() == 12 * 2 + 1
+    # A future industry is a part of the cluster counting it, in each district and month too.
+    measures = industry_measures()
+    output = {
+        (i, d, y, m): v
+        for i, d, y, m, v in IndustryFigure.objects.filter(
+            is_current=True, indicator__code="output-month", subsegment__isnull=True
+        ).values_list("industry_id", "district_id", "year", "month", "value")
+    }
+    assert measures.counted_in
+    for (i, d, y, m), v in output.items():
+        if parent := measures.counted_in.get(i):
+            assert v < output[parent, d, y, m]

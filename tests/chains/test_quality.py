@@ -684,6 +684,15 @@ def test_a_correction_in_the_third_decimal_is_a_change_and_is_stored(history, us
         district__isnull=True,
     )
     assert (stored.value, stored.source) == (Decimal("147445.9040"), again)
+    # Half-way between two stored values (numpy would round it to even, the database rounds
+    # it up): a change, stored rounded up.
+    row[4] = 147445.90035
+    last = upload(workbook(tmp_path / "c.xlsx", [row]), stats)
+    writing.apply(last)
+    stored = IndustryFigure.objects.get(
+        is_current=True, indicator=stored.indicator, year=2025, month=11, industry=stored.industry
+    )
+    assert (stored.value, stored.source) == (Decimal("147445.9004"), last)
 
 
 def test_a_confirmed_upload_imported_after_another_keeps_its_flags_open(history, users, tmp_path):

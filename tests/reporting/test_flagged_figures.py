@@ -110,6 +110,10 @@ def test_a_figure_with_two_flags_is_one_card_explained_once(indicators, flag, us
         return FigureFlag.objects.create(**fields, confirmed_by=users["stats"])
 
     sibling = copy(fingerprint="outlier|mom", test="mom", message="是上月的 5.69 倍。")
+    # Found at the preview, no longer at the import: kept, never explained, never listed.
+    dropped = copy(
+        fingerprint="rule|gone", test="ytd", message="已不再出现的问题。", dropped_at=timezone.now()
+    )
     other = copy(fingerprint="outlier|z|2024", year=2024, message="上年同月的数据。")
     client.force_login(users["stats"])
     page = client.get(reverse(FOLLOW_UP)).content.decode()
@@ -119,6 +123,49 @@ def test_a_figure_with_two_flags_is_one_card_explained_once(indicators, flag, us
     sibling.refresh_from_db(), other.refresh_from_db()
     assert (sibling.explanation, sibling.explained_by) == ("新产线投产", users["stats"])
     assert other.explained_at is None
+    dropped.refresh_from_db()
+    assert dropped.explained_at is None
+    explained = client.get(reverse(FOLLOW_UP), {"show": "explained"}).content.decode()
+    assert "是上月的 5.69 倍。" in explained and "已不再出现的问题。" not in explained
+
+
+def test_the_list_pages_by_figure_and_never_splits_one(indicators, flag, users, client):
+    """Fifty figures a page: a figure's flags all on the page that has it."""
+    from django.forms.models import model_to_dict
+
+    flag.delete()
+    now = timezone.now()
+    fields = model_to_dict(flag, exclude=["id", "source", "indicator", "industry"])
+    fields = {k: v for k, v in fields.items() if not k.endswith("by")}
+    fields.update(source=flag.source, indicator=flag.indicator, industry=flag.industry)
+    flags = [
+        FigureFlag(
+            **{
+                **fields,
+                "fingerprint": f"f{n}|{test}",
+                "test": test,
+                "year": 2000 + n,
+                "message": f"第{n}个数据（{test}）",
+                "explanation": "核实无误",
+                "explained_at": now,
+            },
+            explained_by=users["stats"],
+        )
+        for n in range(51)
+        for test in (("z", "mom") if n in (49, 50) else ("z",))
+    ]
+    FigureFlag.objects.bulk_create(flags)
+    client.force_login(users["stats"])
+    pages = [
+        client.get(reverse(FOLLOW_UP), {"show": "explained", "page": n}).content.decode()
+        for n in (1, 2)
+    ]
+    assert [p.count('class="card"') for p in pages] == [50, 1]
+    for n in range(51):
+        holding = [p for p in pages if f"第{n}个数据（z）" in p]
+        assert len(holding) == 1
+        if n in (49, 50):
+            assert f"第{n}个数据（mom）" in holding[0]
 
 
 def test_a_figure_replaced_by_a_later_import_leaves_the_list(indicators, flag, users, figures):
