@@ -16,11 +16,11 @@ run: setup-run db
 	@echo "Chain Portal: http://$(HOST)/  (demo password in README.md)"
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 
-# The suite in two halves at once, one per core: TEST_HALF (the permission walk of every URL is
-# about half the time) on a test database and Redis db of its own (portal_half, db 2), the rest
-# as configured. Branch coverage (settings in pyproject.toml) of both, combined; then each
-# business module's own bars. The half's log follows the rest's.
-TEST_HALF := tests/test_url_security.py tests/accounts
+# The suite in two halves at once, one per core: TEST_HALF (the permission walk of every URL,
+# the accounts and the reporting tests) on a test database and Redis db of its own
+# (portal_half, db 2), the rest as configured. Branch coverage (settings in pyproject.toml) of
+# both, combined; then each business module's own bars. The half's log follows the rest's.
+TEST_HALF := tests/test_url_security.py tests/accounts tests/reporting
 test: setup-test
 	@rm -f .coverage .coverage.half .coverage.rest
 	@set -u; log=$$(mktemp); own=(); \
