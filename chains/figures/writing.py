@@ -199,15 +199,13 @@ def _apply_figures(plan: Plan, record: FigureImport) -> None:
     enterprise_file = plan.kind == ImportKind.ENTERPRISE_FIGURES
     model = EnterpriseFigure if enterprise_file else IndustryFigure
     scope = "enterprise_id" if enterprise_file else "industry_id"
+    key_columns = [scope, *([] if enterprise_file else ["subsegment_id", "district_id"])]
     records = plan.records
-    flags_check_again(
-        record, records, [scope, *([] if enterprise_file else ["subsegment_id", "district_id"])]
-    )
+    flags_check_again(record, records, key_columns)
     if "unchanged" in records:
         records = records[~records["unchanged"]]
     columns = [
-        scope,
-        *([] if enterprise_file else ["subsegment_id", "district_id"]),
+        *key_columns,
         "indicator_id",
         "year",
         "month",

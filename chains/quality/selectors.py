@@ -126,7 +126,7 @@ def open_flags():
 
 def open_figures_count() -> int:
     """How many figures wait on 数据核查 (a figure may carry several flags)."""
-    return open_flags().values(*FLAG_FIGURE).distinct().count()
+    return follow_up_figures().count()
 
 
 def _follow_up_flags(explained: bool):
