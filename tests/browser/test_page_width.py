@@ -1,0 +1,80 @@
+"""The pages that carry the statistics and their marks (※) fit a phone: at 390 px a page never
+scrolls sideways; a table wider than the phone scrolls inside its own box. Seen on the demo
+data, which has every kind of row these pages show (a flagged figure, sub-segments, districts,
+analyses, imports, enterprises with tiers). City leaders read the dashboard on their phones."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from chains.figures.models import FigureImport
+from tests.browser.test_update_journey import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 768}
+
+
+@pytest.fixture
+def demo(transactional_db, settings, clock):
+    clock.set(clock.day.replace(year=2026, month=11, day=20))
+    settings.DEBUG = True
+    for command in (
+        "load_matrix",
+        "load_indicators",
+        "load_validation_rules",
+        "load_assessment_indicators",
+        "seed_demo",
+    ):
+        call_command(command, verbosity=0)
+    settings.DEBUG = False
+
+
+def pages():
+    flagged = FigureImport.objects.filter(flags__isnull=False).distinct().latest("uploaded_at")
+    month = flagged.months[0]
+    return [
+        reverse("dashboard"),
+        reverse("stats:home"),
+        reverse("stats:industry", args=["new-energy"]),
+        reverse("stats:industry", args=["commerce-logistics"]),
+        reverse("stats:import", args=[flagged.pk]),
+        reverse("stats:follow_up"),
+        reverse("stats:follow_up") + "?show=explained",
+        reverse("analysis:home"),
+        reverse("analysis:month", args=[month]),
+    ]
+
+
+def wider_than_the_window(browser, live_server, username, viewport, paths):
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+    wide = {}
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, (username, path, response.status)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > page.evaluate("window.innerWidth"):
+            wide[path] = width
+    context.close()
+    return wide
+
+
+def test_the_statistics_pages_fit_a_phone_and_a_desk(browser, live_server, demo):
+    paths = pages()
+    # the statistics bureau, the DRC, and a city leader (who reads the dashboard on a phone)
+    seen = [("tjj", paths), ("fgw", paths), ("huangxiaozhou", paths[:1])]
+    wide = {
+        (username, viewport["width"]): wider_than_the_window(
+            browser, live_server, username, viewport, shown
+        )
+        for viewport in (PHONE, DESK)
+        for username, shown in seen
+    }
+    assert {key: found for key, found in wide.items() if found} == {}
