@@ -115,23 +115,50 @@ class ProblemStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("problem status", "Open")
     ESCALATED = "escalated", pgettext_lazy("problem status", "Awaiting a coordination meeting")
     IN_MEETING = "in_meeting", _("On a meeting's agenda")
+    ASSIGNED = "assigned", pgettext_lazy("problem status", "Assigned as an item")
     RESOLVED = "resolved", _("Resolved")
 
 
+class ActionSource(models.TextChoices):
+    """Where a supervised item (督办事项) comes from."""
+
+    PROBLEM = "problem", _("A problem assigned by the DRC")
+    MEETING = "meeting", _("A coordination meeting's decision")
+    INSTRUCTION = "instruction", _("A leader's instruction (批示)")
+
+
 class ActionStatus(models.TextChoices):
+    """交办 → 签收 → 办理 → 反馈 → 复核 → 办结; or cancelled, or merged into another item."""
+
+    ASSIGNED = "assigned", pgettext_lazy("action item", "Assigned, awaiting acknowledgement")
     IN_PROGRESS = "in_progress", _("In progress")
-    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
-    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    REPORTED = "reported", pgettext_lazy("action item", "Reported done, awaiting review")
     CLOSED = "closed", _("Closed (销号)")
+    CANCELLED = "cancelled", pgettext_lazy("action item", "Cancelled")
+    MERGED = "merged", pgettext_lazy("action item", "Merged into another item")
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        """The states in which an item is still someone's work (and can be overdue)."""
+        return [cls.ASSIGNED, cls.IN_PROGRESS, cls.REPORTED]
 
 
 class ActionEventKind(models.TextChoices):
     CREATED = "created", pgettext_lazy("action item", "Created")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("action item", "Acknowledged (签收)")
     PROGRESS = "progress", _("Progress reported")
+    CO_INPUT = "co_input", pgettext_lazy("action item", "Input from a co-unit")
+    REPORTED = "reported", pgettext_lazy("action item", "Reported done (反馈)")
+    RETURNED = "returned", pgettext_lazy("action item", "Sent back after review")
     # History entries name what was done (申请延期), the status what the item is (已申请延期).
     EXTENSION_REQUESTED = "extension_requested", pgettext_lazy("action item", "Extension requested")
     EXTENSION_GRANTED = "extension_granted", pgettext_lazy("action item", "Extension granted")
+    EXTENSION_REFUSED = "extension_refused", pgettext_lazy("action item", "Extension refused")
     CLOSED = "closed", pgettext_lazy("action item", "Closed (销号)")
+    CANCELLED = "cancelled", pgettext_lazy("action item history", "Cancelled")
+    MERGED = "merged", pgettext_lazy("action item history", "Merged into another item")
+    MERGED_IN = "merged_in", pgettext_lazy("action item", "Another item merged into this one")
+    LINKED = "linked", pgettext_lazy("action item", "A problem linked to this item")
 
 
 class PlanEventKind(models.TextChoices):

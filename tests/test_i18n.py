@@ -96,7 +96,8 @@ def test_one_english_word_with_two_meanings_has_two_chinese_words():
         assert heading != str(ProblemStatus.ESCALATED.label)
         # A history entry says what was done; the status what the item is.
         assert str(ActionEventKind.EXTENSION_REQUESTED.label) == "申请延期"
-        assert str(ActionStatus.EXTENSION_REQUESTED.label) == "已申请延期"
+        assert str(ActionEventKind.CANCELLED.label) == "撤销"
+        assert str(ActionStatus.CANCELLED.label) == "已撤销"
         assert str(ActionEventKind.CLOSED.label) != str(ActionStatus.CLOSED.label)
         # A column of times reads 提交时间, the status 已提交.
         column = Template('{% load i18n %}{% translate "Submitted" context "time" %}').render(

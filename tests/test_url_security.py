@@ -122,6 +122,8 @@ EXPECTATIONS = {
     "reporting:meeting_new": ("get", {}, outcomes(drc=200), {"industry": CL}),
     "reporting:meeting": ("get", {"pk": "{meeting}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:action": ("get", {"pk": "{action}"}, outcomes(**each(CL_VIEWERS))),
+    "reporting:action_file": ("get", {"pk": "{action_file}"}, outcomes(**each(CL_VIEWERS))),
+    "reporting:problem": ("get", {"pk": "{problem}"}, outcomes(**each(CL_VIEWERS))),
     "dashboard": ("get", {}, outcomes(**each(OVERVIEW))),
     "district_assessment": ("get", {}, outcomes(**each(SYSTEM))),
     "district_assessment_detail": ("get", {"code": "siming"}, outcomes(**each(SYSTEM))),
@@ -387,6 +389,8 @@ VARIANTS = [
             ("reporting:history", "pk", "update"),
             ("reporting:attachment", "pk", "attachment"),
             ("reporting:meeting", "pk", "meeting"),
+            ("reporting:action_file", "pk", "action_file"),
+            ("reporting:problem", "pk", "problem"),
             ("reporting:plan", "pk", "plan"),
             ("chains:policy", "pk", "policy"),
         )
@@ -478,6 +482,41 @@ def request_extension(w):
         until=action.deadline + datetime.timedelta(days=30),
         reason="需协调用地",
     )
+
+
+def acknowledge(w):
+    coordination.action_acknowledge(
+        action=ActionItem.objects.get(pk=w["action"].pk), user=w["users"]["swj"]
+    )
+
+
+def report_done(w):
+    acknowledge(w)
+    coordination.action_report(
+        action=ActionItem.objects.get(pk=w["action"].pk),
+        user=w["users"]["swj"],
+        evidence="已办结",
+    )
+
+
+def add_co_unit(w):
+    ActionItem.objects.get(pk=w["action"].pk).co_units.add(w["users"]["gkj"].unit)
+
+
+def second_action(w):
+    """Another open item of the same industry, to merge the world's item into."""
+    item = ActionItem.objects.get(pk=w["action"].pk)
+    return coordination.action_assign(
+        industry=item.industry,
+        decision="重复交办的事项",
+        unit=item.unit,
+        deadline=services.today() + datetime.timedelta(days=30),
+        user=w["users"]["drc"],
+    ).pk
+
+
+def item_file():
+    return SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 evidence")
 
 
 def plan_item(w):
@@ -676,11 +715,19 @@ WRITES = [
         allowed={"drc": 302},
     ),
     Write(
+        "action_acknowledge",
+        "reporting:action",
+        {"pk": "{action}"},
+        lambda w: {"step": "acknowledge"},
+        allowed={"swj": 302},
+    ),
+    Write(
         "action_progress",
         "reporting:action",
         {"pk": "{action}"},
-        lambda w: {"step": "progress", "text": "已完成选址"},
+        lambda w: {"step": "progress", "text": "已完成选址", "files": item_file()},
         allowed={"swj": 302},
+        setup=acknowledge,
     ),
     Write(
         "action_extend",
@@ -694,11 +741,36 @@ WRITES = [
         allowed={"swj": 302},
     ),
     Write(
-        "action_close",
+        "action_report",
         "reporting:action",
         {"pk": "{action}"},
-        lambda w: {"step": "close", "text": "已办结，见批复"},
+        lambda w: {"step": "report", "text": "已办结，见批复", "files": item_file()},
         allowed={"swj": 302},
+        setup=acknowledge,
+    ),
+    Write(
+        "action_contribute",
+        "reporting:action",
+        {"pk": "{action}"},
+        lambda w: {"step": "contribute", "text": "港口局已配合选址"},
+        allowed={"gkj": 302},
+        setup=add_co_unit,
+    ),
+    Write(
+        "action_accept",
+        "reporting:action",
+        {"pk": "{action}"},
+        lambda w: {"step": "accept"},
+        allowed={"drc": 302},
+        setup=report_done,
+    ),
+    Write(
+        "action_return",
+        "reporting:action",
+        {"pk": "{action}"},
+        lambda w: {"step": "return", "text": "请补充批复文件"},
+        allowed={"drc": 302},
+        setup=report_done,
     ),
     Write(
         "action_grant",
@@ -707,6 +779,55 @@ WRITES = [
         lambda w: {"step": "grant"},
         allowed={"drc": 302},
         setup=request_extension,
+    ),
+    Write(
+        "action_refuse",
+        "reporting:action",
+        {"pk": "{action}"},
+        lambda w: {"step": "refuse", "text": "期限不宜延长"},
+        allowed={"drc": 302},
+        setup=request_extension,
+    ),
+    Write(
+        "action_cancel",
+        "reporting:action",
+        {"pk": "{action}"},
+        lambda w: {"step": "cancel", "text": "已另行安排"},
+        allowed={"drc": 302},
+    ),
+    Write(
+        "action_merge",
+        "reporting:action",
+        {"pk": "{action}"},
+        lambda w: {"step": "merge", "into": second_action(w), "text": "重复事项"},
+        allowed={"drc": 302},
+    ),
+    Write(
+        "problem_assign",
+        "reporting:problem",
+        {"pk": "{problem}"},
+        lambda w: {
+            "step": "assign",
+            "decision": "协调用电增容",
+            "unit": w["users"]["jtj"].unit_id,
+            "co_units": [w["users"]["gkj"].unit_id],
+            "deadline": (services.today() + datetime.timedelta(days=30)).isoformat(),
+        },
+        allowed={"drc": 302},
+    ),
+    Write(
+        "problem_link",
+        "reporting:problem",
+        {"pk": "{problem}"},
+        lambda w: {"step": "link", "action": w["action"].pk},
+        allowed={"drc": 302},
+    ),
+    Write(
+        "problem_resolve",
+        "reporting:problem",
+        {"pk": "{problem}"},
+        lambda w: {"step": "resolve", "text": "供电公司已完成增容"},
+        allowed={"drc": 302},
     ),
     Write(
         "plan_start",

@@ -181,6 +181,13 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         user=drc,
         problem=escalated,
     )
+    # A file on the item (as the DRC's assignment gave it), named like the scope's secrets.
+    action_file = coordination._files(
+        action,
+        action.events.get(),
+        drc,
+        [SimpleUploadedFile(f"{marker}-督办.pdf", b"%PDF-1.4 item")],
+    )[0]
     plan = plans.plan_start(unit=unit, industry=industry, year=period.year, user=user)
     plan = plans.plan_save(
         plan=plan,
@@ -220,6 +227,7 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         "escalated": escalated,
         "meeting": meeting,
         "action": action,
+        "action_file": action_file,
         "plan": plan,
         "land_item": land_item,
         "policy": policy,

@@ -454,11 +454,20 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
     # action items not closed: overdue, and in all
     actions = {
         row["unit"]: row
-        for row in ActionItem.objects.filter(unit__in=in_assessed)
-        .exclude(status=ActionStatus.CLOSED)
+        for row in ActionItem.objects.filter(
+            unit__in=in_assessed, status__in=ActionStatus.open_values()
+        )
         .order_by()
         .values("unit")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(deadline__lt=on)))
+        .annotate(
+            open=Count("id"),
+            # reported done by its deadline and awaiting the DRC's review: not the unit's delay
+            overdue=Count(
+                "id",
+                filter=Q(deadline__lt=on)
+                & ~Q(status=ActionStatus.REPORTED, reported_at__date__lte=F("deadline")),
+            ),
+        )
     }
 
     # key projects (information only): distinct names in accepted updates on leading industries

@@ -158,15 +158,18 @@ def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> di
 
 def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
 
-    actions = ActionItem.objects.filter(meeting__industry__in=industries)
+    actions = ActionItem.objects.filter(industry__in=industries)
+    is_open = Q(status__in=ActionStatus.open_values())
     counts = actions.aggregate(
-        open=Count("id", filter=~Q(status=ActionStatus.CLOSED)),
-        overdue=Count("id", filter=~Q(status=ActionStatus.CLOSED) & Q(deadline__lt=today)),
+        open=Count("id", filter=is_open),
+        overdue=Count("id", filter=is_open & Q(deadline__lt=today)),
         closed=Count("id", filter=Q(status=ActionStatus.CLOSED)),
     )
     calendar = WorkCalendar()
     recent = list(
-        actions.select_related("unit", "meeting__industry").order_by("status", "deadline")[:50]
+        actions.filter(is_open | Q(status=ActionStatus.CLOSED))
+        .select_related("unit", "industry")
+        .order_by(F("closed_at").asc(nulls_first=True), "deadline")[:50]
     )
     return {"counts": counts, "items": [(a, action_light(a, today, calendar)) for a in recent]}
 

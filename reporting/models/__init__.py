@@ -8,7 +8,7 @@ from reporting.outbox.models import OutboxMessage
 from reporting.periods.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.plans.models import PlanEvent, PlanItem, PlanProgress, PlanYear, WorkPlan
 from reporting.reports.models import Report, ReportJob, ReportReminder
-from reporting.supervision.models import ActionEvent, ActionItem, Meeting
+from reporting.supervision.models import ActionEvent, ActionFile, ActionItem, Meeting
 from reporting.updates.models import (
     Attachment,
     Contribution,
@@ -22,6 +22,7 @@ from reporting.updates.models import (
 
 __all__ = [
     "ActionEvent",
+    "ActionFile",
     "ActionItem",
     "AnalysisEvent",
     "AssessmentIndicator",

@@ -74,13 +74,16 @@ PROBLEM_STATUS = {
     ProblemStatus.OPEN: "待研究",
     ProblemStatus.ESCALATED: "已提请协调",
     ProblemStatus.IN_MEETING: "已列入协调会议题",
+    ProblemStatus.ASSIGNED: "已交办",
     ProblemStatus.RESOLVED: "已解决",
 }
 ACTION_STATUS = {
+    ActionStatus.ASSIGNED: "待签收",
     ActionStatus.IN_PROGRESS: "办理中",
-    ActionStatus.EXTENSION_REQUESTED: "申请延期",
-    ActionStatus.EXTENSION_GRANTED: "已延期",
-    ActionStatus.CLOSED: "已销号",
+    ActionStatus.REPORTED: "已反馈待复核",
+    ActionStatus.CLOSED: "已办结",
+    ActionStatus.CANCELLED: "已撤销",
+    ActionStatus.MERGED: "已合并",
 }
 CN_DIGITS = "〇一二三四五六七八九"
 # Said where the statistics bureau's analysis of the month would stand, when it sent none.
@@ -385,21 +388,21 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     first_day = datetime.date(year, months[0][1], 1)
     last_day = (datetime.date(year, months[-1][1], 1) + datetime.timedelta(days=31)).replace(day=1)
     actions = defaultdict(list)
-    # Action items decided before the report's end and open at some time within its months:
-    # still open, or closed on or after its first day.
+    # Items assigned before the report's end and open at some time within its months: still
+    # open, or ended (closed, cancelled, merged) on or after its first day.
     for a in (
-        ActionItem.objects.filter(meeting__date__lt=last_day)
+        ActionItem.objects.filter(assigned_at__date__lt=last_day)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=first_day))
-        .select_related("meeting", "unit")
+        .select_related("unit")
         .order_by("deadline")
     ):
-        actions[a.meeting.industry_id].append(
+        actions[a.industry_id].append(
             {
                 "decision": a.decision,
                 "unit": a.unit.name,
                 "deadline": a.deadline.isoformat(),
                 "status_label": ACTION_STATUS.get(a.status, a.status),
-                "overdue": a.status != ActionStatus.CLOSED and a.deadline < last_day,
+                "overdue": a.is_open and a.deadline < last_day,
             }
         )
     progress(45, "汇总统计数据")

@@ -42,18 +42,45 @@ class MeetingForm(forms.Form):
         ).select_related("update")
 
 
-class ActionForm(forms.Form):
+def _units():
+    return Unit.objects.order_by("kind", "position")
+
+
+class AssignForm(forms.Form):
+    """交办: what is to be done, by whom (a host unit and any co-units) and by when."""
+
     decision = forms.CharField(
-        label=gettext_lazy("decision"), widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("item to be handled"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("responsible unit"), queryset=Unit.objects.order_by("position")
+    unit = forms.ModelChoiceField(label=gettext_lazy("host unit (主办)"), queryset=None)
+    co_units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("co-units (协办)"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     deadline = forms.DateField(
         label=gettext_lazy("deadline"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units()
+        self.fields["co_units"].queryset = _units()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit") and data.get("unit") in (data.get("co_units") or []):
+            self.add_error("co_units", gettext_lazy("The host unit cannot also be a co-unit."))
+        return data
+
+
+class ActionForm(AssignForm):
+    """A meeting's decision, optionally answering one of its agenda's problems."""
+
     problem = forms.ModelChoiceField(label=gettext_lazy("problem"), queryset=None, required=False)
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["decision"].label = gettext_lazy("decision")
         self.fields["problem"].queryset = meeting.agenda.all()

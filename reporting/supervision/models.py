@@ -1,14 +1,12 @@
 """The supervision loop (协调督办): coordination meetings of an industry's lead official, the
-action items (督办事项) they decide, and each item's history."""
+supervised items (督办事项) they decide or the DRC assigns, each item's history and files."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reporting.choices import (
-    ActionEventKind,
-    ActionStatus,
-)
+from reporting.choices import ActionEventKind, ActionSource, ActionStatus
 from reporting.updates.models import Problem
 
 
@@ -21,6 +19,7 @@ class Meeting(models.Model):
         on_delete=models.PROTECT,
         related_name="meetings",
         verbose_name=_("industry"),
+        null=True,
     )
     chair = models.ForeignKey(
         "chains.Official",
@@ -51,11 +50,25 @@ class Meeting(models.Model):
 
 
 class ActionItem(models.Model):
-    """A decision of a meeting, tracked until closed (督办事项)."""
+    """A supervised item (督办事项): assigned (交办) by the DRC from a problem, by a meeting's
+    decision or from a leader's instruction to a host unit (主办) and any co-units (协办),
+    then acknowledged (签收), worked on (办理), reported done (反馈), reviewed by the DRC (复核)
+    and closed (办结). Never deleted: cancelled or merged into another item instead."""
 
+    industry = models.ForeignKey(
+        "chains.Industry",
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        verbose_name=_("industry"),
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=ActionSource.choices, default=ActionSource.MEETING
+    )
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="actions",
         verbose_name=_("coordination meeting"),
     )
@@ -72,24 +85,51 @@ class ActionItem(models.Model):
         "chains.Unit",
         on_delete=models.PROTECT,
         related_name="action_items",
-        verbose_name=_("responsible unit"),
+        verbose_name=_("host unit"),
+    )
+    co_units = models.ManyToManyField(
+        "chains.Unit", related_name="co_action_items", blank=True, verbose_name=_("co-units")
     )
     deadline = models.DateField(_("deadline"))
     status = models.CharField(
-        _("status"), max_length=24, choices=ActionStatus.choices, default=ActionStatus.IN_PROGRESS
+        _("status"), max_length=24, choices=ActionStatus.choices, default=ActionStatus.ASSIGNED
     )
+    # An extension asked for and not yet decided (the decision clears it; the history keeps it).
     requested_deadline = models.DateField(_("deadline asked for"), null=True, blank=True)
     evidence = models.TextField(_("evidence of completion"), blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported done"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         ordering = ["deadline", "id"]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
 
     def __str__(self) -> str:
         return self.decision[:40]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ActionStatus.open_values()
+
+
+def action_file_path(instance, filename):
+    # The stored name is not the user's: it carries no path or script tricks.
+    return f"actions/{instance.action_id}/{instance.sha256[:16]}{instance.extension}"
 
 
 class ActionEvent(models.Model):
@@ -115,3 +155,36 @@ class ActionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class ActionFile(models.Model):
+    """A file given with a history entry: progress material or evidence of completion
+    (佐证材料). Kept for the record: never replaced or deleted."""
+
+    action = models.ForeignKey(
+        ActionItem, on_delete=models.PROTECT, related_name="files", verbose_name=_("action item")
+    )
+    event = models.ForeignKey(
+        ActionEvent, on_delete=models.PROTECT, related_name="files", verbose_name=_("history entry")
+    )
+    file = models.FileField(upload_to=action_file_path, max_length=200, verbose_name=_("file"))
+    name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=8, verbose_name=_("file extension"))
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=100, verbose_name=_("file type"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 checksum"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("action item file")
+        verbose_name_plural = _("action item files")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,8 +1,9 @@
-"""Reads of the supervision loop: an action item's traffic light, and a unit's open items."""
+"""Reads of the supervision loop: an item's traffic light, and a unit's open items."""
 
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 
 from reporting.choices import ActionStatus, Light
 from reporting.models import ActionItem
@@ -10,8 +11,9 @@ from reporting.periods.workdays import WorkCalendar
 
 
 def action_light(action: ActionItem, on: datetime.date, calendar: WorkCalendar) -> Light:
-    """Green; yellow within N working days of the deadline; red overdue; none once closed."""
-    if action.status == ActionStatus.CLOSED:
+    """Green; yellow within N working days of the deadline; red overdue; none once it is no
+    longer open (closed, cancelled, merged)."""
+    if not action.is_open:
         return Light.NONE
     if on > action.deadline:
         return Light.RED
@@ -20,14 +22,27 @@ def action_light(action: ActionItem, on: datetime.date, calendar: WorkCalendar) 
     return Light.GREEN
 
 
-def unit_actions(user, today):
-    """The action items the user's unit must do, open first, with their traffic light."""
+def unit_actions(user, today, *, limit: int = 200):
+    """The open items the user's unit hosts (主办) or helps with (协办), soonest deadline
+    first, with their traffic light. Closed, cancelled and merged items leave the list."""
     if not user.unit_id:
         return []
     calendar = WorkCalendar()
     items = (
-        ActionItem.objects.filter(unit_id=user.unit_id)
-        .select_related("meeting__industry")
-        .order_by("status", "deadline")[:100]
+        ActionItem.objects.filter(Q(unit_id=user.unit_id) | Q(co_units=user.unit_id))
+        .filter(status__in=ActionStatus.open_values())
+        .distinct()
+        .select_related("industry", "unit")
+        .order_by("deadline", "id")[:limit]
     )
     return [(a, action_light(a, today, calendar)) for a in items]
+
+
+def hosted_in_progress(user, today):
+    """The items the user's unit hosts and is working on: their progress can be written in the
+    unit's monthly update."""
+    return [
+        (a, light)
+        for a, light in unit_actions(user, today)
+        if a.unit_id == user.unit_id and a.status == ActionStatus.IN_PROGRESS
+    ]

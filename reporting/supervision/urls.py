@@ -4,6 +4,7 @@ from reporting.supervision import views
 
 urlpatterns = [
     path("problems/", views.ProblemListView.as_view(), name="problems"),
+    path("problems/<int:pk>/", views.ProblemDetailView.as_view(), name="problem"),
     path(
         "problems/<int:pk>/escalate/",
         views.ProblemEscalateView.as_view(),
@@ -12,4 +13,5 @@ urlpatterns = [
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_new"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action"),
+    path("actions/files/<int:pk>/", views.ActionFileView.as_view(), name="action_file"),
 ]

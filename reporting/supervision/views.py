@@ -3,23 +3,33 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.access import access_industry, can_review, industries_for
 from accounts.choices import Action
 from accounts.policies import Policy
+from portal.responses import file_download
 from portal.viewhelpers import error_text
 from reporting.choices import ActionStatus, ProblemStatus
-from reporting.models import Problem
+from reporting.models import ActionItem, Problem
 from reporting.periods import services
 from reporting.periods.workdays import WorkCalendar
 from reporting.supervision import selectors
 from reporting.supervision import services as coordination
-from reporting.supervision.access import access_action, access_meeting, access_problem
-from reporting.supervision.forms import ActionForm, MeetingForm
+from reporting.supervision.access import (
+    access_action,
+    access_action_file,
+    access_meeting,
+    access_problem,
+    item_part,
+)
+from reporting.supervision.forms import ActionForm, AssignForm, MeetingForm
 
 
 class ProblemListView(TemplateView):
@@ -136,6 +146,7 @@ class MeetingDetailView(TemplateView):
                     deadline=data["deadline"],
                     user=request.user,
                     problem=data["problem"],
+                    co_units=list(data["co_units"]),
                 )
                 messages.success(
                     request, _("Action item recorded; the responsible unit has been notified.")
@@ -146,43 +157,220 @@ class MeetingDetailView(TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+STEPS = [
+    (ActionStatus.ASSIGNED, pgettext_lazy("item step", "Assigned")),
+    (ActionStatus.IN_PROGRESS, pgettext_lazy("item step", "Acknowledged, in progress")),
+    (ActionStatus.REPORTED, pgettext_lazy("item step", "Reported done")),
+    (ActionStatus.CLOSED, pgettext_lazy("item step", "Reviewed and closed")),
+]
+
+
+def _steps(action):
+    """The item's way 交办 → 签收/办理 → 反馈 → 复核/办结, with where it stands."""
+    states = [state for state, _label in STEPS]
+    at = states.index(action.status) if action.status in states else -1
+    return [
+        {"label": label, "done": i < at, "current": i == at} for i, (_s, label) in enumerate(STEPS)
+    ]
+
+
 class ActionDetailView(TemplateView):
+    """One item: where it stands, its whole history with files, and the forms of the step each
+    party may take now."""
+
     access_policy = Policy.OBJECT
     template_name = "reporting/supervision/action_detail.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         action = access_action(user=user, pk=self.kwargs["pk"])
+        part = item_part(user, action)
+        reviewer = can_review(user)
+        events = list(action.events.select_related("actor__unit").prefetch_related("files"))
         return super().get_context_data(
             action=action,
-            events=action.events.select_related("actor__unit"),
+            co_units=list(action.co_units.order_by("position")),
+            problems=list(
+                Problem.objects.filter(Q(actions=action) | Q(action=action))
+                .distinct()
+                .select_related("update__period", "update__unit")
+            ),
+            events=events,
+            steps=_steps(action),
             light=selectors.action_light(action, services.today(), WorkCalendar()),
-            can_respond=user.unit_id == action.unit_id and action.status != ActionStatus.CLOSED,
-            can_grant=can_review(user) and action.status == ActionStatus.EXTENSION_REQUESTED,
+            part=part,
+            can_respond=part == "host" and action.is_open,
+            can_contribute=part == "co"
+            and action.status in (ActionStatus.ASSIGNED, ActionStatus.IN_PROGRESS),
+            can_review=reviewer and action.is_open,
+            merge_targets=list(
+                ActionItem.objects.filter(
+                    industry=action.industry, status__in=ActionStatus.open_values()
+                )
+                .exclude(pk=action.pk)
+                .order_by("deadline")[:50]
+            )
+            if reviewer and action.is_open
+            else [],
+            **kwargs,
+        )
+
+    ACTS = {
+        "acknowledge": "respond",
+        "progress": "respond",
+        "report": "respond",
+        "extend": "respond",
+        "contribute": "contribute",
+        "accept": "review",
+        "return": "review",
+        "grant": "review",
+        "refuse": "review",
+        "cancel": "review",
+        "merge": "review",
+    }
+    DONE = {
+        "acknowledge": pgettext_lazy("item step", "Acknowledged (签收): the item is in progress."),
+        "progress": _lazy("Progress recorded."),
+        "report": _lazy("Reported done: the DRC will review it."),
+        "extend": _lazy("Extension requested: the DRC has been told."),
+        "contribute": _lazy("Your input has been sent to the host unit."),
+        "accept": _lazy("Reviewed and closed (办结)."),
+        "return": _lazy("Sent back to the host unit with your reason."),
+        "grant": _lazy("Extension granted."),
+        "refuse": _lazy("Extension refused."),
+        "cancel": _lazy("Item cancelled."),
+        "merge": _lazy("Item merged."),
+    }
+
+    def post(self, request, pk):
+        step = request.POST.get("step", "")
+        if step not in self.ACTS:
+            messages.error(request, _("Unknown action."))
+            return redirect("reporting:action", pk)
+        action = access_action(user=request.user, pk=pk, act=self.ACTS[step])
+        user, text = request.user, request.POST.get("text", "")
+        files = request.FILES.getlist("files")
+        try:
+            if step == "acknowledge":
+                coordination.action_acknowledge(action=action, user=user)
+            elif step == "progress":
+                coordination.action_progress(action=action, user=user, text=text, files=files)
+            elif step == "report":
+                coordination.action_report(action=action, user=user, evidence=text, files=files)
+            elif step == "extend":
+                until = forms.DateField().clean(request.POST.get("until"))
+                coordination.action_request_extension(
+                    action=action, user=user, until=until, reason=text
+                )
+            elif step == "contribute":
+                coordination.action_contribute(action=action, user=user, text=text, files=files)
+            elif step in ("accept", "return"):
+                coordination.action_review(
+                    action=action, user=user, accept=step == "accept", reason=text
+                )
+            elif step in ("grant", "refuse"):
+                coordination.action_decide_extension(
+                    action=action, user=user, grant=step == "grant", reason=text
+                )
+            elif step == "cancel":
+                coordination.action_cancel(action=action, user=user, reason=text)
+            elif step == "merge":
+                into = access_action(
+                    user=user, pk=forms.IntegerField().clean(request.POST.get("into")), act="review"
+                )
+                coordination.action_merge(action=action, into=into, user=user, reason=text)
+            messages.success(request, self.DONE[step])
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        return redirect("reporting:action", pk)
+
+
+class ActionFileView(View):
+    """A file of an item, for whoever may view the item."""
+
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        item = access_action_file(user=request.user, pk=pk)
+        response = file_download(item.file, filename=item.name, content_type=item.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ProblemDetailView(TemplateView):
+    """One problem, the items that answer it, and the DRC's ways to handle it without a
+    meeting: assign it as an item, link it to an existing item, or resolve it with a note."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/supervision/problem_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        problem = access_problem(user=user, pk=self.kwargs["pk"], write=False)
+        today, calendar = services.today(), WorkCalendar()
+        items = (
+            ActionItem.objects.filter(Q(problem=problem) | Q(linked_problems=problem))
+            .distinct()
+            .select_related("unit")
+        )
+        reviewer = can_review(user)
+        open_here = reviewer and problem.status != ProblemStatus.RESOLVED
+        return super().get_context_data(
+            problem=problem,
+            items=[(a, selectors.action_light(a, today, calendar)) for a in items],
+            can_assign=open_here and problem.status == ProblemStatus.OPEN,
+            can_handle=open_here,
+            assign_form=kwargs.pop("assign_form", None)
+            or AssignForm(initial={"decision": problem.description}),
+            link_targets=list(
+                ActionItem.objects.filter(
+                    industry=problem.update.industry, status__in=ActionStatus.open_values()
+                )
+                .select_related("unit")
+                .order_by("deadline")[:50]
+            )
+            if open_here
+            else [],
             **kwargs,
         )
 
     def post(self, request, pk):
-        step = request.POST.get("step")
-        action = access_action(
-            user=request.user, pk=pk, act="grant" if step == "grant" else "respond"
-        )
-        text = request.POST.get("text", "")
+        problem = access_problem(user=request.user, pk=pk)
+        step = request.POST.get("step", "")
         try:
-            if step == "progress":
-                coordination.action_progress(action=action, user=request.user, text=text)
-            elif step == "extend":
-                until = forms.DateField().clean(request.POST.get("until"))
-                coordination.action_request_extension(
-                    action=action, user=request.user, until=until, reason=text
+            if step == "assign":
+                form = AssignForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(
+                        self.get_context_data(assign_form=form), status=400
+                    )
+                data = form.cleaned_data
+                action = coordination.action_assign(
+                    industry=problem.update.industry,
+                    decision=data["decision"],
+                    unit=data["unit"],
+                    co_units=list(data["co_units"]),
+                    deadline=data["deadline"],
+                    user=request.user,
+                    problem=problem,
                 )
-            elif step == "grant":
-                coordination.action_grant_extension(action=action, user=request.user)
-            elif step == "close":
-                coordination.action_close(action=action, user=request.user, evidence=text)
-                messages.success(request, _("Closed (销号)."))
+                messages.success(request, _("Assigned: the host unit and co-units have been told."))
+                return redirect("reporting:action", action.pk)
+            if step == "link":
+                into = access_action(
+                    user=request.user,
+                    pk=forms.IntegerField().clean(request.POST.get("action")),
+                    act="review",
+                )
+                coordination.problem_link(problem=problem, action=into, user=request.user)
+                messages.success(request, _("Linked: closing that item resolves this problem."))
+            elif step == "resolve":
+                coordination.problem_resolve(
+                    problem=problem, user=request.user, note=request.POST.get("text", "")
+                )
+                messages.success(request, _("Marked resolved."))
             else:
                 messages.error(request, _("Unknown action."))
         except ValidationError as exc:
             messages.error(request, error_text(exc))
-        return redirect("reporting:action", pk)
+        return redirect("reporting:problem", pk)

@@ -218,6 +218,26 @@ class Problem(models.Model):
         related_name="agenda",
         verbose_name=_("coordination meeting"),
     )
+    # An existing item the DRC linked it to (a problem that one item already answers).
+    action = models.ForeignKey(
+        "ActionItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_problems",
+        verbose_name=_("linked item"),
+    )
+    # Resolved by the DRC without an item (a note of how), or when its items are all closed.
+    resolution = models.TextField(_("how it was resolved"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
 
     class Meta:
         ordering = ["position", "id"]

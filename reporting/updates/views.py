@@ -20,7 +20,6 @@ from portal.responses import file_download
 from portal.viewhelpers import error_text
 from reporting.choices import (
     ELEMENT_FIELDS,
-    ActionStatus,
     ProblemStatus,
     Section,
     UpdateStatus,
@@ -233,13 +232,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             figure_fields=[form[field] for field in services.FIGURE_FIELDS],
             escalated=[p for p in update.problems.all() if p.status != ProblemStatus.OPEN],
             land_items=land.land_items_for_update(update),
-            actions=[
-                (a, light)
-                for a, light in supervision.unit_actions(
-                    self.request.user, periods_services.today()
-                )
-                if a.status != ActionStatus.CLOSED
-            ],
+            actions=supervision.hosted_in_progress(self.request.user, periods_services.today()),
             returned=selectors.last_return(update)
             if update.status == UpdateStatus.RETURNED
             else None,
@@ -249,9 +242,11 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
 
     def report_action_progress(self, request):
         """Progress on the unit's action items, written in its monthly update."""
-        for action, _light in supervision.unit_actions(request.user, periods_services.today()):
+        for action, _light in supervision.hosted_in_progress(
+            request.user, periods_services.today()
+        ):
             text = request.POST.get(f"action_progress_{action.pk}", "").strip()
-            if text and action.status != ActionStatus.CLOSED:
+            if text:
                 supervision_services.action_progress(
                     action=action, user=request.user, text=f"（{self.update.period}月度进展）{text}"
                 )

@@ -65,7 +65,7 @@ CASES = [
         supervision_access.access_action,
         "action",
         ("swj", "gxj"),
-        ["meeting.industry", "meeting.chair", "unit", "problem"],
+        ["industry", "meeting.chair", "unit", "problem.update.period"],
         1,
     ),
     (

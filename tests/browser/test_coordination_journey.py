@@ -1,13 +1,13 @@
-"""The DRC opens the dashboard, filters to one industry, sees the reporting grid and a chart,
-takes a problem to a coordination meeting and records a decision for 市商务局; 市商务局 closes
-it with evidence on its due page; the dashboard then shows it closed."""
+"""The supervision loop in a browser: the DRC takes a problem to a coordination meeting whose
+decision becomes an item, or assigns a problem straight to a host unit and a co-unit; the item
+goes 签收 → 办理 → 反馈 → 复核 (sent back once) → 办结, each party told at each step."""
 
 import datetime
 
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import Notification, User
 from chains.models import Industry, Unit
 from reporting.models import ActionItem
 from reporting.periods import services
@@ -61,7 +61,9 @@ def raised_problem(demo_accounts, tmp_path):
     return period
 
 
-def test_problem_to_meeting_to_closed_action(browser, live_server, raised_problem):
+def test_problem_to_meeting_to_an_assigned_item(browser, live_server, raised_problem):
+    """The DRC filters the dashboard, takes a problem to a coordination meeting and records a
+    decision as an item for 市商务局, which sees it on its due page."""
     drc = log_in(browser, live_server, "fgw")
     drc.get_by_role("navigation").get_by_role("link", name="工作看板").click()
     drc.locator("#filters select[name=industry]").select_option("commerce-logistics")
@@ -99,13 +101,118 @@ def test_problem_to_meeting_to_closed_action(browser, live_server, raised_proble
     bureau.locator("#my-actions").get_by_role(
         "link", name="市商务局会同相关单位两周内提出用地方案"
     ).click()
-    bureau.locator("#id_evidence").fill("用地方案已报市政府审定（会议纪要〔2026〕3号）")
-    bureau.get_by_role("button", name="提交佐证并销号").click()
-    expect(bureau.locator("#action-status")).to_have_text("已销号")
-    assert ActionItem.objects.get().status == "closed"
-
+    expect(bureau.locator("#action-status")).to_have_text("已交办，待签收")
+    bureau.get_by_role("button", name="签收").click()
+    expect(bureau.locator("#action-status")).to_have_text("办理中")
+    assert ActionItem.objects.get().source == "meeting"
     drc.goto(
         f"{live_server.url}/dashboard/?industry=commerce-logistics&month={raised_problem.slug}"
     )
-    expect(drc.locator("#dashboard-actions")).to_contain_text("已销号")
+    expect(drc.locator("#dashboard-actions")).to_contain_text("办理中")
     assert drc.console_errors == [] and bureau.console_errors == []
+
+
+def _notices(username):
+    return list(
+        Notification.objects.filter(user__username=username)
+        .order_by("id")
+        .values_list("text", flat=True)
+    )
+
+
+def test_an_item_from_a_problem_to_closed_with_evidence(
+    browser, live_server, raised_problem, tmp_path
+):
+    """交办 → 签收 → 办理 with a file → 反馈 with evidence → 退回 → 反馈 → 复核 → 办结, each party
+    told at each step: the DRC assigns a problem straight to 市交通局 with 海沧区 as co-unit."""
+    evidence = tmp_path / "用地批复.pdf"
+    evidence.write_bytes(b"%PDF-1.4 land approval")
+    minutes = tmp_path / "现场踏勘记录.pdf"
+    minutes.write_bytes(b"%PDF-1.4 site visit")
+    deadline = datetime.date.today() + datetime.timedelta(days=30)
+
+    drc = log_in(browser, live_server, "fgw")
+    drc.goto(f"{live_server.url}/updates/problems/")
+    drc.locator("#problems").get_by_role("link", name="冷链物流园用地指标未落实").click()
+    form = drc.locator("#assign-form")
+    form.locator("textarea[name=decision]").fill("市交通局牵头落实冷链物流园用地，海沧区配合")
+    form.locator("select[name=unit]").select_option(label="市交通局")
+    form.locator("#co-units").get_by_label("海沧区").check()
+    form.locator("input[name=deadline]").fill(deadline.isoformat())
+    form.get_by_role("button", name="交办").click()
+    expect(drc.locator(".messages")).to_contain_text("已交办")
+    expect(drc.locator("#action-host")).to_have_text("市交通局")
+    expect(drc.locator("#action-co-units")).to_contain_text("海沧区")
+    item = ActionItem.objects.get()
+    assert item.source == "problem" and item.problem.status == "assigned"
+    assert any("请主办单位签收" in t for t in _notices("jtj"))
+    assert any("请主办单位签收" in t for t in _notices("haicang"))
+
+    host = log_in(browser, live_server, "jtj")
+    host.get_by_role("navigation").get_by_role("link", name="我的待办").click()
+    host.locator("#my-actions").get_by_role("link", name="市交通局牵头落实冷链物流园用地").click()
+    host.get_by_role("button", name="签收").click()
+    expect(host.locator("#action-status")).to_have_text("办理中")
+    assert any("市交通局已签收" in t for t in _notices("fgw"))
+
+    co = log_in(browser, live_server, "haicang")
+    co.goto(f"{live_server.url}/updates/actions/{item.pk}/")
+    co.locator("#id_contribution").fill("海沧区已完成地块现场踏勘")
+    co.locator("#id_contribution_files").set_input_files(str(minutes))
+    co.get_by_role("button", name="送主办单位").click()
+    expect(co.locator("#action-history")).to_contain_text("海沧区已完成地块现场踏勘")
+    assert any("海沧区（协办）" in t for t in _notices("jtj"))
+
+    host.reload()
+    host.locator("#id_progress").fill("已完成选址比选")
+    host.locator("#id_progress_files").set_input_files(str(minutes))
+    host.get_by_role("button", name="保存进展").click()
+    expect(host.locator("#action-history")).to_contain_text("已完成选址比选")
+    expect(
+        host.locator("#action-history").get_by_role("link", name="现场踏勘记录.pdf")
+    ).to_have_count(2)
+    host.locator("#id_evidence").fill("用地已纳入年度供地计划")
+    host.locator("#id_evidence_files").set_input_files(str(evidence))
+    host.get_by_role("button", name="反馈办结，提请复核").click()
+    expect(host.locator("#action-status")).to_have_text("已反馈，待复核")
+    assert any("反馈已办结，请复核" in t for t in _notices("fgw"))
+
+    drc.reload()
+    drc.locator("#id_review").fill("请补充市政府批复文号")
+    drc.get_by_role("button", name="退回").click()
+    expect(drc.locator("#action-status")).to_have_text("办理中")
+    assert any("请补充市政府批复文号" in t for t in _notices("jtj"))
+
+    host.reload()
+    host.locator("#id_evidence").fill("用地已纳入年度供地计划（厦府〔2026〕12号）")
+    host.locator("#id_evidence_files").set_input_files(str(evidence))
+    host.get_by_role("button", name="反馈办结，提请复核").click()
+    expect(host.locator("#action-status")).to_have_text("已反馈，待复核")
+
+    drc.reload()
+    with drc.expect_download() as download:
+        drc.locator("#action-history").get_by_role("link", name="用地批复.pdf").last.click()
+    assert download.value.suggested_filename == "用地批复.pdf"
+    drc.get_by_role("button", name="复核通过，办结").click()
+    expect(drc.locator("#action-status")).to_have_text("已办结")
+    expect(drc.locator("#item-steps li.current")).to_have_text("复核办结")
+    item.refresh_from_db()
+    assert item.status == "closed" and item.problem.status == "resolved"
+    assert [e.kind for e in item.events.order_by("id")] == [
+        "created",
+        "acknowledged",
+        "co_input",
+        "progress",
+        "reported",
+        "returned",
+        "reported",
+        "closed",
+    ]
+    assert any("已办结" in t for t in _notices("jtj"))
+    assert any("已办结" in t for t in _notices("haicang"))
+
+    # Closed items leave 我的待办.
+    host.get_by_role("navigation").get_by_role("link", name="我的待办").click()
+    expect(host.locator("#my-actions")).to_have_count(0)
+    for page in (drc, host, co):
+        assert page.console_errors == []

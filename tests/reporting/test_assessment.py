@@ -23,8 +23,8 @@ zone owes its own plan only):
   enterprises: one 电子信息 (recognised 2023), one 生物医药 with two recognised tiers → 2
     (not: a candidate only, a non-leading industry, a tier granted in 2026) ; score 2 ÷ 20 ×
     100 = 10.
-  overdue actions: in progress due 04-01 and extension granted due 04-10 → 2 (not: due
-    05-01, closed) ; score 100 − 2 ÷ 5 × 100 = 60.
+  overdue actions: in progress due 04-01 and reported, not yet reviewed, due 04-10 → 2
+    (not: due 05-01, closed) ; score 100 − 2 ÷ 5 × 100 = 60.
   total: (20×57.1 + 30×47.5 + 25×61 + 15×10 + 10×60) ÷ 100 = 4842 ÷ 100 = 48.42 → 48.4.
   key projects (information): 项目甲, 项目乙 in accepted 电子信息 updates of Jan–Feb → 2.
 
@@ -233,6 +233,7 @@ class Builder:
     def action(self, unit, deadline, status=ActionStatus.IN_PROGRESS):
         ActionItem.objects.create(
             meeting=self.meeting,
+            industry=self.meeting.industry,
             decision="落实",
             unit=self.unit[unit],
             deadline=deadline,
@@ -326,7 +327,7 @@ def data(users, clock):
     builder.enterprise("huli", "electronic-information", ("high_tech", recognised, 2020))
     builder.enterprise("huli", "machinery-equipment", ("hidden_champion", recognised, 2021))
     builder.action("siming", datetime.date(2025, 4, 1))
-    builder.action("siming", datetime.date(2025, 4, 10), ActionStatus.EXTENSION_GRANTED)
+    builder.action("siming", datetime.date(2025, 4, 10), ActionStatus.REPORTED)
     builder.action("siming", datetime.date(2025, 5, 1))
     builder.action("siming", datetime.date(2025, 3, 1), ActionStatus.CLOSED)
     return builder

@@ -1,4 +1,4 @@
-"""The coordination loop: problem → meeting → action item → closed with evidence."""
+"""The coordination loop: problem → meeting → item → 签收 → 反馈 with evidence → 复核 → 办结."""
 
 import datetime
 
@@ -70,19 +70,25 @@ def test_the_loop_from_problem_to_closed_action(problem, users, clock):
         user=users["drc"],
         problem=Problem.objects.get(pk=problem.pk),
     )
+    assert action.status == ActionStatus.ASSIGNED and action.industry == meeting.industry
+    swj, drc = users["swj"], users["drc"]
+    coordination.action_acknowledge(action=action, user=swj)
     with pytest.raises(ValidationError):
-        coordination.action_close(
-            action=action, user=users["swj"], evidence=" "
-        )  # evidence is required
-    coordination.action_close(
-        action=action,
-        user=users["swj"],
-        evidence="用地方案已经市政府专题会审定（会议纪要〔2025〕12号）",
+        coordination.action_report(action=action, user=swj, evidence=" ")  # evidence required
+    coordination.action_report(
+        action=action, user=swj, evidence="用地方案已经市政府专题会审定（会议纪要〔2025〕12号）"
     )
+    assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.IN_MEETING  # not yet
+    coordination.action_review(action=action, user=drc, accept=True)
     action.refresh_from_db()
     assert action.status == ActionStatus.CLOSED and action.closed_at
     assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.RESOLVED
-    assert [e.kind for e in action.events.all()] == ["created", "closed"]
+    assert [e.kind for e in action.events.all()] == [
+        "created",
+        "acknowledged",
+        "reported",
+        "closed",
+    ]
 
 
 def test_the_escalated_problem_survives_the_units_next_save(problem, users):
@@ -114,12 +120,9 @@ def test_extension_and_traffic_light(problem, users):
     coordination.action_request_extension(
         action=action, user=users["swj"], until=datetime.date(2025, 11, 17), reason="需省厅批复"
     )
-    coordination.action_grant_extension(action=action, user=users["drc"])
+    coordination.action_decide_extension(action=action, user=users["drc"], grant=True)
     action.refresh_from_db()
-    assert (
-        action.deadline == datetime.date(2025, 11, 17)
-        and action.status == ActionStatus.EXTENSION_GRANTED
-    )
+    assert action.deadline == datetime.date(2025, 11, 17) and action.requested_deadline is None
     assert selectors.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.GREEN
 
 
@@ -147,15 +150,20 @@ def test_access_to_meetings_and_actions(problem, users, client):
         client.force_login(users[who])
         assert client.get(meeting_url).status_code == expected, who
         assert client.get(action_url).status_code == expected, who
-    # Only the responsible unit closes; only the DRC records decisions.
+    # Only the host unit acknowledges and reports; only the DRC records decisions and reviews.
     client.force_login(users["siming"])
-    assert client.post(action_url, {"step": "close", "text": "x"}).status_code == 403
+    for step in ("acknowledge", "report", "accept", "cancel"):
+        assert client.post(action_url, {"step": step, "text": "x"}).status_code == 403, step
     assert (
         client.post(meeting_url, {"decision": "x", "unit": 1, "deadline": "2025-12-01"}).status_code
         == 403
     )
     client.force_login(users["swj"])
-    client.post(action_url, {"step": "close", "text": "已办结"})
+    assert client.post(action_url, {"step": "accept"}).status_code == 403  # not its own review
+    client.post(action_url, {"step": "acknowledge"})
+    client.post(action_url, {"step": "report", "text": "已办结"})
+    client.force_login(users["drc"])
+    client.post(action_url, {"step": "accept"})
     action.refresh_from_db()
     assert action.status == ActionStatus.CLOSED
 
@@ -171,6 +179,7 @@ def test_the_due_page_and_the_update_show_the_units_actions(problem, users, clie
     )
     client.force_login(users["swj"])
     assert f'data-action="{action.pk}"' in client.get(reverse("reporting:due")).content.decode()
+    coordination.action_acknowledge(action=action, user=users["swj"])
     html = client.get(reverse("reporting:edit", args=[problem.update.pk])).content.decode()
     assert 'id="open-actions"' in html and "提出冷链用地方案" in html
     assert 'id="escalated-problems"' in html
@@ -187,6 +196,7 @@ def test_the_unit_reports_progress_on_its_action_in_the_monthly_update(problem, 
         deadline=datetime.date(2025, 11, 3),
         user=users["drc"],
     )
+    coordination.action_acknowledge(action=action, user=users["swj"])
     update = problem.update
     update.refresh_from_db()
     data = {

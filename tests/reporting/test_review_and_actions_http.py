@@ -148,31 +148,43 @@ def action(users, september, clock):
     )
 
 
-def test_an_action_item_from_progress_to_closed_over_http(client, action, users):
+def test_an_action_item_from_assigned_to_closed_over_http(client, action, users):
     url = reverse("reporting:action", args=[action.pk])
 
     def kinds():
         return list(action.events.order_by("id").values_list("kind", flat=True))
 
-    # Another unit of the same industry (it may view) cannot respond, grant or close.
+    def status():
+        action.refresh_from_db()
+        return action.status
+
+    # Another unit of the same industry (it may view) cannot take any step of the item.
     client.force_login(users["siming"])
     assert client.get(url).status_code == 200
     for data in (
+        {"step": "acknowledge"},
         {"step": "progress", "text": "别人的进展"},
         {"step": "extend", "until": "2025-11-30", "text": "x"},
-        {"step": "close", "text": "x"},
+        {"step": "report", "text": "x"},
+        {"step": "contribute", "text": "x"},
+        {"step": "accept"},
+        {"step": "grant"},
+        {"step": "cancel", "text": "x"},
     ):
         assert client.post(url, data).status_code == 403, data
     assert kinds() == ["created"]
 
     client.force_login(users["swj"])
+    client.post(url, {"step": "progress", "text": "未签收先办理"})  # refused: acknowledge first
+    assert kinds() == ["created"]
+    client.post(url, {"step": "acknowledge"})
+    assert status() == ActionStatus.IN_PROGRESS and action.acknowledged_at
     client.post(url, {"step": "progress", "text": "已完成选址比选"})
     progress = ActionEvent.objects.get(action=action, kind="progress")
     assert (progress.text, progress.actor) == ("已完成选址比选", users["swj"])
     # The unit may not grant its own extension.
     client.post(url, {"step": "extend", "until": "2025-11-17", "text": "需省厅批复"})
     action.refresh_from_db()
-    assert action.status == ActionStatus.EXTENSION_REQUESTED
     assert action.requested_deadline == datetime.date(2025, 11, 17)
     assert action.deadline == datetime.date(2025, 11, 3)
     assert client.post(url, {"step": "grant"}).status_code == 403
@@ -181,24 +193,43 @@ def test_an_action_item_from_progress_to_closed_over_http(client, action, users)
     assert "需省厅批复" in client.get(url).content.decode()
 
     client.force_login(users["drc"])
-    assert client.get(url).context["can_grant"]
+    assert 'id="extension-decision"' in client.get(url).content.decode()
     assert client.post(url, {"step": "grant"}).status_code == 302
     action.refresh_from_db()
-    assert action.status == ActionStatus.EXTENSION_GRANTED
-    assert action.deadline == datetime.date(2025, 11, 17)
-    # The DRC is not the responsible unit: it cannot close the item for it.
-    assert client.post(url, {"step": "close", "text": "代为销号"}).status_code == 403
+    assert action.deadline == datetime.date(2025, 11, 17) and action.requested_deadline is None
+    # The DRC is not the host unit: it cannot report the item done for it.
+    assert client.post(url, {"step": "report", "text": "代为反馈"}).status_code == 403
 
     client.force_login(users["swj"])
-    client.post(url, {"step": "close", "text": " "})  # evidence is required
-    action.refresh_from_db()
-    assert action.status == ActionStatus.EXTENSION_GRANTED
-    client.post(url, {"step": "close", "text": "用地方案已经市政府专题会审定"})
-    action.refresh_from_db()
-    assert action.status == ActionStatus.CLOSED and action.closed_at
-    assert action.evidence == "用地方案已经市政府专题会审定"
+    client.post(url, {"step": "report", "text": " "})  # evidence is required
+    assert status() == ActionStatus.IN_PROGRESS
+    client.post(url, {"step": "report", "text": "用地方案已经市政府专题会审定"})
+    assert status() == ActionStatus.REPORTED and action.evidence == "用地方案已经市政府专题会审定"
+    assert client.post(url, {"step": "accept"}).status_code == 403  # not its own review
+
+    client.force_login(users["drc"])
+    client.post(url, {"step": "return", "text": " "})  # a reason is required to send back
+    assert status() == ActionStatus.REPORTED
+    client.post(url, {"step": "return", "text": "请附专题会纪要"})
+    assert status() == ActionStatus.IN_PROGRESS
+    client.force_login(users["swj"])
+    client.post(url, {"step": "report", "text": "附专题会纪要〔2025〕12号"})
+    client.force_login(users["drc"])
+    client.post(url, {"step": "accept"})
+    assert status() == ActionStatus.CLOSED and action.closed_at
     assert Problem.objects.get(pk=action.problem_id).status == ProblemStatus.RESOLVED
-    assert kinds() == ["created", "progress", "extension_requested", "extension_granted", "closed"]
-    # Once closed, no more responses.
+    assert kinds() == [
+        "created",
+        "acknowledged",
+        "progress",
+        "extension_requested",
+        "extension_granted",
+        "reported",
+        "returned",
+        "reported",
+        "closed",
+    ]
+    # Once closed, no more steps.
+    client.force_login(users["swj"])
     client.post(url, {"step": "progress", "text": "补充"})
     assert kinds()[-1] == "closed"
