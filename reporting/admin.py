@@ -5,6 +5,7 @@ from reporting.assessment import admin as assessment_admin
 from reporting.outbox import admin as outbox_admin
 from reporting.periods import admin as periods_admin
 from reporting.plans import admin as plans_admin
+from reporting.supervision import admin as supervision_admin
 from reporting.updates import admin as updates_admin
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "outbox_admin",
     "periods_admin",
     "plans_admin",
+    "supervision_admin",
     "updates_admin",
 ]

@@ -28,6 +28,8 @@ class DueStatus(models.TextChoices):
 
 class Light(models.TextChoices):
     GREEN = "green", _("On track")
+    # A supervised item on track is blue (蓝), as in the city's supervision (督办) practice.
+    BLUE = "blue", pgettext_lazy("light", "On track")
     YELLOW = "yellow", _("Deadline near")
     RED = "red", _("Overdue")
     NONE = "none", _("Done")
@@ -141,6 +143,17 @@ class ActionStatus(models.TextChoices):
     def open_values(cls) -> list[str]:
         """The states in which an item is still someone's work (and can be overdue)."""
         return [cls.ASSIGNED, cls.IN_PROGRESS, cls.REPORTED]
+
+
+class ChaseStep(models.TextChoices):
+    """A chase (催办) of an item: automatic on the working-day calendar, or by the DRC."""
+
+    ACKNOWLEDGE = "acknowledge", _("Not yet acknowledged")
+    BEFORE = "before", pgettext_lazy("chase", "Deadline near")
+    DUE_TODAY = "due_today", _("Deadline today")
+    OVERDUE = "overdue", pgettext_lazy("chase", "Overdue")
+    ESCALATED = "escalated", _("Overdue, escalated to the DRC and the lead official")
+    MANUAL = "manual", _("Chased by the DRC")
 
 
 class ActionEventKind(models.TextChoices):

@@ -789,6 +789,13 @@ WRITES = [
         setup=request_extension,
     ),
     Write(
+        "action_chase",
+        "reporting:action",
+        {"pk": "{action}"},
+        lambda w: {"step": "chase", "text": "请尽快签收"},
+        allowed={"drc": 302},
+    ),
+    Write(
         "action_cancel",
         "reporting:action",
         {"pk": "{action}"},

@@ -195,6 +195,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.send_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # 催办: supervised items before, on and after their deadline (once each, on working days).
+    "item-chases": {"task": "reporting.chase_items", "schedule": crontab(hour=8, minute=40)},
     "analysis-reminders": {
         "task": "reporting.send_analysis_reminders",
         "schedule": crontab(hour=8, minute=35),

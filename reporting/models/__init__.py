@@ -8,7 +8,14 @@ from reporting.outbox.models import OutboxMessage
 from reporting.periods.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.plans.models import PlanEvent, PlanItem, PlanProgress, PlanYear, WorkPlan
 from reporting.reports.models import Report, ReportJob, ReportReminder
-from reporting.supervision.models import ActionEvent, ActionFile, ActionItem, Meeting
+from reporting.supervision.models import (
+    ActionChase,
+    ActionEvent,
+    ActionFile,
+    ActionItem,
+    Meeting,
+    SupervisionRules,
+)
 from reporting.updates.models import (
     Attachment,
     Contribution,
@@ -21,6 +28,7 @@ from reporting.updates.models import (
 )
 
 __all__ = [
+    "ActionChase",
     "ActionEvent",
     "ActionFile",
     "ActionItem",
@@ -46,6 +54,7 @@ __all__ = [
     "ReportReminder",
     "ReportingPeriod",
     "StatisticsAnalysis",
+    "SupervisionRules",
     "UpdateEvent",
     "WorkPlan",
     "attachment_path",

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reporting.choices import ActionEventKind, ActionSource, ActionStatus
+from reporting.choices import ActionEventKind, ActionSource, ActionStatus, ChaseStep
 from reporting.updates.models import Problem
 
 
@@ -188,3 +188,69 @@ class ActionFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SupervisionRules(models.Model):
+    """The chasing rules (催办规则), kept by administrators in the admin: one row. Counted in
+    working days on the Chinese calendar (holidays and make-up days, 调休)."""
+
+    acknowledge_working_days = models.PositiveSmallIntegerField(
+        _("working days to acknowledge an item"), default=2
+    )
+    before_working_days = models.PositiveSmallIntegerField(
+        _("working days before the deadline to remind"), default=3
+    )
+    escalate_after_working_days = models.PositiveSmallIntegerField(
+        _("working days overdue before escalating"),
+        default=5,
+        help_text=_("Then the DRC and the lead official's office are told."),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("chasing rules")
+        verbose_name_plural = _("chasing rules")
+
+    def __str__(self) -> str:
+        return str(_("chasing rules"))
+
+    @classmethod
+    def current(cls) -> "SupervisionRules":
+        """The rules in force: the row the administrators keep, else the defaults."""
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class ActionChase(models.Model):
+    """A chase (催办) of an item, recorded on it. An automatic chase has a unique key (the item,
+    the step and the deadline it chased), so a task run twice sends nothing twice; an extended
+    deadline starts its steps afresh. A manual one (the DRC's) has its author and message."""
+
+    action = models.ForeignKey(
+        ActionItem, on_delete=models.PROTECT, related_name="chases", verbose_name=_("action item")
+    )
+    step = models.CharField(_("chase"), max_length=16, choices=ChaseStep.choices)
+    key = models.CharField(max_length=100, blank=True, editable=False)
+    text = models.CharField(_("message"), max_length=300)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = _("chase")
+        verbose_name_plural = _("chases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="chase_sent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.sent_at:%Y-%m-%d}"

@@ -11,15 +11,15 @@ from reporting.periods.workdays import WorkCalendar
 
 
 def action_light(action: ActionItem, on: datetime.date, calendar: WorkCalendar) -> Light:
-    """Green; yellow within N working days of the deadline; red overdue; none once it is no
-    longer open (closed, cancelled, merged)."""
+    """Blue (蓝, on track); yellow within N working days of the deadline; red overdue; none
+    once it is no longer open (closed, cancelled, merged)."""
     if not action.is_open:
         return Light.NONE
     if on > action.deadline:
         return Light.RED
     if calendar.working_days_until(on, action.deadline) <= settings.REPORTING_REMINDER_WORKING_DAYS:
         return Light.YELLOW
-    return Light.GREEN
+    return Light.BLUE
 
 
 def unit_actions(user, today, *, limit: int = 200):

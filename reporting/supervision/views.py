@@ -20,7 +20,7 @@ from reporting.choices import ActionStatus, ProblemStatus
 from reporting.models import ActionItem, Problem
 from reporting.periods import services
 from reporting.periods.workdays import WorkCalendar
-from reporting.supervision import selectors
+from reporting.supervision import chasing, selectors
 from reporting.supervision import services as coordination
 from reporting.supervision.access import (
     access_action,
@@ -196,6 +196,7 @@ class ActionDetailView(TemplateView):
                 .select_related("update__period", "update__unit")
             ),
             events=events,
+            chases=list(action.chases.select_related("sent_by")),
             steps=_steps(action),
             light=selectors.action_light(action, services.today(), WorkCalendar()),
             part=part,
@@ -227,6 +228,7 @@ class ActionDetailView(TemplateView):
         "refuse": "review",
         "cancel": "review",
         "merge": "review",
+        "chase": "review",
     }
     DONE = {
         "acknowledge": pgettext_lazy("item step", "Acknowledged (签收): the item is in progress."),
@@ -240,6 +242,7 @@ class ActionDetailView(TemplateView):
         "refuse": _lazy("Extension refused."),
         "cancel": _lazy("Item cancelled."),
         "merge": _lazy("Item merged."),
+        "chase": _lazy("Chased: the host unit and co-units have been told."),
     }
 
     def post(self, request, pk):
@@ -274,6 +277,8 @@ class ActionDetailView(TemplateView):
                 )
             elif step == "cancel":
                 coordination.action_cancel(action=action, user=user, reason=text)
+            elif step == "chase":
+                chasing.chase_by_hand(action=action, user=user, text=text)
             elif step == "merge":
                 into = access_action(
                     user=user, pk=forms.IntegerField().clean(request.POST.get("into")), act="review"

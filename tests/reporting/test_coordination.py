@@ -114,7 +114,7 @@ def test_extension_and_traffic_light(problem, users):
         user=users["drc"],
     )
     calendar = WorkCalendar(overrides={})
-    assert selectors.action_light(action, datetime.date(2025, 10, 24), calendar) == Light.GREEN
+    assert selectors.action_light(action, datetime.date(2025, 10, 24), calendar) == Light.BLUE
     assert selectors.action_light(action, datetime.date(2025, 10, 30), calendar) == Light.YELLOW
     assert selectors.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.RED
     coordination.action_request_extension(
@@ -123,7 +123,7 @@ def test_extension_and_traffic_light(problem, users):
     coordination.action_decide_extension(action=action, user=users["drc"], grant=True)
     action.refresh_from_db()
     assert action.deadline == datetime.date(2025, 11, 17) and action.requested_deadline is None
-    assert selectors.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.GREEN
+    assert selectors.action_light(action, datetime.date(2025, 11, 4), calendar) == Light.BLUE
 
 
 def test_access_to_meetings_and_actions(problem, users, client):
