@@ -124,6 +124,7 @@ EXPECTATIONS = {
     "reporting:action": ("get", {"pk": "{action}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:action_file": ("get", {"pk": "{action_file}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:problem": ("get", {"pk": "{problem}"}, outcomes(**each(CL_VIEWERS))),
+    "reporting:board": ("get", {}, outcomes(drc=200)),
     "dashboard": ("get", {}, outcomes(**each(OVERVIEW))),
     "district_assessment": ("get", {}, outcomes(**each(SYSTEM))),
     "district_assessment_detail": ("get", {"code": "siming"}, outcomes(**each(SYSTEM))),
@@ -350,6 +351,16 @@ VARIANTS = [
             {"unit": "swj", "year": "2025"},
             {"unit": "", "year": "2025"},
             {"year": "2024"},
+        )
+    ],
+    # The supervision board and its export: the DRC's alone, whatever the filter.
+    *[
+        Variant("reporting:board", query, ok=("drc",), deny=not_(("drc",)))
+        for query in (
+            {"format": "xlsx"},
+            {"state": "open", "overdue": "1", "format": "xlsx"},
+            {"industry": CL, "unit": "swj", "chased": "1"},
+            {"official": "huangyantian", "page": "2"},
         )
     ],
     *[

@@ -104,6 +104,7 @@ from reporting.models import (
 )
 from reporting.periods import services
 from reporting.plans.selectors import plan_deadline, plan_scopes_owed
+from reporting.supervision.board import overdue_q
 
 ASSESSED_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 
@@ -461,12 +462,8 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
         .values("unit")
         .annotate(
             open=Count("id"),
-            # reported done by its deadline and awaiting the DRC's review: not the unit's delay
-            overdue=Count(
-                "id",
-                filter=Q(deadline__lt=on)
-                & ~Q(status=ActionStatus.REPORTED, reported_at__date__lte=F("deadline")),
-            ),
+            # the supervision board's own definition (reported by the deadline: not overdue)
+            overdue=Count("id", filter=overdue_q(on)),
         )
     }
 

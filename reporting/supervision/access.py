@@ -45,7 +45,7 @@ def access_action(*, user: User, pk: int, act: str = "view"):
         ),
         pk=pk,
     )
-    part = item_part(user, action)
+    part = action.viewer_part = item_part(user, action)  # the page shows each part its step
     require(
         {
             "view": bool(part) or can(user, Action.VIEW, action.industry),

@@ -13,5 +13,6 @@ urlpatterns = [
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_new"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action"),
+    path("board/", views.SupervisionBoardView.as_view(), name="board"),
     path("actions/files/<int:pk>/", views.ActionFileView.as_view(), name="action_file"),
 ]

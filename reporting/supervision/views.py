@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -14,20 +15,20 @@ from django.views.generic import TemplateView
 from accounts.access import access_industry, can_review, industries_for
 from accounts.choices import Action
 from accounts.policies import Policy
-from portal.responses import file_download
+from chains.models import Industry, Official, Unit
+from portal.responses import file_download, sheets_response
 from portal.viewhelpers import error_text
 from reporting.choices import ActionStatus, ProblemStatus
 from reporting.models import ActionItem, Problem
 from reporting.periods import services
 from reporting.periods.workdays import WorkCalendar
-from reporting.supervision import chasing, selectors
+from reporting.supervision import board, chasing, selectors
 from reporting.supervision import services as coordination
 from reporting.supervision.access import (
     access_action,
     access_action_file,
     access_meeting,
     access_problem,
-    item_part,
 )
 from reporting.supervision.forms import ActionForm, AssignForm, MeetingForm
 
@@ -184,7 +185,7 @@ class ActionDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         action = access_action(user=user, pk=self.kwargs["pk"])
-        part = item_part(user, action)
+        part = action.viewer_part
         reviewer = can_review(user)
         events = list(action.events.select_related("actor__unit").prefetch_related("files"))
         return super().get_context_data(
@@ -379,3 +380,112 @@ class ProblemDetailView(TemplateView):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         return redirect("reporting:problem", pk)
+
+
+class SupervisionBoardView(TemplateView):
+    """督办看板: every item for the DRC, by state, host unit, industry and lead official, with
+    overdue and chased counts and each unit's on-time closure rate; filters in the URL; the
+    filtered items (and the per-unit table) export to xlsx."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/supervision/board.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_review(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        today = services.today()
+        filters = board.Filters.from_query(request.GET)
+        found = board.items(filters, today)
+        if request.GET.get("format") == "xlsx":
+            return sheets_response(f"督办事项{today:%Y%m%d}", _board_sheets(found, today))
+        page = Paginator(board.page_rows(found, today), 50).get_page(request.GET.get("page"))
+        calendar = WorkCalendar()
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(
+            self.get_context_data(
+                filters=filters,
+                totals=board.totals(found, today),
+                by_unit=board.by("unit", found, today),
+                by_industry=board.by("industry", found, today),
+                by_official=board.by("official", found, today),
+                page=page,
+                rows=[(a, selectors.action_light(a, today, calendar)) for a in page],
+                query=query.urlencode(),
+                states=board.STATE_LABELS,
+                industries=Industry.objects.order_by("position"),
+                units=Unit.objects.filter(action_items__isnull=False)
+                .distinct()
+                .order_by("position"),
+                officials=Official.objects.order_by("position"),
+                today=today,
+            )
+        )
+
+
+def _board_sheets(found, today):
+    header = [
+        "编号",
+        "事项",
+        "来源",
+        "产业",
+        "主办单位",
+        "协办单位",
+        "交办时间",
+        "期限",
+        "状态",
+        "是否逾期",
+        "催办次数",
+        "反馈时间",
+        "办结时间",
+    ]
+    rows = [header]
+    for a in board.page_rows(found, today).prefetch_related("co_units").iterator(chunk_size=500):
+        rows.append(
+            [
+                a.pk,
+                a.decision,
+                a.get_source_display(),
+                a.industry.name,
+                a.unit.name,
+                "、".join(u.name for u in a.co_units.all()),
+                a.assigned_at,
+                a.deadline,
+                a.get_status_display(),
+                "是" if a.overdue else "",
+                a.chases_sent,
+                a.reported_at,
+                a.closed_at,
+            ]
+        )
+    units = [
+        [
+            "主办单位",
+            "督办事项",
+            "未办结",
+            "逾期",
+            "已反馈待复核",
+            "已催办",
+            "已办结",
+            "按期办结",
+            "按期办结率(%)",
+        ]
+    ]
+    for r in board.by("unit", found, today):
+        units.append(
+            [
+                r["name"],
+                r["total"],
+                r["open"],
+                r["overdue"],
+                r["reported"],
+                r["chased"],
+                r["closed"],
+                r["closed_on_time"],
+                r["on_time_rate"],
+            ]
+        )
+    return [("督办事项", rows), ("各单位办结情况", units)]

@@ -325,3 +325,32 @@ def test_the_item_page_shows_each_party_its_own_step(problems, users, jtj, haica
         html = client.get(url).content.decode()
         assert (marker in html) == shown, who
         assert ('id="review-step"' in html) == (who == "drc"), who
+
+
+def test_the_item_page_takes_the_same_queries_however_long_its_history(
+    problems, users, jtj, haicang, client, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    from reporting.supervision import chasing
+
+    item = assign(problems[0], users["drc"])
+    url = reverse("reporting:action", args=[item.pk])
+    client.force_login(users["drc"])
+    client.get(url)
+    with django_assert_num_queries(ITEM_PAGE_QUERIES) as few:
+        assert client.get(url).status_code == 200
+    supervision.action_acknowledge(action=item, user=jtj)
+    for n in range(5):
+        supervision.action_progress(action=item, user=jtj, text=f"进展{n}", files=[pdf(), pdf()])
+        supervision.action_contribute(action=item, user=haicang, text=f"协办{n}", files=[pdf()])
+        chasing.chase_by_hand(action=item, user=users["drc"], text=f"催办{n}")
+    supervision.problem_link(problem=problems[1], action=item, user=users["drc"])
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+# the user; the item (with its industry, meeting, unit, problem, merged-into); the viewer's part
+# (co-unit?); co-units; history with actors, their files and units; problems; chases; the
+# calendar; the open items to merge into with units; the header's notices; the session (3)
+ITEM_PAGE_QUERIES = 16
