@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -119,6 +120,32 @@ def _register_pages(client, timed) -> dict:
     return figures
 
 
+def _supervision_pages(client, timed) -> dict:
+    """督办看板 and the page of an item with a long history, as the DRC."""
+    from reporting.models import ActionItem
+
+    item = (
+        ActionItem.objects.filter(status="reported")
+        .annotate(n=Count("events"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    pages = {"supervision_board": "/updates/board/", "item_page": f"/updates/actions/{item.pk}/"}
+    figures = {}
+    for name, url in pages.items():
+
+        def get(url=url):
+            assert client.get(url).status_code == 200, url
+
+        _p50, p95 = timed(get, rounds=max(10, ROUNDS // 2), percentiles=(0.5, 0.95))
+        with CaptureQueriesContext(connection) as queries:
+            get()
+        figures[f"{name}_p95_ms"] = p95
+        figures[f"{name}_queries"] = len(queries.captured_queries)
+    figures["supervision_items"] = ActionItem.objects.count()
+    return figures
+
+
 def run(timed) -> dict:
     call_command("generate_bench_data", years=10, verbosity=0)
     drc = User(username="bench-drc", role=Role.DRC, unit=Unit.objects.get(name="市发改委"))
@@ -144,6 +171,7 @@ def run(timed) -> dict:
         "trivial_p95_ms": trivial_p95,
     }
     figures.update(_register_pages(client, timed))
+    figures.update(_supervision_pages(client, timed))
     from bench import reports
 
     figures.update(reports.run())

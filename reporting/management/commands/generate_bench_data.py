@@ -1,7 +1,7 @@
 """`python manage.py generate_bench_data --years 10`: a data set the size of a decade of the
 portal, for the benchmarks: 14 industries with ~80 sub-segments, the six districts, 3,000 key
 enterprises with monthly figures (~360,000 enterprise-months), every monthly update with
-problems, written in bulk. Refuses to run on a database that already holds updates."""
+problems, supervised items with their history and chases, written in bulk. Refuses to run on a database that already holds updates."""
 
 import datetime
 import random
@@ -30,8 +30,11 @@ from chains.models import (
     Unit,
 )
 from portal.months import months_before
-from reporting.choices import SIX_ELEMENTS, UpdateStatus
+from reporting.choices import SIX_ELEMENTS, ActionSource, UpdateStatus
 from reporting.models import (
+    ActionChase,
+    ActionEvent,
+    ActionItem,
     LandItem,
     MonthlyUpdate,
     PlanItem,
@@ -232,8 +235,10 @@ def generate(*, years: int, enterprises: int) -> dict:
             ]
     IndustryFigure.objects.bulk_create(figures, batch_size=5000)
     registers = _registers(rng, admin, industries, months, pairs)
+    supervised = _supervision(rng, admin, industries, months)
     return {
         **registers,
+        **supervised,
         "months": len(months),
         "updates": len(updates),
         "problems": len(update_ids[::3]),
@@ -345,3 +350,87 @@ def _registers(rng, admin, industries, months, pairs) -> dict:
         "plan progress": len(progress),
         "land items": len(land),
     }
+
+
+def _supervision(rng, admin, industries, months) -> dict:
+    """Supervised items: each month one or two per industry, assigned from one of its problems
+    by the DRC, to a lead unit with a co-unit; older ones closed (some late), some cancelled,
+    recent ones open at each step; each with its history and the chases it would have had."""
+    units = list(Unit.objects.filter(kind=UnitKind.MUNICIPAL))
+    districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT))
+    problems = {}
+    for pk, industry_id in Problem.objects.values_list("pk", "update__industry_id"):
+        problems.setdefault(industry_id, []).append(pk)
+    today = timezone.localdate()
+    items = []
+    for y, m in months:
+        assigned = timezone.make_aware(datetime.datetime(y, m, 10, 9))
+        for industry in industries:
+            for _n in range(rng.choice([1, 2])):
+                deadline = assigned.date() + datetime.timedelta(days=rng.choice([20, 30, 45]))
+                age = (today - deadline).days
+                if age > 60:
+                    status = rng.choice(["closed"] * 8 + ["cancelled"])
+                elif age > 0:
+                    status = rng.choice(["closed", "in_progress", "reported", "assigned"])
+                else:
+                    status = rng.choice(["assigned", "in_progress", "in_progress", "reported"])
+                late = rng.random() < 0.2
+                reported = deadline + datetime.timedelta(days=rng.randint(1, 9) if late else -3)
+                reported_at = timezone.make_aware(
+                    datetime.datetime.combine(min(reported, today), datetime.time(15))
+                )
+                items.append(
+                    ActionItem(
+                        industry=industry,
+                        source=ActionSource.PROBLEM,
+                        problem_id=rng.choice(problems.get(industry.pk, [None])),
+                        decision=f"{industry.name[:4]}{y}年{m}月交办：协调解决用地和审批问题",
+                        unit=rng.choice(units),
+                        deadline=deadline,
+                        status=status,
+                        assigned_at=assigned,
+                        acknowledged_at=assigned if status != "assigned" else None,
+                        reported_at=reported_at if status in ("reported", "closed") else None,
+                        closed_at=reported_at + datetime.timedelta(days=2)
+                        if status in ("closed", "cancelled")
+                        else None,
+                        evidence="已落实，见批复文件" if status in ("reported", "closed") else "",
+                    )
+                )
+    ActionItem.objects.bulk_create(items, batch_size=2000)
+    items = list(ActionItem.objects.all())
+    links = [
+        ActionItem.co_units.through(actionitem_id=item.pk, unit_id=rng.choice(districts).pk)
+        for item in items
+    ]
+    ActionItem.co_units.through.objects.bulk_create(links, batch_size=5000)
+    kinds = {
+        "assigned": ["created"],
+        "in_progress": ["created", "acknowledged", "progress", "progress"],
+        "reported": ["created", "acknowledged", "progress", "co_input", "reported"],
+        "closed": ["created", "acknowledged", "progress", "co_input", "reported", "closed"],
+        "cancelled": ["created", "acknowledged", "cancelled"],
+    }
+    events = [
+        ActionEvent(action=item, kind=kind, actor=admin, text="办理情况说明")
+        for item in items
+        for kind in kinds[item.status]
+    ]
+    ActionEvent.objects.bulk_create(events, batch_size=5000)
+    chases = []
+    for item in items:
+        if item.reported_at is None or item.reported_at.date() > item.deadline:
+            steps = ["before", "due_today"] + (["overdue"] if item.deadline < today else [])
+            chases += [
+                ActionChase(
+                    action=item,
+                    step=step,
+                    key=f"{item.pk}:{step}:{item.deadline:%Y%m%d}",
+                    text="【督办】请抓紧办理",
+                    recipients=2,
+                )
+                for step in steps
+            ]
+    ActionChase.objects.bulk_create(chases, batch_size=5000)
+    return {"items": len(items), "item events": len(events), "chases": len(chases)}
