@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from accounts.access import can_review
 from chains.figures.access import can_read_statistics
 from reporting.dashboard.access import reads_city_overview
+from reporting.supervision.access import can_instruct
 
 
 def portal(request):
@@ -20,4 +21,5 @@ def portal(request):
         "is_reviewer": can_review(user),
         "sees_statistics": can_read_statistics(user),
         "sees_dashboard": reads_city_overview(user),
+        "writes_instructions": can_instruct(user),
     }

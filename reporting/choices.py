@@ -172,6 +172,7 @@ class ActionEventKind(models.TextChoices):
     MERGED = "merged", pgettext_lazy("action item history", "Merged into another item")
     MERGED_IN = "merged_in", pgettext_lazy("action item", "Another item merged into this one")
     LINKED = "linked", pgettext_lazy("action item", "A problem linked to this item")
+    INSTRUCTED = "instructed", pgettext_lazy("action item", "Instruction (批示)")
 
 
 class PlanEventKind(models.TextChoices):

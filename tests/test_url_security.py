@@ -125,6 +125,14 @@ EXPECTATIONS = {
     "reporting:action_file": ("get", {"pk": "{action_file}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:problem": ("get", {"pk": "{problem}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:board": ("get", {}, outcomes(drc=200)),
+    "reporting:instructions": ("get", {}, outcomes(**each(("drc", "leader_hyt", "leader_lhy")))),
+    "reporting:instruction": ("get", {"pk": "{instruction}"}, outcomes(**each(CL_VIEWERS))),
+    # empty: no target (404) for those who may instruct; refused for everyone else
+    "reporting:instruction_new": (
+        "post",
+        {},
+        outcomes(**each(("drc", "leader_hyt", "leader_lhy"), 404)),
+    ),
     "dashboard": ("get", {}, outcomes(**each(OVERVIEW))),
     "district_assessment": ("get", {}, outcomes(**each(SYSTEM))),
     "district_assessment_detail": ("get", {"code": "siming"}, outcomes(**each(SYSTEM))),
@@ -353,6 +361,13 @@ VARIANTS = [
             {"year": "2024"},
         )
     ],
+    # A leader's own instructions, page by page; the DRC's list has everyone's.
+    Variant(
+        "reporting:instructions",
+        {"page": "2"},
+        ok=("drc", "leader_hyt", "leader_lhy"),
+        deny=not_(("drc", "leader_hyt", "leader_lhy")),
+    ),
     # The supervision board and its export: the DRC's alone, whatever the filter.
     *[
         Variant("reporting:board", query, ok=("drc",), deny=not_(("drc",)))
@@ -402,6 +417,7 @@ VARIANTS = [
             ("reporting:meeting", "pk", "meeting"),
             ("reporting:action_file", "pk", "action_file"),
             ("reporting:problem", "pk", "problem"),
+            ("reporting:instruction", "pk", "instruction"),
             ("reporting:plan", "pk", "plan"),
             ("chains:policy", "pk", "policy"),
         )
@@ -798,6 +814,33 @@ WRITES = [
         lambda w: {"step": "refuse", "text": "期限不宜延长"},
         allowed={"drc": 302},
         setup=request_extension,
+    ),
+    # A leader instructs on what they may read (黄燕添 leads 商贸物流; 李辉跃 does not).
+    Write(
+        "instruction_new",
+        "reporting:instruction_new",
+        {},
+        lambda w: {"target": "problem", "pk": w["problem"].pk, "text": "请抓紧研究", "next": "/"},
+        allowed={"drc": 302, "leader_hyt": 302},
+    ),
+    Write(
+        "instruction_on_report",
+        "reporting:instruction_new",
+        {},
+        lambda w: {"target": "report", "pk": w["final_report"].pk, "text": "请各单位对照落实"},
+        allowed={"drc": 302, "leader_hyt": 302, "leader_lhy": 302},
+    ),
+    Write(
+        "instruction_assign",
+        "reporting:instruction",
+        {"pk": "{instruction}"},
+        lambda w: {
+            "industry": w["cl"].pk,
+            "decision": "落实领导批示",
+            "unit": w["users"]["jtj"].unit_id,
+            "deadline": (services.today() + datetime.timedelta(days=30)).isoformat(),
+        },
+        allowed={"drc": 302},
     ),
     Write(
         "action_chase",

@@ -49,6 +49,7 @@ from reporting.land import services as land
 from reporting.models import Report, ReportJob
 from reporting.periods import services as periods_services
 from reporting.plans import services as plans
+from reporting.supervision import instructions
 from reporting.supervision import services as coordination
 from reporting.updates import services
 
@@ -188,6 +189,10 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         drc,
         [SimpleUploadedFile(f"{marker}-督办.pdf", b"%PDF-1.4 item")],
     )[0]
+    # An instruction (批示) on the open problem, as the DRC writes one.
+    instruction = instructions.instruction_write(
+        user=drc, target=problem, text=f"{marker} 请研究解决用电增容"
+    )
     plan = plans.plan_start(unit=unit, industry=industry, year=period.year, user=user)
     plan = plans.plan_save(
         plan=plan,
@@ -228,6 +233,7 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         "meeting": meeting,
         "action": action,
         "action_file": action_file,
+        "instruction": instruction,
         "plan": plan,
         "land_item": land_item,
         "policy": policy,

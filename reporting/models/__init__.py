@@ -13,6 +13,7 @@ from reporting.supervision.models import (
     ActionEvent,
     ActionFile,
     ActionItem,
+    Instruction,
     Meeting,
     SupervisionRules,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "CalendarOverride",
     "CalendarYear",
     "Contribution",
+    "Instruction",
     "KeyProject",
     "LandItem",
     "Meeting",

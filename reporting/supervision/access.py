@@ -1,9 +1,12 @@
 """The scoped fetches of a problem, a meeting and a supervised item (built on accounts.access)."""
 
+from django.http import Http404
+
 from accounts.access import can, can_review, fetch, require
-from accounts.choices import Action
+from accounts.choices import Action, Role
 from accounts.models import User
-from reporting.models import ActionFile, ActionItem, Meeting, Problem
+from reporting.dashboard.access import reads_city_overview
+from reporting.models import ActionFile, ActionItem, Instruction, Meeting, Problem
 
 
 def access_problem(*, user: User, pk: int, write: bool = True):
@@ -62,3 +65,55 @@ def access_action_file(*, user: User, pk: int) -> ActionFile:
     item = fetch(ActionFile.objects.all(), pk=pk)
     access_action(user=user, pk=item.action_id)
     return item
+
+
+def can_instruct(user: User) -> bool:
+    """City leaders write instructions (批示); so does the DRC."""
+    return (
+        user.is_authenticated and user.is_active and (user.role == Role.LEADER or can_review(user))
+    )
+
+
+def instruction_target(*, user: User, kind: str, pk: int):
+    """What an instruction is written on, fetched as its own page fetches it (so a leader
+    instructs only on what they may read); 404 for an unknown kind."""
+    from reporting.reports.access import access_report
+    from reporting.updates.access import access_update
+
+    fetchers = {
+        "problem": lambda: access_problem(user=user, pk=pk, write=False),
+        "update": lambda: access_update(user=user, pk=pk),
+        "action": lambda: access_action(user=user, pk=pk),
+        "report": lambda: access_report(user=user, pk=pk),
+    }
+    if kind not in fetchers:
+        raise Http404("No such target.")
+    target = fetchers[kind]()
+    require(can_instruct(user))
+    return target
+
+
+def access_instruction(*, user: User, pk: int, write: bool = False) -> Instruction:
+    """Read by its author, the DRC and those who may read its industry (a city-wide report's:
+    the city's overview readers); made an item by the DRC."""
+    instruction = fetch(
+        Instruction.objects.select_related(
+            "author__official",
+            "industry",
+            "problem__update__industry",
+            "update__industry",
+            "update__period",
+            "action",
+            "report",
+        ),
+        pk=pk,
+    )
+    if write:
+        require(can_review(user))
+    elif instruction.author_id != user.pk:
+        require(
+            can(user, Action.VIEW, instruction.industry)
+            if instruction.industry_id
+            else reads_city_overview(user)
+        )
+    return instruction

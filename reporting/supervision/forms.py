@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from chains.models import Unit
+from chains.models import Industry, Unit
 from reporting.choices import ProblemStatus
 from reporting.models import Problem
 
@@ -84,3 +84,12 @@ class ActionForm(AssignForm):
         super().__init__(*args, **kwargs)
         self.fields["decision"].label = gettext_lazy("decision")
         self.fields["problem"].queryset = meeting.agenda.all()
+
+
+class InstructionAssignForm(AssignForm):
+    """An instruction made an item: its industry too (a report's instruction has none)."""
+
+    industry = forms.ModelChoiceField(
+        label=gettext_lazy("Industry"), queryset=Industry.objects.order_by("position")
+    )
+    field_order = ["industry", "decision", "unit", "co_units", "deadline"]

@@ -101,6 +101,14 @@ class ActionItem(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported done"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    instruction = models.ForeignKey(
+        "Instruction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("instruction (批示)"),
+    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -254,3 +262,101 @@ class ActionChase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} {self.sent_at:%Y-%m-%d}"
+
+
+class Instruction(models.Model):
+    """A city leader's (or the DRC's) instruction (批示) on a problem, a monthly update, an item
+    or a final report: the units concerned are told, and the DRC can make it an item."""
+
+    TARGETS = ("problem", "update", "action", "report")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+        verbose_name=_("written by"),
+    )
+    text = models.TextField(_("instruction"))
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("problem"),
+    )
+    update = models.ForeignKey(
+        "MonthlyUpdate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("monthly update"),
+    )
+    action = models.ForeignKey(
+        ActionItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("action item"),
+    )
+    report = models.ForeignKey(
+        "Report",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("report"),
+    )
+    # The target's industry; none for a city-wide report.
+    industry = models.ForeignKey(
+        "chains.Industry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("industry"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("written"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("instruction (批示)")
+        verbose_name_plural = _("instructions (批示)")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    problem__isnull=False,
+                    update__isnull=True,
+                    action__isnull=True,
+                    report__isnull=True,
+                )
+                | models.Q(
+                    problem__isnull=True,
+                    update__isnull=False,
+                    action__isnull=True,
+                    report__isnull=True,
+                )
+                | models.Q(
+                    problem__isnull=True,
+                    update__isnull=True,
+                    action__isnull=False,
+                    report__isnull=True,
+                )
+                | models.Q(
+                    problem__isnull=True,
+                    update__isnull=True,
+                    action__isnull=True,
+                    report__isnull=False,
+                ),
+                name="instruction_has_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def target(self):
+        return self.problem or self.update or self.action or self.report

@@ -156,6 +156,7 @@ def action_assign(
     source: str = ActionSource.PROBLEM,
     meeting: Meeting | None = None,
     problem: Problem | None = None,
+    instruction=None,
 ) -> ActionItem:
     """交办: the DRC (or a meeting) gives an item to a host unit and any co-units."""
     decision = decision.strip()
@@ -180,12 +181,13 @@ def action_assign(
         decision=decision,
         unit=unit,
         deadline=deadline,
+        instruction=instruction,
     )
     action.co_units.set(co_units)
     _event(action, ActionEventKind.CREATED, user, f"{_units_text(action)}：{decision}")
     if problem is not None and meeting is None:
         Problem.objects.filter(pk=problem.pk).update(status=ProblemStatus.ASSIGNED)
-    where = f"{meeting}决定" if meeting else "市发改委交办"
+    where = f"{meeting}决定" if meeting else "根据领导批示交办" if instruction else "市发改委交办"
     _tell(
         _people(action),
         action,
@@ -228,7 +230,7 @@ def _locked(action: ActionItem, *states) -> ActionItem:
     have moved it on in the meantime)."""
     action = (
         ActionItem.objects.select_for_update(of=("self",))
-        .select_related("industry", "unit")
+        .select_related("industry", "unit", "instruction__author")
         .get(pk=action.pk)
     )
     if action.status not in (states or ActionStatus.open_values()):
@@ -328,7 +330,12 @@ def action_review(*, action: ActionItem, user: User, accept: bool, reason: str =
         _end(action, ActionStatus.CLOSED)
         _event(action, ActionEventKind.CLOSED, user, reason.strip())
         _resolve_problems_if_done(action)
-        _tell(_people(action), action, f"经市发改委复核，督办事项已办结：{action.decision[:80]}。")
+        leader = [action.instruction.author] if action.instruction_id else []
+        _tell(
+            _people(action) + leader,
+            action,
+            f"经市发改委复核，督办事项已办结：{action.decision[:80]}。",
+        )
     else:
         if not reason.strip():
             raise ValidationError("退回须说明理由，以便主办单位继续办理。")

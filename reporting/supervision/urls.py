@@ -14,5 +14,8 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action"),
     path("board/", views.SupervisionBoardView.as_view(), name="board"),
+    path("instructions/", views.InstructionListView.as_view(), name="instructions"),
+    path("instructions/new/", views.InstructionCreateView.as_view(), name="instruction_new"),
+    path("instructions/<int:pk>/", views.InstructionDetailView.as_view(), name="instruction"),
     path("actions/files/<int:pk>/", views.ActionFileView.as_view(), name="action_file"),
 ]

@@ -5,32 +5,43 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import access_industry, can_review, industries_for
+from accounts.access import access_industry, can_review, industries_for, require
 from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import Industry, Official, Unit
 from portal.responses import file_download, sheets_response
 from portal.viewhelpers import error_text
 from reporting.choices import ActionStatus, ProblemStatus
-from reporting.models import ActionItem, Problem
+from reporting.models import ActionItem, Instruction, Problem
 from reporting.periods import services
 from reporting.periods.workdays import WorkCalendar
-from reporting.supervision import board, chasing, selectors
+from reporting.supervision import board, chasing, instructions, selectors
 from reporting.supervision import services as coordination
 from reporting.supervision.access import (
     access_action,
     access_action_file,
+    access_instruction,
     access_meeting,
     access_problem,
+    can_instruct,
+    instruction_target,
 )
-from reporting.supervision.forms import ActionForm, AssignForm, MeetingForm
+from reporting.supervision.forms import (
+    ActionForm,
+    AssignForm,
+    InstructionAssignForm,
+    MeetingForm,
+)
 
 
 class ProblemListView(TemplateView):
@@ -489,3 +500,108 @@ def _board_sheets(found, today):
             ]
         )
     return [("督办事项", rows), ("各单位办结情况", units)]
+
+
+class InstructionCreateView(View):
+    """A leader's (or the DRC's) 批示 on a problem, an update, an item or a final report."""
+
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request):
+        require(can_instruct(request.user))
+        kind = request.POST.get("target", "")
+        try:
+            pk = int(request.POST.get("pk", ""))
+        except ValueError:
+            raise Http404 from None
+        target = instruction_target(user=request.user, kind=kind, pk=pk)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("reporting:instructions")
+        try:
+            instructions.instruction_write(
+                user=request.user, target=target, text=request.POST.get("text", "")
+            )
+            messages.success(
+                request, _("Instruction recorded; the units concerned and the DRC have been told.")
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        return redirect(back)
+
+
+class InstructionListView(TemplateView):
+    """A leader's own instructions and what became of them; the DRC sees everyone's."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/supervision/instruction_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        require(can_instruct(user))
+        found = Instruction.objects.select_related(
+            "author__official",
+            "industry",
+            "problem",
+            "update__period",
+            "update__industry",
+            "action",
+            "report",
+        ).prefetch_related("items")
+        if not can_review(user):
+            found = found.filter(author=user)
+        page = Paginator(found, 50).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page,
+            rows=[(i, instructions.target_label(i)) for i in page],
+            everyone=can_review(user),
+            **kwargs,
+        )
+
+
+class InstructionDetailView(TemplateView):
+    """One instruction: what it was written on, the items made of it; the DRC makes it one."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/supervision/instruction_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        instruction = access_instruction(user=user, pk=self.kwargs["pk"])
+        today, calendar = services.today(), WorkCalendar()
+        return super().get_context_data(
+            instruction=instruction,
+            target_label=instructions.target_label(instruction),
+            items=[
+                (a, selectors.action_light(a, today, calendar))
+                for a in instruction.items.select_related("unit")
+            ],
+            can_assign=can_review(user),
+            form=kwargs.pop("form", None)
+            or InstructionAssignForm(
+                initial={"industry": instruction.industry, "decision": instruction.text}
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        instruction = access_instruction(user=request.user, pk=pk, write=True)
+        form = InstructionAssignForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                action = instructions.instruction_assign(
+                    instruction=instruction,
+                    user=request.user,
+                    industry=data["industry"],
+                    decision=data["decision"],
+                    unit=data["unit"],
+                    co_units=list(data["co_units"]),
+                    deadline=data["deadline"],
+                )
+                messages.success(request, _("Assigned: the host unit and co-units have been told."))
+                return redirect("reporting:action", action.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import industries_for
@@ -16,7 +16,15 @@ from accounts.models import User
 from chains.choices import UnitRole
 from chains.models import AssignmentUnit, Industry, Unit
 from reporting.choices import DueStatus, EventKind, Light, UpdateStatus
-from reporting.models import Attachment, Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
+from reporting.models import (
+    Attachment,
+    Contribution,
+    Instruction,
+    MonthlyUpdate,
+    Problem,
+    ReportingPeriod,
+    UpdateEvent,
+)
 from reporting.periods.selectors import open_periods
 from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
@@ -304,7 +312,14 @@ def update_for_page(pk: int) -> MonthlyUpdate:
         )
         .prefetch_related(
             "key_projects",
-            "problems",
+            # A problem a leader instructed on (批示) stays as written: it is marked, and the
+            # unit's saves leave it alone as they leave escalated ones.
+            Prefetch(
+                "problems",
+                queryset=Problem.objects.annotate(
+                    instructed=Exists(Instruction.objects.filter(problem=OuterRef("pk")))
+                ),
+            ),
             Prefetch("attachments", queryset=Attachment.objects.filter(removed_at__isnull=True)),
             Prefetch(
                 "contributions", queryset=Contribution.objects.select_related("unit", "author")

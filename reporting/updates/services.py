@@ -223,8 +223,9 @@ def _save(update, content, expected_version, user, autosave, confirmations):
         current.key_projects.all().delete()
         KeyProject.objects.bulk_create(projects)
     if content.problems is not None:
-        # Problems already escalated belong to the coordination loop and stay as they are.
-        current.problems.filter(status=ProblemStatus.OPEN).delete()
+        # Problems already escalated or assigned belong to the coordination loop, and those a
+        # leader instructed on (批示) stay as written: only the others are the form's to replace.
+        current.problems.filter(status=ProblemStatus.OPEN, instructions__isnull=True).delete()
         start = current.problems.count()
         Problem.objects.bulk_create(
             Problem(update=current, position=start + i, **row)

@@ -205,7 +205,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
                 for p in update.problems.all()
                 # Escalated problems belong to the coordination loop: shown apart, not offered
                 # again as rows (saving would add them a second time).
-                if p.status == ProblemStatus.OPEN
+                if p.status == ProblemStatus.OPEN and not p.instructed
             ]
         )
         return (
@@ -230,7 +230,9 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             problems=problems,
             element_fields=[form[field] for field in ELEMENT_FIELDS.values()],
             figure_fields=[form[field] for field in services.FIGURE_FIELDS],
-            escalated=[p for p in update.problems.all() if p.status != ProblemStatus.OPEN],
+            escalated=[
+                p for p in update.problems.all() if p.status != ProblemStatus.OPEN or p.instructed
+            ],
             land_items=land.land_items_for_update(update),
             actions=supervision.hosted_in_progress(self.request.user, periods_services.today()),
             returned=selectors.last_return(update)

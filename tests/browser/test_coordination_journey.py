@@ -216,3 +216,44 @@ def test_an_item_from_a_problem_to_closed_with_evidence(
     expect(host.locator("#my-actions")).to_have_count(0)
     for page in (drc, host, co):
         assert page.console_errors == []
+
+
+def test_a_leaders_instruction_on_the_report_becomes_an_item(browser, live_server, raised_problem):
+    """黄燕添 writes a 批示 on the month's final report; the DRC makes it an item for 市商务局;
+    the leader's list shows what became of it."""
+    from reporting.models import Report
+    from reporting.reports import services as report_services
+    from reporting.reports.gather import gather
+
+    data = gather("monthly", raised_problem.year, raised_problem.month)
+    report = Report.objects.create(
+        kind="monthly", period=raised_problem.slug, title=data["title"], data=data
+    )
+    report_services.report_finalise(
+        report=report, user=User.objects.get(username="fgw"), expected_version=report.edit_version
+    )
+    leader = log_in(browser, live_server, "huangyantian")
+    leader.goto(f"{live_server.url}/reports/{report.pk}/")
+    leader.locator("#id_instruction_text").fill("冷链物流用地问题请市商务局牵头抓紧解决。")
+    leader.get_by_role("button", name="提交批示").click()
+    expect(leader.locator(".messages")).to_contain_text("批示已记录")
+    expect(leader.locator("#instructions blockquote")).to_contain_text("请市商务局牵头抓紧解决")
+    assert any("黄燕添对《" in t for t in _notices("fgw"))
+
+    drc = log_in(browser, live_server, "fgw")
+    drc.get_by_role("navigation").get_by_role("link", name="批示").click()
+    drc.locator("#instruction-list").get_by_role("link", name="冷链物流用地问题").click()
+    form = drc.locator("#assign-form")
+    form.locator("select[name=industry]").select_option(label="商贸物流产业集群")
+    form.locator("select[name=unit]").select_option(label="市商务局")
+    form.locator("input[name=deadline]").fill(
+        (datetime.date.today() + datetime.timedelta(days=15)).isoformat()
+    )
+    form.get_by_role("button", name="交办").click()
+    expect(drc.locator("#action-status")).to_have_text("已交办，待签收")
+    item = ActionItem.objects.get()
+    assert item.source == "instruction" and item.instruction.report_id == report.pk
+
+    leader.get_by_role("navigation").get_by_role("link", name="批示").click()
+    expect(leader.locator("#instruction-list")).to_contain_text("已交办，待签收")
+    assert leader.console_errors == [] and drc.console_errors == []
