@@ -23,3 +23,17 @@ class Action(models.TextChoices):
     VIEW = "view", _("view")
     FILE = "file", _("file updates")
     CONTRIBUTE = "contribute", _("contribute inputs")
+
+
+class NoticeKind(models.TextChoices):
+    """What a notification is about: each user chooses, per kind, how it reaches them."""
+
+    REMINDER = "reminder", _("Reporting reminders")
+    REVIEW = "review", _("Reviews of updates")
+    SUPERVISION = "supervision", _("Supervised items (督办事项)")
+    CHASE = "chase", _("Chases (催办)")
+    INSTRUCTION = "instruction", _("Instructions (批示)")
+    COMMENT = "comment", _("Comments and mentions")
+    REPORT = "report", _("Reports")
+    ANALYSIS = "analysis", _("Statistics analysis")
+    OTHER = "other", _("Other notices")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
+from accounts.choices import NoticeKind, Role
 
 
 class UserManager(DjangoUserManager):
@@ -94,10 +94,15 @@ class Notification(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
     )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=NoticeKind.choices, default=NoticeKind.OTHER
+    )
     text = models.CharField(_("message"), max_length=300)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Sent in the day's digest e-mail (for a kind the user reads as a digest).
+    digest_sent_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -12,4 +12,9 @@ urlpatterns = [
 
 urlpatterns += [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        views.NotificationOpenView.as_view(),
+        name="notification_open",
+    ),
 ]

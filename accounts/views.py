@@ -4,12 +4,18 @@ probes (/healthz, /readyz)."""
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import reverse_lazy
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
+from accounts.choices import NoticeKind
 from accounts.forms import BoundedPasswordChangeForm, LoginForm
 from accounts.policies import Policy, access_policy
 from accounts.services import user_password_change
@@ -95,14 +101,57 @@ def readyz(request):
 
 
 class NotificationListView(TemplateView):
-    """The user's own notifications; opening the page marks them read."""
+    """The user's notification centre: unread first counted, paged, filtered by kind or
+    unread; each notice is marked read when opened (or by hand), never all at once by merely
+    looking."""
 
     access_policy = Policy.AUTHENTICATED
     template_name = "accounts/notifications.html"
 
     def get_context_data(self, **kwargs):
-        from django.utils import timezone
+        user = self.request.user
+        kind = self.request.GET.get("kind", "")
+        unread_only = self.request.GET.get("unread") == "1"
+        notes = user.notifications.all()
+        if kind in NoticeKind.values:
+            notes = notes.filter(kind=kind)
+        if unread_only:
+            notes = notes.filter(read_at__isnull=True)
+        page = Paginator(notes, 50).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            page=page,
+            unread=user.notifications.filter(read_at__isnull=True).count(),
+            kinds=NoticeKind.choices,
+            kind=kind,
+            unread_only=unread_only,
+            query=query.urlencode(),
+            **kwargs,
+        )
 
-        notes = list(self.request.user.notifications.all()[:100])
-        self.request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return super().get_context_data(notes=notes, **kwargs)
+    def post(self, request):
+        """Mark one notice read (its id), or all of them."""
+        notes = request.user.notifications.filter(read_at__isnull=True)
+        if request.POST.get("all") != "1":
+            notes = notes.filter(pk=request.POST.get("notice") or 0)
+        notes.update(read_at=timezone.now())
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("accounts:notifications")
+        return redirect(back)
+
+
+class NotificationOpenView(View):
+    """Follow a notice's link, marking it read."""
+
+    access_policy = Policy.AUTHENTICATED
+
+    def get(self, request, pk):
+        note = request.user.notifications.filter(pk=pk).first()
+        if note is None:
+            raise Http404("No such notice.")
+        if note.read_at is None:
+            request.user.notifications.filter(pk=pk).update(read_at=timezone.now())
+        link = note.link if note.link.startswith("/") and not note.link.startswith("//") else ""
+        return redirect(link or reverse("accounts:notifications"))

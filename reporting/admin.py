@@ -2,6 +2,7 @@
 
 from reporting.analysis import admin as analysis_admin
 from reporting.assessment import admin as assessment_admin
+from reporting.notices import admin as notices_admin
 from reporting.outbox import admin as outbox_admin
 from reporting.periods import admin as periods_admin
 from reporting.plans import admin as plans_admin
@@ -11,6 +12,7 @@ from reporting.updates import admin as updates_admin
 __all__ = [
     "analysis_admin",
     "assessment_admin",
+    "notices_admin",
     "outbox_admin",
     "periods_admin",
     "plans_admin",

@@ -1,7 +1,8 @@
 """The `reporting` namespace (under /updates/): the monthly updates and their review,
-supervision, work plans and land items."""
+supervision, work plans, land items and how notices reach each user."""
 
 from reporting.land import urls as land
+from reporting.notices import urls as notices
 from reporting.plans import urls as plans
 from reporting.supervision import urls as supervision
 from reporting.updates import urls as updates
@@ -13,4 +14,5 @@ urlpatterns = [
     *plans.urlpatterns,
     *land.urlpatterns,
     *supervision.urlpatterns,
+    *notices.urlpatterns,
 ]

@@ -125,6 +125,9 @@ EXPECTATIONS = {
     "reporting:action_file": ("get", {"pk": "{action_file}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:problem": ("get", {"pk": "{problem}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:board": ("get", {}, outcomes(drc=200)),
+    "reporting:notice_preferences": ("get", {}, outcomes(**each(SIGNED_IN))),
+    # a notice is its addressee's alone: 市商务局's opens (and is marked read) for swj only
+    "accounts:notification_open": ("get", {"pk": "{notification}"}, outcomes(default=404, swj=302)),
     "reporting:instructions": ("get", {}, outcomes(**each(("drc", "leader_hyt", "leader_lhy")))),
     "reporting:instruction": ("get", {"pk": "{instruction}"}, outcomes(**each(CL_VIEWERS))),
     # empty: no target (404) for those who may instruct; refused for everyone else
@@ -361,6 +364,8 @@ VARIANTS = [
             {"year": "2024"},
         )
     ],
+    # Each user's own notices, whatever the filter (the markers show nothing out of scope).
+    Variant("accounts:notifications", {"kind": "other", "unread": "1", "page": "2"}, ok=SIGNED_IN),
     # A leader's own instructions, page by page; the DRC's list has everyone's.
     Variant(
         "reporting:instructions",
@@ -1011,7 +1016,16 @@ WRITES = [
 
 # Views that accept POST but write no portal data: signing in and out, the language switch.
 # The password page writes only the signed-in user's own password: no one else's to refuse.
-NOT_WRITES = {"accounts:login", "accounts:logout", "set_language", "accounts:password_change"}
+# So do the notification centre (marking the user's own notices read) and the user's choice of
+# how notices reach them (tests/reporting/test_notices.py: no one else's notice is touched).
+NOT_WRITES = {
+    "accounts:login",
+    "accounts:logout",
+    "set_language",
+    "accounts:password_change",
+    "accounts:notifications",
+    "reporting:notice_preferences",
+}
 # Function views cannot be asked which methods they take: each is named here.
 FUNCTION_VIEWS = {"set_language": "post", "healthz": "get", "readyz": "get"}
 

@@ -224,7 +224,7 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         issued_on=periods_services.today() - datetime.timedelta(days=30),
         created_by=user,
     )
-    Notification.objects.create(user=user, text=f"{marker} 提醒", link="/")
+    notification = Notification.objects.create(user=user, text=f"{marker} 提醒", link="/")
     return {
         "update": update,
         "attachment": attachment,
@@ -234,6 +234,7 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         "action": action,
         "action_file": action_file,
         "instruction": instruction,
+        "notification": notification,
         "plan": plan,
         "land_item": land_item,
         "policy": policy,

@@ -195,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.send_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "notice-digests": {"task": "reporting.send_digests", "schedule": crontab(hour=17, minute=30)},
     # 催办: supervised items before, on and after their deadline (once each, on working days).
     "item-chases": {"task": "reporting.chase_items", "schedule": crontab(hour=8, minute=40)},
     "analysis-reminders": {
@@ -322,6 +323,13 @@ PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")
 REPORTING_DEADLINE_WORKING_DAY = env.int("REPORTING_DEADLINE_WORKING_DAY", default=5)
 REPORTING_LOCK_AFTER_WORKING_DAYS = env.int("REPORTING_LOCK_AFTER_WORKING_DAYS", default=5)
 REPORTING_REMINDER_WORKING_DAYS = env.int("REPORTING_REMINDER_WORKING_DAYS", default=3)
+# Links in e-mails and group-robot posts point here.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Group robots (reporting.notices): the portal posts only to these hosts, over HTTPS.
+NOTICE_WEBHOOK_HOSTS = env.list(
+    "NOTICE_WEBHOOK_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+)
+NOTICE_WEBHOOK_ALLOW_HTTP = env.bool("NOTICE_WEBHOOK_ALLOW_HTTP", default=False)
 # The statistics bureau's monthly analysis is due on this working day of the next month: after
 # the units' deadline (its figures come later) and before the lock date, the day after which
 # the monthly report is drafted, so the draft carries it. Admins can change it per period.

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.notifications import notify, statistics_staff
+from accounts.choices import NoticeKind
+from accounts.notifications import statistics_staff
 from reporting.analysis.selectors import owing
 from reporting.choices import ReminderStep
 from reporting.models import Reminder, ReportingPeriod
+from reporting.notices.services import notify
 from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
 
@@ -74,6 +76,7 @@ def send_analysis_reminders(on: datetime.date | None = None) -> int:
                 subject=f"【统计分析提醒】{period}",
                 text=text,
                 link=reverse("analysis:month", args=[period.slug]),
+                kind=NoticeKind.ANALYSIS,
             )
             reminder.save(update_fields=["recipients"])
         sent += 1

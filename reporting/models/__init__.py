@@ -4,6 +4,7 @@ land items, the district assessment's indicators and the statistics bureau's ana
 from reporting.analysis.models import AnalysisEvent, StatisticsAnalysis
 from reporting.assessment.models import AssessmentIndicator
 from reporting.land.models import LandItem
+from reporting.notices.models import NoticePreference, UnitWebhook
 from reporting.outbox.models import OutboxMessage
 from reporting.periods.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.plans.models import PlanEvent, PlanItem, PlanProgress, PlanYear, WorkPlan
@@ -44,6 +45,7 @@ __all__ = [
     "LandItem",
     "Meeting",
     "MonthlyUpdate",
+    "NoticePreference",
     "OutboxMessage",
     "PlanEvent",
     "PlanItem",
@@ -57,6 +59,7 @@ __all__ = [
     "ReportingPeriod",
     "StatisticsAnalysis",
     "SupervisionRules",
+    "UnitWebhook",
     "UpdateEvent",
     "WorkPlan",
     "attachment_path",

@@ -11,9 +11,11 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from accounts.notifications import drc_staff, notify
+from accounts.choices import NoticeKind
+from accounts.notifications import drc_staff
 from reporting.choices import JobStatus, ReportKind, ReportStatus
 from reporting.models import Report, ReportingPeriod, ReportJob, ReportReminder
+from reporting.notices.services import notify
 from reporting.periods import services as periods
 from reporting.periods.workdays import WorkCalendar
 from reporting.reports.gather import annual_due
@@ -77,6 +79,7 @@ def _remind(today: datetime.date, calendar: WorkCalendar, period: Period) -> lis
                 text=f"{period.year}年度“4+4+6”现代化产业体系建设报告应于{due:%Y年%-m月%-d日}前报送市委、市政府，"
                 f"还剩 {left} 个工作日，目前尚未定稿。",
                 link=reverse("reports:archive"),
+                kind=NoticeKind.REPORT,
             )
     except IntegrityError:
         return []  # sent already

@@ -18,11 +18,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.choices import NoticeKind, Role
 from accounts.models import User
-from accounts.notifications import drc_staff, notify, unit_staff
+from accounts.notifications import drc_staff, unit_staff
 from reporting.choices import ActionStatus, ChaseStep
 from reporting.models import ActionChase, ActionItem, SupervisionRules
+from reporting.notices.services import notify
 from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
 
@@ -101,6 +102,7 @@ def _send_once(item: ActionItem, step: ChaseStep) -> bool:
                 subject=f"【督办】{item.industry.name}",
                 text=text,
                 link=reverse("reporting:action", args=[item.pk]),
+                kind=NoticeKind.CHASE,
             )
             chase.save(update_fields=["recipients"])
     except IntegrityError:  # sent already (by an earlier run, or a run beside this one)
@@ -146,7 +148,11 @@ def chase_by_hand(*, action: ActionItem, user: User, text: str) -> ActionChase:
     def send():
         ActionChase.objects.filter(pk=chase.pk).update(
             recipients=notify(
-                recipients, subject=f"【督办】{action.industry.name}", text=message, link=link
+                recipients,
+                subject=f"【督办】{action.industry.name}",
+                text=message,
+                link=link,
+                kind=NoticeKind.CHASE,
             )
         )
 

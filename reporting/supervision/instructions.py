@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.choices import NoticeKind
 from accounts.models import User
-from accounts.notifications import drc_staff, notify, unit_staff
+from accounts.notifications import drc_staff, unit_staff
 from reporting.choices import ActionEventKind, ActionSource, ProblemStatus
 from reporting.models import ActionEvent, ActionItem, Instruction, MonthlyUpdate, Problem, Report
+from reporting.notices.services import notify
 from reporting.supervision import services as supervision
 
 MAX_LENGTH = 2000
@@ -67,7 +69,11 @@ def instruction_write(*, user: User, target, text: str) -> Instruction:
     people += [u for u in drc_staff() if u.pk != user.pk]
     people = list({u.pk: u for u in people}.values())
     link = reverse("reporting:instruction", args=[instruction.pk])
-    transaction.on_commit(lambda: notify(people, subject="【领导批示】", text=message, link=link))
+    transaction.on_commit(
+        lambda: notify(
+            people, subject="【领导批示】", text=message, link=link, kind=NoticeKind.INSTRUCTION
+        )
+    )
     return instruction
 
 

@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import can_review
+from accounts.choices import NoticeKind
 from accounts.models import User
-from accounts.notifications import drc_staff, notify, unit_staff
+from accounts.notifications import drc_staff, unit_staff
 from chains.models import Industry, Official, Unit
 from portal.dataversion import data_changed
 from reporting.choices import ActionEventKind, ActionSource, ActionStatus, ProblemStatus
 from reporting.models import ActionEvent, ActionFile, ActionItem, Meeting, Problem
+from reporting.notices.services import notify
 from reporting.updates.attachments import inspect_upload
 
 
@@ -98,7 +100,9 @@ def _tell(users, action: ActionItem, text: str) -> None:
     users = list({u.pk: u for u in users}.values())
     link = reverse("reporting:action", args=[action.pk])
     subject = f"【督办事项】{action.industry.name}"
-    transaction.on_commit(lambda: notify(users, subject=subject, text=text, link=link))
+    transaction.on_commit(
+        lambda: notify(users, subject=subject, text=text, link=link, kind=NoticeKind.SUPERVISION)
+    )
 
 
 def _files(action: ActionItem, event: ActionEvent, user: User, uploads) -> list[ActionFile]:

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.notifications import drc_staff, notify, unit_staff
+from accounts.choices import NoticeKind
+from accounts.notifications import drc_staff, unit_staff
 from reporting.choices import ReminderStep
 from reporting.models import MonthlyUpdate, Reminder, ReportingPeriod
+from reporting.notices.services import notify
 from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
 from reporting.updates.selectors import lead_pairs
@@ -48,7 +50,11 @@ def _send_once(
         if not created:
             return False
         reminder.recipients = notify(
-            recipients, subject=subject, text=text, link=reverse("reporting:due")
+            recipients,
+            subject=subject,
+            text=text,
+            link=reverse("reporting:due"),
+            kind=NoticeKind.REMINDER,
         )
         reminder.save(update_fields=["recipients"])
     return True

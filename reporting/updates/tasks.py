@@ -5,9 +5,11 @@ from celery import shared_task
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.notifications import drc_staff, notify, unit_staff
+from accounts.choices import NoticeKind
+from accounts.notifications import drc_staff, unit_staff
 from reporting.choices import UpdateStatus
 from reporting.models import MonthlyUpdate, UpdateEvent
+from reporting.notices.services import notify
 from reporting.outbox import services as outbox
 from reporting.updates import reminders
 
@@ -46,6 +48,7 @@ def notify_submitted(outbox_id: int) -> None:
             subject=f"【待审核】{update.unit.name} {update.industry.name} {update.period}",
             text=f"{update.unit.name}提交了{update.industry.name}{update.period}的月度进展，请审核。",
             link=reverse("reporting:review", args=[update.pk]),
+            kind=NoticeKind.REVIEW,
         )
 
 
@@ -65,6 +68,7 @@ def notify_reviewed(outbox_id: int) -> None:
             subject=f"【{verdict}】{update.industry.name} {update.period}",
             text=f"{update.industry.name}{update.period}的月度进展{verdict}。{reason}",
             link=reverse("reporting:update", args=[update.pk]),
+            kind=NoticeKind.REVIEW,
         )
 
 

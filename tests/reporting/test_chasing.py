@@ -162,9 +162,10 @@ def test_chasing_uses_few_queries(item, users, clock, django_assert_max_num_quer
             user=users["drc"],
         )
     clock.set(datetime.datetime(2025, 10, 20, 8, 40))
-    # one read of the items and of the keys sent, then per chase a constant few: a savepoint,
-    # its row, the unit's staff, the notices, the count of recipients
-    with django_assert_max_num_queries(3 + 7 * 12):
+    # the items, the keys sent, the rules, the calendar; then per chase a constant eight: a
+    # savepoint and its release, its row, the unit's staff, the notices, their e-mail choices,
+    # the unit's robots, the count of recipients
+    with django_assert_max_num_queries(4 + 8 * 12):
         assert chasing.chase_due() == 12  # each: 签收 not yet, and overdue
 
 
