@@ -1,6 +1,7 @@
 """The `reporting` namespace (under /updates/): the monthly updates and their review,
 supervision, work plans, land items and how notices reach each user."""
 
+from reporting.comments import urls as comments
 from reporting.land import urls as land
 from reporting.notices import urls as notices
 from reporting.plans import urls as plans
@@ -15,4 +16,5 @@ urlpatterns = [
     *land.urlpatterns,
     *supervision.urlpatterns,
     *notices.urlpatterns,
+    *comments.urlpatterns,
 ]

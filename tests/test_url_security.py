@@ -125,6 +125,7 @@ EXPECTATIONS = {
     "reporting:action_file": ("get", {"pk": "{action_file}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:problem": ("get", {"pk": "{problem}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:board": ("get", {}, outcomes(drc=200)),
+    "reporting:comment_new": ("post", {}, outcomes(default=404)),  # empty: no target
     "reporting:notice_preferences": ("get", {}, outcomes(**each(SIGNED_IN))),
     # a notice is its addressee's alone: 市商务局's opens (and is marked read) for swj only
     "accounts:notification_open": ("get", {"pk": "{notification}"}, outcomes(default=404, swj=302)),
@@ -819,6 +820,28 @@ WRITES = [
         lambda w: {"step": "refuse", "text": "期限不宜延长"},
         allowed={"drc": 302},
         setup=request_extension,
+    ),
+    # The thread of an update, an item, a plan: the DRC and the units that take part in it.
+    Write(
+        "comment_on_update",
+        "reporting:comment_new",
+        {},
+        lambda w: {"target": "update", "pk": w["update"].pk, "text": "请@市交通局 补充数据"},
+        allowed=each(("swj", "jtj", "gkj", "siming", "drc"), 302),
+    ),
+    Write(
+        "comment_on_item",
+        "reporting:comment_new",
+        {},
+        lambda w: {"target": "action", "pk": w["action"].pk, "text": "已协调"},
+        allowed=each(("swj", "jtj", "gkj", "siming", "drc"), 302),
+    ),
+    Write(
+        "comment_on_plan",
+        "reporting:comment_new",
+        {},
+        lambda w: {"target": "plan", "pk": w["plan"].pk, "text": "计划请细化"},
+        allowed=each(("swj", "jtj", "gkj", "siming", "drc"), 302),
     ),
     # A leader instructs on what they may read (黄燕添 leads 商贸物流; 李辉跃 does not).
     Write(

@@ -3,6 +3,7 @@ land items, the district assessment's indicators and the statistics bureau's ana
 
 from reporting.analysis.models import AnalysisEvent, StatisticsAnalysis
 from reporting.assessment.models import AssessmentIndicator
+from reporting.comments.models import Comment
 from reporting.land.models import LandItem
 from reporting.notices.models import NoticePreference, UnitWebhook
 from reporting.outbox.models import OutboxMessage
@@ -39,6 +40,7 @@ __all__ = [
     "Attachment",
     "CalendarOverride",
     "CalendarYear",
+    "Comment",
     "Contribution",
     "Instruction",
     "KeyProject",
