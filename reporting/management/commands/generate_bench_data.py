@@ -1,7 +1,7 @@
 """`python manage.py generate_bench_data --years 10`: a data set the size of a decade of the
 portal, for the benchmarks: 14 industries with ~80 sub-segments, the six districts, 3,000 key
 enterprises with monthly figures (~360,000 enterprise-months), every monthly update with
-problems, supervised items with their history and chases, written in bulk. Refuses to run on a database that already holds updates."""
+problems, supervised items with their history, chases and comments, written in bulk. Refuses to run on a database that already holds updates."""
 
 import datetime
 import random
@@ -35,6 +35,7 @@ from reporting.models import (
     ActionChase,
     ActionEvent,
     ActionItem,
+    Comment,
     LandItem,
     MonthlyUpdate,
     PlanItem,
@@ -399,7 +400,7 @@ def _supervision(rng, admin, industries, months) -> dict:
                     )
                 )
     ActionItem.objects.bulk_create(items, batch_size=2000)
-    items = list(ActionItem.objects.all())
+    items = list(ActionItem.objects.select_related("unit"))
     links = [
         ActionItem.co_units.through(actionitem_id=item.pk, unit_id=rng.choice(districts).pk)
         for item in items
@@ -433,4 +434,18 @@ def _supervision(rng, admin, industries, months) -> dict:
                 for step in steps
             ]
     ActionChase.objects.bulk_create(chases, batch_size=5000)
-    return {"items": len(items), "item events": len(events), "chases": len(chases)}
+    comments = [
+        Comment(action=item, author=admin, text=f"请@{item.unit.name} 加快办理（第{n + 1}条）")
+        for item in items
+        for n in range(rng.choice([0, 1, 3]))
+    ] + [
+        Comment(update_id=pk, author=admin, text="请补充重点项目投资额", section="projects")
+        for pk in MonthlyUpdate.objects.values_list("pk", flat=True)[::4]
+    ]
+    Comment.objects.bulk_create(comments, batch_size=5000)
+    return {
+        "items": len(items),
+        "item events": len(events),
+        "chases": len(chases),
+        "comments": len(comments),
+    }
