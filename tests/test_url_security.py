@@ -125,6 +125,8 @@ EXPECTATIONS = {
     "reporting:action_file": ("get", {"pk": "{action_file}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:problem": ("get", {"pk": "{problem}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:board": ("get", {}, outcomes(drc=200)),
+    "reporting:meetings": ("get", {}, outcomes(**each(SIGNED_IN))),
+    "reporting:meeting_minutes_pdf": ("get", {"pk": "{meeting}"}, outcomes(**each(CL_VIEWERS))),
     "reporting:comment_new": ("post", {}, outcomes(default=404)),  # empty: no target
     "reporting:notice_preferences": ("get", {}, outcomes(**each(SIGNED_IN))),
     # a notice is its addressee's alone: 市商务局's opens (and is marked read) for swj only
@@ -365,6 +367,11 @@ VARIANTS = [
             {"year": "2024"},
         )
     ],
+    # The meetings of the industries each user takes part in, month by month and by official.
+    *[
+        Variant("reporting:meetings", query, ok=SIGNED_IN)
+        for query in ({"month": "2025-10", "official": "huangxiaozhou"}, {"month": "bad"})
+    ],
     # Each user's own notices, whatever the filter (the markers show nothing out of scope).
     Variant("accounts:notifications", {"kind": "other", "unread": "1", "page": "2"}, ok=SIGNED_IN),
     # A leader's own instructions, page by page; the DRC's list has everyone's.
@@ -424,6 +431,7 @@ VARIANTS = [
             ("reporting:action_file", "pk", "action_file"),
             ("reporting:problem", "pk", "problem"),
             ("reporting:instruction", "pk", "instruction"),
+            ("reporting:meeting_minutes_pdf", "pk", "meeting"),
             ("reporting:plan", "pk", "plan"),
             ("chains:policy", "pk", "policy"),
         )
@@ -514,6 +522,20 @@ def request_extension(w):
         user=w["users"]["swj"],
         until=action.deadline + datetime.timedelta(days=30),
         reason="需协调用地",
+    )
+
+
+def schedule_meeting(w):
+    """A meeting of 商贸物流 held today, its minutes not yet recorded."""
+    meeting = w["meeting"]
+    w["scheduled_meeting"] = coordination.meeting_create(
+        industry=meeting.industry,
+        chair=meeting.chair,
+        date=services.today(),
+        units=[w["users"]["swj"].unit],
+        problems=[],
+        minutes="",
+        user=w["users"]["drc"],
     )
 
 
@@ -735,6 +757,24 @@ WRITES = [
             "minutes": "专题协调",
         },
         allowed={"drc": 302},
+    ),
+    Write(
+        "meeting_minutes",
+        "reporting:meeting",
+        {"pk": "{scheduled_meeting}"},
+        lambda w: {
+            "step": "minutes",
+            "minutes": "会议研究了用电增容问题。",
+            "decisions-TOTAL_FORMS": "1",
+            "decisions-INITIAL_FORMS": "0",
+            "decisions-MIN_NUM_FORMS": "0",
+            "decisions-MAX_NUM_FORMS": "30",
+            "decisions-0-decision": "供电公司两周内完成增容",
+            "decisions-0-unit": w["users"]["jtj"].unit_id,
+            "decisions-0-deadline": (services.today() + datetime.timedelta(days=30)).isoformat(),
+        },
+        allowed={"drc": 302},
+        setup=schedule_meeting,
     ),
     Write(
         "action_create",

@@ -25,8 +25,11 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    place = forms.CharField(label=gettext_lazy("place"), max_length=100, required=False)
     minutes = forms.CharField(
-        label=gettext_lazy("minutes"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=gettext_lazy("minutes (if already held)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
     )
 
     def __init__(self, *args, industry, **kwargs):
@@ -93,3 +96,47 @@ class InstructionAssignForm(AssignForm):
         label=gettext_lazy("Industry"), queryset=Industry.objects.order_by("position")
     )
     field_order = ["industry", "decision", "unit", "co_units", "deadline"]
+
+
+class DecisionForm(AssignForm):
+    """One decision of the minutes (纪要), an item once recorded; a blank row is skipped."""
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].label = gettext_lazy("decision")
+        self.fields["problem"] = forms.ModelChoiceField(
+            label=gettext_lazy("problem"), queryset=meeting.agenda.all(), required=False
+        )
+        self.fields["decision"].widget.attrs["rows"] = 2
+
+
+class BaseDecisionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "meeting": self.meeting}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            meeting=self.meeting,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+DecisionFormSet = forms.formset_factory(
+    DecisionForm, formset=BaseDecisionFormSet, extra=3, max_num=30, validate_max=True
+)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=gettext_lazy("minutes (纪要)"), widget=forms.Textarea(attrs={"rows": 6})
+    )

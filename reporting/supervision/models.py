@@ -31,7 +31,10 @@ class Meeting(models.Model):
     attending_units = models.ManyToManyField(
         "chains.Unit", related_name="meetings", blank=True, verbose_name=_("attending units")
     )
+    place = models.CharField(_("place"), max_length=100, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    # When the minutes (纪要) and their decisions were recorded: until then, scheduled.
+    minutes_recorded_at = models.DateTimeField(_("minutes recorded"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import can_review
-from accounts.choices import NoticeKind
+from accounts.choices import NoticeKind, Role
 from accounts.models import User
 from accounts.notifications import drc_staff, unit_staff
 from chains.models import Industry, Official, Unit
@@ -60,6 +60,7 @@ def meeting_create(
     problems: list[Problem],
     minutes: str,
     user: User,
+    place: str = "",
 ) -> Meeting:
     if not industry.assignment.official_links.filter(official=chair).exists():
         raise ValidationError(f"{chair.name}不是{industry.name}的牵头市领导。")
@@ -71,13 +72,62 @@ def meeting_create(
     if wrong:
         raise ValidationError("议题中有不属于该产业或未提请协调的问题。")
     meeting = Meeting.objects.create(
-        industry=industry, chair=chair, date=date, minutes=minutes.strip(), created_by=user
+        industry=industry,
+        chair=chair,
+        date=date,
+        place=place.strip(),
+        minutes=minutes.strip(),
+        minutes_recorded_at=timezone.now() if minutes.strip() else None,
+        created_by=user,
     )
     meeting.attending_units.set(units)
     Problem.objects.filter(pk__in=[p.pk for p in problems]).update(
         status=ProblemStatus.IN_MEETING, meeting=meeting
     )
+    # The notice: to the chair's office and to the units invited.
+    agenda = "；".join(p.description[:40] for p in problems) or "另行通知"
+    text = (
+        f"{date:%Y年%m月%d日}{('在' + place.strip()) if place.strip() else ''}召开{industry.name}"
+        f"协调会（{chair.name}主持），议题：{agenda}。"
+    )
+    people = list(User.objects.filter(role=Role.LEADER, official=chair, is_active=True))
+    people += [u for unit in units for u in unit_staff(unit.pk)]
+    link = reverse("reporting:meeting", args=[meeting.pk])
+    transaction.on_commit(
+        lambda: notify(
+            people, subject="【协调会通知】", text=text, link=link, kind=NoticeKind.SUPERVISION
+        )
+    )
     return meeting
+
+
+@transaction.atomic
+@_changes_dashboard
+def meeting_minutes_record(
+    *, meeting: Meeting, minutes: str, decisions: list[dict], user: User
+) -> list[ActionItem]:
+    """纪要: the minutes, and each decision an item in the same step (all or none)."""
+    meeting = Meeting.objects.select_for_update().select_related("industry").get(pk=meeting.pk)
+    if meeting.minutes_recorded_at:
+        raise ValidationError("会议纪要已记录，不能覆盖；后续议定事项请逐项登记。")
+    if meeting.date > timezone.localdate():
+        raise ValidationError(f"会议定于{meeting.date:%Y年%m月%d日}召开，召开后再记录纪要。")
+    if not minutes.strip():
+        raise ValidationError("请填写会议纪要。")
+    meeting.minutes, meeting.minutes_recorded_at = minutes.strip(), timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_recorded_at"])
+    return [
+        action_create(
+            meeting=meeting,
+            decision=d["decision"],
+            unit=d["unit"],
+            co_units=d.get("co_units") or [],
+            deadline=d["deadline"],
+            user=user,
+            problem=d.get("problem"),
+        )
+        for d in decisions
+    ]
 
 
 def _people(action: ActionItem, *, host=True, co=True) -> list[User]:

@@ -10,7 +10,13 @@ urlpatterns = [
         views.ProblemEscalateView.as_view(),
         name="problem_escalate",
     ),
+    path("meetings/", views.MeetingListView.as_view(), name="meetings"),
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_new"),
+    path(
+        "meetings/<int:pk>/minutes.pdf",
+        views.MeetingMinutesPdfView.as_view(),
+        name="meeting_minutes_pdf",
+    ),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action"),
     path("board/", views.SupervisionBoardView.as_view(), name="board"),

@@ -1,11 +1,15 @@
 """Pages of the coordination loop: open problems, meetings and their decisions, action items."""
 
+import calendar
+import datetime
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +26,7 @@ from chains.models import Industry, Official, Unit
 from portal.responses import file_download, sheets_response
 from portal.viewhelpers import error_text
 from reporting.choices import ActionStatus, ProblemStatus
-from reporting.models import ActionItem, Instruction, Problem
+from reporting.models import ActionItem, Instruction, Meeting, Problem
 from reporting.periods import services
 from reporting.periods.workdays import WorkCalendar
 from reporting.supervision import board, chasing, instructions, selectors
@@ -39,8 +43,10 @@ from reporting.supervision.access import (
 from reporting.supervision.forms import (
     ActionForm,
     AssignForm,
+    DecisionFormSet,
     InstructionAssignForm,
     MeetingForm,
+    MinutesForm,
 )
 
 
@@ -118,6 +124,11 @@ class MeetingCreateView(TemplateView):
                     problems=list(data["problems"]),
                     minutes=data["minutes"],
                     user=request.user,
+                    place=data["place"],
+                )
+                messages.success(
+                    request,
+                    _("Meeting saved: the chair's office and the units invited have been told."),
                 )
                 return redirect("reporting:meeting", meeting.pk)
             except ValidationError as exc:
@@ -142,11 +153,17 @@ class MeetingDetailView(TemplateView):
             actions=[(a, selectors.action_light(a, today, calendar)) for a in actions],
             can_record=can_review(self.request.user),
             form=kwargs.pop("form", None) or ActionForm(meeting=meeting),
+            minutes_form=kwargs.pop("minutes_form", None)
+            or MinutesForm(initial={"minutes": meeting.minutes}),
+            decisions=kwargs.pop("decisions", None)
+            or DecisionFormSet(prefix="decisions", meeting=meeting),
             **kwargs,
         )
 
     def post(self, request, pk):
         meeting = access_meeting(user=request.user, pk=pk, write=True)
+        if request.POST.get("step") == "minutes":
+            return self.record_minutes(request, meeting)
         form = ActionForm(request.POST, meeting=meeting)
         if form.is_valid():
             data = form.cleaned_data
@@ -167,6 +184,114 @@ class MeetingDetailView(TemplateView):
             except ValidationError as exc:
                 form.add_error(None, exc)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def record_minutes(self, request, meeting):
+        """纪要 with its decisions, each an item, in one step (all or none)."""
+        minutes = MinutesForm(request.POST)
+        decisions = DecisionFormSet(request.POST, prefix="decisions", meeting=meeting)
+        if minutes.is_valid() and decisions.is_valid():
+            rows = [
+                form.cleaned_data
+                for form in decisions
+                if form.cleaned_data and form.cleaned_data.get("decision")
+            ]
+            try:
+                items = coordination.meeting_minutes_record(
+                    meeting=meeting,
+                    minutes=minutes.cleaned_data["minutes"],
+                    decisions=rows,
+                    user=request.user,
+                )
+                messages.success(
+                    request,
+                    _("Minutes recorded with %(n)s decisions as items; their units have been told.")
+                    % {"n": len(items)},
+                )
+                return redirect("reporting:meeting", meeting.pk)
+            except ValidationError as exc:
+                minutes.add_error(None, exc)
+        return self.render_to_response(
+            self.get_context_data(minutes_form=minutes, decisions=decisions), status=400
+        )
+
+
+class MeetingListView(TemplateView):
+    """Coordination meetings of the industries the user takes part in: a month's calendar and
+    list, by lead official; scheduled ones (no minutes yet) marked."""
+
+    access_policy = Policy.AUTHENTICATED
+    template_name = "reporting/supervision/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        user, query = self.request.user, self.request.GET
+        today = services.today()
+        try:
+            year, month = (int(x) for x in query.get("month", "").split("-"))
+            first = datetime.date(year, month, 1)
+        except ValueError:
+            first = today.replace(day=1)
+        last = (first + datetime.timedelta(days=32)).replace(day=1)
+        found = Meeting.objects.filter(industry__in=industries_for(user, Action.VIEW))
+        official = query.get("official", "")
+        if official:
+            found = found.filter(chair__code=official)
+        month = list(
+            found.filter(date__gte=first, date__lt=last)
+            .select_related("industry", "chair")
+            .order_by("date", "pk")
+        )
+        by_day = {}
+        for m in month:
+            by_day.setdefault(m.date, []).append(m)
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+        return super().get_context_data(
+            month=first,
+            previous=(first - datetime.timedelta(days=1)).strftime("%Y-%m"),
+            next=last.strftime("%Y-%m"),
+            weeks=[[(d, d.month == first.month, by_day.get(d, [])) for d in w] for w in weeks],
+            meetings=month,
+            upcoming=list(
+                found.filter(date__gte=today, minutes_recorded_at__isnull=True)
+                .select_related("industry", "chair")
+                .order_by("date")[:20]
+            ),
+            officials=Official.objects.order_by("position"),
+            official=official,
+            today=today,
+            can_schedule=can_review(user),
+            industries=Industry.objects.order_by("position"),
+            **kwargs,
+        )
+
+
+class MeetingMinutesPdfView(View):
+    """The minutes (纪要) as a PDF in the 公文 layout of the reports."""
+
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        from django.template.loader import render_to_string
+
+        from reporting.reports.render import report_pdf
+
+        meeting = access_meeting(user=request.user, pk=pk)
+        if not meeting.minutes_recorded_at:
+            raise Http404("No minutes yet.")
+        html = render_to_string(
+            "reporting/supervision/minutes_pdf.html",
+            {
+                "meeting": meeting,
+                "units": list(meeting.attending_units.order_by("position")),
+                "agenda": list(meeting.agenda.select_related("update__unit")),
+                "actions": list(
+                    meeting.actions.select_related("unit").prefetch_related("co_units")
+                ),
+            },
+        )
+        response = HttpResponse(report_pdf(html), content_type="application/pdf")
+        name = f"{meeting.date:%Y%m%d}{meeting.industry.name}协调会纪要.pdf"
+        response["Content-Disposition"] = "inline; filename*=UTF-8''" + quote(name)
+        return response
 
 
 STEPS = [

@@ -70,7 +70,9 @@ def assign(problem, drc, **changes):
 
 
 def told(user) -> list[str]:
-    return list(Notification.objects.filter(user=user).order_by("id").values_list("text", flat=True))
+    return list(
+        Notification.objects.filter(user=user).order_by("id").values_list("text", flat=True)
+    )
 
 
 def pdf(name="佐证.pdf"):
@@ -175,7 +177,9 @@ def test_an_extension_is_asked_for_then_granted_or_refused(
     item = assign(problems[0], drc)
     later = DEADLINE + datetime.timedelta(days=14)
     with django_capture_on_commit_callbacks(execute=True):
-        supervision.action_request_extension(action=item, user=jtj, until=later, reason="待省厅批复")
+        supervision.action_request_extension(
+            action=item, user=jtj, until=later, reason="待省厅批复"
+        )
     assert "申请将期限延至 2025-12-12" in told(drc)[-1]
     with pytest.raises(ValidationError, match="已有待批复"):
         supervision.action_request_extension(action=item, user=jtj, until=later, reason="再申请")
