@@ -391,6 +391,16 @@ VARIANTS = [
             {"official": "huangyantian", "page": "2"},
         )
     ],
+    # The problem list's filters and export show each role its own industries' problems only.
+    *[
+        Variant("reporting:problems", query, ok=SIGNED_IN)
+        for query in (
+            {"format": "xlsx"},
+            {"industry": CL, "unit": "swj", "type": "energy", "age": "recent", "page": "2"},
+            {"industry": "electronic-information", "format": "xlsx"},
+            {"age": "older", "status": "assigned", "format": "xlsx"},
+        )
+    ],
     *[
         Variant("reporting:problems", {"status": status}, ok=SIGNED_IN)
         for status in ("", "open", "escalated", "in_meeting", "resolved")

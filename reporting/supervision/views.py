@@ -25,8 +25,8 @@ from accounts.policies import Policy
 from chains.models import Industry, Official, Unit
 from portal.responses import file_download, sheets_response
 from portal.viewhelpers import error_text
-from reporting.choices import ActionStatus, ProblemStatus
-from reporting.models import ActionItem, Instruction, Meeting, Problem
+from reporting.choices import ActionStatus, ProblemStatus, ProblemType
+from reporting.models import ActionItem, Instruction, Meeting, MonthlyUpdate, Problem
 from reporting.periods import services
 from reporting.periods.workdays import WorkCalendar
 from reporting.supervision import board, chasing, instructions, selectors
@@ -49,29 +49,103 @@ from reporting.supervision.forms import (
     MinutesForm,
 )
 
+PROBLEM_AGES = {
+    # A problem's age runs from its month's deadline, when it was reported (as on the dashboard).
+    "recent": (None, 30),
+    "months": (30, 90),
+    "older": (90, None),
+}
+
 
 class ProblemListView(TemplateView):
-    """Problems raised in updates, for the DRC to escalate; others see their industries'."""
+    """Problems raised in updates, for the DRC to handle (assign, escalate, link, resolve);
+    others see their industries'. Filters by state, industry, unit, type and age stay in the
+    URL; paged; the filtered list exports to xlsx."""
 
     access_policy = Policy.AUTHENTICATED
     template_name = "reporting/supervision/problem_list.html"
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        status = self.request.GET.get("status") or ""
-        problems = (
-            Problem.objects.filter(update__industry__in=industries_for(user, Action.VIEW))
-            .select_related("update__industry", "update__unit", "update__period", "meeting")
-            .order_by("-update__period__year", "-update__period__month", "id")
+    def filtered(self):
+        user, query = self.request.user, self.request.GET
+        problems = Problem.objects.filter(
+            update__industry__in=industries_for(user, Action.VIEW)
+        ).select_related("update__industry", "update__unit", "update__period", "meeting")
+        filters = {k: query.get(k, "") for k in ("status", "industry", "unit", "type", "age")}
+        if filters["status"] in ProblemStatus.values:
+            problems = problems.filter(status=filters["status"])
+        if filters["industry"]:
+            problems = problems.filter(update__industry__code=filters["industry"])
+        if filters["unit"]:
+            problems = problems.filter(update__unit__code=filters["unit"])
+        if filters["type"] in ProblemType.values:
+            problems = problems.filter(type=filters["type"])
+        if filters["age"] in PROBLEM_AGES:
+            today = services.today()
+            younger, older = PROBLEM_AGES[filters["age"]]
+            if younger is not None:
+                problems = problems.filter(
+                    update__period__deadline__lt=today - datetime.timedelta(days=younger)
+                )
+            if older is not None:
+                problems = problems.filter(
+                    update__period__deadline__gte=today - datetime.timedelta(days=older)
+                )
+        ordered = problems.order_by(
+            "-update__period__year", "-update__period__month", "update__industry__position", "id"
         )
-        if status:
-            problems = problems.filter(status=status)
-        return super().get_context_data(
-            problems=problems[:300],
-            statuses=ProblemStatus.choices,
-            status=status,
-            can_escalate=can_review(user),
-            **kwargs,
+        return ordered, filters
+
+    def get(self, request, *args, **kwargs):
+        problems, filters = self.filtered()
+        if request.GET.get("format") == "xlsx":
+            header = [
+                "月份",
+                "产业",
+                "提出单位",
+                "问题",
+                "类型",
+                "涉及企业或项目",
+                "状态",
+                "协调会",
+            ]
+            rows = [header] + [
+                [
+                    str(p.update.period),
+                    p.update.industry.name,
+                    p.update.unit.name,
+                    p.description,
+                    p.get_type_display(),
+                    p.concerned,
+                    p.get_status_display(),
+                    str(p.meeting) if p.meeting else "",
+                ]
+                for p in problems.iterator(chunk_size=500)
+            ]
+            return sheets_response(f"问题清单{services.today():%Y%m%d}", [("问题", rows)])
+        page = Paginator(problems, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        visible = industries_for(request.user, Action.VIEW)
+        return self.render_to_response(
+            self.get_context_data(
+                page=page,
+                problems=page,
+                statuses=ProblemStatus.choices,
+                types=ProblemType.choices,
+                ages=[
+                    ("recent", _("this month")),
+                    ("months", _("1–3 months ago")),
+                    ("older", _("over 3 months ago")),
+                ],
+                industries=visible.order_by("position"),
+                units=Unit.objects.filter(
+                    pk__in=MonthlyUpdate.objects.filter(industry__in=visible).values("unit")
+                ).order_by("position"),
+                query=query.urlencode(),
+                status=filters["status"],
+                filters=filters,
+                can_escalate=can_review(request.user),
+            )
         )
 
 

@@ -359,3 +359,31 @@ def test_the_item_page_takes_the_same_queries_however_long_its_history(
 # calendar; the open items to merge into; its instructions (批示); its comments; the header's
 # notices; the session (3)
 ITEM_PAGE_QUERIES = 18
+
+
+def test_the_problem_list_filters_pages_and_exports(problems, users, client, make_user):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    first, second = problems
+    Problem.objects.filter(pk=second.pk).update(description="=HYPERLINK(1)", type="energy")
+    assign(first, users["drc"])
+    for n in range(55):
+        Problem.objects.create(update=first.update, description=f"问题{n}", type="talent")
+    client.force_login(users["drc"])
+    url = reverse("reporting:problems")
+    page = client.get(url, {"type": "talent"})
+    assert page.context["page"].paginator.count == 55 and len(page.context["page"]) == 50
+    assert "type=talent&amp;page=2" in page.content.decode()
+    shown = client.get(url, {"status": "assigned", "industry": "commerce-logistics"})
+    assert [p.pk for p in shown.context["page"]] == [first.pk]
+    assert client.get(url, {"age": "older"}).context["page"].paginator.count == 0  # September
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(url, {"type": "energy", "format": "xlsx"}).content)
+    )
+    rows = list(book.active.values)
+    assert rows[0][:3] == ("月份", "产业", "提出单位") and rows[1][3] == "'=HYPERLINK(1)"
+    client.force_login(users["gxj"])  # 电子信息 only
+    assert client.get(url).context["page"].paginator.count == 0
