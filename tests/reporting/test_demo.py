@@ -86,6 +86,23 @@ def test_seed_demo_puts_nothing_in_the_future(matrix, settings, indicators):
     assert PlanProgress.objects.exists() == (now >= first_progress)
     assert FigureImport.objects.filter(is_demo=True).exists()
     assert not values_in_the_future(now), values_in_the_future(now)
+    # Supervision: a meeting held with minutes, its items at each step, a problem assigned by
+    # the DRC, a chase, a leader's instruction and a comment; each on a 商贸物流 demo problem.
+    from reporting.models import ActionChase, ActionItem, Comment, Instruction, Meeting
+
+    assert set(ActionItem.objects.values_list("status", flat=True)) == {
+        "assigned",
+        "in_progress",
+        "reported",
+        "closed",
+    }
+    assert Meeting.objects.filter(minutes_recorded_at__isnull=False).count() == 1
+    assert (
+        ActionChase.objects.exists() and Instruction.objects.exists() and Comment.objects.exists()
+    )
+    for item in ActionItem.objects.all():
+        events = list(item.events.order_by("at", "pk").values_list("at", flat=True))
+        assert events[0] == item.assigned_at and events == sorted(events)
     # The statistics bureau's analyses: written after their month's figures came in, each
     # naming its industry's output as the figures have it.
     analyses = StatisticsAnalysis.objects.filter(is_demo=True).select_related("period")

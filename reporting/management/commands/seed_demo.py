@@ -9,6 +9,7 @@ from reporting.analysis.demo import demo_analyses_seed
 from reporting.land.demo import land_demo
 from reporting.periods.services import today as portal_today
 from reporting.plans.demo import demo_plans_seed
+from reporting.supervision.demo import demo_supervision_seed
 from reporting.updates.demo import demo_updates_seed
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         analyses = demo_analyses_seed(today)  # written from the figures, so after them
         land_demo(today)  # carrier areas and a year of land items
         demo_leading_industries_seed()
+        items = demo_supervision_seed(today)
         policies = policies_demo(next((u for u in users if u.role == Role.DRC), None))
         self.stdout.write(
             self.style.SUCCESS(
@@ -37,6 +39,7 @@ class Command(BaseCommand):
                 f"演示统计数据 12 个月、重点企业 {enterprises} 家；"
                 f"演示统计分析 {analyses} 篇；"
                 f"演示载体、用地和各区主导产业；"
-                f"演示产业政策 {policies} 条。"
+                f"演示产业政策 {policies} 条；"
+                f"演示协调会和督办事项 {items} 项。"
             )
         )
