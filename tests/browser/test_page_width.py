@@ -1,7 +1,8 @@
-"""The pages that carry the statistics and their marks (※) fit a phone: at 390 px a page never
-scrolls sideways; a table wider than the phone scrolls inside its own box. Seen on the demo
-data, which has every kind of row these pages show (a flagged figure, sub-segments, districts,
-analyses, imports, enterprises with tiers). City leaders read the dashboard on their phones."""
+"""The pages that carry the statistics and their marks (※), and the supervision loop's, fit a
+phone: at 390 px a page never scrolls sideways; a table wider than the phone scrolls inside its
+own box. Seen on the demo data, which has every kind of row these pages show (a flagged figure,
+sub-segments, districts, analyses, imports, enterprises with tiers; items at each step, a
+meeting with minutes, a chase, an instruction, a comment). City leaders read on their phones."""
 
 import pytest
 from django.core.management import call_command
@@ -34,7 +35,23 @@ def demo(transactional_db, settings, clock):
 def pages():
     flagged = FigureImport.objects.filter(flags__isnull=False).distinct().latest("uploaded_at")
     month = flagged.months[0]
+    from reporting.models import ActionItem, Meeting
+
+    items = [reverse("reporting:action", args=[a.pk]) for a in ActionItem.objects.order_by("pk")]
+    supervision = [
+        reverse("reporting:board"),
+        reverse("reporting:problems"),
+        reverse(
+            "reporting:problem", args=[ActionItem.objects.exclude(problem=None).first().problem_id]
+        ),
+        reverse("reporting:meetings"),
+        reverse("reporting:meeting", args=[Meeting.objects.get().pk]),
+        reverse("reporting:instructions"),
+        reverse("accounts:notifications"),
+        *items,
+    ]
     return [
+        *supervision,
         reverse("dashboard"),
         reverse("stats:home"),
         reverse("stats:industry", args=["new-energy"]),
@@ -69,7 +86,14 @@ def wider_than_the_window(browser, live_server, username, viewport, paths):
 def test_the_statistics_pages_fit_a_phone_and_a_desk(browser, live_server, demo):
     paths = pages()
     # the statistics bureau, the DRC, and a city leader (who reads the dashboard on a phone)
-    seen = [("tjj", paths), ("fgw", paths), ("huangxiaozhou", paths[:1])]
+    statistics, supervision = paths[-9:], paths[:-9]
+    seen = [
+        ("tjj", statistics),
+        ("fgw", paths),
+        ("huangxiaozhou", statistics[:1]),  # the dashboard
+        ("jtj", supervision[-4:]),  # the items, as a host unit
+        ("huangyantian", [supervision[5], *supervision[-4:]]),  # instructions, items
+    ]
     wide = {
         (username, viewport["width"]): wider_than_the_window(
             browser, live_server, username, viewport, shown
