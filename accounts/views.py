@@ -134,7 +134,8 @@ class NotificationListView(TemplateView):
         """Mark one notice read (its id), or all of them."""
         notes = request.user.notifications.filter(read_at__isnull=True)
         if request.POST.get("all") != "1":
-            notes = notes.filter(pk=request.POST.get("notice") or 0)
+            notice = request.POST.get("notice", "")
+            notes = notes.filter(pk=int(notice) if notice.isdigit() else 0)
         notes.update(read_at=timezone.now())
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -153,5 +154,5 @@ class NotificationOpenView(View):
             raise Http404("No such notice.")
         if note.read_at is None:
             request.user.notifications.filter(pk=pk).update(read_at=timezone.now())
-        link = note.link if note.link.startswith("/") and not note.link.startswith("//") else ""
-        return redirect(link or reverse("accounts:notifications"))
+        safe = url_has_allowed_host_and_scheme(note.link, allowed_hosts={request.get_host()})
+        return redirect(note.link if note.link and safe else reverse("accounts:notifications"))

@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def nothing_waits(apps, schema_editor):
+    """Notices sent so far were e-mailed (or not) already: none waits for a digest."""
+    Notification = apps.get_model("accounts", "Notification")
+    Notification.objects.update(digest_sent_at=models.F("created_at"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +26,5 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('reminder', 'Reporting reminders'), ('review', 'Reviews of updates'), ('supervision', 'Supervised items (督办事项)'), ('chase', 'Chases (催办)'), ('instruction', 'Instructions (批示)'), ('comment', 'Comments and mentions'), ('report', 'Reports'), ('analysis', 'Statistics analysis'), ('other', 'Other notices')], default='other', max_length=16, verbose_name='kind'),
         ),
-    ]
+        migrations.RunPython(nothing_waits, migrations.RunPython.noop),
+]

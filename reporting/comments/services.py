@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.choices import NoticeKind
+from accounts.choices import NoticeKind, Role
 from accounts.models import User
 from accounts.notifications import unit_staff
-from chains.models import Unit
+from chains.models import AssignmentUnit, Unit
 from reporting.choices import Section
 from reporting.models import ActionItem, Comment, MonthlyUpdate, WorkPlan
 from reporting.notices.services import notify
@@ -33,6 +33,30 @@ def mentioned_units(text: str) -> list[Unit]:
                 taken.add(pk)
                 break
     return list(Unit.objects.filter(pk__in=found))
+
+
+def _reading_units(target) -> set[int]:
+    """The units whose staff may read the object: its industry's lead and responsible units,
+    its own unit (a district's own plan), an item's host and co-units, and the DRC's."""
+    units = {
+        u
+        for u in User.objects.filter(role=Role.DRC, unit__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    }
+    owner = _owner_unit(target)
+    if owner:
+        units.add(owner)
+    if isinstance(target, ActionItem):
+        units |= set(target.co_units.values_list("pk", flat=True))
+    industry = getattr(target, "industry", None)
+    if industry is not None:
+        units |= set(
+            AssignmentUnit.objects.filter(assignment_id=industry.assignment_id).values_list(
+                "unit_id", flat=True
+            )
+        )
+    return units
 
 
 def _owner_unit(target) -> int | None:
@@ -70,7 +94,11 @@ def comment_add(*, user: User, target, text: str, section: str = "") -> Comment:
         raise ValidationError("所选栏目不存在。")
     kind = {MonthlyUpdate: "update", ActionItem: "action", WorkPlan: "plan"}[type(target)]
     comment = Comment.objects.create(author=user, text=text, section=section, **{kind: target})
-    mentioned = mentioned_units(text)
+    named = mentioned_units(text)
+    readers = _reading_units(target)
+    mentioned = [u for u in named if u.pk in readers]
+    # A unit that may not read the object is not told of it (nor shown its text).
+    comment.dropped_mentions = [u.name for u in named if u.pk not in readers]
     comment.mentions.set(mentioned)
     who = user.unit.name if user.unit_id else user.display_name
     units = {u.pk for u in mentioned}

@@ -29,13 +29,19 @@ class CommentCreateView(View):
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("reporting:due")
         try:
-            services.comment_add(
+            comment = services.comment_add(
                 user=request.user,
                 target=target,
                 text=request.POST.get("text", ""),
                 section=request.POST.get("section", ""),
             )
             messages.success(request, _("Comment posted."))
+            if comment.dropped_mentions:
+                messages.warning(
+                    request,
+                    _("Not told (they do not take part in it): %(units)s")
+                    % {"units": "、".join(comment.dropped_mentions)},
+                )
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         return redirect(back.split("#")[0] + "#comments")

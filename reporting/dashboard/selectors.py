@@ -28,6 +28,7 @@ from reporting.choices import ActionStatus, ProblemStatus, ProblemType, UpdateSt
 from reporting.land.selectors import land_totals
 from reporting.models import ActionItem, MonthlyUpdate, Problem, ReportingPeriod
 from reporting.periods.workdays import WorkCalendar
+from reporting.supervision.board import overdue_q
 from reporting.supervision.selectors import action_light
 from reporting.updates.selectors import reporting_status
 
@@ -162,7 +163,7 @@ def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dic
     is_open = Q(status__in=ActionStatus.open_values())
     counts = actions.aggregate(
         open=Count("id", filter=is_open),
-        overdue=Count("id", filter=is_open & Q(deadline__lt=today)),
+        overdue=Count("id", filter=overdue_q(today)),
         closed=Count("id", filter=Q(status=ActionStatus.CLOSED)),
     )
     calendar = WorkCalendar()

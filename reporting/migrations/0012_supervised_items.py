@@ -20,12 +20,21 @@ def forward(apps, schema_editor):
         item.source = "meeting"
         if created is not None:
             item.assigned_at = created.at
+        if item.status == "closed":  # closed by its unit with evidence: reported then
+            item.reported_at = item.closed_at
         if item.status == "extension_granted":
             item.status, item.requested_deadline = "in_progress", None
         elif item.status == "extension_requested":
             item.status = "in_progress"
         item.save(
-            update_fields=["industry", "source", "assigned_at", "status", "requested_deadline"]
+            update_fields=[
+                "industry",
+                "source",
+                "assigned_at",
+                "status",
+                "requested_deadline",
+                "reported_at",
+            ]
         )
 
 
@@ -130,11 +139,6 @@ class Migration(migrations.Migration):
             model_name='actionitem',
             name='unit',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='action_items', to='chains.unit', verbose_name='host unit'),
-        ),
-        migrations.AlterField(
-            model_name='meeting',
-            name='industry',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='chains.industry', verbose_name='industry'),
         ),
         migrations.AlterField(
             model_name='problem',

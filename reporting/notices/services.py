@@ -36,11 +36,20 @@ def notify(
 ) -> int:
     """Tell each active user once: the inbox, their e-mail choice, their unit's robot."""
     users = list({u.pk: u for u in users if u.is_active}.values())
-    Notification.objects.bulk_create(
-        Notification(user=u, kind=kind, text=text[:300], link=link) for u in users
-    )
     choices = dict(
         NoticePreference.objects.filter(user__in=users, kind=kind).values_list("user_id", "email")
+    )
+    now = timezone.now()
+    # Only a notice of a kind the user reads as a digest waits for the day's digest.
+    Notification.objects.bulk_create(
+        Notification(
+            user=u,
+            kind=kind,
+            text=text[:300],
+            link=link,
+            digest_sent_at=None if choices.get(u.pk) == EmailChoice.DIGEST else now,
+        )
+        for u in users
     )
     body = text + (f"\n\n{_absolute(link)}" if link else "") + f"\n\n{SIGNATURE}"
     messages = [
@@ -49,7 +58,10 @@ def notify(
         if u.email and choices.get(u.pk, EmailChoice.IMMEDIATE) == EmailChoice.IMMEDIATE
     ]
     if messages:
-        send_mass_mail(messages, fail_silently=False)
+        try:
+            send_mass_mail(messages, fail_silently=False)
+        except Exception:  # the mail server refused or is down: the inbox has the notice
+            logger.exception("notice e-mail not sent (%s recipients): %s", len(messages), subject)
     units = {u.unit_id for u in users if u.unit_id}
     for hook in UnitWebhook.objects.filter(unit_id__in=units, is_active=True):
         if hook.posts(kind):
@@ -65,6 +77,17 @@ def _absolute(link: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + link if link.startswith("/") else link
 
 
+class _Refuse(urllib.request.HTTPRedirectHandler):
+    """A robot's address answers itself: a redirect (elsewhere, perhaps inside the network)
+    is not followed but fails the post."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_Refuse)
+
+
 def webhook_body(hook: UnitWebhook, text: str) -> dict:
     """企业微信 and 钉钉 group robots both take a text message of this shape."""
     return {"msgtype": "text", "text": {"content": text}}
@@ -72,14 +95,15 @@ def webhook_body(hook: UnitWebhook, text: str) -> dict:
 
 def webhook_post(hook: UnitWebhook, text: str) -> None:
     """Post to the robot; raise unless it took the message (HTTP 2xx and errcode 0)."""
+    check_webhook_url(hook.url)  # the allowed hosts, again: settings may have changed
     request = urllib.request.Request(
         hook.url,
         data=json.dumps(webhook_body(hook, text), ensure_ascii=False).encode(),
         headers={"Content-Type": "application/json; charset=utf-8"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
-        answer = json.loads(response.read() or b"{}")
+    with _NO_REDIRECTS.open(request, timeout=WEBHOOK_TIMEOUT) as response:
+        answer = json.loads(response.read(65536) or b"{}")
     if answer.get("errcode", 0) != 0:
         raise RuntimeError(f"robot refused: {answer.get('errcode')} {answer.get('errmsg', '')}")
 
@@ -124,12 +148,16 @@ def send_digests(now: datetime.datetime | None = None) -> int:
                 + (f"\n  {_absolute(n.link)}" if n.link else "")
                 for n in notes
             ]
-            send_mail(
-                f"【每日汇总】{len(notes)} 条通知",
-                "\n".join(lines) + f"\n\n{SIGNATURE}",
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-            )
+            try:
+                send_mail(
+                    f"【每日汇总】{len(notes)} 条通知",
+                    "\n".join(lines) + f"\n\n{SIGNATURE}",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [user.email],
+                )
+            except Exception:  # this address refused: the others still get theirs
+                logger.exception("digest not sent to user %s", user.pk)
+                continue
             Notification.objects.filter(pk__in=[n.pk for n in notes]).update(digest_sent_at=now)
             sent += 1
     return sent

@@ -10,7 +10,7 @@ from reporting.outbox import services as outbox
 from reporting.updates.tasks import RETRY
 
 
-@shared_task(name="reporting.post_webhook", **RETRY)
+@shared_task(name="reporting.post_webhook", soft_time_limit=30, time_limit=40, **RETRY)
 def post_webhook(outbox_id: int) -> None:
     """Claim the message and post it; if the robot does not take it, the claim is rolled back
     and the error kept on the message: the retry (or the outbox's relay) posts it again."""

@@ -16,6 +16,9 @@ from reporting.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 RELAY_AFTER = timedelta(minutes=10)
+# A message whose task failed this many times is left for the administrators (its last error
+# shows in the admin): the relay no longer sends it, and it holds up nothing else.
+MAX_ATTEMPTS = 20
 
 
 def enqueue(task: str, **payload) -> OutboxMessage:
@@ -38,18 +41,19 @@ def dispatch(message_id: int) -> bool:
         )
         logger.warning("outbox %s not dispatched (%s); the relay will retry", message.pk, exc)
         return False
-    OutboxMessage.objects.filter(pk=message.pk, dispatched_at__isnull=True).update(
-        dispatched_at=timezone.now()
-    )
+    # Each dispatch restarts the wait before the relay tries again (a message that keeps
+    # failing is retried every RELAY_AFTER, not on every relay run).
+    OutboxMessage.objects.filter(pk=message.pk).update(dispatched_at=timezone.now())
     return True
 
 
 def pending(now=None):
     """Messages not processed that were never dispatched, or dispatched long ago."""
     now = now or timezone.now()
-    return OutboxMessage.objects.filter(processed_at__isnull=True).filter(
-        dispatched_at__isnull=True
-    ) | OutboxMessage.objects.filter(processed_at__isnull=True, dispatched_at__lt=now - RELAY_AFTER)
+    waiting = OutboxMessage.objects.filter(processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    return waiting.filter(dispatched_at__isnull=True) | waiting.filter(
+        dispatched_at__lt=now - RELAY_AFTER
+    )
 
 
 def relay(limit: int = 200) -> int:

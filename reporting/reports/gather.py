@@ -52,6 +52,7 @@ from reporting.models import (
     WorkPlan,
 )
 from reporting.periods import services
+from reporting.supervision.board import is_overdue
 from reporting.updates.selectors import ReportState, reporting_status
 
 ISSUER = "厦门市发展和改革委员会"
@@ -402,7 +403,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
                 "unit": a.unit.name,
                 "deadline": a.deadline.isoformat(),
                 "status_label": ACTION_STATUS.get(a.status, a.status),
-                "overdue": a.is_open and a.deadline < last_day,
+                "overdue": is_overdue(a, last_day),
             }
         )
     progress(45, "汇总统计数据")

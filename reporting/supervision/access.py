@@ -51,13 +51,23 @@ def access_action(*, user: User, pk: int, act: str = "view"):
     part = action.viewer_part = item_part(user, action)  # the page shows each part its step
     require(
         {
-            "view": bool(part) or can(user, Action.VIEW, action.industry),
+            "view": bool(part)
+            or can(user, Action.VIEW, action.industry)
+            or _instructed(user, action),
             "respond": part == "host",
             "contribute": part == "co",
             "review": can_review(user),
         }[act]
     )
     return action
+
+
+def _instructed(user: User, action: ActionItem) -> bool:
+    """A leader follows the item made of their instruction, whatever its industry."""
+    return (
+        bool(action.instruction_id)
+        and Instruction.objects.filter(pk=action.instruction_id, author_id=user.pk).exists()
+    )
 
 
 def access_action_file(*, user: User, pk: int) -> ActionFile:
@@ -110,10 +120,24 @@ def access_instruction(*, user: User, pk: int, write: bool = False) -> Instructi
     )
     if write:
         require(can_review(user))
-    elif instruction.author_id != user.pk:
+    elif instruction.author_id != user.pk and not _concerns_unit(user, instruction):
         require(
             can(user, Action.VIEW, instruction.industry)
             if instruction.industry_id
             else reads_city_overview(user)
         )
     return instruction
+
+
+def _concerns_unit(user: User, instruction: Instruction) -> bool:
+    """The units told of an instruction read it: the item's host and co-units, the unit whose
+    update or problem it is."""
+    if not user.unit_id:
+        return False
+    if instruction.action_id:
+        return bool(item_part(user, instruction.action))
+    if instruction.update_id:
+        return instruction.update.unit_id == user.unit_id
+    if instruction.problem_id:
+        return instruction.problem.update.unit_id == user.unit_id
+    return False

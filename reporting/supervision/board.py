@@ -19,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from reporting.choices import ActionStatus
@@ -58,6 +59,18 @@ def overdue_q(on: datetime.date) -> Q:
         & Q(deadline__lt=on)
         & ~Q(status=ActionStatus.REPORTED, reported_at__date__lte=F("deadline"))
     )
+
+
+def is_overdue(item: ActionItem, on: datetime.date) -> bool:
+    """overdue_q, for one item in hand (its light, a report's line)."""
+    if not item.is_open or on <= item.deadline:
+        return False
+    reported_in_time = (
+        item.status == ActionStatus.REPORTED
+        and item.reported_at is not None
+        and timezone.localtime(item.reported_at).date() <= item.deadline
+    )
+    return not reported_in_time
 
 
 def _closed_on_time() -> Q:

@@ -39,7 +39,8 @@ def chase_steps(
     steps = []
     if item.status == ActionStatus.ASSIGNED:
         assigned = timezone.localtime(item.assigned_at).date()
-        if on >= calendar.add_working_days(assigned, rules.acknowledge_working_days):
+        # N working days to acknowledge: chased the working day after the N-th
+        if on > calendar.add_working_days(assigned, rules.acknowledge_working_days):
             steps.append(ChaseStep.ACKNOWLEDGE)
     if on > item.deadline:
         steps.append(ChaseStep.OVERDUE)

@@ -19,7 +19,6 @@ class Meeting(models.Model):
         on_delete=models.PROTECT,
         related_name="meetings",
         verbose_name=_("industry"),
-        null=True,
     )
     chair = models.ForeignKey(
         "chains.Official",

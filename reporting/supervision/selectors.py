@@ -8,6 +8,7 @@ from django.db.models import Q
 from reporting.choices import ActionStatus, Light
 from reporting.models import ActionItem
 from reporting.periods.workdays import WorkCalendar
+from reporting.supervision.board import is_overdue
 
 
 def action_light(action: ActionItem, on: datetime.date, calendar: WorkCalendar) -> Light:
@@ -15,8 +16,10 @@ def action_light(action: ActionItem, on: datetime.date, calendar: WorkCalendar) 
     once it is no longer open (closed, cancelled, merged)."""
     if not action.is_open:
         return Light.NONE
-    if on > action.deadline:
+    if is_overdue(action, on):
         return Light.RED
+    if on > action.deadline:  # reported done in time, waiting for the DRC's review
+        return Light.BLUE
     if calendar.working_days_until(on, action.deadline) <= settings.REPORTING_REMINDER_WORKING_DAYS:
         return Light.YELLOW
     return Light.BLUE

@@ -107,7 +107,11 @@ def meeting_minutes_record(
     *, meeting: Meeting, minutes: str, decisions: list[dict], user: User
 ) -> list[ActionItem]:
     """纪要: the minutes, and each decision an item in the same step (all or none)."""
-    meeting = Meeting.objects.select_for_update().select_related("industry").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("industry")
+        .get(pk=meeting.pk)
+    )
     if meeting.minutes_recorded_at:
         raise ValidationError("会议纪要已记录，不能覆盖；后续议定事项请逐项登记。")
     if meeting.date > timezone.localdate():
@@ -220,7 +224,11 @@ def action_assign(
         raise ValidationError("办结期限不能早于今天。")
     co_units = [u for u in co_units if u.pk != unit.pk]
     if problem is not None:
-        problem = Problem.objects.select_for_update().select_related("update").get(pk=problem.pk)
+        problem = (
+            Problem.objects.select_for_update(of=("self",))
+            .select_related("update")
+            .get(pk=problem.pk)
+        )
         if problem.update.industry_id != industry.pk:
             raise ValidationError("该问题不属于所选产业。")
         if problem.status == ProblemStatus.RESOLVED:
@@ -309,7 +317,8 @@ def _concerning(problem_id: int):
 
 def _resolve_problems_if_done(action: ActionItem) -> None:
     """Each problem the item answers is resolved once every item answering it has ended, at
-    least one of them closed (办结)."""
+    least one of them closed (办结). Ended with none closed (cancelled, merged away), it is the
+    DRC's to handle again: back on its meeting's agenda, or open."""
     problems = set(action.linked_problems.values_list("pk", flat=True))
     if action.problem_id:
         problems.add(action.problem_id)
@@ -317,10 +326,12 @@ def _resolve_problems_if_done(action: ActionItem) -> None:
         items = _concerning(problem_id)
         if items.filter(status__in=ActionStatus.open_values()).exists():
             continue
+        waiting = Problem.objects.filter(pk=problem_id).exclude(status=ProblemStatus.RESOLVED)
         if items.filter(status=ActionStatus.CLOSED).exists():
-            Problem.objects.filter(pk=problem_id).exclude(status=ProblemStatus.RESOLVED).update(
-                status=ProblemStatus.RESOLVED, resolved_at=timezone.now()
-            )
+            waiting.update(status=ProblemStatus.RESOLVED, resolved_at=timezone.now())
+        else:
+            waiting.filter(meeting__isnull=False).update(status=ProblemStatus.IN_MEETING)
+            waiting.filter(meeting__isnull=True).update(status=ProblemStatus.OPEN, action=None)
 
 
 @transaction.atomic
@@ -515,7 +526,7 @@ def problem_resolve(*, problem: Problem, user: User, note: str) -> Problem:
     """The DRC marks a problem resolved without an item, saying how."""
     if not note.strip():
         raise ValidationError("请说明问题的解决情况。")
-    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    problem = Problem.objects.select_for_update(of=("self",)).get(pk=problem.pk)
     if problem.status == ProblemStatus.RESOLVED:
         raise ValidationError("该问题已解决。")
     if _concerning(problem.pk).filter(status__in=ActionStatus.open_values()).exists():
@@ -531,8 +542,10 @@ def problem_resolve(*, problem: Problem, user: User, note: str) -> Problem:
 def problem_link(*, problem: Problem, action: ActionItem, user: User) -> Problem:
     """The DRC links a problem to an existing open item of its industry: the item's closing
     resolves it."""
-    problem = Problem.objects.select_for_update().select_related("update").get(pk=problem.pk)
-    action = _locked(action)
+    action = _locked(action)  # the item before the problem, as every step locks them
+    problem = (
+        Problem.objects.select_for_update(of=("self",)).select_related("update").get(pk=problem.pk)
+    )
     if problem.status == ProblemStatus.RESOLVED:
         raise ValidationError("该问题已解决。")
     if action.industry_id != problem.update.industry_id:

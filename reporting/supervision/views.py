@@ -302,7 +302,9 @@ class MeetingListView(TemplateView):
         try:
             year, month = (int(x) for x in query.get("month", "").split("-"))
             first = datetime.date(year, month, 1)
-        except ValueError:
+        except (ValueError, OverflowError):
+            first = today.replace(day=1)
+        if not 2000 <= first.year <= 2100:
             first = today.replace(day=1)
         last = (first + datetime.timedelta(days=32)).replace(day=1)
         found = Meeting.objects.filter(industry__in=industries_for(user, Action.VIEW))

@@ -51,10 +51,10 @@ def test_the_chases_follow_the_working_days_through_a_holiday(item, users, clock
     other_leader = make_user("lhy", role=Role.LEADER, official="李辉跃")  # 金融服务 only
     sent = {day: run_on(clock, day) for day in (D(2025, 10, d) for d in range(1, 24))}
     assert {day: steps for day, steps in sent.items() if steps} == {
-        # 2 working days to acknowledge: 9 and 10 October (1–8 are off)
-        D(2025, 10, 10): [ChaseStep.ACKNOWLEDGE],
-        # 3 working days before the 15th counts Saturday the 11th, a make-up working day
-        D(2025, 10, 11): [ChaseStep.BEFORE],
+        # 2 working days to acknowledge, 9 and 10 October (1–8 are off): chased on the next,
+        # Saturday the 11th, a make-up working day (调休); 3 working days before the 15th
+        # count from it too
+        D(2025, 10, 11): [ChaseStep.ACKNOWLEDGE, ChaseStep.BEFORE],
         D(2025, 10, 15): [ChaseStep.DUE_TODAY],
         D(2025, 10, 16): [ChaseStep.OVERDUE],
         # 5 working days overdue: 16, 17, 20, 21, 22 October
@@ -83,7 +83,8 @@ def test_the_rules_are_the_administrators(item, clock):
     SupervisionRules.objects.create(
         acknowledge_working_days=1, before_working_days=1, escalate_after_working_days=2
     )
-    assert run_on(clock, D(2025, 10, 9)) == [ChaseStep.ACKNOWLEDGE]
+    assert run_on(clock, D(2025, 10, 9)) == []  # its one working day to acknowledge
+    assert run_on(clock, D(2025, 10, 10)) == [ChaseStep.ACKNOWLEDGE]
     assert run_on(clock, D(2025, 10, 14)) == [ChaseStep.BEFORE]
     assert run_on(clock, D(2025, 10, 17)) == [ChaseStep.OVERDUE, ChaseStep.ESCALATED]
 
@@ -111,7 +112,7 @@ def test_the_drc_chases_by_hand_and_the_item_keeps_every_chase(
     item, users, client, clock, django_capture_on_commit_callbacks
 ):
     url = reverse("reporting:action", args=[item.pk])
-    run_on(clock, D(2025, 10, 10))
+    run_on(clock, D(2025, 10, 13))  # 签收 and 临期, chased automatically
     client.force_login(users["swj"])
     assert client.post(url, {"step": "chase", "text": "请加快"}).status_code == 403
     client.force_login(users["drc"])
@@ -126,7 +127,7 @@ def test_the_drc_chases_by_hand_and_the_item_keeps_every_chase(
         == 2
     )
     html = client.get(url).content.decode()
-    assert html.count('data-step="') == 2 and "请本周内签收并报送进展" in html
+    assert html.count('data-step="') == 3 and "请本周内签收并报送进展" in html
     client.post(url, {"step": "chase", "text": " "})  # a message is required
     assert ActionChase.objects.filter(step=ChaseStep.MANUAL).count() == 1
 

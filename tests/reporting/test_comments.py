@@ -95,3 +95,16 @@ def test_the_thread_on_the_update_page_and_the_returned_section_links_to_it(upda
     client.force_login(users["leader_huang_yt"])  # a leader reads, and instructs instead
     html = client.get(reverse("reporting:update", args=[update.pk])).content.decode()
     assert "投资额请按亿元填写" in html and 'id="comment-form"' not in html
+
+
+def test_a_unit_that_does_not_take_part_is_not_told(
+    update, users, django_capture_on_commit_callbacks
+):
+    """市海洋局 takes no part in 商贸物流: named, it is not told (nor shown the text)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comments.comment_add(
+            user=users["drc"], target=update, text="请@市海洋局 和@市商务局 核实"
+        )
+    assert list(comment.mentions.values_list("name", flat=True)) == ["市商务局"]
+    assert comment.dropped_mentions == ["市海洋局"]
+    assert not Notification.objects.filter(user=users["hyj"]).exists()

@@ -68,13 +68,15 @@ def test_the_inbox_always_and_e_mail_as_each_chose(users):
     for user in (swj, gxj, kjj):
         user.email = f"{user.username}@xm.gov.cn"
         user.save()
+    notices.notify([gxj], subject="【催办】", text="选择汇总之前的旧通知", kind=NoticeKind.CHASE)
+    mail.outbox.clear()
     NoticePreference.objects.create(user=gxj, kind=NoticeKind.CHASE, email="digest")
     NoticePreference.objects.create(user=kjj, kind=NoticeKind.CHASE, email="off")
     NoticePreference.objects.create(user=kjj, kind=NoticeKind.REVIEW, email="digest")
     notices.notify(
         [swj, gxj, kjj, swj], subject="【催办】", text="请尽快办理", kind=NoticeKind.CHASE
     )
-    assert Notification.objects.filter(kind=NoticeKind.CHASE).count() == 3  # each once
+    assert Notification.objects.filter(kind=NoticeKind.CHASE).count() == 4  # each once
     assert [m.to for m in mail.outbox] == [["swj@xm.gov.cn"]]
 
     mail.outbox.clear()
@@ -86,6 +88,7 @@ def test_the_inbox_always_and_e_mail_as_each_chose(users):
     assert notices.send_digests() == 2
     digests = {m.to[0]: m.body for m in mail.outbox}
     assert "请尽快办理" in digests["gxj@xm.gov.cn"] and "系统维护" not in digests["gxj@xm.gov.cn"]
+    assert "旧通知" not in digests["gxj@xm.gov.cn"]  # e-mailed at once when it came
     assert (
         "月度进展已退回" in digests["kjj@xm.gov.cn"]
         and "请尽快办理" not in digests["kjj@xm.gov.cn"]

@@ -245,8 +245,8 @@ def test_a_cancelled_item_leaves_its_problem_open_and_the_lists(problems, users,
     supervision.action_cancel(action=item, user=users["drc"], reason="已由其他渠道解决")
     item.refresh_from_db()
     assert item.status == ActionStatus.CANCELLED and not item.is_open
-    # nothing was closed (办结): the problem is not resolved by the cancellation
-    assert Problem.objects.get(pk=problems[0].pk).status == ProblemStatus.ASSIGNED
+    # nothing was closed (办结): not resolved, but open again for the DRC to assign anew
+    assert Problem.objects.get(pk=problems[0].pk).status == ProblemStatus.OPEN  # the DRC's again
     assert selectors.unit_actions(jtj, datetime.date(2025, 10, 9)) == []
 
 
