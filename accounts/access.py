@@ -35,6 +35,12 @@ def reads_everything(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.role in SYSTEM_WIDE_READERS)
 
 
+def reads_city_overview(user: User) -> bool:
+    """The dashboard and the final reports are for the city's leaders and system-wide readers
+    (the DRC among them)."""
+    return reads_everything(user) or (user.is_authenticated and user.role == Role.LEADER)
+
+
 def fetch(queryset: QuerySet, **lookup):
     """The object matching `lookup`, else 404."""
     found = queryset.filter(**lookup).first()

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from accounts.access import fetch, industries_for, reads_everything
-from accounts.choices import Role
+from accounts.access import reads_city_overview as reads_city_overview  # its pages' rule
 from accounts.models import User
 from chains.models import (
     Category,
@@ -13,13 +13,6 @@ from chains.models import (
     Official,
     Unit,
 )
-
-
-def reads_city_overview(user: User) -> bool:
-    """The dashboard and the final reports are for the city's leaders and system-wide readers
-    (the DRC among them)."""
-    return reads_everything(user) or (user.is_authenticated and user.role == Role.LEADER)
-
 
 # The dashboard's filters, and the link from each to the industries it selects.
 DASHBOARD_FILTERS = {

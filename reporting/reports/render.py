@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from portal.pdf import html_pdf
 from reporting.reports.charts import bar_chart, month_chart
 
 TEMPLATE = "reporting/reports/pdf/report.html"
@@ -355,17 +356,6 @@ def _parse_datetime(text: str | None):
         return text
 
 
-def _no_fetching(url: str, *args, **kwargs):
-    """The report is self-contained: WeasyPrint fetches nothing (no network, no disk)."""
-    raise ValueError(f"the report fetches no external resources: {url}")
-
-
 def report_pdf(html: str) -> bytes:
-    """The HTML rendered to PDF: A4, the Noto CJK fonts embedded (subset), bookmarks from the
-    headings. Takes seconds and a few hundred MB for a long report: run it in the worker."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    font_config = FontConfiguration()
-    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetching)
-    return document.write_pdf(font_config=font_config)
+    """The report's HTML rendered to PDF (portal.pdf): bookmarks from its headings."""
+    return html_pdf(html)

@@ -2,11 +2,19 @@
 
 from django.http import Http404
 
-from accounts.access import can, can_review, fetch, require
+from accounts.access import can, can_review, fetch, reads_city_overview, require
 from accounts.choices import Action, Role
 from accounts.models import User
-from reporting.dashboard.access import reads_city_overview
-from reporting.models import ActionFile, ActionItem, Instruction, Meeting, Problem
+from reporting.choices import ReportStatus
+from reporting.models import ActionFile, ActionItem, Instruction, Meeting, Problem, Report
+
+
+def _final_report(*, user: User, pk: int) -> Report:
+    """A report to instruct on: a final one, read by the city's overview readers (a draft is
+    the DRC's and takes no instruction)."""
+    report = fetch(Report.objects.exclude(status=ReportStatus.DRAFT), pk=pk)
+    require(reads_city_overview(user))
+    return report
 
 
 def access_problem(*, user: User, pk: int, write: bool = True):
@@ -87,14 +95,13 @@ def can_instruct(user: User) -> bool:
 def instruction_target(*, user: User, kind: str, pk: int):
     """What an instruction is written on, fetched as its own page fetches it (so a leader
     instructs only on what they may read); 404 for an unknown kind."""
-    from reporting.reports.access import access_report
     from reporting.updates.access import access_update
 
     fetchers = {
         "problem": lambda: access_problem(user=user, pk=pk, write=False),
         "update": lambda: access_update(user=user, pk=pk),
         "action": lambda: access_action(user=user, pk=pk),
-        "report": lambda: access_report(user=user, pk=pk),
+        "report": lambda: _final_report(user=user, pk=pk),
     }
     if kind not in fetchers:
         raise Http404("No such target.")

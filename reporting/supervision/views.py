@@ -348,7 +348,7 @@ class MeetingMinutesPdfView(View):
     def get(self, request, pk):
         from django.template.loader import render_to_string
 
-        from reporting.reports.render import report_pdf
+        from portal.pdf import html_pdf
 
         meeting = access_meeting(user=request.user, pk=pk)
         if not meeting.minutes_recorded_at:
@@ -364,7 +364,7 @@ class MeetingMinutesPdfView(View):
                 ),
             },
         )
-        response = HttpResponse(report_pdf(html), content_type="application/pdf")
+        response = HttpResponse(html_pdf(html), content_type="application/pdf")
         name = f"{meeting.date:%Y%m%d}{meeting.industry.name}协调会纪要.pdf"
         response["Content-Disposition"] = "inline; filename*=UTF-8''" + quote(name)
         return response
