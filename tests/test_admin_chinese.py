@@ -38,7 +38,14 @@ from chains.models import (
     Unit,
 )
 from reporting.analysis import services as analysis_services
-from reporting.models import CalendarOverride, CalendarYear, OutboxMessage, PlanYear
+from reporting.models import (
+    CalendarOverride,
+    CalendarYear,
+    OutboxMessage,
+    PlanYear,
+    SupervisionRules,
+    UnitWebhook,
+)
 from reporting.periods import services as periods_services
 from reporting.updates import services
 
@@ -196,6 +203,14 @@ def admin_world(users, make_user):
     )  # fmt: skip
     if not OutboxMessage.objects.exists():
         OutboxMessage.objects.create(task="reporting.notify_submitted", payload={"x": 1})
+    SupervisionRules.objects.get_or_create(pk=1)
+    if not UnitWebhook.objects.exists():
+        UnitWebhook.objects.create(
+            unit=Unit.objects.get(name="市工信局"),
+            provider="wecom",
+            url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=admin-world",
+            kinds=["chase"],
+        )
     SubSegment.objects.get_or_create(industry=electronics, name="集成电路")
     first17 = "91350200MA2Y00000"
     Enterprise.objects.create(

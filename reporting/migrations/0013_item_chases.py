@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('step', models.CharField(choices=[('acknowledge', 'Not yet acknowledged'), ('before', 'Deadline near'), ('due_today', 'Deadline today'), ('overdue', 'Overdue'), ('escalated', 'Overdue, escalated to the DRC and the lead official'), ('manual', 'Chased by the DRC')], max_length=16, verbose_name='chase')),
-                ('key', models.CharField(blank=True, editable=False, max_length=100)),
+                ('key', models.CharField(blank=True, editable=False, max_length=100, verbose_name='key')),
                 ('text', models.CharField(max_length=300, verbose_name='message')),
                 ('recipients', models.PositiveIntegerField(default=0, verbose_name='recipients')),
                 ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent at')),

@@ -239,7 +239,7 @@ class ActionChase(models.Model):
         ActionItem, on_delete=models.PROTECT, related_name="chases", verbose_name=_("action item")
     )
     step = models.CharField(_("chase"), max_length=16, choices=ChaseStep.choices)
-    key = models.CharField(max_length=100, blank=True, editable=False)
+    key = models.CharField(max_length=100, blank=True, editable=False, verbose_name=_("key"))
     text = models.CharField(_("message"), max_length=300)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
