@@ -1,6 +1,8 @@
 """The supervision loop in a browser: the DRC takes a problem to a coordination meeting whose
 decision becomes an item, or assigns a problem straight to a host unit and a co-unit; the item
-goes 签收 → 办理 → 反馈 → 复核 (sent back once) → 办结, each party told at each step."""
+goes 签收 → 办理 → 反馈 → 复核 (sent back once) → 办结, each party told at each step. The two long
+journeys set their day (`clock`): what they check does not depend on it, and the date-sensitive
+runs (make test-dates) stay short."""
 
 import datetime
 
@@ -121,7 +123,7 @@ def _notices(username):
 
 
 def test_an_item_from_a_problem_to_closed_with_evidence(
-    browser, live_server, raised_problem, tmp_path
+    browser, live_server, clock, raised_problem, tmp_path
 ):
     """交办 → 签收 → 办理 with a file → 反馈 with evidence → 退回 → 反馈 → 复核 → 办结, each party
     told at each step: the DRC assigns a problem straight to 市交通局 with 海沧区 as co-unit."""
@@ -218,7 +220,9 @@ def test_an_item_from_a_problem_to_closed_with_evidence(
         assert page.console_errors == []
 
 
-def test_a_leaders_instruction_on_the_report_becomes_an_item(browser, live_server, raised_problem):
+def test_a_leaders_instruction_on_the_report_becomes_an_item(
+    browser, live_server, clock, raised_problem
+):
     """黄燕添 writes a 批示 on the month's final report; the DRC makes it an item for 市商务局;
     the leader's list shows what became of it."""
     from reporting.models import Report

@@ -98,7 +98,11 @@ def test_the_inbox_always_and_e_mail_as_each_chose(users):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_units_robot_gets_its_notices_through_a_real_worker_and_a_failure_is_retried(
-    matrix, make_user, redis_url, robot
+    matrix,
+    make_user,
+    redis_url,
+    robot,
+    clock,  # any day will do: its own (no date runs)
 ):
     swj = make_user("swj", unit="市商务局")
     make_user("gxj", unit="市工信局")
