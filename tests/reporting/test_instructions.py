@@ -146,3 +146,37 @@ def test_a_leader_cannot_instruct_on_what_they_may_not_read(problem, make_user, 
         {"target": "problem", "pk": problem.pk, "text": "越权批示"},
     )
     assert response.status_code == 403 and not Instruction.objects.exists()
+
+
+def test_the_units_concerned_read_the_instruction_and_an_unknown_target_is_a_404(
+    problem, users, make_user, client
+):
+    """Told of an instruction, a unit may open it: 市商务局 (whose update and problem it is), and
+    an item's co-unit from outside the industry (海沧区 here takes part; 市海洋局 does not)."""
+    leader, swj = users["leader_huang_yt"], users["swj"]
+    hyj = users["hyj"]  # 市海洋局: no part in 商贸物流
+    on_update = instructions.instruction_write(user=leader, target=problem.update, text="抓紧")
+    on_problem = instructions.instruction_write(user=leader, target=problem, text="研究")
+    item = supervision.action_assign(
+        industry=problem.update.industry,
+        decision="研究用地",
+        unit=Unit.objects.get(name="市交通局"),
+        co_units=[Unit.objects.get(name="市海洋局")],
+        deadline=datetime.date(2025, 10, 31),
+        user=users["drc"],
+        problem=problem,
+    )
+    on_item = instructions.instruction_write(user=leader, target=item, text="加快")
+    client.force_login(swj)
+    for instruction in (on_update, on_problem):
+        assert (
+            client.get(reverse("reporting:instruction", args=[instruction.pk])).status_code == 200
+        )
+    client.force_login(hyj)  # a co-unit of the item, outside the industry
+    assert client.get(reverse("reporting:instruction", args=[on_item.pk])).status_code == 200
+    assert client.get(reverse("reporting:instruction", args=[on_update.pk])).status_code == 403
+    client.force_login(users["drc"])
+    response = client.post(
+        reverse("reporting:instruction_new"), {"target": "nonsense", "pk": 1, "text": "x"}
+    )
+    assert response.status_code == 404
