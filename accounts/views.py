@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -19,6 +18,7 @@ from accounts.choices import NoticeKind
 from accounts.forms import BoundedPasswordChangeForm, LoginForm
 from accounts.policies import Policy, access_policy
 from accounts.services import user_password_change
+from portal.viewhelpers import back_to
 
 
 class LoginView(auth_views.LoginView):
@@ -137,10 +137,9 @@ class NotificationListView(TemplateView):
             notice = request.POST.get("notice", "")
             notes = notes.filter(pk=int(notice) if notice.isdigit() else 0)
         notes.update(read_at=timezone.now())
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("accounts:notifications")
-        return redirect(back)
+        return redirect(
+            back_to(request, request.POST.get("next", ""), reverse("accounts:notifications"))
+        )
 
 
 class NotificationOpenView(View):
@@ -154,5 +153,4 @@ class NotificationOpenView(View):
             raise Http404("No such notice.")
         if note.read_at is None:
             request.user.notifications.filter(pk=pk).update(read_at=timezone.now())
-        safe = url_has_allowed_host_and_scheme(note.link, allowed_hosts={request.get_host()})
-        return redirect(note.link if note.link and safe else reverse("accounts:notifications"))
+        return redirect(back_to(request, note.link, reverse("accounts:notifications")))

@@ -1,11 +1,12 @@
-"""Helpers the features' views share: a service's refusal as one line, and a year read from a
-request."""
+"""Helpers the features' views share: a service's refusal as one line, a year read from a
+request, and where to go back to after a form."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def error_text(exc: ValidationError) -> str:
@@ -32,3 +33,10 @@ def year_param(value, *, default: int, today: datetime.date) -> int:
     if not 2000 <= year <= today.year + 1:
         raise Http404("No such year.")
     return year
+
+
+def back_to(request, url: str, default: str) -> str:
+    """`url` (a form's `next`, a notice's link) when it stays on this site, else `default`."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return default

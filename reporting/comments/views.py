@@ -5,12 +5,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.policies import Policy
-from portal.viewhelpers import error_text
+from portal.viewhelpers import back_to, error_text
 from reporting.comments import services
 from reporting.comments.access import comment_target
 
@@ -25,9 +24,7 @@ class CommentCreateView(View):
         except ValueError:
             raise Http404 from None
         target = comment_target(user=request.user, kind=request.POST.get("target", ""), pk=pk)
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("reporting:due")
+        back = back_to(request, request.POST.get("next", ""), reverse("reporting:due"))
         try:
             comment = services.comment_add(
                 user=request.user,

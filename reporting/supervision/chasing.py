@@ -85,7 +85,7 @@ def _message(item: ActionItem, step: ChaseStep) -> tuple[list[User], str]:
     )
 
 
-def _key(item: ActionItem, step: ChaseStep) -> str:
+def chase_key(item: ActionItem, step: ChaseStep) -> str:
     """Once per item for 签收; once per deadline for the others (an extension starts afresh)."""
     if step == ChaseStep.ACKNOWLEDGE:
         return f"{item.pk}:{step}"
@@ -93,7 +93,7 @@ def _key(item: ActionItem, step: ChaseStep) -> str:
 
 
 def _send_once(item: ActionItem, step: ChaseStep) -> bool:
-    key = _key(item, step)
+    key = chase_key(item, step)
     recipients, text = _message(item, step)
     try:
         with transaction.atomic():
@@ -124,7 +124,9 @@ def chase_due(on: datetime.date | None = None) -> int:
     )
     for item in items.order_by("deadline", "pk"):
         for step in chase_steps(item, on, calendar, rules):
-            if _key(item, step) not in sent_keys:  # the unique key is the guard; this saves work
+            if (
+                chase_key(item, step) not in sent_keys
+            ):  # the unique key is the guard; this saves work
                 sent += _send_once(item, step)
     return sent
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import User
 from chains.models import Official, Unit
-from reporting.choices import ActionSource, ActionStatus, ProblemStatus
+from reporting.choices import ActionSource, ActionStatus, ChaseStep, ProblemStatus
 from reporting.models import (
     ActionChase,
     ActionEvent,
@@ -21,6 +21,7 @@ from reporting.models import (
     Meeting,
     Problem,
 )
+from reporting.supervision.chasing import chase_key
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -148,7 +149,7 @@ def demo_supervision_seed(today: datetime.date) -> int:
     chase = ActionChase.objects.create(
         action=late,
         step="overdue",
-        key=f"{late.pk}:overdue:{late.deadline:%Y%m%d}",
+        key=chase_key(late, ChaseStep.OVERDUE),
         text=f"【逾期催办】督办事项“{late.decision}”已超过办结期限，请尽快办理并反馈。",
         recipients=1,
     )

@@ -150,8 +150,7 @@ def _drc(action: ActionItem) -> list[User]:
 
 
 def _tell(users, action: ActionItem, text: str) -> None:
-    """Notify after the commit (a rolled-back step tells nobody)."""
-    users = list({u.pk: u for u in users}.values())
+    """Notify after the commit (a rolled-back step tells nobody); notify tells each once."""
     link = reverse("reporting:action", args=[action.pk])
     subject = f"【督办事项】{action.industry.name}"
     transaction.on_commit(

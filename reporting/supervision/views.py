@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
@@ -24,7 +23,7 @@ from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import Industry, Official, Unit
 from portal.responses import file_download, sheets_response
-from portal.viewhelpers import error_text
+from portal.viewhelpers import back_to, error_text
 from reporting.choices import ActionStatus, ProblemStatus, ProblemType
 from reporting.models import ActionItem, Instruction, Meeting, MonthlyUpdate, Problem
 from reporting.periods import services
@@ -717,9 +716,7 @@ class InstructionCreateView(View):
         except ValueError:
             raise Http404 from None
         target = instruction_target(user=request.user, kind=kind, pk=pk)
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("reporting:instructions")
+        back = back_to(request, request.POST.get("next", ""), reverse("reporting:instructions"))
         try:
             instructions.instruction_write(
                 user=request.user, target=target, text=request.POST.get("text", "")

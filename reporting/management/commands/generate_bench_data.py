@@ -47,6 +47,7 @@ from reporting.models import (
 from reporting.periods.services import period_defaults
 from reporting.periods.workdays import WorkCalendar
 from reporting.plans.services import plan_year_get_or_create
+from reporting.supervision.chasing import chase_key
 from reporting.updates.selectors import lead_pairs
 
 SEGMENTS_PER_INDUSTRY = 6
@@ -427,7 +428,7 @@ def _supervision(rng, admin, industries, months) -> dict:
                 ActionChase(
                     action=item,
                     step=step,
-                    key=f"{item.pk}:{step}:{item.deadline:%Y%m%d}",
+                    key=chase_key(item, step),
                     text="【督办】请抓紧办理",
                     recipients=2,
                 )
