@@ -65,10 +65,32 @@ ELEMENT_FIELDS = {section: f"progress_{section.value}" for section in SIX_ELEMEN
 
 
 class ProjectStage(models.TextChoices):
+    """A project's stage in the register (项目库): 策划 → 签约 → 开工 → 投产/达产, or paused or
+    ended on the way (暂停、终止, with the reason)."""
+
     PLANNING = "planning", _("Planning")
     SIGNED = "signed", _("Signed")
     CONSTRUCTION = "construction", _("Under construction")
     OPERATING = "operating", _("In operation")
+    PAUSED = "paused", _("Paused")
+    STOPPED = "stopped", _("Terminated")
+
+    @classmethod
+    def active_values(cls) -> list[str]:
+        """The stages a project is still followed in, month after month."""
+        return [cls.PLANNING, cls.SIGNED, cls.CONSTRUCTION, cls.PAUSED]
+
+    @classmethod
+    def needs_reason(cls) -> list[str]:
+        return [cls.PAUSED, cls.STOPPED]
+
+
+class ProjectEventKind(models.TextChoices):
+    CREATED = "created", _("Registered")
+    CHANGED = "changed", _("Changed")
+    REPORTED = "reported", _("Reported in a monthly update")
+    REMOVED = "removed", _("Removed")
+    RESTORED = "restored", _("Restored")
 
 
 class ProblemType(models.TextChoices):

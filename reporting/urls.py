@@ -5,6 +5,7 @@ from reporting.comments import urls as comments
 from reporting.land import urls as land
 from reporting.notices import urls as notices
 from reporting.plans import urls as plans
+from reporting.projects import urls as projects
 from reporting.supervision import urls as supervision
 from reporting.updates import urls as updates
 
@@ -14,6 +15,7 @@ urlpatterns = [
     *updates.urlpatterns,
     *plans.urlpatterns,
     *land.urlpatterns,
+    *projects.urlpatterns,
     *supervision.urlpatterns,
     *notices.urlpatterns,
     *comments.urlpatterns,

@@ -117,6 +117,19 @@ EXPECTATIONS = {
     "reporting:land_add": ("get", {}, outcomes(swj=200), {"update": "{update}"}),
     "reporting:land_edit": ("get", {"pk": "{land_item}"}, outcomes(swj=200)),
     "reporting:land_remove": ("post", {"pk": "{land_item}"}, outcomes(swj=302)),
+    # The register: every user has the list and the pipeline, scoped; its lead units keep it.
+    "reporting:projects": ("get", {}, outcomes(**each(SIGNED_IN))),
+    "reporting:project_pipeline": ("get", {}, outcomes(**each(SIGNED_IN))),
+    "reporting:project": ("get", {"pk": "{project}"}, outcomes(**each(CL_VIEWERS))),
+    # Any unit that leads an industry may open the form (its own industries offered).
+    "reporting:project_add": ("get", {}, outcomes(swj=200, jtj=200, gxj=200)),
+    "reporting:project_edit": ("get", {"pk": "{project}"}, outcomes(swj=200, jtj=200)),
+    "reporting:project_remove": ("post", {"pk": "{project}"}, outcomes(swj=302, jtj=302)),
+    "reporting:project_restore": (
+        "post",
+        {"pk": "{removed_project}"},
+        outcomes(swj=302, jtj=302),
+    ),
     "reporting:problems": ("get", {}, outcomes(**each(SIGNED_IN))),
     "reporting:problem_escalate": ("post", {"pk": "{problem}"}, outcomes(drc=302)),
     "reporting:meeting_new": ("get", {}, outcomes(drc=200), {"industry": CL}),
@@ -391,6 +404,18 @@ VARIANTS = [
             {"official": "huangyantian", "page": "2"},
         )
     ],
+    # The register's filters and export show each role its own industries' projects only.
+    *[
+        Variant("reporting:projects", query, ok=SIGNED_IN)
+        for query in (
+            {"format": "xlsx"},
+            {"industry": EI, "stage": "planning", "district": "siming", "page": "2"},
+            {"removed": "1", "format": "xlsx"},
+            {"q": "项目", "sort": "-investment", "stuck": "1"},
+        )
+    ],
+    # Preset to an industry the unit does not lead: the form offers only its own.
+    Variant("reporting:project_add", {"industry": EI}, ok=("swj", "jtj", "gxj")),
     # The problem list's filters and export show each role its own industries' problems only.
     *[
         Variant("reporting:problems", query, ok=SIGNED_IN)
@@ -444,8 +469,12 @@ VARIANTS = [
             ("reporting:meeting_minutes_pdf", "pk", "meeting"),
             ("reporting:plan", "pk", "plan"),
             ("chains:policy", "pk", "policy"),
+            ("reporting:project", "pk", "project"),
         )
     ],
+    Variant(
+        "reporting:project_edit", ok=("gxj",), deny=not_(("gxj",)), kwargs={"pk": "{other.project}"}
+    ),
     # An action item is also its responsible unit's (市工信局 here).
     Variant(
         "reporting:action", ok=EI_VIEWERS, deny=not_(EI_VIEWERS), kwargs={"pk": "{other.action}"}
@@ -747,6 +776,45 @@ WRITES = [
         {"pk": "{land_item}"},
         lambda w: {},
         allowed={"swj": 302},
+    ),
+    Write(
+        "project_add",
+        "reporting:project_add",
+        {},
+        lambda w: {
+            "industry": w["cl"].pk,
+            "name": "新登记项目",
+            "stage": "signed",
+            "investment": "12.5",
+            "land_supply_month": "2027-03",
+        },
+        allowed={"swj": 302, "jtj": 302},
+        unaffected={"gxj": 400},  # 商贸物流 is not among the industries it may choose
+    ),
+    Write(
+        "project_edit",
+        "reporting:project_edit",
+        {"pk": "{project}"},
+        lambda w: {
+            "name": "改过的项目",
+            "stage": "construction",
+            "version": w["project"].version,
+        },
+        allowed={"swj": 302, "jtj": 302},
+    ),
+    Write(
+        "project_remove",
+        "reporting:project_remove",
+        {"pk": "{project}"},
+        lambda w: {"version": w["project"].version, "reason": "重复登记"},
+        allowed={"swj": 302, "jtj": 302},
+    ),
+    Write(
+        "project_restore",
+        "reporting:project_restore",
+        {"pk": "{removed_project}"},
+        lambda w: {"version": w["removed_project"].version},
+        allowed={"swj": 302, "jtj": 302},
     ),
     Write(
         "problem_escalate",

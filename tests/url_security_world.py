@@ -49,6 +49,7 @@ from reporting.land import services as land
 from reporting.models import Report, ReportJob
 from reporting.periods import services as periods_services
 from reporting.plans import services as plans
+from reporting.projects import services as projects
 from reporting.supervision import instructions
 from reporting.supervision import services as coordination
 from reporting.updates import services
@@ -225,7 +226,18 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         created_by=user,
     )
     notification = Notification.objects.create(user=user, text=f"{marker} 提醒", link="/")
+    project = projects.project_add(
+        user=user, industry=industry, name=f"{marker} 登记项目", investor=f"{marker} 投资方"
+    )
+    removed_project = projects.project_remove(
+        project=projects.project_add(user=user, industry=industry, name=f"{marker} 移出项目"),
+        user=user,
+        version=1,
+        reason="重复登记",
+    )
     return {
+        "project": project,
+        "removed_project": removed_project,
         "update": update,
         "attachment": attachment,
         "problem": problem,

@@ -330,6 +330,8 @@ NOTICE_WEBHOOK_HOSTS = env.list(
     "NOTICE_WEBHOOK_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
 )
 NOTICE_WEBHOOK_ALLOW_HTTP = env.bool("NOTICE_WEBHOOK_ALLOW_HTTP", default=False)
+# The project register calls a project stuck after this many months in 策划, 签约 or 开工.
+PROJECT_STUCK_MONTHS = env.int("PROJECT_STUCK_MONTHS", default=6)
 # The statistics bureau's monthly analysis is due on this working day of the next month: after
 # the units' deadline (its figures come later) and before the lock date, the day after which
 # the monthly report is drafted, so the draft carries it. Admins can change it per period.

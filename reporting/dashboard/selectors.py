@@ -26,8 +26,9 @@ from reporting.analysis.selectors import MonthAnalysis, month_status
 from reporting.assessment.scoring import completion_percent, completion_rows
 from reporting.choices import ActionStatus, ProblemStatus, ProblemType, UpdateStatus
 from reporting.land.selectors import land_totals
-from reporting.models import ActionItem, MonthlyUpdate, Problem, ReportingPeriod
+from reporting.models import ActionItem, MonthlyUpdate, Problem, Project, ReportingPeriod
 from reporting.periods.workdays import WorkCalendar
+from reporting.projects import selectors as project_selectors
 from reporting.supervision.board import overdue_q
 from reporting.supervision.selectors import action_light
 from reporting.updates.selectors import reporting_status
@@ -287,6 +288,17 @@ def land_summary(
         until_month=period.month,
         district=district,
     )
+
+
+def pipeline_summary(
+    industries: QuerySet[Industry], on: datetime.date, district: Unit | None = None
+) -> project_selectors.Pipeline:
+    """The project register of the industries (in the district, if given): by stage, industry
+    and district, and the projects stuck longest (project_selectors.pipeline)."""
+    projects = Project.objects.filter(industry__in=industries)
+    if district is not None:
+        projects = projects.filter(district=district)
+    return project_selectors.pipeline(projects, on, stuck_limit=10, detail=False)
 
 
 def plans_summary(

@@ -140,6 +140,7 @@ class DashboardView(TemplateView):
                 "trend": dashboard.trend(rows[0], period) if len(rows) == 1 else None,
                 "enterprises": dashboard.enterprises_summary(industries, period, district),
                 "land": dashboard.land_summary(industries, period, district, everything=everything),
+                "pipeline": dashboard.pipeline_summary(industries, today, district),
                 "plans": dashboard.plans_summary(
                     industries, period, district, everything=everything
                 ),

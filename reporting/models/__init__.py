@@ -9,6 +9,7 @@ from reporting.notices.models import NoticePreference, UnitWebhook
 from reporting.outbox.models import OutboxMessage
 from reporting.periods.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.plans.models import PlanEvent, PlanItem, PlanProgress, PlanYear, WorkPlan
+from reporting.projects.models import Project, ProjectEvent
 from reporting.reports.models import Report, ReportJob, ReportReminder
 from reporting.supervision.models import (
     ActionChase,
@@ -54,6 +55,8 @@ __all__ = [
     "PlanProgress",
     "PlanYear",
     "Problem",
+    "Project",
+    "ProjectEvent",
     "Reminder",
     "Report",
     "ReportJob",

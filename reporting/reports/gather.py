@@ -15,7 +15,7 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from chains.choices import UnitKind, UnitRole
@@ -40,18 +40,23 @@ from reporting.choices import (
     SIX_ELEMENTS,
     ActionStatus,
     ProblemStatus,
+    ProjectEventKind,
     UpdateStatus,
 )
+from reporting.land.selectors import land_totals
 from reporting.models import (
     ActionItem,
     KeyProject,
     MonthlyUpdate,
     PlanItem,
     Problem,
+    Project,
+    ProjectEvent,
     ReportingPeriod,
     WorkPlan,
 )
 from reporting.periods import services
+from reporting.projects import selectors as project_selectors
 from reporting.supervision.board import is_overdue
 from reporting.updates.selectors import ReportState, reporting_status
 
@@ -68,8 +73,10 @@ ELEMENT_LABELS = {
 STAGES = {
     "planning": "策划中",
     "signed": "已签约",
-    "construction": "在建",
-    "operating": "已投产",
+    "construction": "已开工",
+    "operating": "已投产（达产）",
+    "paused": "暂停",
+    "stopped": "终止",
 }
 PROBLEM_STATUS = {
     ProblemStatus.OPEN: "待研究",
@@ -570,6 +577,8 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         "overdue": overdue,
         "unverified": flagged.snapshot(),
     }
+    snapshot["pipeline"] = _pipeline(accepted_ids, today)
+    snapshot["land"] = _land(year, max(m for _y, m in months))
     if kind == "monthly":
         snapshot["statistics_analysis"] = {
             "city": _analysis(analyses.get(None)),
@@ -580,6 +589,87 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
         snapshot.update(_annual_extras(year, industries))
     progress(70, "数据已汇总")
     return snapshot
+
+
+def _pipeline(accepted_ids: list[int], today: datetime.date) -> dict:
+    """The project register as the report is drafted: per stage, the projects that entered the
+    register or changed stage in the report's accepted updates, and those stuck in a stage."""
+    summary = project_selectors.pipeline(Project.objects.all(), today, stuck_limit=30, detail=False)
+    moves = []
+    for event in (
+        ProjectEvent.objects.filter(
+            update_id__in=accepted_ids,
+            kind__in=[ProjectEventKind.CREATED, ProjectEventKind.REPORTED],
+        )
+        .exclude(kind=ProjectEventKind.REPORTED, stage_from=F("stage_to"))
+        .exclude(kind=ProjectEventKind.REPORTED, stage_from="")
+        .select_related("project__industry", "update__period")
+        .order_by("project__industry__position", "update__period__year", "update__period__month")[
+            :200
+        ]
+    ):
+        moves.append(
+            {
+                "name": event.project.name,
+                "industry": event.project.industry.name,
+                "month": event.update.period.month,
+                "change": "新入库：" + STAGES.get(event.stage_to, event.stage_to)
+                if event.kind == ProjectEventKind.CREATED
+                else f"{STAGES.get(event.stage_from, event.stage_from)} → "
+                f"{STAGES.get(event.stage_to, event.stage_to)}",
+                "investment": _num(event.project.investment),
+            }
+        )
+    by_stage = "，".join(
+        f"{STAGES.get(s['stage'], s['stage'])}{s['count']}个（{_num(s['investment'])}亿元）"
+        for s in summary.stages
+        if s["count"]
+    )
+    return {
+        "total": summary.total,
+        "investment": _num(summary.investment),
+        "by_stage": by_stage,
+        "stages": [
+            {
+                "label": STAGES.get(s["stage"], s["stage"]),
+                "count": s["count"],
+                "investment": _num(s["investment"]),
+            }
+            for s in summary.stages
+        ],
+        "moves": moves,
+        "stuck_months": summary.stuck_months,
+        "stuck": [
+            {
+                "name": p.name,
+                "industry": p.industry.name,
+                "stage": STAGES.get(p.stage, p.stage),
+                "since": p.stage_since.isoformat(),
+                "unit": p.responsible_unit.name,
+            }
+            for p in summary.stuck
+        ],
+    }
+
+
+def _land(year: int, until_month: int) -> dict:
+    """Land and space items of the year up to the report's last month, per kind, in mu."""
+    totals = land_totals(year, None, until_month=until_month)
+    return {
+        "until_month": until_month,
+        "count": totals["count"],
+        "area_mu": _num(totals["area_mu"]),
+        "rows": [
+            {
+                "label": str(row["label"]),
+                "count": row["count"],
+                "area_mu": _num(row["area_mu"]),
+                "done_mu": _num(row["done_mu"]),
+            }
+            for row in totals["rows"]
+            if row["count"]
+        ],
+    }
 
 
 def _year_sums(figures: dict, industry_id: int, indicator_id: int, year: int, numbers: list[int]):

@@ -212,6 +212,11 @@ def outline(data: dict, comments: dict | None = None) -> list[dict]:
     annual = data.get("kind") == "annual"
     sections = [_section("overview", "总体情况", "_overview.html")]
     sections += [_category_section(c, annual, comments) for c in data.get("categories", [])]
+    # Reports drafted before the register and the land section existed have neither.
+    if data.get("pipeline"):
+        sections.append(_section("pipeline", "重点项目推进情况", "_pipeline.html"))
+    if data.get("land"):
+        sections.append(_section("land", "空间统筹和用地保障", "_land.html"))
     if annual:
         sections += [
             _year_figures_section(data),

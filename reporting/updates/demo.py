@@ -11,7 +11,14 @@ from django.utils import timezone
 from accounts.models import Notification, User
 from chains.models import Unit
 from reporting.choices import ProblemType, ProjectStage
-from reporting.models import Contribution, MonthlyUpdate, ReportingPeriod, UpdateEvent
+from reporting.models import (
+    Contribution,
+    MonthlyUpdate,
+    Project,
+    ProjectEvent,
+    ReportingPeriod,
+    UpdateEvent,
+)
 from reporting.periods import services as periods_services
 from reporting.updates import services
 from reporting.updates.selectors import lead_pairs
@@ -76,16 +83,60 @@ def _figures(rng, following: dict | None) -> dict:
     }
 
 
+# How a project moves on in a month: the next stage, and the odds it gets there.
+NEXT_STAGE = {
+    ProjectStage.PLANNING: (ProjectStage.SIGNED, 0.3),
+    ProjectStage.SIGNED: (ProjectStage.CONSTRUCTION, 0.25),
+    ProjectStage.CONSTRUCTION: (ProjectStage.OPERATING, 0.12),
+    ProjectStage.PAUSED: (ProjectStage.CONSTRUCTION, 0.3),
+}
+
+PROGRESS = {
+    ProjectStage.PLANNING: "完成项目可研，正在对接投资方。",
+    ProjectStage.SIGNED: "已签约，正在办理用地和立项手续。",
+    ProjectStage.CONSTRUCTION: "主体工程施工中，完成年度投资计划的{n}%。",
+    ProjectStage.OPERATING: "首条产线投产，逐步爬坡达产。",
+    ProjectStage.PAUSED: "投资方调整投资计划，项目暂缓推进。",
+}
+
+
 def _project(industry, rng) -> dict:
-    """A key project: the same number is the same project, with the same total investment
-    (亿元) from month to month."""
-    number = rng.randint(1, 30)
+    """A new key project of the industry, planned or just signed (the register takes it in
+    when the update is submitted)."""
+    number = rng.randint(1, 99)
+    stage = rng.choice([ProjectStage.PLANNING, ProjectStage.SIGNED])
     return {
-        "name": f"{industry.name[:4]}重点项目{number}号",
-        "stage": rng.choice(ProjectStage.values),
+        "name": f"{industry.name.removesuffix('产业集群').removesuffix('产业')}重点项目{number}号",
+        "stage": stage,
         "investment": Decimal(5 + number * 7 % 76),
-        "progress": "按计划推进。",
+        "progress": PROGRESS[stage].format(n=0),
     }
+
+
+def _project_lines(update, industry, rng) -> list[dict]:
+    """This month's lines: the register's projects carried into the update, each moved on a
+    stage now and then (rarely paused), and sometimes a new one."""
+    lines = []
+    for line in update.key_projects.all():
+        stage = line.stage
+        following, odds = NEXT_STAGE.get(stage, (stage, 0))
+        roll = rng.random()
+        if roll < odds:
+            stage = following
+        elif stage == ProjectStage.CONSTRUCTION and roll > 0.98:
+            stage = ProjectStage.PAUSED
+        lines.append(
+            {
+                "project": line.project_id,
+                "name": line.name,
+                "stage": stage,
+                "investment": line.investment,
+                "progress": PROGRESS[stage].format(n=rng.randint(20, 90)),
+            }
+        )
+    if len(lines) < 2 or rng.random() < 0.3:
+        lines.append(_project(industry, rng))
+    return lines
 
 
 def demo_now(today: datetime.date) -> datetime.datetime:
@@ -113,6 +164,8 @@ def _backdate(update: MonthlyUpdate, when: datetime.datetime, now: datetime.date
     UpdateEvent.objects.filter(update=update, kind__in=["accepted", "returned"]).update(at=reviewed)
     UpdateEvent.objects.filter(update=update, kind="created").update(at=started)
     Contribution.objects.filter(update=update).update(created_at=started)
+    ProjectEvent.objects.filter(update=update).update(at=when)
+    Project.objects.filter(events__update=update, events__kind="created").update(created_at=when)
 
 
 @transaction.atomic
@@ -133,10 +186,17 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
     contributor = User.objects.filter(unit=contributor_unit).first()
     created = 0
     figures_rng = random.Random(447)  # the figures draw from their own stream
-    # By industry and lead unit: the figures of the month after the one being seeded.
-    latest_figures: dict[tuple[int, int], dict] = {}
-    for age, period in enumerate(periods):
-        for industry, unit in lead_pairs():
+    pairs = list(lead_pairs())
+    # The figures, newest month first: each month's moves from the month after it.
+    figures_of: dict[tuple[int, int, int], dict] = {}
+    following: dict[tuple[int, int], dict] = {}
+    for period in periods:
+        for industry, unit in pairs:
+            figures = _figures(figures_rng, following.get((industry.pk, unit.pk)))
+            figures_of[period.pk, industry.pk, unit.pk] = following[industry.pk, unit.pk] = figures
+    # The updates, oldest month first: the project register moves forward in time.
+    for age, period in reversed(list(enumerate(periods))):
+        for industry, unit in pairs:
             filer = User.objects.filter(unit=unit).first()
             if filer is None:
                 continue
@@ -148,11 +208,10 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
             # Demo only: these months are past their lock date; open them while seeding.
             MonthlyUpdate.objects.filter(pk=update.pk).update(is_demo=True, reopened_until=today)
             update.reopened_until = today
-            figures = _figures(figures_rng, latest_figures.get((industry.pk, unit.pk)))
-            latest_figures[industry.pk, unit.pk] = figures
+            figures = figures_of[(period.pk, industry.pk, unit.pk)]
             content = services.UpdateContent(
                 fields=_text(industry, rng, figures["projects_signed"]) | figures,
-                key_projects=[_project(industry, rng)],
+                key_projects=_project_lines(update, industry, rng),
                 problems=[
                     {
                         "description": "项目用地指标紧张，需协调解决。",
@@ -207,6 +266,8 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
     MonthlyUpdate.objects.filter(is_demo=True, updated_at__gt=now).update(updated_at=now)
     UpdateEvent.objects.filter(update__is_demo=True, at__gt=now).update(at=now)
     Contribution.objects.filter(update__is_demo=True, created_at__gt=now).update(created_at=now)
+    ProjectEvent.objects.filter(at__gt=now).update(at=now)
+    Project.objects.filter(created_at__gt=now).update(created_at=now)
     # The notices the seeding sends (after commit) are history, not news.
     transaction.on_commit(
         lambda: Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -76,6 +76,9 @@ class UpdateForm(forms.ModelForm):
 
 
 class KeyProjectForm(forms.Form):
+    # The register's project the line reports on (blank: a new project, registered when the
+    # update is submitted). Checked against the update's industry by the service.
+    project = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     name = forms.CharField(label=_("project"), max_length=200)
     # A blank first choice keeps an untouched extra row unchanged (and so not validated).
     stage = forms.ChoiceField(label=_("stage"), choices=BLANK + ProjectStage.choices)

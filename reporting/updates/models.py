@@ -156,6 +156,16 @@ class KeyProject(models.Model):
         related_name="key_projects",
         verbose_name=_("monthly update"),
     )
+    # The register's project this line reports on; a new line gets one when the update is
+    # submitted (reporting.projects.services.projects_from_update).
+    project = models.ForeignKey(
+        "reporting.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="monthly_lines",
+        verbose_name=_("registered project"),
+    )
     name = models.CharField(_("project"), max_length=200)
     stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
     investment = models.DecimalField(

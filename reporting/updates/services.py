@@ -31,6 +31,8 @@ from reporting.models import (
 from reporting.outbox import services as outbox
 from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
+from reporting.projects import selectors as project_selectors
+from reporting.projects import services as project_services
 from reporting.updates import figures
 from reporting.updates.attachments import inspect_upload
 from reporting.updates.snapshots import TEXT_FIELDS, update_snapshot
@@ -139,18 +141,12 @@ def _start(industry, unit, period, user, carry_over) -> MonthlyUpdate:
             setattr(update, name, getattr(previous, name))
         update.carried_over_from = previous
     update.save()
-    if previous is not None:
-        KeyProject.objects.bulk_create(
-            KeyProject(
-                update=update,
-                name=p.name,
-                stage=p.stage,
-                investment=p.investment,
-                progress=p.progress,
-                position=p.position,
-            )
-            for p in previous.key_projects.all()
-        )
+    # The register's projects still followed start every month's lines (with last month's
+    # progress when carrying over), then last month's lines typed before the register.
+    KeyProject.objects.bulk_create(
+        KeyProject(update=update, position=i, **line)
+        for i, line in enumerate(project_selectors.lines_to_carry(industry, unit, previous))
+    )
     _record(_reload(update.pk), EventKind.CARRIED_OVER if previous else EventKind.CREATED, user)
     return update
 
@@ -212,7 +208,7 @@ def _save(update, content, expected_version, user, autosave, confirmations):
     if content.key_projects is not None:
         projects = [
             KeyProject(update=current, position=i, **row)
-            for i, row in enumerate(content.key_projects)
+            for i, row in enumerate(project_services.check_lines(current, content.key_projects))
         ]
     _validate(current, projects)
     current.figure_checks, confirmed = _figure_checks(current, projects, confirmations, user)
@@ -375,6 +371,7 @@ def update_submit(
     current.version = F("version") + 1
     current.updated_by = user
     current.save()
+    project_services.projects_from_update(update=current, user=user)
     saved = _reload(current.pk)
     _record(
         saved,

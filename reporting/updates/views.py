@@ -184,6 +184,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
             if data is not None
             else [
                 {
+                    "project": p.project_id,
                     "name": p.name,
                     "stage": p.stage,
                     "investment": p.investment,

@@ -34,6 +34,8 @@ AHEAD_BY_NATURE = {
     ("reporting", "MonthlyUpdate", "reopened_until"),
     ("reporting", "CalendarOverride", "date"),
     ("chains", "Policy", "valid_until"),
+    # 供地时序计划: the month a planned or signed project's land is to be supplied.
+    ("reporting", "Project", "land_supply_month"),
 }
 
 

@@ -9,6 +9,7 @@ from reporting.analysis.demo import demo_analyses_seed
 from reporting.land.demo import land_demo
 from reporting.periods.services import today as portal_today
 from reporting.plans.demo import demo_plans_seed
+from reporting.projects.demo import projects_demo
 from reporting.supervision.demo import demo_supervision_seed
 from reporting.updates.demo import demo_updates_seed
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         enterprises = demo_figures_seed(today)
         analyses = demo_analyses_seed(today)  # written from the figures, so after them
         land_demo(today)  # carrier areas and a year of land items
+        projects_demo(today)  # the register's projects: where they are, the land they need
         demo_leading_industries_seed()
         items = demo_supervision_seed(today)
         policies = policies_demo(next((u for u in users if u.role == Role.DRC), None))
