@@ -130,7 +130,13 @@ def _supervision_pages(client, timed) -> dict:
         .order_by("-n", "pk")
         .first()
     )
-    pages = {"supervision_board": "/updates/board/", "item_page": f"/updates/actions/{item.pk}/"}
+    pages = {
+        "supervision_board": "/updates/board/",
+        "item_page": f"/updates/actions/{item.pk}/",
+        # The register, as the DRC reads it (every industry) and its pipeline.
+        "project_register": "/updates/projects/",
+        "project_pipeline": "/updates/projects/pipeline/",
+    }
     figures = {}
     for name, url in pages.items():
 

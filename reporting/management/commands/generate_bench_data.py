@@ -36,11 +36,14 @@ from reporting.models import (
     ActionEvent,
     ActionItem,
     Comment,
+    KeyProject,
     LandItem,
     MonthlyUpdate,
     PlanItem,
     PlanProgress,
     Problem,
+    Project,
+    ProjectEvent,
     ReportingPeriod,
     WorkPlan,
 )
@@ -237,6 +240,7 @@ def generate(*, years: int, enterprises: int) -> dict:
             ]
     IndustryFigure.objects.bulk_create(figures, batch_size=5000)
     registers = _registers(rng, admin, industries, months, pairs)
+    registers.update(_projects(rng, admin, months, pairs, periods))
     supervised = _supervision(rng, admin, industries, months)
     return {
         **registers,
@@ -352,6 +356,81 @@ def _registers(rng, admin, industries, months, pairs) -> dict:
         "plan progress": len(progress),
         "land items": len(land),
     }
+
+
+STAGE_STEPS = {
+    "planning": ("signed", 0.3),
+    "signed": ("construction", 0.2),
+    "construction": ("operating", 0.08),
+}
+
+
+def _projects(rng, admin, months, pairs, periods) -> dict:
+    """The project register: each lead unit registers a project most months; each project
+    moves on a stage now and then, and every month's accepted update reports each project
+    still followed (a line and a history entry), as the monthly form does."""
+    updates = {
+        (u.industry_id, u.unit_id, u.period_id): u.pk
+        for u in MonthlyUpdate.objects.only("pk", "industry_id", "unit_id", "period_id")
+    }
+    districts = list(Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.ZONE]))
+    lines, events, registered, count = [], [], [], 0
+    for industry, unit in pairs:
+        active = []
+        for y, m in months:
+            period = periods[(y, m)]
+            day = datetime.date(y, m, 28)
+            if rng.random() < 0.6:
+                project = Project.objects.create(
+                    industry=industry,
+                    name=f"{industry.name[:4]}基准项目{count}",
+                    investor=f"基准投资方{count % 97}",
+                    district=rng.choice(districts),
+                    investment=rng.randint(1, 200),
+                    stage="planning",
+                    stage_since=day,
+                    responsible_unit=unit,
+                    created_by=admin,
+                )
+                count += 1
+                registered.append(project)
+                events.append(
+                    ProjectEvent(project=project, kind="created", actor=admin, stage_to="planning")
+                )
+                active.append(project)
+            update_id = updates[(industry.pk, unit.pk, period.pk)]
+            for n, project in enumerate(active):
+                before = project.stage
+                following, odds = STAGE_STEPS.get(before, (before, 0))
+                if rng.random() < odds:
+                    project.stage, project.stage_since = following, day
+                lines.append(
+                    KeyProject(
+                        update_id=update_id,
+                        project=project,
+                        name=project.name,
+                        stage=project.stage,
+                        investment=project.investment,
+                        progress="按计划推进。",
+                        position=n,
+                    )
+                )
+                events.append(
+                    ProjectEvent(
+                        project=project,
+                        kind="reported",
+                        actor=admin,
+                        update_id=update_id,
+                        stage_from=before,
+                        stage_to=project.stage,
+                        progress="按计划推进。",
+                    )
+                )
+            active = [p for p in active if p.stage != "operating"]
+    Project.objects.bulk_update(registered, ["stage", "stage_since"], batch_size=2000)
+    KeyProject.objects.bulk_create(lines, batch_size=5000)
+    ProjectEvent.objects.bulk_create(events, batch_size=5000)
+    return {"projects": count, "project lines": len(lines)}
 
 
 def _supervision(rng, admin, industries, months) -> dict:

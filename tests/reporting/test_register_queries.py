@@ -1,0 +1,48 @@
+"""The register's pages on the bench data (generate_bench_data, as `make bench` runs it on ten
+years; two here): each a bounded number of queries, whatever the number of projects, lines and
+history entries."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
+
+from accounts.choices import Role
+from reporting.models import Project
+
+PAGES = {
+    "reporting:projects": 13,
+    "reporting:project_pipeline": 12,
+}
+
+
+@pytest.fixture
+def bench(matrix, indicators, make_user):
+    call_command("load_assessment_indicators", verbosity=0)
+    call_command("generate_bench_data", years=2, enterprises=20, verbosity=0)
+    return make_user("bench-drc", role=Role.DRC, unit="市发改委")
+
+
+@pytest.mark.parametrize(("name", "limit"), PAGES.items())
+def test_register_pages_are_bounded_on_bench_data(
+    bench, client, name, limit, django_assert_max_num_queries
+):
+    client.force_login(bench)
+    assert Project.objects.count() > 150
+    client.get(reverse(name))  # a first visit's one-off reads (the session, periods)
+    with django_assert_max_num_queries(limit):
+        assert client.get(reverse(name)).status_code == 200
+    with django_assert_max_num_queries(limit):
+        assert client.get(reverse(name), {"page": 3, "sort": "-investment"}).status_code == 200
+
+
+def test_a_project_with_two_years_of_history_is_bounded(
+    bench, client, django_assert_max_num_queries
+):
+    client.force_login(bench)
+    project = Project.objects.annotate(n=Count("events")).order_by("-n").first()
+    assert project.n >= 20
+    url = reverse("reporting:project", args=[project.pk])
+    client.get(url)
+    with django_assert_max_num_queries(13):
+        assert client.get(url).status_code == 200
