@@ -83,8 +83,24 @@ def wider_than_the_window(browser, live_server, username, viewport, paths):
     return wide
 
 
+def register_pages():
+    """The project register as its lead unit keeps it: the list, the pipeline, a project with
+    land and history, and the forms."""
+    from reporting.models import Project
+
+    project = Project.objects.filter(land_items__isnull=False).order_by("pk").first()
+    return [
+        reverse("reporting:projects"),
+        reverse("reporting:project_pipeline"),
+        reverse("reporting:project", args=[project.pk]),
+        reverse("reporting:project_add"),
+        reverse("reporting:project_edit", args=[project.pk]),
+    ], project.responsible_unit.staff.order_by("pk").first().username
+
+
 def test_the_statistics_pages_fit_a_phone_and_a_desk(browser, live_server, demo):
     paths = pages()
+    register, keeper = register_pages()
     # the statistics bureau, the DRC, and a city leader (who reads the dashboard on a phone)
     statistics, supervision = paths[-9:], paths[:-9]
     seen = [
@@ -93,6 +109,8 @@ def test_the_statistics_pages_fit_a_phone_and_a_desk(browser, live_server, demo)
         ("huangxiaozhou", statistics[:1]),  # the dashboard
         ("jtj", supervision[-4:]),  # the items, as a host unit
         ("huangyantian", [supervision[5], *supervision[-4:]]),  # instructions, items
+        (keeper, register),  # the lead unit keeping the project register
+        ("fgw", register[:3]),
     ]
     wide = {
         (username, viewport["width"]): wider_than_the_window(
