@@ -41,6 +41,22 @@ def reads_city_overview(user: User) -> bool:
     return reads_everything(user) or (user.is_authenticated and user.role == Role.LEADER)
 
 
+def leads_industries(user: User) -> bool:
+    """The staff of a lead unit (牵头单位): the unit files some industry's monthly updates."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and bool(user.unit_id)
+        and industries_for(user, Action.FILE).exists()
+    )
+
+
+def reads_final_reports(user: User) -> bool:
+    """Final reports cover every industry: the city overview's readers and the lead units read
+    them (drafts stay the DRC's)."""
+    return reads_city_overview(user) or leads_industries(user)
+
+
 def fetch(queryset: QuerySet, **lookup):
     """The object matching `lookup`, else 404."""
     found = queryset.filter(**lookup).first()

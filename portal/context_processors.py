@@ -3,9 +3,10 @@ role opens. It names every feature, so it sits at the top like the root URLconf.
 
 from django.utils.functional import SimpleLazyObject
 
-from accounts.access import can_review
+from accounts.access import can_review, reads_final_reports
 from chains.figures.access import can_read_statistics
-from reporting.dashboard.access import reads_city_overview
+from reporting.assessment.access import own_district_code
+from reporting.dashboard.access import reads_dashboard
 from reporting.supervision.access import can_instruct
 
 
@@ -20,6 +21,8 @@ def portal(request):
         ),
         "is_reviewer": can_review(user),
         "sees_statistics": can_read_statistics(user),
-        "sees_dashboard": reads_city_overview(user),
+        "sees_dashboard": reads_dashboard(user),
+        "sees_reports": reads_final_reports(user),
+        "own_district": own_district_code(user),
         "writes_instructions": can_instruct(user),
     }

@@ -44,7 +44,7 @@ class CultivationView(TemplateView):
             scope = industry.name if industry else "全部产业"
             where = district.name if district else ""
             return sheets_response(
-                f"市场主体培育{scope}{where}{year}年", [("培育梯队", pipeline_sheet(table))]
+                f"市场主体培育{scope}{where}{year}年", [("培育梯次", pipeline_sheet(table))]
             )
         this_year = timezone.localdate().year
         return self.render_to_response(
@@ -72,7 +72,7 @@ def pipeline_sheet(table: cultivation.Pipeline) -> list[list]:
         [
             "产业",
             *district_column,
-            "梯队",
+            "梯次",
             "培育对象（家）",
             f"已认定（截至{table.year}年，家）",
             *[f"{y}年认定" for y in table.years],

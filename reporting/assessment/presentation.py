@@ -148,4 +148,4 @@ def workbook(assessment: Assessment) -> bytes:
         )
     for rule in RULES:
         about.append([str(rule)])
-    return spreadsheets.workbook([("区县考核", table), ("计算过程", steps), ("指标说明", about)])
+    return spreadsheets.workbook([("市对区考核", table), ("计算过程", steps), ("指标说明", about)])

@@ -1,4 +1,4 @@
-"""The districts' differentiated assessment (区县差异化考核): each district and development zone
+"""The districts' differentiated assessment (市对区差异化考核): each district and development zone
 scored on admin-defined indicators (reporting.models.AssessmentIndicator) computed from the
 portal's own data, with every number explained.
 

@@ -11,8 +11,9 @@ from accounts.policies import Policy
 from portal.responses import xlsx_response
 from reporting.assessment import presentation
 from reporting.assessment import scoring as assessment
-from reporting.assessment.access import can_assess_districts
+from reporting.assessment.access import can_assess_districts, can_read_district
 from reporting.models import PlanYear, ReportingPeriod
+from reporting.projects.selectors import district_projects
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
@@ -27,8 +28,11 @@ def _int(value: str | None, low: int, high: int) -> int | None:
 class DistrictAssessmentMixin:
     access_policy = Policy.OBJECT
 
+    def allowed(self) -> bool:
+        return can_assess_districts(self.request.user)
+
     def compute(self) -> assessment.Assessment:
-        if not can_assess_districts(self.request.user):
+        if not self.allowed():
             raise PermissionDenied
         year = _int(self.request.GET.get("year"), 2000, 2100) or assessment.default_year()
         month = _int(self.request.GET.get("month"), 0, 12)
@@ -60,7 +64,8 @@ class DistrictAssessmentView(DistrictAssessmentMixin, TemplateView):
         result = self.compute()
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
-                presentation.workbook(result), f"区县差异化考核{result.year}年{result.month}月.xlsx"
+                presentation.workbook(result),
+                f"市对区差异化考核{result.year}年{result.month}月.xlsx",
             )
         return self.render_to_response(
             self.get_context_data(result=result, **self.selectors(result), **kwargs)
@@ -68,9 +73,13 @@ class DistrictAssessmentView(DistrictAssessmentMixin, TemplateView):
 
 
 class DistrictAssessmentDetailView(DistrictAssessmentMixin, TemplateView):
-    """One district's numbers and how each was reached, with its rank among all."""
+    """One district's numbers and how each was reached, with its rank among all: the DRC's,
+    and the district's own (its staff see no other district's row)."""
 
     template_name = "reporting/assessment/district_assessment_detail.html"
+
+    def allowed(self) -> bool:
+        return can_read_district(self.request.user, self.kwargs["code"])
 
     def get(self, request, code, *args, **kwargs):
         result = self.compute()
@@ -78,5 +87,12 @@ class DistrictAssessmentDetailView(DistrictAssessmentMixin, TemplateView):
         if row is None:
             raise Http404("No such district or development zone.")
         return self.render_to_response(
-            self.get_context_data(result=result, row=row, **self.selectors(result), **kwargs)
+            self.get_context_data(
+                result=result,
+                row=row,
+                compares=can_assess_districts(request.user),
+                projects=district_projects(row.unit),
+                **self.selectors(result),
+                **kwargs,
+            )
         )

@@ -11,7 +11,6 @@ from django.views.generic import TemplateView
 from accounts.access import (
     access_industry,
     can_review,
-    industries_for,
     industry_roles,
     reads_everything,
 )
@@ -29,8 +28,9 @@ from reporting.dashboard import export
 from reporting.dashboard import selectors as dashboard
 from reporting.dashboard.access import (
     access_dashboard_industries,
+    dashboard_industries,
     dashboard_scope,
-    reads_city_overview,
+    reads_dashboard,
 )
 from reporting.land.selectors import carrier_areas_for_industry
 from reporting.models import ReportingPeriod
@@ -85,7 +85,7 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
 
         user = self.request.user
-        if not reads_city_overview(user):
+        if not reads_dashboard(user):
             raise PermissionDenied
         today = services.today()
         services.periods_ensure(today)
@@ -182,9 +182,7 @@ class DashboardView(TemplateView):
         version = dataversion.data_version()
         return super().get_context_data(
             period=period,
-            all_industries=industries_for(user, Action.VIEW).order_by(
-                "category__position", "position"
-            ),
+            all_industries=dashboard_industries(user).order_by("category__position", "position"),
             category=category,
             industry=industry,
             official=official,

@@ -88,6 +88,24 @@ def lines_to_carry(industry: Industry, unit: Unit, previous: MonthlyUpdate | Non
     return lines
 
 
+def district_projects(district: Unit) -> dict:
+    """The register's projects in a district or development zone: how many per stage (one
+    query)."""
+    labels = dict(ProjectStage.choices)
+    rows = (
+        Project.objects.filter(district=district, removed_at__isnull=True)
+        .order_by()
+        .values("stage")
+        .annotate(n=Count("id"), money=Sum("investment"))
+    )
+    found = {row["stage"]: row for row in rows}
+    return {
+        "stages": [(labels[stage], found[stage]["n"]) for stage in PIPELINE if stage in found],
+        "count": sum(row["n"] for row in found.values()),
+        "investment": sum((row["money"] or Decimal(0) for row in found.values()), Decimal(0)),
+    }
+
+
 def _listed(projects: QuerySet[Project]) -> QuerySet[Project]:
     return projects.select_related("industry", "district", "carrier", "responsible_unit")
 

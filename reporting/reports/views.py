@@ -19,14 +19,13 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
-from accounts.access import can_review
+from accounts.access import can_review, reads_final_reports
 from accounts.policies import Policy
 from portal.celery import app
 from portal.months import previous_month
 from portal.responses import file_missing
 from portal.viewhelpers import error_text
 from reporting.choices import JobStatus, ReportKind, ReportStatus
-from reporting.dashboard.access import reads_city_overview
 from reporting.models import Report, ReportJob
 from reporting.periods import services as periods
 from reporting.reports import services
@@ -47,7 +46,7 @@ class ReportArchiveView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         is_drc = can_review(user)
-        if not reads_city_overview(user):
+        if not reads_final_reports(user):
             raise PermissionDenied
         reports = (
             Report.objects.select_related("finalised_by")

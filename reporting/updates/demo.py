@@ -282,7 +282,7 @@ def models_q_before(today):
 
 
 PLAN_TASKS = [
-    ("organisation", "完善产业链“链长制”工作专班，每季度召开一次推进会", None, ""),
+    ("organisation", "会同责任单位完善产业工作班子，每季度召开一次推进会", None, ""),
     ("roadmap", "修订产业发展路线图，更新重点细分领域图谱", None, ""),
     ("policy", "兑现产业扶持资金", Decimal("2.5"), "亿元"),
     ("platform", "新增产业载体面积", Decimal("20"), "万平方米"),

@@ -270,12 +270,12 @@ def test_pipeline_export(client, chain):
     client.force_login(chain["drc"])
     response = client.get(URL, {"year": 2025, "by": "district", "format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["培育梯队"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["培育梯次"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (
         "产业",
         "区",
-        "梯队",
+        "梯次",
         "培育对象（家）",
         "已认定（截至2025年，家）",
         "2021年认定",

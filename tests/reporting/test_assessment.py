@@ -797,9 +797,19 @@ def test_year_and_month_come_from_the_query_string(data, users, client):
 def test_others_are_refused(data, users, client, who):
     client.force_login(users[who])
     assert client.get(reverse("district_assessment")).status_code == 403
-    url = reverse("district_assessment_detail", args=["siming"])
+    url = reverse("district_assessment_detail", args=["huli"])
     assert client.get(url).status_code == 403
     assert client.get(reverse("district_assessment"), {"format": "xlsx"}).status_code == 403
+
+
+def test_a_district_reads_its_own_assessment_with_its_rank(data, users, client):
+    client.force_login(users["siming"])
+    page = client.get(reverse("district_assessment_detail", args=["siming"]), {"year": 2025})
+    assert page.status_code == 200
+    assert page.context["row"].unit.name == "思明区" and page.context["row"].rank
+    html = page.content.decode()
+    assert 'id="breakdown"' in html and "本区考核" in html
+    assert f'href="{reverse("district_assessment")}?' not in html  # not the others' table
 
 
 def test_anonymous_users_are_sent_to_log_in(data, client):
@@ -822,8 +832,8 @@ def test_the_xlsx_export_holds_the_table_and_the_calculation(data, users, client
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["区县考核", "计算过程", "指标说明"]
-    table = list(book["区县考核"].values)
+    assert book.sheetnames == ["市对区考核", "计算过程", "指标说明"]
+    table = list(book["市对区考核"].values)
     assert table[0] == (
         "排名",
         "区（开发区）",

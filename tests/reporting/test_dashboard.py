@@ -130,8 +130,15 @@ def test_city_leader_sees_only_his_industries(client, users, filed):
     assert "电子信息产业集群" not in response.content.decode()
 
 
-def test_units_cannot_open_the_dashboard(client, users, filed):
-    client.force_login(users["gxj"])
+def test_a_lead_unit_sees_the_dashboard_of_what_it_leads_and_nothing_else(client, users, filed):
+    client.force_login(users["gxj"])  # leads 电子信息 and three more; supports others
+    page = client.get(reverse("dashboard"), {"month": filed.slug})
+    assert page.status_code == 200
+    codes = {r.code for r in page.context["dash"]["rows"]}
+    assert codes == {"electronic-information", "machinery-equipment", "new-materials", "new-energy"}
+    refused = client.get(reverse("dashboard"), {"industry": "commerce-logistics"})
+    assert refused.status_code == 403
+    client.force_login(users["siming"])  # a district leads no industry
     assert client.get(reverse("dashboard")).status_code == 403
 
 
