@@ -28,7 +28,7 @@ PERMISSIONS = {
 }
 
 # Roles that read every industry without being named in the matrix.
-SYSTEM_WIDE_READERS = (Role.DRC, Role.STATISTICS, Role.ADMIN)
+SYSTEM_WIDE_READERS = (Role.DRC, Role.STATISTICS, Role.MAIN_LEADER, Role.ADMIN)
 
 
 def reads_everything(user: User) -> bool:

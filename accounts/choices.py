@@ -14,7 +14,16 @@ class Role(models.TextChoices):
     DRC = "drc", _("DRC staff")
     STATISTICS = "statistics", _("Statistics staff")
     LEADER = "leader", _("City leader")
+    # 市主要领导: hear the system's progress every year; read everything, lead no industry.
+    MAIN_LEADER = "main_leader", _("Principal city leader")
+    # 市招商办: guides targeted investment attraction (精准招商) with lead units and districts.
+    INVESTMENT = "investment", _("Investment promotion office")
     ADMIN = "admin", _("Administrator")
+
+    @classmethod
+    def with_unit(cls) -> list[str]:
+        """The roles of a unit's staff: the account needs its unit."""
+        return [cls.UNIT_STAFF, cls.DRC, cls.STATISTICS, cls.INVESTMENT]
 
 
 class Action(models.TextChoices):
@@ -36,4 +45,5 @@ class NoticeKind(models.TextChoices):
     COMMENT = "comment", _("Comments and mentions")
     REPORT = "report", _("Reports")
     ANALYSIS = "analysis", _("Statistics analysis")
+    LEAD = "lead", _("Investment leads and projects")
     OTHER = "other", _("Other notices")

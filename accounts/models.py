@@ -56,8 +56,7 @@ class User(AbstractUser):
                 name="leader_has_official",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[Role.UNIT_STAFF, Role.DRC, Role.STATISTICS])
-                | Q(unit__isnull=False),
+                condition=~Q(role__in=Role.with_unit()) | Q(unit__isnull=False),
                 name="staff_has_unit",
             ),
         ]
@@ -66,7 +65,7 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.LEADER and not self.official_id:
             raise ValidationError({"official": _("A city leader account needs its official.")})
-        if self.role in (Role.UNIT_STAFF, Role.DRC, Role.STATISTICS) and not self.unit_id:
+        if self.role in Role.with_unit() and not self.unit_id:
             raise ValidationError({"unit": _("This role needs the user's unit.")})
 
     def save(self, *args, **kwargs):

@@ -18,3 +18,8 @@ def statistics_staff() -> list[User]:
     """The statistics bureau's staff: they write its monthly analysis. People only: an API
     client system's service account (chains.api) is not told to write anything."""
     return list(User.objects.filter(role=Role.STATISTICS, is_active=True, api_client__isnull=True))
+
+
+def investment_office_staff() -> list[User]:
+    """市招商办's staff: they guide the investment leads."""
+    return list(User.objects.filter(role=Role.INVESTMENT, is_active=True))

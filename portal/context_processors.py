@@ -3,10 +3,11 @@ role opens. It names every feature, so it sits at the top like the root URLconf.
 
 from django.utils.functional import SimpleLazyObject
 
-from accounts.access import can_review, reads_final_reports
+from accounts.access import can_review, reads_everything, reads_final_reports
 from chains.figures.access import can_read_statistics
 from reporting.assessment.access import own_district_code
 from reporting.dashboard.access import reads_dashboard
+from reporting.leads.access import guides_leads, records_leads
 from reporting.supervision.access import can_instruct
 
 
@@ -24,5 +25,7 @@ def portal(request):
         "sees_dashboard": reads_dashboard(user),
         "sees_reports": reads_final_reports(user),
         "own_district": own_district_code(user),
+        "sees_leads": records_leads(user) or reads_everything(user),
+        "guides_leads": guides_leads(user),
         "writes_instructions": can_instruct(user),
     }

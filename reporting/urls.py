@@ -3,6 +3,7 @@ supervision, work plans, land items and how notices reach each user."""
 
 from reporting.comments import urls as comments
 from reporting.land import urls as land
+from reporting.leads import urls as leads
 from reporting.notices import urls as notices
 from reporting.plans import urls as plans
 from reporting.projects import urls as projects
@@ -16,6 +17,7 @@ urlpatterns = [
     *plans.urlpatterns,
     *land.urlpatterns,
     *projects.urlpatterns,
+    *leads.urlpatterns,
     *supervision.urlpatterns,
     *notices.urlpatterns,
     *comments.urlpatterns,

@@ -46,13 +46,13 @@ from tests.url_security_world import CL_SECRET, FORBIDDEN, ROLES
 LOGIN = "login"  # a redirect to the login page
 DENIED = (403, 404)
 SIGNED_IN = tuple(role for role in ROLES if role != "anonymous")
-CL_VIEWERS = ("swj", "jtj", "gkj", "siming", "drc", "stats", "leader_hyt", "admin")
-EI_VIEWERS = ("gxj", "siming", "drc", "stats", "admin")
-SYSTEM = ("drc", "stats", "admin")  # read every industry
+CL_VIEWERS = ("swj", "jtj", "gkj", "siming", "drc", "stats", "leader_hyt", "admin", "zhuyao")
+EI_VIEWERS = ("gxj", "siming", "drc", "stats", "admin", "zhuyao")
+SYSTEM = ("drc", "stats", "admin", "zhuyao")  # read every industry (zhuyao: 市主要领导)
 OVERVIEW = (*SYSTEM, "leader_hyt", "leader_lhy")  # the city overview
 LEADS = ("swj", "jtj", "gxj")  # lead units: the dashboard of what they lead, final reports
 DASHBOARD = (*OVERVIEW, *LEADS)
-WITH_UNIT = ("swj", "jtj", "gkj", "siming", "gxj", "drc", "stats")
+WITH_UNIT = ("swj", "jtj", "gkj", "siming", "gxj", "drc", "stats", "zsb")
 CL = "commerce-logistics"
 EI = "electronic-information"
 
@@ -122,7 +122,7 @@ EXPECTATIONS = {
     # The register: every user has the list and the pipeline, scoped; its lead units keep it.
     "reporting:projects": ("get", {}, outcomes(**each(SIGNED_IN))),
     "reporting:project_pipeline": ("get", {}, outcomes(**each(SIGNED_IN))),
-    "reporting:project": ("get", {"pk": "{project}"}, outcomes(**each(CL_VIEWERS))),
+    "reporting:project": ("get", {"pk": "{project}"}, outcomes(**each((*CL_VIEWERS, "zsb")))),
     # Any unit that leads an industry may open the form (its own industries offered).
     "reporting:project_add": ("get", {}, outcomes(swj=200, jtj=200, gxj=200)),
     "reporting:project_edit": ("get", {"pk": "{project}"}, outcomes(swj=200, jtj=200)),
@@ -132,6 +132,15 @@ EXPECTATIONS = {
         {"pk": "{removed_project}"},
         outcomes(swj=302, jtj=302),
     ),
+    # Investment leads: every user has the (scoped) list; districts, lead units and 市招商办
+    # record them; a lead is its unit's and 市招商办's to keep, and 市招商办's to guide.
+    "reporting:leads": ("get", {}, outcomes(**each(SIGNED_IN))),
+    "reporting:lead_add": ("get", {}, outcomes(**each(("swj", "jtj", "gxj", "siming", "zsb")))),
+    "reporting:lead": ("get", {"pk": "{lead}"}, outcomes(**each(("swj", "jtj", "zsb", *SYSTEM)))),
+    "reporting:lead_edit": ("get", {"pk": "{lead}"}, outcomes(swj=200, zsb=200)),
+    "reporting:lead_move": ("post", {"pk": "{lead}"}, outcomes(swj=302, zsb=302)),
+    "reporting:lead_guide": ("post", {"pk": "{lead}"}, outcomes(zsb=302)),
+    "reporting:lead_remove": ("post", {"pk": "{lead}"}, outcomes(swj=302, zsb=302)),
     "reporting:problems": ("get", {}, outcomes(**each(SIGNED_IN))),
     "reporting:problem_escalate": ("post", {"pk": "{problem}"}, outcomes(drc=302)),
     "reporting:meeting_new": ("get", {}, outcomes(drc=200), {"industry": CL}),
@@ -424,6 +433,20 @@ VARIANTS = [
             {"q": "项目", "sort": "-investment", "stuck": "1"},
         )
     ],
+    *[
+        Variant("reporting:leads", query, ok=SIGNED_IN)
+        for query in (
+            {"format": "xlsx"},
+            {"stage": "lead", "industry": CL, "district": "siming", "unit": "swj", "page": "2"},
+            {"duplicates": "1", "q": "企业", "format": "xlsx"},
+        )
+    ],
+    Variant(
+        "reporting:lead",
+        ok=("gxj", "zsb", *SYSTEM),
+        deny=not_(("gxj", "zsb", *SYSTEM)),
+        kwargs={"pk": "{other.lead}"},
+    ),
     # Preset to an industry the unit does not lead: the form offers only its own.
     Variant("reporting:project_add", {"industry": EI}, ok=("swj", "jtj", "gxj")),
     # The problem list's filters and export show each role its own industries' problems only.
@@ -479,9 +502,14 @@ VARIANTS = [
             ("reporting:meeting_minutes_pdf", "pk", "meeting"),
             ("reporting:plan", "pk", "plan"),
             ("chains:policy", "pk", "policy"),
-            ("reporting:project", "pk", "project"),
         )
     ],
+    Variant(
+        "reporting:project",
+        ok=(*EI_VIEWERS, "zsb"),
+        deny=not_((*EI_VIEWERS, "zsb")),
+        kwargs={"pk": "{other.project}"},
+    ),
     Variant(
         "reporting:project_edit", ok=("gxj",), deny=not_(("gxj",)), kwargs={"pk": "{other.project}"}
     ),
@@ -827,6 +855,59 @@ WRITES = [
         allowed={"swj": 302, "jtj": 302},
     ),
     Write(
+        "lead_add",
+        "reporting:lead_add",
+        {},
+        lambda w: {
+            "target": "新招商企业",
+            "source": "fair",
+            "industry": w["cl"].pk,
+            "district": "",
+            "expected_investment": "8",
+            "next_step": "洽谈",
+            "next_step_due": "",
+        },
+        allowed=each(("swj", "jtj", "siming", "zsb"), 302),
+        unaffected={"gxj": 400},  # 商贸物流 is not among the industries it courts for
+    ),
+    Write(
+        "lead_edit",
+        "reporting:lead_edit",
+        {"pk": "{lead}"},
+        lambda w: {
+            "target": w["lead"].target,
+            "source": "visit",
+            "industry": w["cl"].pk,
+            "district": "",
+            "expected_investment": "9",
+            "next_step": "再次拜访",
+            "next_step_due": "",
+            "version": w["lead"].version,
+        },
+        allowed={"swj": 302, "zsb": 302},
+    ),
+    Write(
+        "lead_move",
+        "reporting:lead_move",
+        {"pk": "{lead}"},
+        lambda w: {"version": w["lead"].version, "stage": "talks", "text": ""},
+        allowed={"swj": 302, "zsb": 302},
+    ),
+    Write(
+        "lead_guide",
+        "reporting:lead_guide",
+        {"pk": "{lead}"},
+        lambda w: {"text": "请加快洽谈", "unit": ""},
+        allowed={"zsb": 302},
+    ),
+    Write(
+        "lead_remove",
+        "reporting:lead_remove",
+        {"pk": "{lead}"},
+        lambda w: {"version": w["lead"].version, "reason": "误录"},
+        allowed={"swj": 302, "zsb": 302},
+    ),
+    Write(
         "problem_escalate",
         "reporting:problem_escalate",
         {"pk": "{problem}"},
@@ -1089,7 +1170,7 @@ WRITES = [
             f"version-{plan_item(w)}": "0",
         },
         allowed={"swj": 302},
-        unaffected=each(("jtj", "gkj", "siming", "gxj", "drc", "stats"), 302),
+        unaffected=each(("jtj", "gkj", "siming", "gxj", "drc", "stats", "zsb"), 302),
         setup=lambda w: submit_plan(w, accept=True),
     ),
     Write(

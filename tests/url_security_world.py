@@ -46,6 +46,7 @@ from chains.models import (
 from chains.quality.models import FigureFlag
 from portal.months import previous_month
 from reporting.land import services as land
+from reporting.leads import services as leads
 from reporting.models import Report, ReportJob
 from reporting.periods import services as periods_services
 from reporting.plans import services as plans
@@ -70,6 +71,8 @@ ROLES = {
     "stats": dict(role=Role.STATISTICS, unit="市统计局"),
     "leader_hyt": dict(role=Role.LEADER, official="黄燕添"),  # leads 商贸物流
     "leader_lhy": dict(role=Role.LEADER, official="李辉跃"),  # leads 金融服务 only
+    "zsb": dict(role=Role.INVESTMENT, unit="市招商办"),  # guides every investment lead
+    "zhuyao": dict(role=Role.MAIN_LEADER),  # 市主要领导: reads everything
     "admin": dict(role=Role.ADMIN, is_staff=True, is_superuser=True),
 }
 
@@ -85,6 +88,10 @@ FORBIDDEN = {
     "stats": (),
     "leader_hyt": (EI_SECRET, HULI_SECRET),
     "leader_lhy": (CL_SECRET, EI_SECRET, HULI_SECRET),
+    # 市招商办 reads every lead and the project register (named with the scopes' markers), no
+    # district's own rows.
+    "zsb": (HULI_SECRET,),
+    "zhuyao": (),
     "admin": (),
 }
 
@@ -235,7 +242,15 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         version=1,
         reason="重复登记",
     )
+    lead = leads.lead_add(
+        user=user,
+        target=f"{marker} 招商企业",
+        source="visit",
+        industry=industry,
+        next_step=f"{marker} 拜访",
+    )
     return {
+        "lead": lead,
         "project": project,
         "removed_project": removed_project,
         "update": update,
@@ -441,6 +456,7 @@ def build(media_dir) -> dict:
         )
         for name, user in users.items()
     }
+    hidden["zsb"] = set()  # 市招商办 reads the project register and the leads of every industry
     return {
         **world,
         "users": users,

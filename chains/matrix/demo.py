@@ -11,7 +11,7 @@ from chains.models import Official, Unit
 DEMO_PASSWORD = "Xiamen-446-demo"  # documented in README; demo data only
 
 # Units whose staff hold a system-wide role rather than plain unit staff.
-UNIT_ROLES = {"市发改委": Role.DRC, "市统计局": Role.STATISTICS}
+UNIT_ROLES = {"市发改委": Role.DRC, "市统计局": Role.STATISTICS, "市招商办": Role.INVESTMENT}
 
 
 class DemoRefused(Exception):
@@ -49,6 +49,18 @@ def demo_accounts_seed() -> list[User]:
         )
         for official in Official.objects.all()
     ]
+    specs.append(
+        (
+            "zhuyao",
+            {
+                "role": Role.MAIN_LEADER,
+                "unit": None,
+                "official": None,
+                "last_name": "市主要领导（演示）",
+                "first_name": "",
+            },
+        )
+    )
     specs.append(
         (
             "admin",

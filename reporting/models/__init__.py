@@ -5,6 +5,7 @@ from reporting.analysis.models import AnalysisEvent, StatisticsAnalysis
 from reporting.assessment.models import AssessmentIndicator
 from reporting.comments.models import Comment
 from reporting.land.models import LandItem
+from reporting.leads.models import InvestmentLead, LeadEvent
 from reporting.notices.models import NoticePreference, UnitWebhook
 from reporting.outbox.models import OutboxMessage
 from reporting.periods.models import CalendarOverride, CalendarYear, ReportingPeriod
@@ -44,8 +45,10 @@ __all__ = [
     "Comment",
     "Contribution",
     "Instruction",
+    "InvestmentLead",
     "KeyProject",
     "LandItem",
+    "LeadEvent",
     "Meeting",
     "MonthlyUpdate",
     "NoticePreference",

@@ -5,7 +5,7 @@ project may change it; readers of the industry, and the district a project is in
 from django.db.models import Q, QuerySet
 
 from accounts.access import can, fetch, industries_for, reads_everything, require
-from accounts.choices import Action
+from accounts.choices import Action, Role
 from accounts.models import User
 from chains.models import Industry
 from reporting.models import Project
@@ -29,10 +29,11 @@ def can_change_project(user: User, project: Project) -> bool:
 
 def readable_projects(user: User) -> QuerySet[Project]:
     """The projects the user may read: system-wide readers all; others those of the industries
-    they view, those in their district and those their unit follows. Removed ones included
-    (the caller filters)."""
+    they view, those in their district and those their unit follows; 市招商办 all. Removed ones
+    included (the caller filters)."""
     projects = Project.objects.all()
-    if reads_everything(user):
+    # 市招商办 guides investment into every industry: it reads the whole register.
+    if reads_everything(user) or (user.is_authenticated and user.role == Role.INVESTMENT):
         return projects
     if not (user.is_authenticated and user.is_active):
         return projects.none()

@@ -154,6 +154,34 @@ def project_add(
     )
 
 
+@transaction.atomic
+def project_from_lead(
+    *,
+    user: User,
+    industry: Industry,
+    name: str,
+    investor: str,
+    district: Unit | None,
+    investment: Decimal | None,
+    responsible_unit: Unit,
+    on: datetime.date,
+) -> Project:
+    """Register a signed investment lead (招商线索签约) as a project: the unit following the lead
+    follows the project. Who may sign a lead is the leads' rule (reporting.leads.access)."""
+    return _add(
+        user=user,
+        industry=industry,
+        name=name,
+        stage=ProjectStage.SIGNED,
+        responsible_unit=responsible_unit,
+        land_items=None,
+        on=on,
+        investor=investor,
+        district=district,
+        investment=investment,
+    )
+
+
 def _add(*, user, industry, name, stage, responsible_unit, land_items, on, update=None, **fields):
     project = Project(
         industry=industry,

@@ -93,8 +93,10 @@ def test_seed_demo_creates_one_account_per_unit_official_and_role(matrix, settin
     call_command("seed_demo")
     call_command("seed_demo")  # idempotent
     demo = User.objects.filter(is_demo=True)
-    assert demo.count() == 29 + 5 + 1
+    assert demo.count() == 29 + 5 + 1 + 1  # units, officials, 市主要领导, the administrator
     assert demo.get(username="fgw").role == "drc"
+    assert demo.get(username="zsb").role == "investment"
+    assert demo.get(username="zhuyao").role == "main_leader"
     assert demo.get(username="tjj").role == "statistics"
     assert demo.get(username="huangyantian").role == "leader"
     assert demo.get(username="admin").is_superuser

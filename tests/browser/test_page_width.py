@@ -101,6 +101,12 @@ def register_pages():
 def test_the_statistics_pages_fit_a_phone_and_a_desk(browser, live_server, demo):
     paths = pages()
     register, keeper = register_pages()
+    from reporting.models import InvestmentLead
+
+    leads = [
+        reverse("reporting:lead", args=[lead.pk])
+        for lead in InvestmentLead.objects.exclude(project=None).order_by("pk")[:1]
+    ] + [reverse("reporting:lead_add")]
     # the statistics bureau, the DRC, and a city leader (who reads the dashboard on a phone)
     statistics, supervision = paths[-9:], paths[:-9]
     seen = [
@@ -111,6 +117,12 @@ def test_the_statistics_pages_fit_a_phone_and_a_desk(browser, live_server, demo)
         ("huangyantian", [supervision[5], *supervision[-4:]]),  # instructions, items
         (keeper, register),  # the lead unit keeping the project register
         ("fgw", register[:3]),
+        ("zsb", [reverse("reporting:leads"), *leads]),  # 市招商办
+        # a district: its own assessment, its leads
+        (
+            "siming",
+            [reverse("district_assessment_detail", args=["siming"]), reverse("reporting:leads")],
+        ),
     ]
     wide = {
         (username, viewport["width"]): wider_than_the_window(

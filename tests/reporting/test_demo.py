@@ -36,6 +36,7 @@ AHEAD_BY_NATURE = {
     ("chains", "Policy", "valid_until"),
     # 供地时序计划: the month a planned or signed project's land is to be supplied.
     ("reporting", "Project", "land_supply_month"),
+    ("reporting", "InvestmentLead", "next_step_due"),  # a lead's next step is planned ahead
 }
 
 

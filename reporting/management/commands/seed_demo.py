@@ -7,6 +7,7 @@ from chains.policies.demo import policies_demo
 from chains.space.demo import demo_leading_industries_seed
 from reporting.analysis.demo import demo_analyses_seed
 from reporting.land.demo import land_demo
+from reporting.leads.demo import leads_demo
 from reporting.periods.services import today as portal_today
 from reporting.plans.demo import demo_plans_seed
 from reporting.projects.demo import projects_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         analyses = demo_analyses_seed(today)  # written from the figures, so after them
         land_demo(today)  # carrier areas and a year of land items
         projects_demo(today)  # the register's projects: where they are, the land they need
+        leads_demo(today)  # investment leads, some signed into the register
         demo_leading_industries_seed()
         items = demo_supervision_seed(today)
         policies = policies_demo(next((u for u in users if u.role == Role.DRC), None))
