@@ -242,6 +242,7 @@ class AssessmentMetric(models.TextChoices):
     FIGURE_GROWTH = "figure_growth", _("Leading industries' output growth (% year on year)")
     ENTERPRISES = "enterprises", _("Key enterprises with a cultivation tier")
     OPEN_ACTIONS = "open_actions", _("Overdue action items (lower is better)")
+    LEADS_SIGNED = "leads_signed", _("Investment leads signed")
 
     @property
     def lower_is_better(self) -> bool:

@@ -38,6 +38,10 @@ DEFINITIONS = {
         "Key enterprises of the district in its leading industries with at least one "
         "recognised cultivation tier granted in the year or earlier."
     ),
+    AssessmentMetric.LEADS_SIGNED: _(
+        "Investment leads the unit follows that were signed (签约) from January to the as-of "
+        "month, whichever industry: each entered the project register."
+    ),
     AssessmentMetric.OPEN_ACTIONS: _(
         "Action items of the unit not closed whose deadline has passed (as of today)."
     ),

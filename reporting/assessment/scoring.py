@@ -92,6 +92,7 @@ from chains.models import (
 from chains.quality.selectors import industry_measures
 from reporting.assessment.indicators import headline_indicator
 from reporting.choices import ActionStatus, AssessmentMetric, UpdateStatus
+from reporting.leads.selectors import signed_by_district as leads_signed_by_district
 from reporting.models import (
     ActionItem,
     AssessmentIndicator,
@@ -481,6 +482,9 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
         .annotate(n=Count("name", distinct=True))
     }
 
+    # investment leads the district follows, signed in the year up to the month (1 query)
+    signed_leads = leads_signed_by_district(year, month)
+
     context = {
         "year": year,
         "month": month,
@@ -500,6 +504,7 @@ def district_assessment(*, year: int, as_of_month: int | None = None) -> Assessm
             AssessmentMetric.FIGURE_GROWTH: _growth(figures[unit.pk], leading, context),
             AssessmentMetric.ENTERPRISES: _enterprises(enterprises[unit.pk], leading, context),
             AssessmentMetric.OPEN_ACTIONS: _open_actions(actions.get(unit.pk), on),
+            AssessmentMetric.LEADS_SIGNED: _leads(signed_leads.get(unit.pk, 0), context),
         }
         scores = [score(indicator, measures[indicator.metric]) for indicator in indicators]
         total, total_explanation = _total(scores)
@@ -716,6 +721,14 @@ def _enterprises(counts, leading, context) -> Measure:
         Decimal(n),
         f"主导产业中已认定培育梯次（{context['year']}年及以前）的本区重点企业 {n} 家",
         details,
+    )
+
+
+def _leads(n: int, context) -> Measure:
+    return Measure(
+        AssessmentMetric.LEADS_SIGNED,
+        Decimal(n),
+        f"{context['year']}年1–{context['month']}月本区跟进的招商线索签约 {n} 个（均已进入项目库）",
     )
 
 

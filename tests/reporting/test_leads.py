@@ -183,3 +183,24 @@ def test_the_list_filters_pages_and_exports(
     assert rows[0][0] == "目标企业" and rows[1][0] == "'=HYPERLINK(1)"
     client.force_login(users["swj"])  # 商贸物流's lead unit: none of these
     assert client.get(url).context["page"].paginator.count == 0
+
+
+def test_a_districts_signed_leads_count_where_an_indicator_says_so(lead, users, huli, new_energy):
+    from reporting.assessment.scoring import district_assessment
+    from reporting.models import AssessmentIndicator
+
+    AssessmentIndicator.objects.create(
+        name="招商线索签约数", metric="leads_signed", weight=10, full_marks_at=4
+    )
+    talks = leads.lead_move(lead=lead, user=users["siming"], version=lead.version, stage="talks")
+    leads.lead_move(lead=talks, user=users["siming"], version=talks.version, stage="signed")
+    other = leads.lead_add(user=huli, target="乙企业", source="visit", industry=new_energy)
+    leads.lead_move(lead=other, user=huli, version=other.version, stage="dropped", text="放弃")
+    rows = {row.unit.name: row for row in district_assessment(year=2025, as_of_month=10)}
+    scores = {
+        row: next(s for s in rows[row].scores if s.indicator.metric == "leads_signed")
+        for row in ("思明区", "湖里区")
+    }
+    assert scores["思明区"].measure.value == 1 and scores["思明区"].score == 25
+    assert "招商线索签约 1 个" in scores["思明区"].measure.explanation
+    assert scores["湖里区"].measure.value == 0
