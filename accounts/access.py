@@ -42,13 +42,15 @@ def reads_city_overview(user: User) -> bool:
 
 
 def leads_industries(user: User) -> bool:
-    """The staff of a lead unit (牵头单位): the unit files some industry's monthly updates."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and bool(user.unit_id)
-        and industries_for(user, Action.FILE).exists()
-    )
+    """The staff of a lead unit (牵头单位): the unit files some industry's monthly updates.
+    Read once per user object (a request's user: the menu asks several times)."""
+    if not (user.is_authenticated and user.is_active and user.unit_id):
+        return False
+    known = getattr(user, "_portal_leads_industries", None)
+    if known is None:
+        known = industries_for(user, Action.FILE).exists()
+        user._portal_leads_industries = known
+    return known
 
 
 def reads_final_reports(user: User) -> bool:

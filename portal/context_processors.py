@@ -3,7 +3,12 @@ role opens. It names every feature, so it sits at the top like the root URLconf.
 
 from django.utils.functional import SimpleLazyObject
 
-from accounts.access import can_review, reads_everything, reads_final_reports
+from accounts.access import (
+    can_review,
+    reads_city_overview,
+    reads_everything,
+    reads_final_reports,
+)
 from chains.figures.access import can_read_statistics
 from reporting.assessment.access import own_district_code
 from reporting.dashboard.access import reads_dashboard
@@ -22,10 +27,14 @@ def portal(request):
         ),
         "is_reviewer": can_review(user),
         "sees_statistics": can_read_statistics(user),
-        "sees_dashboard": reads_dashboard(user),
-        "sees_reports": reads_final_reports(user),
-        "own_district": own_district_code(user),
-        "sees_leads": records_leads(user) or reads_everything(user),
+        # Each menu entry is read only when the menu is drawn; lead-unit status once a request.
+        "sees_dashboard": SimpleLazyObject(lambda: reads_dashboard(user)),
+        "sees_reports": SimpleLazyObject(lambda: reads_final_reports(user)),
+        "own_district": SimpleLazyObject(lambda: own_district_code(user) or ""),
+        "sees_leads": SimpleLazyObject(lambda: records_leads(user) or reads_everything(user)),
         "guides_leads": guides_leads(user),
+        # Every unit's staff (its registers are scoped to what the unit may read) and the
+        # overview's readers.
+        "sees_innovation": bool(user.unit_id) or reads_city_overview(user),
         "writes_instructions": can_instruct(user),
     }

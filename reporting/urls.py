@@ -2,6 +2,7 @@
 supervision, work plans, land items and how notices reach each user."""
 
 from reporting.comments import urls as comments
+from reporting.innovation import urls as innovation
 from reporting.land import urls as land
 from reporting.leads import urls as leads
 from reporting.notices import urls as notices
@@ -18,6 +19,7 @@ urlpatterns = [
     *land.urlpatterns,
     *projects.urlpatterns,
     *leads.urlpatterns,
+    *innovation.urlpatterns,
     *supervision.urlpatterns,
     *notices.urlpatterns,
     *comments.urlpatterns,

@@ -52,6 +52,8 @@ SYSTEM = ("drc", "stats", "admin", "zhuyao")  # read every industry (zhuyao: 市
 OVERVIEW = (*SYSTEM, "leader_hyt", "leader_lhy")  # the city overview
 LEADS = ("swj", "jtj", "gxj")  # lead units: the dashboard of what they lead, final reports
 DASHBOARD = (*OVERVIEW, *LEADS)
+# Units leading or supporting some industry (市发改委 supports 商贸物流): they record innovation.
+RECORDERS = ("swj", "jtj", "gkj", "siming", "gxj", "drc")
 WITH_UNIT = ("swj", "jtj", "gkj", "siming", "gxj", "drc", "stats", "zsb")
 CL = "commerce-logistics"
 EI = "electronic-information"
@@ -141,6 +143,23 @@ EXPECTATIONS = {
     "reporting:lead_move": ("post", {"pk": "{lead}"}, outcomes(swj=302, zsb=302)),
     "reporting:lead_guide": ("post", {"pk": "{lead}"}, outcomes(zsb=302)),
     "reporting:lead_remove": ("post", {"pk": "{lead}"}, outcomes(swj=302, zsb=302)),
+    # Science and innovation: every user has the (scoped) registers; the industry's lead and
+    # responsible units record; the recording unit and the lead units change.
+    "reporting:innovation": ("get", {}, outcomes(**each(SIGNED_IN))),
+    "reporting:innovation_add": ("get", {"kind": "platform"}, outcomes(**each(RECORDERS))),
+    "reporting:innovation_edit": (
+        "get",
+        {"kind": "platform", "pk": "{platform}"},
+        outcomes(swj=200, jtj=200),
+    ),
+    "reporting:innovation_remove": (
+        "post",
+        {"kind": "platform", "pk": "{platform}"},
+        outcomes(swj=302, jtj=302),
+    ),
+    "reporting:tech_project": ("get", {"pk": "{research}"}, outcomes(**each(CL_VIEWERS))),
+    "reporting:milestone_add": ("post", {"pk": "{research}"}, outcomes(swj=302, jtj=302)),
+    "reporting:milestone_reach": ("post", {"pk": "{milestone}"}, outcomes(swj=302, jtj=302)),
     "reporting:problems": ("get", {}, outcomes(**each(SIGNED_IN))),
     "reporting:problem_escalate": ("post", {"pk": "{problem}"}, outcomes(drc=302)),
     "reporting:meeting_new": ("get", {}, outcomes(drc=200), {"industry": CL}),
@@ -446,6 +465,24 @@ VARIANTS = [
         ok=("gxj", "zsb", *SYSTEM),
         deny=not_(("gxj", "zsb", *SYSTEM)),
         kwargs={"pk": "{other.lead}"},
+    ),
+    *[
+        Variant("reporting:innovation", query, ok=SIGNED_IN)
+        for query in ({"year": "{year}"}, {"year": "2024"})
+    ],
+    Variant("reporting:innovation", {"industry": CL}, ok=CL_VIEWERS, deny=not_(CL_VIEWERS)),
+    Variant("reporting:innovation_add", {"industry": EI}, ok=RECORDERS, kwargs={"kind": "talent"}),
+    Variant(
+        "reporting:tech_project",
+        ok=EI_VIEWERS,
+        deny=not_(EI_VIEWERS),
+        kwargs={"pk": "{other.research}"},
+    ),
+    Variant(
+        "reporting:innovation_edit",
+        ok=("gxj",),
+        deny=not_(("gxj",)),
+        kwargs={"kind": "project", "pk": "{other.research}"},
     ),
     # Preset to an industry the unit does not lead: the form offers only its own.
     Variant("reporting:project_add", {"industry": EI}, ok=("swj", "jtj", "gxj")),
@@ -906,6 +943,59 @@ WRITES = [
         {"pk": "{lead}"},
         lambda w: {"version": w["lead"].version, "reason": "误录"},
         allowed={"swj": 302, "zsb": 302},
+    ),
+    Write(
+        "innovation_add",
+        "reporting:innovation_add",
+        {"kind": "talent"},
+        lambda w: {
+            "industry": w["cl"].pk,
+            "year": w["period"].year,
+            "month": w["period"].month,
+            "kind": "skilled",
+            "count": "3",
+            "note": "",
+        },
+        allowed=each(("swj", "jtj", "gkj", "siming", "drc"), 302),
+        unaffected={"gxj": 400},  # 商贸物流 is not among the industries it records for
+    ),
+    Write(
+        "innovation_edit",
+        "reporting:innovation_edit",
+        {"kind": "platform", "pk": "{platform}"},
+        lambda w: {
+            "name": "改过的平台",
+            "level": "national",
+            "kind": "key_lab",
+            "host": "某大学",
+            "district": "",
+            "status": "recognised",
+            "year": w["period"].year,
+            "note": "",
+            "version": w["platform"].version,
+        },
+        allowed={"swj": 302, "jtj": 302},
+    ),
+    Write(
+        "innovation_remove",
+        "reporting:innovation_remove",
+        {"kind": "platform", "pk": "{platform}"},
+        lambda w: {"version": w["platform"].version, "reason": "重复"},
+        allowed={"swj": 302, "jtj": 302},
+    ),
+    Write(
+        "milestone_add",
+        "reporting:milestone_add",
+        {"pk": "{research}"},
+        lambda w: {"title": "中试", "due_on": "2030-01-01", "note": ""},
+        allowed={"swj": 302, "jtj": 302},
+    ),
+    Write(
+        "milestone_reach",
+        "reporting:milestone_reach",
+        {"pk": "{milestone}"},
+        lambda w: {"note": ""},
+        allowed={"swj": 302, "jtj": 302},
     ),
     Write(
         "problem_escalate",

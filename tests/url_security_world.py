@@ -45,9 +45,16 @@ from chains.models import (
 )
 from chains.quality.models import FigureFlag
 from portal.months import previous_month
+from reporting.innovation import services as innovation
 from reporting.land import services as land
 from reporting.leads import services as leads
-from reporting.models import Report, ReportJob
+from reporting.models import (
+    InnovationPlatform,
+    Report,
+    ReportJob,
+    ResultTransfer,
+    TechProject,
+)
 from reporting.periods import services as periods_services
 from reporting.plans import services as plans
 from reporting.projects import services as projects
@@ -249,7 +256,42 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         industry=industry,
         next_step=f"{marker} 拜访",
     )
+    platform = innovation.record_add(
+        user=user,
+        model=InnovationPlatform,
+        industry=industry,
+        name=f"{marker} 创新平台",
+        level="provincial",
+        kind="engineering",
+        host=f"{marker} 依托单位",
+        year=period.year,
+    )
+    research = innovation.record_add(
+        user=user,
+        model=TechProject,
+        industry=industry,
+        name=f"{marker} 攻关项目",
+        lead_org=f"{marker} 牵头企业",
+        start_on=datetime.date(period.year, 1, 1),
+        end_on=datetime.date(period.year + 1, 12, 31),
+    )
+    milestone = innovation.milestone_add(
+        project=research, user=user, title=f"{marker} 节点", due_on=periods_services.today()
+    )
+    innovation.record_add(
+        user=user,
+        model=ResultTransfer,
+        industry=industry,
+        year=period.year,
+        month=period.month,
+        enterprise=f"{marker} 承接企业",
+        title=f"{marker} 成果",
+        contract_value=Decimal("12"),
+    )
     return {
+        "platform": platform,
+        "research": research,
+        "milestone": milestone,
         "lead": lead,
         "project": project,
         "removed_project": removed_project,

@@ -32,6 +32,7 @@ from reporting.dashboard.access import (
     dashboard_scope,
     reads_dashboard,
 )
+from reporting.innovation.selectors import summary as innovation_summary
 from reporting.land.selectors import carrier_areas_for_industry
 from reporting.models import ReportingPeriod
 from reporting.periods import selectors as periods_selectors
@@ -141,6 +142,7 @@ class DashboardView(TemplateView):
                 "enterprises": dashboard.enterprises_summary(industries, period, district),
                 "land": dashboard.land_summary(industries, period, district, everything=everything),
                 "pipeline": dashboard.pipeline_summary(industries, today, district),
+                "innovation": innovation_summary(industries, period.year, period.month, today),
                 "plans": dashboard.plans_summary(
                     industries, period, district, everything=everything
                 ),

@@ -4,6 +4,14 @@ land items, the district assessment's indicators and the statistics bureau's ana
 from reporting.analysis.models import AnalysisEvent, StatisticsAnalysis
 from reporting.assessment.models import AssessmentIndicator
 from reporting.comments.models import Comment
+from reporting.innovation.models import (
+    InnovationEvent,
+    InnovationPlatform,
+    ResultTransfer,
+    TalentIntake,
+    TechMilestone,
+    TechProject,
+)
 from reporting.land.models import LandItem
 from reporting.leads.models import InvestmentLead, LeadEvent
 from reporting.notices.models import NoticePreference, UnitWebhook
@@ -44,6 +52,8 @@ __all__ = [
     "CalendarYear",
     "Comment",
     "Contribution",
+    "InnovationEvent",
+    "InnovationPlatform",
     "Instruction",
     "InvestmentLead",
     "KeyProject",
@@ -65,8 +75,12 @@ __all__ = [
     "ReportJob",
     "ReportReminder",
     "ReportingPeriod",
+    "ResultTransfer",
     "StatisticsAnalysis",
     "SupervisionRules",
+    "TalentIntake",
+    "TechMilestone",
+    "TechProject",
     "UnitWebhook",
     "UpdateEvent",
     "WorkPlan",

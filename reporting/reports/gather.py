@@ -43,6 +43,7 @@ from reporting.choices import (
     ProjectEventKind,
     UpdateStatus,
 )
+from reporting.innovation.selectors import summary as innovation_summary
 from reporting.land.selectors import land_totals
 from reporting.models import (
     ActionItem,
@@ -579,6 +580,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     }
     snapshot["pipeline"] = _pipeline(accepted_ids, today)
     snapshot["land"] = _land(year, max(m for _y, m in months))
+    snapshot["innovation"] = _innovation(year, max(m for _y, m in months), today)
     if kind == "monthly":
         snapshot["statistics_analysis"] = {
             "city": _analysis(analyses.get(None)),
@@ -649,6 +651,18 @@ def _pipeline(accepted_ids: list[int], today: datetime.date) -> dict:
             }
             for p in summary.stuck
         ],
+    }
+
+
+def _innovation(year: int, until_month: int, today: datetime.date) -> dict:
+    """Science and innovation (科技创新) in every industry, the year up to the report's month."""
+    found = innovation_summary(None, year, until_month, today)
+    return {
+        **found,
+        "projects_budget": _num(found["projects_budget"]),
+        "transfer_value": _num(found["transfer_value"]),
+        "platform_levels": [[str(label), n] for label, n in found["platform_levels"]],
+        "talent": [[str(label), n] for label, n in found["talent"]],
     }
 
 

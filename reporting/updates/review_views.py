@@ -19,6 +19,7 @@ from reporting.choices import (
     DueStatus,
     UpdateStatus,
 )
+from reporting.innovation.selectors import update_month as innovation_month
 from reporting.land import selectors as land
 from reporting.models import MonthlyUpdate, ReportingPeriod
 from reporting.periods import selectors as periods_selectors
@@ -59,6 +60,7 @@ class UpdateReviewView(UpdateAccessMixin, TemplateView):
             sections=update_sections(update),
             returned=returned,
             land_items=land.land_items_for_update(update),
+            innovation=innovation_month(update),
             diff=diff,
             return_form=kwargs.pop("return_form", None) or ReturnForm(),
             unlock_form=ReasonForm(),

@@ -24,6 +24,7 @@ from reporting.choices import (
     Section,
     UpdateStatus,
 )
+from reporting.innovation.selectors import update_month as innovation_month
 from reporting.land import selectors as land
 from reporting.models import MonthlyUpdate
 from reporting.periods import selectors as periods_selectors
@@ -125,6 +126,7 @@ class UpdateDetailView(TemplateView):
             is_reviewer=can_review(user),
             status=selectors.due_status(update, update.period, periods_services.today()),
             land_items=land.land_items_for_update(update),
+            innovation=innovation_month(update),
             **_plan_context(user, update),
             **kwargs,
         )
@@ -235,6 +237,7 @@ class UpdateEditView(UpdateAccessMixin, TemplateView):
                 p for p in update.problems.all() if p.status != ProblemStatus.OPEN or p.instructed
             ],
             land_items=land.land_items_for_update(update),
+            innovation=innovation_month(update),
             actions=supervision.hosted_in_progress(self.request.user, periods_services.today()),
             returned=selectors.last_return(update)
             if update.status == UpdateStatus.RETURNED

@@ -6,6 +6,7 @@ from chains.matrix.demo import DEMO_PASSWORD, DemoRefused, demo_accounts_seed
 from chains.policies.demo import policies_demo
 from chains.space.demo import demo_leading_industries_seed
 from reporting.analysis.demo import demo_analyses_seed
+from reporting.innovation.demo import innovation_demo
 from reporting.land.demo import land_demo
 from reporting.leads.demo import leads_demo
 from reporting.periods.services import today as portal_today
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         land_demo(today)  # carrier areas and a year of land items
         projects_demo(today)  # the register's projects: where they are, the land they need
         leads_demo(today)  # investment leads, some signed into the register
+        innovation_demo(today)  # platforms, research projects, transfers, talent
         demo_leading_industries_seed()
         items = demo_supervision_seed(today)
         policies = policies_demo(next((u for u in users if u.role == Role.DRC), None))

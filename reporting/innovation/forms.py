@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from chains.models import Unit
+from reporting.innovation.access import industries_recording
+from reporting.models import InnovationPlatform, ResultTransfer, TalentIntake, TechProject
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTHS = [(m, f"{m}月") for m in range(1, 13)]
+
+FIELDS = {
+    "platform": (
+        InnovationPlatform,
+        ["name", "level", "kind", "host", "district", "status", "year", "note"],
+    ),
+    "project": (
+        TechProject,
+        ["name", "lead_org", "budget", "start_on", "end_on", "status", "results"],
+    ),
+    "transfer": (
+        ResultTransfer,
+        ["year", "month", "enterprise", "title", "count", "contract_value"],
+    ),
+    "talent": (TalentIntake, ["year", "month", "kind", "count", "note"]),
+}
+
+TITLES = {
+    "platform": _("innovation platform"),
+    "project": _("key core technology project"),
+    "transfer": _("results transferred"),
+    "talent": _("talent introduced"),
+}
+
+
+def record_form(kind: str, *args, user: User, editing: bool = False, **kwargs) -> forms.ModelForm:
+    """The form of one kind of record; when adding, the industry is chosen among those the
+    user's unit records for; when editing, the version loaded rides along."""
+    model, fields = FIELDS[kind]
+    names = fields if editing else ["industry", *fields]
+    widgets = {
+        "start_on": DATE,
+        "end_on": DATE,
+        "note": forms.Textarea(attrs={"rows": 2}),
+        "results": forms.Textarea(attrs={"rows": 3}),
+    }
+    attrs = {
+        "Meta": type(
+            "Meta",
+            (),
+            {
+                "model": model,
+                "fields": names,
+                "widgets": {k: v for k, v in widgets.items() if k in names},
+            },
+        ),
+    }
+    if "month" in names:
+        attrs["month"] = forms.TypedChoiceField(label=_("month"), choices=MONTHS, coerce=int)
+    if editing:
+        attrs["version"] = forms.IntegerField(widget=forms.HiddenInput)
+    form = type(f"{model.__name__}Form", (forms.ModelForm,), attrs)(*args, **kwargs)
+    if "industry" in form.fields:
+        form.fields["industry"].queryset = industries_recording(user).order_by("position")
+    if "district" in form.fields:
+        form.fields["district"].queryset = Unit.objects.filter(
+            kind__in=["district", "zone"]
+        ).order_by("position")
+    return form
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("milestone"), max_length=200)
+    due_on = forms.DateField(label=_("due"), widget=DATE)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why take it out"), widget=forms.Textarea(attrs={"rows": 2}))
