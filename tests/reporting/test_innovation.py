@@ -143,9 +143,9 @@ def test_a_month_to_come_is_refused(users, biomedicine, clock):
 def test_transfers_and_talent_are_summed_by_month_and_shown_in_the_update(
     platform, users, biomedicine, client, clock
 ):
+    from chains.models import Unit
     from reporting.periods import services as periods
     from reporting.updates import services as updates
-    from chains.models import Unit
 
     for month, value in ((8, "100"), (9, "250.5")):
         services.record_add(
