@@ -33,6 +33,7 @@ def portal(request):
         "own_district": SimpleLazyObject(lambda: own_district_code(user) or ""),
         "sees_leads": SimpleLazyObject(lambda: records_leads(user) or reads_everything(user)),
         "guides_leads": guides_leads(user),
+        "sees_hearing": reads_city_overview(user),
         # Every unit's staff (its registers are scoped to what the unit may read) and the
         # overview's readers.
         "sees_innovation": bool(user.unit_id) or reads_city_overview(user),

@@ -183,6 +183,8 @@ EXPECTATIONS = {
         outcomes(**each(("drc", "leader_hyt", "leader_lhy"), 404)),
     ),
     "dashboard": ("get", {}, outcomes(**each(DASHBOARD))),
+    # The annual hearing: the principal leaders', and the city overview's readers.
+    "hearing": ("get", {}, outcomes(**each(OVERVIEW))),
     "district_assessment": ("get", {}, outcomes(**each(SYSTEM))),
     # A district reads its own assessment (with its rank), no other's.
     "district_assessment_detail": (
@@ -466,6 +468,10 @@ VARIANTS = [
         deny=not_(("gxj", "zsb", *SYSTEM)),
         kwargs={"pk": "{other.lead}"},
     ),
+    *[
+        Variant("hearing", {"year": year}, ok=OVERVIEW, deny=not_(OVERVIEW))
+        for year in ("{year}", "2024")
+    ],
     *[
         Variant("reporting:innovation", query, ok=SIGNED_IN)
         for query in ({"year": "{year}"}, {"year": "2024"})

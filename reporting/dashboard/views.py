@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from accounts.access import (
     access_industry,
     can_review,
+    industries_for,
     industry_roles,
     reads_everything,
 )
@@ -23,6 +24,7 @@ from chains.models import Category, Official, Unit
 from chains.policies.selectors import policies_for_industry
 from portal import dataversion
 from portal.responses import xlsx_response
+from portal.viewhelpers import year_param
 from reporting.assessment.access import can_assess_districts
 from reporting.dashboard import export
 from reporting.dashboard import selectors as dashboard
@@ -30,8 +32,10 @@ from reporting.dashboard.access import (
     access_dashboard_industries,
     dashboard_industries,
     dashboard_scope,
+    reads_city_overview,
     reads_dashboard,
 )
+from reporting.dashboard.hearing import hearing, hearing_year
 from reporting.innovation.selectors import summary as innovation_summary
 from reporting.land.selectors import carrier_areas_for_industry
 from reporting.models import ReportingPeriod
@@ -199,5 +203,24 @@ class DashboardView(TemplateView):
             one_industry="," not in scope and bool(scope),
             assesses_districts=can_assess_districts(user),
             annual_report=SimpleLazyObject(lambda: annual_status(today, drafts=can_review(user))),
+            **kwargs,
+        )
+
+
+class HearingView(TemplateView):
+    """The annual hearing for the city's principal leaders (and every reader of the overview)."""
+
+    access_policy = Policy.OBJECT
+    template_name = "reporting/dashboard/hearing.html"
+
+    def get_context_data(self, **kwargs):
+        if not reads_city_overview(self.request.user):
+            raise PermissionDenied
+        today = services.today()
+        default = hearing_year(today)
+        year = year_param(self.request.GET.get("year"), default=default, today=today)
+        return super().get_context_data(
+            hearing=hearing(year, industries_for(self.request.user)),
+            years=range(default, default - 5, -1),
             **kwargs,
         )

@@ -126,7 +126,7 @@ class RecordEditView(TemplateView):
             kind=self.kind,
             title=TITLES[self.kind],
             record=self.record,
-            remove_form=RemoveForm(initial={"version": self.record.version}),
+            remove_form=RemoveForm(initial={"version": self.record.version}, auto_id="remove_%s"),
             history=selectors.history(self.record),
             **extra,
         )

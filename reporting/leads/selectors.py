@@ -98,3 +98,20 @@ def signed_by_district(year: int, until_month: int) -> dict[int, int]:
         .values("unit")
         .annotate(n=Count("id"))
     }
+
+
+def signed_in(months: list[tuple[int, int]]):
+    """Leads signed in the given (year, month)s, with their industry and unit (one query)."""
+    when = Q()
+    for year, month in months:
+        when |= Q(signed_on__year=year, signed_on__month=month)
+    return (
+        InvestmentLead.objects.filter(when, removed_at__isnull=True)
+        .select_related("industry", "unit")
+        .order_by("signed_on", "id")
+    )
+
+
+def stage_counts() -> list[dict]:
+    """Every lead not taken out, per stage: how many and the expected investment."""
+    return summary(InvestmentLead.objects.filter(removed_at__isnull=True))["stages"]

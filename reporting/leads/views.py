@@ -100,7 +100,8 @@ class LeadDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         lead = access_lead(user=user, pk=kwargs["pk"])
-        move = MoveForm(initial={"version": lead.version})
+        # Two forms on one page: their fields' ids apart, each label bound to its own input.
+        move = MoveForm(initial={"version": lead.version}, auto_id="move_%s")
         allowed = MOVES.get(lead.stage, set())
         move.fields["stage"].choices = [
             (v, label) for v, label in LeadStage.choices if v in allowed
@@ -110,8 +111,8 @@ class LeadDetailView(TemplateView):
             can_keep=can_keep_lead(user, lead) and lead.removed_at is None,
             guides=guides_leads(user) and lead.removed_at is None,
             move_form=move if allowed else None,
-            guide_form=GuideForm(),
-            remove_form=RemoveForm(initial={"version": lead.version}),
+            guide_form=GuideForm(auto_id="guide_%s"),
+            remove_form=RemoveForm(initial={"version": lead.version}, auto_id="remove_%s"),
             **selectors.lead_page(lead),
             **kwargs,
         )

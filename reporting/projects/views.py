@@ -143,7 +143,7 @@ class ProjectDetailView(TemplateView):
         return super().get_context_data(
             project=project,
             can_change=can_change_project(self.request.user, project),
-            remove_form=RemoveForm(initial={"version": project.version}),
+            remove_form=RemoveForm(initial={"version": project.version}, auto_id="remove_%s"),
             **selectors.project_page(project),
         )
 

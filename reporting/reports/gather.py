@@ -45,6 +45,8 @@ from reporting.choices import (
 )
 from reporting.innovation.selectors import summary as innovation_summary
 from reporting.land.selectors import land_totals
+from reporting.leads.selectors import signed_in as leads_signed_in
+from reporting.leads.selectors import stage_counts as lead_stage_counts
 from reporting.models import (
     ActionItem,
     KeyProject,
@@ -581,6 +583,7 @@ def gather(kind: str, year: int, number: int = 0, progress=None) -> dict:
     snapshot["pipeline"] = _pipeline(accepted_ids, today)
     snapshot["land"] = _land(year, max(m for _y, m in months))
     snapshot["innovation"] = _innovation(year, max(m for _y, m in months), today)
+    snapshot["leads"] = _leads(months)
     if kind == "monthly":
         snapshot["statistics_analysis"] = {
             "city": _analysis(analyses.get(None)),
@@ -650,6 +653,27 @@ def _pipeline(accepted_ids: list[int], today: datetime.date) -> dict:
                 "unit": p.responsible_unit.name,
             }
             for p in summary.stuck
+        ],
+    }
+
+
+def _leads(months: list[tuple[int, int]]) -> dict:
+    """Targeted investment attraction (精准招商): the leads per stage as the report is drafted,
+    and those signed in the report's months."""
+    return {
+        "stages": [
+            {"label": str(s["label"]), "count": s["count"], "investment": _num(s["investment"])}
+            for s in lead_stage_counts()
+        ],
+        "signed": [
+            {
+                "target": lead.target,
+                "industry": lead.industry.name,
+                "unit": lead.unit.name,
+                "investment": _num(lead.expected_investment),
+                "signed_on": lead.signed_on.isoformat(),
+            }
+            for lead in leads_signed_in(months)[:200]
         ],
     }
 

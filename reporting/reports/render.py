@@ -217,6 +217,8 @@ def outline(data: dict, comments: dict | None = None) -> list[dict]:
         sections.append(_section("pipeline", "重点项目推进情况", "_pipeline.html"))
     if data.get("land"):
         sections.append(_section("land", "空间统筹和用地保障", "_land.html"))
+    if data.get("leads"):
+        sections.append(_section("leads", "精准招商", "_leads.html"))
     if data.get("innovation"):
         sections.append(_section("innovation", "科技创新", "_innovation.html"))
     if annual:

@@ -204,3 +204,27 @@ def test_a_districts_signed_leads_count_where_an_indicator_says_so(lead, users, 
     assert scores["思明区"].measure.value == 1 and scores["思明区"].score == 25
     assert "招商线索签约 1 个" in scores["思明区"].measure.explanation
     assert scores["湖里区"].measure.value == 0
+
+
+def test_the_report_carries_the_leads_signed_in_its_months(lead, users, zsb, clock):
+    from reporting.periods import services as periods
+    from reporting.reports import render
+    from reporting.reports.gather import gather
+
+    periods.period_get_or_create(2025, 10)
+    talks = leads.lead_move(lead=lead, user=users["siming"], version=lead.version, stage="talks")
+    leads.lead_move(lead=talks, user=zsb, version=talks.version, stage="signed")
+    data = gather("monthly", 2025, 10)
+    assert data["leads"]["signed"] == [
+        {
+            "target": "宁德时代新能源科技股份有限公司",
+            "industry": "新能源产业",
+            "unit": "思明区",
+            "investment": "120.00",
+            "signed_on": "2025-10-09",
+        }
+    ]
+    assert {"label": "已签约", "count": 1, "investment": "120.00"} in data["leads"]["stages"]
+    html = render.report_html(data)
+    assert "精准招商" in html and "本期签约1个" in html
+    assert gather("monthly", 2025, 9)["leads"]["signed"] == []
