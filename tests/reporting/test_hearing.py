@@ -51,7 +51,7 @@ def test_a_principal_leader_hears_the_year_live_before_the_report(
     assert page.status_code == 200
     hearing = page.context["hearing"]
     assert hearing["live"] and hearing["report"] is None
-    line = next(l for l in hearing["lines"] if l["code"] == "electronic-information")
+    line = next(x for x in hearing["lines"] if x["code"] == "electronic-information")
     assert "重点项目1个" in line["line"] and "报送问题1个" in line["line"]
     assert [p.description for p in hearing["major_problems"]] == ["产线用电增容"]
     assert 'id="hearing-live"' in page.content.decode()
