@@ -2,7 +2,8 @@
 
 from chains.matrix import urls as matrix
 from chains.policies import urls as policies
+from chains.teams import urls as teams
 
 app_name = "chains"
 
-urlpatterns = [*matrix.urlpatterns, *policies.urlpatterns]
+urlpatterns = [*matrix.urlpatterns, *policies.urlpatterns, *teams.urlpatterns]

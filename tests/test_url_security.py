@@ -83,6 +83,8 @@ EXPECTATIONS = {
     "chains:policy_new": ("get", {"code": CL}, outcomes(swj=200, jtj=200)),
     "chains:policy": ("get", {"pk": "{policy}"}, outcomes(**each(CL_VIEWERS))),
     "chains:policy_edit": ("get", {"pk": "{policy}"}, outcomes(swj=200, jtj=200)),
+    # The work team is kept by the industry's lead units.
+    "chains:team": ("get", {"code": CL}, outcomes(swj=200, jtj=200)),
     "accounts:login": ("get", {}, outcomes(302, anonymous=200)),
     "accounts:logout": ("get", {}, outcomes(405)),  # a POST
     "accounts:notifications": ("get", {}, outcomes(**each(SIGNED_IN))),
@@ -1001,6 +1003,25 @@ WRITES = [
         "reporting:milestone_reach",
         {"pk": "{milestone}"},
         lambda w: {"note": ""},
+        allowed={"swj": 302, "jtj": 302},
+    ),
+    Write(
+        "team",
+        "chains:team",
+        {"code": CL},
+        lambda w: {
+            "version": "1",
+            "team-TOTAL_FORMS": "1",
+            "team-INITIAL_FORMS": "0",
+            "team-MIN_NUM_FORMS": "0",
+            "team-MAX_NUM_FORMS": "80",
+            "team-0-unit": w["users"]["gkj"].unit_id,
+            "team-0-role": "contact",
+            "team-0-name": "港口局联络员",
+            "team-0-title": "",
+            "team-0-phone": "0592-7654321",
+            "team-0-user": "",
+        },
         allowed={"swj": 302, "jtj": 302},
     ),
     Write(

@@ -44,6 +44,7 @@ from chains.models import (
     Unit,
 )
 from chains.quality.models import FigureFlag
+from chains.teams import services as teams
 from portal.months import previous_month
 from reporting.innovation import services as innovation
 from reporting.land import services as land
@@ -255,6 +256,21 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         source="visit",
         industry=industry,
         next_step=f"{marker} 拜访",
+    )
+    teams.roster_save(
+        industry=industry,
+        user=user,
+        version=0,
+        members=[
+            {
+                "unit": unit,
+                "role": "contact",
+                "name": f"{marker} 联络员",
+                "title": "",
+                "phone": "0592-1234567",
+                "user": user,
+            }
+        ],
     )
     platform = innovation.record_add(
         user=user,

@@ -33,6 +33,7 @@ from chains.quality.models import (
     ValidationRule,
 )
 from chains.space.models import CarrierArea, CarrierKind, LeadingIndustry
+from chains.teams.models import TeamChange, TeamMember, TeamRole
 
 __all__ = [
     "ApiCall",
@@ -65,6 +66,9 @@ __all__ = [
     "Policy",
     "PolicyEvaluation",
     "SubSegment",
+    "TeamChange",
+    "TeamMember",
+    "TeamRole",
     "TierStage",
     "Unit",
     "ValidationRule",

@@ -22,6 +22,7 @@ from chains.matrix.history import change_entries
 from chains.matrix.selectors import industries_with_assignments, matrix_change_records
 from chains.models import Category, Official, Unit
 from chains.policies.selectors import policies_for_industry
+from chains.teams.selectors import roster as team_roster
 from portal import dataversion
 from portal.responses import xlsx_response
 from portal.viewhelpers import year_param
@@ -38,7 +39,7 @@ from reporting.dashboard.access import (
 from reporting.dashboard.hearing import hearing, hearing_year
 from reporting.innovation.selectors import summary as innovation_summary
 from reporting.land.selectors import carrier_areas_for_industry
-from reporting.models import ReportingPeriod
+from reporting.models import Meeting, ReportingPeriod
 from reporting.periods import selectors as periods_selectors
 from reporting.periods import services
 from reporting.reports.selectors import annual_status
@@ -62,6 +63,9 @@ class IndustryDetailView(TemplateView):
             shared_with=list(shared_with),
             my_action=my_action,
             carrier_areas=carrier_areas_for_industry(industry),
+            team=team_roster(industry),
+            can_edit_team=bool(self.request.user.unit_id) and my_action == Action.FILE,
+            meetings=list(Meeting.objects.filter(industry=industry).order_by("-date")[:6]),
             policies=policies_for_industry(industry),
             # chains.policies.access.can_edit_policies, read from the roles already loaded
             can_edit_policies=bool(self.request.user.unit_id) and my_action == Action.FILE,

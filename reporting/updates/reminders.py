@@ -9,7 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.choices import NoticeKind
-from accounts.notifications import drc_staff, unit_staff
+from accounts.notifications import drc_staff
+from chains.teams.selectors import contacts as team_contacts
 from reporting.choices import ReminderStep
 from reporting.models import MonthlyUpdate, Reminder, ReportingPeriod
 from reporting.notices.services import notify
@@ -95,7 +96,7 @@ def send_due_reminders(on: datetime.date | None = None) -> int:
                 key,
                 period,
                 step,
-                unit_staff(unit.pk),
+                team_contacts(industry.pk, unit.pk),
                 f"【进展报送提醒】{industry.name} {period}",
                 text,
             )

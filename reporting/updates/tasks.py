@@ -6,7 +6,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.choices import NoticeKind
-from accounts.notifications import drc_staff, unit_staff
+from accounts.notifications import drc_staff
+from chains.teams.selectors import contacts as team_contacts
 from reporting.choices import UpdateStatus
 from reporting.models import MonthlyUpdate, UpdateEvent
 from reporting.notices.services import notify
@@ -64,7 +65,7 @@ def notify_reviewed(outbox_id: int) -> None:
         )
         reason = f"理由：{event.reason}" if event and event.reason else ""
         notify(
-            unit_staff(update.unit_id),
+            team_contacts(update.industry_id, update.unit_id),
             subject=f"【{verdict}】{update.industry.name} {update.period}",
             text=f"{update.industry.name}{update.period}的月度进展{verdict}。{reason}",
             link=reverse("reporting:update", args=[update.pk]),

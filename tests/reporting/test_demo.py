@@ -37,6 +37,8 @@ AHEAD_BY_NATURE = {
     # 供地时序计划: the month a planned or signed project's land is to be supplied.
     ("reporting", "Project", "land_supply_month"),
     ("reporting", "InvestmentLead", "next_step_due"),  # a lead's next step is planned ahead
+    ("reporting", "TechProject", "end_on"),  # a research project's planned end
+    ("reporting", "TechMilestone", "due_on"),  # milestones still to come
 }
 
 

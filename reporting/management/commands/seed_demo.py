@@ -5,6 +5,7 @@ from chains.figures.demo import demo_figures_seed
 from chains.matrix.demo import DEMO_PASSWORD, DemoRefused, demo_accounts_seed
 from chains.policies.demo import policies_demo
 from chains.space.demo import demo_leading_industries_seed
+from chains.teams.demo import teams_demo
 from reporting.analysis.demo import demo_analyses_seed
 from reporting.innovation.demo import innovation_demo
 from reporting.land.demo import land_demo
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         # One notion of today for every part of the demo, so that none of it lies in the future.
         today = portal_today()
+        teams_demo()  # each industry's work team: who the reminders reach
         updates = demo_updates_seed(today)
         work_plans = demo_plans_seed(today)
         enterprises = demo_figures_seed(today)
