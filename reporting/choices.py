@@ -130,6 +130,7 @@ class ReminderStep(models.TextChoices):
     DUE_TODAY = "due_today", _("Deadline today")
     OVERDUE = "overdue", pgettext_lazy("reminder", "Overdue")
     DRC_SUMMARY = "drc_summary", _("Overdue summary for the DRC")
+    CONTRIBUTION = "contribution", _("Responsible units' inputs due")
 
 
 class ProblemStatus(models.TextChoices):

@@ -323,6 +323,9 @@ PORTAL_NAME = _("Xiamen 4+4+6 Modern Industrial System Portal")
 REPORTING_DEADLINE_WORKING_DAY = env.int("REPORTING_DEADLINE_WORKING_DAY", default=5)
 REPORTING_LOCK_AFTER_WORKING_DAYS = env.int("REPORTING_LOCK_AFTER_WORKING_DAYS", default=5)
 REPORTING_REMINDER_WORKING_DAYS = env.int("REPORTING_REMINDER_WORKING_DAYS", default=3)
+# Responsible units give their inputs (素材) by this working day of the next month: before the
+# lead unit's deadline, so that it can use them.
+REPORTING_CONTRIBUTION_WORKING_DAY = env.int("REPORTING_CONTRIBUTION_WORKING_DAY", default=3)
 # Links in e-mails and group-robot posts point here.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Group robots (reporting.notices): the portal posts only to these hosts, over HTTPS.

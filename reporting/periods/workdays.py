@@ -107,6 +107,15 @@ class WorkCalendar:
         )
         return computed, lock_date
 
+    def contribution_deadline(self, period) -> datetime.date:
+        """When the responsible units' inputs for a month are due: the n-th working day of the
+        next month (REPORTING_CONTRIBUTION_WORKING_DAY), and always before the lead unit's
+        deadline, even one an administrator moved."""
+        day = self.nth_working_day(
+            *next_month(period.year, period.month), settings.REPORTING_CONTRIBUTION_WORKING_DAY
+        )
+        return min(day, period.deadline - datetime.timedelta(days=1))
+
     def analysis_deadline(self, year: int, month: int) -> datetime.date:
         """The calendar's deadline for the statistics bureau's analysis of a month: the n-th
         working day of the next month (REPORTING_ANALYSIS_WORKING_DAY)."""

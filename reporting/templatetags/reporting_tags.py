@@ -1,6 +1,7 @@
 from django import template
 
 from reporting.choices import ELEMENT_FIELDS, Section
+from reporting.periods.workdays import WorkCalendar
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def section_reason(returned, field_or_section: str) -> str:
 def figure_check(update, key: str) -> dict | None:
     """The unit's confirmation of a figure past ten times last month's (figures.py), if any."""
     return (update.figure_checks or {}).get(key)
+
+
+@register.filter
+def contribution_due(period):
+    """When the responsible units' inputs for the period are due (WorkCalendar)."""
+    return WorkCalendar().contribution_deadline(period)

@@ -1,5 +1,6 @@
 """Deadline reminders: N working days before, on the day, and once overdue, to the lead unit's
-staff; and once a month a summary of overdue updates for the DRC. A Reminder row with a
+staff; once a month a summary of overdue updates for the DRC; and before the responsible
+units' inputs are due, to those that have given none. A Reminder row with a
 unique key is written in the same transaction as the sending, so each step goes out once."""
 
 import datetime
@@ -10,13 +11,14 @@ from django.urls import reverse
 
 from accounts.choices import NoticeKind
 from accounts.notifications import drc_staff
+from chains.teams.models import TeamMember
 from chains.teams.selectors import contacts as team_contacts
 from reporting.choices import ReminderStep
-from reporting.models import MonthlyUpdate, Reminder, ReportingPeriod
+from reporting.models import Contribution, MonthlyUpdate, Reminder, ReportingPeriod
 from reporting.notices.services import notify
 from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
-from reporting.updates.selectors import lead_pairs
+from reporting.updates.selectors import lead_pairs, responsible_pairs
 
 
 def step_for(
@@ -72,6 +74,7 @@ def send_due_reminders(on: datetime.date | None = None) -> int:
     ):
         if period.first_day > on:
             continue
+        sent += contribution_reminders(period, on, calendar)
         step = step_for(period, on, calendar)
         if step is None:
             continue
@@ -110,4 +113,43 @@ def send_due_reminders(on: datetime.date | None = None) -> int:
                 f"【逾期汇总】{period}月度进展",
                 f"{period}月度进展截至{deadline}仍未报送的有 {len(pairs)} 项：{listing}。",
             )
+    return sent
+
+
+def contribution_reminders(
+    period: ReportingPeriod, on: datetime.date, calendar: WorkCalendar
+) -> int:
+    """Once, in the working days before the responsible units' inputs are due (and on the
+    day), remind each responsible unit that has given none for an industry this month — those
+    of the industry's work team when it has one, else all of them — through the people the
+    team names for it."""
+    due = calendar.contribution_deadline(period)
+    if on > due or calendar.working_days_until(on, due) > settings.REPORTING_REMINDER_WORKING_DAYS:
+        return 0
+    given = set(
+        Contribution.objects.filter(update__period=period).values_list(
+            "update__industry_id", "unit_id"
+        )
+    )
+    teams: dict[int, set[int]] = {}
+    for industry_id, unit_id in TeamMember.objects.filter(removed_at__isnull=True).values_list(
+        "industry_id", "unit_id"
+    ):
+        teams.setdefault(industry_id, set()).add(unit_id)
+    sent = 0
+    day = f"{due:%Y年%m月%d日}"
+    for industry, unit in responsible_pairs():
+        if (industry.pk, unit.pk) in given:
+            continue
+        if industry.pk in teams and unit.pk not in teams[industry.pk]:
+            continue
+        sent += _send_once(
+            f"{period.slug}:{industry.code}:{unit.code}:{ReminderStep.CONTRIBUTION}",
+            period,
+            ReminderStep.CONTRIBUTION,
+            team_contacts(industry.pk, unit.pk),
+            f"【材料报送提醒】{industry.name} {period}",
+            f"请于{day}前为{industry.name}{period}的月度进展提供本单位材料（素材），"
+            "牵头单位将据此汇总报送。",
+        )
     return sent

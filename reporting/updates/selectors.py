@@ -45,6 +45,21 @@ def lead_pairs(
     return _pairs(industries, unit)
 
 
+def responsible_pairs() -> list[tuple[Industry, Unit]]:
+    """Every (industry, responsible unit) of the matrix, in matrix order (two queries)."""
+    industries = {}
+    for industry in Industry.objects.order_by("position"):
+        industries.setdefault(industry.assignment_id, []).append(industry)
+    pairs = []
+    for link in (
+        AssignmentUnit.objects.filter(role=UnitRole.RESPONSIBLE)
+        .select_related("unit")
+        .order_by("position", "id")
+    ):
+        pairs += [(industry, link.unit) for industry in industries.get(link.assignment_id, [])]
+    return sorted(pairs, key=lambda pair: pair[0].position)
+
+
 def _pairs(industries: list[Industry], unit: Unit | None = None) -> list[tuple[Industry, Unit]]:
     """The (industry, lead unit) pairs of these industries, in their order (one query)."""
     links = AssignmentUnit.objects.filter(

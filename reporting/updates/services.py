@@ -521,6 +521,7 @@ def contribution_add(*, update: MonthlyUpdate, user: User, text: str) -> Contrib
         user,
         reason=f"{user.unit.name}：{text.strip()[:200]}",
     )
+    outbox.enqueue("reporting.notify_contribution", contribution_id=contribution.pk)
     return contribution
 
 

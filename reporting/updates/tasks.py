@@ -9,7 +9,7 @@ from accounts.choices import NoticeKind
 from accounts.notifications import drc_staff
 from chains.teams.selectors import contacts as team_contacts
 from reporting.choices import UpdateStatus
-from reporting.models import MonthlyUpdate, UpdateEvent
+from reporting.models import Contribution, MonthlyUpdate, UpdateEvent
 from reporting.notices.services import notify
 from reporting.outbox import services as outbox
 from reporting.updates import reminders
@@ -68,6 +68,32 @@ def notify_reviewed(outbox_id: int) -> None:
             team_contacts(update.industry_id, update.unit_id),
             subject=f"【{verdict}】{update.industry.name} {update.period}",
             text=f"{update.industry.name}{update.period}的月度进展{verdict}。{reason}",
+            link=reverse("reporting:update", args=[update.pk]),
+            kind=NoticeKind.REVIEW,
+        )
+
+
+@shared_task(name="reporting.notify_contribution", **RETRY)
+def notify_contribution(outbox_id: int) -> None:
+    """A responsible unit's input reached the lead unit's update: its people are told, and
+    told to withdraw first when the update is already with the DRC."""
+    with transaction.atomic():
+        message = outbox.claim(outbox_id)
+        if message is None:
+            return
+        contribution = Contribution.objects.select_related(
+            "unit", "update__industry", "update__unit", "update__period"
+        ).get(pk=message.payload["contribution_id"])
+        update = contribution.update
+        text = (
+            f"{contribution.unit.name}为{update.industry.name}{update.period}的月度进展提供了材料。"
+        )
+        if update.status == UpdateStatus.SUBMITTED:
+            text += "该进展已提交市发改委审核；如需采纳，请先撤回再修改。"
+        notify(
+            team_contacts(update.industry_id, update.unit_id),
+            subject=f"【责任单位材料】{update.industry.name} {update.period}",
+            text=text,
             link=reverse("reporting:update", args=[update.pk]),
             kind=NoticeKind.REVIEW,
         )
