@@ -333,6 +333,9 @@ NOTICE_WEBHOOK_HOSTS = env.list(
     "NOTICE_WEBHOOK_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
 )
 NOTICE_WEBHOOK_ALLOW_HTTP = env.bool("NOTICE_WEBHOOK_ALLOW_HTTP", default=False)
+# A year's work plans are due on this day of January (admins may set another per year): before
+# the annual report on last year, due January 31, is compiled, so it carries next year's plans.
+WORK_PLAN_DEADLINE_DAY = env.int("WORK_PLAN_DEADLINE_DAY", default=15)
 # The project register calls a project stuck after this many months in 策划, 签约 or 开工.
 PROJECT_STUCK_MONTHS = env.int("PROJECT_STUCK_MONTHS", default=6)
 # The statistics bureau's monthly analysis is due on this working day of the next month: after

@@ -11,7 +11,7 @@ Definitions (also shown on the page: reporting.assessment.presentation's DEFINIT
   the year just ended), or this year when none has.
 - timeliness (%): obligations met on time ÷ obligations due × 100. Obligations:
   (a) each plan the unit owes for Y, once the plans' deadline has passed (deadline < today):
-      the deadline is PlanYear(Y).deadline, or January 31 of Y (PlanYear.default_deadline)
+      the deadline is PlanYear(Y).deadline, or mid-January of Y (PlanYear.default_deadline)
       when no PlanYear row exists. The plans owed are those of reporting.plans.selectors.plans_owed:
       the unit's own plan (no industry), then one per industry the unit leads in the
       responsibility matrix (AssignmentUnit role lead; today's matrix, which keeps no

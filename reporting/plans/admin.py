@@ -9,7 +9,7 @@ from reporting.models import PlanYear
 
 @admin.register(PlanYear)
 class PlanYearAdmin(admin.ModelAdmin):
-    """The date each year's work plans are due (January 31 unless set here). A plan year is
+    """The date each year's work plans are due (mid-January unless set here). A plan year is
     created when the first plan of the year is started; one can be added here beforehand.
     Plans refer to their year, so it is never deleted."""
 

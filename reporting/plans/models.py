@@ -18,7 +18,8 @@ from reporting.choices import (
 
 
 class PlanYear(models.Model):
-    """A plan year and the date its work plans are due (admins set it; default January 31)."""
+    """A plan year and the date its work plans are due (admins set it; default mid-January,
+    WORK_PLAN_DEADLINE_DAY)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     deadline = models.DateField(_("plans due"))
@@ -39,7 +40,7 @@ class PlanYear(models.Model):
                     "deadline": format_lazy(
                         _(
                             "The deadline should fall in {previous} or {year}: a year's work "
-                            "plans are due at its start (January 31 by default)."
+                            "plans are due at its start (mid-January by default)."
                         ),
                         previous=self.year - 1,
                         year=self.year,
@@ -49,7 +50,8 @@ class PlanYear(models.Model):
 
     @staticmethod
     def default_deadline(year: int) -> datetime.date:
-        return datetime.date(year, 1, 31)
+        """Mid-January (WORK_PLAN_DEADLINE_DAY): before the annual report is compiled."""
+        return datetime.date(year, 1, settings.WORK_PLAN_DEADLINE_DAY)
 
 
 class WorkPlan(models.Model):

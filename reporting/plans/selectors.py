@@ -17,7 +17,7 @@ OWN_PLAN_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 
 
 def plan_deadline(year: int) -> datetime.date:
-    """The day `year`'s work plans are due: PlanYear(year).deadline, or January 31 when no
+    """The day `year`'s work plans are due: PlanYear(year).deadline, or mid-January when no
     PlanYear row exists yet (PlanYear.default_deadline)."""
     deadline = PlanYear.objects.filter(year=year).values_list("deadline", flat=True).first()
     return deadline or PlanYear.default_deadline(year)

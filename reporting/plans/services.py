@@ -1,5 +1,5 @@
 """Yearly work plans (督促落实): each lead unit files one per industry it leads, each district and
-development zone one of its own, by the year's deadline (January 31 unless admins set another).
+development zone one of its own, by the year's deadline (mid-January unless admins set another).
 Same workflow as monthly updates: draft → submitted → returned or accepted. Once accepted, the
 unit records progress against each item month by month.
 

@@ -2,7 +2,8 @@
 
 - the monthly consolidated report is drafted the day after its month's lock date (or on a
   later day, if the schedule did not run that day, as long as no report exists yet);
-- the annual report for year Y is drafted on the first working day of January Y+1;
+- the annual report for year Y is drafted on the first working day after Y+1's work plans are
+  due (mid-January by default), so that it carries next year's plans;
 - DRC staff are reminded 10, 5 and 1 working days before January 31 while no final version
   of the annual report exists. Each reminder is sent once (ReportReminder's unique key)."""
 
@@ -18,6 +19,7 @@ from reporting.models import Report, ReportingPeriod, ReportJob, ReportReminder
 from reporting.notices.services import notify
 from reporting.periods import services as periods
 from reporting.periods.workdays import WorkCalendar
+from reporting.plans.selectors import plan_deadline
 from reporting.reports.gather import annual_due
 from reporting.reports.services import Period, report_request
 
@@ -44,10 +46,14 @@ def run(today: datetime.date | None = None) -> list[str]:
         if not _has_report(period):
             report_request(period=period, user=None)
             done.append(f"monthly {period.key}")
-    # Annual: from the first working day of January, for the year just ended.
+    # Annual: for the year just ended, once this year's work plans are due (mid-January), so
+    # that the report carries them; from the first working day of January at the earliest.
     if today.month == 1:
         calendar = WorkCalendar()
-        first = calendar.nth_working_day(today.year, 1, 1)
+        first = max(
+            calendar.nth_working_day(today.year, 1, 1),
+            calendar.add_working_days(plan_deadline(today.year), 1),
+        )
         period = Period(ReportKind.ANNUAL, today.year - 1, 0)
         if today >= first and not _has_report(period):
             report_request(period=period, user=None)

@@ -591,16 +591,16 @@ def test_the_plans_owed_follow_the_matrix(data):
         assert owed[unit.pk] == expected, unit.name
 
 
-def test_plans_are_due_once_the_deadline_passes_january_31_by_default(users, clock):
-    # No PlanYear for 2026: the plans are due on 2026-01-31.
-    clock.set(datetime.date(2026, 1, 31))
+def test_plans_are_due_once_the_deadline_passes_mid_january_by_default(users, clock):
+    # No PlanYear for 2026: the plans are due on 2026-01-15 (before the annual report).
+    clock.set(datetime.date(2026, 1, 15))
     result = assessment.district_assessment(year=2026)
-    assert result.plan_deadline == datetime.date(2026, 1, 31)
+    assert result.plan_deadline == datetime.date(2026, 1, 15)
     assert not measure(result.row_for("jimei"), "timeliness").applicable
-    clock.set(datetime.date(2026, 2, 1))
+    clock.set(datetime.date(2026, 1, 16))
     jimei = measure(assessment.district_assessment(year=2026).row_for("jimei"), "timeliness")
     assert jimei.explanation == "按时 0 项 / 应报 1 项 = 0%"
-    assert jimei.details == ["2026年集美区工作计划：未编制，截止 2026-01-31，逾期"]
+    assert jimei.details == ["2026年集美区工作计划：未编制，截止 2026-01-15，逾期"]
     # an administrator's later deadline holds them back again
     PlanYear.objects.create(year=2026, deadline=datetime.date(2026, 2, 15))
     result = assessment.district_assessment(year=2026)

@@ -238,12 +238,15 @@ def test_the_schedule_drafts_the_annual_report_and_reminds_once_per_step(users, 
     from accounts.models import Notification
 
     users["drc"]  # a DRC user to remind
-    assert "annual 2025" in schedule.run(datetime.date(2026, 1, 5))
+    # Drafted once 2026's work plans are due (15 January), so that it carries them.
+    assert "annual 2025" not in schedule.run(datetime.date(2026, 1, 15))
+    assert "annual 2025" in schedule.run(datetime.date(2026, 1, 16))
     assert ReportJob.objects.filter(kind="annual", period="2025").count() == 1
     reminded = schedule.run(datetime.date(2026, 1, 30))
     assert reminded == ["annual-2025-1"]
     assert schedule.run(datetime.date(2026, 1, 30)) == []
-    assert Notification.objects.filter(user=users["drc"], text__contains="年度").count() == 1
+    # ten working days before (sent with the draft on the 16th) and one day before
+    assert Notification.objects.filter(user=users["drc"], text__contains="年度").count() == 2
 
 
 def test_build_report_command_writes_a_pdf(accepted, indicators, figures, tmp_path, clock):
