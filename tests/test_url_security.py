@@ -189,6 +189,8 @@ EXPECTATIONS = {
     "hearing": ("get", {}, outcomes(**each(OVERVIEW))),
     "district_assessment": ("get", {}, outcomes(**each(SYSTEM))),
     # A district reads its own assessment (with its rank), no other's.
+    # A district writes its own summary of the year, no other's.
+    "district_narrative": ("post", {"code": "siming"}, outcomes(siming=302)),
     "district_assessment_detail": (
         "get",
         {"code": "siming"},
@@ -1023,6 +1025,13 @@ WRITES = [
             "team-0-user": "",
         },
         allowed={"swj": 302, "jtj": 302},
+    ),
+    Write(
+        "district_narrative",
+        "district_narrative",
+        {"code": "siming"},
+        lambda w: {"year": w["year"], "version": "0", "text": "思明区年度总结"},
+        allowed={"siming": 302},
     ),
     Write(
         "problem_escalate",

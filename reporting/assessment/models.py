@@ -41,3 +41,32 @@ class AssessmentIndicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DistrictNarrative(models.Model):
+    """A district's or development zone's own summary of its leading industries' year
+    (市发改委定期汇总各区(开发区)推进产业发展情况), carried by the annual report next to the computed
+    scores. Each save is a new row: the latest is the text, the others its history."""
+
+    unit = models.ForeignKey(
+        "chains.Unit",
+        on_delete=models.PROTECT,
+        related_name="narratives",
+        limit_choices_to={"kind__in": ["district", "zone"]},
+        verbose_name=_("district or development zone"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("summary of the year"))
+    written_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        verbose_name = _("district's summary of the year")
+        verbose_name_plural = _("districts' summaries of the year")
+        indexes = [models.Index(fields=["unit", "year", "-written_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.year}"

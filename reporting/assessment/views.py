@@ -3,15 +3,22 @@ district and development zone compared on the admin-defined indicators, one dist
 calculation in detail, and the table with its calculation as xlsx (?format=xlsx). The numbers
 come from reporting.assessment.scoring; only users who may assess districts see them."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.policies import Policy
+from chains.models import Unit
 from portal.responses import xlsx_response
-from reporting.assessment import presentation
+from portal.viewhelpers import error_text
+from reporting.assessment import narratives, presentation
 from reporting.assessment import scoring as assessment
-from reporting.assessment.access import can_assess_districts, can_read_district
+from reporting.assessment.access import can_assess_districts, can_read_district, own_district_code
 from reporting.models import PlanYear, ReportingPeriod
 from reporting.projects.selectors import district_projects
 
@@ -92,7 +99,41 @@ class DistrictAssessmentDetailView(DistrictAssessmentMixin, TemplateView):
                 row=row,
                 compares=can_assess_districts(request.user),
                 projects=district_projects(row.unit),
+                narratives=narratives.narratives(row.unit, result.year),
+                writes_narrative=own_district_code(request.user) == code,
                 **self.selectors(result),
                 **kwargs,
             )
         )
+
+
+class DistrictNarrativeView(View):
+    """The district's own summary of its year, saved from its assessment page."""
+
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request, code):
+        unit = Unit.objects.filter(code=code, kind__in=["district", "zone"]).first()
+        if unit is None:
+            raise Http404("No such district or development zone.")
+        if own_district_code(request.user) != code:
+            raise PermissionDenied
+        year = _int(request.POST.get("year"), 2000, 2100)
+        version = _int(request.POST.get("version"), 0, 100000)
+        back = f"{reverse('district_assessment_detail', args=[code])}?year={year or ''}"
+        if year is None or version is None:
+            messages.error(request, _("The page is out of date: reload it and try again."))
+            return redirect(back)
+        try:
+            narratives.narrative_save(
+                unit=unit,
+                user=request.user,
+                year=year,
+                text=request.POST.get("text", ""),
+                version=version,
+            )
+            messages.success(request, _("The summary of the year is saved."))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        return redirect(back)

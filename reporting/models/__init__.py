@@ -2,7 +2,7 @@
 land items, the district assessment's indicators and the statistics bureau's analysis."""
 
 from reporting.analysis.models import AnalysisEvent, StatisticsAnalysis
-from reporting.assessment.models import AssessmentIndicator
+from reporting.assessment.models import AssessmentIndicator, DistrictNarrative
 from reporting.comments.models import Comment
 from reporting.innovation.models import (
     InnovationEvent,
@@ -52,6 +52,7 @@ __all__ = [
     "CalendarYear",
     "Comment",
     "Contribution",
+    "DistrictNarrative",
     "InnovationEvent",
     "InnovationPlatform",
     "Instruction",

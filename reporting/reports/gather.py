@@ -34,6 +34,7 @@ from chains.policies.selectors import policy_summary
 from chains.quality.selectors import flagged_figures, industry_measures
 from reporting.analysis.selectors import byline, month_analyses
 from reporting.assessment.indicators import headline_indicator
+from reporting.assessment.narratives import latest_texts as narrative_texts
 from reporting.assessment.scoring import district_assessment
 from reporting.choices import (
     ELEMENT_FIELDS,
@@ -800,6 +801,7 @@ def _annual_extras(year: int, industries: list[Industry]) -> dict:
             }
         )
     assessment = district_assessment(year=year, as_of_month=12)
+    written = narrative_texts(year)
     districts = [
         {
             "name": row.unit.name,
@@ -807,6 +809,7 @@ def _annual_extras(year: int, industries: list[Industry]) -> dict:
             "leading": [i.name for i in row.leading],
             "total": _num(row.total),
             "rank": row.rank,
+            "narrative": written.get(row.unit.pk, ""),
             "measures": [
                 {
                     "name": score.indicator.name,

@@ -933,3 +933,44 @@ def test_query_count_does_not_grow_with_years_of_data(
     plan = data.plan("huli", 2025, industry="machinery-equipment", submitted=at(2025, 1, 2))
     data.progress(data.item(plan, "F"), 2025, 1, 10, at(2025, 2, 1))
     assert counts() == one_year
+
+
+def test_a_district_writes_its_summary_of_the_year_and_the_annual_report_carries_it(
+    data, users, client, make_user
+):
+    from reporting.assessment import narratives
+    from reporting.reports import render
+    from reporting.reports.gather import gather
+
+    url = reverse("district_narrative", args=["siming"])
+    client.force_login(users["siming"])
+    first = client.post(url, {"year": 2025, "version": 0, "text": "思明区金融服务产业稳步增长。"})
+    assert first.status_code == 302
+    stale = client.post(url, {"year": 2025, "version": 0, "text": "旧页面上的文字"})
+    assert stale.status_code == 302
+    client.post(
+        url, {"year": 2025, "version": 1, "text": "思明区金融服务产业增长12%。\n新增总部企业3家。"}
+    )
+    saved = narratives.narratives(Unit.objects.get(code="siming"), 2025)
+    assert [n.text.splitlines()[0] for n in saved] == [
+        "思明区金融服务产业增长12%。",
+        "思明区金融服务产业稳步增长。",
+    ]
+    page = client.get(reverse("district_assessment_detail", args=["siming"]), {"year": 2025})
+    assert (
+        "新增总部企业3家" in page.content.decode()
+        and 'id="narrative-form"' in page.content.decode()
+    )
+    client.force_login(make_user("huli-staff", unit="湖里区"))
+    assert client.post(url, {"year": 2025, "version": 2, "text": "冒名"}).status_code == 403
+    client.force_login(users["drc"])  # reads it, writes no district's
+    page = client.get(reverse("district_assessment_detail", args=["siming"]), {"year": 2025})
+    assert (
+        "新增总部企业3家" in page.content.decode()
+        and 'id="narrative-form"' not in page.content.decode()
+    )
+    annual = gather("annual", 2025)
+    siming = next(d for d in annual["districts"] if d["name"] == "思明区")
+    assert siming["narrative"].startswith("思明区金融服务产业增长12%")
+    html = render.report_html(annual)
+    assert '<p class="body">新增总部企业3家。</p>' in html
