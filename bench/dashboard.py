@@ -136,6 +136,10 @@ def _supervision_pages(client, timed) -> dict:
         # The register, as the DRC reads it (every industry) and its pipeline.
         "project_register": "/updates/projects/",
         "project_pipeline": "/updates/projects/pipeline/",
+        # 市招商办's page: every lead, by stage, the enterprises two units court.
+        "leads_page": "/updates/leads/",
+        "innovation_page": "/updates/innovation/",
+        "hearing_page": "/dashboard/hearing/",
     }
     figures = {}
     for name, url in pages.items():

@@ -1,4 +1,4 @@
-"""The register's pages on the bench data (generate_bench_data, as `make bench` runs it on ten
+"""The registers' pages (projects, investment leads, innovation) on the bench data (generate_bench_data, as `make bench` runs it on ten
 years; two here): each a bounded number of queries, whatever the number of projects, lines and
 history entries."""
 
@@ -8,11 +8,13 @@ from django.db.models import Count
 from django.urls import reverse
 
 from accounts.choices import Role
-from reporting.models import Project
+from reporting.models import InvestmentLead, Project
 
 PAGES = {
     "reporting:projects": 13,
     "reporting:project_pipeline": 12,
+    "reporting:leads": 15,
+    "reporting:innovation": 22,
 }
 
 
@@ -28,7 +30,7 @@ def test_register_pages_are_bounded_on_bench_data(
     bench, client, name, limit, django_assert_max_num_queries
 ):
     client.force_login(bench)
-    assert Project.objects.count() > 150
+    assert Project.objects.count() > 150 and InvestmentLead.objects.count() > 500
     client.get(reverse(name))  # a first visit's one-off reads (the session, periods)
     with django_assert_max_num_queries(limit):
         assert client.get(reverse(name)).status_code == 200
@@ -44,5 +46,5 @@ def test_a_project_with_two_years_of_history_is_bounded(
     assert project.n >= 20
     url = reverse("reporting:project", args=[project.pk])
     client.get(url)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):  # the menu asks once whether the unit leads
         assert client.get(url).status_code == 200

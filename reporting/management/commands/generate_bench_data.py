@@ -15,6 +15,7 @@ from accounts.models import User
 from chains import creditcode
 from chains.choices import UnitKind
 from chains.models import (
+    AssignmentUnit,
     CarrierArea,
     Enterprise,
     EnterpriseFigure,
@@ -27,6 +28,7 @@ from chains.models import (
     Policy,
     PolicyEvaluation,
     SubSegment,
+    TeamMember,
     Unit,
 )
 from portal.months import months_before
@@ -36,8 +38,11 @@ from reporting.models import (
     ActionEvent,
     ActionItem,
     Comment,
+    InnovationPlatform,
+    InvestmentLead,
     KeyProject,
     LandItem,
+    LeadEvent,
     MonthlyUpdate,
     PlanItem,
     PlanProgress,
@@ -45,6 +50,10 @@ from reporting.models import (
     Project,
     ProjectEvent,
     ReportingPeriod,
+    ResultTransfer,
+    TalentIntake,
+    TechMilestone,
+    TechProject,
     WorkPlan,
 )
 from reporting.periods.services import period_defaults
@@ -241,6 +250,7 @@ def generate(*, years: int, enterprises: int) -> dict:
     IndustryFigure.objects.bulk_create(figures, batch_size=5000)
     registers = _registers(rng, admin, industries, months, pairs)
     registers.update(_projects(rng, admin, months, pairs, periods))
+    registers.update(_leads_platforms_teams(rng, admin, industries, months, pairs))
     supervised = _supervision(rng, admin, industries, months)
     return {
         **registers,
@@ -431,6 +441,152 @@ def _projects(rng, admin, months, pairs, periods) -> dict:
     KeyProject.objects.bulk_create(lines, batch_size=5000)
     ProjectEvent.objects.bulk_create(events, batch_size=5000)
     return {"projects": count, "project lines": len(lines)}
+
+
+def _leads_platforms_teams(rng, admin, industries, months, pairs) -> dict:
+    """Investment leads (each district several a month, most dropped or signed in time, a few
+    courted twice), innovation platforms and research projects with milestones, each month's
+    transfers and talent, and each industry's work team."""
+    places = list(Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.ZONE]))
+    leads, events = [], []
+    stages = ["lead", "talks", "signed", "landed", "dropped", "dropped"]
+    for n, (y, m) in enumerate(months):
+        for unit in places:
+            for _k in range(3):
+                stage = rng.choice(stages) if n < len(months) - 3 else rng.choice(stages[:2])
+                target = f"基准企业{rng.randint(0, 400)}"
+                leads.append(
+                    InvestmentLead(
+                        target=target,
+                        target_key=target.lower(),
+                        source=rng.choice(["referral", "fair", "visit", "office"]),
+                        industry=rng.choice(industries),
+                        district=unit,
+                        unit=unit,
+                        expected_investment=rng.randint(1, 100),
+                        stage=stage,
+                        next_step="继续洽谈",
+                        drop_reason="企业转投他市" if stage == "dropped" else "",
+                        signed_on=datetime.date(y, m, 20)
+                        if stage in ("signed", "landed")
+                        else None,
+                        created_by=admin,
+                    )
+                )
+    InvestmentLead.objects.bulk_create(leads, batch_size=5000)
+    for lead_id, stage in InvestmentLead.objects.values_list("pk", "stage"):
+        events.append(LeadEvent(lead_id=lead_id, kind="created", actor=admin, stage_to="lead"))
+        if stage != "lead":
+            events.append(
+                LeadEvent(
+                    lead_id=lead_id, kind="stage", actor=admin, stage_from="lead", stage_to=stage
+                )
+            )
+    LeadEvent.objects.bulk_create(events, batch_size=5000)
+    years = sorted({y for y, _m in months})
+    platforms = [
+        InnovationPlatform(
+            industry=industry,
+            unit=unit,
+            name=f"{industry.name[:4]}创新平台{n}",
+            level=rng.choice(["national", "provincial", "municipal"]),
+            kind=rng.choice(["key_lab", "engineering", "new_rd", "think_tank"]),
+            host="基准依托单位",
+            status="recognised",
+            year=rng.choice(years),
+            created_by=admin,
+        )
+        for industry, unit in pairs
+        for n in range(len(years))
+    ]
+    InnovationPlatform.objects.bulk_create(platforms)
+    research = []
+    for industry, unit in pairs:
+        for y in years:
+            research.append(
+                TechProject(
+                    industry=industry,
+                    unit=unit,
+                    name=f"{industry.name[:4]}攻关{y}",
+                    lead_org="基准企业",
+                    budget=rng.randint(100, 5000),
+                    start_on=datetime.date(y, 1, 1),
+                    end_on=datetime.date(y + 1, 12, 31),
+                    status="done" if y < years[-1] else "in_progress",
+                    created_by=admin,
+                )
+            )
+    TechProject.objects.bulk_create(research)
+    TechMilestone.objects.bulk_create(
+        [
+            TechMilestone(
+                project=p,
+                title=f"节点{q}",
+                due_on=p.start_on + datetime.timedelta(days=90 * q),
+                done_on=p.start_on + datetime.timedelta(days=90 * q + 5)
+                if p.status == "done"
+                else None,
+            )
+            for p in TechProject.objects.all()
+            for q in range(1, 5)
+        ]
+    )
+    transfers, talent = [], []
+    for industry, unit in pairs:
+        for y, m in months:
+            transfers.append(
+                ResultTransfer(
+                    industry=industry,
+                    unit=unit,
+                    year=y,
+                    month=m,
+                    enterprise="基准承接企业",
+                    title="基准成果",
+                    count=rng.randint(1, 4),
+                    contract_value=rng.randint(10, 900),
+                    created_by=admin,
+                )
+            )
+            talent.append(
+                TalentIntake(
+                    industry=industry,
+                    unit=unit,
+                    year=y,
+                    month=m,
+                    kind=rng.choice(["leading", "skilled", "international"]),
+                    count=rng.randint(1, 20),
+                    created_by=admin,
+                )
+            )
+    ResultTransfer.objects.bulk_create(transfers, batch_size=5000)
+    TalentIntake.objects.bulk_create(talent, batch_size=5000)
+    members = []
+    for industry in industries:
+        for link in AssignmentUnit.objects.filter(assignment_id=industry.assignment_id):
+            members += [
+                TeamMember(
+                    industry=industry,
+                    unit_id=link.unit_id,
+                    role="leader",
+                    name="基准领导",
+                    position=0,
+                ),
+                TeamMember(
+                    industry=industry,
+                    unit_id=link.unit_id,
+                    role="contact",
+                    name="基准联络员",
+                    position=1,
+                ),
+            ]
+    TeamMember.objects.bulk_create(members)
+    return {
+        "leads": len(leads),
+        "platforms": len(platforms),
+        "research projects": len(research),
+        "transfers": len(transfers),
+        "team members": len(members),
+    }
 
 
 def _supervision(rng, admin, industries, months) -> dict:
