@@ -46,3 +46,34 @@ def narrative_save(*, unit: Unit, user: User, year: int, text: str, version: int
     narrative = DistrictNarrative.objects.create(unit=unit, year=year, text=text, written_by=user)
     data_changed()
     return narrative
+
+
+def narratives_demo(year: int) -> int:
+    """Demo only (`make run`): each district's and zone's summary of `year`, written by its
+    demo account from its leading industries and carrier areas."""
+    from accounts.models import User
+
+    made = 0
+    for unit in Unit.objects.filter(kind__in=["district", "zone"]).order_by("position"):
+        user = User.objects.filter(unit=unit, is_demo=True).order_by("pk").first()
+        if user is None or DistrictNarrative.objects.filter(unit=unit, year=year).exists():
+            continue
+        leading = (
+            "、".join(link.industry.name for link in unit.leading_industries.all()) or "主导产业"
+        )
+        carriers = "、".join(c.name for c in unit.carrier_areas.all()[:2]) or "产业载体"
+        narrative_save(
+            unit=unit,
+            user=user,
+            year=year,
+            version=0,
+            text=(
+                f"{year}年，{unit.name}聚焦{leading}，错位发展、集聚集约，推进{carriers}建设，"
+                "完善“引项目、优服务”工作机制。\n"
+                "重点项目按计划推进，新签约项目均已纳入市级项目库；"
+                "与市招商办、产业牵头部门联动开展精准招商。\n"
+                "下一步将加快在建项目投产达产，协调解决用地、能耗等要素保障问题。"
+            ),
+        )
+        made += 1
+    return made

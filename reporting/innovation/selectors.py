@@ -26,19 +26,24 @@ def _kept(model, industries: QuerySet[Industry]):
     )
 
 
+LATEST = 50  # the year's transfers and talent shown row by row; the totals count them all
+
+
 def registers(industries: QuerySet[Industry], year: int) -> dict:
-    """The registers of the industries: platforms, research projects (with milestones), and the
-    year's transfers and talent. Five queries."""
+    """The registers of the industries: platforms, the research projects running in the year
+    (with milestones), and the year's latest transfers and talent entries. Five queries."""
     projects = list(
         _kept(TechProject, industries)
+        .filter(start_on__year__lte=year, end_on__year__gte=year)
         .prefetch_related("milestones")
         .order_by("industry__position", "-start_on", "name")
     )
     return {
         "platforms": list(_kept(InnovationPlatform, industries).select_related("district")),
         "projects": projects,
-        "transfers": list(_kept(ResultTransfer, industries).filter(year=year)),
-        "talent": list(_kept(TalentIntake, industries).filter(year=year)),
+        "transfers": list(_kept(ResultTransfer, industries).filter(year=year)[:LATEST]),
+        "talent": list(_kept(TalentIntake, industries).filter(year=year)[:LATEST]),
+        "latest": LATEST,
     }
 
 

@@ -7,6 +7,7 @@ from chains.policies.demo import policies_demo
 from chains.space.demo import demo_leading_industries_seed
 from chains.teams.demo import teams_demo
 from reporting.analysis.demo import demo_analyses_seed
+from reporting.assessment.narratives import narratives_demo
 from reporting.innovation.demo import innovation_demo
 from reporting.land.demo import land_demo
 from reporting.leads.demo import leads_demo
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         leads_demo(today)  # investment leads, some signed into the register
         innovation_demo(today)  # platforms, research projects, transfers, talent
         demo_leading_industries_seed()
+        narratives_demo(today.year - 1)  # the districts' summaries of last year
         items = demo_supervision_seed(today)
         policies = policies_demo(next((u for u in users if u.role == Role.DRC), None))
         self.stdout.write(
