@@ -29,7 +29,7 @@ def contacts(industry_id: int, unit_id: int) -> list[User]:
             industry_id=industry_id,
             unit_id=unit_id,
             removed_at__isnull=True,
-            user__isnull=False,
+            user__unit_id=unit_id,  # an account that moved to another unit is not its contact
             user__is_active=True,
         ).select_related("user")
     ]

@@ -32,6 +32,9 @@ def _int(value: str | None, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
+REFUSED_NARRATIVE = "refused_narrative"
+
+
 class DistrictAssessmentMixin:
     access_policy = Policy.OBJECT
 
@@ -88,6 +91,14 @@ class DistrictAssessmentDetailView(DistrictAssessmentMixin, TemplateView):
     def allowed(self) -> bool:
         return can_read_district(self.request.user, self.kwargs["code"])
 
+    def refused_text(self, code: str, year: int) -> str | None:
+        """The summary the district typed and the last save refused, shown once."""
+        kept = self.request.session.get(REFUSED_NARRATIVE)
+        if kept and kept.get("code") == code and kept.get("year") == year:
+            del self.request.session[REFUSED_NARRATIVE]
+            return kept.get("text", "")
+        return None
+
     def get(self, request, code, *args, **kwargs):
         result = self.compute()
         row = result.row_for(code)
@@ -100,6 +111,7 @@ class DistrictAssessmentDetailView(DistrictAssessmentMixin, TemplateView):
                 compares=can_assess_districts(request.user),
                 projects=district_projects(row.unit),
                 narratives=narratives.narratives(row.unit, result.year),
+                refused_text=self.refused_text(code, result.year),
                 writes_narrative=own_district_code(request.user) == code,
                 **self.selectors(result),
                 **kwargs,
@@ -125,15 +137,14 @@ class DistrictNarrativeView(View):
         if year is None or version is None:
             messages.error(request, _("The page is out of date: reload it and try again."))
             return redirect(back)
+        text = request.POST.get("text", "")
         try:
             narratives.narrative_save(
-                unit=unit,
-                user=request.user,
-                year=year,
-                text=request.POST.get("text", ""),
-                version=version,
+                unit=unit, user=request.user, year=year, text=text, version=version
             )
             messages.success(request, _("The summary of the year is saved."))
         except ValidationError as exc:
             messages.error(request, error_text(exc))
+            # Nothing is lost: the refused text comes back in the form, once.
+            request.session[REFUSED_NARRATIVE] = {"code": code, "year": year, "text": text}
         return redirect(back)

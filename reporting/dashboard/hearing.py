@@ -14,8 +14,9 @@ from reporting.reports.gather import gather
 
 
 def hearing_year(today: datetime.date) -> int:
-    """The year heard: last year until its annual report is due (January), then this one."""
-    return today.year - 1 if today.month == 1 else today.year
+    """The year heard: the year just ended (its annual report due January 31); in December,
+    the year about to end."""
+    return today.year if today.month == 12 else today.year - 1
 
 
 def industry_lines(data: dict) -> list[dict]:

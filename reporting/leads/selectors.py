@@ -90,6 +90,7 @@ def signed_by_district(year: int, until_month: int) -> dict[int, int]:
         row["unit"]: row["n"]
         for row in InvestmentLead.objects.filter(
             removed_at__isnull=True,
+            stage__in=[LeadStage.SIGNED, LeadStage.LANDED],
             signed_on__year=year,
             signed_on__month__lte=until_month,
             unit__kind__in=["district", "zone"],

@@ -39,7 +39,8 @@ FIELDS = {
 MOVES = {
     LeadStage.LEAD: {LeadStage.TALKS, LeadStage.SIGNED, LeadStage.DROPPED},
     LeadStage.TALKS: {LeadStage.LEAD, LeadStage.SIGNED, LeadStage.DROPPED},
-    LeadStage.SIGNED: {LeadStage.LANDED, LeadStage.DROPPED},
+    # A signed lead is in the project register: an end is 终止 there, not a dropped lead.
+    LeadStage.SIGNED: {LeadStage.LANDED},
     LeadStage.LANDED: set(),
     LeadStage.DROPPED: {LeadStage.LEAD, LeadStage.TALKS},
 }
@@ -214,6 +215,10 @@ def lead_move(
     the project); 落地 needs the project; 放弃 needs the reason."""
     current = _lock(lead, user, version)
     text = (text or "").strip()
+    if current.stage == LeadStage.SIGNED and stage == LeadStage.DROPPED:
+        raise ValidationError(
+            "该线索已签约入库；如项目终止，请在项目库中将项目改为“终止”并写明原因。"
+        )
     if stage not in MOVES.get(current.stage, set()):
         raise ValidationError(
             f"线索不能从“{LeadStage(current.stage).label}”改为“{LeadStage(stage).label}”。"
@@ -231,7 +236,7 @@ def lead_move(
         current.project = projects.project_from_lead(
             user=user,
             industry=current.industry,
-            name=f"{current.target}投资项目",
+            name=f"{current.target[:190]}投资项目",
             investor=current.target,
             district=current.district,
             investment=current.expected_investment,

@@ -16,7 +16,13 @@ from chains.models import Industry, Unit
 from portal.responses import sheets_response
 from portal.viewhelpers import error_text
 from reporting.leads import selectors, services
-from reporting.leads.access import access_lead, can_keep_lead, guides_leads, records_leads
+from reporting.leads.access import (
+    access_lead,
+    can_keep_lead,
+    guides_leads,
+    readable_leads,
+    records_leads,
+)
 from reporting.leads.forms import GuideForm, LeadEditForm, LeadForm, MoveForm, RemoveForm
 from reporting.leads.models import LeadStage
 from reporting.leads.services import MOVES
@@ -86,7 +92,9 @@ class LeadListView(TemplateView):
                 stages=LeadStage.choices,
                 industries=Industry.objects.order_by("position"),
                 districts=Unit.objects.filter(kind__in=["district", "zone"]).order_by("position"),
-                units=Unit.objects.filter(leads__isnull=False).distinct().order_by("position"),
+                units=Unit.objects.filter(
+                    pk__in=readable_leads(request.user).values("unit")
+                ).order_by("position"),
                 can_add=records_leads(request.user),
                 guides=guides_leads(request.user),
             )

@@ -64,7 +64,9 @@ class ProjectForm(forms.ModelForm):
             land = land.filter(industry=industry)
         elif user.unit_id:
             land = land.filter(industry__in=industries_for(user, Action.FILE))
-        self.fields["land_items"].queryset = land
+        if editing:  # the links it has stay offered, whoever's they are
+            land = land | LandItem.objects.filter(projects=self.instance)
+        self.fields["land_items"].queryset = land.distinct()
         self.fields["land_items"].required = False
         self.fields["land_items"].help_text = _(
             "The land items (空间统筹) that supply this project's land."

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from accounts.models import User
 from chains.choices import UnitRole
 from chains.models import AssignmentUnit, Industry, Unit
-from reporting.choices import ProjectStage
+from reporting.choices import ProjectStage, UpdateStatus
 from reporting.models import KeyProject, MonthlyUpdate, Project
 from reporting.projects.access import readable_projects
 
@@ -49,14 +49,21 @@ def stuck_q(on: datetime.date) -> Q:
 
 def lines_to_carry(industry: Industry, unit: Unit, previous: MonthlyUpdate | None) -> list[dict]:
     """The project lines a lead unit's new month starts with: every project of the industry
-    still followed (策划, 签约, 开工, 暂停) that this unit follows, or that a unit other than the
-    industry's lead units follows (with several lead units, each reports its own), at its
-    register stage and investment — with last month's progress when the update carries last
-    month over — then last month's lines not in the register (typed before it existed). Two
+    still followed (策划, 签约, 开工, 暂停) that this unit follows — and, for the industry's first
+    lead unit, those another unit (not a lead unit) follows — at its register stage and
+    investment, with last month's progress when the update carries last month over; then last
+    month's lines not in the register (typed before it existed, or not yet accepted). Two
     queries."""
-    leads = AssignmentUnit.objects.filter(
-        assignment_id=industry.assignment_id, role=UnitRole.LEAD
-    ).values("unit")
+    lead_units = list(
+        AssignmentUnit.objects.filter(assignment_id=industry.assignment_id, role=UnitRole.LEAD)
+        .order_by("position", "id")
+        .values_list("unit_id", flat=True)
+    )
+    # A project followed by another unit (a district's signed lead) is reported by the
+    # industry's first lead unit only, never twice.
+    followed = Q(responsible_unit=unit)
+    if lead_units and lead_units[0] == unit.pk:
+        followed |= ~Q(responsible_unit__in=lead_units)
     previous_lines = list(previous.key_projects.all()) if previous is not None else []
     progress = {line.project_id: line.progress for line in previous_lines if line.project_id}
     lines = [
@@ -65,10 +72,12 @@ def lines_to_carry(industry: Industry, unit: Unit, previous: MonthlyUpdate | Non
             "name": p.name,
             "stage": p.stage,
             "investment": p.investment,
+            "carried_stage": p.stage,
+            "carried_investment": p.investment,
             "progress": progress.get(p.pk, ""),
         }
         for p in Project.objects.filter(
-            Q(responsible_unit=unit) | ~Q(responsible_unit__in=leads),
+            followed,
             industry=industry,
             removed_at__isnull=True,
             stage__in=ProjectStage.active_values(),
@@ -148,11 +157,11 @@ def register(user: User, filters: RegisterFilters, on: datetime.date) -> QuerySe
 
 
 def project_page(project: Project) -> dict:
-    """A project's monthly lines (newest first), its history and its land items: three
-    queries."""
+    """A project's lines in accepted monthly updates (newest first; a draft's text is its
+    unit's until the DRC accepts it), its history and its land items: three queries."""
     return {
         "lines": list(
-            KeyProject.objects.filter(project=project)
+            KeyProject.objects.filter(project=project, update__status=UpdateStatus.ACCEPTED)
             .select_related("update__period", "update__unit")
             .order_by("-update__period__year", "-update__period__month")
         ),

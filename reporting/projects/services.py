@@ -1,7 +1,7 @@
 """Writes to the project register (项目库). Each is atomic, checks who may, refuses a stale
 version instead of overwriting a colleague, and leaves one ProjectEvent with the project as it
 then stands. A monthly update reports on the register's projects: its lines are checked here
-when it is saved (check_lines) and applied when it is submitted (projects_from_update)."""
+when it is saved (check_lines) and applied when the DRC accepts it (projects_from_update)."""
 
 import calendar
 import datetime
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -206,9 +206,9 @@ def _add(*, user, industry, name, stage, responsible_unit, land_items, on, updat
 def _own_land(project: Project, items: list[LandItem]) -> list[LandItem]:
     """Land items a project may be linked to: its industry's, or its district's."""
     for item in items:
-        if item.industry_id not in (None, project.industry_id) and item.unit_id != (
-            project.district_id
-        ):
+        of_industry = item.industry_id == project.industry_id
+        of_district = project.district_id is not None and item.unit_id == project.district_id
+        if not (of_industry or of_district):
             raise ValidationError({"land_items": f"用地事项“{item.name}”不属于本产业或本区。"})
     return items
 
@@ -296,16 +296,12 @@ def project_restore(*, project: Project, user: User, version: int) -> Project:
 
 def check_lines(update: MonthlyUpdate, rows: list[dict]) -> list[dict]:
     """A monthly update's project lines, checked against the register: a line names a project
-    of the update's industry (at most once), takes the register's name, and explains a pause or
-    an end. Returns the rows ready for KeyProject (project → project_id)."""
+    of the update's industry still in the register, each project (and each new name) at most
+    once; it takes the register's name, and explains a pause or an end. Returns the rows ready
+    for KeyProject (project → project_id)."""
     ids = [row["project"] for row in rows if row.get("project")]
-    known = {
-        p.pk: p
-        for p in Project.objects.filter(
-            pk__in=ids, industry_id=update.industry_id, removed_at__isnull=True
-        )
-    }
-    messages, seen, ready = [], set(), []
+    known = {p.pk: p for p in Project.objects.filter(pk__in=ids, industry_id=update.industry_id)}
+    messages, seen, names, ready = [], set(), set(), []
     for row in rows:
         row = dict(row)
         pk = row.pop("project", None)
@@ -313,15 +309,21 @@ def check_lines(update: MonthlyUpdate, rows: list[dict]) -> list[dict]:
             if pk not in known:
                 messages.append(f"项目库中没有本产业的这个项目（编号{pk}），请刷新页面后重填。")
                 continue
-            if pk in seen:
-                messages.append(f"项目“{known[pk].name}”填了两行，请合并为一行。")
-            seen.add(pk)
+            if known[pk].removed_at is not None:
+                messages.append(f"项目“{known[pk].name}”已移出项目库，请删除该行。")
+                continue
             row["name"] = known[pk].name
+        name = (row.get("name") or "").strip()
+        if pk in seen or name in names:
+            messages.append(f"项目“{name}”填了两行，请合并为一行。")
+        if pk:
+            seen.add(pk)
+        names.add(name)
         if (
             row.get("stage") in ProjectStage.needs_reason()
             and not (row.get("progress") or "").strip()
         ):
-            messages.append(f"项目“{row.get('name')}”暂停或终止，请在进展中写明原因。")
+            messages.append(f"项目“{name}”暂停或终止，请在进展中写明原因。")
         ready.append({**row, "project_id": pk or None})
     if messages:
         raise ValidationError(messages)
@@ -339,20 +341,21 @@ def stage_day(update: MonthlyUpdate, on: datetime.date) -> datetime.date:
 
 
 def projects_from_update(*, update: MonthlyUpdate, user: User) -> None:
-    """Apply a submitted update to the register: a new line registers its project (followed by
-    the lead unit), a line on a registered project moves its stage and investment; each line
-    leaves the month's progress in the project's history (a resubmission rewrites that
-    month's entry). A new line named like a registered project of the industry reports on it.
-    Runs inside update_submit's transaction."""
+    """Apply an accepted update to the register. A new line registers its project (followed by
+    the lead unit); a line named like a registered project of the industry reports on it. On
+    a registered project only what the unit changed from the line it was carried is applied —
+    a register change made since (an edit, a signed lead) is never overwritten by the carried
+    value — and nothing moves when a later month was already applied. Each line leaves an
+    entry with the month's progress in the project's history. Runs inside update_accept's
+    transaction."""
     on = stage_day(update, today())
     named = {
         p.name: p.pk
         for p in Project.objects.filter(industry_id=update.industry_id, removed_at__isnull=True)
     }
-    for line in update.key_projects.select_related("project").order_by("position", "id"):
+    period = update.period
+    for line in update.key_projects.order_by("position", "id"):
         if line.project_id is None and line.name in named:
-            # A line typed again (or carried from before the register) reports on the
-            # registered project of that name rather than registering it twice.
             line.project_id = named[line.name]
             line.save(update_fields=["project"])
         if line.project_id is None:
@@ -368,6 +371,7 @@ def projects_from_update(*, update: MonthlyUpdate, user: User) -> None:
                 investment=line.investment,
                 stop_reason=line.progress if line.stage in ProjectStage.needs_reason() else "",
             )
+            named[project.name] = project.pk
             line.project = project
             line.save(update_fields=["project"])
             before = ""
@@ -378,28 +382,31 @@ def projects_from_update(*, update: MonthlyUpdate, user: User) -> None:
                 .get(pk=line.project_id)
             )
             before = project.stage
-            _move(project, line.stage, on)
-            if line.stage in ProjectStage.needs_reason():
-                project.stop_reason = line.progress
-            if line.investment is not None:
-                project.investment = line.investment
-            project.version += 1
-            _check(project)
-            project.save()
-        event = ProjectEvent.objects.filter(
-            project=project, update=update, kind=ProjectEventKind.REPORTED
-        ).first()
-        if event is None:
-            _record(
-                project,
-                ProjectEventKind.REPORTED,
-                user,
-                update=update,
-                stage_from=before,
-                progress=line.progress,
+            later = ProjectEvent.objects.filter(
+                Q(update__period__year__gt=period.year)
+                | Q(update__period__year=period.year, update__period__month__gt=period.month),
+                project=project,
+                kind=ProjectEventKind.REPORTED,
+            ).exists()
+            moved = not line.carried_stage or line.stage != line.carried_stage
+            priced = line.investment is not None and (
+                line.carried_investment is None or line.investment != line.carried_investment
             )
-        else:
-            event.stage_to, event.progress = project.stage, line.progress
-            event.snapshot, event.actor = snapshot(project), user
-            event.save(update_fields=["stage_to", "progress", "snapshot", "actor"])
-            data_changed()
+            if not later and (moved or priced):
+                if moved:
+                    _move(project, line.stage, on)
+                    if line.stage in ProjectStage.needs_reason():
+                        project.stop_reason = line.progress
+                if priced:
+                    project.investment = line.investment
+                project.version += 1
+                _check(project)
+                project.save()
+        _record(
+            project,
+            ProjectEventKind.REPORTED,
+            user,
+            update=update,
+            stage_from=before,
+            progress=line.progress,
+        )

@@ -50,9 +50,13 @@ def run(today: datetime.date | None = None) -> list[str]:
     # that the report carries them; from the first working day of January at the earliest.
     if today.month == 1:
         calendar = WorkCalendar()
-        first = max(
-            calendar.nth_working_day(today.year, 1, 1),
-            calendar.add_working_days(plan_deadline(today.year), 1),
+        # ... but a week before it is due at the latest, whatever the plans' deadline says.
+        first = min(
+            max(
+                calendar.nth_working_day(today.year, 1, 1),
+                calendar.add_working_days(plan_deadline(today.year), 1),
+            ),
+            datetime.date(today.year, 1, 24),
         )
         period = Period(ReportKind.ANNUAL, today.year - 1, 0)
         if today >= first and not _has_report(period):

@@ -37,3 +37,10 @@ def figure_check(update, key: str) -> dict | None:
 def contribution_due(period):
     """When the responsible units' inputs for the period are due (WorkCalendar)."""
     return WorkCalendar().contribution_deadline(period)
+
+
+@register.filter
+def as_id(value) -> int | None:
+    """A form's raw value as a positive whole number, or None (a tampered field stays text)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and int(text) > 0 else None

@@ -102,7 +102,7 @@ PROGRESS = {
 
 def _project(industry, rng) -> dict:
     """A new key project of the industry, planned or just signed (the register takes it in
-    when the update is submitted)."""
+    when the update is accepted)."""
     number = rng.randint(1, 99)
     stage = rng.choice([ProjectStage.PLANNING, ProjectStage.SIGNED])
     return {
@@ -135,7 +135,9 @@ def _project_lines(update, industry, rng) -> list[dict]:
             }
         )
     if len(lines) < 2 or rng.random() < 0.3:
-        lines.append(_project(industry, rng))
+        new = _project(industry, rng)
+        if new["name"] not in {line["name"] for line in lines}:
+            lines.append(new)
     return lines
 
 

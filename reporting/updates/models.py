@@ -156,8 +156,10 @@ class KeyProject(models.Model):
         related_name="key_projects",
         verbose_name=_("monthly update"),
     )
-    # The register's project this line reports on; a new line gets one when the update is
-    # submitted (reporting.projects.services.projects_from_update).
+    # The register's project this line reports on; a new line gets one when the DRC accepts
+    # the update (reporting.projects.services.projects_from_update). The stage and investment
+    # the line started from (carried from the register) tell the unit's own changes apart
+    # from the register's later ones: only the former are applied.
     project = models.ForeignKey(
         "reporting.Project",
         on_delete=models.PROTECT,
@@ -165,6 +167,21 @@ class KeyProject(models.Model):
         blank=True,
         related_name="monthly_lines",
         verbose_name=_("registered project"),
+    )
+    carried_stage = models.CharField(
+        _("stage carried from the register"),
+        max_length=16,
+        choices=ProjectStage.choices,
+        blank=True,
+        editable=False,
+    )
+    carried_investment = models.DecimalField(
+        _("investment carried from the register"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
     )
     name = models.CharField(_("project"), max_length=200)
     stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)

@@ -206,10 +206,18 @@ def _save(update, content, expected_version, user, autosave, confirmations):
         setattr(current, name, value)
     projects = None
     if content.key_projects is not None:
+        # The form does not carry what each register line started from: keep it.
+        carried = {
+            line.project_id: (line.carried_stage, line.carried_investment)
+            for line in current.key_projects.filter(project__isnull=False)
+        }
         projects = [
             KeyProject(update=current, position=i, **row)
             for i, row in enumerate(project_services.check_lines(current, content.key_projects))
         ]
+        for line in projects:
+            if line.project_id in carried:
+                line.carried_stage, line.carried_investment = carried[line.project_id]
     _validate(current, projects)
     current.figure_checks, confirmed = _figure_checks(current, projects, confirmations, user)
     current.version = F("version") + 1
@@ -371,7 +379,6 @@ def update_submit(
     current.version = F("version") + 1
     current.updated_by = user
     current.save()
-    project_services.projects_from_update(update=current, user=user)
     saved = _reload(current.pk)
     _record(
         saved,
@@ -446,6 +453,8 @@ def update_accept(*, update: MonthlyUpdate, user: User) -> MonthlyUpdate:
     if current.status != UpdateStatus.SUBMITTED:
         raise ValidationError("只有已提交的进展可以审核通过。")
     current.accepted_at = timezone.now()
+    # The project register follows what the DRC accepts (new projects, stages moved).
+    project_services.projects_from_update(update=current, user=user)
     saved = _transition(current, UpdateStatus.ACCEPTED, EventKind.ACCEPTED, user)
     outbox.enqueue("reporting.notify_reviewed", update_id=saved.pk)
     return saved

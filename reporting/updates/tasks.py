@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.choices import NoticeKind
 from accounts.notifications import drc_staff
 from chains.teams.selectors import contacts as team_contacts
-from reporting.choices import UpdateStatus
+from reporting.choices import EventKind, UpdateStatus
 from reporting.models import Contribution, MonthlyUpdate, UpdateEvent
 from reporting.notices.services import notify
 from reporting.outbox import services as outbox
@@ -64,8 +64,19 @@ def notify_reviewed(outbox_id: int) -> None:
             update.status, "状态已变更"
         )
         reason = f"理由：{event.reason}" if event and event.reason else ""
+        people = team_contacts(update.industry_id, update.unit_id)
+        filed = (
+            UpdateEvent.objects.filter(
+                update=update, kind__in=[EventKind.SUBMITTED, EventKind.RESUBMITTED]
+            )
+            .select_related("actor")
+            .order_by("-at", "-id")
+            .first()
+        )
+        if filed is not None and filed.actor is not None and filed.actor.unit_id == update.unit_id:
+            people.append(filed.actor)  # whoever submitted it hears of its review too
         notify(
-            team_contacts(update.industry_id, update.unit_id),
+            people,
             subject=f"【{verdict}】{update.industry.name} {update.period}",
             text=f"{update.industry.name}{update.period}的月度进展{verdict}。{reason}",
             link=reverse("reporting:update", args=[update.pk]),

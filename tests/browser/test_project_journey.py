@@ -1,6 +1,6 @@
 """The project register in a real browser: 市工信局 finds its signed project carried into this
-month's update, moves it to 开工 with the month's progress, submits, and reads the move in the
-project's history; the register's list finds it by name."""
+month's update, moves it to 开工 with the month's progress and submits; once the DRC accepts,
+the register has moved and the project's history shows the move; the list finds it by name."""
 
 import re
 
@@ -39,6 +39,14 @@ def test_a_lead_unit_moves_a_project_from_signed_to_started(browser, live_server
     clerk.get_by_role("button", name="提交市发改委").click()
     expect(clerk.locator(".messages")).to_contain_text("已提交")
 
+    project.refresh_from_db()
+    assert project.stage == "signed"  # the register follows what the DRC accepts
+
+    reviewer = log_in(browser, live_server, "fgw")
+    reviewer.get_by_role("navigation").get_by_role("link", name="审核", exact=True).click()
+    reviewer.locator('tr[data-industry="electronic-information"]').get_by_role("link").click()
+    reviewer.get_by_role("button", name="审核通过").click()
+    expect(reviewer.locator(".messages")).to_contain_text("审核通过")
     project.refresh_from_db()
     assert project.stage == "construction" and project.started_on is not None
     clerk.goto(f"{live_server.url}/updates/projects/?q=天马")

@@ -948,6 +948,9 @@ def test_a_district_writes_its_summary_of_the_year_and_the_annual_report_carries
     assert first.status_code == 302
     stale = client.post(url, {"year": 2025, "version": 0, "text": "旧页面上的文字"})
     assert stale.status_code == 302
+    back = client.get(reverse("district_assessment_detail", args=["siming"]), {"year": 2025})
+    assert "旧页面上的文字" in back.content.decode()  # the refused text is kept, shown once
+    assert 'id="narrative-refused"' in back.content.decode()
     client.post(
         url, {"year": 2025, "version": 1, "text": "思明区金融服务产业增长12%。\n新增总部企业3家。"}
     )

@@ -124,6 +124,10 @@ def test_signing_enters_the_register_and_the_district_follows_the_project(lead, 
     assert can_change_project(users["siming"], project)
     # The district is told that 市招商办 moved its lead.
     assert Notification.objects.filter(user=users["siming"], text__contains="改为“已签约”").exists()
+    with pytest.raises(ValidationError, match="请在项目库中将项目改为“终止”"):
+        leads.lead_move(
+            lead=signed, user=users["siming"], version=signed.version, stage="dropped", text="撤资"
+        )
     with pytest.raises(ValidationError, match="已签约入库，不能移除"):
         leads.lead_remove(lead=signed, user=users["siming"], version=signed.version, reason="误录")
 

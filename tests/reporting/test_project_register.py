@@ -25,6 +25,8 @@ from tests.reporting.conftest import FULL_TEXT
 
 
 def line(name="天马8.6代产线", stage="signed", investment="330", progress="", project=None):
+    if name in ProjectStage.values:  # line(stage, project): a registered project's line
+        name, stage, project = "天马8.6代产线", name, stage
     row = {"name": name, "stage": stage, "investment": Decimal(investment), "progress": progress}
     if project is not None:
         row["project"] = project
@@ -44,6 +46,17 @@ def submit(update, user):
     return services.update_submit(update=update, user=user, expected_version=update.version)
 
 
+def accept(update, drc):
+    return services.update_accept(update=update, user=drc)
+
+
+def file(update, user):
+    """Submitted by the lead unit and accepted by the DRC: the register follows."""
+    from accounts.models import User
+
+    return accept(submit(update, user), User.objects.get(username="drc"))
+
+
 @pytest.fixture
 def electronics():
     return Industry.objects.get(code="electronic-information")
@@ -51,8 +64,8 @@ def electronics():
 
 @pytest.fixture
 def registered(electronics_update, users):
-    """September's update registers 天马8.6代产线 (签约) on submission."""
-    submit(save(electronics_update, users["gxj"], [line(progress="9月签约。")]), users["gxj"])
+    """September's update registers 天马8.6代产线 (签约) once accepted."""
+    file(save(electronics_update, users["gxj"], [line(progress="9月签约。")]), users["gxj"])
     return Project.objects.get(name="天马8.6代产线")
 
 
@@ -66,7 +79,7 @@ def october(users, electronics, carry_over=False):
     )
 
 
-def test_a_new_line_registers_its_project_on_submission(registered, electronics_update, users):
+def test_a_new_line_registers_its_project_once_accepted(registered, electronics_update, users):
     assert (registered.industry.code, registered.stage) == ("electronic-information", "signed")
     assert registered.investment == Decimal("330.00")
     assert registered.responsible_unit.name == "市工信局"
@@ -77,8 +90,10 @@ def test_a_new_line_registers_its_project_on_submission(registered, electronics_
     assert kinds == [("created", ""), ("reported", "9月签约。")]
 
 
-def test_a_draft_changes_nothing_in_the_register(electronics_update, users):
-    save(electronics_update, users["gxj"], [line()])
+def test_a_draft_or_a_submission_changes_nothing_in_the_register(electronics_update, users):
+    submitted = submit(save(electronics_update, users["gxj"], [line()]), users["gxj"])
+    assert not Project.objects.exists()
+    services.update_return(update=submitted, user=users["drc"], reason="请补充")
     assert not Project.objects.exists()
 
 
@@ -88,7 +103,7 @@ def test_next_month_carries_the_register_and_moves_its_stage(registered, users, 
     assert carried == [(registered.pk, "天马8.6代产线", "signed", "")]
     row = line(stage="construction", project=registered.pk, progress="10月9日开工。")
     row["name"] = "改了名字"  # the register's name stands
-    submit(save(update, users["gxj"], [row]), users["gxj"])
+    file(save(update, users["gxj"], [row]), users["gxj"])
     registered.refresh_from_db()
     assert registered.stage == "construction" and registered.name == "天马8.6代产线"
     assert registered.started_on == registered.stage_since == datetime.date(2025, 10, 9)
@@ -135,7 +150,7 @@ def test_a_pause_needs_its_reason(registered, users, electronics):
     update = october(users, electronics)
     with pytest.raises(ValidationError, match="暂停或终止，请在进展中写明原因"):
         save(update, users["gxj"], [line(stage="paused", project=registered.pk)])
-    submit(
+    file(
         save(
             update,
             users["gxj"],
@@ -155,7 +170,7 @@ def test_the_same_project_twice_in_one_month_is_refused(registered, users, elect
 
 def test_a_line_typed_again_reports_on_the_registered_project(registered, users, electronics):
     update = october(users, electronics)
-    submit(
+    file(
         save(update, users["gxj"], [line(stage="construction", progress="再次手填")]), users["gxj"]
     )
     assert Project.objects.count() == 1
@@ -163,13 +178,62 @@ def test_a_line_typed_again_reports_on_the_registered_project(registered, users,
     assert registered.stage == "construction"
 
 
-def test_a_resubmission_rewrites_the_months_entry(registered, electronics_update, users):
+def test_a_register_change_made_meanwhile_is_not_overwritten(registered, users, electronics):
+    update = october(users, electronics)  # carries 签约 and 330
+    projects.project_change(
+        project=registered, user=users["gxj"], version=registered.version, stage="construction"
+    )
+    # The unit leaves the stage as carried and changes the investment only.
+    file(save(update, users["gxj"], [line(project=registered.pk, investment="350")]), users["gxj"])
+    registered.refresh_from_db()
+    assert (registered.stage, registered.investment) == ("construction", Decimal("350.00"))
+    entry = registered.events.filter(kind="reported", update=update).get()
+    assert (entry.stage_from, entry.stage_to) == ("construction", "construction")
+
+
+def test_an_older_month_accepted_late_moves_nothing_back(registered, users, electronics, clock):
+    october_update = submit(
+        save(october(users, electronics), users["gxj"], [line("construction", registered.pk)]),
+        users["gxj"],
+    )
+    clock.set(datetime.date(2025, 11, 20))
+    november = services.update_start(
+        industry=electronics,
+        unit=Unit.objects.get(name="市工信局"),
+        period=periods_services.period_get_or_create(2025, 11),
+        user=users["gxj"],
+    )
+    file(save(november, users["gxj"], [line("operating", registered.pk)]), users["gxj"])
+    accept(october_update, users["drc"])  # October's, accepted after November's
+    registered.refresh_from_db()
+    assert registered.stage == "operating"
+    assert registered.events.filter(kind="reported").count() == 3  # each month's progress kept
+
+
+def test_a_reaccepted_update_adds_an_entry_and_keeps_the_first(
+    registered, electronics_update, users
+):
     update = MonthlyUpdate.objects.get(pk=electronics_update.pk)
-    update = services.update_return(update=update, user=users["drc"], reason="请补充进展")
+    update = services.update_unlock(update=update, user=users["drc"], reason="请补充进展")
     save(update, users["gxj"], [line(project=registered.pk, progress="9月已签约，补充说明")])
-    submit(MonthlyUpdate.objects.get(pk=update.pk), users["gxj"])
-    reported = registered.events.filter(kind="reported")
-    assert list(reported.values_list("progress", flat=True)) == ["9月已签约，补充说明"]
+    file(MonthlyUpdate.objects.get(pk=update.pk), users["gxj"])
+    reported = registered.events.filter(kind="reported").order_by("id")
+    assert list(reported.values_list("progress", flat=True)) == ["9月签约。", "9月已签约，补充说明"]
+
+
+def test_a_project_taken_out_asks_the_draft_to_drop_its_line(registered, users, electronics):
+    update = october(users, electronics)
+    projects.project_remove(
+        project=registered, user=users["gxj"], version=registered.version, reason="重复登记"
+    )
+    with pytest.raises(ValidationError, match="已移出项目库，请删除该行"):
+        save(update, users["gxj"], [line(project=registered.pk)])
+    save(update, users["gxj"], [])  # the row deleted: saved
+
+
+def test_two_new_rows_of_one_name_are_refused(electronics_update, users):
+    with pytest.raises(ValidationError, match="填了两行"):
+        save(electronics_update, users["gxj"], [line(name="甲"), line(name="甲")])
 
 
 def test_only_the_lead_unit_registers_and_changes(registered, users, electronics):
@@ -371,12 +435,16 @@ def test_the_update_form_shows_registered_lines_by_name(registered, users, clien
 
 
 def test_the_backfill_registers_the_projects_typed_before(electronics_update, users):
-    save(electronics_update, users["gxj"], [line(name="旧项目", stage="construction")])
+    submit(
+        save(electronics_update, users["gxj"], [line(name="旧项目", stage="construction")]),
+        users["gxj"],
+    )
     KeyProject.objects.update(project=None)
     migration = importlib.import_module("reporting.migrations.0019_project_register_backfill")
     migration.backfill(django_apps, None)
     project = Project.objects.get(name="旧项目")
     assert project.stage == "construction" and project.stage_since == datetime.date(2025, 9, 1)
+    assert project.signed_on == project.started_on == datetime.date(2025, 9, 1)
     assert KeyProject.objects.get().project == project
     assert ProjectEvent.objects.filter(project=project, kind=ProjectEventKind.CREATED).exists()
 
@@ -388,8 +456,7 @@ def test_the_report_carries_the_pipeline_and_land(registered, users, electronics
 
     update = october(users, electronics)
     row = line(stage="construction", project=registered.pk, progress="开工")
-    submitted = submit(save(update, users["gxj"], [row]), users["gxj"])
-    services.update_accept(update=submitted, user=users["drc"])
+    file(save(update, users["gxj"], [row]), users["gxj"])
     land.land_item_add(
         user=users["gxj"],
         unit=users["gxj"].unit,
@@ -424,17 +491,23 @@ def test_the_report_carries_the_pipeline_and_land(registered, users, electronics
     assert "重点项目推进情况" not in older and "空间统筹和用地保障" not in older
 
 
-def test_with_several_lead_units_each_carries_the_projects_it_follows(users, make_user):
-    cl = Industry.objects.get(code="commerce-logistics")
+def test_with_several_lead_units_each_project_is_reported_once(users, make_user):
+    cl = Industry.objects.get(code="commerce-logistics")  # led by 市商务局, 市交通局, 市会展局
     jtj = make_user("jtj", unit="市交通局")
     september = periods_services.period_get_or_create(2025, 9)
     ours = projects.project_add(user=users["swj"], industry=cl, name="商务局项目")
+    theirs = projects.project_add(user=jtj, industry=cl, name="交通局项目")
     district = projects.project_add(
         user=users["swj"],
         industry=cl,
         name="区跟进项目",
         responsible_unit=Unit.objects.get(name="思明区"),
     )
-    update = services.update_start(industry=cl, unit=jtj.unit, period=september, user=jtj)
-    carried = set(update.key_projects.values_list("project", flat=True))
-    assert carried == {district.pk} and ours.pk not in carried
+
+    def carried(user):
+        update = services.update_start(industry=cl, unit=user.unit, period=september, user=user)
+        return set(update.key_projects.values_list("project", flat=True))
+
+    # The district's project goes with the first lead unit only.
+    assert carried(users["swj"]) == {ours.pk, district.pk}
+    assert carried(jtj) == {theirs.pk}
