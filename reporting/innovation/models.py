@@ -224,7 +224,7 @@ class InnovationEvent(models.Model):
     """One write to an innovation record: who, when, what, and the record as it then stood."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=InnovationEventKind.choices)
-    record = models.CharField(_("record"), max_length=16)  # the model's name
+    record = models.CharField(_("record"), max_length=32)  # the model's name
     record_id = models.PositiveBigIntegerField(_("record number"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
     actor = models.ForeignKey(

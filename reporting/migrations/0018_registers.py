@@ -275,7 +275,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('created', 'Recorded'), ('changed', 'Changed'), ('milestone', 'Milestone reached'), ('removed', 'Taken out')], max_length=12, verbose_name='kind')),
-                ('record', models.CharField(max_length=16, verbose_name='record')),
+                ('record', models.CharField(max_length=32, verbose_name='record')),
                 ('record_id', models.PositiveBigIntegerField(verbose_name='record number')),
                 ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
                 ('text', models.TextField(blank=True, verbose_name='text')),
