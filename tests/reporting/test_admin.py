@@ -57,7 +57,7 @@ def test_the_plan_deadline_has_an_admin_page(client, users):
     listing = client.get(reverse("admin:reporting_planyear_changelist"))
     assert listing.status_code == 200
     html = listing.content.decode()
-    assert "计划年度" in html and "计划报送截止日期" in html and "2027年1月31日" in html
+    assert "计划年度" in html and "计划报送截止日期" in html and "2027年1月15日" in html
 
     change = reverse("admin:reporting_planyear_change", args=[plan_year.pk])
     assert "计划报送截止日期" in client.get(change).content.decode()
