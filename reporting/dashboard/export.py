@@ -73,7 +73,7 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
         "督办事项",
         ["决定事项", "产业", "责任单位", "办结期限", "状态"],
         [
-            [a.decision, a.meeting.industry.name, a.unit.name, a.deadline, a.get_status_display()]
+            [a.decision, a.industry.name, a.unit.name, a.deadline, a.get_status_display()]
             for a, _light in data["actions"]["items"]
         ],
     )

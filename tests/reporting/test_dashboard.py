@@ -214,8 +214,39 @@ def test_filters_by_official_and_unit_and_the_xlsx_export(client, users, filed):
     assert [r.code for r in by_official] == ["financial-services"]
     by_unit = client.get(url, {"month": filed.slug, "unit": "swj"}).context["dash"]["rows"]
     assert [r.code for r in by_unit] == ["commerce-logistics"]
+    # Every kind of row the dashboard shows: an item the DRC assigned from a problem (no
+    # meeting), a registered project, a lead, an innovation platform.
+    from chains.models import Unit
+    from reporting.innovation import services as innovation
+    from reporting.leads import services as leads
+    from reporting.models import InnovationPlatform
+    from reporting.projects import services as projects
+    from reporting.supervision import services as supervision
+
+    logistics = Industry.objects.get(code="commerce-logistics")
+    supervision.action_assign(
+        industry=logistics,
+        decision="落实冷链物流园用地",
+        unit=Unit.objects.get(name="市商务局"),
+        deadline=datetime.date(2025, 12, 31),
+        user=users["drc"],
+    )
+    projects.project_add(user=users["swj"], industry=logistics, name="冷链物流园", stage="signed")
+    leads.lead_add(user=users["siming"], target="某物流公司", source="visit", industry=logistics)
+    innovation.record_add(
+        user=users["swj"],
+        model=InnovationPlatform,
+        industry=logistics,
+        name="物流研究院",
+        level="municipal",
+        kind="new_rd",
+        host="集美大学",
+        year=2025,
+    )
     response = client.get(url, {"month": filed.slug, "format": "xlsx"})
+    assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert "落实冷链物流园用地" in [r[0] for r in book["督办事项"].iter_rows(values_only=True)]
     rows = list(book["按产业"].iter_rows(values_only=True))
     assert rows[0][0] == "产业" and len(rows) == 15
     assert ("商贸物流产业集群", 3, 1, 0, 1, 0, 2) in rows
