@@ -1,5 +1,5 @@
-"""Helpers the features' views share: a service's refusal as one line, a year read from a
-request, and where to go back to after a form."""
+"""Helpers the features' views share: a service's refusal as one line or on its form, a year
+read from a request, and where to go back to after a form."""
 
 import datetime
 
@@ -12,6 +12,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def error_text(exc: ValidationError) -> str:
     """A service's refusal as one line for a message or a form."""
     return " ".join(exc.messages)
+
+
+def add_form_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: each field's message by its field (when the form has
+    it), the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def year_from_request(request) -> int:

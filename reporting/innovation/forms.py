@@ -3,26 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from chains.models import Unit
-from reporting.innovation.access import industries_recording
-from reporting.models import InnovationPlatform, ResultTransfer, TalentIntake, TechProject
+from portal.forms import TakeOutForm
+from reporting.innovation.access import RECORDS, industries_recording
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTHS = [(m, f"{m}月") for m in range(1, 13)]
 
 FIELDS = {
-    "platform": (
-        InnovationPlatform,
-        ["name", "level", "kind", "host", "district", "status", "year", "note"],
-    ),
-    "project": (
-        TechProject,
-        ["name", "lead_org", "budget", "start_on", "end_on", "status", "results"],
-    ),
-    "transfer": (
-        ResultTransfer,
-        ["year", "month", "enterprise", "title", "count", "contract_value"],
-    ),
-    "talent": (TalentIntake, ["year", "month", "kind", "count", "note"]),
+    "platform": ["name", "level", "kind", "host", "district", "status", "year", "note"],
+    "project": ["name", "lead_org", "budget", "start_on", "end_on", "status", "results"],
+    "transfer": ["year", "month", "enterprise", "title", "count", "contract_value"],
+    "talent": ["year", "month", "kind", "count", "note"],
 }
 
 TITLES = {
@@ -36,7 +27,7 @@ TITLES = {
 def record_form(kind: str, *args, user: User, editing: bool = False, **kwargs) -> forms.ModelForm:
     """The form of one kind of record; when adding, the industry is chosen among those the
     user's unit records for; when editing, the version loaded rides along."""
-    model, fields = FIELDS[kind]
+    model, fields = RECORDS[kind], FIELDS[kind]
     names = fields if editing else ["industry", *fields]
     widgets = {
         "start_on": DATE,
@@ -77,6 +68,4 @@ class MilestoneForm(forms.Form):
     )
 
 
-class RemoveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Why take it out"), widget=forms.Textarea(attrs={"rows": 2}))
+RemoveForm = TakeOutForm

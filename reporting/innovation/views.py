@@ -15,9 +15,10 @@ from django.views.generic import TemplateView
 from accounts.access import access_industry, industries_for, require
 from accounts.choices import Action
 from accounts.policies import Policy
-from portal.viewhelpers import error_text, year_param
+from portal.viewhelpers import add_form_errors, error_text, year_param
 from reporting.innovation import selectors, services
 from reporting.innovation.access import (
+    RECORDS,
     access_milestone,
     access_record,
     can_change,
@@ -25,14 +26,6 @@ from reporting.innovation.access import (
 )
 from reporting.innovation.forms import FIELDS, TITLES, MilestoneForm, RemoveForm, record_form
 from reporting.periods.services import today
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _kind(kind: str) -> str:
@@ -97,14 +90,14 @@ class RecordAddView(TemplateView):
             industry = data.pop("industry")
             try:
                 record = services.record_add(
-                    user=request.user, model=FIELDS[self.kind][0], industry=industry, **data
+                    user=request.user, model=RECORDS[self.kind], industry=industry, **data
                 )
                 messages.success(request, _("Recorded."))
                 if self.kind == "project":
                     return redirect("reporting:tech_project", record.pk)
                 return redirect(f"{reverse('reporting:innovation')}?industry={industry.code}")
             except ValidationError as exc:
-                _errors(form, exc)
+                add_form_errors(form, exc)
         return self.render_to_response(self.context(form), status=400)
 
 
@@ -162,7 +155,7 @@ class RecordEditView(TemplateView):
                     form.data["version"] = record.version
                     self.record = record
                     return self.render_to_response(self.context(form, conflict=record), status=409)
-                _errors(form, exc)
+                add_form_errors(form, exc)
         return self.render_to_response(self.context(form), status=400)
 
 

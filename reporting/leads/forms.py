@@ -5,6 +5,7 @@ from accounts.access import industries_for, reads_everything
 from accounts.choices import Action
 from accounts.models import User
 from chains.models import Industry, Unit
+from portal.forms import TakeOutForm
 from reporting.leads.access import guides_leads
 from reporting.leads.models import LeadStage
 from reporting.models import InvestmentLead
@@ -75,6 +76,4 @@ class GuideForm(forms.Form):
     )
 
 
-class RemoveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Why take it out"), widget=forms.Textarea(attrs={"rows": 2}))
+RemoveForm = TakeOutForm

@@ -14,7 +14,7 @@ from accounts.access import require
 from accounts.policies import Policy
 from chains.models import Industry, Unit
 from portal.responses import sheets_response
-from portal.viewhelpers import error_text
+from portal.viewhelpers import add_form_errors, error_text
 from reporting.leads import selectors, services
 from reporting.leads.access import (
     access_lead,
@@ -27,14 +27,6 @@ from reporting.leads.forms import GuideForm, LeadEditForm, LeadForm, MoveForm, R
 from reporting.leads.models import LeadStage
 from reporting.leads.services import MOVES
 from reporting.periods.services import today
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class LeadListView(TemplateView):
@@ -146,7 +138,7 @@ class LeadAddView(TemplateView):
                 messages.success(request, _("Lead recorded."))
                 return redirect("reporting:lead", lead.pk)
             except ValidationError as exc:
-                _errors(form, exc)
+                add_form_errors(form, exc)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -186,7 +178,7 @@ class LeadEditView(TemplateView):
                     return self.render_to_response(
                         self.get_context_data(form=form, lead=lead, conflict=lead), status=409
                     )
-                _errors(form, exc)
+                add_form_errors(form, exc)
         return self.render_to_response(self.get_context_data(form=form, lead=lead), status=400)
 
 

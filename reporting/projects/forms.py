@@ -8,6 +8,7 @@ from accounts.access import industries_for
 from accounts.choices import Action
 from accounts.models import User
 from chains.models import CarrierArea, Unit
+from portal.forms import TakeOutForm
 from reporting.models import LandItem, Project
 
 FIELDS = [
@@ -83,8 +84,7 @@ class ProjectEditForm(ProjectForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class RemoveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class RemoveForm(TakeOutForm):
     reason = forms.CharField(
         label=_("Why take it out of the register"), widget=forms.Textarea(attrs={"rows": 2})
     )

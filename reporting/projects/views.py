@@ -16,7 +16,7 @@ from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import Unit
 from portal.responses import sheets_response
-from portal.viewhelpers import error_text
+from portal.viewhelpers import add_form_errors, error_text
 from reporting.choices import ProjectStage
 from reporting.periods.services import today
 from reporting.projects import selectors, services
@@ -182,16 +182,8 @@ class ProjectAddView(TemplateView):
                 messages.success(request, _("Project registered."))
                 return redirect("reporting:project", project.pk)
             except ValidationError as exc:
-                _errors(form, exc)
+                add_form_errors(form, exc)
         return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class ProjectEditView(TemplateView):
@@ -236,7 +228,7 @@ class ProjectEditView(TemplateView):
                         self.get_context_data(form=form, project=project, conflict=project),
                         status=409,
                     )
-                _errors(form, exc)
+                add_form_errors(form, exc)
         return self.render_to_response(
             self.get_context_data(form=form, project=project), status=400
         )
