@@ -481,6 +481,13 @@ VARIANTS = [
         for query in ({"year": "{year}"}, {"year": "2024"})
     ],
     Variant("reporting:innovation", {"industry": CL}, ok=CL_VIEWERS, deny=not_(CL_VIEWERS)),
+    Variant("reporting:innovation", {"district": "siming"}, ok=SIGNED_IN),
+    Variant(
+        "reporting:innovation",
+        {"industry": CL, "district": "huli"},
+        ok=CL_VIEWERS,
+        deny=not_(CL_VIEWERS),
+    ),
     Variant("reporting:innovation_add", {"industry": EI}, ok=RECORDERS, kwargs={"kind": "talent"}),
     Variant(
         "reporting:tech_project",

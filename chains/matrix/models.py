@@ -11,14 +11,19 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from chains.choices import CategoryCode, ChangeMethod, LoadedTable, UnitKind, UnitRole
 
 
+def display_name(name: str, name_en: str | None) -> str:
+    """Data names are Chinese first; the English name shows when the UI is in English."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
 class BilingualNameMixin:
     """Data names are Chinese first; the English name shows when the UI is in English."""
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and getattr(self, "name_en", ""):
-            return self.name_en
-        return self.name
+        return display_name(self.name, getattr(self, "name_en", ""))
 
 
 class CodeManager(models.Manager):

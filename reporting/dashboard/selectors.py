@@ -298,7 +298,7 @@ def pipeline_summary(
     projects = Project.objects.filter(industry__in=industries)
     if district is not None:
         projects = projects.filter(district=district)
-    return project_selectors.pipeline(projects, on, stuck_limit=10, detail=False)
+    return project_selectors.pipeline(projects, on, stuck_limit=10)
 
 
 def plans_summary(

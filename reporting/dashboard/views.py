@@ -150,7 +150,9 @@ class DashboardView(TemplateView):
                 "enterprises": dashboard.enterprises_summary(industries, period, district),
                 "land": dashboard.land_summary(industries, period, district, everything=everything),
                 "pipeline": dashboard.pipeline_summary(industries, today, district),
-                "innovation": innovation_summary(industries, period.year, period.month, today),
+                "innovation": innovation_summary(
+                    industries, period.year, period.month, today, district
+                ),
                 "plans": dashboard.plans_summary(
                     industries, period, district, everything=everything
                 ),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.choices import UnitRole
-from chains.models import AssignmentUnit, Industry
+from chains.models import AssignmentUnit, Industry, LeadingIndustry, Unit
 from portal.months import months_before
 from reporting.innovation import services
 from reporting.models import (
@@ -51,12 +51,18 @@ def innovation_demo(today: datetime.date) -> int:
         for link in AssignmentUnit.objects.filter(role=UnitRole.LEAD).order_by("-position")
     }
     months = months_before(today, 12)
+    districts = list(Unit.objects.filter(kind="district").order_by("position"))
+    leading: dict[int, list[Unit]] = {}
+    for link in LeadingIndustry.objects.select_related("unit").order_by("unit__position"):
+        leading.setdefault(link.industry_id, []).append(link.unit)
     made = 0
     for industry in Industry.objects.order_by("position"):
         user = staff.get(leads.get(industry.assignment_id))
         if user is None:
             continue
         short = _short(industry)
+        # where the industry's enterprises are: the districts leading on it, else any district
+        places = leading.get(industry.pk) or districts
         for name, level, kind, host in rng.sample(PLATFORMS, 2):
             services.record_add(
                 user=user,
@@ -66,6 +72,7 @@ def innovation_demo(today: datetime.date) -> int:
                 level=level,
                 kind=kind,
                 host=host.format(short=short) if "{" in host else rng.choice(HOSTS),
+                district=rng.choice(places),
                 status=rng.choice(["recognised", "building", "evaluated"]),
                 year=today.year - rng.randint(0, 4),
             )
@@ -76,6 +83,7 @@ def innovation_demo(today: datetime.date) -> int:
             industry=industry,
             name=f"{short}关键核心技术攻关",
             lead_org=f"厦门{short}龙头企业",
+            district=rng.choice(places),
             budget=Decimal(rng.randint(5, 60) * 100),
             start_on=start,
             end_on=start.replace(year=start.year + 2),
@@ -95,6 +103,7 @@ def innovation_demo(today: datetime.date) -> int:
                     year=year,
                     month=month,
                     enterprise=f"厦门{short}科技有限公司",
+                    district=rng.choice(places),
                     title=f"{short}成果转化项目",
                     count=rng.randint(1, 4),
                     contract_value=Decimal(rng.randint(50, 2000)),
@@ -108,6 +117,8 @@ def innovation_demo(today: datetime.date) -> int:
                     month=month,
                     kind=rng.choice(["leading", "skilled", "skilled", "international"]),
                     count=rng.randint(1, 12),
+                    # talent brought in by city-level programmes has no district
+                    district=rng.choice([*places, None]),
                 )
         made += 1
     for model in (InnovationPlatform, TechProject, ResultTransfer, TalentIntake):

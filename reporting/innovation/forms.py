@@ -11,9 +11,18 @@ MONTHS = [(m, f"{m}月") for m in range(1, 13)]
 
 FIELDS = {
     "platform": ["name", "level", "kind", "host", "district", "status", "year", "note"],
-    "project": ["name", "lead_org", "budget", "start_on", "end_on", "status", "results"],
-    "transfer": ["year", "month", "enterprise", "title", "count", "contract_value"],
-    "talent": ["year", "month", "kind", "count", "note"],
+    "project": [
+        "name",
+        "lead_org",
+        "district",
+        "budget",
+        "start_on",
+        "end_on",
+        "status",
+        "results",
+    ],
+    "transfer": ["year", "month", "enterprise", "district", "title", "count", "contract_value"],
+    "talent": ["year", "month", "kind", "count", "district", "note"],
 }
 
 TITLES = {

@@ -51,11 +51,21 @@ class InnovationEventKind(models.TextChoices):
 
 
 class Kept(models.Model):
-    """What every innovation record carries: its industry, the unit that recorded it, who and
-    when, a version against lost updates, and soft removal."""
+    """What every innovation record carries: its industry and district (where the platform,
+    the lead enterprise or the taking enterprise is; none for a city-level one), the unit that
+    recorded it, who and when, a version against lost updates, and soft removal."""
 
     industry = models.ForeignKey(
         "chains.Industry", on_delete=models.PROTECT, related_name="+", verbose_name=_("industry")
+    )
+    district = models.ForeignKey(
+        "chains.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": ["district", "zone"]},
+        verbose_name=_("district or development zone"),
     )
     unit = models.ForeignKey(
         "chains.Unit",
@@ -88,15 +98,6 @@ class InnovationPlatform(Kept):
     level = models.CharField(_("level"), max_length=12, choices=PlatformLevel.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=PlatformKind.choices)
     host = models.CharField(_("host organisation"), max_length=200)
-    district = models.ForeignKey(
-        "chains.Unit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind__in": ["district", "zone"]},
-        verbose_name=_("district or development zone"),
-    )
     status = models.CharField(
         _("status"), max_length=12, choices=PlatformStatus.choices, default=PlatformStatus.BUILDING
     )

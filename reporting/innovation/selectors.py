@@ -7,8 +7,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
-from chains.models import Industry
+from chains.matrix.models import display_name
+from chains.models import Industry, Unit
 from reporting.innovation.models import PlatformLevel, PlatformStatus, TalentKind, TechStatus
 from reporting.models import (
     InnovationEvent,
@@ -20,29 +22,31 @@ from reporting.models import (
 )
 
 
-def _kept(model, industries: QuerySet[Industry]):
-    return model.objects.filter(industry__in=industries, removed_at__isnull=True).select_related(
-        "industry", "unit"
-    )
+def _kept(model, industries: QuerySet[Industry], district: Unit | None = None):
+    rows = model.objects.filter(industry__in=industries, removed_at__isnull=True)
+    if district is not None:
+        rows = rows.filter(district=district)
+    return rows.select_related("industry", "unit", "district")
 
 
 LATEST = 50  # the year's transfers and talent shown row by row; the totals count them all
 
 
-def registers(industries: QuerySet[Industry], year: int) -> dict:
-    """The registers of the industries: platforms, the research projects running in the year
-    (with milestones), and the year's latest transfers and talent entries. Five queries."""
+def registers(industries: QuerySet[Industry], year: int, district: Unit | None = None) -> dict:
+    """The registers of the industries (in the district, if given): platforms, the research
+    projects running in the year (with milestones), and the year's latest transfers and talent
+    entries. Five queries."""
     projects = list(
-        _kept(TechProject, industries)
+        _kept(TechProject, industries, district)
         .filter(start_on__year__lte=year, end_on__year__gte=year)
         .prefetch_related("milestones")
         .order_by("industry__position", "-start_on", "name")
     )
     return {
-        "platforms": list(_kept(InnovationPlatform, industries).select_related("district")),
+        "platforms": list(_kept(InnovationPlatform, industries, district)),
         "projects": projects,
-        "transfers": list(_kept(ResultTransfer, industries).filter(year=year)[:LATEST]),
-        "talent": list(_kept(TalentIntake, industries).filter(year=year)[:LATEST]),
+        "transfers": list(_kept(ResultTransfer, industries, district).filter(year=year)[:LATEST]),
+        "talent": list(_kept(TalentIntake, industries, district).filter(year=year)[:LATEST]),
         "latest": LATEST,
     }
 
@@ -78,48 +82,96 @@ def update_month(update) -> dict:
     return month_entries(update.industry, update.period.year, update.period.month)
 
 
+DISTRICT = ("district__code", "district__name", "district__name_en", "district__position")
+
+
 def summary(
-    industries: QuerySet[Industry] | None, year: int, until_month: int, on: datetime.date
+    industries: QuerySet[Industry] | None,
+    year: int,
+    until_month: int,
+    on: datetime.date,
+    district: Unit | None = None,
 ) -> dict:
     """The innovation picture of the industries (None: all) for the year up to the month:
     platforms by level (and those new this year), research projects in progress and their
     milestones reached or overdue, results transferred (count and contract value) and talent
-    by type. Five queries."""
+    by type; in all and per district (where the platform, the lead enterprise or the taking
+    enterprise is; city-level records in a row of their own), only the district's if given.
+    Five queries."""
 
     def kept(model):
         rows = model.objects.filter(removed_at__isnull=True)
-        return rows if industries is None else rows.filter(industry__in=industries)
+        rows = rows if industries is None else rows.filter(industry__in=industries)
+        rows = rows if district is None else rows.filter(district=district)
+        return rows.order_by()
 
-    platforms = (
+    districts: dict[str | None, dict] = {}
+
+    def place_of(row) -> dict:
+        code = row["district__code"]
+        if code not in districts:
+            districts[code] = {
+                "code": code,
+                "name": display_name(row["district__name"], row["district__name_en"])
+                if code
+                else _("City level (no district)"),
+                "position": row["district__position"],
+                "platforms": 0,
+                "projects_running": 0,
+                "transfers": 0,
+                "transfer_value": Decimal(0),
+                "talent": 0,
+            }
+        return districts[code]
+
+    platforms = {"total": 0, "new": 0, **dict.fromkeys(PlatformLevel.values, 0)}
+    for row in (
         kept(InnovationPlatform)
         .exclude(status=PlatformStatus.REVOKED)
-        .aggregate(
+        .values(*DISTRICT)
+        .annotate(
             total=Count("id"),
             new=Count("id", filter=Q(year=year)),
             **{level: Count("id", filter=Q(level=level)) for level in PlatformLevel.values},
         )
-    )
+    ):
+        place_of(row)["platforms"] = row["total"]
+        for key in platforms:
+            platforms[key] += row[key]
     milestones = TechMilestone.objects.filter(project__in=kept(TechProject)).aggregate(
         reached=Count("id", filter=Q(done_on__year=year, done_on__month__lte=until_month)),
         overdue=Count("id", filter=Q(done_on__isnull=True, due_on__lt=on)),
     )
-    projects = kept(TechProject).aggregate(
-        running=Count("id", filter=Q(status=TechStatus.IN_PROGRESS)),
-        budget=Sum("budget", filter=Q(status=TechStatus.IN_PROGRESS)),
-    )
-    transfers = (
+    running, budget = 0, Decimal(0)
+    for row in (
+        kept(TechProject)
+        .filter(status=TechStatus.IN_PROGRESS)
+        .values(*DISTRICT)
+        .annotate(n=Count("id"), money=Sum("budget"))
+    ):
+        place_of(row)["projects_running"] = row["n"]
+        running += row["n"]
+        budget += row["money"] or 0
+    transfers, value = 0, Decimal(0)
+    for row in (
         kept(ResultTransfer)
         .filter(year=year, month__lte=until_month)
-        .aggregate(count=Sum("count"), value=Sum("contract_value"))
-    )
-    talent = {
-        row["kind"]: row["n"]
-        for row in kept(TalentIntake)
+        .values(*DISTRICT)
+        .annotate(n=Sum("count"), money=Sum("contract_value"))
+    ):
+        place = place_of(row)
+        place["transfers"], place["transfer_value"] = row["n"], row["money"]
+        transfers += row["n"]
+        value += row["money"]
+    talent = dict.fromkeys(TalentKind.values, 0)
+    for row in (
+        kept(TalentIntake)
         .filter(year=year, month__lte=until_month)
-        .order_by()
-        .values("kind")
+        .values(*DISTRICT, "kind")
         .annotate(n=Sum("count"))
-    }
+    ):
+        place_of(row)["talent"] += row["n"]
+        talent[row["kind"]] += row["n"]
     levels = dict(PlatformLevel.choices)
     return {
         "year": year,
@@ -127,14 +179,18 @@ def summary(
         "platforms": platforms["total"],
         "platforms_new": platforms["new"],
         "platform_levels": [(levels[v], platforms[v]) for v in PlatformLevel.values],
-        "projects_running": projects["running"],
-        "projects_budget": projects["budget"] or Decimal(0),
+        "projects_running": running,
+        "projects_budget": budget,
         "milestones_reached": milestones["reached"],
         "milestones_overdue": milestones["overdue"],
-        "transfers": transfers["count"] or 0,
-        "transfer_value": transfers["value"] or Decimal(0),
-        "talent": [(kind.label, talent.get(kind.value, 0)) for kind in TalentKind],
+        "transfers": transfers,
+        "transfer_value": value,
+        "talent": [(kind.label, talent[kind.value]) for kind in TalentKind],
         "talent_total": sum(talent.values()),
+        "districts": sorted(
+            districts.values(),
+            key=lambda d: (d["code"] is None, d["position"] or 0, d["code"] or ""),
+        ),
     }
 
 

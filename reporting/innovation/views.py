@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from accounts.access import access_industry, industries_for, require
 from accounts.choices import Action
 from accounts.policies import Policy
+from chains.models import Unit
 from portal.viewhelpers import add_form_errors, error_text, year_param
 from reporting.innovation import selectors, services
 from reporting.innovation.access import (
@@ -46,15 +47,19 @@ class InnovationView(TemplateView):
         industries = industries_for(user, Action.VIEW)
         if code:
             industries = industries.filter(pk=access_industry(user=user, code=code).pk)
-        recording = industries_recording(user)
+        districts = Unit.objects.filter(kind__in=["district", "zone"]).order_by("position")
+        district = districts.filter(code=self.request.GET.get("district", "")).first()
+        until = 12 if year < on.year else on.month
         return super().get_context_data(
             year=year,
             years=range(on.year, on.year - 5, -1),
             industry=code,
+            district=district,
             all_industries=industries_for(user, Action.VIEW).order_by("position"),
-            summary=selectors.summary(industries, year, 12 if year < on.year else on.month, on),
-            can_add=recording.exists(),
-            **selectors.registers(industries, year),
+            districts=districts,
+            summary=selectors.summary(industries, year, until, on, district),
+            can_add=industries_recording(user).exists(),
+            **selectors.registers(industries, year, district),
             **kwargs,
         )
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils.translation import get_language
 
 from accounts.models import User
 from chains.choices import UnitRole
+from chains.matrix.models import display_name
 from chains.models import AssignmentUnit, Industry, Unit
 from reporting.choices import ProjectStage, UpdateStatus
 from reporting.models import KeyProject, MonthlyUpdate, Project
@@ -206,14 +206,12 @@ def pipeline(
     ]
     counts = {stage: Count("id", filter=Q(stage=stage)) for stage in PIPELINE}
 
-    english = (get_language() or "").startswith("en")
-
     def grouped(key: str) -> list[dict]:
         """Per industry or district, its names and code read in the same query."""
         return [
             {
                 "code": row[f"{key}__code"],
-                "name": (english and row[f"{key}__name_en"]) or row[f"{key}__name"],
+                "name": display_name(row[f"{key}__name"], row[f"{key}__name_en"]),
                 "total": row["total"],
                 "investment": row["money"] or Decimal(0),
                 "counts": [row[stage] for stage in PIPELINE],

@@ -688,6 +688,17 @@ def _innovation(year: int, until_month: int, today: datetime.date) -> dict:
         "transfer_value": _num(found["transfer_value"]),
         "platform_levels": [[str(label), n] for label, n in found["platform_levels"]],
         "talent": [[str(label), n] for label, n in found["talent"]],
+        "districts": [
+            {
+                "name": str(row["name"]),
+                "platforms": row["platforms"],
+                "projects_running": row["projects_running"],
+                "transfers": row["transfers"],
+                "transfer_value": _num(row["transfer_value"]),
+                "talent": row["talent"],
+            }
+            for row in found["districts"]
+        ],
     }
 
 

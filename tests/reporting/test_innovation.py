@@ -244,3 +244,76 @@ def test_the_dashboard_and_the_report_carry_innovation(
     client.force_login(users["drc"])
     page = client.get(reverse("dashboard"), {"month": "2025-09"}).content.decode()
     assert 'id="dashboard-innovation"' in page and "420" in page
+
+
+def test_innovation_is_split_by_district_on_the_page_the_dashboard_and_the_report(
+    platform, research, users, biomedicine, client, clock
+):
+    """Every record carries the district of its platform or enterprise (none for a city-level
+    one); the summary, the page's filter and table, the dashboard and the report split by it."""
+    from chains.models import Unit
+    from reporting.periods import services as periods
+    from reporting.reports import render
+    from reporting.reports.gather import gather
+
+    haicang, jimei = Unit.objects.get(code="haicang"), Unit.objects.get(code="jimei")
+    services.record_change(
+        record=platform, user=users["kjj"], version=platform.version, district=haicang
+    )
+    services.record_change(
+        record=research, user=users["kjj"], version=research.version, district=jimei
+    )
+    for district, value in ((haicang, "100"), (jimei, "250.5"), (jimei, "9.5")):
+        services.record_add(
+            user=users["kjj"],
+            model=ResultTransfer,
+            industry=biomedicine,
+            year=2025,
+            month=9,
+            enterprise="承接企业",
+            title=f"{district.name}成果",
+            district=district,
+            contract_value=Decimal(value),
+        )
+    for district, count in ((jimei, 2), (None, 5)):  # city-level talent programme: no district
+        services.record_add(
+            user=users["kjj"],
+            model=TalentIntake,
+            industry=biomedicine,
+            year=2025,
+            month=9,
+            kind="skilled",
+            count=count,
+            district=district,
+        )
+    found = selectors.summary(None, 2025, 9, datetime.date(2025, 10, 9))
+    rows = {row["code"]: row for row in found["districts"]}
+    assert [row["code"] for row in found["districts"]] == ["jimei", "haicang", None]  # matrix order
+    assert rows["haicang"]["platforms"] == 1 and rows["haicang"]["transfers"] == 1
+    assert (rows["jimei"]["projects_running"], rows["jimei"]["transfers"]) == (1, 2)
+    assert rows["jimei"]["transfer_value"] == Decimal("260.00") and rows["jimei"]["talent"] == 2
+    assert rows[None]["talent"] == 5 and str(rows[None]["name"]) == "市级（不分区）"
+    assert found["transfers"] == 3 and found["talent_total"] == 7  # the totals are the rows'
+    only = selectors.summary(None, 2025, 9, datetime.date(2025, 10, 9), jimei)
+    assert (only["transfers"], only["talent_total"], only["platforms"]) == (2, 2, 0)
+
+    client.force_login(users["kjj"])
+    page = client.get(reverse("reporting:innovation"), {"district": "jimei", "year": "2025"})
+    text = page.content.decode()
+    assert 'id="innovation-districts"' in text and 'data-district="jimei"' in text
+    assert "集美区成果" in text and "海沧区成果" not in text  # the lists follow the filter
+    assert "厦门生物医药国家重点实验室" not in text  # the platform is in 海沧
+
+    periods.period_get_or_create(2025, 9)
+    client.force_login(users["drc"])
+    page = client.get(reverse("dashboard"), {"month": "2025-09"}).content.decode()
+    assert 'id="dashboard-innovation-districts"' in page and 'data-district="haicang"' in page
+
+    data = gather("monthly", 2025, 9)
+    assert {row["name"]: row["transfer_value"] for row in data["innovation"]["districts"]} == {
+        "海沧区": "100.00",
+        "集美区": "260.00",
+        "市级（不分区）": "0.00",
+    }
+    html = render.report_html(data)
+    assert '<table class="innovation-districts">' in html and "市级（不分区）" in html

@@ -315,7 +315,7 @@ def test_removal_keeps_the_project_and_can_be_undone(registered, users, electron
 
 
 def test_the_pipeline_counts_by_stage_industry_district_and_finds_stuck(
-    registered, users, clock, electronics
+    registered, users, clock, electronics, client
 ):
     huli = Unit.objects.get(name="湖里区")
     for name, stage, money in (
@@ -341,6 +341,12 @@ def test_the_pipeline_counts_by_stage_industry_district_and_finds_stuck(
     assert found.industries[0]["code"] == "electronic-information"
     assert found.industries[0]["counts"] == [1, 1, 1, 0, 0, 1]
     assert found.stuck == []
+    client.force_login(users["drc"])  # the dashboard itself shows the pipeline both ways
+    dash = client.get(reverse("dashboard")).context["dash"]["pipeline"]
+    assert dash.industries == found.industries and dash.districts == found.districts
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="dashboard-pipeline-industries"' in page and "湖里区" in page
+    assert f'href="{reverse("reporting:projects")}?district={huli.code}"' in page
     clock.set(datetime.date(2026, 4, 1))  # six months on: 天马 signed on 30 September
     later = selectors.pipeline(Project.objects.all(), datetime.date(2026, 4, 1))
     assert [p.name for p in later.stuck] == ["天马8.6代产线"]

@@ -492,6 +492,7 @@ def _leads_platforms_teams(rng, admin, industries, months, pairs) -> dict:
             level=rng.choice(["national", "provincial", "municipal"]),
             kind=rng.choice(["key_lab", "engineering", "new_rd", "think_tank"]),
             host="基准依托单位",
+            district=rng.choice(places),
             status="recognised",
             year=rng.choice(years),
             created_by=admin,
@@ -509,6 +510,7 @@ def _leads_platforms_teams(rng, admin, industries, months, pairs) -> dict:
                     unit=unit,
                     name=f"{industry.name[:4]}攻关{y}",
                     lead_org="基准企业",
+                    district=rng.choice(places),
                     budget=rng.randint(100, 5000),
                     start_on=datetime.date(y, 1, 1),
                     end_on=datetime.date(y + 1, 12, 31),
@@ -541,6 +543,7 @@ def _leads_platforms_teams(rng, admin, industries, months, pairs) -> dict:
                     year=y,
                     month=m,
                     enterprise="基准承接企业",
+                    district=rng.choice(places),
                     title="基准成果",
                     count=rng.randint(1, 4),
                     contract_value=rng.randint(10, 900),
@@ -555,6 +558,7 @@ def _leads_platforms_teams(rng, admin, industries, months, pairs) -> dict:
                     month=m,
                     kind=rng.choice(["leading", "skilled", "international"]),
                     count=rng.randint(1, 20),
+                    district=rng.choice([*places, None]),
                     created_by=admin,
                 )
             )
