@@ -66,6 +66,11 @@ def record_form(kind: str, *args, user: User, editing: bool = False, **kwargs) -
         form.fields["district"].queryset = Unit.objects.filter(
             kind__in=["district", "zone"]
         ).order_by("position")
+        form.fields["district"].empty_label = _("City level (no district)")
+        form.fields["district"].help_text = _(
+            "The district of the platform, the lead enterprise, the enterprise taking the "
+            "results or the talent's employer; none for a city-level one."
+        )
     return form
 
 
