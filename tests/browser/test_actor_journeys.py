@@ -59,9 +59,14 @@ def test_the_science_bureau_records_a_platform_and_reaches_a_milestone(
     kjj.get_by_label("级别").select_option(label="国家级")
     kjj.get_by_label("类型", exact=True).select_option(label="工程（技术）研究中心")
     kjj.get_by_label("依托单位").fill("厦门大学")
+    kjj.get_by_label("区（开发区）").select_option(label="海沧区")
     kjj.get_by_label("认定（启动）年份").fill("2025")
     kjj.get_by_role("button", name="保存").click()
     expect(kjj.locator("#platform-list")).to_contain_text("厦门生物制药国家工程研究中心")
+    # the split by district counts it under 海沧区
+    expect(kjj.locator('#innovation-districts tr[data-district="haicang"] td').first).to_have_text(
+        "1"
+    )
 
     kjj.get_by_role("link", name="登记攻关项目").click()
     kjj.get_by_label("产业").select_option(label="生物医药产业")
