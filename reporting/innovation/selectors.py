@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.matrix.models import display_name
 from chains.models import Industry, Unit
+from portal.months import next_month
 from reporting.innovation.models import PlatformLevel, PlatformStatus, TalentKind, TechStatus
 from reporting.models import (
     InnovationEvent,
@@ -92,12 +93,12 @@ def summary(
     on: datetime.date,
     district: Unit | None = None,
 ) -> dict:
-    """The innovation picture of the industries (None: all) for the year up to the month:
-    platforms by level (and those new this year), research projects in progress and their
-    milestones reached or overdue, results transferred (count and contract value) and talent
-    by type; in all and per district (where the platform, the lead enterprise or the taking
-    enterprise is; city-level records in a row of their own), only the district's if given.
-    Five queries."""
+    """The innovation picture of the industries (None: all) for the year up to the month, as
+    it then stood: platforms by level (and those new this year), research projects running in
+    the year (not stopped) and their milestones reached, or overdue at the month's end;
+    results transferred (count and contract value) and talent by type; in all and per
+    district (where the platform, the lead enterprise or the taking enterprise is; city-level
+    records in a row of their own), only the district's if given. Five queries."""
 
     def kept(model):
         rows = model.objects.filter(removed_at__isnull=True)
@@ -124,9 +125,14 @@ def summary(
             }
         return districts[code]
 
+    # As the month ended (or today, within it): a report on a past year counts what was then.
+    first = datetime.date(year, 1, 1)
+    after = next_month(year, until_month)
+    cutoff = min(on, datetime.date(*after, 1) - datetime.timedelta(days=1))
     platforms = {"total": 0, "new": 0, **dict.fromkeys(PlatformLevel.values, 0)}
     for row in (
         kept(InnovationPlatform)
+        .filter(year__lte=year)
         .exclude(status=PlatformStatus.REVOKED)
         .values(*DISTRICT)
         .annotate(
@@ -140,12 +146,16 @@ def summary(
             platforms[key] += row[key]
     milestones = TechMilestone.objects.filter(project__in=kept(TechProject)).aggregate(
         reached=Count("id", filter=Q(done_on__year=year, done_on__month__lte=until_month)),
-        overdue=Count("id", filter=Q(done_on__isnull=True, due_on__lt=on)),
+        overdue=Count(
+            "id",
+            filter=Q(due_on__lt=cutoff) & (Q(done_on__isnull=True) | Q(done_on__gt=cutoff)),
+        ),
     )
     running, budget = 0, Decimal(0)
     for row in (
         kept(TechProject)
-        .filter(status=TechStatus.IN_PROGRESS)
+        .filter(start_on__lte=cutoff, end_on__gte=first)
+        .exclude(status=TechStatus.STOPPED)
         .values(*DISTRICT)
         .annotate(n=Count("id"), money=Sum("budget"))
     ):

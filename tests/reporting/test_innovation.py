@@ -317,3 +317,34 @@ def test_innovation_is_split_by_district_on_the_page_the_dashboard_and_the_repor
     }
     html = render.report_html(data)
     assert '<table class="innovation-districts">' in html and "市级（不分区）" in html
+
+
+def test_a_past_period_counts_what_was_then(platform, research, users, biomedicine, clock):
+    """A report on a past month or year counts the platforms recognised by then, the projects
+    running in it and the milestones overdue at its end, not today's picture."""
+    services.record_add(
+        user=users["kjj"],
+        model=InnovationPlatform,
+        industry=biomedicine,
+        name="2025年新认定平台",
+        level="provincial",
+        kind="new_rd",
+        host="嘉庚创新实验室",
+        year=2025,
+    )
+    late = services.milestone_add(
+        project=research,
+        user=users["kjj"],
+        title="完成临床前研究",
+        due_on=datetime.date(2025, 8, 31),
+    )
+    services.milestone_reach(milestone=late, user=users["kjj"])  # on 9 October, late
+    on = datetime.date(2025, 10, 9)
+    then = selectors.summary(None, 2024, 12, on)
+    assert (then["platforms"], then["platforms_new"], then["projects_running"]) == (1, 1, 0)
+    assert then["projects_budget"] == 0 and then["milestones_overdue"] == 0
+    september = selectors.summary(None, 2025, 9, on)  # at 30 September it was overdue
+    assert (september["milestones_overdue"], september["milestones_reached"]) == (1, 0)
+    october = selectors.summary(None, 2025, 10, on)
+    assert (october["milestones_overdue"], october["milestones_reached"]) == (0, 1)
+    assert (october["platforms"], october["projects_running"]) == (2, 1)
