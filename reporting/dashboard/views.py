@@ -6,6 +6,7 @@ import hashlib
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from accounts.access import (
@@ -164,7 +165,8 @@ class DashboardView(TemplateView):
         scope_key = hashlib.sha1(
             f"{category}|{industry}|{official}|{unit}|{district_code}|{scope}".encode()
         ).hexdigest()[:16]
-        key = (today, period.pk, scope_key, int(everything))
+        # Names are put in the UI's language as they are read: one entry per language.
+        key = (today, period.pk, scope_key, int(everything), get_language())
         # Looked up only if the page's cached fragment is missing (see the template).
         data = SimpleLazyObject(lambda: dashboard.cached(key, compute))
         if self.request.GET.get("format") == "xlsx":

@@ -23,7 +23,7 @@ from reporting.models import (
 )
 
 
-def _kept(model, industries: QuerySet[Industry], district: Unit | None = None):
+def _kept(model, industries: QuerySet[Industry], district: Unit | None = None) -> QuerySet:
     rows = model.objects.filter(industry__in=industries, removed_at__isnull=True)
     if district is not None:
         rows = rows.filter(district=district)
@@ -100,7 +100,7 @@ def summary(
     district (where the platform, the lead enterprise or the taking enterprise is; city-level
     records in a row of their own), only the district's if given. Five queries."""
 
-    def kept(model):
+    def kept(model) -> QuerySet:
         rows = model.objects.filter(removed_at__isnull=True)
         rows = rows if industries is None else rows.filter(industry__in=industries)
         rows = rows if district is None else rows.filter(district=district)
@@ -173,7 +173,7 @@ def summary(
         place["transfers"], place["transfer_value"] = row["n"], row["money"]
         transfers += row["n"]
         value += row["money"]
-    talent = dict.fromkeys(TalentKind.values, 0)
+    talent: dict[str, int] = dict.fromkeys(TalentKind.values, 0)
     for row in (
         kept(TalentIntake)
         .filter(year=year, month__lte=until_month)
@@ -181,7 +181,7 @@ def summary(
         .annotate(n=Sum("count"))
     ):
         place_of(row)["talent"] += row["n"]
-        talent[row["kind"]] += row["n"]
+        talent[row["kind"]] = talent.get(row["kind"], 0) + row["n"]
     levels = dict(PlatformLevel.choices)
     return {
         "year": year,

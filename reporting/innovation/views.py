@@ -48,7 +48,8 @@ class InnovationView(TemplateView):
         if code:
             industries = industries.filter(pk=access_industry(user=user, code=code).pk)
         districts = Unit.objects.filter(kind__in=["district", "zone"]).order_by("position")
-        district = districts.filter(code=self.request.GET.get("district", "")).first()
+        code_of_district = self.request.GET.get("district", "")
+        district = districts.filter(code=code_of_district).first() if code_of_district else None
         until = 12 if year < on.year else on.month
         return super().get_context_data(
             year=year,

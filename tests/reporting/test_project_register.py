@@ -347,6 +347,10 @@ def test_the_pipeline_counts_by_stage_industry_district_and_finds_stuck(
     page = client.get(reverse("dashboard")).content.decode()
     assert 'id="dashboard-pipeline-industries"' in page and "湖里区" in page
     assert f'href="{reverse("reporting:projects")}?district={huli.code}"' in page
+    client.cookies["django_language"] = "en"  # the cached data is kept per language
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Huli District" in page and "湖里区</a>" not in page
+    del client.cookies["django_language"]
     clock.set(datetime.date(2026, 4, 1))  # six months on: 天马 signed on 30 September
     later = selectors.pipeline(Project.objects.all(), datetime.date(2026, 4, 1))
     assert [p.name for p in later.stuck] == ["天马8.6代产线"]
