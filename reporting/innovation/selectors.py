@@ -27,16 +27,16 @@ def _kept(model, industries: QuerySet[Industry], district: Unit | None = None) -
     rows = model.objects.filter(industry__in=industries, removed_at__isnull=True)
     if district is not None:
         rows = rows.filter(district=district)
-    return rows.select_related("industry", "unit", "district")
+    return rows.select_related("industry", "district")
 
 
-LATEST = 50  # the year's transfers and talent shown row by row; the totals count them all
+LATEST = 50  # platforms, transfers and talent shown row by row; the totals count them all
 
 
 def registers(industries: QuerySet[Industry], year: int, district: Unit | None = None) -> dict:
-    """The registers of the industries (in the district, if given): platforms, the research
-    projects running in the year (with milestones), and the year's latest transfers and talent
-    entries. Five queries."""
+    """The registers of the industries (in the district, if given): the latest platforms, the
+    research projects running in the year (with milestones), and the year's latest transfers
+    and talent entries. Five queries."""
     projects = list(
         _kept(TechProject, industries, district)
         .filter(start_on__year__lte=year, end_on__year__gte=year)
@@ -44,7 +44,11 @@ def registers(industries: QuerySet[Industry], year: int, district: Unit | None =
         .order_by("industry__position", "-start_on", "name")
     )
     return {
-        "platforms": list(_kept(InnovationPlatform, industries, district)),
+        "platforms": list(
+            _kept(InnovationPlatform, industries, district).order_by(
+                "-year", "industry__position", "name"
+            )[:LATEST]
+        ),
         "projects": projects,
         "transfers": list(_kept(ResultTransfer, industries, district).filter(year=year)[:LATEST]),
         "talent": list(_kept(TalentIntake, industries, district).filter(year=year)[:LATEST]),
