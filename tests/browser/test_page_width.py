@@ -107,6 +107,19 @@ def test_the_statistics_pages_fit_a_phone_and_a_desk(browser, live_server, demo)
         reverse("reporting:lead", args=[lead.pk])
         for lead in InvestmentLead.objects.exclude(project=None).order_by("pk")[:1]
     ] + [reverse("reporting:lead_add")]
+    from reporting.models import TechProject
+
+    research = TechProject.objects.order_by("pk").first()
+    innovation = [
+        reverse("reporting:innovation"),
+        reverse("reporting:innovation") + "?district=haicang",
+        reverse("reporting:tech_project", args=[research.pk]),
+    ]
+    # the industry page with its work team and carrier areas, and the team's form
+    industry = [
+        reverse("industry", args=["electronic-information"]),
+        reverse("chains:team", args=["electronic-information"]),
+    ]
     # the statistics bureau, the DRC, and a city leader (who reads the dashboard on a phone)
     statistics, supervision = paths[-9:], paths[:-9]
     seen = [
@@ -118,6 +131,9 @@ def test_the_statistics_pages_fit_a_phone_and_a_desk(browser, live_server, demo)
         (keeper, register),  # the lead unit keeping the project register
         ("fgw", register[:3]),
         ("zsb", [reverse("reporting:leads"), *leads]),  # 市招商办
+        ("kjj", innovation),  # 市科技局 keeping the innovation registers
+        ("gxj", industry),  # 市工信局 leading 电子信息
+        ("zhuyao", [reverse("hearing")]),  # a main city leader's annual hearing
         # a district: its own assessment, its leads
         (
             "siming",
