@@ -120,4 +120,52 @@ def workbook(period: ReportingPeriod, data: dict) -> bytes:
                 for r in data["land"]["rows"]
             ],
         )
+    if data.get("pipeline"):
+        pipeline = data["pipeline"]
+        stages = [str(s["label"]) for s in pipeline.stages]
+        sheet(
+            "项目库（按阶段）",
+            ["项目阶段", "项目数", "总投资（亿元）"],
+            [[str(s["label"]), s["count"], s["investment"]] for s in pipeline.stages],
+        )
+        for title, first, rows in (
+            ("项目库（按产业）", "产业", pipeline.industries),
+            ("项目库（按区）", "区（开发区）", pipeline.districts),
+        ):
+            sheet(
+                title,
+                [first, *stages, "总投资（亿元）"],
+                [[row["name"], *row["counts"], row["investment"]] for row in rows],
+            )
+        sheet(
+            "滞留项目",
+            ["项目", "产业", "阶段", "进入该阶段"],
+            [
+                [p.name, p.industry.name, str(p.get_stage_display()), p.stage_since]
+                for p in pipeline.stuck
+            ],
+        )
+    if data.get("innovation"):
+        sheet(
+            "科技创新（按区）",
+            [
+                "区（开发区）",
+                "创新平台",
+                "在研攻关项目",
+                "成果转化（项）",
+                "合同金额（万元）",
+                "引进人才（人）",
+            ],
+            [
+                [
+                    str(d["name"]),
+                    d["platforms"],
+                    d["projects_running"],
+                    d["transfers"],
+                    d["transfer_value"],
+                    d["talent"],
+                ]
+                for d in data["innovation"]["districts"]
+            ],
+        )
     return spreadsheets.workbook(sheets)

@@ -231,7 +231,10 @@ def test_filters_by_official_and_unit_and_the_xlsx_export(client, users, filed):
         deadline=datetime.date(2025, 12, 31),
         user=users["drc"],
     )
-    projects.project_add(user=users["swj"], industry=logistics, name="冷链物流园", stage="signed")
+    jimei = Unit.objects.get(code="jimei")
+    projects.project_add(
+        user=users["swj"], industry=logistics, name="冷链物流园", stage="signed", district=jimei
+    )
     leads.lead_add(user=users["siming"], target="某物流公司", source="visit", industry=logistics)
     innovation.record_add(
         user=users["swj"],
@@ -242,6 +245,7 @@ def test_filters_by_official_and_unit_and_the_xlsx_export(client, users, filed):
         kind="new_rd",
         host="集美大学",
         year=2025,
+        district=jimei,
     )
     response = client.get(url, {"month": filed.slug, "format": "xlsx"})
     assert response.status_code == 200
@@ -251,6 +255,12 @@ def test_filters_by_official_and_unit_and_the_xlsx_export(client, users, filed):
     assert rows[0][0] == "产业" and len(rows) == 15
     assert ("商贸物流产业集群", 3, 1, 0, 1, 0, 2) in rows
     assert {"按牵头单位", "报送网格", "督办事项", "重点企业（按梯次）"} <= set(book.sheetnames)
+    # the register by stage, industry and district, and innovation by district, as shown
+    assert list(book["项目库（按区）"].iter_rows(values_only=True))[1][:3] == ("集美区", 0, 1)
+    assert ("商贸物流产业集群", 0, 1) == next(
+        r[:3] for r in book["项目库（按产业）"].iter_rows(values_only=True) if r[0] != "产业"
+    )
+    assert ("集美区", 1) == list(book["科技创新（按区）"].iter_rows(values_only=True))[1][:2]
 
 
 def test_enterprise_counts_and_movers(client, users, filed):
