@@ -30,6 +30,10 @@ MODULES = [
     "reporting/dashboard/access.py",
     "reporting/reports/access.py",
     "reporting/analysis/access.py",
+    "reporting/projects/access.py",
+    "reporting/leads/access.py",
+    "reporting/innovation/access.py",
+    "chains/teams/access.py",
     # the matrix and the permissions it grants
     "accounts/services.py",
     "chains/matrix/permissions.py",
@@ -65,6 +69,12 @@ MODULES = [
     "portal/months.py",
     "reporting/reports/gather.py",
     "reporting/reports/services.py",
+    # the registers of the whole document: projects, leads, innovation, work teams, hearing
+    "reporting/projects/selectors.py",
+    "reporting/leads/selectors.py",
+    "reporting/innovation/selectors.py",
+    "chains/teams/selectors.py",
+    "reporting/dashboard/hearing.py",
     # the statistics bureau's monthly analysis
     "reporting/analysis/services.py",
     "reporting/analysis/selectors.py",

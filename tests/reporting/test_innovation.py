@@ -348,3 +348,13 @@ def test_a_past_period_counts_what_was_then(platform, research, users, biomedici
     october = selectors.summary(None, 2025, 10, on)
     assert (october["milestones_overdue"], october["milestones_reached"]) == (0, 1)
     assert (october["platforms"], october["projects_running"]) == (2, 1)
+
+
+def test_an_unknown_kind_of_record_is_not_found(platform, users):
+    from django.http import Http404
+
+    from reporting.innovation.access import access_record
+
+    with pytest.raises(Http404):
+        access_record(user=users["kjj"], kind="patent", pk=platform.pk)
+    assert access_record(user=users["kjj"], kind="platform", pk=platform.pk) == platform

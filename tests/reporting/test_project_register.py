@@ -357,6 +357,22 @@ def test_the_pipeline_counts_by_stage_industry_district_and_finds_stuck(
     assert selectors.pipeline(Project.objects.all(), datetime.date(2026, 3, 20)).stuck == []
 
 
+def test_nobody_signed_in_or_active_reads_the_register(registered, users):
+    from django.contrib.auth.models import AnonymousUser
+
+    from reporting.projects.access import readable_projects
+
+    assert registered in readable_projects(users["gxj"])
+    # a city leader (no unit) reads the projects of the industries he leads, none other
+    leader = users["leader_huang_yt"]
+    assert set(readable_projects(leader)) == set(
+        Project.objects.filter(industry__in=industries_for(leader, Action.VIEW))
+    )
+    assert not readable_projects(AnonymousUser()).exists()
+    users["gxj"].is_active = False
+    assert not readable_projects(users["gxj"]).exists()
+
+
 def test_a_zone_reads_the_projects_in_it_and_no_others(registered, users, client, make_user):
     # 自贸区管委会 is not in 新材料's team.
     ftz = make_user("ftz", unit="自贸区管委会")
