@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
 # Debian packages: WeasyPrint's libraries and a real CJK font; the tests add PDF tools and Chromium.
-RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-noto-cjk
 TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
 
 .PHONY: run test test-dates mutation lint bench setup-run setup-test db messages clean

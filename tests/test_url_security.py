@@ -242,6 +242,7 @@ EXPECTATIONS = {
     "reports:edit": ("post", {"pk": "{report}"}, outcomes(drc=409)),
     "reports:html": ("get", {"pk": "{report}"}, outcomes(drc=200)),
     "reports:pdf": ("get", {"pk": "{report}"}, outcomes(drc=200)),
+    "reports:docx": ("get", {"pk": "{report}"}, outcomes(drc=200)),
     # The API takes a client system's token, never a portal session: 401 for every user, and
     # for anonymous callers too (no login page). Tokens, scopes and each client's own imports:
     # tests/chains/test_api.py.
@@ -263,7 +264,7 @@ EXPECTATIONS = {
 }
 
 # Reports are the city's whole picture, read in full by everyone who may open them.
-NOT_SCOPED = {"reports:report", "reports:html", "reports:pdf"}
+NOT_SCOPED = {"reports:report", "reports:html", "reports:pdf", "reports:docx"}
 # Blank files whose example row names an industry (not data): markers only, not industry names.
 EXAMPLE_WORKBOOKS = {"stats:template"}
 
@@ -536,7 +537,7 @@ VARIANTS = [
     # A final report: also the city leaders' and the statistics bureau's.
     *[
         Variant(name, ok=DASHBOARD, deny=not_(DASHBOARD), kwargs={"pk": "{final_report}"})
-        for name in ("reports:report", "reports:html", "reports:pdf")
+        for name in ("reports:report", "reports:html", "reports:pdf", "reports:docx")
     ],
     Variant("reporting:batch", ok=(), deny=SIGNED_IN, kwargs={"period": "{previous}"}),
     Variant(
@@ -1374,7 +1375,7 @@ WRITES = [
         "report_finalise",
         "reports:edit",
         {"pk": "{report}"},
-        lambda w: {"edit_version": w["report"].edit_version, "summary": "定稿", "finalise": "1"},
+        lambda w: {"edit_version": w["report"].edit_version, "summary": "定稿", "finalise": "1", "confirm_final": "1"},
         allowed={"drc": 302},
     ),
 ]

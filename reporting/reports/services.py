@@ -34,7 +34,7 @@ from chains.quality.selectors import flagged_figures
 from portal.celery import app
 from reporting.choices import JobStatus, ReportKind, ReportStatus
 from reporting.models import Report, ReportJob
-from reporting.reports import gather, render
+from reporting.reports import gather, render, word
 
 logger = logging.getLogger(__name__)
 REPORT_LANGUAGE = "zh-hans"  # the document's language, whatever the UI language of its reader
@@ -513,6 +513,12 @@ def report_html(report: Report, *, links: bool = False) -> str:
             version=report.version,
             finalised=finalised,
         )
+
+
+def report_docx_bytes(report: Report) -> bytes:
+    """The report as a Word document, made from its document as the PDF is (a final version's
+    is the same every time: its data and text are frozen)."""
+    return word.report_docx(report_html(report))
 
 
 def _store_pdf(report: Report, pdf: bytes | None = None, *, also: tuple[str, ...] = ()) -> None:

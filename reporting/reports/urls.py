@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.ReportEditView.as_view(), name="edit"),
     path("<int:pk>/html/", views.ReportHtmlView.as_view(), name="html"),
     path("<int:pk>/pdf/", views.ReportPdfView.as_view(), name="pdf"),
+    path("<int:pk>/docx/", views.ReportDocxView.as_view(), name="docx"),
 ]

@@ -39,6 +39,9 @@ WORKER_SILENCE = datetime.timedelta(seconds=10)
 LIST_DEFERRED = ("data", "summary", "comments")
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 class ReportArchiveView(TemplateView):
     access_policy = Policy.AUTHENTICATED
     template_name = "reporting/reports/report_archive.html"
@@ -208,6 +211,26 @@ class ReportEditView(View):
             version = int(request.POST.get("edit_version", ""))
         except ValueError:
             version = -1
+        if "finalise" in request.POST and request.POST.get("confirm_final") != "1":
+            # Finalising cannot be undone: it waits for the box saying so to be ticked.
+            try:
+                services.report_edit(
+                    report=report,
+                    user=request.user,
+                    expected_version=version,
+                    summary=request.POST.get("summary", ""),
+                    comments=comments,
+                )
+                messages.error(
+                    request,
+                    _(
+                        "Not finalised: a final version can never be changed. Tick the box "
+                        "confirming it, then finalise. Your text was saved as the draft."
+                    ),
+                )
+            except services.ConcurrentReportEdit:
+                return self._conflict(request, pk, comments)
+            return redirect("reports:report", pk=report.pk)
         try:
             if "finalise" in request.POST:
                 report = services.report_finalise(
@@ -251,22 +274,42 @@ class ReportEditView(View):
                 % {"figures": "、".join(exc.labels)},
             )
         except services.ConcurrentReportEdit:
-            messages.error(
-                request,
-                _(
-                    "A colleague saved this draft after you opened it. Nothing was overwritten: "
-                    "your text is kept below. Reload to see theirs."
-                ),
-            )
-            detail = ReportDetailView()
-            detail.setup(request, pk=pk)
-            typed = {"summary": request.POST.get("summary", ""), "comments": comments}
-            return detail.render_to_response(
-                detail.get_context_data(pk=pk, typed=typed), status=409
-            )
+            return self._conflict(request, pk, comments)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         return redirect("reports:report", pk=report.pk)
+
+    def _conflict(self, request, pk: int, comments: dict):
+        """A colleague saved the draft meanwhile: nothing is overwritten; the text typed is
+        shown again on the report's page."""
+        messages.error(
+            request,
+            _(
+                "A colleague saved this draft after you opened it. Nothing was overwritten: "
+                "your text is kept below. Reload to see theirs."
+            ),
+        )
+        detail = ReportDetailView()
+        detail.setup(request, pk=pk)
+        typed = {"summary": request.POST.get("summary", ""), "comments": comments}
+        return detail.render_to_response(detail.get_context_data(pk=pk, typed=typed), status=409)
+
+
+class ReportDocxView(View):
+    """The report as a Word document (reporting.reports.word), made from the same document as
+    the PDF, for the DRC to edit in Word or WPS."""
+
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        report = access_report(user=request.user, pk=pk)
+        label = f"v{report.version}" if report.version else "草稿"
+        return FileResponse(
+            BytesIO(services.report_docx_bytes(report)),
+            as_attachment=True,
+            filename=f"{report.title}（{label}）.docx",
+            content_type=DOCX,
+        )
 
 
 class ReportPdfView(View):

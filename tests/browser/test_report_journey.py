@@ -66,6 +66,7 @@ def test_generate_edit_finalise_download(
     drc.locator("#id_summary").fill("9月份，电子信息产业集群重点项目加快推进。")
     drc.get_by_role("button", name="保存草稿").click()
     expect(drc.locator(".messages")).to_contain_text("草稿已保存")
+    drc.get_by_label("我确认定稿").check()
     drc.get_by_role("button", name="定稿").click()
     expect(drc.locator("#report-facts")).to_have_attribute("data-status", "final")
     expect(drc.get_by_text("v1").first).to_be_visible()

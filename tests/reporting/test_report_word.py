@@ -1,0 +1,104 @@
+"""Reports in Word: every report also downloads as .docx in the 公文 layout, made from the same
+document as the PDF (the same headings, tables and charts), on the demo data, which has every
+kind of row a report carries (problems, tiers, action items, land, projects, leads,
+innovation, flagged figures, districts' narratives). Finalising asks to be confirmed."""
+
+import datetime
+import io
+
+import docx
+import lxml.html
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+from docx.oxml.ns import qn
+
+from accounts.models import User
+from reporting.choices import ReportStatus
+from reporting.reports import gather, render, services, views, word
+
+
+@pytest.fixture
+def demo(matrix, indicators, settings, clock):
+    clock.set(datetime.date(2026, 2, 10))  # January's report and the year 2025's
+    settings.DEBUG = True
+    call_command("load_validation_rules", verbosity=0)
+    call_command("load_assessment_indicators", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def structure_of_html(html: str) -> tuple[list[str], int, int]:
+    """The headings (一、 （一） 1.), the tables and the charts of the report's document, as the
+    PDF shows them (the table of contents aside)."""
+    root = lxml.html.document_fromstring(html)
+    body = root.body
+    headings = [
+        " ".join(h.text_content().split())
+        for h in body.iter("h2", "h3", "h4")
+        if h.get("id") != "toc"
+    ]
+    return headings, len(list(body.iter("table"))), len(list(body.iter("svg")))
+
+
+def structure_of_docx(blob: bytes) -> tuple[list[str], int, int]:
+    document = docx.Document(io.BytesIO(blob))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    return headings, len(document.tables), len(document.inline_shapes)
+
+
+def test_the_monthly_and_annual_reports_in_word_match_the_pdf(demo):
+    for kind, year, number in (("monthly", 2026, 1), ("annual", 2025, 0)):
+        with translation.override("zh-hans"):
+            data = gather.gather(kind, year, number)
+            html = render.report_html(data)
+        blob = word.report_docx(html)
+        headings, tables, charts = structure_of_html(html)
+        assert structure_of_docx(blob) == (headings, tables, charts), kind
+        assert headings[0] == "一、总体情况" and tables > 10 and charts >= 1
+        for title in ("重点项目推进情况", "空间统筹和用地保障", "精准招商", "科技创新"):
+            assert any(title in h for h in headings), (kind, title)
+        document = docx.Document(io.BytesIO(blob))
+        # 公文 fonts by name, East-Asian included (or Word shows Chinese in a Latin font)
+        level_one = next(p for p in document.paragraphs if p.style.name == "Heading 1")
+        fonts = level_one.runs[0]._element.rPr.rFonts
+        assert (
+            fonts.get(qn("w:eastAsia")) == "黑体" and level_one.paragraph_format.page_break_before
+        )
+        body = next(p for p in document.paragraphs if p.text.startswith("截至"))
+        assert body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+        section = document.sections[0]
+        assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+        # every table cell's text as the PDF's, row by row (the first table: 报送情况)
+        first = lxml.html.document_fromstring(html).body.iter("table").__next__()
+        cells = [" ".join(c.text_content().split()) for c in first.iter("td", "th")]
+        assert [c.text for row in document.tables[0].rows for c in row.cells] == cells
+        if kind == "annual":  # the districts write their year; the Word file carries it
+            assert any("（一）思明区" == h for h in headings)
+
+
+def test_the_drc_downloads_word_and_finalising_asks_to_be_confirmed(demo, client):
+    drc = User.objects.get(username="fgw")  # the demo's 市发改委
+    job, _created = services.report_request(period=services.Period("monthly", 2026, 1), user=drc)
+    draft = services.job_run(job.pk)
+    client.force_login(drc)
+    page = client.get(reverse("reports:report", args=[draft.pk])).content.decode()
+    assert reverse("reports:docx", args=[draft.pk]) in page and 'id="confirm_final"' in page
+    response = client.get(reverse("reports:docx", args=[draft.pk]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Type"] == views.DOCX
+    headings, _tables, _charts = structure_of_docx(b"".join(response.streaming_content))
+    assert headings == structure_of_html(services.report_html(draft))[0]
+
+    url = reverse("reports:edit", args=[draft.pk])
+    form = {"edit_version": draft.edit_version, "summary": "本月总体平稳。", "finalise": "1"}
+    text = client.post(url, form, follow=True).content.decode()
+    assert "未定稿" in text and "不可更改" in text
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT and draft.summary == "本月总体平稳。"  # kept
+    form["edit_version"] = draft.edit_version
+    client.post(url, {**form, "confirm_final": "1", "publish_unverified": "1"})
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.FINAL and draft.version == 1
