@@ -1375,7 +1375,12 @@ WRITES = [
         "report_finalise",
         "reports:edit",
         {"pk": "{report}"},
-        lambda w: {"edit_version": w["report"].edit_version, "summary": "定稿", "finalise": "1", "confirm_final": "1"},
+        lambda w: {
+            "edit_version": w["report"].edit_version,
+            "summary": "定稿",
+            "finalise": "1",
+            "confirm_final": "1",
+        },
         allowed={"drc": 302},
     ),
 ]

@@ -255,7 +255,12 @@ def test_a_report_with_unexplained_figures_is_finalised_only_when_the_drc_ticks(
     assert 'id="publish_unverified"' in page
     response = client.post(
         url,
-        {"edit_version": draft.edit_version, "summary": "9月总体平稳。", "finalise": "1", "confirm_final": "1"},
+        {
+            "edit_version": draft.edit_version,
+            "summary": "9月总体平稳。",
+            "finalise": "1",
+            "confirm_final": "1",
+        },
         follow=True,
     )
     assert "未定稿" in response.content.decode()
