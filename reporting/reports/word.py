@@ -177,6 +177,14 @@ def _table(document, element) -> None:
     table = document.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # the whole text width, columns shared out by content (python-docx sets no table width)
+    table_width = OxmlElement("w:tblW")
+    table_width.set(qn("w:w"), "5000")
+    table_width.set(qn("w:type"), "pct")
+    properties = table._tbl.tblPr
+    for old in properties.findall(qn("w:tblW")):
+        properties.remove(old)
+    properties.append(table_width)
     for r, row in enumerate(rows):
         c = 0
         for cell in row:

@@ -5,6 +5,8 @@ innovation, flagged figures, districts' narratives). Finalising asks to be confi
 
 import datetime
 import io
+import shutil
+import subprocess
 
 import docx
 import lxml.html
@@ -48,7 +50,31 @@ def structure_of_docx(blob: bytes) -> tuple[list[str], int, int]:
     return headings, len(document.tables), len(document.inline_shapes)
 
 
-def test_the_monthly_and_annual_reports_in_word_match_the_pdf(demo):
+def opened_by_libreoffice(blob: bytes, headings: list[str], folder) -> None:
+    folder.mkdir()
+    (folder / "report.docx").write_bytes(blob)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(folder / "report.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    text = subprocess.run(
+        ["pdftotext", str(folder / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    squashed = "".join(text.split())
+    assert all("".join(h.split()) in squashed for h in headings)
+
+
+def test_reports_in_word_match_the_pdf_and_finalising_asks_to_be_confirmed(demo, client, tmp_path):
     for kind, year, number in (("monthly", 2026, 1), ("annual", 2025, 0)):
         with translation.override("zh-hans"):
             data = gather.gather(kind, year, number)
@@ -76,9 +102,14 @@ def test_the_monthly_and_annual_reports_in_word_match_the_pdf(demo):
         assert [c.text for row in document.tables[0].rows for c in row.cells] == cells
         if kind == "annual":  # the districts write their year; the Word file carries it
             assert any("（一）思明区" == h for h in headings)
+        if shutil.which("soffice"):  # LibreOffice, where the machine has it, opens it cleanly
+            opened_by_libreoffice(blob, headings, tmp_path / kind)
+
+    # (one demo for both parts: seeding it is the slow step)
+    the_drc_downloads_word_and_finalising_asks_to_be_confirmed(client)
 
 
-def test_the_drc_downloads_word_and_finalising_asks_to_be_confirmed(demo, client):
+def the_drc_downloads_word_and_finalising_asks_to_be_confirmed(client):
     drc = User.objects.get(username="fgw")  # the demo's 市发改委
     job, _created = services.report_request(period=services.Period("monthly", 2026, 1), user=drc)
     draft = services.job_run(job.pk)
