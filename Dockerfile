@@ -7,13 +7,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.production
 
-# System libraries for WeasyPrint (Pango/HarfBuzz), CJK fonts for Chinese PDFs,
-# and gettext for compiling translations.
+# System libraries for WeasyPrint (Pango/HarfBuzz), Cairo for the Word reports' charts
+# (CairoSVG), CJK fonts for Chinese PDFs, and gettext for compiling translations.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
+        libcairo2 \
         fonts-noto-cjk \
         gettext \
     && rm -rf /var/lib/apt/lists/*

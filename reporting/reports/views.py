@@ -230,6 +230,8 @@ class ReportEditView(View):
                 )
             except services.ConcurrentReportEdit:
                 return self._conflict(request, pk, comments)
+            except ValidationError as exc:  # finalised meanwhile, or a comment of no section
+                messages.error(request, error_text(exc))
             return redirect("reports:report", pk=report.pk)
         try:
             if "finalise" in request.POST:

@@ -14,7 +14,6 @@ import io
 import itertools
 import re
 
-import cairosvg
 import lxml.html
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -105,8 +104,13 @@ def _document(title: str):
     return document
 
 
+def _collapse(text: str) -> str:
+    """White space as a browser shows it; the full-width space (U+3000) is kept."""
+    return re.sub(r"[ \t\r\n\f]+", " ", text)
+
+
 def _text(element) -> str:
-    return " ".join((element.text_content() or "").split())
+    return _collapse(element.text_content() or "").strip(" ")
 
 
 def _segments(element, bold=None, superscript=False) -> list[tuple[str, bool | None, bool]]:
@@ -131,7 +135,7 @@ def _inline(paragraph, element, size=None, bold=None) -> None:
     """The element's text as runs, white space collapsed as a browser does."""
     pieces = []
     for text, piece_bold, superscript in _segments(element, bold):
-        text = text if text == "\n" else re.sub(r"\s+", " ", text)
+        text = text if text == "\n" else _collapse(text)
         if text:
             pieces.append([text, piece_bold, superscript])
     # no space at the start or the end of the paragraph, nor twice across two pieces
@@ -161,6 +165,11 @@ def _paragraph(document, element, indent: bool = True) -> None:
     _inline(paragraph, element)
 
 
+def _span(cell) -> int:
+    colspan = cell.get("colspan") or "1"
+    return max(1, int(colspan)) if colspan.isdigit() else 1
+
+
 def _table(document, element) -> None:
     caption = element.find("caption")
     if caption is not None and _text(caption):
@@ -168,12 +177,9 @@ def _table(document, element) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(paragraph.add_run(_text(caption)), BODY_FONT, TABLE_SIZE, True)
     rows = [row for row in element.iter("tr")]
-    if not rows:
+    width = max((sum(_span(c) for c in row if c.tag in ("td", "th")) for row in rows), default=0)
+    if not width:
         return
-    width = max(
-        sum(int(cell.get("colspan") or 1) for cell in row if cell.tag in ("td", "th"))
-        for row in rows
-    )
     table = document.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -185,16 +191,17 @@ def _table(document, element) -> None:
     for old in properties.findall(qn("w:tblW")):
         properties.remove(old)
     properties.append(table_width)
+    merges = []
     for r, row in enumerate(rows):
+        targets = table.rows[r].cells  # once a row: python-docx rebuilds the grid per call
         c = 0
         for cell in row:
-            if cell.tag not in ("td", "th"):
+            if cell.tag not in ("td", "th") or c >= width:
                 continue
-            span = int(cell.get("colspan") or 1)
-            target = table.cell(r, c)
+            span = _span(cell)
             if span > 1:
-                target = target.merge(table.cell(r, min(c + span, width) - 1))
-            paragraph = target.paragraphs[0]
+                merges.append((r, c, min(c + span, width) - 1))
+            paragraph = targets[c].paragraphs[0]
             classes = cell.get("class") or ""
             if "n" in classes.split():
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -204,9 +211,13 @@ def _table(document, element) -> None:
             paragraph.paragraph_format.line_spacing = 1.0
             _inline(paragraph, cell, TABLE_SIZE, True if cell.tag == "th" else None)
             c += span
+    for r, first, last in merges:  # colspan: merged once the row's text is in
+        table.cell(r, first).merge(table.cell(r, last))
 
 
 def _picture(document, svg) -> None:
+    import cairosvg  # loads libcairo: only when a report is turned into Word
+
     png = cairosvg.svg2png(bytestring=lxml.html.tostring(svg), output_width=1180)
     document.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
     document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -261,20 +272,19 @@ def _block(document, element) -> None:
         for item in element.iter("li"):
             paragraph = document.add_paragraph(style="List Bullet")
             _inline(paragraph, item)
+    elif "label" in classes:  # a comment's label: 市发改委意见
+        paragraph = document.add_paragraph()
+        _font(paragraph.add_run(_text(element)), "黑体", BODY_SIZE)
     elif tag in ("section", "div", "figure", "body"):
-        if element.text and element.text.strip():
+        if element.text and _collapse(element.text).strip():
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.first_line_indent = Pt(32)
-            _font(paragraph.add_run(" ".join(element.text.split())), BODY_FONT, BODY_SIZE)
-        if "label" in classes:
-            paragraph = document.add_paragraph()
-            _font(paragraph.add_run(_text(element)), "黑体", BODY_SIZE)
-            return
+            _font(paragraph.add_run(_collapse(element.text).strip()), BODY_FONT, BODY_SIZE)
         for child in element:
             _block(document, child)
-            if child.tail and child.tail.strip() and tag != "body":
+            if child.tail and _collapse(child.tail).strip() and tag != "body":
                 paragraph = document.add_paragraph()
-                _font(paragraph.add_run(" ".join(child.tail.split())), BODY_FONT, BODY_SIZE)
+                _font(paragraph.add_run(_collapse(child.tail).strip()), BODY_FONT, BODY_SIZE)
     elif tag in ("span", "b", "strong", "a"):
         _paragraph(document, element, indent=False)
 

@@ -133,3 +133,22 @@ def the_drc_downloads_word_and_finalising_asks_to_be_confirmed(client):
     client.post(url, {**form, "confirm_final": "1", "publish_unverified": "1"})
     draft.refresh_from_db()
     assert draft.status == ReportStatus.FINAL and draft.version == 1
+    # pressing 定稿 again on the final version, unticked: refused with a message, never a 500
+    form["edit_version"] = draft.edit_version
+    response = client.post(url, form, follow=True)
+    assert response.status_code == 200 and "不能修改" in response.content.decode()
+
+
+def test_a_comment_comes_once_and_full_width_spaces_stay():
+    from tests.reporting.test_report_render import snapshot
+
+    html = render.report_html(
+        snapshot(),
+        comments={"industry:electronic-information": "加快推进重点项目。"},
+        version=1,
+        finalised={"by": "张三", "at": datetime.datetime(2025, 10, 9, 10)},
+    )
+    texts = [p.text for p in docx.Document(io.BytesIO(word.report_docx(html))).paragraphs]
+    labels = [t for t in texts if t.endswith("意见")]
+    assert len(labels) == 1 and "加快推进重点项目。" in texts
+    assert any("定稿人：张三　定稿时间" in t for t in texts)
