@@ -211,16 +211,20 @@ class ReportEditView(View):
             version = int(request.POST.get("edit_version", ""))
         except ValueError:
             version = -1
+
+        def save_draft():
+            services.report_edit(
+                report=report,
+                user=request.user,
+                expected_version=version,
+                summary=request.POST.get("summary", ""),
+                comments=comments,
+            )
+
         if "finalise" in request.POST and request.POST.get("confirm_final") != "1":
             # Finalising cannot be undone: it waits for the box saying so to be ticked.
             try:
-                services.report_edit(
-                    report=report,
-                    user=request.user,
-                    expected_version=version,
-                    summary=request.POST.get("summary", ""),
-                    comments=comments,
-                )
+                save_draft()
                 messages.error(
                     request,
                     _(
@@ -249,23 +253,11 @@ class ReportEditView(View):
                     % {"version": report.version},
                 )
             else:
-                services.report_edit(
-                    report=report,
-                    user=request.user,
-                    expected_version=version,
-                    summary=request.POST.get("summary", ""),
-                    comments=comments,
-                )
+                save_draft()
                 messages.success(request, _("The draft was saved."))
         except services.UnverifiedFigures as exc:
             # Finalising rolled back whole; the text typed is kept as the draft's.
-            services.report_edit(
-                report=report,
-                user=request.user,
-                expected_version=version,
-                summary=request.POST.get("summary", ""),
-                comments=comments,
-            )
+            save_draft()
             messages.error(
                 request,
                 _(

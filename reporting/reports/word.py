@@ -35,15 +35,21 @@ SKIPPED_TAGS = {"nav", "style", "script", "hr", "title", "meta", "base"}
 SKIPPED_CLASSES = {"toc", "state"}
 
 
-def _font(run, name: str, size=None, bold=None) -> None:
-    run.font.name = name
-    r_pr = run._element.get_or_add_rPr()
+def _east_asian(r_pr, name: str) -> None:
+    """The font named for every script, East-Asian included, and no theme font over it."""
     fonts = r_pr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         r_pr.insert(0, fonts)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), name)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
+def _font(run, name: str, size=None, bold=None) -> None:
+    run.font.name = name
+    _east_asian(run._element.get_or_add_rPr(), name)
     if size is not None:
         run.font.size = size
     if bold is not None:
@@ -55,15 +61,7 @@ def _style_fonts(style, name: str, size, bold: bool = False) -> None:
     style.font.size = size
     style.font.bold = bold
     style.font.color.rgb = RGBColor(0, 0, 0)
-    r_pr = style.element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
+    _east_asian(style.element.get_or_add_rPr(), name)
 
 
 def _page_number(paragraph) -> None:
