@@ -41,6 +41,16 @@ def reads_city_overview(user: User) -> bool:
     return reads_everything(user) or (user.is_authenticated and user.role == Role.LEADER)
 
 
+def lands_on_cockpit(user: User) -> bool:
+    """City leaders, the principal leaders and the DRC land on the cockpit (驾驶舱); other
+    readers of the city overview may still open it."""
+    return (
+        user.is_authenticated
+        and user.role in (Role.LEADER, Role.MAIN_LEADER, Role.DRC)
+        and reads_city_overview(user)
+    )
+
+
 def leads_industries(user: User) -> bool:
     """The staff of a lead unit (牵头单位): the unit files some industry's monthly updates.
     Read once per user object (a request's user: the menu asks several times)."""

@@ -140,6 +140,10 @@ def _supervision_pages(client, timed) -> dict:
         "leads_page": "/updates/leads/",
         "innovation_page": "/updates/innovation/",
         "hearing_page": "/dashboard/hearing/",
+        # The landing page of city leaders and the DRC (驾驶舱).
+        "cockpit": "/cockpit/",
+        # Every open problem across the industries, a page of them.
+        "problem_list": "/updates/problems/",
     }
     figures = {}
     for name, url in pages.items():

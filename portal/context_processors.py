@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.access import (
     can_review,
+    lands_on_cockpit,
     reads_city_overview,
     reads_everything,
     reads_final_reports,
@@ -28,6 +29,7 @@ def portal(request):
         "is_reviewer": can_review(user),
         "sees_statistics": can_read_statistics(user),
         # Each menu entry is read only when the menu is drawn; lead-unit status once a request.
+        "sees_cockpit": SimpleLazyObject(lambda: lands_on_cockpit(user)),
         "sees_dashboard": SimpleLazyObject(lambda: reads_dashboard(user)),
         "sees_reports": SimpleLazyObject(lambda: reads_final_reports(user)),
         "own_district": SimpleLazyObject(lambda: own_district_code(user) or ""),

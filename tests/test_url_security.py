@@ -72,7 +72,13 @@ def each(roles, outcome=200) -> dict:
 # name → (method, URL kwargs, {role: expected}[, query or POST data]). Values in braces name
 # objects of the world ("{update}": 市商务局's 商贸物流 update; "{other.update}": 市工信局's).
 EXPECTATIONS = {
-    "home": ("get", {}, outcomes(**each(SIGNED_IN))),
+    # City leaders, the principal leaders and the DRC land on the cockpit.
+    "home": (
+        "get",
+        {},
+        outcomes(**each(SIGNED_IN), **each(("drc", "leader_hyt", "leader_lhy", "zhuyao"), 302)),
+    ),
+    "cockpit": ("get", {}, outcomes(**each(OVERVIEW))),
     "chains:matrix": ("get", {}, outcomes(**each(SIGNED_IN))),
     # The whole record of changes to the matrix: the DRC and the administrators only.
     "chains:matrix_changes": ("get", {}, outcomes(drc=200, admin=200)),

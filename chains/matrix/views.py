@@ -2,9 +2,10 @@
 industries, and the matrix's change record."""
 
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from accounts.access import industry_roles
+from accounts.access import industry_roles, lands_on_cockpit
 from accounts.policies import Policy
 from chains.matrix.access import access_matrix_history, access_unit, can_read_matrix_history
 from chains.matrix.history import change_entries
@@ -22,6 +23,11 @@ class HomeView(TemplateView):
 
     access_policy = Policy.AUTHENTICATED
     template_name = "chains/matrix/home.html"
+
+    def get(self, request, *args, **kwargs):
+        if lands_on_cockpit(request.user):
+            return redirect("cockpit")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         roles = industry_roles(self.request.user)

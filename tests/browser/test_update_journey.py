@@ -33,7 +33,7 @@ def log_in(browser, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # home, or the cockpit
     return page
 
 
