@@ -76,7 +76,7 @@ EXPECTATIONS = {
     "home": (
         "get",
         {},
-        outcomes(**each(SIGNED_IN), **each(("drc", "leader_hyt", "leader_lhy", "zhuyao"), 302)),
+        outcomes(**(each(SIGNED_IN) | each(("drc", "leader_hyt", "leader_lhy", "zhuyao"), 302))),
     ),
     "cockpit": ("get", {}, outcomes(**each(OVERVIEW))),
     "chains:matrix": ("get", {}, outcomes(**each(SIGNED_IN))),
@@ -816,6 +816,14 @@ WRITES = [
         "reporting:review_queue",
         {},
         lambda w: {"period": w["period"].slug, "action": "accept", "updates": [w["update"].pk]},
+        allowed={"drc": 302},
+        setup=submit_update,
+    ),
+    Write(  # the work list across months: no period
+        "review_queue_waiting",
+        "reporting:review_queue",
+        {},
+        lambda w: {"action": "accept", "updates": [w["update"].pk]},
         allowed={"drc": 302},
         setup=submit_update,
     ),

@@ -116,7 +116,9 @@ class UpdateReviewView(UpdateAccessMixin, TemplateView):
 
 
 class ReviewQueueView(TemplateView):
-    """The DRC's month at a glance, with accept / return for many at once."""
+    """The DRC's work list: by default everything waiting for review across months, oldest
+    first, resubmissions marked with what changed; with ?period= one month at a glance. Either
+    way accept (or return) many at once."""
 
     access_policy = Policy.OBJECT
     template_name = "reporting/updates/review_queue.html"
@@ -127,41 +129,41 @@ class ReviewQueueView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def period(self):
+        """The month asked for, or None for the work list across months."""
         slug = self.request.GET.get("period") or self.request.POST.get("period")
-        if slug:
-            return periods_selectors.period_by_slug(slug)
-        periods_services.periods_ensure(periods_services.today())
-        return selectors.default_review_period(periods_services.today())
+        return periods_selectors.period_by_slug(slug) if slug else None
 
     def get_context_data(self, **kwargs):
         period = self.period()
+        common = {"periods": ReportingPeriod.objects.all()[:24], "period": period}
+        if period is None:
+            return super().get_context_data(waiting=selectors.review_waiting(), **common, **kwargs)
         status = self.request.GET.get("status") or None
         rows = selectors.review_queue(period)
         counts = Counter(row["status"] for row in rows)
         return super().get_context_data(
-            period=period,
             rows=[row for row in rows if not status or row["status"] == status],
-            periods=ReportingPeriod.objects.all()[:24],
             statuses=[(value, label, counts.get(value, 0)) for value, label in DueStatus.choices],
             status=status,
             total=len(rows),
+            **common,
             **kwargs,
         )
 
     def post(self, request):
         period = self.period()
-        choices = [
-            (u.pk, u.pk)
-            for u in MonthlyUpdate.objects.filter(period=period, status=UpdateStatus.SUBMITTED)
-        ]
-        form = BulkReviewForm(request.POST, choices=choices)
+        waiting = MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED)
+        if period is not None:
+            waiting = waiting.filter(period=period)
+        back = reverse("reporting:review_queue") + (f"?period={period.slug}" if period else "")
+        form = BulkReviewForm(request.POST, choices=list(waiting.values_list("pk", "pk")))
         if not form.is_valid():
             messages.error(
                 request,
                 " ".join(e for errors in form.errors.values() for e in errors)
                 or _("Choose updates first."),
             )
-            return redirect(f"{reverse('reporting:review_queue')}?period={period.slug}")
+            return redirect(back)
         updates = MonthlyUpdate.objects.filter(pk__in=form.cleaned_data["updates"]).select_related(
             "period"
         )
@@ -175,7 +177,7 @@ class ReviewQueueView(TemplateView):
             messages.success(request, _("%(count)s updates handled.") % {"count": len(result.done)})
         for update, reason in result.skipped:
             messages.warning(request, f"{update}：{reason}")
-        return redirect(f"{reverse('reporting:review_queue')}?period={period.slug}")
+        return redirect(back)
 
 
 class BatchEditView(TemplateView):

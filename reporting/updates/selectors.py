@@ -29,6 +29,7 @@ from reporting.periods.selectors import open_periods
 from reporting.periods.services import today
 from reporting.periods.workdays import WorkCalendar
 from reporting.updates.services import is_locked
+from reporting.updates.snapshots import changed_sections, update_snapshot
 
 RETURN_KINDS = (EventKind.RETURNED, EventKind.UNLOCKED)
 
@@ -365,6 +366,50 @@ def last_return(update: MonthlyUpdate) -> UpdateEvent | None:
 
 def history(update: MonthlyUpdate) -> QuerySet[UpdateEvent]:
     return update.events.select_related("actor__unit").order_by("-at", "-id")
+
+
+def returned_to_me(items: list[DueItem]) -> list[tuple[DueItem, UpdateEvent | None]]:
+    """Of a unit's due items, those the DRC returned, whatever the month, the oldest first, each
+    with the return that sent it back (its reasons). One query."""
+    returned = [item for item in items if item.status == DueStatus.RETURNED and item.update]
+    latest = {}
+    events = UpdateEvent.objects.filter(
+        update__in=[item.update for item in returned], kind__in=RETURN_KINDS
+    ).select_related("actor")
+    for event in events.order_by("at", "id"):
+        latest[event.update_id] = event
+    returned.sort(key=lambda item: (item.period.year, item.period.month, item.industry.position))
+    return [(item, latest.get(item.update.pk)) for item in returned]
+
+
+def review_waiting() -> list[dict]:
+    """The DRC's work list: every update waiting for review, whatever its month, the oldest
+    submission first; a resubmission (returned or unlocked before) says so and names the
+    sections changed since. Five queries whatever the number waiting."""
+    updates = list(
+        MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED)
+        .select_related("industry", "unit", "period")
+        .prefetch_related("key_projects", "problems", "attachments")
+        .order_by("submitted_at", "pk")
+    )
+    latest = {}
+    for event in UpdateEvent.objects.filter(update__in=updates, kind__in=RETURN_KINDS).order_by(
+        "at", "id"
+    ):
+        latest[event.update_id] = event  # the latest return wins
+    rows = []
+    for update in updates:
+        returned = latest.get(update.pk)
+        rows.append(
+            {
+                "update": update,
+                "returned": returned,
+                "changed": changed_sections(returned.snapshot, update_snapshot(update))
+                if returned
+                else [],
+            }
+        )
+    return rows
 
 
 def default_review_period(today: datetime.date) -> ReportingPeriod | None:

@@ -82,6 +82,12 @@ def section_texts(snapshot: dict) -> dict[str, str]:
     return {key: str(value) for key, value in texts.items()}
 
 
+def changed_sections(old: dict, new: dict) -> list[str]:
+    """The labels of the sections that differ between two snapshots, in the form's order."""
+    before, after = section_texts(old), section_texts(new)
+    return [label for key, label in Section.choices if before.get(key, "") != after.get(key, "")]
+
+
 def inline_diff(old: str, new: str) -> str:
     """Character-level diff (Chinese has no spaces to split words on), as safe HTML."""
     parts = []

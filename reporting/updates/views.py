@@ -64,6 +64,7 @@ class DueView(TemplateView):
         is_reviewer = can_review(user)
         return super().get_context_data(
             items=items,
+            returned=selectors.returned_to_me(items),
             contributions=selectors.contribution_items(user, today),
             actions=supervision.unit_actions(user, today),
             batch_periods=batch_periods,

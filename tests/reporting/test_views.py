@@ -1,5 +1,6 @@
 """The pages of the monthly update loop, as the clerk and the reviewer use them."""
 
+import datetime
 import io
 import os
 import zipfile
@@ -542,3 +543,97 @@ def test_a_month_that_is_not_open_is_404(client, users, electronics_update, slug
     client.force_login(users["gxj"])
     assert client.get(reverse("reporting:batch", args=["2025-09"])).status_code == 200
     assert client.get(reverse("reporting:batch", args=[slug])).status_code == 404
+
+
+def test_the_work_list_waits_across_months_and_marks_resubmissions(
+    client, filled, users, september, django_assert_max_num_queries
+):
+    """The DRC's queue by default: everything submitted, whatever the month, the oldest first;
+    a resubmission is marked 重新提交 with the sections changed since it was returned; many
+    accepted at once across months."""
+    gxj = users["gxj"]
+    august = periods_services.period_get_or_create(2025, 8)
+
+    def waiting_since(industry_name, day):  # August's, submitted late and waiting
+        when = datetime.datetime(2025, 9, day, 10, tzinfo=datetime.UTC)
+        return MonthlyUpdate.objects.create(
+            industry=Industry.objects.get(name=industry_name),
+            unit=gxj.unit,
+            period=august,
+            status=UpdateStatus.SUBMITTED,
+            first_submitted_at=when,
+            submitted_at=when,
+        )
+
+    older = waiting_since("新材料产业", 1)
+    # September's: submitted, returned, its policy section rewritten, submitted again.
+    filled = services.update_submit(update=filled, user=gxj, expected_version=filled.version)
+    filled = services.update_return(update=filled, user=users["drc"], reason="请补充政策兑现数据")
+    filled = services.update_save(
+        update=filled,
+        content=content(progress_policy="兑现扶持资金1.2亿元，惠及企业35家。"),
+        expected_version=filled.version,
+        user=gxj,
+    )
+    filled = services.update_submit(update=filled, user=gxj, expected_version=filled.version)
+    client.force_login(users["drc"])
+    url = reverse("reporting:review_queue")
+    with django_assert_max_num_queries(16) as counted:
+        response = client.get(url)
+    rows = response.context["waiting"]
+    assert [row["update"].pk for row in rows] == [older.pk, filled.pk]  # oldest first
+    assert rows[0]["returned"] is None and rows[1]["returned"] is not None
+    assert rows[1]["changed"] == ["政策"]  # only the section rewritten
+    html = response.content.decode()
+    assert "重新提交" in html and "修改了： 政策" in html and "首次提交" in html
+    assert "2025年8月" in html and "2025年9月" in html
+
+    # More waiting updates: the same number of queries.
+    waiting_since("机械装备产业集群", 2)
+    waiting_since("生物医药产业", 3)
+    with django_assert_max_num_queries(16) as grown:
+        assert len(client.get(url).context["waiting"]) == 4
+    assert len(grown.captured_queries) == len(counted.captured_queries)
+
+    # Accept two months' updates at once, from the work list (no month given).
+    response = client.post(url, {"action": "accept", "updates": [older.pk, filled.pk]})
+    assert response.status_code == 302 and response["Location"] == url
+    accepted = MonthlyUpdate.objects.filter(pk__in=[older.pk, filled.pk])
+    assert {u.status for u in accepted} == {UpdateStatus.ACCEPTED}
+    assert len(client.get(url).context["waiting"]) == 2  # the two others still wait
+
+
+def test_a_lead_unit_sees_what_was_returned_to_it_across_months(client, filled, users, september):
+    gxj = users["gxj"]
+    august = periods_services.period_get_or_create(2025, 8)
+    older = MonthlyUpdate.objects.create(
+        industry=Industry.objects.get(name="新材料产业"),
+        unit=gxj.unit,
+        period=august,
+        status=UpdateStatus.RETURNED,
+    )
+    UpdateEvent.objects.create(
+        update=older,
+        kind=EventKind.RETURNED,
+        actor=users["drc"],
+        reason="请补充八月用地数据",
+        version=older.version,
+    )
+    filled = services.update_submit(update=filled, user=gxj, expected_version=filled.version)
+    services.update_return(update=filled, user=users["drc"], reason="请补充政策兑现数据")
+    # The DRC's review page of a returned update says where it is, not 尚未提交.
+    client.force_login(users["drc"])
+    review = client.get(reverse("reporting:review", args=[filled.pk])).content.decode()
+    assert "已退回牵头单位修改" in review and "尚未提交" not in review
+    client.force_login(gxj)
+    response = client.get(reverse("reporting:due"))
+    returned = response.context["returned"]
+    assert [item.update.pk for item, _event in returned] == [older.pk, filled.pk]
+    html = response.content.decode()
+    section = html[html.index('id="returned-to-me"') :]
+    assert "请补充八月用地数据" in section and "请补充政策兑现数据" in section
+    assert section.index("2025年8月") < section.index("2025年9月")
+    assert reverse("reporting:edit", args=[older.pk]) in section
+    # Another unit sees none of it.
+    client.force_login(users["swj"])
+    assert client.get(reverse("reporting:due")).context["returned"] == []
