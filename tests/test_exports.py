@@ -20,7 +20,7 @@ from import_export.admin import ExportMixin
 from accounts.models import User
 from chains.choices import ImportKind
 from chains.models import Category, Enterprise, Industry, Official, SubSegment, Unit
-from reporting.models import ActionItem, AssessmentIndicator, Problem
+from reporting.models import ActionItem, AssessmentIndicator, LandItem, Problem
 from reporting.periods import services
 from reporting.supervision import services as coordination
 
@@ -139,6 +139,18 @@ def portal_exports(client) -> dict[str, openpyxl.Workbook]:
         )
     for kind in ImportKind.values:
         books[f"template {kind}"] = workbook(client.get(reverse("stats:template", args=[kind])))
+    # The lists: what each shows, filtered and ordered as asked.
+    books["problems"] = workbook(
+        client.get(reverse("reporting:problems"), {"format": "xlsx", "sort": "-status"})
+    )
+    for year in (period.year, period.year - 1):
+        books[f"land {year}"] = workbook(
+            client.get(reverse("reporting:land"), {"format": "xlsx", "unit": "", "year": year})
+        )
+    books["review"] = workbook(client.get(reverse("reporting:review_queue"), {"format": "xlsx"}))
+    books["review month"] = workbook(
+        client.get(reverse("reporting:review_queue"), {"format": "xlsx", "period": period.slug})
+    )
     return books
 
 
@@ -224,6 +236,10 @@ def _plant_formulae():
     for i, enterprise in enumerate(Enterprise.objects.order_by("pk")):
         enterprise.name = f"{EVIL[i % len(EVIL)]}{i}"
         enterprise.save(update_fields=["name"])
+    for i, problem in enumerate(Problem.objects.order_by("pk")[: len(EVIL)]):
+        Problem.objects.filter(pk=problem.pk).update(description=EVIL[i])
+    for i, item in enumerate(LandItem.objects.order_by("pk")[: len(EVIL)]):
+        LandItem.objects.filter(pk=item.pk).update(name=EVIL[i])
 
 
 def assert_no_formula(name: str, values) -> int:
@@ -250,6 +266,8 @@ def test_no_export_carries_a_formula(demo, client, tmp_path):
     # The service strips surrounding whitespace, so "\t=1" and "\r=1" are stored as "=1".
     assert {'\'=HYPERLINK("http://x","y")', "'+1", "'-1+2", "'@SUM(A1)", "'=1"} <= set(actions)
     assert counts["assessment"] > 0 and counts["dashboard {}"] >= 6
+    assert counts["problems"] >= len(EVIL)
+    assert sum(n for name, n in counts.items() if name.startswith("land ")) >= 1
     files = admin_exports(client) | matrix_exports(tmp_path)
     for name, content in files.items():
         if name.endswith(".json"):

@@ -429,6 +429,11 @@ VARIANTS = [
             {"unit": "swj", "year": "2025"},
             {"unit": "", "year": "2025"},
             {"year": "2024"},
+            # filtered, ordered, paged, exported: still only what one may read
+            {"unit": "", "kind": "supplied", "status": "planned", "sort": "-status"},
+            {"unit": "", "sort": "unit", "page": "2"},
+            {"unit": "", "format": "xlsx"},
+            {"unit": "", "kind": "x", "status": "y", "sort": "bad", "format": "xlsx"},
         )
     ],
     # The meetings of the industries each user takes part in, month by month and by official.
@@ -517,6 +522,9 @@ VARIANTS = [
             {"format": "xlsx"},
             {"industry": CL, "unit": "swj", "type": "energy", "age": "recent", "page": "2"},
             {"industry": "electronic-information", "format": "xlsx"},
+            {"sort": "-status", "format": "xlsx"},
+            {"sort": "industry", "page": "2"},
+            {"sort": "bad"},
             {"age": "older", "status": "assigned", "format": "xlsx"},
         )
     ],
@@ -530,7 +538,12 @@ VARIANTS = [
     ],
     *[
         Variant("reporting:review_queue", query, ok=("drc",), deny=not_(("drc",)))
-        for query in ({"period": "{period}"}, {"period": "{previous}", "status": "missing"})
+        for query in (
+            {"period": "{period}"},
+            {"period": "{previous}", "status": "missing"},
+            {"format": "xlsx"},
+            {"period": "{period}", "format": "xlsx"},
+        )
     ],
     # Bound to another unit's update: refused; unbound: one's own unit's item.
     Variant("reporting:land_add", {"update": "{other.update}"}, ok=("gxj",), deny=not_(("gxj",))),

@@ -18,7 +18,10 @@ from accounts.access import industries_for
 from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import CarrierArea, Unit
+from portal.listing import listing, ordered
+from portal.responses import sheets_response
 from portal.viewhelpers import error_text, year_param
+from reporting.choices import LandKind, LandStatus
 from reporting.land import selectors
 from reporting.land import services as land
 from reporting.land.access import access_land_item
@@ -91,17 +94,33 @@ def _back(*, update: MonthlyUpdate | None, year: int) -> str:
     return f"{reverse('reporting:land')}?year={year}"
 
 
+LAND_ORDERS = {
+    "month": ("year", "month", "pk"),
+    "unit": ("unit__position", "year", "month", "pk"),
+    "kind": ("kind", "year", "month", "pk"),
+    "status": ("status", "year", "month", "pk"),
+}
+
+
 class LandListView(TemplateView):
     """A year's land items: a unit's own (with the form to add one), another unit's as far as
-    the user may read them (system-wide readers: all; others: those of industries they view)."""
+    the user may read them (system-wide readers: all; others: those of industries they view).
+    Filtered by kind and status, ordered, paged by fifty; ?format=xlsx exports the rows the
+    filters select, in the same order."""
 
     access_policy = Policy.AUTHENTICATED
     template_name = "reporting/land/land_list.html"
 
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "xlsx":
+            return _land_workbook(context["rows"], context["year"])
+        return self.render_to_response(context)
+
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        year = _year(self.request.GET.get("year"))
-        code = self.request.GET.get("unit")  # absent: the user's unit; empty: every unit
+        user, query = self.request.user, self.request.GET
+        year = _year(query.get("year"))
+        code = query.get("unit")  # absent: the user's unit; empty: every unit
         if code:
             unit = Unit.objects.filter(code=code).first()
             if unit is None:
@@ -109,8 +128,14 @@ class LandListView(TemplateView):
         else:
             unit = user.unit if user.unit_id and code is None else None
         own = unit is not None and unit.pk == user.unit_id
-        items = list(selectors.land_items_visible(user, year, unit=unit))
-        for item in items:
+        rows = selectors.land_items_visible(user, year, unit=unit)
+        kind, status = query.get("kind", ""), query.get("status", "")
+        if kind in LandKind.values:
+            rows = rows.filter(kind=kind)
+        if status in LandStatus.values:
+            rows = rows.filter(status=status)
+        found = listing(self.request, rows, LAND_ORDERS, default="-month")
+        for item in found.page:
             item.can_change = own and (item.update is None or services.is_editable(item.update))
         today = periods_services.today()
         return super().get_context_data(
@@ -118,7 +143,13 @@ class LandListView(TemplateView):
             years=range(today.year + 1, today.year - 4, -1),
             unit=unit,
             units=Unit.objects.order_by("position"),
-            items=items,
+            kinds=LandKind.choices,
+            statuses=LandStatus.choices,
+            kind=kind,
+            status=status,
+            items=found.page,
+            listing=found,
+            rows=ordered(rows, LAND_ORDERS, found.sort, "-month")[0],
             own=own,
             form=LandItemForm(
                 user=user,
@@ -128,6 +159,39 @@ class LandListView(TemplateView):
             else None,
             **kwargs,
         )
+
+
+def _land_workbook(rows, year):
+    header = [
+        "年",
+        "月",
+        "单位",
+        "类型",
+        "地块或项目",
+        "产业",
+        "载体",
+        "面积",
+        "面积单位",
+        "状态",
+        "备注",
+    ]
+    body = [
+        [
+            item.year,
+            item.month,
+            item.unit.name,
+            item.get_kind_display(),
+            item.name,
+            item.industry.name if item.industry else "",
+            item.carrier.name if item.carrier else "",
+            item.area,
+            item.get_area_unit_display(),
+            item.get_status_display(),
+            item.note,
+        ]
+        for item in rows.iterator(chunk_size=500)
+    ]
+    return sheets_response(f"用地空间事项{year}", [("用地空间事项", [header, *body])])
 
 
 class LandAddView(TemplateView):

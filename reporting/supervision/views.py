@@ -22,6 +22,7 @@ from accounts.access import access_industry, can_review, industries_for, require
 from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import Industry, Official, Unit
+from portal.listing import listing, ordered
 from portal.responses import file_download, sheets_response
 from portal.viewhelpers import back_to, error_text
 from reporting.choices import ActionStatus, ProblemStatus, ProblemType
@@ -53,6 +54,21 @@ PROBLEM_AGES = {
     "recent": (None, 30),
     "months": (30, 90),
     "older": (90, None),
+}
+
+
+# A problem list's orders (?sort=, "-" first for the other way): the newest month first.
+PROBLEM_ORDERS = {
+    "month": (
+        "update__period__year",
+        "update__period__month",
+        "-update__industry__position",
+        "-id",
+    ),
+    "industry": ("update__industry__position", "update__period__year", "update__period__month"),
+    "unit": ("update__unit__position", "update__period__year", "update__period__month"),
+    "type": ("type", "update__period__year", "update__period__month"),
+    "status": ("status", "update__period__year", "update__period__month"),
 }
 
 
@@ -89,10 +105,7 @@ class ProblemListView(TemplateView):
                 problems = problems.filter(
                     update__period__deadline__gte=today - datetime.timedelta(days=older)
                 )
-        ordered = problems.order_by(
-            "-update__period__year", "-update__period__month", "update__industry__position", "id"
-        )
-        return ordered, filters
+        return ordered(problems, PROBLEM_ORDERS, self.request.GET.get("sort"), "-month")[0], filters
 
     def get(self, request, *args, **kwargs):
         problems, filters = self.filtered()
@@ -121,9 +134,8 @@ class ProblemListView(TemplateView):
                 for p in problems.iterator(chunk_size=500)
             ]
             return sheets_response(f"问题清单{services.today():%Y%m%d}", [("问题", rows)])
-        page = Paginator(problems, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        found = listing(request, problems, PROBLEM_ORDERS, "-month")
+        page = found.page
         visible = industries_for(request.user, Action.VIEW)
         return self.render_to_response(
             self.get_context_data(
@@ -140,7 +152,8 @@ class ProblemListView(TemplateView):
                 units=Unit.objects.filter(
                     pk__in=MonthlyUpdate.objects.filter(industry__in=visible).values("unit")
                 ).order_by("position"),
-                query=query.urlencode(),
+                query=found.query,
+                listing=found,
                 status=filters["status"],
                 filters=filters,
                 can_escalate=can_review(request.user),

@@ -44,3 +44,19 @@ def as_id(value) -> int | None:
     """A form's raw value as a positive whole number, or None (a tampered field stays text)."""
     text = str(value or "")
     return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+@register.inclusion_tag("includes/sort_header.html")
+def sort_header(listing, name: str, label: str, numeric: bool = False):
+    """A list's column header that orders the list by `name` (portal.listing), the other way
+    round when it already does; aria-sort says which way it is ordered."""
+    current = listing.sort.lstrip("-") == name
+    descending = listing.sort.startswith("-")
+    return {
+        "label": label,
+        "href": f"?{listing.unsorted}{'&' if listing.unsorted else ''}sort="
+        + (name if current and descending else f"-{name}" if current else name),
+        "aria_sort": ("descending" if descending else "ascending") if current else None,
+        "arrow": ("▼" if descending else "▲") if current else "",
+        "numeric": numeric,
+    }

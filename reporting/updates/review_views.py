@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.access import can_review
 from accounts.policies import Policy
+from portal.responses import sheets_response
 from portal.viewhelpers import error_text
 from reporting.choices import (
     ELEMENT_FIELDS,
@@ -133,6 +135,12 @@ class ReviewQueueView(TemplateView):
         slug = self.request.GET.get("period") or self.request.POST.get("period")
         return periods_selectors.period_by_slug(slug) if slug else None
 
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "xlsx":
+            return _queue_workbook(context)
+        return self.render_to_response(context)
+
     def get_context_data(self, **kwargs):
         period = self.period()
         common = {"periods": ReportingPeriod.objects.all()[:24], "period": period}
@@ -178,6 +186,38 @@ class ReviewQueueView(TemplateView):
         for update, reason in result.skipped:
             messages.warning(request, f"{update}：{reason}")
         return redirect(back)
+
+
+def _queue_workbook(context):
+    """The rows the queue shows, as a workbook (its filters applied)."""
+    period = context["period"]
+    if period is None:
+        header = ["月份", "产业", "牵头单位", "提交时间", "重新提交", "修改内容"]
+        rows = [
+            [
+                str(row["update"].period),
+                row["update"].industry.name,
+                row["update"].unit.name,
+                localtime(row["update"].submitted_at).strftime("%Y-%m-%d %H:%M"),
+                "是" if row["returned"] else "否",
+                "、".join(row["changed"]),
+            ]
+            for row in context["waiting"]
+        ]
+        return sheets_response("待审核月度进展", [("待审核", [header, *rows])])
+    header = ["产业", "牵头单位", "状态", "提交时间"]
+    rows = [
+        [
+            row["industry"].name,
+            row["unit"].name,
+            str(row["status"].label),
+            localtime(row["update"].submitted_at).strftime("%Y-%m-%d %H:%M")
+            if row["update"] and row["update"].submitted_at
+            else "",
+        ]
+        for row in context["rows"]
+    ]
+    return sheets_response(f"月度进展审核{period.slug}", [(str(period), [header, *rows])])
 
 
 class BatchEditView(TemplateView):
