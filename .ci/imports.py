@@ -4,7 +4,7 @@ in a circle.
 Every import counts, at the top of a module or inside a function: an import moved into a
 function to dodge a circle is still a dependency. The layers, lowest first:
 
-    portal  <-  accounts  <-  chains  <-  reporting's features  <-  reporting.dashboard, .cockpit, .reports
+    portal  <-  accounts  <-  chains  <-  reporting's features  <-  reporting.dashboard, .cockpit, .reports, .search
 
 A module may import its own layer or a lower one. Besides the layers:
 - accounts may import `chains.models` only from `accounts/access.py` (the industry permission
@@ -25,7 +25,7 @@ import pathlib
 import sys
 
 APPS = ("portal", "accounts", "chains", "reporting")
-TOP = ("reporting.dashboard", "reporting.cockpit", "reporting.reports")
+TOP = ("reporting.dashboard", "reporting.cockpit", "reporting.reports", "reporting.search")
 ROOTS = (
     "portal.urls",
     "portal.settings",

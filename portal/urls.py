@@ -13,6 +13,7 @@ urlpatterns = [
     path("updates/", include("reporting.urls")),
     path("", include("reporting.dashboard.urls")),
     path("", include("reporting.cockpit.urls")),
+    path("", include("reporting.search.urls")),
     path("", include("reporting.assessment.urls")),
     path("stats/analysis/", include("reporting.analysis.urls")),
     path("stats/", include("chains.stats_urls")),

@@ -79,6 +79,8 @@ EXPECTATIONS = {
         outcomes(**(each(SIGNED_IN) | each(("drc", "leader_hyt", "leader_lhy", "zhuyao"), 302))),
     ),
     "cockpit": ("get", {}, outcomes(**each(OVERVIEW))),
+    # Search: open to every signed-in user, its results scoped (the markers' check below).
+    "search": ("get", {}, outcomes(**each(SIGNED_IN))),
     "chains:matrix": ("get", {}, outcomes(**each(SIGNED_IN))),
     # The whole record of changes to the matrix: the DRC and the administrators only.
     "chains:matrix_changes": ("get", {}, outcomes(drc=200, admin=200)),
@@ -515,6 +517,8 @@ VARIANTS = [
     ),
     # Preset to an industry the unit does not lead: the form offers only its own.
     Variant("reporting:project_add", {"industry": EI}, ok=("swj", "jtj", "gxj")),
+    # Search finds only what each user may open: the scopes' markers are in every kind of row.
+    *[Variant("search", {"q": q}, ok=SIGNED_IN) for q in ("SECRET", "用电增容", "登记项目", "x")],
     # The problem list's filters and export show each role its own industries' problems only.
     *[
         Variant("reporting:problems", query, ok=SIGNED_IN)
