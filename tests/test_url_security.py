@@ -41,7 +41,7 @@ from reporting.plans import services as plans
 from reporting.supervision import services as coordination
 from reporting.updates import services as updates_services
 from tests import url_security_world as world_data
-from tests.url_security_world import CL_SECRET, FORBIDDEN, ROLES
+from tests.url_security_world import CL_SECRET, FORBIDDEN, ROLES, word_file
 
 LOGIN = "login"  # a redirect to the login page
 DENIED = (403, 404)
@@ -251,6 +251,9 @@ EXPECTATIONS = {
     "reports:html": ("get", {"pk": "{report}"}, outcomes(drc=200)),
     "reports:pdf": ("get", {"pk": "{report}"}, outcomes(drc=200)),
     "reports:docx": ("get", {"pk": "{report}"}, outcomes(drc=200)),
+    # The edited Word document of a final version: read as the version is, kept by the DRC.
+    "reports:document": ("get", {"pk": "{report_document}"}, outcomes(**each(DASHBOARD))),
+    "reports:document_add": ("post", {"pk": "{final_report}"}, outcomes(drc=302)),
     # The API takes a client system's token, never a portal session: 401 for every user, and
     # for anonymous callers too (no login page). Tokens, scopes and each client's own imports:
     # tests/chains/test_api.py.
@@ -272,7 +275,13 @@ EXPECTATIONS = {
 }
 
 # Reports are the city's whole picture, read in full by everyone who may open them.
-NOT_SCOPED = {"reports:report", "reports:html", "reports:pdf", "reports:docx"}
+NOT_SCOPED = {
+    "reports:report",
+    "reports:html",
+    "reports:pdf",
+    "reports:docx",
+    "reports:document",
+}
 # Blank files whose example row names an industry (not data): markers only, not industry names.
 EXAMPLE_WORKBOOKS = {"stats:template"}
 
@@ -1400,6 +1409,13 @@ WRITES = [
         "reports:edit",
         {"pk": "{report}"},
         lambda w: {"edit_version": w["report"].edit_version, "summary": "本月总体平稳"},
+        allowed={"drc": 302},
+    ),
+    Write(
+        "report_document_add",
+        "reports:document_add",
+        {"pk": "{final_report}"},
+        lambda w: {"document": word_file("再次修改稿.docx"), "note": "第二稿"},
         allowed={"drc": 302},
     ),
     Write(

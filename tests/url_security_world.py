@@ -117,6 +117,19 @@ FULL_TEXT = {
 }
 
 
+def word_file(name: str = "修改稿.docx"):
+    """A Word document, as Word saves one."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("报市政府稿")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
 def _user(username: str, *, role=Role.UNIT_STAFF, unit=None, official=None, **extra) -> User:
     user = User(
         username=username,
@@ -494,6 +507,10 @@ def build(media_dir) -> dict:
         report=final, user=users["drc"], expected_version=final.edit_version
     )
     job = ReportJob.objects.create(kind="monthly", period=period.slug, status="done", report=draft)
+    # The DRC's edited Word document of the final version (修改稿).
+    report_document = report_services.report_document_add(
+        report=final, user=users["drc"], upload=word_file(), note="报市政府稿"
+    )
 
     # A change to each industry's row (its responsible units in another order: nobody's rights
     # move), recorded as an import of a file named after the industry's marker.
@@ -532,6 +549,7 @@ def build(media_dir) -> dict:
         "enterprise": enterprise,
         "report": draft,
         "final_report": final,
+        "report_document": report_document,
         "job": job,
         "huli_plan": huli_plan,
         "accepted_plan": accepted,

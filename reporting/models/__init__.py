@@ -19,7 +19,7 @@ from reporting.outbox.models import OutboxMessage
 from reporting.periods.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.plans.models import PlanEvent, PlanItem, PlanProgress, PlanYear, WorkPlan
 from reporting.projects.models import Project, ProjectEvent
-from reporting.reports.models import Report, ReportJob, ReportReminder
+from reporting.reports.models import Report, ReportDocument, ReportJob, ReportReminder
 from reporting.supervision.models import (
     ActionChase,
     ActionEvent,
@@ -73,6 +73,7 @@ __all__ = [
     "ProjectEvent",
     "Reminder",
     "Report",
+    "ReportDocument",
     "ReportJob",
     "ReportReminder",
     "ReportingPeriod",

@@ -92,6 +92,36 @@ class Report(models.Model):
         return f"{self.title} v{self.version}" if self.version else f"{self.title}（草稿）"
 
 
+class ReportDocument(models.Model):
+    """The DRC's edited Word document of a final report (修改稿): a final version is edited in
+    Word or WPS before it goes to the municipal government, and the file sent is kept beside
+    the portal's own. Each upload is a new row; none is replaced or deleted."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="documents", verbose_name=_("report")
+    )
+    file = models.FileField(upload_to="reports/edited/%Y/%m/", max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 checksum"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("edited Word document")
+        verbose_name_plural = _("edited Word documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ReportJob(models.Model):
     """One request to draft a report, run by a Celery task. At most one job per report is
     queued or running at a time (a double click gives one job), and the task writes its report

@@ -15,12 +15,14 @@ import base64
 import contextlib
 import datetime
 import hashlib
+import io
 import json
 import logging
 import re
 import threading
 from dataclasses import dataclass
 
+import docx
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -33,8 +35,9 @@ from accounts.models import User
 from chains.quality.selectors import flagged_figures
 from portal.celery import app
 from reporting.choices import JobStatus, ReportKind, ReportStatus
-from reporting.models import Report, ReportJob
+from reporting.models import Report, ReportDocument, ReportJob
 from reporting.reports import gather, render, word
+from reporting.updates.attachments import inspect_upload
 
 logger = logging.getLogger(__name__)
 REPORT_LANGUAGE = "zh-hans"  # the document's language, whatever the UI language of its reader
@@ -519,6 +522,41 @@ def report_docx_bytes(report: Report) -> bytes:
     """The report as a Word document, made from its document as the PDF is (a final version's
     is the same every time: its data and text are frozen)."""
     return word.report_docx(report_html(report))
+
+
+def report_document_add(*, report: Report, user: User, upload, note: str = "") -> ReportDocument:
+    """Keep the DRC's edited Word document of a final version (修改稿), checked to be a Word
+    document that opens; each upload is kept, none replaced."""
+    _require_drc(user)
+    if report.status != ReportStatus.FINAL:
+        raise ValidationError("只有定稿版本可以上传修改稿；草稿请在本页直接修改。")
+    info = inspect_upload(upload)  # allowed type, size, content matching its extension
+    if info.extension != ".docx":
+        raise ValidationError(f"修改稿须为 Word 文档（.docx）：「{info.name}」不是。")
+    upload.seek(0)
+    content = upload.read()
+    try:
+        docx.Document(io.BytesIO(content))
+    except Exception as exc:  # python-docx raises several kinds on a broken package
+        raise ValidationError(
+            f"「{info.name}」无法作为 Word 文档打开，可能已损坏，未予接收。"
+        ) from exc
+    digest = hashlib.sha256(content).hexdigest()
+    document = ReportDocument(
+        report=report,
+        name=info.name,
+        size=len(content),
+        sha256=digest,
+        note=note.strip()[:200],
+        uploaded_by=user,
+    )
+    document.file.save(
+        f"{report.kind}-{report.period}-v{report.version}-{digest[:12]}.docx",
+        ContentFile(content),
+        save=False,
+    )
+    document.save()
+    return document
 
 
 def _store_pdf(report: Report, pdf: bytes | None = None, *, also: tuple[str, ...] = ()) -> None:

@@ -19,14 +19,14 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
-from accounts.access import can_review, reads_final_reports
+from accounts.access import can_review, fetch, reads_final_reports
 from accounts.policies import Policy
 from portal.celery import app
 from portal.months import previous_month
 from portal.responses import file_missing
 from portal.viewhelpers import error_text
 from reporting.choices import JobStatus, ReportKind, ReportStatus
-from reporting.models import Report, ReportJob
+from reporting.models import Report, ReportDocument, ReportJob
 from reporting.periods import services as periods
 from reporting.reports import services
 from reporting.reports.access import access_report, access_report_job
@@ -192,6 +192,10 @@ class ReportDetailView(TemplateView):
                 for key, label in [("suggestions", _("Suggestions (DRC)")), *industries]
             ],
             versions=versions.order_by("-version"),
+            documents=list(report.documents.select_related("uploaded_by"))
+            if report.status == ReportStatus.FINAL
+            else [],
+            can_upload_documents=can_review(self.request.user),
             **kwargs,
         )
 
@@ -304,6 +308,46 @@ class ReportDocxView(View):
             filename=f"{report.title}（{label}）.docx",
             content_type=DOCX,
         )
+
+
+class ReportDocumentAddView(View):
+    """The DRC keeps its edited Word document (修改稿) with a final version."""
+
+    access_policy = Policy.OBJECT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        report = access_report(user=request.user, pk=pk, write=True)
+        upload = request.FILES.get("document")
+        if upload is None:
+            messages.error(request, _("Choose the edited Word document (.docx) first."))
+            return redirect("reports:report", pk)
+        try:
+            document = services.report_document_add(
+                report=report, user=request.user, upload=upload, note=request.POST.get("note", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request, _("Kept “%(name)s” with this version.") % {"name": document.name}
+            )
+        return redirect("reports:report", pk)
+
+
+class ReportDocumentView(View):
+    """An edited Word document, for whoever may read its report."""
+
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk):
+        document = fetch(ReportDocument.objects, pk=pk)
+        access_report(user=request.user, pk=document.report_id)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            file_missing(document.file.name)
+        return FileResponse(handle, as_attachment=True, filename=document.name, content_type=DOCX)
 
 
 class ReportPdfView(View):

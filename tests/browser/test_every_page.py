@@ -39,6 +39,7 @@ NOT_PAGES = {  # answers that are files, not pages
     "reporting:attachment",
     "reporting:meeting_minutes_pdf",
     "reports:docx",
+    "reports:document",
     "reports:pdf",
     "reports:job_status",
     "stats:import_file",

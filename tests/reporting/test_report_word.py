@@ -137,6 +137,65 @@ def the_drc_downloads_word_and_finalising_asks_to_be_confirmed(client):
     form["edit_version"] = draft.edit_version
     response = client.post(url, form, follow=True)
     assert response.status_code == 200 and "不能修改" in response.content.decode()
+    the_drc_keeps_its_edited_word_document(client, draft, drc)
+
+
+def edited(blob: bytes, line: str) -> bytes:
+    document = docx.Document(io.BytesIO(blob))
+    document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def the_drc_keeps_its_edited_word_document(client, final, drc):
+    """The final version, edited in Word, is kept beside it: every upload, none replaced; a
+    file that is not a Word document that opens is refused with the reason; a leader reads it."""
+    add = reverse("reports:document_add", args=[final.pk])
+    original = services.report_docx_bytes(final)
+    first, second = edited(original, "市政府办公厅意见已吸收。"), edited(original, "第二稿。")
+    for name, content in (("报市政府稿.docx", first), ("第二稿.docx", second)):
+        response = client.post(add, {"document": upload(name, content), "note": "报送稿"})
+        assert response.status_code == 302
+    kept = list(final.documents.order_by("pk"))
+    assert [d.name for d in kept] == ["报市政府稿.docx", "第二稿.docx"]
+    assert [d.file.read() for d in kept] == [first, second]
+    refused = {
+        "改名的PDF.docx": b"%PDF-1.4 not a word file",  # content does not match .docx
+        # a zip that looks like Word, but Word cannot open it
+        "坏文件.docx": zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<x"}),
+        "旧格式.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 100,  # Word 97: not .docx
+    }
+    for name, content in refused.items():
+        page = client.post(add, {"document": upload(name, content)}, follow=True)
+        text = page.content.decode()
+        assert name in text and ("未予接收" in text or "须为 Word 文档" in text), name
+    assert final.documents.count() == 2  # nothing stored from a refused file
+    page = client.get(reverse("reports:report", args=[final.pk])).content.decode()
+    assert "报市政府稿.docx" in page and "第二稿.docx" in page
+    # a city leader reads the final version, and so its edited documents (but cannot add one)
+    leader = User.objects.filter(role="leader").first()
+    client.force_login(leader)
+    response = client.get(reverse("reports:document", args=[kept[0].pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == first
+    assert client.post(add, {"document": upload("x.docx", first)}).status_code == 403
+    assert final.documents.count() == 2
+
+
+def upload(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def zipped(files: dict) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
 
 
 def test_a_comment_comes_once_and_full_width_spaces_stay():
