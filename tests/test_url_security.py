@@ -251,6 +251,7 @@ EXPECTATIONS = {
     "reports:html": ("get", {"pk": "{report}"}, outcomes(drc=200)),
     "reports:pdf": ("get", {"pk": "{report}"}, outcomes(drc=200)),
     "reports:docx": ("get", {"pk": "{report}"}, outcomes(drc=200)),
+    "reports:page": ("get", {"pk": "{report}", "number": 1}, outcomes(drc=200)),
     # The edited Word document of a final version: read as the version is, kept by the DRC.
     "reports:document": ("get", {"pk": "{report_document}"}, outcomes(**each(DASHBOARD))),
     "reports:document_add": ("post", {"pk": "{final_report}"}, outcomes(drc=302)),
@@ -281,6 +282,7 @@ NOT_SCOPED = {
     "reports:pdf",
     "reports:docx",
     "reports:document",
+    "reports:page",
 }
 # Blank files whose example row names an industry (not data): markers only, not industry names.
 EXAMPLE_WORKBOOKS = {"stats:template"}
@@ -571,6 +573,12 @@ VARIANTS = [
         Variant(name, ok=DASHBOARD, deny=not_(DASHBOARD), kwargs={"pk": "{final_report}"})
         for name in ("reports:report", "reports:html", "reports:pdf", "reports:docx")
     ],
+    Variant(
+        "reports:page",
+        ok=DASHBOARD,
+        deny=not_(DASHBOARD),
+        kwargs={"pk": "{final_report}", "number": 1},
+    ),
     Variant("reporting:batch", ok=(), deny=SIGNED_IN, kwargs={"period": "{previous}"}),
     Variant(
         "chains:unit", ok=("gxj", *SYSTEM), deny=not_(("gxj", *SYSTEM)), kwargs={"code": "gxj"}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.ReportEditView.as_view(), name="edit"),
     path("<int:pk>/html/", views.ReportHtmlView.as_view(), name="html"),
     path("<int:pk>/pdf/", views.ReportPdfView.as_view(), name="pdf"),
+    path("<int:pk>/pages/<int:number>/", views.ReportPageView.as_view(), name="page"),
     path("<int:pk>/docx/", views.ReportDocxView.as_view(), name="docx"),
     path("<int:pk>/documents/", views.ReportDocumentAddView.as_view(), name="document_add"),
     path("documents/<int:pk>/", views.ReportDocumentView.as_view(), name="document"),

@@ -9,7 +9,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from portal.viewhelpers import error_text
 from reporting.choices import JobStatus, ReportKind, ReportStatus
 from reporting.models import Report, ReportDocument, ReportJob
 from reporting.periods import services as periods
-from reporting.reports import services
+from reporting.reports import preview, services
 from reporting.reports.access import access_report, access_report_job
 from reporting.reports.gather import title_for
 from reporting.reports.selectors import annual_status
@@ -165,11 +165,18 @@ class ReportJobStatusView(View):
 
 
 class ReportDetailView(TemplateView):
-    """The report as HTML in the browser: the same document as the PDF, with links back to
-    the updates, and for a draft the DRC's editing form and "finalise"."""
+    """The report in the browser: its PDF page by page (the preview), the same document as HTML
+    with links back to the updates, and for a draft the DRC's editing form and "finalise"."""
 
     access_policy = Policy.OBJECT
     template_name = "reporting/reports/report_detail.html"
+
+    @staticmethod
+    def _pages(report) -> int:
+        try:
+            return preview.page_count(services.report_pdf_bytes(report))
+        except FileNotFoundError:
+            return 0  # the file is gone (a restore without media): the page says so
 
     def get_context_data(self, **kwargs):
         report = access_report(user=self.request.user, pk=self.kwargs["pk"])
@@ -196,6 +203,7 @@ class ReportDetailView(TemplateView):
             if report.status == ReportStatus.FINAL
             else [],
             can_upload_documents=can_review(self.request.user),
+            pages=range(1, self._pages(report) + 1),
             **kwargs,
         )
 
@@ -348,6 +356,25 @@ class ReportDocumentView(View):
         except FileNotFoundError:
             file_missing(document.file.name)
         return FileResponse(handle, as_attachment=True, filename=document.name, content_type=DOCX)
+
+
+class ReportPageView(View):
+    """One page of the report's PDF as an image: the report page's paginated preview. The URL
+    names the edit version it shows (?v=), so a browser keeps each page until the text changes."""
+
+    access_policy = Policy.OBJECT
+
+    def get(self, request, pk, number):
+        report = access_report(user=request.user, pk=pk)
+        try:
+            png = preview.page_png(services.report_pdf_bytes(report), number)
+        except FileNotFoundError:
+            file_missing(report.pdf.name)
+        except IndexError:
+            raise Http404("No such page.") from None
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
 
 
 class ReportPdfView(View):

@@ -40,6 +40,7 @@ NOT_PAGES = {  # answers that are files, not pages
     "reporting:meeting_minutes_pdf",
     "reports:docx",
     "reports:document",
+    "reports:page",
     "reports:pdf",
     "reports:job_status",
     "stats:import_file",

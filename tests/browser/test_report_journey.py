@@ -54,6 +54,10 @@ def test_generate_edit_finalise_download(
 
     drc.get_by_role("link", name="打开草稿").click()
     draft_url = drc.url
+    # The draft as printed, page by page, in the page itself; the web version one click away.
+    expect(drc.locator("ol.report-pages img").first).to_be_visible()
+    assert drc.locator("ol.report-pages img").first.evaluate("img => img.naturalWidth") > 500
+    drc.locator("#report-web summary").click()
     frame = drc.frame_locator("#report-frame")
     paragraph = frame.get_by_text(SENTENCE)
     expect(paragraph).to_be_visible()

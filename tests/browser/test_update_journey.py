@@ -56,6 +56,16 @@ def test_file_return_resubmit_accept(browser, live_server, demo_accounts):
     clerk.locator("#id_projects-0-stage").select_option("construction")
     clerk.locator("#id_projects-0-investment").fill("330")
     clerk.locator("#id_projects-0-progress").fill("主体厂房封顶")
+    # more rows without saving first: one kept, one added by mistake and removed again
+    add_project = clerk.get_by_role("button", name="+ 添加项目")
+    add_project.click()
+    expect(clerk.locator("#id_projects-1-name")).to_be_focused()
+    clerk.locator("#id_projects-1-name").fill("厦门时代新能源电池基地三期")
+    clerk.locator("#id_projects-1-stage").select_option("signed")
+    add_project.click()
+    clerk.locator("#id_projects-2-name").fill("误加的一行")
+    clerk.locator("#projects tbody tr").last.get_by_role("button", name="移除此行").click()
+    expect(clerk.locator("#id_projects-2-name")).to_have_count(0)
     clerk.locator("#id_projects_signed").fill("3")
     clerk.locator("#id_signed_amount").fill("15.5")
     clerk.locator("#id_problems-0-description").fill("产线用电负荷需扩容")
@@ -72,7 +82,8 @@ def test_file_return_resubmit_accept(browser, live_server, demo_accounts):
     )
     assert (
         update.status == "submitted"
-        and update.key_projects.count() == 1
+        and sorted(update.key_projects.values_list("name", flat=True))
+        == ["厦门时代新能源电池基地三期", "天马第8.6代新型显示面板生产线"]
         and update.problems.get().needs_meeting
     )
 

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 
 from accounts.models import User
 from reporting.choices import ReportStatus
-from reporting.reports import gather, render, services, views, word
+from reporting.reports import gather, preview, render, services, views, word
 
 
 @pytest.fixture
@@ -116,6 +116,13 @@ def the_drc_downloads_word_and_finalising_asks_to_be_confirmed(client):
     client.force_login(drc)
     page = client.get(reverse("reports:report", args=[draft.pk])).content.decode()
     assert reverse("reports:docx", args=[draft.pk]) in page and 'id="confirm_final"' in page
+    # the draft as printed, page by page in the page itself: every page of its PDF
+    pages = preview.page_count(services.report_pdf_bytes(draft))
+    assert pages > 5 and page.count('class="report-pages"') == 1
+    assert page.count(f"{reverse('reports:report', args=[draft.pk])}pages/") == pages
+    image = client.get(reverse("reports:page", args=[draft.pk, pages]))
+    assert image["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")
+    assert client.get(reverse("reports:page", args=[draft.pk, pages + 1])).status_code == 404
     response = client.get(reverse("reports:docx", args=[draft.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
