@@ -144,6 +144,9 @@ def _supervision_pages(client, timed) -> dict:
         "cockpit": "/cockpit/",
         # Every open problem across the industries, a page of them.
         "problem_list": "/updates/problems/",
+        # The header's search: a word in thousands of problems, enterprises and projects.
+        "search": "/search/?q=%E7%94%A8%E5%9C%B0",  # 用地
+        "search_rare": "/search/?q=%E4%BC%81%E4%B8%9A0042",  # 企业0042
     }
     figures = {}
     for name, url in pages.items():
