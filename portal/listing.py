@@ -25,8 +25,18 @@ def ordered(rows, orders: dict[str, tuple[str, ...]], key: str | None, default: 
         key = default
     fields = orders[key.lstrip("-")]
     if key.startswith("-"):
-        fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+        fields = tuple(_reversed(f) for f in fields)
     return rows.order_by(*fields), key
+
+
+def _reversed(field):
+    """ "name" ↔ "-name"; an ordering expression (F(…).asc(nulls_first=True)) the other way,
+    its nulls at the other end."""
+    if isinstance(field, str):
+        return field[1:] if field.startswith("-") else f"-{field}"
+    flipped = field.copy()
+    flipped.reverse_ordering()
+    return flipped
 
 
 def listing(request, rows, orders: dict[str, tuple[str, ...]], default: str) -> Listing:

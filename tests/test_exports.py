@@ -147,6 +147,9 @@ def portal_exports(client) -> dict[str, openpyxl.Workbook]:
         books[f"land {year}"] = workbook(
             client.get(reverse("reporting:land"), {"format": "xlsx", "unit": "", "year": year})
         )
+    books["plans"] = workbook(
+        client.get(reverse("reporting:plans"), {"format": "xlsx", "year": period.year})
+    )
     books["review"] = workbook(client.get(reverse("reporting:review_queue"), {"format": "xlsx"}))
     books["review month"] = workbook(
         client.get(reverse("reporting:review_queue"), {"format": "xlsx", "period": period.slug})

@@ -552,6 +552,15 @@ VARIANTS = [
         for year in ("{year}", "{next_year}", "2024")
     ],
     *[
+        Variant("reporting:plans", query, ok=SIGNED_IN)
+        for query in (
+            {"year": "{year}", "format": "xlsx"},
+            {"year": "{year}", "status": "accepted", "sort": "-submitted", "format": "xlsx"},
+            {"status": "draft", "sort": "industry", "page": "2"},
+            {"status": "x", "sort": "bad"},
+        )
+    ],
+    *[
         Variant("reporting:review_queue", query, ok=("drc",), deny=not_(("drc",)))
         for query in (
             {"period": "{period}"},

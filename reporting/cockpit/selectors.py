@@ -6,7 +6,7 @@ cached with the dashboard's data version."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from chains.matrix.models import display_name
 from chains.models import Industry
@@ -94,10 +94,10 @@ def events(industries: QuerySet[Industry], today: datetime.date, *, city_wide: b
         today + datetime.timedelta(days=EVENT_DAYS),
     )
     projects = (
-        Project.objects.filter(industry__in=industries)
+        Project.objects.filter(industry__in=industries, removed_at__isnull=True)
         .filter(Q(signed_on__range=(since, today)) | Q(started_on__range=(since, today)))
         .select_related("industry", "district")
-        .order_by("-investment", "-pk")[:EVENTS_SHOWN]
+        .order_by(F("investment").desc(nulls_last=True), "-pk")[:EVENTS_SHOWN]
     )
     meetings = (
         Meeting.objects.filter(industry__in=industries, date__range=(since, until))

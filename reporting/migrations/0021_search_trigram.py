@@ -1,6 +1,12 @@
 """Search (reporting.search): on PostgreSQL, trigram indexes (pg_trgm) answer the substring
 matches the header's search makes (Django's icontains: UPPER(column) LIKE UPPER('%…%')), so
-Chinese words are found inside names and text without scanning. SQLite scans; nothing to do."""
+Chinese words are found inside names and text without scanning. SQLite scans; nothing to do.
+
+pg_trgm reads Chinese characters as letters only in a UTF-8 locale (LC_CTYPE C.UTF-8 or
+zh_CN.UTF-8, as Debian's and the compose file's clusters are); a word of two characters has no
+trigram, so PostgreSQL answers it by scanning, as SQLite does (fast enough at this size: see
+bench search_p95_ms). CREATE EXTENSION needs the database owner (pg_trgm is a trusted
+extension from PostgreSQL 13)."""
 
 from django.db import migrations
 
@@ -9,6 +15,7 @@ INDEXES = {
     "search_project_name_trgm": ("reporting_project", "name"),
     "search_project_investor_trgm": ("reporting_project", "investor"),
     "search_enterprise_trgm": ("chains_enterprise", "name"),
+    "search_enterprise_code_trgm": ("chains_enterprise", "credit_code"),
     "search_policy_trgm": ("chains_policy", "title"),
 }
 

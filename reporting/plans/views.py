@@ -5,16 +5,21 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.access import Action, access_industry, can_review
 from accounts.policies import Policy
+from portal.listing import listing, ordered
+from portal.responses import sheets_response
 from portal.viewhelpers import error_text, year_param
 from reporting.choices import UpdateStatus
+from reporting.models import WorkPlan
 from reporting.periods import selectors, services
 from reporting.plans import selectors as plans_selectors
 from reporting.plans import services as plans
@@ -26,11 +31,28 @@ def _year(value, today) -> int:
     return year_param(value, default=plans_selectors.default_plan_year(today), today=today)
 
 
+# A unit's own plan (no industry) comes before its industries' plans, on every database.
+_INDUSTRY = F("industry__position").asc(nulls_first=True)
+PLAN_ORDERS = {
+    "unit": ("unit__position", _INDUSTRY, "pk"),
+    "industry": (_INDUSTRY, "unit__position", "pk"),
+    "status": ("status", "unit__position", _INDUSTRY, "pk"),
+    "submitted": (F("submitted_at").asc(nulls_first=True), "unit__position", "pk"),
+}
+
+
 class PlanListView(TemplateView):
-    """The plans a unit owes for a year; for the DRC, every plan of the year."""
+    """The plans a unit owes for a year; the plans the user may read (for the DRC every plan of
+    the year), filtered by status, ordered, paged by fifty; ?format=xlsx exports them."""
 
     access_policy = Policy.AUTHENTICATED
     template_name = "reporting/plans/plan_list.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "xlsx":
+            return _plans_workbook(context["rows"], context["year"])
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -39,16 +61,42 @@ class PlanListView(TemplateView):
         deadline = plans_selectors.plan_deadline(year)  # read only: browsing a year writes nothing
         owed = plans_selectors.plans_owed(user.unit, year) if user.unit_id else []
         is_reviewer = can_review(user)
+        # a unit that owes plans sees its own above; the others' list is the DRC's
+        shown = not owed or is_reviewer
+        rows = plans_selectors.plans_visible(user, year) if shown else WorkPlan.objects.none()
+        status = self.request.GET.get("status", "")
+        if status in UpdateStatus.values:
+            rows = rows.filter(status=status)
+        found = listing(self.request, rows, PLAN_ORDERS, "unit")
         return super().get_context_data(
             year=year,
             years=range(today.year + 1, today.year - 4, -1),
             deadline=deadline,
             owed=owed,
             overdue=today > deadline,
-            plans=plans_selectors.plans_visible(user, year) if not owed or is_reviewer else [],
+            plans=found.page if shown else [],
+            listing=found,
+            rows=ordered(rows, PLAN_ORDERS, found.sort, "unit")[0],
+            statuses=UpdateStatus.choices,
+            status=status,
             is_reviewer=is_reviewer,
             **kwargs,
         )
+
+
+def _plans_workbook(rows, year):
+    header = ["年度", "单位", "产业", "状态", "提交时间"]
+    body = [
+        [
+            year,
+            plan.unit.name,
+            plan.industry.name if plan.industry else "（本单位计划）",
+            plan.get_status_display(),
+            localtime(plan.submitted_at).strftime("%Y-%m-%d %H:%M") if plan.submitted_at else "",
+        ]
+        for plan in rows
+    ]
+    return sheets_response(f"工作计划{year}", [("工作计划", [header, *body])])
 
 
 class PlanStartView(View):

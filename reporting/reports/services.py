@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import threading
+import zipfile
 from dataclasses import dataclass
 
 import docx
@@ -524,6 +525,10 @@ def report_docx_bytes(report: Report) -> bytes:
     return word.report_docx(report_html(report))
 
 
+# A Word document unpacks to far more than its size; past this, it is refused unread.
+DOCUMENT_UNPACKED_MAX = 200 * 1024 * 1024
+
+
 def report_document_add(*, report: Report, user: User, upload, note: str = "") -> ReportDocument:
     """Keep the DRC's edited Word document of a final version (修改稿), checked to be a Word
     document that opens; each upload is kept, none replaced."""
@@ -535,12 +540,17 @@ def report_document_add(*, report: Report, user: User, upload, note: str = "") -
         raise ValidationError(f"修改稿须为 Word 文档（.docx）：「{info.name}」不是。")
     upload.seek(0)
     content = upload.read()
+    unreadable = ValidationError(f"「{info.name}」无法作为 Word 文档打开，可能已损坏，未予接收。")
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+        if unpacked > DOCUMENT_UNPACKED_MAX:
+            raise unreadable
         docx.Document(io.BytesIO(content))
+    except ValidationError:
+        raise
     except Exception as exc:  # python-docx raises several kinds on a broken package
-        raise ValidationError(
-            f"「{info.name}」无法作为 Word 文档打开，可能已损坏，未予接收。"
-        ) from exc
+        raise unreadable from exc
     digest = hashlib.sha256(content).hexdigest()
     document = ReportDocument(
         report=report,
@@ -550,12 +560,18 @@ def report_document_add(*, report: Report, user: User, upload, note: str = "") -
         note=note.strip()[:200],
         uploaded_by=user,
     )
-    document.file.save(
-        f"{report.kind}-{report.period}-v{report.version}-{digest[:12]}.docx",
-        ContentFile(content),
-        save=False,
-    )
-    document.save()
+    with transaction.atomic():
+        document.file.save(
+            f"{report.kind}-{report.period}-v{report.version}-{digest[:12]}.docx",
+            ContentFile(content),
+            save=False,
+        )
+        stored, storage = document.file.name, document.file.storage
+        try:
+            document.save()
+        except Exception:  # the row was refused: no file without its row
+            storage.delete(stored)
+            raise
     return document
 
 

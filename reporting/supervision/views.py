@@ -65,10 +65,15 @@ PROBLEM_ORDERS = {
         "-update__industry__position",
         "-id",
     ),
-    "industry": ("update__industry__position", "update__period__year", "update__period__month"),
-    "unit": ("update__unit__position", "update__period__year", "update__period__month"),
-    "type": ("type", "update__period__year", "update__period__month"),
-    "status": ("status", "update__period__year", "update__period__month"),
+    "industry": (
+        "update__industry__position",
+        "update__period__year",
+        "update__period__month",
+        "id",
+    ),
+    "unit": ("update__unit__position", "update__period__year", "update__period__month", "id"),
+    "type": ("type", "update__period__year", "update__period__month", "id"),
+    "status": ("status", "update__period__year", "update__period__month", "id"),
 }
 
 

@@ -19,7 +19,8 @@
       trigger: "axis", axisPointer: { type: "shadow" },
       formatter: function (items) {
         var i = items[0].dataIndex;
-        return data.names[i] + "<br>" + data.indicators[i] + " " + data.values[i] + " " + unit + "<br>" + yoy(i);
+        var text = window.echarts.format.encodeHTML;
+        return text(data.names[i]) + "<br>" + text(data.indicators[i]) + " " + data.values[i] + " " + unit + "<br>" + yoy(i);
       }
     },
     grid: { left: 8, right: 110, top: 8, bottom: 24, containLabel: true },

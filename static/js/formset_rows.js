@@ -17,12 +17,13 @@
     add.className = "add-row";
     add.textContent = "+ " + table.dataset.addLabel;
     (table.closest(".scroll") || table).after(add);
-    function full() { return max && parseInt(total.value, 10) >= parseInt(max.value, 10); }
+    var body = table.tBodies[0];
+    // as many rows as the formset takes (a removed row leaves its index unused, not counted)
+    function full() { return max && body.rows.length >= parseInt(max.value, 10); }
     add.disabled = full();
     add.addEventListener("click", function () {
       if (full()) { return; }
       var index = parseInt(total.value, 10);
-      var body = table.tBodies[0];
       body.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
       total.value = String(index + 1);
       var row = body.lastElementChild;
@@ -32,7 +33,7 @@
       remove.textContent = table.dataset.removeLabel;
       remove.addEventListener("click", function () {
         row.remove();
-        add.disabled = false;
+        add.disabled = full();
         add.focus();
       });
       row.lastElementChild.appendChild(remove);

@@ -7,6 +7,8 @@ not pages) on the walk's world, which holds every kind of row a user has, and:
 
 - at 390 × 844 and at 1366 × 768 the page never scrolls sideways
   (`document.documentElement.scrollWidth > innerWidth` fails);
+- on the phone what a finger presses is at least 44 px; on the desk the menu fits one line;
+- every page's title names the page before the portal;
 - axe-core (vendored in tests/browser/vendor, WCAG 2.1 A and AA rules) finds no serious or
   critical violation. Axe runs once per page (the markup a page gives every role is the same
   template), as the first role that may open it, on the desk, and on the phone for the pages
@@ -122,7 +124,7 @@ def signed_in(browser, live_server, user):
 
 def test_every_page_fits_and_passes_axe(browser, live_server, world):
     wide, violations, errors, axed = {}, {}, [], set()
-    small, menu = {}, {}
+    small, menu, untitled = {}, {}, []
     for role, pages in pages_by_role(world).items():
         context = signed_in(browser, live_server, world["users"].get(role))
         page = context.new_page()
@@ -133,6 +135,9 @@ def test_every_page_fits_and_passes_axe(browser, live_server, world):
             page.set_viewport_size(PHONE)
             response = page.goto(live_server.url + url)
             assert response.status == 200, (role, url, response.status)
+            # the title says where the user is: the page's own name before the portal's
+            if not page.title().split(" · ")[0].strip():
+                untitled.append(url)
             for viewport in (PHONE, DESK):
                 page.set_viewport_size(viewport)
                 width = page.evaluate("document.documentElement.scrollWidth")
@@ -155,6 +160,7 @@ def test_every_page_fits_and_passes_axe(browser, live_server, world):
     assert violations == {}, json.dumps(
         {" ".join(map(str, k)): v for k, v in violations.items()}, ensure_ascii=False, indent=1
     )
+    assert untitled == []
     assert small == {}
     assert menu == {}
     assert errors == []

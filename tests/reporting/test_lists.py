@@ -86,3 +86,43 @@ def test_the_problem_list_sorts_and_exports_in_that_order(client, users, filled)
     exported = rows_of(client.get(url, {"sort": "-type", "format": "xlsx"}))
     types = dict(Problem._meta.get_field("type").choices)
     assert [r[4] for r in exported] == [str(types[t]) for t in sorted(shown, reverse=True)]
+
+
+def test_the_plan_list_filters_sorts_and_exports(client, users, clock):
+    from reporting.periods import services as periods_services
+    from reporting.plans import services as plans
+
+    year = periods_services.today().year
+    gxj = users["gxj"]
+    started = [
+        plans.plan_start(
+            unit=gxj.unit, industry=Industry.objects.get(code=code), year=year, user=gxj
+        )
+        for code in ("electronic-information", "machinery-equipment", "new-materials")
+    ]
+    first = plans.plan_save(
+        plan=started[0],
+        user=gxj,
+        expected_version=started[0].version,
+        summary="年度目标",
+        items=[
+            plans.ItemContent(
+                element="projects", task="策划项目", responsible=gxj.unit, due_month=12
+            )
+        ],
+    )
+    plans.plan_submit(plan=first, user=gxj, expected_version=first.version)
+    client.force_login(users["drc"])
+    url = reverse("reporting:plans")
+    listed = client.get(url, {"year": year, "status": "submitted"}).context["plans"]
+    assert [p.pk for p in listed] == [started[0].pk]
+    by_industry = [
+        p.industry.position
+        for p in client.get(url, {"year": year, "sort": "-industry"}).context["plans"]
+    ]
+    assert by_industry == sorted(by_industry, reverse=True) and len(by_industry) == 3
+    exported = rows_of(client.get(url, {"year": year, "format": "xlsx", "status": "draft"}))
+    assert len(exported) == 2 and {r[2] for r in exported} == {"机械装备产业集群", "新材料产业"}
+    # another unit reads none of 市工信局's plans of industries it does not view
+    client.force_login(users["swj"])
+    assert rows_of(client.get(url, {"year": year, "format": "xlsx"})) == []
