@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -16,3 +18,24 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionTouchMiddleware:
+    """Idle sessions still end SESSION_COOKIE_AGE after the last request, but the session row is
+    written only when it changes or, to push its expiry on, at most once a minute
+    (SESSION_SAVE_EVERY_REQUEST is off): a page costs no session UPDATE. Placed right after
+    SessionMiddleware, so the session it marks is saved on the way out."""
+
+    TOUCH_EVERY = 60  # seconds: the idle timeout holds to within this
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get("_touched", 0) >= self.TOUCH_EVERY:
+                session["_touched"] = now  # marks it modified: saved with a new expiry
+        return response

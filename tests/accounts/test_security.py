@@ -1,11 +1,15 @@
+import datetime
 import subprocess
 import sys
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -51,9 +55,37 @@ def test_password_needs_twelve_characters(db):
     validate_password("a-sound-pass-phrase-2026")
 
 
-def test_idle_sessions_expire():
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+def test_idle_sessions_expire_and_pages_do_not_write_the_session(users, client):
+    """The idle timeout holds (to within the minute between writes), a user at work stays
+    signed in, and a page within the minute writes nothing to the session."""
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    start = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
+    home = reverse("reporting:due")
+
+    def session_writes(response_of):
+        with CaptureQueriesContext(connection) as queries:
+            assert response_of().status_code == 200
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+        ]
+
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(users["gxj"])
+        client.get(home)  # the first page stamps the session
+        clock.shift(20)
+        assert session_writes(lambda: client.get(home)) == []  # within the minute: no write
+        clock.shift(50)
+        assert session_writes(lambda: client.get(home)) != []  # a minute on: expiry pushed on
+        for _ in range(6):  # at work for an hour and a half, a page every quarter hour
+            clock.shift(15 * 60)
+            assert client.get(home).status_code == 200
+        clock.shift(29 * 60)
+        assert client.get(home).status_code == 200  # idle 29 minutes: still signed in
+        clock.shift(31 * 60)
+        response = client.get(home)  # idle 31 minutes: signed out
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
 def test_csp_header_is_sent(users, client):
