@@ -14,6 +14,9 @@ from django.conf import settings
 from portal.months import next_month
 
 logger = logging.getLogger(__name__)
+# The years whose missing holidays this process has warned about: once per process, not once
+# per calendar (a page builds a calendar per request; the admin's page shows the years too).
+_WARNED: set[int] = set()
 
 
 @functools.cache
@@ -148,8 +151,9 @@ class WorkCalendar:
             # The package has no data for this year yet: fall back to Monday–Friday until
             # an admin enters the announced holidays as overrides (and, until the year is
             # declared complete, its dates are provisional).
-            if day.year not in self.unknown_years:
-                self.unknown_years.add(day.year)
+            self.unknown_years.add(day.year)
+            if day.year not in _WARNED:
+                _WARNED.add(day.year)
                 logger.warning("No holiday data for %s; using weekdays and overrides", day.year)
             return day.weekday() < 5
 
