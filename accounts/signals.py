@@ -1,8 +1,10 @@
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.models import User
 from accounts.services import user_groups_sync
+from portal.middleware import touch_on_login
 
 
 @receiver(post_save, sender=User)
@@ -12,3 +14,7 @@ def keep_user_groups_in_step(sender, instance: User, raw=False, **kwargs):
         return
 
     user_groups_sync(instance)
+
+
+# A login writes the session: stamp it then (portal.middleware.SessionTouchMiddleware).
+user_logged_in.connect(touch_on_login, dispatch_uid="portal-session-touch-on-login")

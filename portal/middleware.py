@@ -35,7 +35,20 @@ class SessionTouchMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is not None and not session.is_empty():
-            now = int(time.time())
-            if now - session.get("_touched", 0) >= self.TOUCH_EVERY:
-                session["_touched"] = now  # marks it modified: saved with a new expiry
+            touch(session, at_most_every=self.TOUCH_EVERY)
         return response
+
+
+def touch(session, at_most_every: int = 0) -> None:
+    """Stamp the session (marking it modified, so it is saved with a new expiry) unless it was
+    stamped less than `at_most_every` seconds ago."""
+    now = int(time.time())
+    if now - session.get("_touched", 0) >= at_most_every:
+        session["_touched"] = now
+
+
+def touch_on_login(sender, request, user, **kwargs) -> None:
+    """A login writes the session anyway: stamp it then, so the first page after it does not
+    write again (connected in accounts.apps)."""
+    if request is not None and hasattr(request, "session"):
+        touch(request.session)

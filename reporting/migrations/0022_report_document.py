@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='ReportDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to='reports/edited/%Y/%m/')),
+                ('file', models.FileField(max_length=200, upload_to='reports/edited/%Y/%m/', verbose_name='file')),
                 ('name', models.CharField(max_length=200, verbose_name='file name')),
                 ('size', models.PositiveIntegerField(verbose_name='size')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 checksum')),

@@ -100,7 +100,7 @@ class ReportDocument(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.PROTECT, related_name="documents", verbose_name=_("report")
     )
-    file = models.FileField(upload_to="reports/edited/%Y/%m/", max_length=200)
+    file = models.FileField(_("file"), upload_to="reports/edited/%Y/%m/", max_length=200)
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 checksum"))

@@ -73,7 +73,7 @@ def test_idle_sessions_expire_and_pages_do_not_write_the_session(users, client):
 
     with time_machine.travel(start, tick=False) as clock:
         client.force_login(users["gxj"])
-        client.get(home)  # the first page stamps the session
+        client.get(home)  # the login stamped the session: this page writes nothing either
         clock.shift(20)
         assert session_writes(lambda: client.get(home)) == []  # within the minute: no write
         clock.shift(50)

@@ -11,6 +11,8 @@ from chains.matrix.demo import DEMO_PASSWORD
 from reporting.models import MonthlyUpdate
 
 pytestmark = pytest.mark.browser
+# The form's script has loaded (asked only once the form's page is there).
+AUTOSAVE_READY = "() => !!(document.getElementById('update-form') || {}).autosaveNow"
 
 TEXT = {
     "id_progress_organisation": "召开电子信息产业专班会议2次，明确年度重点任务。",
@@ -144,7 +146,8 @@ def test_autosave_keeps_the_text_and_stops_on_a_colleagues_save(
 ):
     clerk = log_in(browser, live_server, "gxj")
     open_electronics(clerk, live_server).get_by_role("button", name="开始填报").click()
-    clerk.wait_for_function("() => !!document.getElementById('update-form').autosaveNow")
+    clerk.wait_for_url("**/edit/")  # the click starts a navigation; wait for the form's page
+    clerk.wait_for_function(AUTOSAVE_READY)
     clerk.locator("#id_progress_policy").fill("自动保存的政策进展")
     clerk.evaluate("document.getElementById('update-form').autosaveNow()")
     expect(clerk.locator("#autosave-status")).to_contain_text("已自动保存")
@@ -173,7 +176,8 @@ def test_autosave_keeps_the_text_and_stops_on_a_colleagues_save(
 def test_an_untouched_form_is_not_autosaved(browser, live_server, demo_accounts):
     clerk = log_in(browser, live_server, "gxj")
     open_electronics(clerk, live_server).get_by_role("button", name="开始填报").click()
-    clerk.wait_for_function("() => !!document.getElementById('update-form').autosaveNow")
+    clerk.wait_for_url("**/edit/")  # the click starts a navigation; wait for the form's page
+    clerk.wait_for_function(AUTOSAVE_READY)
     clerk.evaluate("document.getElementById('update-form').autosaveNow()")
     update = MonthlyUpdate.objects.get(
         industry__code="electronic-information", unit__name="市工信局"
