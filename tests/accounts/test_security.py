@@ -149,3 +149,16 @@ def test_createsuperuser_makes_an_administrator(db, monkeypatch):
     call_command("createsuperuser", interactive=False, username="chief", email="chief@xm.gov.cn")
     chief = User.objects.get(username="chief")
     assert chief.is_superuser and chief.role == "admin" and chief.unit is None
+
+
+def test_a_login_without_a_request_stamps_nothing():
+    """django.contrib.auth.login from a script or a test has no request, or one without a
+    session: the stamp is skipped, never an error."""
+    from django.test import RequestFactory
+
+    from portal.middleware import touch_on_login
+
+    touch_on_login(sender=User, request=None, user=None)
+    bare = RequestFactory().get("/")
+    touch_on_login(sender=User, request=bare, user=None)
+    assert not hasattr(bare, "session")
