@@ -13,6 +13,7 @@ PER_PAGE = 50
 @dataclass
 class Listing:
     page: Page
+    rows: object  # every row the filters select, in the order in force (what an export gives)
     sort: str  # the order in force: a name of `orders`, "-" first when descending
     query: str  # the URL's parameters but the page: for the pager
     unsorted: str  # …and but the order: for the sort headers
@@ -44,6 +45,7 @@ def listing(request, rows, orders: dict[str, tuple[str, ...]], default: str) -> 
     rows, key = ordered(rows, orders, request.GET.get("sort"), default)
     return Listing(
         page=Paginator(rows, PER_PAGE).get_page(request.GET.get("page")),
+        rows=rows,
         sort=key,
         query=_without(request.GET, "page"),
         unsorted=_without(request.GET, "page", "sort", "format"),

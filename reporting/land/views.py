@@ -18,7 +18,7 @@ from accounts.access import industries_for
 from accounts.choices import Action
 from accounts.policies import Policy
 from chains.models import CarrierArea, Unit
-from portal.listing import listing, ordered
+from portal.listing import listing
 from portal.responses import sheets_response
 from portal.viewhelpers import error_text, year_param
 from reporting.choices import LandKind, LandStatus
@@ -149,7 +149,7 @@ class LandListView(TemplateView):
             status=status,
             items=found.page,
             listing=found,
-            rows=ordered(rows, LAND_ORDERS, found.sort, "-month")[0],
+            rows=found.rows,
             own=own,
             form=LandItemForm(
                 user=user,

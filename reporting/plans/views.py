@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from accounts.access import Action, access_industry, can_review
 from accounts.policies import Policy
-from portal.listing import listing, ordered
+from portal.listing import listing
 from portal.responses import sheets_response
 from portal.viewhelpers import error_text, year_param
 from reporting.choices import UpdateStatus
@@ -76,7 +76,7 @@ class PlanListView(TemplateView):
             overdue=today > deadline,
             plans=found.page if shown else [],
             listing=found,
-            rows=ordered(rows, PLAN_ORDERS, found.sort, "unit")[0],
+            rows=found.rows,
             statuses=UpdateStatus.choices,
             status=status,
             is_reviewer=is_reviewer,

@@ -12,20 +12,11 @@ from accounts.models import User
 from chains.models import Enterprise, Policy, Unit
 from reporting.models import MonthlyUpdate, Problem
 from reporting.projects.access import readable_projects
+from reporting.updates.snapshots import TEXT_FIELDS
 
 SHOWN = 10  # results per kind
 MIN_LENGTH = 2  # one character matches too much to be useful
 MAX_LENGTH = 50
-UPDATE_FIELDS = (
-    "progress_organisation",
-    "progress_roadmap",
-    "progress_policy",
-    "progress_platform",
-    "progress_projects",
-    "progress_investment",
-    "suggestions",
-    "next_plan",
-)
 
 
 @dataclass
@@ -93,7 +84,7 @@ def search(user: User, query: str) -> list[Group]:
         ),
         _group(
             "update",
-            _matching(MonthlyUpdate.objects.filter(industry__in=viewable), UPDATE_FIELDS, terms)
+            _matching(MonthlyUpdate.objects.filter(industry__in=viewable), TEXT_FIELDS, terms)
             .select_related("industry", "unit", "period")
             .order_by("-period__year", "-period__month", "industry__position"),
         ),
