@@ -1,65 +1,146 @@
-"""One number that changes whenever data the dashboard shows changes.
+"""Versions of what cached pages show, one per topic: a month's reporting of one industry, one
+industry's problems, a month's statistics figures, the matrix ….
 
-Writers call `data_changed()` inside their transaction (the bump happens on commit) without
-knowing who reads the number; the dashboard keys its cache on `data_version()`. When Redis is
-away the bump is remembered and sent at the process's next request; until then readers get
-None and compute uncached."""
+A writer names the topics its write changes (`data_changed(topics.reporting(p, i))`); the bump
+happens when its transaction commits, and a write that names none bumps nothing (a draft's
+save). A reader keys each cached part on the `stamp()` of the topics it depends on, so a write
+invalidates only the parts that show what it changed.
 
+A topic's version is a fresh number (never one used before), not a counter: should Redis lose a
+key while entries cached under it remain, the key comes back with a new number, and those
+entries are never read again. When Redis is away a bump is remembered and sent at the process's
+next request; until then readers get None and compute uncached."""
+
+import hashlib
 import logging
 import time
+from collections.abc import Iterable
 
 logger = logging.getLogger(__name__)
 
-# Renamed from "dashboard:version" when the dashboard became a package: entries cached under the
-# old key's versions hold objects pickled by their old module path, and must not be read again.
-VERSION_KEY = "portal:dataversion"
+PREFIX = "portal:topic:"
 
-# A bump that found the cache unreachable: sent before this process trusts the cache again,
-# so entries cached under the old version are not served once Redis is back.
-_unsent_bump = False
+# Bumps that found the cache unreachable: sent before this process trusts the cache again, so
+# entries cached under the old versions are not served once Redis is back.
+_unsent: set[str] = set()
 
 
-def _fresh_version() -> int:
-    # Never a version used before, should the key be lost while old entries remain.
-    return time.time_ns() // 1_000_000
+class topics:
+    """The topics. Chains and reporting both write them, so they live here, below both."""
+
+    MATRIX = "matrix"  # industries, units and who reports where
+    PERIODS = "periods"  # months, deadlines, the working-day calendar
+    ENTERPRISES = "enterprises"  # key enterprises, their tiers and monthly figures
+    LAND = "land"
+    INNOVATION = "innovation"
+    LEADS = "leads"
+    INSTRUCTIONS = "instructions"  # leaders' 批示
+    ASSESSMENT = "assessment"
+
+    @staticmethod
+    def reporting(period_id: int, industry_id: int) -> str:
+        """Who filed a month's update of an industry, when, and its review."""
+        return f"reporting:{period_id}:{industry_id}"
+
+    @staticmethod
+    def problems(industry_id: int) -> str:
+        """An industry's filed problems and coordination meetings."""
+        return f"problems:{industry_id}"
+
+    @staticmethod
+    def actions(industry_id: int) -> str:
+        """An industry's supervised items (督办事项)."""
+        return f"actions:{industry_id}"
+
+    @staticmethod
+    def projects(industry_id: int) -> str:
+        """An industry's project register."""
+        return f"projects:{industry_id}"
+
+    @staticmethod
+    def plans(year: int) -> str:
+        """The year's work plans and their progress."""
+        return f"plans:{year}"
+
+    @staticmethod
+    def figures(year: int, month: int) -> str:
+        """The statistics bureau's industry figures of a month (and their flags)."""
+        return f"figures:{year}-{month:02d}"
+
+    @staticmethod
+    def analysis(period_id: int) -> str:
+        """The statistics bureau's analysis of a month."""
+        return f"analysis:{period_id}"
 
 
-def data_version() -> int | None:
-    """The current data version; None when the cache cannot be reached (compute uncached)."""
-    from django.core.cache import cache
-
-    if _unsent_bump:
-        _bump()
-        if _unsent_bump:
-            return None
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _fresh_version(), None)
-        version = cache.get(VERSION_KEY)
-    return version
+def _fresh() -> int:
+    return time.time_ns()
 
 
-def _bump() -> None:
-    global _unsent_bump
+def _send(names: set[str]) -> bool:
     from django.core.cache import cache
 
     try:
-        sent = cache.incr(VERSION_KEY) is not None  # None: the cache is unreachable
-    except ValueError:  # no version yet: the next reader starts a fresh one
-        sent = True
+        # set_many answers the keys it failed to store; the resilient cache answers them all
+        # when Redis is away.
+        failed = cache.set_many({PREFIX + name: _fresh() for name in names}, None)
     except Exception:  # runs after the commit: a cache fault must not fail the user's write
-        logger.warning("dashboard data version not bumped", exc_info=True)
-        sent = False
-    _unsent_bump = not sent
+        logger.warning("data versions not bumped", exc_info=True)
+        return False
+    return not failed
+
+
+def _bump(names: Iterable[str]) -> None:
+    names = set(names) | _unsent
+    if names and _send(names):
+        _unsent.clear()
+    else:
+        _unsent.update(names)
 
 
 def send_unsent_bump(**kwargs) -> None:
-    if _unsent_bump:
-        _bump()
+    if _unsent:
+        _bump(())
 
 
-def data_changed() -> None:
-    """Call inside any write that the dashboard shows; takes effect when it commits."""
+def data_changed(*names: str) -> None:
+    """Call inside a write, naming the topics it changes; they are bumped when it commits."""
     from django.db import transaction
 
-    transaction.on_commit(_bump)
+    if names:
+        transaction.on_commit(lambda: _bump(names))
+
+
+def versions(names: Iterable[str]) -> dict[str, int] | None:
+    """The topics' current versions (one round trip); None when the cache cannot be reached."""
+    from django.core.cache import cache
+
+    if _unsent:
+        _bump(())
+        if _unsent:
+            return None
+    names = list(dict.fromkeys(names))
+    found = cache.get_many([PREFIX + name for name in names])
+    current = {name: found.get(PREFIX + name) for name in names}
+    missing = {PREFIX + name: _fresh() for name, value in current.items() if value is None}
+    if missing:
+        # A topic never bumped (or lost) starts at a number never used before.
+        if cache.set_many(missing, None):
+            return None
+        current.update({key.removeprefix(PREFIX): value for key, value in missing.items()})
+    if any(value is None for value in current.values()):
+        return None
+    return current
+
+
+def digest(current: dict[str, int]) -> str:
+    """A short digest of topics' versions, to key a cache entry on."""
+    text = ";".join(f"{name}={value}" for name, value in sorted(current.items()))
+    return hashlib.sha1(text.encode()).hexdigest()[:20]
+
+
+def stamp(names: Iterable[str]) -> str | None:
+    """The digest of the topics' current versions; None when the cache cannot be reached
+    (compute, and store nothing)."""
+    current = versions(names)
+    return None if current is None else digest(current)

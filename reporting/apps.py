@@ -10,7 +10,7 @@ class ReportingConfig(AppConfig):
         # Register the tasks in every process (web included), not only in the worker:
         # the outbox looks them up by name.
         from django.core.signals import request_started
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
         from django.http import multipartparser
 
         from reporting import tasks  # noqa: F401
@@ -21,16 +21,25 @@ class ReportingConfig(AppConfig):
         # still bounding what a part's headers may hold: past 8 KB (only a crafted request) the
         # bare 400 remains. It applies to every upload form.
         multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, 8192)
-        from portal.dataversion import data_changed, send_unsent_bump
-        from reporting.models import ReportingPeriod
+        from portal.dataversion import data_changed, send_unsent_bump, topics
+        from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
+        from reporting.periods import workdays
 
-        # A new month or a changed deadline changes the dashboard's numbers and choices.
-        post_save.connect(
-            lambda **kwargs: data_changed(),
-            sender=ReportingPeriod,
-            weak=False,
-            dispatch_uid="period-dashboard",
-        )
+        # A new month or a changed deadline changes the dashboard's numbers and choices; a
+        # holiday or make-up day changes the working-day calendar each process keeps.
+        def periods_changed(sender, **kwargs):
+            if sender is not ReportingPeriod:
+                workdays.forget()
+            data_changed(topics.PERIODS)
+
+        for model in (ReportingPeriod, CalendarOverride, CalendarYear):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    periods_changed,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"periods-topic-{model.__name__}-{signal is post_save}",
+                )
         # A dashboard version bump that found Redis away is sent at this process's next request,
         # not only when it next shows the dashboard: other processes read the version too.
         request_started.connect(send_unsent_bump, weak=False, dispatch_uid="dashboard-bump")

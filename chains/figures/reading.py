@@ -1,6 +1,7 @@
 """The statistics import, step one: a sheet's data rows, months and numbers as the file states
 them, and the Plan that collects every row's errors (all-or-nothing: one error refuses the file)."""
 
+import datetime
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -34,6 +35,9 @@ class Plan:
     findings: list = field(default_factory=list)
     findings_total: int = 0
     changes: list[dict] = field(default_factory=list)
+    # When the planning started (writing.preview): an import may use the plan instead of
+    # reading the file again if nothing was imported since.
+    planned_at: datetime.datetime | None = None
 
     @property
     def ok(self) -> bool:

@@ -33,7 +33,7 @@ from chains.models import (
     IndustryFigure,
 )
 from chains.quality.services import flags_check_again, flags_drop_vanished, flags_record
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +61,10 @@ def preview(record: FigureImport, *, month=None) -> Plan:
     gave, so whoever imports it later imports the same month)."""
     if month:
         record.month = f"{month[0]}-{month[1]:02d}"
+    started = timezone.now()
     try:
         plan = plan_file(Path(record.file.path), record.original_name, month=month)
+        plan.planned_at = started
     except SpreadsheetError as exc:
         plan = Plan(kind=record.kind or "")
         plan.error(0, str(exc))
@@ -149,8 +151,11 @@ class FileGone(Exception):
 
 
 @transaction.atomic
-def apply(record: FigureImport) -> Plan:
-    """Import the stored file all or nothing; its figures become the current revision."""
+def apply(record: FigureImport, *, planned: Plan | None = None) -> Plan:
+    """Import the stored file all or nothing; its figures become the current revision.
+    `planned`: the plan `preview` just made of the record (the command's preview, in the same
+    process), used instead of reading the file again when no import was applied since it
+    started: the figures it was checked against are still the current ones."""
     record = FigureImport.objects.select_for_update().get(pk=record.pk)
     if record.status == ImportStatus.APPLIED:
         raise AlreadyImported
@@ -164,11 +169,14 @@ def apply(record: FigureImport) -> Plan:
         raise FileGone
     # One import at a time: two files for the same month must not both become current.
     list(Indicator.objects.select_for_update().values_list("pk", flat=True))
-    try:
-        plan = plan_file(Path(record.file.path), record.original_name, month=_month_of(record))
-    except SpreadsheetError as exc:
-        plan = Plan(kind=record.kind)
-        plan.error(0, str(exc))
+    if planned is not None and _still_current(planned):
+        plan = planned
+    else:
+        try:
+            plan = plan_file(Path(record.file.path), record.original_name, month=_month_of(record))
+        except SpreadsheetError as exc:
+            plan = Plan(kind=record.kind)
+            plan.error(0, str(exc))
     if not plan.ok:
         raise ImportRefused(plan)
     confirmed = set(
@@ -183,12 +191,29 @@ def apply(record: FigureImport) -> Plan:
     else:
         _apply_figures(plan, record)
 
-    data_changed()
+    data_changed(*_topics(plan))
     record.kind = plan.kind
     _note_counts(record, plan)
     record.status, record.applied_at, record.errors = ImportStatus.APPLIED, timezone.now(), []
     record.save()
     return plan
+
+
+def _still_current(plan: Plan) -> bool:
+    """No import was applied since the plan was started (read under the imports' lock)."""
+    return plan.planned_at is not None and not (
+        FigureImport.objects.filter(
+            status=ImportStatus.APPLIED, applied_at__gte=plan.planned_at
+        ).exists()
+    )
+
+
+def _topics(plan: Plan) -> list[str]:
+    """What an import changes: a month's industry figures (and the growth of the same month a
+    year on, computed from them); the key enterprises and their figures."""
+    if plan.kind != ImportKind.INDUSTRY_FIGURES:
+        return [topics.ENTERPRISES]
+    return [topics.figures(y + ahead, m) for y, m in plan.months for ahead in (0, 1)]
 
 
 def _month_of(record: FigureImport):

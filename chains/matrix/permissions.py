@@ -27,7 +27,7 @@ from chains.models import (
     Official,
     Unit,
 )
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 
 # What each place in the matrix grants on an industry.
 GRANTS = {
@@ -238,7 +238,7 @@ def permissions_sync() -> SyncResult:
     industry object-permission tables: a row it does not grant (one granted by hand, to a
     group or to a user) is revoked, since filing and contributing come only from the matrix.
     """
-    data_changed()  # the matrix changed: who is expected to report, and where
+    data_changed(topics.MATRIX)  # the matrix changed: who is expected to report, and where
     _ensure_groups(Unit, UNIT_GROUP_PREFIX)
     _ensure_groups(Official, OFFICIAL_GROUP_PREFIX)
     perms = {p.codename: p.pk for p in get_perms_for_model(Industry)}

@@ -21,7 +21,7 @@ from chains.quality.models import (
     OutlierThreshold,
     ValidationRule,
 )
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 
 RULE_LABELS = {
     "name": "名称",
@@ -284,5 +284,5 @@ def flag_explain(*, pk: int, user, explanation: str) -> FigureFlag:
     for each in flags:
         each.explanation, each.explained_by, each.explained_at = explanation, user, now
     FigureFlag.objects.bulk_update(flags, ["explanation", "explained_by", "explained_at"])
-    data_changed()
+    data_changed(*{topics.figures(f.year, f.month) for f in flags})
     return flag

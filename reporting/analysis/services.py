@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.models import Industry
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.analysis.access import can_write_analysis
 from reporting.analysis.models import AnalysisEventKind
 from reporting.models import AnalysisEvent, ReportingPeriod, StatisticsAnalysis
@@ -49,7 +49,9 @@ def _clean_text(text: str, period: ReportingPeriod, industry: Industry | None) -
 
 
 def _record(analysis: StatisticsAnalysis, kind: AnalysisEventKind, user: User, text: str, at):
-    data_changed()  # the dashboard shows whether the analysis is in
+    data_changed(
+        topics.analysis(analysis.period_id)
+    )  # the dashboard shows whether the analysis is in
     return AnalysisEvent.objects.create(
         analysis=analysis, kind=kind, actor=user, at=at, version=analysis.version, text=text
     )

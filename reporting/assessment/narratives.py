@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from chains.models import Unit
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.assessment.access import own_district_code
 from reporting.models import DistrictNarrative
 
@@ -44,7 +44,7 @@ def narrative_save(*, unit: Unit, user: User, year: int, text: str, version: int
     if not text:
         raise ValidationError("请填写年度总结。")
     narrative = DistrictNarrative.objects.create(unit=unit, year=year, text=text, written_by=user)
-    data_changed()
+    data_changed(topics.ASSESSMENT)
     return narrative
 
 

@@ -132,7 +132,9 @@ def cockpit(
     month being reported on. About fifteen queries, cached by the caller."""
     reporting = dashboard.reporting(period, industries, today)
     totals = reporting["totals"]
-    problems = Problem.objects.filter(update__industry__in=industries).aggregate(
+    problems = Problem.objects.filter(
+        dashboard.FILED_PROBLEMS, update__industry__in=industries
+    ).aggregate(
         open=Count("id", filter=~Q(status=ProblemStatus.RESOLVED)),
         escalated=Count("id", filter=Q(status=ProblemStatus.ESCALATED)),
     )

@@ -11,6 +11,7 @@ from accounts.choices import Role
 from accounts.policies import Policy
 from chains.models import Industry
 from reporting.cockpit import selectors
+from reporting.dashboard import depends
 from reporting.dashboard import selectors as dashboard
 from reporting.dashboard.access import dashboard_industries, reads_city_overview
 from reporting.periods import services
@@ -47,6 +48,7 @@ class CockpitView(TemplateView):
         data = dashboard.cached(
             ("cockpit", today, period.pk, scope, get_language()),
             lambda: selectors.cockpit(industries, own, period, today, city_wide=city_wide),
+            depends.cockpit(period, [i.pk for i in industries]),
         )
         return super().get_context_data(
             period=period,

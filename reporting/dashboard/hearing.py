@@ -7,7 +7,9 @@ import datetime
 
 from django.db.models import Q
 
+from chains.models import Industry
 from reporting.choices import ProblemStatus, ReportKind, ReportStatus
+from reporting.dashboard import depends
 from reporting.dashboard.selectors import cached
 from reporting.models import Problem, Report
 from reporting.reports.gather import gather
@@ -58,7 +60,8 @@ def hearing(year: int, industries) -> dict:
     if final is not None:
         data, live = final.data, False
     else:
-        data, live = cached(("hearing", year), lambda: gather("annual", year)), True
+        everything = depends.year(year, list(Industry.objects.values_list("pk", flat=True)))
+        data, live = cached(("hearing", year), lambda: gather("annual", year), everything), True
     major = (
         Problem.objects.filter(update__industry__in=industries)
         .filter(Q(needs_meeting=True) | ~Q(status=ProblemStatus.OPEN))

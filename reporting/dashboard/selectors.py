@@ -3,6 +3,7 @@ updates are expected, received (on time, late), not yet due and missing; and a g
 industries × months. A fixed number of queries whatever the data size."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,11 +21,12 @@ from chains.models import (
     Unit,
 )
 from chains.quality.selectors import flagged_figures, industry_measures
-from portal.dataversion import data_version
+from portal.dataversion import stamp
 from portal.months import previous_month
 from reporting.analysis.selectors import MonthAnalysis, month_status
 from reporting.assessment.scoring import completion_percent, completion_rows
 from reporting.choices import ActionStatus, ProblemStatus, ProblemType, UpdateStatus
+from reporting.dashboard.depends import figure_window
 from reporting.land.selectors import land_totals
 from reporting.models import ActionItem, MonthlyUpdate, Problem, Project, ReportingPeriod
 from reporting.periods.workdays import WorkCalendar
@@ -34,6 +36,11 @@ from reporting.supervision.selectors import action_light
 from reporting.updates.selectors import reporting_status
 
 COUNTS = ("expected", "received", "on_time", "late", "not_due", "missing")
+
+# The problems the overview counts: those of updates submitted at least once, and those the DRC
+# took up from a draft. A draft's save replaces only its own open problems, so it changes
+# nothing the overview shows.
+FILED_PROBLEMS = Q(update__first_submitted_at__isnull=False) | ~Q(status=ProblemStatus.OPEN)
 
 
 def reporting(
@@ -81,8 +88,8 @@ def grid(
         .annotate(
             received=Count("id", filter=Q(first_submitted_at__isnull=False)),
             accepted=Count("id", filter=Q(status=UpdateStatus.ACCEPTED)),
-            first=Min("id"),
-            n=Count("id"),
+            # A draft shows nowhere on the dashboard (its save invalidates nothing there).
+            first=Min("id", filter=Q(first_submitted_at__isnull=False)),
         )
     }
     table = []
@@ -108,7 +115,7 @@ def grid(
                     want,
                     received,
                     accepted,
-                    data.get("first") if data.get("n") == 1 and want == 1 else None,
+                    data.get("first") if received == 1 and want == 1 else None,
                     state,
                 )
             )
@@ -117,8 +124,9 @@ def grid(
 
 
 def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> dict:
-    """Open problems by type, by industry and by age, and those awaiting a meeting."""
-    open_problems = Problem.objects.filter(update__industry__in=industries).exclude(
+    """Open problems by type, by industry and by age, and those awaiting a meeting: those
+    filed or taken up by the DRC (FILED_PROBLEMS)."""
+    open_problems = Problem.objects.filter(FILED_PROBLEMS, update__industry__in=industries).exclude(
         status=ProblemStatus.RESOLVED
     )
     types = dict(ProblemType.choices)
@@ -167,7 +175,7 @@ def actions_summary(industries: QuerySet[Industry], today: datetime.date) -> dic
         overdue=Count("id", filter=overdue_q(today)),
         closed=Count("id", filter=Q(status=ActionStatus.CLOSED)),
     )
-    calendar = WorkCalendar()
+    calendar = WorkCalendar.current()
     recent = list(
         actions.filter(is_open | Q(status=ActionStatus.CLOSED))
         .select_related("unit", "industry")
@@ -208,13 +216,15 @@ def trend(industry: Industry, period: ReportingPeriod) -> dict:
     }
 
 
-def cached(key_parts: tuple, compute, timeout: int = 60 * 60):
+def cached(key_parts: tuple, compute, depends: Iterable[str], timeout: int = 60 * 60):
+    """`compute()`, cached under `key_parts` and the versions of the topics it `depends` on
+    (reporting.dashboard.depends)."""
     from django.core.cache import cache
 
-    version = data_version()
+    version = stamp(depends)
     if version is None:  # the cache is down: compute, and store nothing
         return compute()
-    key = "dashboard:" + ":".join(str(p) for p in (version, *key_parts))
+    key = "dashboard:" + ":".join(str(p) for p in (*key_parts, version))
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -354,8 +364,8 @@ def plans_summary(
 
 def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> dict:
     """Each industry's whole-city figures for the latest month that has any, up to the
-    period's month (the bureau's figures come some weeks after the month, so the month being
-    reported on usually has none yet): every indicator (for the month and cumulative) with
+    period's month and less than two years before it (the bureau's figures come some weeks after
+    the month, so the month being reported on usually has none yet): every indicator (for the month and cumulative) with
     year-on-year growth, supplied or computed from last year, each marked when flagged by the
     statistics' checks and not yet explained, each industry's headline indicator (产值或营收)
     marked, and a city total per indicator that adds each figure once (a future industry a
@@ -367,8 +377,10 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
         subsegment__isnull=True,
         district__isnull=True,
     )
+    (first_year, first_month), *_rest = figure_window(period.year, period.month)
     latest = (
         city.filter(Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month))
+        .filter(Q(year__gt=first_year) | Q(year=first_year, month__gte=first_month))
         .order_by("-year", "-month")
         .values_list("year", "month")
         .first()

@@ -24,11 +24,10 @@ from chains.matrix.selectors import industries_with_assignments, matrix_change_r
 from chains.models import Category, Official, Unit
 from chains.policies.selectors import policies_for_industry
 from chains.teams.selectors import roster as team_roster
-from portal import dataversion
 from portal.responses import xlsx_response
 from portal.viewhelpers import year_param
 from reporting.assessment.access import can_assess_districts
-from reporting.dashboard import export
+from reporting.dashboard import depends, export
 from reporting.dashboard import selectors as dashboard
 from reporting.dashboard.access import (
     access_dashboard_industries,
@@ -38,7 +37,7 @@ from reporting.dashboard.access import (
     reads_dashboard,
 )
 from reporting.dashboard.hearing import hearing, hearing_year
-from reporting.innovation.selectors import summary as innovation_summary
+from reporting.dashboard.parts import Overview
 from reporting.land.selectors import carrier_areas_for_industry
 from reporting.models import Meeting, ReportingPeriod
 from reporting.periods import selectors as periods_selectors
@@ -134,43 +133,28 @@ class DashboardView(TemplateView):
                 Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month)
             ).order_by("-year", "-month")[:12]
         )[::-1]
-        scope = ",".join(str(pk) for pk in sorted(industries.values_list("pk", flat=True)))
+        scope = ",".join(str(pk) for pk in sorted(i.pk for i in industries))
         # Land items tied to no industry count only in a system-wide reader's unfiltered view.
         everything = reads_everything(user) and not (category or industry or official or unit)
-
-        def compute():
-            # rows, units, totals, as_of: the same count as the monthly report's
-            counts = dashboard.reporting(period, industries, today)
-            rows = counts["rows"]
-            return {
-                **counts,
-                "grid": dashboard.grid(rows, months, {r.pk: r.expected for r in rows}, today),
-                "problems": dashboard.problems_summary(industries, today),
-                "actions": dashboard.actions_summary(industries, today),
-                "trend": dashboard.trend(rows[0], period) if len(rows) == 1 else None,
-                "enterprises": dashboard.enterprises_summary(industries, period, district),
-                "land": dashboard.land_summary(industries, period, district, everything=everything),
-                "pipeline": dashboard.pipeline_summary(industries, today, district),
-                "innovation": innovation_summary(
-                    industries, period.year, period.month, today, district
-                ),
-                "plans": dashboard.plans_summary(
-                    industries, period, district, everything=everything
-                ),
-                "figures": dashboard.figures_summary(industries, period),
-                "analysis": dashboard.analysis_summary(period, rows, today),
-                "breakdown": dashboard.breakdown(rows[0], period) if len(rows) == 1 else None,
-            }
 
         scope_key = hashlib.sha1(
             f"{category}|{industry}|{official}|{unit}|{district_code}|{scope}".encode()
         ).hexdigest()[:16]
         # Names are put in the UI's language as they are read: one entry per language.
-        key = (today, period.pk, scope_key, int(everything), get_language())
-        # Looked up only if the page's cached fragment is missing (see the template).
-        data = SimpleLazyObject(lambda: dashboard.cached(key, compute))
+        key = f"{today}:{period.pk}:{scope_key}:{int(everything)}:{get_language()}"
+        overview = Overview(
+            period=period,
+            months=months,
+            industries=industries,
+            district=district,
+            everything=everything,
+            today=today,
+            key=key,
+        )
+        # Read only if the page's cached fragment is missing (see the template).
+        data = SimpleLazyObject(overview.data)
         if self.request.GET.get("format") == "xlsx":
-            self.xlsx = export.workbook(period, dashboard.cached(key, compute))
+            self.xlsx = export.workbook(period, overview.data())
         # The filters' choices change only with the matrix or a new month: cached likewise.
         choices = dashboard.cached(
             ("filters",),
@@ -185,6 +169,7 @@ class DashboardView(TemplateView):
                 ),
                 "districts": list(Unit.objects.filter(kind="district")),
             },
+            depends.BASE,
         )
         if allowed is not None:  # offer a city leader only the values of his or her industries
             choices = {
@@ -193,7 +178,7 @@ class DashboardView(TemplateView):
                 "officials": [o for o in choices["officials"] if o.code in allowed["official"]],
                 "lead_units": [u for u in choices["lead_units"] if u.code in allowed["unit"]],
             }
-        version = dataversion.data_version()
+        version = overview.stamp
         return super().get_context_data(
             period=period,
             all_industries=dashboard_industries(user).order_by("category__position", "position"),
@@ -205,7 +190,7 @@ class DashboardView(TemplateView):
             **choices,
             months=months,
             dash=data,
-            cache_key=":".join(str(p) for p in (version, *key)),
+            cache_key=f"{version}:{key}",
             # Cache down (no version): the fragment is rendered and not stored.
             cache_seconds=3600 if version is not None else 0,
             one_industry="," not in scope and bool(scope),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.models import Industry
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.innovation.access import can_change, can_record
 from reporting.innovation.models import InnovationEventKind
 from reporting.models import InnovationEvent, TechMilestone, TechProject
@@ -36,7 +36,7 @@ def snapshot(record) -> dict:
 
 
 def _record(record, kind: str, user: User, text: str = "") -> InnovationEvent:
-    data_changed()
+    data_changed(topics.INNOVATION)
     return InnovationEvent.objects.create(
         kind=kind,
         record=type(record).__name__,

@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from chains.choices import UnitRole
 from chains.models import AssignmentUnit, CarrierArea, Industry, Unit
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from portal.months import previous_month
 from reporting.choices import AreaUnit, LandKind, LandStatus
 from reporting.models import LandItem, MonthlyUpdate
@@ -103,7 +103,7 @@ def land_demo(today: datetime.date | None = None, months: int = 12) -> tuple[int
         items = _demo_items(today, months)
         LandItem.objects.bulk_create(items)
         if items:
-            data_changed()
+            data_changed(topics.LAND)
     return carriers, len(items)
 
 

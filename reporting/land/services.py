@@ -17,7 +17,7 @@ from accounts.access import can, industries_for
 from accounts.choices import Action
 from accounts.models import User
 from chains.models import CarrierArea, Industry, Unit
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.choices import AreaUnit
 from reporting.models import LandItem, MonthlyUpdate
 from reporting.updates import services
@@ -152,7 +152,7 @@ def land_item_add(
     )
     item.full_clean()
     item.save()
-    data_changed()
+    data_changed(topics.LAND)
     return item
 
 
@@ -192,7 +192,7 @@ def land_item_change(*, item: LandItem, user: User, version: int, **fields) -> L
     current.version += 1
     current.full_clean()
     current.save()
-    data_changed()
+    data_changed(topics.LAND)
     return current
 
 
@@ -208,4 +208,4 @@ def land_item_remove(*, item: LandItem, user: User) -> None:
     if item.update_id:
         services.lock_editable(item.update_id)
     LandItem.objects.filter(pk=item.pk).delete()
-    data_changed()
+    data_changed(topics.LAND)

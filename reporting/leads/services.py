@@ -17,7 +17,7 @@ from accounts.choices import NoticeKind
 from accounts.models import User
 from accounts.notifications import investment_office_staff, unit_staff
 from chains.models import Industry, Unit
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.leads.access import can_keep_lead, guides_leads, records_leads
 from reporting.leads.models import LeadEventKind, LeadStage
 from reporting.models import InvestmentLead, LeadEvent
@@ -78,7 +78,7 @@ def snapshot(lead: InvestmentLead) -> dict:
 
 
 def _record(lead: InvestmentLead, kind: str, user: User, **extra) -> LeadEvent:
-    data_changed()
+    data_changed(topics.LEADS)
     return LeadEvent.objects.create(
         lead=lead, kind=kind, actor=user, stage_to=lead.stage, snapshot=snapshot(lead), **extra
     )

@@ -22,7 +22,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.utils import timezone
 
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from portal.textfiles import decode_text
 from reporting.models import CalendarOverride, CalendarYear, ReportingPeriod
 from reporting.periods.workdays import WorkCalendar, package_knows
@@ -336,7 +336,7 @@ def periods_recompute(*, user, reason: str, before: WorkCalendar | None = None) 
         result.moved.append(move)
     # The dashboard's traffic lights count working days, and its provisional marks read the
     # declared years: both may change with the calendar even where no date moved.
-    data_changed()
+    data_changed(topics.PERIODS)
     return result
 
 
@@ -348,7 +348,7 @@ def calendar_year_complete(*, year: int, user=None, note: str = "") -> CalendarY
         year=year, defaults={"completed_by": user, "note": note}
     )
     if created:
-        data_changed()  # the provisional marks read the declared years
+        data_changed(topics.PERIODS)  # the provisional marks read the declared years
     return record
 
 

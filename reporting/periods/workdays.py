@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 # The years whose missing holidays this process has warned about: once per process, not once
 # per calendar (a page builds a calendar per request; the admin's page shows the years too).
 _WARNED: set[int] = set()
+# WorkCalendar.current(): the version of topics.PERIODS it was built at, and the calendar.
+_shared: tuple[str, "WorkCalendar"] | None = None
 
 
 @functools.cache
@@ -51,8 +53,32 @@ class Provisional:
         return self.deadline or self.lock_date or self.analysis_deadline
 
 
+def forget() -> None:
+    """Build the process's calendar afresh at its next use (an override or a declared year was
+    written in this process; other processes see the bump of topics.PERIODS on commit)."""
+    global _shared
+    _shared = None
+
+
 class WorkCalendar:
-    """Load the overrides once (one query), then answer any number of questions."""
+    """Load the overrides once (one query), then answer any number of questions;
+    `WorkCalendar.current()` keeps one for the process until the calendar changes."""
+
+    @classmethod
+    def current(cls) -> "WorkCalendar":
+        """This process's calendar: built once, and again only when the overrides, the
+        declared years or a month's dates change (topics.PERIODS, one cache read). Each day's
+        answer is kept, so a year is worked out once per process. Built afresh when the cache
+        cannot be reached."""
+        from portal.dataversion import stamp, topics
+
+        global _shared
+        version = stamp([topics.PERIODS])
+        if version is None:
+            return cls()
+        if _shared is None or _shared[0] != version:
+            _shared = (version, cls())
+        return _shared[1]
 
     def __init__(
         self,
@@ -73,6 +99,7 @@ class WorkCalendar:
             self.complete_years = set(complete_years)
         self.overrides = overrides
         self.unknown_years: set[int] = set()
+        self._days: dict[datetime.date, bool] = {}
 
     @functools.cached_property
     def complete_years(self) -> set[int]:
@@ -143,6 +170,12 @@ class WorkCalendar:
         )
 
     def is_working_day(self, day: datetime.date) -> bool:
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: datetime.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         try:

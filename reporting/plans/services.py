@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.access import Action, can, can_review
 from accounts.models import User
 from chains.models import Industry, Unit
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.choices import PlanEventKind, UpdateStatus
 from reporting.models import PlanEvent, PlanItem, PlanProgress, PlanYear, ReportingPeriod, WorkPlan
 from reporting.periods import services
@@ -186,7 +186,7 @@ def plan_accept(*, plan: WorkPlan, user: User) -> WorkPlan:
         raise ValidationError("只有已提交的计划可以审核通过。")
     current = _bump(current, status=UpdateStatus.ACCEPTED, accepted_at=timezone.now())
     _record(current, PlanEventKind.ACCEPTED, user)
-    data_changed()
+    data_changed(topics.plans(current.plan_year.year))
     return current
 
 
@@ -281,5 +281,5 @@ def progress_record(
             },
         )
     if result.saved:
-        data_changed()
+        data_changed(topics.plans(period.year))
     return result

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.models import Industry, Unit
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.choices import ProjectEventKind, ProjectStage
 from reporting.models import LandItem, MonthlyUpdate, Project, ProjectEvent
 from reporting.periods.services import today
@@ -72,7 +72,7 @@ def snapshot(project: Project) -> dict:
 
 
 def _record(project: Project, kind: str, user: User | None, **extra) -> ProjectEvent:
-    data_changed()
+    data_changed(topics.projects(project.industry_id))
     return ProjectEvent.objects.create(
         project=project,
         kind=kind,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.choices import NoticeKind
 from accounts.models import User
 from accounts.notifications import drc_staff, unit_staff
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.choices import ActionEventKind, ActionSource, ProblemStatus
 from reporting.models import ActionEvent, ActionItem, Instruction, MonthlyUpdate, Problem, Report
 from reporting.notices.services import notify
@@ -60,7 +60,7 @@ def instruction_write(*, user: User, target, text: str) -> Instruction:
     if len(text) > MAX_LENGTH:
         raise ValidationError(f"批示内容不超过 {MAX_LENGTH} 字。")
     instruction = Instruction.objects.create(author=user, text=text, **_target_fields(target))
-    data_changed()  # the cockpit lists the month's instructions
+    data_changed(topics.INSTRUCTIONS)  # the cockpit lists the month's instructions
     if isinstance(target, ActionItem):
         ActionEvent.objects.create(
             action=target, kind=ActionEventKind.INSTRUCTED, actor=user, text=text

@@ -30,7 +30,7 @@ def unit_actions(user, today, *, limit: int = 200):
     first, with their traffic light. Closed, cancelled and merged items leave the list."""
     if not user.unit_id:
         return []
-    calendar = WorkCalendar()
+    calendar = WorkCalendar.current()
     items = (
         ActionItem.objects.filter(Q(unit_id=user.unit_id) | Q(co_units=user.unit_id))
         .filter(status__in=ActionStatus.open_values())

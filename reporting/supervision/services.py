@@ -19,7 +19,7 @@ from accounts.choices import NoticeKind, Role
 from accounts.models import User
 from accounts.notifications import drc_staff, unit_staff
 from chains.models import Industry, Official, Unit
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from reporting.choices import ActionEventKind, ActionSource, ActionStatus, ProblemStatus
 from reporting.models import ActionEvent, ActionFile, ActionItem, Meeting, Problem
 from reporting.notices.services import notify
@@ -27,12 +27,24 @@ from reporting.updates.attachments import inspect_upload
 
 
 def _changes_dashboard(function):
-    """The dashboard shows problems and action items: refresh it when these commit."""
+    """The dashboard shows each industry's problems, meetings and action items: the industries
+    a step concerns (its industry, meeting, item or problem) are bumped when it commits."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-
-        data_changed()
+        industries = {kwargs["industry"].pk} if kwargs.get("industry") else set()
+        industries |= {
+            kwargs[name].industry_id
+            for name in ("meeting", "action", "into")
+            if kwargs.get(name) is not None
+        }
+        if kwargs.get("problem") is not None:
+            industries.add(
+                Problem.objects.values_list("update__industry_id", flat=True).get(
+                    pk=kwargs["problem"].pk
+                )
+            )
+        data_changed(*(t(i) for i in industries for t in (topics.problems, topics.actions)))
         return function(*args, **kwargs)
 
     return wrapper

@@ -235,7 +235,7 @@ class MeetingDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         meeting = access_meeting(user=self.request.user, pk=self.kwargs["pk"])
-        today, calendar = services.today(), WorkCalendar()
+        today, calendar = services.today(), WorkCalendar.current()
         actions = list(meeting.actions.select_related("unit", "problem"))
         return super().get_context_data(
             meeting=meeting,
@@ -428,7 +428,7 @@ class ActionDetailView(TemplateView):
             events=events,
             chases=list(action.chases.select_related("sent_by")),
             steps=_steps(action),
-            light=selectors.action_light(action, services.today(), WorkCalendar()),
+            light=selectors.action_light(action, services.today(), WorkCalendar.current()),
             part=part,
             can_respond=part == "host" and action.is_open,
             can_contribute=part == "co"
@@ -542,7 +542,7 @@ class ProblemDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         problem = access_problem(user=user, pk=self.kwargs["pk"], write=False)
-        today, calendar = services.today(), WorkCalendar()
+        today, calendar = services.today(), WorkCalendar.current()
         items = (
             ActionItem.objects.filter(Q(problem=problem) | Q(linked_problems=problem))
             .distinct()
@@ -631,7 +631,7 @@ class SupervisionBoardView(TemplateView):
         if request.GET.get("format") == "xlsx":
             return sheets_response(f"督办事项{today:%Y%m%d}", _board_sheets(found, today))
         page = Paginator(board.page_rows(found, today), 50).get_page(request.GET.get("page"))
-        calendar = WorkCalendar()
+        calendar = WorkCalendar.current()
         query = request.GET.copy()
         query.pop("page", None)
         return self.render_to_response(
@@ -785,7 +785,7 @@ class InstructionDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         instruction = access_instruction(user=user, pk=self.kwargs["pk"])
-        today, calendar = services.today(), WorkCalendar()
+        today, calendar = services.today(), WorkCalendar.current()
         return super().get_context_data(
             instruction=instruction,
             target_label=instructions.target_label(instruction),

@@ -36,7 +36,7 @@ def figure_check(update, key: str) -> dict | None:
 @register.filter
 def contribution_due(period):
     """When the responsible units' inputs for the period are due (WorkCalendar)."""
-    return WorkCalendar().contribution_deadline(period)
+    return WorkCalendar.current().contribution_deadline(period)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import industries_for
@@ -234,25 +234,35 @@ class DueItem:
 
 
 def due_items(user: User, today: datetime.date) -> list[DueItem]:
-    """What the user's unit owes: every month's update for every industry it leads that is not
-    yet accepted, plus the latest month's whatever its state. Newest first."""
+    """What the user's unit owes: each month of this year (and last December's, filed in
+    January) for every industry it leads that is not yet accepted, any earlier month it left
+    open (a draft, a returned update), plus the latest month's whatever its state. Newest
+    first. Three queries, whatever the years behind."""
     if not user.unit_id:
         return []
     pairs = lead_pairs(industries_for(user, Action.FILE), unit=user.unit)
     if not pairs:
         return []
+    industry_ids = {industry.pk for industry, _unit in pairs}
+    mine = MonthlyUpdate.objects.filter(unit=user.unit, industry_id__in=industry_ids)
+    still_open = mine.filter(status__in=[UpdateStatus.DRAFT, UpdateStatus.RETURNED])
     periods = list(
         ReportingPeriod.objects.filter(
             Q(year__lt=today.year) | Q(year=today.year, month__lte=today.month)
         )
+        .filter(
+            Q(year=today.year)
+            | Q(lock_date__gte=datetime.date(today.year, 1, 1))
+            | Q(pk__in=still_open.values("period_id"))
+        )
+        .order_by("-year", "-month")
     )
     if not periods:
         return []
     latest = periods[0]
-    industry_ids = {industry.pk for industry, _unit in pairs}
     updates = {
         (u.period_id, u.industry_id): u
-        for u in MonthlyUpdate.objects.filter(unit=user.unit, industry_id__in=industry_ids).only(
+        for u in mine.filter(period__in=periods).only(
             "id",
             "period_id",
             "industry_id",
@@ -263,7 +273,14 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
             "reopened_until",
         )
     }
-    calendar = WorkCalendar()
+    # Each industry's first month with an update: a later month may start from its last one.
+    first = dict(
+        mine.order_by()
+        .values("industry_id")
+        .annotate(first=Min(F("period__year") * 12 + F("period__month")))
+        .values_list("industry_id", "first")
+    )
+    calendar = WorkCalendar.current()
     calendar.mark(periods)
     items = []
     for period in periods:
@@ -279,11 +296,7 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
                 and period != latest
             ):
                 continue
-            has_previous = any(
-                (p.pk, industry.pk) in updates
-                for p in periods
-                if (p.year, p.month) < (period.year, period.month)
-            )
+            has_previous = first.get(industry.pk, 1e9) < period.year * 12 + period.month
             items.append(
                 DueItem(
                     period=period,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.models import Industry, Unit
-from portal.dataversion import data_changed
+from portal.dataversion import data_changed, topics
 from portal.months import previous_month
 from reporting.choices import ELEMENT_FIELDS, EventKind, ProblemStatus, Section, UpdateStatus
 from reporting.models import (
@@ -69,9 +69,32 @@ def is_editable(update: MonthlyUpdate, on: datetime.date | None = None) -> bool:
     return update.status in EDITABLE and not is_locked(update, on)
 
 
-def _record(update: MonthlyUpdate, kind: EventKind, user: User | None, **extra) -> UpdateEvent:
+# What the dashboard shows of an update changes with its review state (reporting counts) and,
+# once filed, with its problems: a draft's save, its attachments and the responsible units'
+# inputs change nothing there.
+REVIEW_EVENTS = {
+    EventKind.SUBMITTED,
+    EventKind.RESUBMITTED,
+    EventKind.WITHDRAWN,
+    EventKind.RETURNED,
+    EventKind.ACCEPTED,
+    EventKind.UNLOCKED,
+    EventKind.REOPENED,
+}
+FILED_EVENTS = {EventKind.SUBMITTED, EventKind.RESUBMITTED, EventKind.SAVED, EventKind.AUTOSAVED}
 
-    data_changed()  # every write to an update leaves one event: the dashboard's cue too
+
+def _topics(update: MonthlyUpdate, kind: EventKind) -> list[str]:
+    names = []
+    if kind in REVIEW_EVENTS:
+        names.append(topics.reporting(update.period_id, update.industry_id))
+    if kind in FILED_EVENTS and update.first_submitted_at is not None:
+        names.append(topics.problems(update.industry_id))
+    return names
+
+
+def _record(update: MonthlyUpdate, kind: EventKind, user: User | None, **extra) -> UpdateEvent:
+    data_changed(*_topics(update, kind))  # every write to an update leaves one event
     return UpdateEvent.objects.create(
         update=update,
         kind=kind,

@@ -91,3 +91,61 @@ def test_update_form_queries_do_not_grow(
         update.refresh_from_db()
     many = count(client, url, django_assert_max_num_queries, 25)
     assert many == few
+
+
+def test_my_work_loads_this_year_and_what_is_still_open(users, client, clock):
+    """Three years of accepted updates behind 市工信局, a draft it left in March 2024 and a
+    December not yet filed: in January, My work lists the draft, December and January, and
+    loads no update of the months it does not list."""
+    from django.db.models.signals import post_init
+
+    from reporting.models import MonthlyUpdate
+
+    clock.set(datetime.date(2026, 1, 8))
+    unit = Unit.objects.get(name="市工信局")
+    industries = list(
+        Industry.objects.filter(
+            assignment__unit_links__unit=unit, assignment__unit_links__role="lead"
+        )
+    )
+    left_open = (2024, 3)
+    rows = []
+    for year in (2023, 2024, 2025):
+        for month in range(1, 12 + (year < 2025)):  # December 2025: nothing yet
+            period = periods_services.period_get_or_create(year, month)
+            for industry in industries:
+                draft = (year, month) == left_open and industry == industries[0]
+                rows.append(
+                    MonthlyUpdate(
+                        industry=industry,
+                        unit=unit,
+                        period=period,
+                        status="draft" if draft else "accepted",
+                        first_submitted_at=None
+                        if draft
+                        else datetime.datetime(year, month, 28, tzinfo=datetime.UTC),
+                    )
+                )
+    MonthlyUpdate.objects.bulk_create(rows)
+    client.force_login(users["gxj"])
+    client.get(reverse("reporting:due"))  # the month's period is opened
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance)
+
+    post_init.connect(count, sender=MonthlyUpdate)
+    try:
+        items = client.get(reverse("reporting:due")).context["items"]
+    finally:
+        post_init.disconnect(count, sender=MonthlyUpdate)
+    shown = {(i.period.year, i.period.month, i.industry.code) for i in items}
+    months = {(y, m) for y, m, _code in shown}
+    assert months == {left_open, (2025, 12), (2026, 1)}
+    assert (*left_open, industries[0].code) in shown
+    assert {code for y, m, code in shown if (y, m) == (2025, 12)} == {i.code for i in industries}
+    # Only March 2024's updates are loaded (December and January have none), not 34 months'.
+    march = ReportingPeriod.objects.get(year=2024, month=3).pk
+    assert {u.period_id for u in loaded} == {march} and len(loaded) == len(industries)
+    # It may start from its last month's text: earlier months have updates.
+    assert all(i.can_carry_over for i in items if i.update is None)

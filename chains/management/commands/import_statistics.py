@@ -70,7 +70,7 @@ class Command(BaseCommand):
                         flags_confirm(
                             record, user=importer_user, reasons={}, reason_for_all=confirm
                         )
-                    plan = writing.apply(record)
+                    plan = writing.apply(record, planned=plan)
                 except reading.ImportRefused as exc:
                     plan = exc.plan
                 except writing.NotConfirmed as exc:
