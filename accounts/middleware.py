@@ -4,6 +4,7 @@ Django's LoginRequiredMiddleware already sends anonymous users to the login page
 the second half of the rule, so a page added later without a permission check fails closed.
 """
 
+from django.contrib.auth import middleware as auth_middleware
 from django.core.exceptions import PermissionDenied
 
 from accounts.policies import policy_of
@@ -23,3 +24,13 @@ class AccessPolicyMiddleware:
         if policy_of(view_func) is None:
             raise PermissionDenied
         return None
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, asking first whether the view is public (/healthz, the login page): such a
+    request does not load its user at all, so a logged-in health check costs no query."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,16 +1,11 @@
-"""The dashboard on ten years of data: server time and queries next to a trivial view, and —
-on PostgreSQL, where a separate server process can share the database — throughput under 20
-concurrent clients, measured with a small threaded load generator on loopback."""
+"""The dashboard on ten years of data: server time and queries next to a trivial view, cold
+(nothing cached) and warm; My work; the other registers' pages; the reports; and — on
+PostgreSQL, where a separate server process can share the database — the load test
+(bench/load.py, Locust)."""
 
 import os
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
-from pathlib import Path
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
@@ -21,78 +16,7 @@ from accounts.choices import Role
 from accounts.models import User
 from chains.models import Unit
 
-ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _load(url: str, cookie: str, seconds: float = 8.0, clients: int = 20) -> float:
-    """Requests per second that `clients` threads get through in `seconds` (bounded)."""
-    done = [0] * clients
-    stop = time.perf_counter() + seconds
-
-    def worker(i):
-        request = urllib.request.Request(url, headers={"Cookie": cookie})
-        while time.perf_counter() < stop:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                response.read()
-                if response.status == 200:
-                    done[i] += 1
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(seconds + 35)
-    return sum(done) / (time.perf_counter() - start)
-
-
-def _throughput(cookie: str) -> dict:
-    port = _free_port()
-    settings = connection.settings_dict
-    url = f"postgres://{settings['USER']}:{settings.get('PASSWORD') or ''}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        return {
-            "dashboard_rps_c20": _load(f"http://127.0.0.1:{port}/dashboard/", cookie),
-            "trivial_rps_c20": _load(f"http://127.0.0.1:{port}/healthz", cookie),
-        }
-    finally:
-        server.terminate()
-        server.wait(20)
 
 
 REGISTER_PAGES = {
@@ -163,6 +87,65 @@ def _supervision_pages(client, timed) -> dict:
     return figures
 
 
+def _sessions(drc) -> dict:
+    """Twenty DRC sessions, and sixteen lead units' sessions each with a draft of this month
+    to autosave (the mix of bench/load.py)."""
+    from reporting.periods import services as periods
+    from reporting.updates import services as updates
+    from reporting.updates.selectors import lead_pairs
+
+    def session(user) -> str:
+        client = Client()
+        client.force_login(user)
+        return client.cookies["sessionid"].value
+
+    today = periods.today()
+    periods.periods_ensure(today)
+    period = periods.period_get_or_create(today.year, today.month)
+    leads, users = [], {}
+    for industry, unit in lead_pairs()[:16]:
+        user = users.get(unit.pk)
+        if user is None:
+            user = users[unit.pk] = User.objects.create_user(
+                f"bench-{unit.code}", password="bench-password-1234", unit=unit
+            )
+        draft = updates.update_start(industry=industry, unit=unit, period=period, user=user)
+        leads.append([session(user), draft.pk])
+    return {"drc": [session(drc) for _ in range(20)], "leads": leads}
+
+
+def _cold(client, timed) -> dict:
+    """The dashboard with nothing cached: every part computed, the page rendered."""
+
+    def cold():
+        cache.clear()
+        assert client.get("/dashboard/").status_code == 200
+
+    _p50, p95 = timed(cold, percentiles=(0.5, 0.95))
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/").status_code == 200
+    return {"dashboard_cold_p95_ms": p95, "dashboard_cold_queries": len(queries.captured_queries)}
+
+
+def due_page(timed) -> dict:
+    """My work of 市工信局 (four industries) on whatever years the database holds."""
+    unit = Unit.objects.get(name="市工信局")
+    user = User.objects.filter(unit=unit).first() or User.objects.create_user(
+        "bench-gxj", password="bench-password-1234", unit=unit
+    )
+    client = Client()
+    client.force_login(user)
+
+    def get():
+        assert client.get("/updates/").status_code == 200
+
+    _p50, p95 = timed(get, percentiles=(0.5, 0.95))
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    return {"p95": p95, "queries": len(queries.captured_queries)}
+
+
 def run(timed) -> dict:
     call_command("generate_bench_data", years=10, verbosity=0)
     drc = User(username="bench-drc", role=Role.DRC, unit=Unit.objects.get(name="市发改委"))
@@ -187,6 +170,9 @@ def run(timed) -> dict:
         "dashboard_queries": len(queries.captured_queries),
         "trivial_p95_ms": trivial_p95,
     }
+    figures.update(_cold(client, timed))
+    due = due_page(timed)
+    figures.update({"due_page_p95_ms": due["p95"], "due_page_queries": due["queries"]})
     figures.update(_register_pages(client, timed))
     figures.update(_supervision_pages(client, timed))
     from bench import reports
@@ -194,5 +180,7 @@ def run(timed) -> dict:
     figures.update(reports.run())
     if connection.vendor == "postgresql":
         # The load server runs in its own processes; the data is committed (autocommit).
-        figures.update(_throughput(f"sessionid={client.cookies['sessionid'].value}"))
+        from bench import load
+
+        figures.update(load.run(_sessions(drc)))
     return figures

@@ -75,10 +75,17 @@ def _child(kind: str, period: str) -> dict:
 
 
 def run() -> dict:
-    from reporting.models import ReportingPeriod
+    from reporting.models import MonthlyUpdate
 
-    latest = ReportingPeriod.objects.order_by("-year", "-month").first()
-    cases = {"monthly": f"{latest.year}-{latest.month:02d}", "annual": str(latest.year - 1)}
+    # The latest month with accepted updates (the dashboard's requests open this month's
+    # period, which has none yet: its report would be nearly empty), and the year before it.
+    year, month = (
+        MonthlyUpdate.objects.filter(status="accepted")
+        .order_by("-period__year", "-period__month")
+        .values_list("period__year", "period__month")
+        .first()
+    )
+    cases = {"monthly": f"{year}-{month:02d}", "annual": str(year - 1)}
     results = {}
     for kind, period in cases.items():
         if connection.vendor == "postgresql":
@@ -89,6 +96,10 @@ def run() -> dict:
             results[kind]["peak_mb"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
             tracemalloc.stop()
     return {
+        "report_monthly_month": year * 100 + month,
+        "report_monthly_accepted_updates": MonthlyUpdate.objects.filter(
+            status="accepted", period__year=year, period__month=month
+        ).count(),
         "report_monthly_s": results["monthly"]["seconds"],
         "report_monthly_render_only_s": results["monthly"]["render_only"],
         "report_monthly_pages": results["monthly"]["pages"],

@@ -343,6 +343,13 @@ class EnterpriseFigure(models.Model):
             models.Index(
                 fields=["enterprise", "year", "month"], name="enterprise_figures_by_month"
             ),
+            # The current revision alone: an import's checks and the pages read only these,
+            # in the same time however many revisions are stored behind them (issue 20).
+            models.Index(
+                fields=["enterprise", "year", "month"],
+                condition=models.Q(is_current=True),
+                name="current_enterprise_figures",
+            ),
             models.Index(
                 fields=["superseded_by"],
                 condition=models.Q(superseded_by__isnull=False),

@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every URL needs a login unless its view opts out ...
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.LoginRequiredMiddleware",
     # ... and every view must declare how it checks permissions.
     "accounts.middleware.AccessPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -119,6 +119,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Read from the cache, written to the database and the cache: a page reads no session row.
+# Redis down or flushed: read from the database (portal.cache answers a miss).
+SESSION_ENGINE = "portal.sessions"
 CSRF_COOKIE_HTTPONLY = True
 
 # Login throttling: lock the (username, IP) pair, not the IP alone, so one NAT'd bureau

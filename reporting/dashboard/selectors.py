@@ -3,6 +3,7 @@ updates are expected, received (on time, late), not yet due and missing; and a g
 industries × months. A fixed number of queries whatever the data size."""
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +14,6 @@ from chains.figures.models import Tier, TierStage
 from chains.figures.selectors import industry_figures
 from chains.models import (
     Enterprise,
-    EnterpriseFigure,
     EnterpriseTier,
     Indicator,
     Industry,
@@ -129,29 +129,37 @@ def problems_summary(industries: QuerySet[Industry], today: datetime.date) -> di
     open_problems = Problem.objects.filter(FILED_PROBLEMS, update__industry__in=industries).exclude(
         status=ProblemStatus.RESOLVED
     )
-    types = dict(ProblemType.choices)
-    by_type = [
-        (types.get(r["type"], r["type"]), r["n"])
-        for r in open_problems.values("type").annotate(n=Count("id")).order_by("-n")
-    ]
-    by_industry = list(
-        open_problems.values("update__industry__name").annotate(n=Count("id")).order_by("-n")
-    )
     # A problem's age runs from its month's deadline, when it was reported.
     month_ago, quarter_ago = (
         today - datetime.timedelta(days=30),
         today - datetime.timedelta(days=90),
     )
-    ages = open_problems.aggregate(
-        recent=Count("id", filter=Q(update__period__deadline__gte=month_ago)),
-        months=Count(
-            "id",
-            filter=Q(
-                update__period__deadline__lt=month_ago, update__period__deadline__gte=quarter_ago
+    deadline = "update__period__deadline"
+    # By type, by industry and by age in one query: grouped by both, added up here.
+    groups = (
+        open_problems.order_by()
+        .values("type", "update__industry__name")
+        .annotate(
+            n=Count("id"),
+            recent=Count("id", filter=Q(**{f"{deadline}__gte": month_ago})),
+            months=Count(
+                "id", filter=Q(**{f"{deadline}__lt": month_ago, f"{deadline}__gte": quarter_ago})
             ),
-        ),
-        older=Count("id", filter=Q(update__period__deadline__lt=quarter_ago)),
+            older=Count("id", filter=Q(**{f"{deadline}__lt": quarter_ago})),
+        )
     )
+    per_type, per_industry = Counter(), Counter()
+    ages = {"recent": 0, "months": 0, "older": 0}
+    for row in groups:
+        per_type[row["type"]] += row["n"]
+        per_industry[row["update__industry__name"]] += row["n"]
+        for age in ages:
+            ages[age] += row[age]
+    types = dict(ProblemType.choices)
+    by_type = [(types.get(t, t), n) for t, n in per_type.most_common()]
+    by_industry = [
+        {"update__industry__name": name, "n": n} for name, n in per_industry.most_common()
+    ]
     awaiting = list(
         open_problems.filter(status=ProblemStatus.ESCALATED)
         .select_related("update__industry", "update__unit")
@@ -237,7 +245,7 @@ def enterprises_summary(
 ) -> dict:
     """Key enterprises: counts by cultivation tier and by district, and the largest movers of
     the month's revenue against the month before. Aggregated and ranked in the database."""
-    from django.db.models import OuterRef, Subquery
+    from django.db.models import FilteredRelation
     from django.db.models.functions import Abs
 
     enterprises = Enterprise.objects.filter(industry__in=industries)
@@ -256,23 +264,29 @@ def enterprises_summary(
     ]
     by_district = list(enterprises.values("district__name").annotate(n=Count("id")).order_by("-n"))
     previous = previous_month(period.year, period.month)
+    revenue = Indicator.objects.filter(code="revenue-month").values_list("pk", flat=True).first()
 
-    def revenue(year, month):
-        return Subquery(
-            EnterpriseFigure.objects.filter(
-                enterprise=OuterRef("pk"),
-                is_current=True,
-                year=year,
-                month=month,
-                indicator__code="revenue-month",
-            ).values("value")[:1]
+    def month(year, month):
+        # Joined once for all enterprises (a hash join), not looked up enterprise by enterprise.
+        return FilteredRelation(
+            "figures",
+            condition=Q(
+                figures__is_current=True,
+                figures__year=year,
+                figures__month=month,
+                figures__indicator_id=revenue,
+            ),
         )
 
     movers = list(
-        enterprises.annotate(now=revenue(period.year, period.month), before=revenue(*previous))
-        .filter(now__isnull=False, before__isnull=False)
-        .annotate(change=F("now") - F("before"))
-        .order_by(Abs("change").desc())
+        enterprises.annotate(this=month(period.year, period.month), last=month(*previous))
+        .filter(this__value__isnull=False, last__value__isnull=False)
+        .annotate(
+            now=F("this__value"),
+            before=F("last__value"),
+            change=F("this__value") - F("last__value"),
+        )
+        .order_by(Abs("change").desc(), "pk")
         .select_related("industry")[:10]
     )
     return {
@@ -389,15 +403,11 @@ def figures_summary(industries: QuerySet[Industry], period: ReportingPeriod) -> 
         return {"indicators": [], "table": [], "year": None, "month": None}
     year, month = latest
 
-    def values(y):
-        return {
-            (i, ind): (v, yoy)
-            for i, ind, v, yoy in city.filter(year=y, month=month).values_list(
-                "industry_id", "indicator_id", "value", "yoy"
-            )
-        }
-
-    now, before = values(year), values(year - 1)
+    now, before = {}, {}
+    for y, i, ind, v, yoy in city.filter(year__in=(year, year - 1), month=month).values_list(
+        "year", "industry_id", "indicator_id", "value", "yoy"
+    ):
+        (now if y == year else before)[(i, ind)] = (v, yoy)
     indicators = [i for i in Indicator.objects.all() if any(k[1] == i.pk for k in now)]
     flagged = flagged_figures(years=[year])
     measures = industry_measures()

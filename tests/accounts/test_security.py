@@ -88,6 +88,20 @@ def test_idle_sessions_expire_and_pages_do_not_write_the_session(users, client):
         assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
+def test_a_logged_in_health_check_reads_nothing_from_the_database(users, client):
+    """The floor every page is measured against (issue 20): /healthz neither loads the user
+    (a public view) nor reads the session row (sessions are read from the cache)."""
+    client.force_login(users["gxj"])
+    client.get(reverse("reporting:due"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("healthz")).status_code == 200
+    assert queries.captured_queries == []
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reporting:due"))
+    assert page.status_code == 200 and page.context["user"] == users["gxj"]  # signed in
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
 def test_csp_header_is_sent(users, client):
     client.force_login(users["gxj"])
     header = client.get(reverse("home"))["Content-Security-Policy"]

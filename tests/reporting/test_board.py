@@ -166,6 +166,6 @@ def test_the_board_takes_the_same_queries_however_many_items(
 
 # the user; the items' count; totals, by unit, by industry, by official; the page of items; the
 # header (the user's unit, unread notices, the menus' industries, units and officials of the
-# filters); no write of the session (at most once a minute, since issue 20); the working-day
-# calendar is the process's, read once (issue 20)
-QUERIES = 14  # with the menu's one question: does the unit lead an industry?
+# filters); the session is read from the cache and not written (at most once a minute), and the
+# working-day calendar is the process's, read once (both since issue 20)
+QUERIES = 13  # with the menu's one question: does the unit lead an industry?
