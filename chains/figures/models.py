@@ -343,10 +343,11 @@ class EnterpriseFigure(models.Model):
             models.Index(
                 fields=["enterprise", "year", "month"], name="enterprise_figures_by_month"
             ),
-            # The current revision alone: an import's checks and the pages read only these,
-            # in the same time however many revisions are stored behind them (issue 20).
+            # The current revision alone, month by month: an import's checks and the pages
+            # (a month's movers on the dashboard) read only these, in the same time however
+            # many revisions are stored behind them (issue 20).
             models.Index(
-                fields=["enterprise", "year", "month"],
+                fields=["year", "month", "enterprise"],
                 condition=models.Q(is_current=True),
                 name="current_enterprise_figures",
             ),

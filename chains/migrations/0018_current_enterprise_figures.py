@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='enterprisefigure',
-            index=models.Index(condition=models.Q(('is_current', True)), fields=['enterprise', 'year', 'month'], name='current_enterprise_figures'),
+            index=models.Index(condition=models.Q(('is_current', True)), fields=['year', 'month', 'enterprise'], name='current_enterprise_figures'),
         ),
     ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import industries_for
@@ -237,7 +237,7 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
     """What the user's unit owes: each month of this year (and last December's, filed in
     January) for every industry it leads that is not yet accepted, any earlier month it left
     open (a draft, a returned update), plus the latest month's whatever its state. Newest
-    first. Three queries, whatever the years behind."""
+    first. Four queries, whatever the years behind."""
     if not user.unit_id:
         return []
     pairs = lead_pairs(industries_for(user, Action.FILE), unit=user.unit)
@@ -273,13 +273,21 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
             "reopened_until",
         )
     }
-    # Each industry's first month with an update: a later month may start from its last one.
-    first = dict(
-        mine.order_by()
-        .values("industry_id")
-        .annotate(first=Min(F("period__year") * 12 + F("period__month")))
-        .values_list("industry_id", "first")
+    # A month may start from the text of an earlier one: one listed, or one before them all
+    # (asked per industry with EXISTS, which stops at the first it finds).
+    oldest = periods[-1]
+    earlier = ReportingPeriod.objects.filter(
+        Q(year__lt=oldest.year) | Q(year=oldest.year, month__lt=oldest.month)
     )
+    before = set(
+        Industry.objects.filter(pk__in=industry_ids)
+        .filter(Exists(mine.filter(industry=OuterRef("pk"), period__in=earlier)))
+        .values_list("pk", flat=True)
+    )
+    listed = {}  # industry → its listed months with an update, as (year, month)
+    for update in updates.values():
+        listed.setdefault(update.industry_id, []).append(update.period_id)
+    month_of = {p.pk: (p.year, p.month) for p in periods}
     calendar = WorkCalendar.current()
     calendar.mark(periods)
     items = []
@@ -296,7 +304,9 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
                 and period != latest
             ):
                 continue
-            has_previous = first.get(industry.pk, 1e9) < period.year * 12 + period.month
+            has_previous = industry.pk in before or any(
+                month_of[pk] < (period.year, period.month) for pk in listed.get(industry.pk, ())
+            )
             items.append(
                 DueItem(
                     period=period,
