@@ -11,6 +11,7 @@ key while entries cached under it remain, the key comes back with a new number, 
 entries are never read again. When Redis is away a bump is remembered and sent at the process's
 next request; until then readers get None and compute uncached."""
 
+import atexit
 import hashlib
 import logging
 import time
@@ -36,6 +37,13 @@ class topics:
     LEADS = "leads"
     INSTRUCTIONS = "instructions"  # leaders' 批示
     ASSESSMENT = "assessment"
+    POLICIES = "policies"
+
+    @staticmethod
+    def started(year: int) -> str:
+        """Which updates of a year's months were started (the districts' assessment counts
+        them; the overview does not show drafts)."""
+        return f"started:{year}"
 
     @staticmethod
     def reporting(period_id: int, industry_id: int) -> str:
@@ -101,6 +109,16 @@ def _bump(names: Iterable[str]) -> None:
 def send_unsent_bump(**kwargs) -> None:
     if _unsent:
         _bump(())
+
+
+@atexit.register
+def _at_exit() -> None:
+    """A command ending with bumps unsent (Redis away at its commit) tries once more, and
+    says so if it still cannot: the pages may show the old figures for up to an hour."""
+    if _unsent:
+        _bump(())
+    if _unsent:
+        logger.error("data versions not bumped at exit (cache unreachable): %s", sorted(_unsent))
 
 
 def data_changed(*names: str) -> None:

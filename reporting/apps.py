@@ -43,3 +43,7 @@ class ReportingConfig(AppConfig):
         # A dashboard version bump that found Redis away is sent at this process's next request,
         # not only when it next shows the dashboard: other processes read the version too.
         request_started.connect(send_unsent_bump, weak=False, dispatch_uid="dashboard-bump")
+        # ... and at a worker's next task (a worker sees no request).
+        from celery.signals import task_prerun
+
+        task_prerun.connect(send_unsent_bump, weak=False, dispatch_uid="dashboard-bump-task")

@@ -1,7 +1,6 @@
 """The statistics import, step one: a sheet's data rows, months and numbers as the file states
 them, and the Plan that collects every row's errors (all-or-nothing: one error refuses the file)."""
 
-import datetime
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -35,9 +34,9 @@ class Plan:
     findings: list = field(default_factory=list)
     findings_total: int = 0
     changes: list[dict] = field(default_factory=list)
-    # When the planning started (writing.preview): an import may use the plan instead of
-    # reading the file again if nothing was imported since.
-    planned_at: datetime.datetime | None = None
+    # The imports applied when the planning started (writing.preview), as (count, last id): an
+    # import may use the plan instead of reading the file again if they are still the same.
+    imports_seen: tuple[int, int | None] | None = None
 
     @property
     def ok(self) -> bool:

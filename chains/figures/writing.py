@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from chains.choices import ImportKind
@@ -61,10 +61,10 @@ def preview(record: FigureImport, *, month=None) -> Plan:
     gave, so whoever imports it later imports the same month)."""
     if month:
         record.month = f"{month[0]}-{month[1]:02d}"
-    started = timezone.now()
+    seen = _imports_applied()
     try:
         plan = plan_file(Path(record.file.path), record.original_name, month=month)
-        plan.planned_at = started
+        plan.imports_seen = seen
     except SpreadsheetError as exc:
         plan = Plan(kind=record.kind or "")
         plan.error(0, str(exc))
@@ -199,13 +199,19 @@ def apply(record: FigureImport, *, planned: Plan | None = None) -> Plan:
     return plan
 
 
-def _still_current(plan: Plan) -> bool:
-    """No import was applied since the plan was started (read under the imports' lock)."""
-    return plan.planned_at is not None and not (
-        FigureImport.objects.filter(
-            status=ImportStatus.APPLIED, applied_at__gte=plan.planned_at
-        ).exists()
+def _imports_applied() -> tuple[int, int | None]:
+    """The imports applied (committed) so far: their count and the last one's id."""
+    applied = FigureImport.objects.filter(status=ImportStatus.APPLIED).aggregate(
+        n=Count("id"), last=Max("id")
     )
+    return applied["n"], applied["last"]
+
+
+def _still_current(plan: Plan) -> bool:
+    """No import was applied since the plan was started: read under the imports' lock, the
+    committed imports are those the plan was checked against (one committed while it was
+    being made counts as one since)."""
+    return plan.imports_seen is not None and plan.imports_seen == _imports_applied()
 
 
 def _topics(plan: Plan) -> list[str]:

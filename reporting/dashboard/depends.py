@@ -86,6 +86,9 @@ def year(year: int, ids: list[int]) -> list[str]:
         *(topic(i) for i in ids for topic in (topics.problems, topics.actions, topics.projects)),
         *figures_of_year(year),
         topics.plans(year),
+        topics.plans(year + 1),  # the plans for the year ahead, once submitted
+        topics.started(year),
+        topics.POLICIES,
         topics.ENTERPRISES,
         topics.LAND,
         topics.INNOVATION,

@@ -35,7 +35,7 @@ class Overview:
     ):
         self.period, self.months, self.industries = period, months, industries
         self.district, self.everything, self.today, self.key = district, everything, today, key
-        self.ids = [i.pk for i in industries]
+        self.ids = list(dict.fromkeys(i.pk for i in industries))
         self.depends = depends.dashboard(period, months, self.ids)
         self.versions = versions(t for names in self.depends.values() for t in names)
 

@@ -56,6 +56,12 @@ def _snapshot(plan: WorkPlan) -> dict:
 def _record(
     plan: WorkPlan, kind: PlanEventKind, user: User, reason: str = "", snapshot: dict | None = None
 ) -> None:
+    # The overview, the districts' assessment and the hearing show plans once submitted: a
+    # draft's start and saves change nothing there.
+    if kind != PlanEventKind.CREATED and not (
+        kind == PlanEventKind.SAVED and plan.status == UpdateStatus.DRAFT
+    ):
+        data_changed(topics.plans(plan.plan_year.year))
     PlanEvent.objects.create(
         plan=plan,
         kind=kind,
@@ -186,7 +192,6 @@ def plan_accept(*, plan: WorkPlan, user: User) -> WorkPlan:
         raise ValidationError("只有已提交的计划可以审核通过。")
     current = _bump(current, status=UpdateStatus.ACCEPTED, accepted_at=timezone.now())
     _record(current, PlanEventKind.ACCEPTED, user)
-    data_changed(topics.plans(current.plan_year.year))
     return current
 
 
@@ -280,6 +285,4 @@ def progress_record(
                 ],
             },
         )
-    if result.saved:
-        data_changed(topics.plans(period.year))
     return result

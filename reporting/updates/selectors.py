@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import industries_for
@@ -273,21 +273,20 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
             "reopened_until",
         )
     }
-    # A month may start from the text of an earlier one: one listed, or one before them all
-    # (asked per industry with EXISTS, which stops at the first it finds).
-    oldest = periods[-1]
-    earlier = ReportingPeriod.objects.filter(
-        Q(year__lt=oldest.year) | Q(year=oldest.year, month__lt=oldest.month)
-    )
-    before = set(
+    # A month may start from the text of an earlier one: each industry's first month with an
+    # update (the first of its updates in month order, by the index, not all of them).
+    first = dict(
         Industry.objects.filter(pk__in=industry_ids)
-        .filter(Exists(mine.filter(industry=OuterRef("pk"), period__in=earlier)))
-        .values_list("pk", flat=True)
+        .annotate(
+            first=Subquery(
+                mine.filter(industry=OuterRef("pk"))
+                .order_by("period__year", "period__month")
+                .annotate(ym=F("period__year") * 12 + F("period__month"))
+                .values("ym")[:1]
+            )
+        )
+        .values_list("pk", "first")
     )
-    listed = {}  # industry → its listed months with an update, as (year, month)
-    for update in updates.values():
-        listed.setdefault(update.industry_id, []).append(update.period_id)
-    month_of = {p.pk: (p.year, p.month) for p in periods}
     calendar = WorkCalendar.current()
     calendar.mark(periods)
     items = []
@@ -304,9 +303,7 @@ def due_items(user: User, today: datetime.date) -> list[DueItem]:
                 and period != latest
             ):
                 continue
-            has_previous = industry.pk in before or any(
-                month_of[pk] < (period.year, period.month) for pk in listed.get(industry.pk, ())
-            )
+            has_previous = (first.get(industry.pk) or 1e9) < period.year * 12 + period.month
             items.append(
                 DueItem(
                     period=period,

@@ -81,20 +81,35 @@ REVIEW_EVENTS = {
     EventKind.UNLOCKED,
     EventKind.REOPENED,
 }
-FILED_EVENTS = {EventKind.SUBMITTED, EventKind.RESUBMITTED, EventKind.SAVED, EventKind.AUTOSAVED}
+FILED_EVENTS = {EventKind.SUBMITTED, EventKind.RESUBMITTED}
+SAVE_EVENTS = {EventKind.SAVED, EventKind.AUTOSAVED}
+# What the form writes of a problem (ProblemForm): a save that writes them as they were changes
+# nothing shown.
+PROBLEM_FIELDS = ("description", "type", "concerned", "needs_meeting")
 
 
-def _topics(update: MonthlyUpdate, kind: EventKind) -> list[str]:
+def _topics(update: MonthlyUpdate, kind: EventKind, problems_changed: bool) -> list[str]:
+    if kind in (EventKind.CREATED, EventKind.CARRIED_OVER):
+        return [topics.started(update.period.year)]
     names = []
     if kind in REVIEW_EVENTS:
         names.append(topics.reporting(update.period_id, update.industry_id))
-    if kind in FILED_EVENTS and update.first_submitted_at is not None:
+    # A filed update's problems: brought by its submission, or changed by a save after a return.
+    filed_change = kind in FILED_EVENTS or (kind in SAVE_EVENTS and problems_changed)
+    if filed_change and update.first_submitted_at is not None:
         names.append(topics.problems(update.industry_id))
     return names
 
 
-def _record(update: MonthlyUpdate, kind: EventKind, user: User | None, **extra) -> UpdateEvent:
-    data_changed(*_topics(update, kind))  # every write to an update leaves one event
+def _record(
+    update: MonthlyUpdate,
+    kind: EventKind,
+    user: User | None,
+    *,
+    problems_changed: bool = False,
+    **extra,
+) -> UpdateEvent:
+    data_changed(*_topics(update, kind, problems_changed))  # every write leaves one event
     return UpdateEvent.objects.create(
         update=update,
         kind=kind,
@@ -249,10 +264,17 @@ def _save(update, content, expected_version, user, autosave, confirmations):
     if projects is not None:
         current.key_projects.all().delete()
         KeyProject.objects.bulk_create(projects)
+    problems_changed = False
     if content.problems is not None:
         # Problems already escalated or assigned belong to the coordination loop, and those a
         # leader instructed on (批示) stay as written: only the others are the form's to replace.
-        current.problems.filter(status=ProblemStatus.OPEN, instructions__isnull=True).delete()
+        replaceable = current.problems.filter(
+            status=ProblemStatus.OPEN, instructions__isnull=True
+        ).order_by("position", "id")
+        problems_changed = list(replaceable.values(*PROBLEM_FIELDS)) != [
+            {name: row.get(name, "") for name in PROBLEM_FIELDS} for row in content.problems
+        ]
+        replaceable.delete()
         start = current.problems.count()
         Problem.objects.bulk_create(
             Problem(update=current, position=start + i, **row)
@@ -264,6 +286,7 @@ def _save(update, content, expected_version, user, autosave, confirmations):
         saved,
         EventKind.AUTOSAVED if autosave else EventKind.SAVED,
         user,
+        problems_changed=problems_changed,
         reason=_confirmed_reason(confirmed),
     )
     return saved

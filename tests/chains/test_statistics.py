@@ -799,3 +799,35 @@ def test_a_duplicate_row_is_named_even_when_it_has_another_error(stats_db, tmp_p
     messages = validating.plan_file(month_file(tmp_path / "d.xlsx", rows), "d.xlsx").messages()
     assert "第 4 行：与第 3 行重复（同一产业、细分领域和区、同一月份出现两次）。" in messages
     assert any(m.startswith("第 4 行：C列的数值") and "过大" in m for m in messages)
+
+
+def test_the_command_reads_its_file_once_unless_an_import_came_in_between(
+    stats_db, tmp_path, monkeypatch
+):
+    """Issue 20: the command's preview plan is imported as it is (one parse); a plan made
+    before another import was applied is made again from the file, against the new figures."""
+    from accounts.models import User
+
+    reads = []
+    plan_file = writing.plan_file
+    monkeypatch.setattr(
+        writing, "plan_file", lambda *args, **kwargs: reads.append(1) or plan_file(*args, **kwargs)
+    )
+    run(industry_workbook(tmp_path / "first.xlsx", ROWS))
+    assert len(reads) == 1 and FigureImport.objects.filter(status="applied").count() == 1
+
+    stats = User.objects.get(username="stats")
+    later = [("电子信息产业集群", None, None, 1300, 9900, 13.0, 810, 7100)]
+    record = writing.upload_record(
+        upload=_upload(industry_workbook(tmp_path / "later.xlsx", later)), user=stats
+    )
+    planned = writing.preview(record)
+    other = writing.upload_record(
+        upload=_upload(industry_workbook(tmp_path / "other.xlsx", ROWS[1:])), user=stats
+    )
+    writing.preview(other)
+    writing.apply(other)  # applied after `planned` was made
+    reads.clear()
+    plan = writing.apply(record, planned=planned)
+    assert len(reads) == 1 and plan is not planned
+    assert plan.ok and plan.changed > 0

@@ -133,3 +133,24 @@ def test_the_admin_import_previews_and_confirms_with_redis_down(services_on, cli
     assert client.post(reverse("admin:chains_industry_process_import"), form).status_code == 302
     row = next(r for r in matrix_rows() if r["industry"] == "电子信息产业集群")
     assert row["responsible_units"] == ["市发改委", "市科技局"]
+
+
+def test_a_logout_while_redis_hangs_ends_the_session_once_it_answers(services_on, client, users):
+    """The session is read from the cache (portal.sessions): a logout that could not delete
+    its cache entry must not leave a copied cookie signed in once Redis answers again."""
+    redis_server = services_on
+    due = reverse("reporting:due")
+    client.force_login(users["gxj"])
+    assert client.get(due).status_code == 200  # the session is in Redis now
+    cookie = client.cookies["sessionid"].value
+    redis_server.freeze()
+    try:
+        response, seconds = timed(lambda: client.post(reverse("accounts:logout")))
+        assert response.status_code == 302 and seconds < BOUND
+    finally:
+        redis_server.thaw()
+    cache.check()  # Redis answers again: end the pause the cache takes after a failure
+    copied = client.__class__()
+    copied.cookies["sessionid"] = cookie
+    response = copied.get(due)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]

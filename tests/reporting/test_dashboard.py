@@ -528,3 +528,31 @@ def test_after_a_submission_the_dashboard_computes_only_what_it_changed(
     rows = {r.code: r for r in response.context["dash"]["rows"]}
     assert rows["commerce-logistics"].received == 2
     assert client.get(url, logistics).context["dash"]["rows"][0].received == 2
+
+
+def test_a_returned_updates_save_bumps_its_problems_only_when_they_change(filed, bumped, users):
+    update = MonthlyUpdate.objects.get(
+        unit__name="市工信局", industry__code="electronic-information"
+    )
+    services.update_return(update=update, user=users["drc"], reason="请补充用地情况。")
+    gxj = users["gxj"]
+    problem = {
+        "description": "用地指标不足",
+        "type": "land",
+        "concerned": "",
+        "needs_meeting": False,
+    }
+
+    def save(problems):
+        current = MonthlyUpdate.objects.get(pk=update.pk)
+        return services.update_save(
+            update=current,
+            content=services.UpdateContent(fields={}, key_projects=None, problems=problems),
+            expected_version=current.version,
+            user=gxj,
+            autosave=True,
+        )
+
+    assert bumped(lambda: save([])) == set()  # as filed: no problems, none now
+    assert bumped(lambda: save([problem])) == {topics.problems(update.industry_id)}
+    assert bumped(lambda: save([problem])) == set()  # written again as it was

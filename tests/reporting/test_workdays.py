@@ -307,3 +307,28 @@ def test_in_a_year_the_package_does_not_know_weekends_are_days_off():
     days = [D(year, 3, d) for d in range(1, 8)]
     assert [calendar.is_working_day(d) for d in days] == [d.weekday() < 5 for d in days]
     assert {d.weekday() for d in days if not calendar.is_working_day(d)} == {5, 6}
+
+
+def test_the_process_keeps_one_calendar_until_the_calendar_changes(
+    db, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Issue 20: pages share the process's calendar (no query), built again when an override
+    or a declared year is written, here or (by topics.PERIODS) in another process."""
+    from portal import dataversion
+
+    national_day = datetime.date(2026, 10, 2)  # a Friday of the holiday week
+    first = WorkCalendar.current()
+    assert not first.is_working_day(national_day)
+    with django_assert_num_queries(0):
+        assert WorkCalendar.current() is first
+        assert not WorkCalendar.current().is_working_day(national_day)
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarOverride.objects.create(date=national_day, is_working_day=True, note="测试")
+    assert WorkCalendar.current() is not first
+    assert WorkCalendar.current().is_working_day(national_day)
+    # Another process wrote one: the bump of topics.PERIODS is seen at the next use.
+    kept = WorkCalendar.current()
+    CalendarOverride.objects.filter(date=national_day).update(is_working_day=False)
+    assert WorkCalendar.current() is kept  # a write without its bump is not seen ...
+    dataversion._bump([dataversion.topics.PERIODS])
+    assert not WorkCalendar.current().is_working_day(national_day)  # ... the bump is
