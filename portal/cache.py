@@ -49,6 +49,30 @@ class ResilientRedisCache(RedisCache):
             logger.warning("cache unreachable (%s: %s); answering without it", name, exc)
             return fallback
 
+    def _raw(self, fallback, operation):
+        """`operation(client)` on the Redis client itself, with the same outage handling."""
+        if self.down:
+            return fallback
+        try:
+            return operation(self._cache.get_client(write=True))
+        except OUTAGE as exc:
+            _down_until[self._location] = time.monotonic() + self.pause
+            logger.warning("cache unreachable (%s); answering without it", exc)
+            return fallback
+
+    def hash_get(self, key: str, fields: list[str]) -> dict[str, int | None] | None:
+        """Integers kept in one Redis hash (one HMGET); None when Redis is away."""
+        values = self._raw(None, lambda client: client.hmget(self.make_key(key), fields))
+        if values is None:
+            return None
+        return {f: None if v is None else int(v) for f, v in zip(fields, values, strict=True)}
+
+    def hash_set(self, key: str, mapping: dict[str, int]) -> bool:
+        """Set fields of the hash (one HSET); False when Redis is away."""
+        return self._raw(
+            False, lambda client: client.hset(self.make_key(key), mapping=mapping) >= 0
+        )
+
     def check(self) -> None:
         """Raise if Redis does not answer now (ignores the pause)."""
         self._cache.get_client(write=True).ping()
