@@ -12,7 +12,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -26,11 +26,26 @@ _down_until: dict[str, float] = {}
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django's client makes a new redis.Redis (and its table of some 170 reply callbacks) for
+    every cache operation; a page that reads versions, parts and its session makes a dozen.
+    One per connection pool does (redis.Redis is thread-safe; the pool reconnects)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache that treats an outage as a miss; `check()` raises instead, for /readyz."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClient
         # After a failure, skip Redis for this long (seconds) in this process.
         self.pause = float(params.get("PAUSE", 5))
         self._location = server if isinstance(server, str) else ",".join(server)
