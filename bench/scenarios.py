@@ -24,7 +24,7 @@ from reporting.models import (
 from reporting.periods import services
 from reporting.updates import services as updates_services
 from reporting.updates.selectors import lead_pairs
-from reporting.updates.snapshots import update_snapshot
+from reporting.updates.snapshots import TEXT_FIELDS, update_snapshot
 
 TEXT = "本月召开专班会议，推进重点项目建设，兑现扶持政策，开展精准招商活动。" * 4
 
@@ -58,19 +58,7 @@ def build() -> dict:
             first_submitted_at=now,
             submitted_at=now,
             accepted_at=now,
-            **{
-                f: TEXT
-                for f in (
-                    "progress_organisation",
-                    "progress_roadmap",
-                    "progress_policy",
-                    "progress_platform",
-                    "progress_projects",
-                    "progress_investment",
-                    "suggestions",
-                    "next_plan",
-                )
-            },
+            **{f: TEXT for f in TEXT_FIELDS},
         )
         for period in past
         for industry, unit in pairs
@@ -137,19 +125,7 @@ def run_updates(data: dict, timed) -> dict:
         state["n"] += 1
         form = {
             "version": update.version,
-            **{
-                f: f"{TEXT}（第{state['n']}稿）"
-                for f in (
-                    "progress_organisation",
-                    "progress_roadmap",
-                    "progress_policy",
-                    "progress_platform",
-                    "progress_projects",
-                    "progress_investment",
-                    "suggestions",
-                    "next_plan",
-                )
-            },
+            **{f: f"{TEXT}（第{state['n']}稿）" for f in TEXT_FIELDS},
             "projects_signed": "3",
             "signed_amount": "12.5",
             "projects-TOTAL_FORMS": "2",

@@ -41,14 +41,14 @@ class CockpitView(TemplateView):
             else ()
         )
         city_wide = reads_everything(user)
+        ids = sorted(industries.values_list("pk", flat=True))  # the scope, read once
         scope = hashlib.sha1(
-            ",".join(map(str, sorted(industries.values_list("pk", flat=True)))).encode()
-            + f"|{sorted(own)}|{city_wide}".encode()
+            ",".join(map(str, ids)).encode() + f"|{sorted(own)}|{city_wide}".encode()
         ).hexdigest()[:16]
         data = dashboard.cached(
             ("cockpit", today, period.pk, scope, get_language()),
             lambda: selectors.cockpit(industries, own, period, today, city_wide=city_wide),
-            depends.cockpit(period, [i.pk for i in industries]),
+            depends.cockpit(period, ids),
         )
         return super().get_context_data(
             period=period,

@@ -55,7 +55,7 @@ class Overview:
         one = self.industries[0] if len(self.ids) == 1 else None
         period, industries, today = self.period, self.industries, self.today
         district, everything = self.district, self.everything
-        found, parts = {}, {}
+        found, parts, computed = {}, {}, {}
         if self.versions is not None:
             keys = {name: self._key(name) for name in self.depends}
             stored = cache.get_many(list(keys.values()))
@@ -63,9 +63,7 @@ class Overview:
 
         def part(name, compute):
             if name not in found:
-                found[name] = compute()
-                if self.versions is not None:
-                    cache.set(self._key(name), found[name], TIMEOUT)
+                found[name] = computed[name] = compute()
             return found[name]
 
         counts = part("counts", lambda: dashboard.reporting(period, industries, today))
@@ -93,4 +91,7 @@ class Overview:
         }
         for name, compute in computers.items():
             parts[name] = part(name, compute)
+        if self.versions is not None and computed:
+            # The parts computed afresh, stored in one round trip.
+            cache.set_many({self._key(n): value for n, value in computed.items()}, TIMEOUT)
         return {**counts, **parts}
