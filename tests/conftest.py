@@ -69,6 +69,10 @@ def portal_date(request):
         yield day
 
 
+# The `clock` fixture's day.
+CLOCK_DAY = datetime.date(2025, 10, 9)
+
+
 class Clock:
     """The portal's clock, set by a test: time-machine moves the whole process (every
     timezone.now() and localdate(), server threads included), never one helper."""
@@ -89,7 +93,7 @@ class Clock:
 @pytest.fixture
 def clock():
     """The clock at 10:00 on 9 October 2025 (Shanghai); `clock.set(day)` moves it."""
-    moved = Clock(datetime.date(2025, 10, 9))
+    moved = Clock(CLOCK_DAY)
     yield moved
     moved.stop()
 

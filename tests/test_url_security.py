@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.policies import policy_of
@@ -1470,17 +1469,9 @@ FUNCTION_VIEWS = {"set_language": "post", "healthz": "get", "readyz": "get"}
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world of url_security_world, built once in a transaction rolled back at the end of
-    the module."""
-    media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield world_data.build(media)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    """The world of url_security_world, built once for the module."""
+    with world_data.built_once(django_db_blocker, tmp_path_factory.mktemp("media")) as world:
+        yield world
 
 
 @pytest.fixture(autouse=True)

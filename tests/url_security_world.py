@@ -15,11 +15,15 @@ three scopes, each carrying a marker string that only its own rows hold.
 
 Built once per test module (see the `world` fixture) and rolled back after it."""
 
+import contextlib
 import datetime
 from decimal import Decimal
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.access import industries_for
 from accounts.choices import Role
@@ -337,6 +341,24 @@ def _scope(*, industry, unit, user, period, marker, contributor=None, chair, upl
         "land_item": land_item,
         "policy": policy,
     }
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker, media_dir, moment: datetime.datetime | None = None):
+    """The world for a whole test module: built (at `moment`, if given) in a transaction rolled
+    back when the module is done; each test runs in a savepoint of its own inside it (`db`)."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(django_db_blocker.unblock())
+        stack.enter_context(override_settings(MEDIA_ROOT=media_dir))
+        if moment is not None:
+            stack.enter_context(time_machine.travel(moment, tick=True))
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build(media_dir)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def build(media_dir) -> dict:

@@ -1,6 +1,7 @@
 """Demo accounts, one per unit and role, for a first look at the portal. Never in production."""
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.choices import Role
@@ -76,14 +77,22 @@ def demo_accounts_seed() -> list[User]:
         )
     )
     users = []
+    # One hash for the one public password (hashing is slow on purpose: 36 times took seconds).
+    password = make_password(DEMO_PASSWORD)
     for username, fields in specs:
-        user = User.objects.filter(username=username).first() or User(username=username)
-        if user.pk and not user.is_demo:
-            continue  # never touch a real account that happens to share the name
+        # A real account that happens to hold the name is never touched: the demo account
+        # takes the name with "-demo", so every unit still has one (the demo's meetings and
+        # items act through them).
+        for name in (username, f"{username}-demo"):
+            user = User.objects.filter(username=name).first() or User(username=name)
+            if not user.pk or user.is_demo:
+                break
+        else:
+            continue
         for key, value in fields.items():
             setattr(user, key, value)
         user.is_demo = True
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.save()
         users.append(user)
     permissions_sync()

@@ -134,12 +134,18 @@ def test_seed_demo_refuses_with_debug_off(matrix, settings):
     assert not User.objects.filter(is_demo=True).exists()
 
 
-def test_seed_demo_creates_one_account_per_unit_official_and_role(matrix, settings, client):
+def test_seed_demo_creates_one_account_per_unit_official_and_role_and_leaves_real_ones_alone(
+    matrix, settings, client, make_user
+):
+    # A real account holding a demo username (市商务局's code) before the demo is seeded.
+    real = make_user("swj", unit="市工信局")
     settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")  # idempotent
     demo = User.objects.filter(is_demo=True)
     assert demo.count() == 29 + 5 + 1 + 1  # units, officials, 市主要领导, the administrator
+    # 市商务局's demo account takes another name: its own is the real account's
+    assert demo.get(username="swj-demo").unit.name == "市商务局"
     assert demo.get(username="fgw").role == "drc"
     assert demo.get(username="zsb").role == "investment"
     assert demo.get(username="zhuyao").role == "main_leader"
@@ -147,14 +153,8 @@ def test_seed_demo_creates_one_account_per_unit_official_and_role(matrix, settin
     assert demo.get(username="huangyantian").role == "leader"
     assert demo.get(username="admin").is_superuser
     assert login(client, "gxj", DEMO_PASSWORD).status_code == 302
-
-
-def test_seed_demo_leaves_real_accounts_alone(matrix, settings, make_user):
-    real = make_user("gxj", unit="市商务局")
-    settings.DEBUG = True
-    call_command("seed_demo")
     real.refresh_from_db()
-    assert real.unit.name == "市商务局" and not real.is_demo
+    assert real.unit.name == "市工信局" and not real.is_demo
     assert real.check_password("a-long-test-password")
 
 

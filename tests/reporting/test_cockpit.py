@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 from django.urls import reverse
 
 from chains.models import Industry, IndustryFigure
@@ -14,16 +13,29 @@ from reporting.choices import ProblemStatus
 from reporting.models import ActionItem, Problem, Project
 from reporting.supervision.board import is_overdue
 from tests import url_security_world as world_data
+from tests.conftest import _moment
 from tests.reporting.test_dashboard import independent_counts
+
+DAY = datetime.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world of url_security_world on DAY, built once for the module."""
+    media = tmp_path_factory.mktemp("media")
+    with world_data.built_once(django_db_blocker, media, _moment(DAY)) as world:
+        yield world
+
+
+@pytest.fixture(autouse=True)
+def media_root():
+    """The world's files live in the module's media folder (`built` sets it)."""
 
 
 @pytest.fixture
-def world(db, clock, tmp_path):
-    clock.set(datetime.date(2026, 11, 20))
-    cache.clear()
-    with override_settings(MEDIA_ROOT=tmp_path):
-        yield world_data.build(tmp_path)
-    cache.clear()
+def world(built, db, clock):
+    clock.set(DAY)
+    return built
 
 
 def cockpit(client, user):

@@ -3,12 +3,18 @@ years; two here): each a bounded number of queries, whatever the number of proje
 history entries."""
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 
 from accounts.choices import Role
+from accounts.models import User
+from chains.models import Unit
 from reporting.models import InvestmentLead, Project
+from tests import matrix_snapshot
+from tests.conftest import CLOCK_DAY, _moment
 
 PAGES = {
     "reporting:projects": 13,
@@ -18,11 +24,32 @@ PAGES = {
 }
 
 
+@pytest.fixture(scope="module")
+def bench_world(django_db_setup, django_db_blocker):
+    """Two years of bench data, built once for the module (on the `clock` fixture's day, which
+    the tests take too, so the date runs leave them out: they read no date) in a transaction
+    rolled back at the module's end."""
+    with django_db_blocker.unblock(), time_machine.travel(_moment(CLOCK_DAY), tick=True):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            matrix_snapshot.load()
+            for command in ("load_indicators", "load_assessment_indicators"):
+                call_command(command, verbosity=0)
+            call_command("generate_bench_data", years=2, enterprises=20, verbosity=0)
+            user = User(username="bench-drc", role=Role.DRC, unit=Unit.objects.get(name="市发改委"))
+            user.set_password("a-long-test-password")
+            user.save()
+            yield user
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def bench(matrix, indicators, make_user):
-    call_command("load_assessment_indicators", verbosity=0)
-    call_command("generate_bench_data", years=2, enterprises=20, verbosity=0)
-    return make_user("bench-drc", role=Role.DRC, unit="市发改委")
+def bench(bench_world, db, clock):
+    """The bench data, inside this test's own savepoint."""
+    return bench_world
 
 
 @pytest.mark.parametrize(("name", "limit"), PAGES.items())

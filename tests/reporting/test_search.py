@@ -6,24 +6,36 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
-from django.test import override_settings
 from django.urls import reverse
 
 from reporting.models import Problem
 from reporting.search import selectors
 from tests import url_security_world as world_data
+from tests.conftest import _moment
 from tests.url_security_world import CL_SECRET, EI_SECRET, FORBIDDEN
+
+DAY = datetime.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world of url_security_world on DAY, built once for the module."""
+    media = tmp_path_factory.mktemp("media")
+    with world_data.built_once(django_db_blocker, media, _moment(DAY)) as world:
+        yield world
+
+
+@pytest.fixture(autouse=True)
+def media_root():
+    """The world's files live in the module's media folder (`built` sets it)."""
 
 
 @pytest.fixture
-def world(db, tmp_path, clock):
+def world(built, db, clock):
     # a day of its own: search reads no date, so the date runs (make test-dates) leave it out
-    clock.set(datetime.date(2026, 11, 20))
-    cache.clear()
-    with override_settings(MEDIA_ROOT=tmp_path):
-        yield world_data.build(tmp_path)
+    clock.set(DAY)
+    return built
 
 
 def results(client, user, q):
