@@ -33,7 +33,7 @@ def portal(request):
         "sees_dashboard": SimpleLazyObject(lambda: reads_dashboard(user)),
         "sees_reports": SimpleLazyObject(lambda: reads_final_reports(user)),
         "own_district": SimpleLazyObject(lambda: own_district_code(user) or ""),
-        "sees_leads": SimpleLazyObject(lambda: records_leads(user) or reads_everything(user)),
+        "sees_leads": SimpleLazyObject(lambda: reads_everything(user) or records_leads(user)),
         "guides_leads": guides_leads(user),
         "sees_hearing": reads_city_overview(user),
         # Every unit's staff (its registers are scoped to what the unit may read) and the

@@ -155,42 +155,63 @@ class DashboardView(TemplateView):
         data = SimpleLazyObject(overview.data)
         if self.request.GET.get("format") == "xlsx":
             self.xlsx = export.workbook(period, overview.data())
-        # The filters' choices change only with the matrix or a new month: cached likewise.
-        choices = dashboard.cached(
-            ("filters",),
-            lambda: {
-                "periods": list(ReportingPeriod.objects.all()[:36]),
-                "categories": list(Category.objects.all()),
-                "officials": list(Official.objects.all()),
-                "lead_units": list(
-                    Unit.objects.filter(assignment_links__role="lead")
-                    .distinct()
-                    .order_by("position")
-                ),
-                "districts": list(Unit.objects.filter(kind="district")),
-            },
-            depends.BASE,
-        )
-        if allowed is not None:  # offer a city leader only the values of his or her industries
-            choices = {
-                **choices,
-                "categories": [c for c in choices["categories"] if c.code in allowed["category"]],
-                "officials": [o for o in choices["officials"] if o.code in allowed["official"]],
-                "lead_units": [u for u in choices["lead_units"] if u.code in allowed["unit"]],
-            }
+
+        def choices():
+            # The filters' choices change only with the matrix or a new month: cached likewise.
+            offered = dict(
+                dashboard.cached(
+                    ("filters",),
+                    lambda: {
+                        "periods": list(ReportingPeriod.objects.all()[:36]),
+                        "categories": list(Category.objects.all()),
+                        "officials": list(Official.objects.all()),
+                        "lead_units": list(
+                            Unit.objects.filter(assignment_links__role="lead")
+                            .distinct()
+                            .order_by("position")
+                        ),
+                        "districts": list(Unit.objects.filter(kind="district")),
+                    },
+                    depends.BASE,
+                )
+            )
+            offered["industries"] = list(
+                dashboard_industries(user).order_by("category__position", "position")
+            )
+            if allowed is not None:  # a city leader is offered only his or her industries'
+                offered["categories"] = [
+                    c for c in offered["categories"] if c.code in allowed["category"]
+                ]
+                offered["officials"] = [
+                    o for o in offered["officials"] if o.code in allowed["official"]
+                ]
+                offered["lead_units"] = [
+                    u for u in offered["lead_units"] if u.code in allowed["unit"]
+                ]
+            return offered
+
         version = overview.stamp
+        # The filters are cached with the rest of the page: they offer the user's industries
+        # (every one to a system-wide reader) and what selects them.
+        reach = (
+            "all"
+            if allowed is None
+            else hashlib.sha1(
+                "|".join(",".join(sorted(codes)) for codes in allowed.values()).encode()
+            ).hexdigest()[:16]
+        )
         return super().get_context_data(
             period=period,
-            all_industries=dashboard_industries(user).order_by("category__position", "position"),
             category=category,
             industry=industry,
             official=official,
             unit=unit,
             district=district_code,
-            **choices,
+            # Read only if the page's cached fragment is missing.
+            filters=SimpleLazyObject(choices),
             months=months,
             dash=data,
-            cache_key=f"{version}:{key}",
+            cache_key=f"{version}:{key}:{reach}",
             # Cache down (no version): the fragment is rendered and not stored.
             cache_seconds=3600 if version is not None else 0,
             one_industry="," not in scope and bool(scope),
