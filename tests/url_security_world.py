@@ -352,6 +352,7 @@ def built_once(django_db_blocker, media_dir, moment: datetime.datetime | None = 
         stack.enter_context(override_settings(MEDIA_ROOT=media_dir))
         if moment is not None:
             stack.enter_context(time_machine.travel(moment, tick=True))
+        _forget_cached()  # nothing the module before left in the cache counts here
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -359,6 +360,16 @@ def built_once(django_db_blocker, media_dir, moment: datetime.datetime | None = 
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            _forget_cached()
+
+
+def _forget_cached():
+    from django.core.cache import cache
+
+    from reporting.periods import workdays
+
+    cache.clear()
+    workdays.forget()
 
 
 def build(media_dir) -> dict:

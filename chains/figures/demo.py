@@ -11,11 +11,13 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.choices import Role
 from accounts.models import User
 from chains.choices import UnitKind
 from chains.creditcode import generate
 from chains.figures import writing
 from chains.figures.models import Tier
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import (
     DoublingTarget,
     Enterprise,
@@ -199,8 +201,8 @@ def demo_figures_seed(today: datetime.date | None = None, enterprises: int = 300
         return 0  # already seeded, or no indicators loaded (`make run` loads them first)
     today = today or timezone.localdate()
     user = (
-        User.objects.filter(username="tjj").first()
-        or User.objects.filter(is_superuser=True).first()
+        User.objects.filter(role=Role.STATISTICS, is_active=True).order_by(*DEMO_FIRST).first()
+        or User.objects.filter(is_superuser=True).order_by(*DEMO_FIRST).first()
     )
     rng = random.Random(2026)
     industries = list(Industry.objects.all())

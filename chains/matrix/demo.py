@@ -11,6 +11,10 @@ from chains.models import Official, Unit
 
 DEMO_PASSWORD = "Xiamen-446-demo"  # documented in README; demo data only
 
+# The demo acts through its own accounts: `User.objects.filter(...).order_by(*DEMO_FIRST)` takes
+# a real account of the unit or role only where the demo has none (a test seeding one part).
+DEMO_FIRST = ("-is_demo", "pk")
+
 # Units whose staff hold a system-wide role rather than plain unit staff.
 UNIT_ROLES = {"市发改委": Role.DRC, "市统计局": Role.STATISTICS, "市招商办": Role.INVESTMENT}
 
@@ -21,7 +25,8 @@ class DemoRefused(Exception):
 
 @transaction.atomic
 def demo_accounts_seed() -> list[User]:
-    """Create or refresh the demo accounts: username = unit or official code."""
+    """Create or refresh the demo accounts: username = unit or official code (with "-demo"
+    where a real account holds the code)."""
     if not settings.DEBUG:
         raise DemoRefused("seed_demo 只能在 DEBUG 开启的开发环境中运行：演示账号的密码是公开的。")
     specs = [
@@ -83,7 +88,10 @@ def demo_accounts_seed() -> list[User]:
         # A real account that happens to hold the name is never touched: the demo account
         # takes the name with "-demo", so every unit still has one (the demo's meetings and
         # items act through them).
-        for name in (username, f"{username}-demo"):
+        # The administrator is not doubled: a superuser with the public password next to a
+        # real one would be a second way in.
+        names = (username,) if fields.get("is_superuser") else (username, f"{username}-demo")
+        for name in names:
             user = User.objects.filter(username=name).first() or User(username=name)
             if not user.pk or user.is_demo:
                 break

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import EnterpriseFigure, Industry, IndustryFigure
 from chains.quality.selectors import industry_measures
 from portal.months import months_before, previous_month
@@ -169,10 +170,7 @@ def demo_analyses_seed(today: datetime.date | None = None, months: int = 12) -> 
     today = today or periods_services.today()
     if StatisticsAnalysis.objects.filter(is_demo=True).exists():
         return 0
-    author = (
-        User.objects.filter(username="tjj", role=Role.STATISTICS).first()
-        or User.objects.filter(role=Role.STATISTICS, is_active=True).first()
-    )
+    author = User.objects.filter(role=Role.STATISTICS, is_active=True).order_by(*DEMO_FIRST).first()
     if author is None:
         return 0
     now = min(

@@ -178,7 +178,7 @@ class DashboardView(TemplateView):
             offered["industries"] = list(
                 dashboard_industries(user).order_by("category__position", "position")
             )
-            if allowed is not None:  # a city leader is offered only his or her industries'
+            if allowed is not None:  # a leader or a lead unit: only its industries' values
                 offered["categories"] = [
                     c for c in offered["categories"] if c.code in allowed["category"]
                 ]
@@ -197,7 +197,7 @@ class DashboardView(TemplateView):
             "all"
             if allowed is None
             else hashlib.sha1(
-                "|".join(",".join(sorted(codes)) for codes in allowed.values()).encode()
+                repr(sorted((name, sorted(codes)) for name, codes in allowed.items())).encode()
             ).hexdigest()[:16]
         )
         return super().get_context_data(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chains.choices import UnitRole
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import AssignmentUnit, Industry, LeadingIndustry, Unit
 from portal.months import months_before
 from reporting.innovation import services
@@ -44,7 +45,7 @@ def innovation_demo(today: datetime.date) -> int:
     rng = random.Random(4463)
     started = timezone.now()
     staff = {}
-    for user in User.objects.filter(unit__isnull=False, is_active=True).order_by("pk"):
+    for user in User.objects.filter(unit__isnull=False, is_active=True).order_by(*DEMO_FIRST):
         staff.setdefault(user.unit_id, user)
     leads = {
         link.assignment_id: link.unit_id

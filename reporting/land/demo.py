@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import User
 from chains.choices import UnitRole
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import AssignmentUnit, CarrierArea, Industry, Unit
 from portal.dataversion import data_changed, topics
 from portal.months import previous_month
@@ -128,7 +129,7 @@ def _demo_items(today: datetime.date, months: int) -> list[LandItem]:
 
     rng = random.Random(2024)
     staff = {}
-    for user in User.objects.filter(unit__isnull=False, is_active=True).order_by("pk"):
+    for user in User.objects.filter(unit__isnull=False, is_active=True).order_by(*DEMO_FIRST):
         staff.setdefault(user.unit_id, user)
     carriers = list(CarrierArea.objects.select_related("unit").prefetch_related("industries"))
     lead_units = {}

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import Industry, Unit
 from reporting.leads import services
 from reporting.leads.models import LeadStage
@@ -174,11 +175,11 @@ def _when(rng, today: datetime.date, back: int) -> datetime.datetime:
 def leads_demo(today: datetime.date) -> int:
     if InvestmentLead.objects.filter(is_demo=True).exists():
         return 0
-    office = User.objects.filter(role=Role.INVESTMENT, is_active=True).order_by("pk").first()
+    office = User.objects.filter(role=Role.INVESTMENT, is_active=True).order_by(*DEMO_FIRST).first()
     units = {u.name: u for u in Unit.objects.all()}
     industries = {i.code: i for i in Industry.objects.all()}
     staff = {}
-    for user in User.objects.filter(unit__isnull=False, is_active=True).order_by("pk"):
+    for user in User.objects.filter(unit__isnull=False, is_active=True).order_by(*DEMO_FIRST):
         staff.setdefault(user.unit_id, user)
     rng = random.Random(4462)
     made = 0

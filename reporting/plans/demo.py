@@ -7,8 +7,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.choices import Role
 from accounts.models import User
 from chains.choices import UnitKind
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import Unit
 from reporting.models import PlanEvent, PlanItem, PlanProgress, WorkPlan
 from reporting.periods import services
@@ -25,7 +27,7 @@ def demo_plans_seed(today: datetime.date | None = None) -> int:
     if WorkPlan.objects.filter(is_demo=True).exists():
         return 0
     now = demo_now(today)
-    reviewer = User.objects.filter(username="fgw").first()
+    reviewer = User.objects.filter(role=Role.DRC, unit__isnull=False).order_by(*DEMO_FIRST).first()
     if reviewer is None:
         return 0
     rng = random.Random(2026)
@@ -40,7 +42,7 @@ def demo_plans_seed(today: datetime.date | None = None) -> int:
         kind__in=[UnitKind.DISTRICT, UnitKind.ZONE, UnitKind.MUNICIPAL]
     ).order_by("position")
     for unit in units:
-        filer = User.objects.filter(unit=unit).first()
+        filer = User.objects.filter(unit=unit).order_by(*DEMO_FIRST).first()
         if filer is None:
             continue
         for due in selectors.plans_owed(unit, year):

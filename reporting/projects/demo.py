@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import CarrierArea
 from reporting.choices import LandKind, ProjectStage
 from reporting.models import LandItem, Project
@@ -43,7 +44,7 @@ def projects_demo(today: datetime.date) -> int:
     )
     rng = random.Random(4461)
     staff = {}
-    for user in User.objects.filter(unit__isnull=False, is_active=True).order_by("pk"):
+    for user in User.objects.filter(unit__isnull=False, is_active=True).order_by(*DEMO_FIRST):
         staff.setdefault(user.unit_id, user)
     carriers = {}
     for carrier in CarrierArea.objects.select_related("unit").prefetch_related("industries"):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import Official, Unit
 from reporting.choices import ActionSource, ActionStatus, ChaseStep, ProblemStatus
 from reporting.models import (
@@ -36,8 +37,10 @@ def _event(item, kind, actor, when, text=""):
 @transaction.atomic
 def demo_supervision_seed(today: datetime.date) -> int:
     """The demo's items (none if there is no DRC or 商贸物流 problem to start from)."""
-    drc = User.objects.filter(role=Role.DRC, unit__isnull=False).first()
-    leader = User.objects.filter(role=Role.LEADER, official__name="黄燕添").first()
+    drc = User.objects.filter(role=Role.DRC, unit__isnull=False).order_by(*DEMO_FIRST).first()
+    leader = (
+        User.objects.filter(role=Role.LEADER, official__name="黄燕添").order_by(*DEMO_FIRST).first()
+    )
     problems = list(
         Problem.objects.filter(
             update__industry__code="commerce-logistics",
@@ -51,7 +54,10 @@ def demo_supervision_seed(today: datetime.date) -> int:
         return 0
     industry = problems[0].update.industry
     units = {u.name: u for u in Unit.objects.filter(name__in=["市商务局", "市交通局", "海沧区"])}
-    staff = {name: User.objects.filter(unit=unit).first() for name, unit in units.items()}
+    staff = {
+        name: User.objects.filter(unit=unit).order_by(*DEMO_FIRST).first()
+        for name, unit in units.items()
+    }
     held = today - datetime.timedelta(days=42)
     meeting = Meeting.objects.create(
         industry=industry,

@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.choices import Role
 from accounts.models import Notification, User
+from chains.matrix.demo import DEMO_FIRST
 from chains.models import Unit
 from reporting.choices import ProblemType, ProjectStage
 from reporting.models import (
@@ -183,9 +185,9 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
         ]
     )  # completed months, newest first
     rng = random.Random(446)
-    reviewer = User.objects.filter(username="fgw").first()
+    reviewer = User.objects.filter(role=Role.DRC, unit__isnull=False).order_by(*DEMO_FIRST).first()
     contributor_unit = Unit.objects.filter(name="思明区").first()
-    contributor = User.objects.filter(unit=contributor_unit).first()
+    contributor = User.objects.filter(unit=contributor_unit).order_by(*DEMO_FIRST).first()
     created = 0
     figures_rng = random.Random(447)  # the figures draw from their own stream
     pairs = list(lead_pairs())
@@ -199,7 +201,7 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
     # The updates, oldest month first: the project register moves forward in time.
     for age, period in reversed(list(enumerate(periods))):
         for industry, unit in pairs:
-            filer = User.objects.filter(unit=unit).first()
+            filer = User.objects.filter(unit=unit).order_by(*DEMO_FIRST).first()
             if filer is None:
                 continue
             if age == 0 and rng.random() < 0.25:

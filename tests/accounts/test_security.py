@@ -156,6 +156,11 @@ def test_seed_demo_creates_one_account_per_unit_official_and_role_and_leaves_rea
     real.refresh_from_db()
     assert real.unit.name == "市工信局" and not real.is_demo
     assert real.check_password("a-long-test-password")
+    # The demo acts through its own accounts, never the real one of a unit it files for.
+    from reporting.models import ActionEvent, PlanEvent, UpdateEvent
+
+    for events in (UpdateEvent, PlanEvent, ActionEvent):
+        assert events.objects.exists() and not events.objects.filter(actor=real).exists()
 
 
 def test_createsuperuser_makes_an_administrator(db, monkeypatch):

@@ -3,7 +3,6 @@ years; two here): each a bounded number of queries, whatever the number of proje
 history entries."""
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
@@ -14,7 +13,6 @@ from accounts.models import User
 from chains.models import Unit
 from reporting.models import InvestmentLead, Project
 from tests import matrix_snapshot
-from tests.conftest import CLOCK_DAY, _moment
 
 PAGES = {
     "reporting:projects": 13,
@@ -26,10 +24,9 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def bench_world(django_db_setup, django_db_blocker):
-    """Two years of bench data, built once for the module (on the `clock` fixture's day, which
-    the tests take too, so the date runs leave them out: they read no date) in a transaction
-    rolled back at the module's end."""
-    with django_db_blocker.unblock(), time_machine.travel(_moment(CLOCK_DAY), tick=True):
+    """Two years of bench data up to today (the portal's date in the date runs), built once
+    for the module in a transaction rolled back at its end."""
+    with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -47,7 +44,7 @@ def bench_world(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def bench(bench_world, db, clock):
+def bench(bench_world, db):
     """The bench data, inside this test's own savepoint."""
     return bench_world
 
