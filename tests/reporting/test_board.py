@@ -168,4 +168,4 @@ def test_the_board_takes_the_same_queries_however_many_items(
 # header (the user's unit, unread notices, the menus' industries, units and officials of the
 # filters); the session is read from the cache and not written (at most once a minute), and the
 # working-day calendar is the process's, read once (both since issue 20)
-QUERIES = 13  # with the menu's one question: does the unit lead an industry?
+QUERIES = 12  # the DRC's menu asks nothing about leads: it reads every one

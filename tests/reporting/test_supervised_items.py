@@ -356,10 +356,10 @@ def test_the_item_page_takes_the_same_queries_however_long_its_history(
 
 # the user; the item (with its industry, meeting, unit, problem, merged-into); the viewer's part
 # (co-unit?); co-units; history with actors, their files and units; problems; chases; the open
-# items to merge into; its instructions (批示); its comments; the header's notices; whether the
-# viewer's unit leads an industry (the menu); the session is read from the cache and not written
-# (at most once a minute), and the working-day calendar is the process's, read once (issue 20)
-ITEM_PAGE_QUERIES = 14
+# items to merge into; its instructions (批示); its comments; the header's notices (the DRC's
+# menu asks nothing about leads: it reads every one); the session is read from the cache and not
+# written (at most once a minute), and the working-day calendar is the process's, read once
+ITEM_PAGE_QUERIES = 13
 
 
 def test_the_problem_list_filters_pages_and_exports(problems, users, client, make_user):
