@@ -348,19 +348,28 @@ def built_once(django_db_blocker, media_dir, moment: datetime.datetime | None = 
     """The world for a whole test module: built (at `moment`, if given) in a transaction rolled
     back when the module is done; each test runs in a savepoint of its own inside it (`db`)."""
     with contextlib.ExitStack() as stack:
-        stack.enter_context(django_db_blocker.unblock())
         stack.enter_context(override_settings(MEDIA_ROOT=media_dir))
         if moment is not None:
             stack.enter_context(time_machine.travel(moment, tick=True))
         _forget_cached()  # nothing the module before left in the cache counts here
+        try:
+            with rolled_back(django_db_blocker):
+                yield build(media_dir)
+        finally:
+            _forget_cached()
+
+
+@contextlib.contextmanager
+def rolled_back(django_db_blocker):
+    """A module's data: written in a transaction rolled back when the module is done."""
+    with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield build(media_dir)
+            yield
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-            _forget_cached()
 
 
 def _forget_cached():

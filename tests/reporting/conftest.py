@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,22 @@ from chains.models import FigureImport, Indicator, Industry, IndustryFigure
 from reporting.models import ReportingPeriod
 from reporting.periods import services as periods_services
 from reporting.updates import services
+from tests import url_security_world as world_data
+from tests.conftest import _moment
+
+# The day the cockpit's and search's tests see the permission walk's world on.
+WALK_DAY = datetime.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def walk_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world of url_security_world on WALK_DAY, built once for the module that asks (which
+    keeps its files in the module's media folder: it overrides `media_root` with a no-op)."""
+    media = tmp_path_factory.mktemp("media")
+    # built an hour before the tests' 10:00, so that nothing it made is later than their clock
+    built_at = _moment(WALK_DAY) - datetime.timedelta(hours=1)
+    with world_data.built_once(django_db_blocker, media, built_at) as world:
+        yield world
 
 
 @pytest.fixture

@@ -12,32 +12,19 @@ from chains.models import Industry, IndustryFigure
 from reporting.choices import ProblemStatus
 from reporting.models import ActionItem, Problem, Project
 from reporting.supervision.board import is_overdue
-from tests import url_security_world as world_data
-from tests.conftest import _moment
+from tests.reporting.conftest import WALK_DAY
 from tests.reporting.test_dashboard import independent_counts
-
-DAY = datetime.date(2026, 11, 20)
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world of url_security_world on DAY, built once for the module."""
-    media = tmp_path_factory.mktemp("media")
-    # built an hour before the tests' 10:00, so that nothing it made is later than their clock
-    built_at = _moment(DAY) - datetime.timedelta(hours=1)
-    with world_data.built_once(django_db_blocker, media, built_at) as world:
-        yield world
 
 
 @pytest.fixture(autouse=True)
 def media_root():
-    """The world's files live in the module's media folder (`built` sets it)."""
+    """The world's files live in the module's media folder (`walk_world` sets it)."""
 
 
 @pytest.fixture
-def world(built, db, clock):
-    clock.set(DAY)
-    return built
+def world(walk_world, db, clock):
+    clock.set(WALK_DAY)
+    return walk_world
 
 
 def cockpit(client, user):

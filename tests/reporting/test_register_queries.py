@@ -4,7 +4,6 @@ history entries."""
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 
@@ -13,6 +12,7 @@ from accounts.models import User
 from chains.models import Unit
 from reporting.models import InvestmentLead, Project
 from tests import matrix_snapshot
+from tests.url_security_world import rolled_back
 
 PAGES = {
     "reporting:projects": 13,
@@ -26,21 +26,15 @@ PAGES = {
 def bench_world(django_db_setup, django_db_blocker):
     """Two years of bench data up to today (the portal's date in the date runs), built once
     for the module in a transaction rolled back at its end."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            matrix_snapshot.load()
-            for command in ("load_indicators", "load_assessment_indicators"):
-                call_command(command, verbosity=0)
-            call_command("generate_bench_data", years=2, enterprises=20, verbosity=0)
-            user = User(username="bench-drc", role=Role.DRC, unit=Unit.objects.get(name="市发改委"))
-            user.set_password("a-long-test-password")
-            user.save()
-            yield user
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        matrix_snapshot.load()
+        for command in ("load_indicators", "load_assessment_indicators"):
+            call_command(command, verbosity=0)
+        call_command("generate_bench_data", years=2, enterprises=20, verbosity=0)
+        user = User(username="bench-drc", role=Role.DRC, unit=Unit.objects.get(name="市发改委"))
+        user.set_password("a-long-test-password")
+        user.save()
+        yield user
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 only what the user may open: each result's link opens for that user, and another scope's
 markers never appear. On PostgreSQL the trigram indexes answer the ORM's own query."""
 
-import datetime
 import re
 
 import pytest
@@ -12,32 +11,20 @@ from django.urls import reverse
 from reporting.models import Problem
 from reporting.search import selectors
 from tests import url_security_world as world_data
-from tests.conftest import _moment
+from tests.reporting.conftest import WALK_DAY
 from tests.url_security_world import CL_SECRET, EI_SECRET, FORBIDDEN
-
-DAY = datetime.date(2026, 11, 20)
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world of url_security_world on DAY, built once for the module."""
-    media = tmp_path_factory.mktemp("media")
-    # built an hour before the tests' 10:00, so that nothing it made is later than their clock
-    built_at = _moment(DAY) - datetime.timedelta(hours=1)
-    with world_data.built_once(django_db_blocker, media, built_at) as world:
-        yield world
 
 
 @pytest.fixture(autouse=True)
 def media_root():
-    """The world's files live in the module's media folder (`built` sets it)."""
+    """The world's files live in the module's media folder (`walk_world` sets it)."""
 
 
 @pytest.fixture
-def world(built, db, clock):
+def world(walk_world, db, clock):
     # a day of its own: search reads no date, so the date runs (make test-dates) leave it out
-    clock.set(DAY)
-    return built
+    clock.set(WALK_DAY)
+    return walk_world
 
 
 def results(client, user, q):
