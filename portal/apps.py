@@ -3,6 +3,7 @@ app by its AppConfig's verbose_name, which django-axes ("Axes") and django-guard
 ("Guardian") leave in English. INSTALLED_APPS names these configs instead of the apps."""
 
 from axes.apps import AppConfig as AxesAppConfig
+from django.apps import AppConfig
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.apps import GuardianConfig as GuardianAppConfig
@@ -49,3 +50,11 @@ class GuardianConfig(GuardianAppConfig):
         ):
             model._meta.verbose_name = name
             model._meta.verbose_name_plural = plural
+
+
+class PortalConfig(AppConfig):
+    """The portal's own tables below chains and reporting: the topics' versions
+    (portal.dataversion) and the database layer of the pages' cache (portal.cache)."""
+
+    name = "portal"
+    verbose_name = _("Portal")

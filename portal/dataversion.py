@@ -1,15 +1,19 @@
 """Versions of what cached pages show, one per topic: a month's reporting of one industry, one
 industry's problems, a month's statistics figures, the matrix ….
 
-A writer names the topics its write changes (`data_changed(topics.reporting(p, i))`); the bump
-happens when its transaction commits, and a write that names none bumps nothing (a draft's
+A writer names the topics its write changes (`data_changed(topics.reporting(p, i))`): their
+versions are raised in the database inside its transaction (portal.models.TopicVersion, the
+truth) and sent to Redis when it commits; a write that names none bumps nothing (a draft's
 save). A reader keys each cached part on the `stamp()` of the topics it depends on, so a write
 invalidates only the parts that show what it changed.
 
-A topic's version is a fresh number (never one used before), not a counter: should Redis lose a
-key while entries cached under it remain, the key comes back with a new number, and those
-entries are never read again. When Redis is away a bump is remembered and sent at the process's
-next request; until then readers get None and compute uncached."""
+Readers ask Redis (one HMGET); a topic Redis lacks (emptied, restarted, or the hash expired) is
+read back from the database in one query, so the parts stored under the versions stay valid.
+A version only rises, in the database and in Redis (portal.cache.hash_raise), and is never one
+used before: a fresh bump is at least the time in microseconds. When Redis is away a bump is
+remembered and sent at the process's next request; until then readers get None and compute
+uncached. Should a process die between its commit and the send, Redis has the old version until
+the hash expires (HASH_SECONDS after it was made) and is read again from the database."""
 
 import atexit
 import hashlib
@@ -23,10 +27,11 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "portal:topic:"  # a key per topic, where the cache is not Redis
 HASH = "portal:topics"  # on Redis, a field per topic of one hash
+HASH_SECONDS = 15 * 60
 
 # Bumps that found the cache unreachable: sent before this process trusts the cache again, so
 # entries cached under the old versions are not served once Redis is back.
-_unsent: set[str] = set()
+_unsent: dict[str, int] = {}
 
 
 class topics:
@@ -85,11 +90,12 @@ class topics:
 
 
 def _fresh() -> int:
-    return time.time_ns()
+    """Microseconds: below 2**53, so exact in Redis's Lua (portal.cache)."""
+    return time.time_ns() // 1000
 
 
 def _get(names: list[str]) -> dict[str, int | None] | None:
-    """The stored versions (None for a topic without one); None when the cache is away. On
+    """The versions Redis holds (None for a topic it lacks); None when the cache is away. On
     Redis they are the fields of one hash, read in one HMGET (a dashboard needs some 250)."""
     from django.core.cache import caches
 
@@ -102,70 +108,108 @@ def _get(names: list[str]) -> dict[str, int | None] | None:
 
 
 def _set(versions: dict[str, int]) -> bool:
-    """Store versions; False when the cache is away."""
+    """Raise the versions Redis holds to these; False when the cache is away."""
     from django.core.cache import caches
 
     cache = caches["default"]
 
     if isinstance(cache, ResilientRedisCache):
-        return cache.hash_set(HASH, versions)
+        return cache.hash_raise(HASH, versions, HASH_SECONDS)
     return not cache.set_many({PREFIX + name: value for name, value in versions.items()}, None)
 
 
-def _send(names: set[str]) -> bool:
+def _load(names: list[str]) -> dict[str, int]:
+    """The versions in the database (0 for a topic never bumped), in one query."""
+    from portal.models import TopicVersion
+
+    stored = dict(TopicVersion.objects.filter(name__in=names).values_list("name", "version"))
+    return {name: stored.get(name, 0) for name in names}
+
+
+def _raise(names: list[str]) -> dict[str, int]:
+    """Raise the topics' versions in the database (in the caller's transaction; in name order,
+    so two writers lock the rows alike) to a number never used before; the new versions."""
+    from django.db import connection
+
+    from portal.models import TopicVersion
+
+    table = connection.ops.quote_name(TopicVersion._meta.db_table)
+    highest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    now = _fresh()
+    rows = ", ".join(["(%s, %s)"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, version) VALUES {rows} ON CONFLICT (name) DO UPDATE "
+            f"SET version = {highest}({table}.version + 1, excluded.version) "
+            "RETURNING name, version",
+            [value for name in names for value in (name, now)],
+        )
+        return dict(cursor.fetchall())
+
+
+def _send(versions: dict[str, int]) -> bool:
     try:
-        return _set({name: _fresh() for name in names})
+        return _set(versions)
     except Exception:  # runs after the commit: a cache fault must not fail the user's write
         logger.warning("data versions not bumped", exc_info=True)
         return False
 
 
-def _bump(names: Iterable[str]) -> None:
-    names = set(names) | _unsent
-    if names and _send(names):
+def _bump(versions: dict[str, int]) -> None:
+    """Send versions (and those not sent before) to Redis."""
+    for name, value in versions.items():
+        _unsent[name] = max(value, _unsent.get(name, 0))
+    if _unsent and _send(dict(_unsent)):
         _unsent.clear()
-    else:
-        _unsent.update(names)
 
 
 def send_unsent_bump(**kwargs) -> None:
     if _unsent:
-        _bump(())
+        _bump({})
 
 
 @atexit.register
 def _at_exit() -> None:
     """A command ending with bumps unsent (Redis away at its commit) tries once more, and
-    says so if it still cannot: the pages may show the old figures for up to an hour."""
+    says so if it still cannot: Redis has the old versions until its hash expires."""
     if _unsent:
-        _bump(())
+        _bump({})
     if _unsent:
         logger.error("data versions not bumped at exit (cache unreachable): %s", sorted(_unsent))
 
 
 def data_changed(*names: str) -> None:
-    """Call inside a write, naming the topics it changes; they are bumped when it commits."""
+    """Call inside a write, naming the topics it changes: their versions are raised in its
+    transaction and sent to Redis when it commits."""
     from django.db import transaction
 
     if names:
-        transaction.on_commit(lambda: _bump(names))
+        raised = _raise(sorted(set(names)))
+        transaction.on_commit(lambda: _bump(raised))
+
+
+def bump_now(*names: str) -> None:
+    """Raise and send at once, whatever the transaction (another process's committed write,
+    in tests and the bench)."""
+    _bump(_raise(sorted(set(names))))
 
 
 def versions(names: Iterable[str]) -> dict[str, int] | None:
-    """The topics' current versions (one round trip); None when the cache cannot be reached."""
+    """The topics' current versions (one round trip; two when Redis lacks some); None when the
+    cache cannot be reached."""
     if _unsent:
-        _bump(())
+        _bump({})
         if _unsent:
             return None
     current = _get(list(dict.fromkeys(names)))
     if current is None:
         return None
-    missing = {name: _fresh() for name, value in current.items() if value is None}
+    missing = [name for name, value in current.items() if value is None]
     if missing:
-        # A topic never bumped (or lost) starts at a number never used before.
-        if not _set(missing):
+        stored = _load(missing)
+        if not _set(stored):
             return None
-        current.update(missing)
+        current.update(stored)
     return current
 
 

@@ -127,11 +127,21 @@ def require_service(name: str, available: bool) -> None:
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache (Redis in CI outlives a test's database)."""
-    from django.core.cache import cache
+def empty_cache(request, django_db_blocker):
+    """Each test starts with an empty cache (Redis in CI outlives a test's database). The
+    pages' database layer is rolled back with a test's transaction; a test that commits
+    empties it at its end (Django's flush leaves the cache table alone)."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    commits = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if commits:
+        with django_db_blocker.unblock():
+            caches["pages_db"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "portal.apps.PortalConfig",
     "accounts",
     "chains",
     "reporting",
@@ -173,6 +174,20 @@ else:
     CELERY_BROKER_URL = "memory://localhost/"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# The dashboard's parts and page: Redis in front of the database (portal.cache.LayeredCache),
+# so an emptied or restarted Redis finds them again in one query. Their keys are versioned by
+# what they show (portal.dataversion) and dated, so an entry is never read stale; the database
+# keeps them a day, Redis the hour each caller asks.
+CACHES["pages_db"] = {
+    "BACKEND": "portal.cache.BulkDatabaseCache",
+    "LOCATION": "portal_cache",
+    "TIMEOUT": 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
+CACHES["pages"] = {
+    "BACKEND": "portal.cache.LayeredCache",
+    "OPTIONS": {"LAYERS": ["default", "pages_db"]},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

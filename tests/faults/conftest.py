@@ -107,7 +107,9 @@ def services_on(redis_server, settings):
             "LOCATION": redis_server.url,
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": TIMEOUT, "socket_timeout": TIMEOUT},
-        }
+        },
+        "pages_db": settings.CACHES["pages_db"],
+        "pages": settings.CACHES["pages"],
     }
     with broker(redis_server.url) as app:
         saved = (app.conf.broker_connection_timeout, app.conf.broker_transport_options)
