@@ -14,6 +14,7 @@ class TopicVersion(models.Model):
     class Meta:
         verbose_name = _("data version")
         verbose_name_plural = _("data versions")
+        default_permissions = ()  # written by the portal itself, never by hand
 
     def __str__(self) -> str:
         return f"{self.name}={self.version}"

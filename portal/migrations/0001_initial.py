@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
                 ('version', models.BigIntegerField(verbose_name='version')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'data version',
                 'verbose_name_plural': 'data versions',
             },
