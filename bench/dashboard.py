@@ -206,8 +206,12 @@ def run(timed) -> dict:
     def trivial():
         assert client.get("/healthz").status_code == 200
 
+    def base_page():  # the lightest page with the portal's frame: session, user, menu
+        assert client.get("/accounts/password/").status_code == 200
+
     p50, p95 = timed(dashboard, percentiles=(0.5, 0.95))
     _t50, trivial_p95 = timed(trivial, percentiles=(0.5, 0.95))
+    _b50, base_p95 = timed(base_page, percentiles=(0.5, 0.95))
     with CaptureQueriesContext(connection) as queries:
         dashboard()
     figures = {
@@ -215,6 +219,7 @@ def run(timed) -> dict:
         "dashboard_p95_ms": p95,
         "dashboard_queries": len(queries.captured_queries),
         "trivial_p95_ms": trivial_p95,
+        "base_page_p95_ms": base_p95,
     }
     figures.update(_cold(client, timed))
     due = due_page(timed)

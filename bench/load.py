@@ -4,7 +4,8 @@ PostgreSQL database and Redis, and Locust headless in a process of its own (benc
 server for the cores, as it says in the figures' names: c20).
 
 Runs: the logged-in /healthz (the floor), the anonymous /healthz, the warm dashboard, and the
-dashboard inside a mix of 16 lead units autosaving and 4 DRC staff reading."""
+dashboard inside a mix of 16 lead units autosaving and 4 DRC staff reading; and the same two for
+the lightest page with the portal's frame (the password form), the ceiling of any page."""
 
 import csv
 import json
@@ -130,9 +131,13 @@ def run(sessions: dict) -> dict:
             "floor": locust(base, ["FloorUser"], sessions)["floor"],
             "anonymous": locust(base, ["AnonymousUser"], sessions)["anonymous"],
             "dashboard": locust(base, ["ReaderUser"], sessions)["dashboard"],
+            "base page": locust(base, ["BasePageUser"], sessions)["base page"],
         }
         mix = locust(base, ["MixReaderUser", "LeadUser"], sessions)
-    for name, stats in {**runs, **{f"mix {k}": v for k, v in mix.items()}}.items():
+        base_mix = locust(base, ["MixBasePageUser", "LeadUser"], sessions)
+    mixes = {f"mix {k}": v for k, v in mix.items()}
+    mixes.update({f"base mix {k}": v for k, v in base_mix.items()})
+    for name, stats in {**runs, **mixes}.items():
         assert stats["failures"] == 0, (name, stats)
     return {
         "floor_rps_logged_in": runs["floor"]["rps"],
@@ -145,4 +150,7 @@ def run(sessions: dict) -> dict:
         "dashboard_mix_rps": mix["dashboard"]["rps"],
         "autosave_mix_p95_ms": mix["autosave"]["p95"],
         "autosave_mix_rps": mix["autosave"]["rps"],
+        "base_page_rps_c20": runs["base page"]["rps"],
+        "base_page_vs_floor": runs["base page"]["rps"] / runs["floor"]["rps"],
+        "base_page_mix_p95_ms": base_mix["base page"]["p95"],
     }

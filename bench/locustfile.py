@@ -5,6 +5,9 @@ BENCH_SESSIONS (JSON): {"drc": [session keys], "leads": [[session key, update id
 - FloorUser: the logged-in /healthz (the floor every page is compared with);
 - AnonymousUser: /healthz without a cookie;
 - ReaderUser: a DRC user reading the dashboard (MixReaderUser: four of them, in the mix);
+- BasePageUser: a DRC user reading the lightest page with the portal's frame (the password
+  form: the session, the user, the menu and nothing else), the ceiling of any page
+  (MixBasePageUser: four of them, in the mix);
 - LeadUser: a lead unit autosaving its draft, as the form does while someone types."""
 
 import itertools
@@ -65,6 +68,19 @@ class ReaderUser(_Base):
 
 class MixReaderUser(ReaderUser):
     fixed_count = 4  # in the mix: four DRC staff reading
+
+
+class BasePageUser(_Base):
+    def on_start(self):
+        self.login(next(_drc))
+
+    @task
+    def base_page(self):
+        self.client.get("/accounts/password/", name="base page")
+
+
+class MixBasePageUser(BasePageUser):
+    fixed_count = 4
 
 
 class LeadUser(_Base):
