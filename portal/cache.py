@@ -18,7 +18,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from django.db import connections, router
+from django.db import DatabaseError, connections, router, transaction
 from django.utils.timezone import now as tz_now
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -153,8 +153,9 @@ class ResilientRedisCache(RedisCache):
 
 class LayeredCache(BaseCache):
     """Caches in layers (OPTIONS["LAYERS"], aliases, fastest first): a read asks each in turn
-    for what the ones before lacked and fills them with what it found; a write goes to every
-    layer. The first layer keeps an entry the timeout asked, the others their own TIMEOUT."""
+    for what the ones before lacked and fills them with what it found (for their own TIMEOUT);
+    a write goes to every layer. The first layer keeps an entry the timeout asked, the others
+    their own TIMEOUT. clear() empties every layer: the whole of a shared Redis."""
 
     def __init__(self, location, params):
         super().__init__(params)
@@ -187,10 +188,13 @@ class LayeredCache(BaseCache):
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         first, *rest = self.layers
         first.set_many(data, timeout, version=version)
-        if timeout == 0:  # "do not keep it" (a page drawn while the versions are unknown)
-            return []
         for layer in rest:
-            layer.set_many(data, version=version)
+            if timeout is not None and timeout is not DEFAULT_TIMEOUT and timeout <= 0:
+                # "Do not keep it" (a page drawn while the versions are unknown): no layer
+                # keeps it, nor an older entry of the key.
+                layer.delete_many(list(data), version=version)
+            else:
+                layer.set_many(data, version=version)
         return []
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -227,22 +231,30 @@ class BulkDatabaseCache(DatabaseCache):
         expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
         table = connection.ops.quote_name(self._table)
         rows = []
-        for key, value in data.items():
+        # In key order, so two writers of the same keys lock them alike.
+        for key, value in sorted(
+            (self.make_and_validate_key(key, version=version), value) for key, value in data.items()
+        ):
             pickled = pickle.dumps(value, self.pickle_protocol)
-            encoded = base64.b64encode(pickled).decode("latin1")
-            rows += [self.make_and_validate_key(key, version=version), encoded, expires]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {table}")
-            count = cursor.fetchone()[0]
-            if count > self._max_entries:
-                self._cull(db, cursor, tz_now().replace(microsecond=0), count)
-            cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES "
-                + ", ".join(["(%s, %s, %s)"] * len(data))
-                + " ON CONFLICT (cache_key) DO UPDATE "
-                "SET value = excluded.value, expires = excluded.expires",
-                rows,
-            )
+            rows += [key, base64.b64encode(pickled).decode("latin1"), expires]
+        try:
+            # As Django's own: a cache that cannot write (a lock, a deadlock with a cull) is
+            # a miss, never an error of the page, nor of the caller's transaction.
+            with transaction.atomic(using=db), connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")
+                count = cursor.fetchone()[0]
+                if count > self._max_entries:
+                    self._cull(db, cursor, tz_now().replace(microsecond=0), count)
+                cursor.execute(
+                    f"INSERT INTO {table} (cache_key, value, expires) VALUES "
+                    + ", ".join(["(%s, %s, %s)"] * len(data))
+                    + " ON CONFLICT (cache_key) DO UPDATE "
+                    "SET value = excluded.value, expires = excluded.expires",
+                    rows,
+                )
+        except DatabaseError:
+            logger.warning("pages not stored in the database", exc_info=True)
+            return list(data)
         return []
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

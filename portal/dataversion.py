@@ -26,12 +26,19 @@ from portal.cache import ResilientRedisCache
 logger = logging.getLogger(__name__)
 
 PREFIX = "portal:topic:"  # a key per topic, where the cache is not Redis
-HASH = "portal:topics"  # on Redis, a field per topic of one hash
+# On Redis, a field per topic of one hash (":us": versions in microseconds; the hash of the
+# versions in nanoseconds before them is left to expire, never compared with).
+HASH = "portal:topics:us"
 HASH_SECONDS = 15 * 60
 
 # Bumps that found the cache unreachable: sent before this process trusts the cache again, so
 # entries cached under the old versions are not served once Redis is back.
 _unsent: dict[str, int] = {}
+
+# Topics raised in a transaction of this process that has not committed yet: a reader that
+# reads them back from the database (its own transaction sees its raise) does not write them to
+# Redis, where other processes would take the uncommitted version for a committed one.
+_pending: dict[str, int] = {}
 
 
 class topics:
@@ -107,14 +114,19 @@ def _get(names: list[str]) -> dict[str, int | None] | None:
     return {name: found.get(PREFIX + name) for name in names}
 
 
-def _set(versions: dict[str, int]) -> bool:
-    """Raise the versions Redis holds to these; False when the cache is away."""
+def _set(versions: dict[str, int], *, loaded: bool = False) -> bool:
+    """Raise the versions Redis holds to these; False when the cache is away. Without Redis
+    (one process's memory), versions `loaded` from the database fill only what is missing."""
     from django.core.cache import caches
 
     cache = caches["default"]
 
     if isinstance(cache, ResilientRedisCache):
         return cache.hash_raise(HASH, versions, HASH_SECONDS)
+    if loaded:
+        for name, value in versions.items():
+            cache.add(PREFIX + name, value, None)
+        return True
     return not cache.set_many({PREFIX + name: value for name, value in versions.items()}, None)
 
 
@@ -158,6 +170,8 @@ def _send(versions: dict[str, int]) -> bool:
 def _bump(versions: dict[str, int]) -> None:
     """Send versions (and those not sent before) to Redis."""
     for name, value in versions.items():
+        if _pending.get(name) == value:
+            del _pending[name]
         _unsent[name] = max(value, _unsent.get(name, 0))
     if _unsent and _send(dict(_unsent)):
         _unsent.clear()
@@ -185,6 +199,7 @@ def data_changed(*names: str) -> None:
 
     if names:
         raised = _raise(sorted(set(names)))
+        _pending.update(raised)
         transaction.on_commit(lambda: _bump(raised))
 
 
@@ -207,7 +222,8 @@ def versions(names: Iterable[str]) -> dict[str, int] | None:
     missing = [name for name, value in current.items() if value is None]
     if missing:
         stored = _load(missing)
-        if not _set(stored):
+        committed = {n: v for n, v in stored.items() if _pending.get(n) != v}
+        if committed and not _set(committed, loaded=True):
             return None
         current.update(stored)
     return current

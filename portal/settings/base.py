@@ -177,7 +177,8 @@ else:
 # The dashboard's parts and page: Redis in front of the database (portal.cache.LayeredCache),
 # so an emptied or restarted Redis finds them again in one query. Their keys are versioned by
 # what they show (portal.dataversion) and dated, so an entry is never read stale; the database
-# keeps them a day, Redis the hour each caller asks.
+# keeps them a day, Redis the hour each caller asks (five minutes when read back from the
+# database).
 CACHES["pages_db"] = {
     "BACKEND": "portal.cache.BulkDatabaseCache",
     "LOCATION": "portal_cache",

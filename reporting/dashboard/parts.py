@@ -1,7 +1,8 @@
 """The dashboard's data, part by part, each cached under the versions of the topics it shows
 (reporting.dashboard.depends): a submission recomputes that month's reporting counts and the
-grid, not the enterprises or the land. The versions are read once, in one round trip; the parts are kept in Redis and in the database
-(the "pages" cache), so an emptied Redis finds them again in one query."""
+grid, not the enterprises or the land. The versions are read once, in one round trip; the
+parts are kept in Redis and in the database (the "pages" cache), so an emptied Redis finds them
+again in one query."""
 
 import datetime
 

@@ -33,10 +33,17 @@ def can_update(user: User, action: UpdateAction, update) -> bool:
     return can(user, Action.VIEW, update.industry)
 
 
-def access_update(*, user: User, pk: int, action: UpdateAction = UpdateAction.VIEW):
-    """The update, if it exists (else 404) and the user may act on it (else 403)."""
+def access_update(
+    *, user: User, pk: int, action: UpdateAction = UpdateAction.VIEW, for_page: bool = True
+):
+    """The update, if it exists (else 404) and the user may act on it (else 403): with
+    everything its pages show, or (`for_page=False`, a write that draws no page, such as an
+    autosave) with its industry, month and unit only."""
     try:
-        update = update_for_page(pk)
+        if for_page:
+            update = update_for_page(pk)
+        else:
+            update = MonthlyUpdate.objects.select_related("industry", "period", "unit").get(pk=pk)
     except MonthlyUpdate.DoesNotExist:
         raise Http404 from None
     require(can_update(user, action, update))

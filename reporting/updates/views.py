@@ -342,7 +342,7 @@ class UpdateAutosaveView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        update = access_update(user=request.user, pk=pk, action=UpdateAction.EDIT)
+        update = access_update(user=request.user, pk=pk, action=UpdateAction.EDIT, for_page=False)
         form = UpdateForm(request.POST, instance=update)
         form.fields["attachment"].required = False
         projects = KeyProjectFormSet(request.POST, prefix="projects")
