@@ -125,7 +125,7 @@ def locust(base: str, classes: list[str], sessions: dict, users: int = 20) -> di
 
 
 def run(sessions: dict) -> dict:
-    """The four runs; every request must succeed."""
+    """The six runs; every request must succeed."""
     with serve() as base:
         runs = {
             "floor": locust(base, ["FloorUser"], sessions)["floor"],

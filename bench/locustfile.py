@@ -80,7 +80,7 @@ class BasePageUser(_Base):
 
 
 class MixBasePageUser(BasePageUser):
-    fixed_count = 4
+    fixed_count = 4  # in the mix: four DRC staff reading the lightest page instead
 
 
 class LeadUser(_Base):

@@ -219,7 +219,8 @@ class LayeredCache(BaseCache):
 
 class BulkDatabaseCache(DatabaseCache):
     """Django's DatabaseCache, whose set_many stores every entry in one statement (an upsert)
-    after one count for culling, instead of four queries and a savepoint per entry."""
+    after one count for culling, instead of four queries and a savepoint per entry; its writes
+    fail as a miss."""
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         if not data:
@@ -259,3 +260,11 @@ class BulkDatabaseCache(DatabaseCache):
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self.set_many({key: value}, timeout, version=version)
+
+    def delete_many(self, keys, version=None):
+        """As set_many: a database error is a miss, never an error of the page."""
+        try:
+            with transaction.atomic(using=router.db_for_write(self.cache_model_class)):
+                super().delete_many(keys, version=version)
+        except DatabaseError:
+            logger.warning("pages not deleted from the database", exc_info=True)

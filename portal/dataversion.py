@@ -26,8 +26,8 @@ from portal.cache import ResilientRedisCache
 logger = logging.getLogger(__name__)
 
 PREFIX = "portal:topic:"  # a key per topic, where the cache is not Redis
-# On Redis, a field per topic of one hash (":us": versions in microseconds; the hash of the
-# versions in nanoseconds before them is left to expire, never compared with).
+# On Redis, a field per topic of one hash (":us": versions in microseconds; the earlier hash of
+# versions in nanoseconds is never read again: delete `:1:portal:topics` once after deploying).
 HASH = "portal:topics:us"
 HASH_SECONDS = 15 * 60
 
@@ -35,10 +35,22 @@ HASH_SECONDS = 15 * 60
 # entries cached under the old versions are not served once Redis is back.
 _unsent: dict[str, int] = {}
 
-# Topics raised in a transaction of this process that has not committed yet: a reader that
-# reads them back from the database (its own transaction sees its raise) does not write them to
-# Redis, where other processes would take the uncommitted version for a committed one.
-_pending: dict[str, int] = {}
+
+def _pending() -> set[str]:
+    """The topics raised in the open transaction of this thread's connection. A reader inside
+    that transaction computes them uncached: it sees rows no other process sees yet (or ever,
+    should it roll back), and would otherwise store them, or their raised versions, where other
+    processes read. Emptied at the commit and whenever no transaction is open."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        connection.__dict__.pop("portal_topics_raised", None)
+        return set()
+    return connection.__dict__.setdefault("portal_topics_raised", set())
+
+
+def _mark_pending(names: list[str]) -> None:
+    _pending().update(names)
 
 
 class topics:
@@ -170,8 +182,6 @@ def _send(versions: dict[str, int]) -> bool:
 def _bump(versions: dict[str, int]) -> None:
     """Send versions (and those not sent before) to Redis."""
     for name, value in versions.items():
-        if _pending.get(name) == value:
-            del _pending[name]
         _unsent[name] = max(value, _unsent.get(name, 0))
     if _unsent and _send(dict(_unsent)):
         _unsent.clear()
@@ -199,8 +209,15 @@ def data_changed(*names: str) -> None:
 
     if names:
         raised = _raise(sorted(set(names)))
-        _pending.update(raised)
-        transaction.on_commit(lambda: _bump(raised))
+        _mark_pending(list(raised))
+        transaction.on_commit(lambda: _committed(raised))
+
+
+def _committed(raised: dict[str, int]) -> None:
+    from django.db import connection
+
+    connection.__dict__.pop("portal_topics_raised", None)
+    _bump(raised)
 
 
 def bump_now(*names: str) -> None:
@@ -211,19 +228,21 @@ def bump_now(*names: str) -> None:
 
 def versions(names: Iterable[str]) -> dict[str, int] | None:
     """The topics' current versions (one round trip; two when Redis lacks some); None when the
-    cache cannot be reached."""
+    cache cannot be reached, or when this thread's open transaction raised one of them."""
+    names = list(dict.fromkeys(names))
+    if _pending().intersection(names):
+        return None
     if _unsent:
         _bump({})
         if _unsent:
             return None
-    current = _get(list(dict.fromkeys(names)))
+    current = _get(names)
     if current is None:
         return None
     missing = [name for name, value in current.items() if value is None]
     if missing:
         stored = _load(missing)
-        committed = {n: v for n, v in stored.items() if _pending.get(n) != v}
-        if committed and not _set(committed, loaded=True):
+        if not _set(stored, loaded=True):
             return None
         current.update(stored)
     return current

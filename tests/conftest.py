@@ -126,21 +126,15 @@ def require_service(name: str, available: bool) -> None:
     pytest.skip(message)
 
 
-class _CommittedAtOnce(dict):
-    """portal.dataversion's pending topics, for tests: a test writes in one transaction that
-    never commits, so every version it raised would stay pending and never reach Redis, and its
-    pages would read the versions back from the database at every request. Here every raise
-    counts as committed at once; test_dashboard's own test of pending topics sets a real dict."""
-
-    def update(self, *args, **kwargs):
-        pass
-
-
 @pytest.fixture(autouse=True)
 def versions_commit_at_once(monkeypatch):
+    """portal.dataversion for tests: a test writes in one transaction that never commits, so
+    every topic it raised would stay pending and its pages would be computed uncached. Here a
+    raise counts as committed at once; test_dashboard's test of pending topics keeps the real
+    rule."""
     from portal import dataversion
 
-    monkeypatch.setattr(dataversion, "_pending", _CommittedAtOnce())
+    monkeypatch.setattr(dataversion, "_mark_pending", lambda names: None)
 
 
 @pytest.fixture(autouse=True)

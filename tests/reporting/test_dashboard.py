@@ -8,12 +8,13 @@ import re
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
 from chains.models import AssignmentUnit, Industry
+from portal.dataversion import _mark_pending as _real_mark_pending
 from portal.dataversion import topics, versions
 from reporting.models import MonthlyUpdate, ReportingPeriod
 from reporting.periods import services as periods_services
@@ -168,7 +169,7 @@ def test_queries_do_not_grow_with_the_data(
     url = reverse("dashboard")
     client.get(url, {"month": filed.slug})
     caches["pages"].clear()  # nothing stored: every part computed, and stored in Redis and in
-    # the database (a count and an upsert for the parts and for the page, each in a savepoint)
+    # the database (the parts, then the page: a count and an upsert each, inside a savepoint)
     with django_assert_max_num_queries(56) as few:
         client.get(url, {"month": filed.slug})
     few = few.captured_queries  # read now: it reads the log again each time
@@ -266,16 +267,20 @@ def test_a_version_never_goes_down(db, redis_url, django_capture_on_commit_callb
     assert versions([topics.LAND])[topics.LAND] == second
 
 
-def test_a_version_raised_in_an_open_transaction_stays_out_of_redis(db, redis_url, monkeypatch):
-    """The writer's own transaction sees its raise in the database: read back while Redis
-    lacks the topic, it is not written to Redis before the commit (other processes would
-    cache the old data under the new version)."""
+def test_a_reader_in_the_writers_open_transaction_computes_uncached(db, redis_url, monkeypatch):
+    """Inside the writer's transaction a reader sees rows no other process sees yet: it gets
+    no versions for the topics raised (compute, store nothing), and Redis is not told of the
+    uncommitted raise. Committed, the topics are cached again."""
     from portal import dataversion
 
-    monkeypatch.setattr(dataversion, "_pending", {})  # as in production (tests/conftest.py)
-    dataversion.data_changed(topics.LAND)  # the test's transaction never commits
-    assert versions([topics.LAND])[topics.LAND] > 0  # this transaction sees its raise
-    assert dataversion._get([topics.LAND]) == {topics.LAND: None}  # Redis was not told
+    monkeypatch.setattr(dataversion, "_mark_pending", _real_mark_pending)
+    with transaction.atomic():
+        dataversion.data_changed(topics.LAND)
+        assert versions([topics.LAND, topics.ENTERPRISES]) is None
+        assert dataversion._get([topics.LAND]) == {topics.LAND: None}  # Redis was not told
+        assert versions([topics.ENTERPRISES]) is not None  # a topic not raised is cached
+    dataversion._committed({})  # as at its commit (the test's own transaction never commits)
+    assert versions([topics.LAND])[topics.LAND] > 0
 
 
 def test_a_page_not_to_keep_is_kept_in_no_layer(db):

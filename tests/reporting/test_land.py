@@ -503,7 +503,7 @@ def many_items(user, industry, carrier, n, update=None):
 def queries(client, url, django_assert_max_num_queries, data=None, limit=56):
     # 56: the uncached dashboard also reads the project register (2) and innovation (5) since
     # issue 18, and stores its parts and page in the database's layer of the pages' cache
-    # since issue 20 (a count and an upsert each, in a savepoint: 6).
+    # since issue 20 (the parts, then the page: a count and an upsert each, inside a savepoint).
     from django.core.cache import caches
 
     client.get(url, data)  # what a first visit opens (periods) is opened
