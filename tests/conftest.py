@@ -126,15 +126,17 @@ def require_service(name: str, available: bool) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(autouse=True)
-def versions_commit_at_once(monkeypatch):
-    """portal.dataversion for tests: a test writes in one transaction that never commits, so
-    every topic it raised would stay pending and its pages would be computed uncached. Here a
-    raise counts as committed at once; test_dashboard's test of pending topics keeps the real
-    rule."""
+@pytest.fixture(autouse=True, scope="session")
+def versions_commit_at_once():
+    """portal.dataversion for tests: a test (and a module's world) writes in a transaction that
+    never commits, so every topic it raised would stay pending and its pages would be computed
+    uncached. Here a raise counts as committed at once, from the session's start (before any
+    module's world is built); test_dashboard's test of pending topics keeps the real rule."""
     from portal import dataversion
 
-    monkeypatch.setattr(dataversion, "_mark_pending", lambda names: None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dataversion, "_mark_pending", lambda names: None)
+        yield
 
 
 @pytest.fixture(autouse=True)
