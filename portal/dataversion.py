@@ -65,6 +65,9 @@ class topics:
     INSTRUCTIONS = "instructions"  # leaders' 批示
     ASSESSMENT = "assessment"
     POLICIES = "policies"
+    # Who owes what (My work): an update started or its review state, a work plan started or
+    # moved on, an action item's step. Every user's My work is keyed on it.
+    WORK = "work"
 
     @staticmethod
     def started(year: int) -> str:

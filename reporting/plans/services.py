@@ -57,11 +57,12 @@ def _record(
     plan: WorkPlan, kind: PlanEventKind, user: User, reason: str = "", snapshot: dict | None = None
 ) -> None:
     # The overview, the districts' assessment and the hearing show plans once submitted: a
-    # draft's start and saves change nothing there.
-    if kind != PlanEventKind.CREATED and not (
-        kind == PlanEventKind.SAVED and plan.status == UpdateStatus.DRAFT
-    ):
-        data_changed(topics.plans(plan.plan_year.year))
+    # draft's start and saves change nothing there. My work shows a plan once started.
+    draft_save = kind == PlanEventKind.SAVED and plan.status == UpdateStatus.DRAFT
+    if kind == PlanEventKind.CREATED:
+        data_changed(topics.WORK)
+    elif not draft_save:
+        data_changed(topics.plans(plan.plan_year.year), topics.WORK)
     PlanEvent.objects.create(
         plan=plan,
         kind=kind,

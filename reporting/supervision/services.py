@@ -28,7 +28,8 @@ from reporting.updates.attachments import inspect_upload
 
 def _changes_dashboard(function):
     """The dashboard shows each industry's problems, meetings and action items: the industries
-    a step concerns (its industry, meeting, item or problem) are bumped when it commits."""
+    a step concerns (its industry, meeting, item or problem) are bumped when it commits, and
+    My work (topics.WORK), which lists a unit's items."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -44,7 +45,10 @@ def _changes_dashboard(function):
                     pk=kwargs["problem"].pk
                 )
             )
-        data_changed(*(t(i) for i in industries for t in (topics.problems, topics.actions)))
+        data_changed(
+            topics.WORK,  # My work lists the unit's items
+            *(t(i) for i in industries for t in (topics.problems, topics.actions)),
+        )
         return function(*args, **kwargs)
 
     return wrapper

@@ -90,10 +90,10 @@ PROBLEM_FIELDS = ("description", "type", "concerned", "needs_meeting")
 
 def _topics(update: MonthlyUpdate, kind: EventKind, problems_changed: bool) -> list[str]:
     if kind in (EventKind.CREATED, EventKind.CARRIED_OVER):
-        return [topics.started(update.period.year)]
+        return [topics.started(update.period.year), topics.WORK]
     names = []
     if kind in REVIEW_EVENTS:
-        names.append(topics.reporting(update.period_id, update.industry_id))
+        names += [topics.reporting(update.period_id, update.industry_id), topics.WORK]
     # A filed update's problems: brought by its submission, or changed by a save after a return.
     filed_change = kind in FILED_EVENTS or (kind in SAVE_EVENTS and problems_changed)
     if filed_change and update.first_submitted_at is not None:

@@ -2,8 +2,6 @@
 access through reporting.updates.access, writes through reporting.updates.services, and a
 service's ValidationError becomes a message or a form error."""
 
-from collections import Counter
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -40,6 +38,7 @@ from reporting.updates.forms import (
     ProblemFormSet,
     UpdateForm,
 )
+from reporting.updates.mywork import my_work
 from reporting.updates.snapshots import diff_sections, section_texts, update_snapshot
 
 
@@ -53,24 +52,9 @@ class DueView(TemplateView):
         today = periods_services.today()
         periods_services.periods_ensure(today)
         user = self.request.user
-        items = selectors.due_items(user, today)
-        per_period = Counter(item.period for item in items)
-        batch_periods = sorted(
-            (period for period, count in per_period.items() if count > 1),
-            key=lambda p: (p.year, p.month),
-            reverse=True,
-        )
-        plan_year = plans.default_plan_year(today)
         is_reviewer = can_review(user)
         return super().get_context_data(
-            items=items,
-            returned=selectors.returned_to_me(items),
-            contributions=selectors.contribution_items(user, today),
-            actions=supervision.unit_actions(user, today),
-            batch_periods=batch_periods,
-            plan_year=plan_year,
-            plan_dues=plans.plans_owed(user.unit, plan_year) if user.unit_id else [],
-            progress_periods=plans.progress_periods(user.unit, today) if user.unit_id else [],
+            **my_work(user, today),
             is_reviewer=is_reviewer,
             review_count=MonthlyUpdate.objects.filter(status=UpdateStatus.SUBMITTED).count()
             if is_reviewer

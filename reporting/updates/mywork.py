@@ -1,0 +1,54 @@
+"""My work's data for one user: what the unit owes (monthly updates, work plans and their
+progress), what it may add inputs to and its action items. Cached per user and day under the
+versions of the matrix, the months and who owes what (topics.WORK): a draft's save or autosave
+bumps none of them, so the page a unit keeps open while filing stays cached."""
+
+import datetime
+from collections import Counter
+
+from django.core.cache import caches
+
+from accounts.models import User
+from portal.dataversion import stamp, topics
+from reporting.plans import selectors as plans
+from reporting.supervision import selectors as supervision
+from reporting.updates import selectors
+
+TIMEOUT = 60 * 60
+DEPENDS = (topics.MATRIX, topics.PERIODS, topics.WORK)
+
+
+def my_work(user: User, today: datetime.date) -> dict:
+    """The parts of My work, from the cache when none of what they show has changed. The key
+    names the user and what their permissions come from (unit, official), and the day: lights,
+    locks and working days left change with it."""
+    version = stamp(DEPENDS)
+    if version is None:  # the cache is away, or this transaction changed what My work shows
+        return _compute(user, today)
+    key = f"mywork:{user.pk}:{user.unit_id}:{user.official_id}:{today.isoformat()}:{version}"
+    cache = caches["pages"]
+    found = cache.get(key)
+    if found is None:
+        found = _compute(user, today)
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
+def _compute(user: User, today: datetime.date) -> dict:
+    items = selectors.due_items(user, today)
+    per_period = Counter(item.period for item in items)
+    plan_year = plans.default_plan_year(today)
+    return {
+        "items": items,
+        "returned": selectors.returned_to_me(items),
+        "contributions": selectors.contribution_items(user, today),
+        "actions": supervision.unit_actions(user, today),
+        "batch_periods": sorted(
+            (period for period, count in per_period.items() if count > 1),
+            key=lambda p: (p.year, p.month),
+            reverse=True,
+        ),
+        "plan_year": plan_year,
+        "plan_dues": plans.plans_owed(user.unit, plan_year) if user.unit_id else [],
+        "progress_periods": plans.progress_periods(user.unit, today) if user.unit_id else [],
+    }

@@ -1,0 +1,165 @@
+"""My work is cached per user and day under the versions of what it shows (the matrix, the
+months, who owes what): every write that changes it is seen at once, a draft's save or
+autosave is not a change, and a visit that finds it cached reads none of its tables.
+
+Each write runs with its on-commit callbacks executed: a version is sent to Redis when the
+writer commits, as in service (the tests' own transaction never commits)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.services import user_groups_sync
+from chains.models import Industry, Unit
+from reporting.choices import DueStatus
+from reporting.plans import services as plan_services
+from reporting.supervision import services as supervision_services
+from reporting.updates import services
+from tests.reporting.conftest import content
+
+# What My work computes from; a visit served from the cache reads none of them.
+ITS_TABLES = (
+    "reporting_monthlyupdate",
+    "reporting_workplan",
+    "reporting_actionitem",
+    "chains_assignmentunit",
+)
+
+
+def visit(client):
+    """My work's context, and whether the visit computed it (read its tables)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reporting:due"))
+    assert response.status_code == 200
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    return response.context, any(table in sql for table in ITS_TABLES)
+
+
+def status_of(context, industry: Industry, period) -> DueStatus:
+    (item,) = [i for i in context["items"] if i.industry == industry and i.period == period]
+    return item.status
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """Run a write as if it committed: its versions reach Redis."""
+
+    def run(write, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(**kwargs)
+
+    return run
+
+
+def test_my_work_stays_cached_through_drafts_and_changes_with_every_write_it_shows(
+    users, client, clock, september, committing
+):
+    gxj, drc = users["gxj"], users["drc"]
+    unit = Unit.objects.get(name="市工信局")
+    electronics = Industry.objects.get(name="电子信息产业集群")
+    client.force_login(gxj)
+    context, computed = visit(client)
+    assert computed and status_of(context, electronics, september) == DueStatus.NOT_STARTED
+    assert visit(client)[1] is False  # the second visit reads the cache
+
+    update = committing(
+        services.update_start, industry=electronics, unit=unit, period=september, user=gxj
+    )
+    context, computed = visit(client)
+    assert computed and status_of(context, electronics, september) == DueStatus.DRAFT
+
+    # A draft's save and autosave change nothing My work shows: it stays cached.
+    update = committing(
+        services.update_save,
+        update=update,
+        content=content(),
+        expected_version=update.version,
+        user=gxj,
+    )
+    update = committing(
+        services.update_save,
+        update=update,
+        content=content(next_plan="自动保存的文字。"),
+        expected_version=update.version,
+        user=gxj,
+        autosave=True,
+    )
+    context, computed = visit(client)
+    assert not computed and status_of(context, electronics, september) == DueStatus.DRAFT
+
+    update = committing(
+        services.update_submit, update=update, user=gxj, expected_version=update.version
+    )
+    context, computed = visit(client)
+    # Filed, September leaves the list (October is the latest month, listed whatever its state).
+    assert computed and (electronics, september) not in {
+        (i.industry, i.period) for i in context["items"]
+    }
+
+    committing(services.update_return, update=update, user=drc, reason="请补充投资数据。")
+    context, computed = visit(client)
+    assert computed and [item.update.pk for item, _event in context["returned"]] == [update.pk]
+    assert context["returned"][0][1].reason == "请补充投资数据。"
+
+    # A work plan started (a draft) is shown as started.
+    assert [due.plan for due in context["plan_dues"] if due.industry == electronics] == [None]
+    plan = committing(
+        plan_services.plan_start, unit=unit, industry=electronics, year=2025, user=gxj
+    )
+    context, computed = visit(client)
+    assert computed
+    assert [due.plan for due in context["plan_dues"] if due.industry == electronics] == [plan]
+
+    # An item the DRC assigns to the unit.
+    assert context["actions"] == []
+    item = committing(
+        supervision_services.action_assign,
+        industry=electronics,
+        decision="协调解决用地指标。",
+        unit=unit,
+        deadline=datetime.date(2025, 11, 30),
+        user=drc,
+    )
+    context, computed = visit(client)
+    assert computed and [a.pk for a, _light in context["actions"]] == [item.pk]
+    assert visit(client)[1] is False
+
+
+def test_my_work_is_computed_again_each_day(users, client, clock, september):
+    """The lights and working days left count from today: yesterday's page is not served."""
+    client.force_login(users["gxj"])
+    electronics = Industry.objects.get(name="电子信息产业集群")
+    context, computed = visit(client)
+    (item,) = [i for i in context["items"] if i.industry == electronics and i.period == september]
+    days_left = item.working_days_left
+    assert computed and not visit(client)[1]
+    clock.set(datetime.date(2025, 10, 10))
+    client.force_login(users["gxj"])  # a day's idle ends the session
+    context, computed = visit(client)
+    (item,) = [i for i in context["items"] if i.industry == electronics and i.period == september]
+    assert computed and item.working_days_left == days_left - 1
+
+
+def test_each_user_has_their_own_and_a_move_to_another_unit_shows_its_work(
+    users, client, clock, september, make_user
+):
+    """Cached per user, keyed on the unit the account names: a colleague's visit does not serve
+    another's page, and an account moved to another unit sees that unit's work at once."""
+    gxj = users["gxj"]
+    client.force_login(gxj)
+    mine = {i.industry.code for i in visit(client)[0]["items"]}
+    colleague = make_user("gxj2", unit="市工信局")
+    client.force_login(colleague)
+    context, computed = visit(client)
+    assert computed and {i.industry.code for i in context["items"]} == mine
+
+    gxj.unit = Unit.objects.get(name="市商务局")
+    gxj.save()
+    user_groups_sync(gxj)
+    client.force_login(gxj)
+    context, computed = visit(client)
+    moved = {i.industry.code for i in context["items"]}
+    assert computed and moved and moved.isdisjoint(mine)
