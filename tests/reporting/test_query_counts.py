@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from chains.models import Industry, Unit
+from portal.dataversion import bump_now, topics
 from reporting.models import ReportingPeriod
 from reporting.periods import services as periods_services
 from reporting.updates import services
@@ -49,11 +50,25 @@ def test_due_page_queries_do_not_grow_with_months(
     clock.set(today)
     client.force_login(users["gxj"])
     months_of_updates(users, 1, today)
-    # 21: the menu asks once whether the unit leads an industry (its dashboard and reports)
-    few = count(client, reverse("reporting:due"), django_assert_max_num_queries, 21)
+    url = reverse("reporting:due")
+
+    def computed_and_cached():
+        client.get(url)  # the first visit of a month opens its period; measure the usual visit
+        # Another process's write committed: My work computed (test_mywork: when it is cached).
+        # 21, and 4 to store it in the cache's database layer (a savepoint, the count for
+        # culling, the upsert); the menu asks once whether the unit leads an industry.
+        bump_now(topics.WORK)
+        with django_assert_max_num_queries(25) as context:
+            assert client.get(url).status_code == 200
+        computed = len(context.captured_queries)
+        # Cached: the session's user, the month, the unread count, the menu's question, the unit
+        with django_assert_max_num_queries(5):
+            assert client.get(url).status_code == 200
+        return computed
+
+    few = computed_and_cached()
     months_of_updates(users, 12, datetime.date(2025, 11, 1))
-    many = count(client, reverse("reporting:due"), django_assert_max_num_queries, 21)
-    assert many == few
+    assert computed_and_cached() == few
 
 
 def test_update_form_queries_do_not_grow(
