@@ -58,9 +58,36 @@ def leads_industries(user: User) -> bool:
         return False
     known = getattr(user, "_portal_leads_industries", None)
     if known is None:
-        known = industries_for(user, Action.FILE).exists()
+        known = _files_for_any(user)
         user._portal_leads_industries = known
     return known
+
+
+def _files_for_any(user: User) -> bool:
+    """`industries_for(user, Action.FILE).exists()`, read from guardian's direct tables in one
+    plain query: the menu asks it on every page of a unit's staff, and guardian's query took
+    longer to build (about 5 ms) than to run. tests/accounts/test_permissions.py holds the two
+    answers equal for every kind of account."""
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+
+    codename = PERMISSIONS[Action.FILE].split(".")[1]
+    by_group = IndustryGroupObjectPermission._meta.db_table
+    by_user = IndustryUserObjectPermission._meta.db_table
+    memberships = User.groups.through._meta.db_table
+    permissions = Permission._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {by_group} g"
+            f" JOIN {memberships} m ON m.group_id = g.group_id"
+            f" JOIN {permissions} p ON p.id = g.permission_id"
+            " WHERE m.user_id = %s AND p.codename = %s)"
+            f" OR EXISTS (SELECT 1 FROM {by_user} u"
+            f" JOIN {permissions} p ON p.id = u.permission_id"
+            " WHERE u.user_id = %s AND p.codename = %s)",
+            [user.pk, codename, user.pk, codename],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def reads_final_reports(user: User) -> bool:

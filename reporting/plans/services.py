@@ -57,10 +57,13 @@ def _record(
     plan: WorkPlan, kind: PlanEventKind, user: User, reason: str = "", snapshot: dict | None = None
 ) -> None:
     # The overview, the districts' assessment and the hearing show plans once submitted: a
-    # draft's start and saves change nothing there. My work shows a plan once started.
+    # draft's start and saves change nothing there. My work shows a plan once started, and the
+    # months to record progress in once accepted (not the progress itself).
     draft_save = kind == PlanEventKind.SAVED and plan.status == UpdateStatus.DRAFT
     if kind == PlanEventKind.CREATED:
         data_changed(topics.WORK)
+    elif kind == PlanEventKind.PROGRESS:
+        data_changed(topics.plans(plan.plan_year.year))
     elif not draft_save:
         data_changed(topics.plans(plan.plan_year.year), topics.WORK)
     PlanEvent.objects.create(

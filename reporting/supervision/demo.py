@@ -12,6 +12,7 @@ from accounts.choices import Role
 from accounts.models import User
 from chains.matrix.demo import DEMO_FIRST
 from chains.models import Official, Unit
+from portal.dataversion import data_changed, topics
 from reporting.choices import ActionSource, ActionStatus, ChaseStep, ProblemStatus
 from reporting.models import (
     ActionChase,
@@ -211,4 +212,6 @@ def demo_supervision_seed(today: datetime.date) -> int:
     Comment.objects.filter(pk=comment.pk).update(
         created_at=_at(today - datetime.timedelta(days=2), 11)
     )
+    # Written around the services: say what changed, as they would (My work, the dashboard).
+    data_changed(topics.WORK, topics.actions(industry.pk), topics.problems(industry.pk))
     return ActionItem.objects.count()

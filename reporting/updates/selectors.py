@@ -332,6 +332,7 @@ def contribution_items(user: User, today: datetime.date) -> list[MonthlyUpdate]:
         )
         .exclude(status=UpdateStatus.ACCEPTED)
         .select_related("industry", "unit", "period")
+        .only("id", "status", "industry", "unit", "period")  # not the texts (My work caches it)
         .order_by("-period__year", "-period__month", "industry__position")
     )
 
@@ -393,9 +394,24 @@ def returned_to_me(items: list[DueItem]) -> list[tuple[DueItem, UpdateEvent | No
     with the return that sent it back (its reasons). One query."""
     returned = [item for item in items if item.status == DueStatus.RETURNED and item.update]
     latest = {}
-    events = UpdateEvent.objects.filter(
-        update__in=[item.update for item in returned], kind__in=RETURN_KINDS
-    ).select_related("actor")
+    # What the list shows of a return (My work keeps it in the cache: no snapshot, and of the
+    # actor only the name, never the password hash).
+    events = (
+        UpdateEvent.objects.filter(
+            update__in=[item.update for item in returned], kind__in=RETURN_KINDS
+        )
+        .select_related("actor")
+        .only(
+            "id",
+            "update_id",
+            "at",
+            "reason",
+            "actor__id",
+            "actor__username",
+            "actor__first_name",
+            "actor__last_name",
+        )
+    )
     for event in events.order_by("at", "id"):
         latest[event.update_id] = event
     returned.sort(key=lambda item: (item.period.year, item.period.month, item.industry.position))

@@ -230,3 +230,23 @@ def test_only_leaders_and_system_wide_readers_read_the_city_overview(users):
     for name in ("gxj", "siming", "stats"):
         assert reads_city_overview(users[name]) is (name == "stats"), name
     assert not reads_city_overview(AnonymousUser())
+
+
+def test_the_menus_question_answers_as_guardian_does_for_every_account(users, make_user):
+    """The menu asks whether the unit leads an industry in one plain query of guardian's direct
+    tables (accounts.access._files_for_any); it must answer as guardian does, for a grant to the
+    unit's group and one to the user alone, and for every role."""
+    from guardian.shortcuts import assign_perm
+
+    from accounts.access import leads_industries
+
+    alone = make_user("alone", unit="市卫健委")  # a responsible unit, given one grant directly
+    assign_perm("chains.file_industry", alone, industry("新材料产业"))
+    answers = {}
+    for name, user in {**users, "alone": alone}.items():
+        user._portal_leads_industries = None  # not the answer kept on the object
+        answers[name] = leads_industries(user)
+        expected = bool(user.unit_id) and industries_for(user, Action.FILE).exists()
+        assert answers[name] == expected, name
+    assert answers["gxj"] and answers["alone"]
+    assert answers["kjj"] and not answers["siming"] and not answers["hyj"] and not answers["drc"]

@@ -6,18 +6,20 @@ Each write runs with its on-commit callbacks executed: a version is sent to Redi
 writer commits, as in service (the tests' own transaction never commits)."""
 
 import datetime
+import pickle
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.services import user_groups_sync
 from chains.models import Industry, Unit
 from reporting.choices import DueStatus
+from reporting.periods.services import today
 from reporting.plans import services as plan_services
 from reporting.supervision import services as supervision_services
-from reporting.updates import services
+from reporting.updates import mywork, services
 from tests.reporting.conftest import content
 
 # What My work computes from; a visit served from the cache reads none of them.
@@ -157,9 +159,117 @@ def test_each_user_has_their_own_and_a_move_to_another_unit_shows_its_work(
     assert computed and {i.industry.code for i in context["items"]} == mine
 
     gxj.unit = Unit.objects.get(name="市商务局")
-    gxj.save()
-    user_groups_sync(gxj)
+    gxj.save()  # the account's groups follow its unit (accounts.signals)
     client.force_login(gxj)
     context, computed = visit(client)
     moved = {i.industry.code for i in context["items"]}
     assert computed and moved and moved.isdisjoint(mine)
+
+
+def test_the_reviews_after_a_return_and_a_districts_plan_and_item_steps_are_seen(
+    users, client, clock, committing
+):
+    """The other writes My work shows: an update accepted and one reopened after its lock
+    date; a district's plan submitted and accepted (its months to record progress in appear);
+    an item acknowledged (in progress). A plan's progress changes nothing shown."""
+    clock.set(datetime.date(2026, 1, 10))
+    siming, drc = users["siming"], users["drc"]
+    district = Unit.objects.get(name="思明区")
+    client.force_login(siming)
+    plan = committing(
+        plan_services.plan_start, unit=district, industry=None, year=2026, user=siming
+    )
+    plan = committing(
+        plan_services.plan_save,
+        plan=plan,
+        user=siming,
+        expected_version=plan.version,
+        summary="全年推进软件信息业集聚。",
+        items=[
+            plan_services.ItemContent(
+                element="platform", task="新建5G基站500个", responsible=district, due_month=6
+            )
+        ],
+    )
+    context, computed = visit(client)
+    assert computed and context["progress_periods"] == []
+    plan = committing(
+        plan_services.plan_submit, plan=plan, user=siming, expected_version=plan.version
+    )
+    context, computed = visit(client)
+    (due,) = [d for d in context["plan_dues"] if d.industry is None]
+    assert computed and due.plan.status == "submitted"
+    committing(plan_services.plan_accept, plan=plan, user=drc)
+    context, computed = visit(client)
+    assert computed and [p.slug for p in context["progress_periods"]] == ["2026-01"]
+
+    # An item hosted by the district, then acknowledged (签收): in progress.
+    item = committing(
+        supervision_services.action_assign,
+        industry=Industry.objects.get(code="electronic-information"),
+        decision="协调园区配套。",
+        unit=district,
+        deadline=datetime.date(2026, 3, 31),
+        user=drc,
+    )
+    context, computed = visit(client)
+    assert computed and [a.status for a, _ in context["actions"]] == ["assigned"]
+    committing(supervision_services.action_acknowledge, action=item, user=siming)
+    context, computed = visit(client)
+    assert computed and [a.status for a, _ in context["actions"]] == ["in_progress"]
+    assert visit(client)[1] is False
+
+
+def test_an_accepted_or_reopened_update_is_seen(users, client, clock, september, committing):
+    gxj, drc = users["gxj"], users["drc"]
+    unit = Unit.objects.get(name="市工信局")
+    electronics = Industry.objects.get(name="电子信息产业集群")
+    client.force_login(gxj)
+    update = committing(
+        services.update_start, industry=electronics, unit=unit, period=september, user=gxj
+    )
+    # Past September's lock date: locked, until the DRC reopens it.
+    clock.set(september.lock_date + datetime.timedelta(days=1))
+    client.force_login(gxj)
+    (item,) = [i for i in visit(client)[0]["items"] if i.update and i.update.pk == update.pk]
+    assert item.locked
+    committing(
+        services.update_reopen,
+        update=update,
+        user=drc,
+        reason="补报。",
+        until=september.lock_date + datetime.timedelta(days=7),
+    )
+    context, computed = visit(client)
+    (item,) = [i for i in context["items"] if i.update and i.update.pk == update.pk]
+    assert computed and not item.locked
+
+
+def test_the_cache_keeps_no_password_hash_nor_the_texts(users, client, clock, september):
+    """What My work keeps (in Redis and the database) holds names, never a password hash, and
+    not the updates' texts."""
+    gxj, drc = users["gxj"], users["drc"]
+    unit = Unit.objects.get(name="市工信局")
+    update = services.update_start(
+        industry=Industry.objects.get(name="电子信息产业集群"),
+        unit=unit,
+        period=september,
+        user=gxj,
+    )
+    update = services.update_save(
+        update=update, content=content(), expected_version=update.version, user=gxj
+    )
+    update = services.update_submit(update=update, user=gxj, expected_version=update.version)
+    services.update_return(update=update, user=drc, reason="请补充投资数据。")
+    # 市科技局 contributes to electronics: the update is in its list.
+    kjj = users["kjj"]
+    client.force_login(gxj)
+    assert visit(client)[0]["returned"]
+    client.force_login(kjj)
+    assert visit(client)[0]["contributions"]
+    keys = [mywork.cache_key(user, today()) for user in (gxj, kjj)]
+    found = caches["pages"].get_many(keys)
+    assert len(found) == 2  # both pages were kept
+    kept = b"".join(pickle.dumps(value) for value in found.values())
+    assert drc.password.encode() not in kept and gxj.password.encode() not in kept
+    assert "召开专班会议".encode() not in kept  # the update's text (content()): not kept
