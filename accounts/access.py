@@ -66,26 +66,30 @@ def leads_industries(user: User) -> bool:
 def _files_for_any(user: User) -> bool:
     """`industries_for(user, Action.FILE).exists()`, read from guardian's direct tables in one
     plain query: the menu asks it on every page of a unit's staff, and guardian's query took
-    longer to build (about 5 ms) than to run. tests/accounts/test_permissions.py holds the two
-    answers equal for every kind of account."""
+    longer to build (about 5 ms) than to run. As guardian's: grants to the user and to the
+    user's groups, of Industry's permission, no global permission, no superuser shortcut.
+    tests/accounts/test_access.py holds the two answers equal for every kind of account."""
     from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
+    quote = connection.ops.quote_name
+    by_group = quote(IndustryGroupObjectPermission._meta.db_table)
+    by_user = quote(IndustryUserObjectPermission._meta.db_table)
+    memberships = quote(User.groups.through._meta.db_table)
+    permissions = quote(Permission._meta.db_table)
     codename = PERMISSIONS[Action.FILE].split(".")[1]
-    by_group = IndustryGroupObjectPermission._meta.db_table
-    by_user = IndustryUserObjectPermission._meta.db_table
-    memberships = User.groups.through._meta.db_table
-    permissions = Permission._meta.db_table
+    industry = ContentType.objects.get_for_model(Industry).pk  # kept by Django: no query
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM {by_group} g"
             f" JOIN {memberships} m ON m.group_id = g.group_id"
             f" JOIN {permissions} p ON p.id = g.permission_id"
-            " WHERE m.user_id = %s AND p.codename = %s)"
+            " WHERE m.user_id = %s AND p.codename = %s AND p.content_type_id = %s)"
             f" OR EXISTS (SELECT 1 FROM {by_user} u"
             f" JOIN {permissions} p ON p.id = u.permission_id"
-            " WHERE u.user_id = %s AND p.codename = %s)",
-            [user.pk, codename, user.pk, codename],
+            " WHERE u.user_id = %s AND p.codename = %s AND p.content_type_id = %s)",
+            [user.pk, codename, industry, user.pk, codename, industry],
         )
         return bool(cursor.fetchone()[0])
 

@@ -178,16 +178,17 @@ def due_page(timed) -> dict:
     def get():
         assert client.get("/updates/").status_code == 200
 
-    def after_write():
-        dataversion.bump_now(dataversion.topics.WORK)
-        get()
-
     _p50, p95 = timed(get, percentiles=(0.5, 0.95))
     with CaptureQueriesContext(connection) as queries:
         get()
-    _c50, computed_p95 = timed(after_write, percentiles=(0.5, 0.95))
+
+    def write():  # another unit's write My work shows (not timed)
+        dataversion.bump_now(dataversion.topics.WORK)
+
+    _c50, computed_p95 = timed(get, percentiles=(0.5, 0.95), before=write)
+    write()
     with CaptureQueriesContext(connection) as computed:
-        after_write()
+        get()
     return {
         "p95": p95,
         "queries": len(queries.captured_queries),

@@ -66,9 +66,9 @@ def plans_owed(unit: Unit, year: int) -> list[PlanDue]:
     owed = [PlanDue(unit=unit, industry=industry) for industry in plan_scopes_owed([unit])[unit.pk]]
     plans = {
         plan.industry_id: plan
-        for plan in WorkPlan.objects.filter(unit=unit, plan_year__year=year).select_related(
-            "plan_year", "industry"
-        )
+        for plan in WorkPlan.objects.filter(unit=unit, plan_year__year=year)
+        .select_related("plan_year", "industry")
+        .defer("summary", "return_reason")  # the state, not the texts (My work caches it)
     }
     for due in owed:
         due.plan = plans.get(due.industry.pk if due.industry else None)

@@ -53,19 +53,29 @@ def _snapshot(plan: WorkPlan) -> dict:
     }
 
 
+# What My work shows of a plan: its state.
+WORK_EVENTS = {
+    PlanEventKind.CREATED,
+    PlanEventKind.SUBMITTED,
+    PlanEventKind.RETURNED,
+    PlanEventKind.ACCEPTED,
+}
+
+
 def _record(
     plan: WorkPlan, kind: PlanEventKind, user: User, reason: str = "", snapshot: dict | None = None
 ) -> None:
     # The overview, the districts' assessment and the hearing show plans once submitted: a
-    # draft's start and saves change nothing there. My work shows a plan once started, and the
+    # draft's start and saves change nothing there. My work shows a plan's state, and the
     # months to record progress in once accepted (not the progress itself).
-    draft_save = kind == PlanEventKind.SAVED and plan.status == UpdateStatus.DRAFT
-    if kind == PlanEventKind.CREATED:
-        data_changed(topics.WORK)
-    elif kind == PlanEventKind.PROGRESS:
-        data_changed(topics.plans(plan.plan_year.year))
-    elif not draft_save:
-        data_changed(topics.plans(plan.plan_year.year), topics.WORK)
+    names = []
+    if kind != PlanEventKind.CREATED and not (
+        kind == PlanEventKind.SAVED and plan.status == UpdateStatus.DRAFT
+    ):
+        names.append(topics.plans(plan.plan_year.year))
+    if kind in WORK_EVENTS:
+        names.append(topics.WORK)
+    data_changed(*names)
     PlanEvent.objects.create(
         plan=plan,
         kind=kind,

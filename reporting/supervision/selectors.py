@@ -36,6 +36,7 @@ def unit_actions(user, today, *, limit: int = 200):
         .filter(status__in=ActionStatus.open_values())
         .distinct()
         .select_related("industry", "unit")
+        .defer("evidence")  # not shown (My work caches the list)
         .order_by("deadline", "id")[:limit]
     )
     return [(a, action_light(a, today, calendar)) for a in items]

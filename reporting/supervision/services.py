@@ -26,10 +26,12 @@ from reporting.notices.services import notify
 from reporting.updates.attachments import inspect_upload
 
 
-def _changes_dashboard(function):
+def _changes_dashboard(function=None, *, my_work: bool = False):
     """The dashboard shows each industry's problems, meetings and action items: the industries
-    a step concerns (its industry, meeting, item or problem) are bumped when it commits, and
-    My work (topics.WORK), which lists a unit's items."""
+    a step concerns (its industry, meeting, item or problem) are bumped when it commits. An
+    item's steps (`my_work`) also bump topics.WORK: My work lists the unit's items."""
+    if function is None:
+        return functools.partial(_changes_dashboard, my_work=my_work)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -46,7 +48,7 @@ def _changes_dashboard(function):
                 )
             )
         data_changed(
-            topics.WORK,  # My work lists the unit's items
+            *([topics.WORK] if my_work else []),
             *(t(i) for i in industries for t in (topics.problems, topics.actions)),
         )
         return function(*args, **kwargs)
@@ -217,7 +219,7 @@ def _units_text(action: ActionItem) -> str:
 
 
 @transaction.atomic
-@_changes_dashboard
+@_changes_dashboard(my_work=True)
 def action_assign(
     *,
     industry: Industry,
@@ -350,7 +352,7 @@ def _resolve_problems_if_done(action: ActionItem) -> None:
 
 
 @transaction.atomic
-@_changes_dashboard
+@_changes_dashboard(my_work=True)
 def action_acknowledge(*, action: ActionItem, user: User) -> ActionItem:
     """签收: the host unit takes the item on."""
     action = _locked(action, ActionStatus.ASSIGNED)
@@ -383,7 +385,7 @@ def action_contribute(*, action: ActionItem, user: User, text: str, files=()) ->
 
 
 @transaction.atomic
-@_changes_dashboard
+@_changes_dashboard(my_work=True)
 def action_report(*, action: ActionItem, user: User, evidence: str, files=()) -> ActionItem:
     """反馈: the host unit reports the item done, with evidence (text, and files), for the DRC
     to review."""
@@ -402,7 +404,7 @@ def action_report(*, action: ActionItem, user: User, evidence: str, files=()) ->
 
 
 @transaction.atomic
-@_changes_dashboard
+@_changes_dashboard(my_work=True)
 def action_review(*, action: ActionItem, user: User, accept: bool, reason: str = "") -> ActionItem:
     """复核: the DRC accepts the report (办结) or sends it back with a reason."""
     action = _locked(action, ActionStatus.REPORTED)
@@ -431,7 +433,7 @@ def action_review(*, action: ActionItem, user: User, accept: bool, reason: str =
 
 
 @transaction.atomic
-@_changes_dashboard
+@_changes_dashboard(my_work=True)
 def action_request_extension(
     *, action: ActionItem, user: User, until: datetime.date, reason: str
 ) -> ActionItem:
@@ -455,7 +457,7 @@ def action_request_extension(
 
 
 @transaction.atomic
-@_changes_dashboard
+@_changes_dashboard(my_work=True)
 def action_decide_extension(
     *, action: ActionItem, user: User, grant: bool, reason: str = ""
 ) -> ActionItem:
@@ -485,7 +487,7 @@ def action_decide_extension(
 
 
 @transaction.atomic
-@_changes_dashboard
+@_changes_dashboard(my_work=True)
 def action_cancel(*, action: ActionItem, user: User, reason: str) -> ActionItem:
     """The DRC withdraws an item (撤销), with a reason; it stays on record."""
     if not reason.strip():
@@ -503,7 +505,7 @@ def action_cancel(*, action: ActionItem, user: User, reason: str) -> ActionItem:
 
 
 @transaction.atomic
-@_changes_dashboard
+@_changes_dashboard(my_work=True)
 def action_merge(
     *, action: ActionItem, into: ActionItem, user: User, reason: str = ""
 ) -> ActionItem:

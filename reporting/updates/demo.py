@@ -12,6 +12,7 @@ from accounts.choices import Role
 from accounts.models import Notification, User
 from chains.matrix.demo import DEMO_FIRST
 from chains.models import Unit
+from portal.dataversion import data_changed, topics
 from reporting.choices import ProblemType, ProjectStage
 from reporting.models import (
     Contribution,
@@ -272,6 +273,7 @@ def demo_updates_seed(today: datetime.date | None = None, months: int = 12) -> i
     Contribution.objects.filter(update__is_demo=True, created_at__gt=now).update(created_at=now)
     ProjectEvent.objects.filter(at__gt=now).update(at=now)
     Project.objects.filter(created_at__gt=now).update(created_at=now)
+    data_changed(topics.WORK)  # written around the services just above: My work shows them
     # The notices the seeding sends (after commit) are history, not news.
     transaction.on_commit(
         lambda: Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -242,6 +242,10 @@ def test_the_menus_question_answers_as_guardian_does_for_every_account(users, ma
 
     alone = make_user("alone", unit="市卫健委")  # a responsible unit, given one grant directly
     assign_perm("chains.file_industry", alone, industry("新材料产业"))
+    # 市海洋局 files nothing: a direct grant to view and the global permission to file count
+    # for nothing here (guardian's answer, accept_global_perms=False).
+    assign_perm("chains.view_industry", users["hyj"], industry("新材料产业"))
+    assign_perm("chains.file_industry", users["hyj"])
     answers = {}
     for name, user in {**users, "alone": alone}.items():
         user._portal_leads_industries = None  # not the answer kept on the object

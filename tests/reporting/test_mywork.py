@@ -166,12 +166,11 @@ def test_each_user_has_their_own_and_a_move_to_another_unit_shows_its_work(
     assert computed and moved and moved.isdisjoint(mine)
 
 
-def test_the_reviews_after_a_return_and_a_districts_plan_and_item_steps_are_seen(
+def test_a_districts_plan_and_an_items_steps_are_seen_and_progress_is_not_a_change(
     users, client, clock, committing
 ):
-    """The other writes My work shows: an update accepted and one reopened after its lock
-    date; a district's plan submitted and accepted (its months to record progress in appear);
-    an item acknowledged (in progress). A plan's progress changes nothing shown."""
+    """A district's plan submitted and accepted (its months to record progress in appear); an
+    item assigned and acknowledged (in progress). A plan's progress changes nothing shown."""
     clock.set(datetime.date(2026, 1, 10))
     siming, drc = users["siming"], users["drc"]
     district = Unit.objects.get(name="思明区")
@@ -199,9 +198,18 @@ def test_the_reviews_after_a_return_and_a_districts_plan_and_item_steps_are_seen
     context, computed = visit(client)
     (due,) = [d for d in context["plan_dues"] if d.industry is None]
     assert computed and due.plan.status == "submitted"
-    committing(plan_services.plan_accept, plan=plan, user=drc)
+    plan = committing(plan_services.plan_accept, plan=plan, user=drc)
     context, computed = visit(client)
     assert computed and [p.slug for p in context["progress_periods"]] == ["2026-01"]
+    (item,) = plan.items.all()
+    committing(
+        plan_services.progress_record,
+        unit=district,
+        period=context["progress_periods"][0],
+        user=siming,
+        entries=[plan_services.ProgressEntry(item_id=item.pk, percent=10, text="开工建设。")],
+    )
+    assert visit(client)[1] is False  # progress is not shown on My work
 
     # An item hosted by the district, then acknowledged (签收): in progress.
     item = committing(
@@ -221,9 +229,31 @@ def test_the_reviews_after_a_return_and_a_districts_plan_and_item_steps_are_seen
 
 
 def test_an_accepted_or_reopened_update_is_seen(users, client, clock, september, committing):
-    gxj, drc = users["gxj"], users["drc"]
+    """An update accepted leaves the list of those a responsible unit may add inputs to; one
+    reopened after its lock date can be edited again."""
+    gxj, drc, kjj = users["gxj"], users["drc"], users["kjj"]
     unit = Unit.objects.get(name="市工信局")
     electronics = Industry.objects.get(name="电子信息产业集群")
+    machinery = Industry.objects.get(name="机械装备产业集群")
+    filed = committing(
+        services.update_start, industry=machinery, unit=unit, period=september, user=gxj
+    )
+    filed = committing(
+        services.update_save,
+        update=filed,
+        content=content(),
+        expected_version=filed.version,
+        user=gxj,
+    )
+    filed = committing(
+        services.update_submit, update=filed, user=gxj, expected_version=filed.version
+    )
+    client.force_login(kjj)  # 市科技局: a responsible unit of both industries
+    assert filed.pk in {u.pk for u in visit(client)[0]["contributions"]}
+    committing(services.update_accept, update=filed, user=drc)
+    context, computed = visit(client)
+    assert computed and filed.pk not in {u.pk for u in context["contributions"]}
+
     client.force_login(gxj)
     update = committing(
         services.update_start, industry=electronics, unit=unit, period=september, user=gxj
@@ -247,7 +277,7 @@ def test_an_accepted_or_reopened_update_is_seen(users, client, clock, september,
 
 def test_the_cache_keeps_no_password_hash_nor_the_texts(users, client, clock, september):
     """What My work keeps (in Redis and the database) holds names, never a password hash, and
-    not the updates' texts."""
+    not the texts of updates, plans or items' evidence."""
     gxj, drc = users["gxj"], users["drc"]
     unit = Unit.objects.get(name="市工信局")
     update = services.update_start(
@@ -261,10 +291,29 @@ def test_the_cache_keeps_no_password_hash_nor_the_texts(users, client, clock, se
     )
     update = services.update_submit(update=update, user=gxj, expected_version=update.version)
     services.update_return(update=update, user=drc, reason="请补充投资数据。")
+    plan = plan_services.plan_start(unit=unit, industry=update.industry, year=2025, user=gxj)
+    plan_services.plan_save(
+        plan=plan,
+        user=gxj,
+        expected_version=plan.version,
+        summary="计划的全年目标文字。",
+        items=[],
+    )
+    item = supervision_services.action_assign(
+        industry=update.industry,
+        decision="协调解决用地指标。",
+        unit=unit,
+        deadline=datetime.date(2025, 11, 30),
+        user=drc,
+    )
+    item = supervision_services.action_acknowledge(action=item, user=gxj)
+    supervision_services.action_report(action=item, user=gxj, evidence="办结佐证的文字。")
     # 市科技局 contributes to electronics: the update is in its list.
     kjj = users["kjj"]
     client.force_login(gxj)
-    assert visit(client)[0]["returned"]
+    context = visit(client)[0]
+    assert context["returned"] and context["actions"]
+    assert [d.plan for d in context["plan_dues"] if d.industry == update.industry] == [plan]
     client.force_login(kjj)
     assert visit(client)[0]["contributions"]
     keys = [mywork.cache_key(user, today()) for user in (gxj, kjj)]
@@ -272,4 +321,5 @@ def test_the_cache_keeps_no_password_hash_nor_the_texts(users, client, clock, se
     assert len(found) == 2  # both pages were kept
     kept = b"".join(pickle.dumps(value) for value in found.values())
     assert drc.password.encode() not in kept and gxj.password.encode() not in kept
-    assert "召开专班会议".encode() not in kept  # the update's text (content()): not kept
+    for text in ("召开专班会议", "计划的全年目标文字", "办结佐证的文字"):  # update, plan, item
+        assert text.encode() not in kept, text

@@ -56,7 +56,8 @@ def test_due_page_queries_do_not_grow_with_months(
         client.get(url)  # the first visit of a month opens its period; measure the usual visit
         # Another process's write committed: My work computed (test_mywork: when it is cached).
         # 21, and 4 to store it in the cache's database layer (a savepoint, the count for
-        # culling, the upsert); the menu asks once whether the unit leads an industry.
+        # culling, the upsert, the savepoint's release); the menu asks once whether the unit
+        # leads an industry.
         bump_now(topics.WORK)
         with django_assert_max_num_queries(25) as context:
             assert client.get(url).status_code == 200
