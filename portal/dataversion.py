@@ -257,6 +257,36 @@ def digest(current: dict[str, int]) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
+def cache_key(key_parts: tuple, depends: Iterable[str]) -> str | None:
+    """`key_parts` and the digest of the topics' versions, joined; None when the versions are
+    unknown (see versions())."""
+    version = stamp(depends)
+    return None if version is None else ":".join(str(p) for p in (*key_parts, version))
+
+
+def cached(
+    key_parts: tuple,
+    compute,
+    depends: Iterable[str],
+    *,
+    timeout: int = 60 * 60,
+    using: str = "default",
+):
+    """`compute()`, kept in the `using` cache under `key_parts` and the versions of the topics
+    it `depends` on; computed and kept nowhere when the versions are unknown."""
+    from django.core.cache import caches
+
+    key = cache_key(key_parts, depends)
+    if key is None:
+        return compute()
+    cache = caches[using]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
 def stamp(names: Iterable[str]) -> str | None:
     """The digest of the topics' current versions; None when the cache cannot be reached
     (compute, and store nothing)."""

@@ -21,7 +21,7 @@ from chains.models import (
     Unit,
 )
 from chains.quality.selectors import flagged_figures, industry_measures
-from portal.dataversion import stamp
+from portal import dataversion
 from portal.months import previous_month
 from reporting.analysis.selectors import MonthAnalysis, month_status
 from reporting.assessment.scoring import completion_percent, completion_rows
@@ -227,17 +227,7 @@ def trend(industry: Industry, period: ReportingPeriod) -> dict:
 def cached(key_parts: tuple, compute, depends: Iterable[str], timeout: int = 60 * 60):
     """`compute()`, cached under `key_parts` and the versions of the topics it `depends` on
     (reporting.dashboard.depends)."""
-    from django.core.cache import cache
-
-    version = stamp(depends)
-    if version is None:  # the cache is down: compute, and store nothing
-        return compute()
-    key = "dashboard:" + ":".join(str(p) for p in (*key_parts, version))
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    return value
+    return dataversion.cached(("dashboard", *key_parts), compute, depends, timeout=timeout)
 
 
 def enterprises_summary(

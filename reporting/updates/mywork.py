@@ -6,10 +6,9 @@ bumps none of them, so the page a unit keeps open while filing stays cached."""
 import datetime
 from collections import Counter
 
-from django.core.cache import caches
-
 from accounts.models import User
-from portal.dataversion import stamp, topics
+from portal import dataversion
+from portal.dataversion import cached, topics
 from reporting.plans import selectors as plans
 from reporting.supervision import selectors as supervision
 from reporting.updates import selectors
@@ -22,32 +21,28 @@ SHAPE = 1
 
 
 def my_work(user: User, today: datetime.date) -> dict:
-    """The parts of My work, from the cache when none of what they show has changed."""
-    key = cache_key(user, today)
-    if key is None:
+    """The parts of My work, from the cache when none of what they show has changed. An account
+    without a unit owes nothing: computed without a query, and not kept."""
+    if not user.unit_id:
         return _compute(user, today)
-    cache = caches["pages"]
-    found = cache.get(key)
-    if found is None:
-        found = _compute(user, today)
-        cache.set(key, found, TIMEOUT)
-    return found
+    return cached(
+        _key_parts(user, today),
+        lambda: _compute(user, today),
+        DEPENDS,
+        timeout=TIMEOUT,
+        using="pages",
+    )
 
 
 def cache_key(user: User, today: datetime.date) -> str | None:
-    """Where the user's My work of the day is kept. It names the user and what their
-    permissions come from (unit, official), and the day: lights, locks and working days left
-    change with it. None when it is not kept: an account without a unit owes nothing (computed
-    without a query), and when the cache is away or this transaction changed what My work
-    shows."""
-    if not user.unit_id:
-        return None
-    version = stamp(DEPENDS)
-    if version is None:
-        return None
-    return (
-        f"mywork{SHAPE}:{user.pk}:{user.unit_id}:{user.official_id}:{today.isoformat()}:{version}"
-    )
+    """Where the user's My work of the day is kept (None: not kept)."""
+    return dataversion.cache_key(_key_parts(user, today), DEPENDS) if user.unit_id else None
+
+
+def _key_parts(user: User, today: datetime.date) -> tuple:
+    """The user and what their permissions come from (unit, official), and the day: lights,
+    locks and working days left change with it."""
+    return (f"mywork{SHAPE}", user.pk, user.unit_id, user.official_id, today.isoformat())
 
 
 def _compute(user: User, today: datetime.date) -> dict:
