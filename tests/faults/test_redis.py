@@ -48,6 +48,8 @@ def test_with_redis_down_every_page_answers_and_a_submission_is_kept(
         requested_at=timezone.now() - timezone.timedelta(minutes=1)
     )
     client.force_login(users["gxj"])
+    due, edit = reverse("reporting:due"), reverse("reporting:edit", args=[electronics_update.pk])
+    assert edit in client.get(due).content.decode()  # My work is cached now: a draft to continue
 
     redis_server.kill() if outage == "refused" else redis_server.freeze()
     try:
@@ -94,6 +96,9 @@ def test_with_redis_down_every_page_answers_and_a_submission_is_kept(
         redis_server.start() if outage == "refused" else redis_server.thaw()
 
     cache.check()  # Redis answers again: end the pause the cache takes after a failure
+    # My work too: the submission made while Redis was down is no longer a draft to continue.
+    for _ in range(2):  # computed, then from the cache
+        assert edit not in client.get(due).content.decode()
     # Back: the number cached before the outage is not served again.
     assert "已报 <strong>1</strong>" in received(drc, september)
     assert "已报 <strong>1</strong>" in received(drc, september)  # ... nor later, from the cache
