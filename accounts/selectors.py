@@ -1,5 +1,5 @@
 """Reads for accounts: which groups the portal manages (one per unit and one per lead city
-official), named by a prefix the admin keeps read-only."""
+official), named by a prefix the admin keeps read-only; the header's unread notifications."""
 
 from django.contrib.auth.models import Group
 from django.db.models import Q
@@ -18,3 +18,10 @@ def managed_groups_q(lookup: str = "name") -> Q:
 
 def is_managed_group(group: Group) -> bool:
     return group.name.startswith((UNIT_GROUP_PREFIX, OFFICIAL_GROUP_PREFIX))
+
+
+def unread_notifications(request) -> int:
+    """The count of the user's unread notifications the header shows, read once a request."""
+    if "portal_unread" not in request.__dict__:
+        request.portal_unread = request.user.notifications.filter(read_at__isnull=True).count()
+    return request.portal_unread

@@ -1,11 +1,13 @@
 """Load measured with Locust, as a city would meet it: gunicorn with four workers on the bench's
-PostgreSQL database and Redis, and Locust headless in a process of its own (bench/locustfile.py),
-20 users with no think time, on this same machine (so the load generator competes with the
-server for the cores, as it says in the figures' names: c20).
+PostgreSQL database and Redis (each worker keeping its database connection, as in production),
+and Locust headless in a process of its own (bench/locustfile.py), 20 users with no think time,
+on this same machine (so the load generator competes with the server for the cores, as it says
+in the figures' names: c20).
 
 Runs: the logged-in /healthz (the floor), the anonymous /healthz, the warm dashboard, and the
 dashboard inside a mix of 16 lead units autosaving and 4 DRC staff reading; and the same two for
-the lightest page with the portal's frame (the password form), the ceiling of any page."""
+the lightest page with the portal's frame (the password form), the ceiling of any page its view
+makes (the dashboard sent whole from the cache runs no view)."""
 
 import csv
 import json
@@ -45,6 +47,10 @@ def serve():
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Each worker keeps its database connection, as in production (portal/settings/
+        # production.py): with the test settings' default (0) every request opened one, and
+        # a page that reads the database paid for the connection more than for its queries.
+        "CONN_MAX_AGE": "60",
     }
     server = subprocess.Popen(
         [

@@ -10,6 +10,7 @@ from accounts.access import (
     reads_everything,
     reads_final_reports,
 )
+from accounts.selectors import unread_notifications
 from chains.figures.access import can_read_statistics
 from reporting.assessment.access import own_district_code
 from reporting.dashboard.access import reads_dashboard
@@ -23,9 +24,7 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "unread_notifications": SimpleLazyObject(
-            lambda: user.notifications.filter(read_at__isnull=True).count()
-        ),
+        "unread_notifications": SimpleLazyObject(lambda: unread_notifications(request)),
         "is_reviewer": can_review(user),
         "sees_statistics": can_read_statistics(user),
         # Each menu entry is read only when the menu is drawn; lead-unit status once a request.

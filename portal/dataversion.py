@@ -68,6 +68,8 @@ class topics:
     # Who owes what (My work): an update started or its review state, a work plan started or
     # moved on, an action item's step. Every user's My work is keyed on it.
     WORK = "work"
+    # Reports generated and finalised (the dashboard's line on the annual report).
+    REPORTS = "reports"
 
     @staticmethod
     def started(year: int) -> str:

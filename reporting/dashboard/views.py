@@ -18,12 +18,15 @@ from accounts.access import (
 )
 from accounts.choices import Action
 from accounts.policies import Policy
+from accounts.selectors import unread_notifications
 from chains.matrix.access import can_read_matrix_history
 from chains.matrix.history import change_entries
 from chains.matrix.selectors import industries_with_assignments, matrix_change_records
 from chains.models import Category, Official, Unit
 from chains.policies.selectors import policies_for_industry
 from chains.teams.selectors import roster as team_roster
+from portal import pagecache
+from portal.dataversion import topics, versions
 from portal.responses import xlsx_response
 from portal.viewhelpers import year_param
 from reporting.assessment.access import can_assess_districts
@@ -86,24 +89,39 @@ class DashboardView(TemplateView):
     xlsx = None
 
     def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        if self.xlsx is not None:
+        if not reads_dashboard(request.user):
+            raise PermissionDenied
+        today = self.today = services.today()
+        services.periods_ensure(today)
+        # Read before anything the page shows (the month first): a write meanwhile leaves them
+        # past the stamp kept with the page. The parts' own topics are read before the parts.
+        early = versions([*depends.BASE, topics.REPORTS])
+        self.period = self.month_shown(today)
+        if request.GET.get("format") == "xlsx":
+            context = self.get_context_data(**kwargs)
             return xlsx_response(self.xlsx, f"工作看板{context['period']}.xlsx")
-        return self.render_to_response(context)
+
+        def make():
+            context = self.get_context_data(**kwargs)
+            response = self.render_to_response(context).render()
+            parts = context["shown_versions"]
+            return response, None if None in (early, parts) else {**parts, **early}
+
+        # The whole page, kept for this user's session while nothing it shows changes: the
+        # month (the one asked, or the one waiting for review), the day, the header's count.
+        shown = (self.period.pk, today, unread_notifications(request))
+        return pagecache.served(request, "dashboard", shown, make)
+
+    def month_shown(self, today):
+        """The month asked for (?month=), else the one the DRC most likely reviews."""
+        slug = self.request.GET.get("month")
+        if slug:
+            return periods_selectors.period_by_slug(slug)
+        return selectors.default_review_period(today)
 
     def get_context_data(self, **kwargs):
-
         user = self.request.user
-        if not reads_dashboard(user):
-            raise PermissionDenied
-        today = services.today()
-        services.periods_ensure(today)
-        slug = self.request.GET.get("month")
-        period = (
-            periods_selectors.period_by_slug(slug)
-            if slug
-            else selectors.default_review_period(today)
-        )
+        today, period = self.today, self.period
         category = self.request.GET.get("category") or ""
         industry = self.request.GET.get("industry") or ""
         official = self.request.GET.get("official") or ""
@@ -211,6 +229,7 @@ class DashboardView(TemplateView):
             filters=SimpleLazyObject(choices),
             months=months,
             dash=data,
+            shown_versions=overview.versions,
             cache_key=f"{version}:{key}:{reach}",
             # Cache down (no version): the fragment is rendered and not stored.
             cache_seconds=3600 if version is not None else 0,

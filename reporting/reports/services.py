@@ -35,6 +35,7 @@ from accounts.access import can_review
 from accounts.models import User
 from chains.quality.selectors import flagged_figures
 from portal.celery import app
+from portal.dataversion import data_changed, topics
 from reporting.choices import JobStatus, ReportKind, ReportStatus
 from reporting.models import Report, ReportDocument, ReportJob
 from reporting.reports import gather, render, word
@@ -478,6 +479,7 @@ def job_run(job_id: int) -> Report:
         report.generated_at = timezone.now()
         report.edit_version = (report.edit_version or 0) + 1
         report.save()
+        data_changed(topics.REPORTS)
         # Rendered outside the transaction; again only if the DRC edited the text meanwhile.
         _store_pdf(report, pdf if (report.summary, report.comments) == text else None)
         job.report, job.status, job.progress = report, JobStatus.DONE, 100
@@ -739,4 +741,5 @@ def report_finalise(
     current.version = (latest or 0) + 1
     current.finalised_by, current.finalised_at = user, timezone.now()
     _store_pdf(current, also=("status", "version", "finalised_by", "finalised_at", "data"))
+    data_changed(topics.REPORTS)
     return current
