@@ -34,12 +34,18 @@ class Overview:
         everything: bool,
         today: datetime.date,
         key: str,
+        read_before: dict[str, int] | None = None,
     ):
+        """`read_before`: versions read before the month, the months and the industries were
+        (the matrix's and the months'): they key the parts in place of later ones, so what a
+        write in between changed is never kept under its new versions."""
         self.period, self.months, self.industries = period, months, industries
         self.district, self.everything, self.today, self.key = district, everything, today, key
         self.ids = list(dict.fromkeys(i.pk for i in industries))
         self.depends = depends.dashboard(period, months, self.ids)
         self.versions = versions(t for names in self.depends.values() for t in names)
+        if self.versions is not None and read_before is not None:
+            self.versions.update({t: v for t, v in read_before.items() if t in self.versions})
 
     @property
     def stamp(self) -> str | None:

@@ -80,6 +80,10 @@ class IndustryDetailView(TemplateView):
         )
 
 
+# The dashboard's query parameters: a page with any other is made and not kept.
+FILTERS = ("month", "category", "industry", "official", "unit", "district", "format")
+
+
 class DashboardView(TemplateView):
     """The DRC's view of the whole system for a month; a city leader sees the industries he or
     she leads. Every table exports to xlsx (?format=xlsx)."""
@@ -95,7 +99,7 @@ class DashboardView(TemplateView):
         services.periods_ensure(today)
         # Read before anything the page shows (the month first): a write meanwhile leaves them
         # past the stamp kept with the page. The parts' own topics are read before the parts.
-        early = versions([*depends.BASE, topics.REPORTS])
+        early = self.early = versions([*depends.BASE, topics.REPORTS])
         self.period = self.month_shown(today)
         if request.GET.get("format") == "xlsx":
             context = self.get_context_data(**kwargs)
@@ -106,6 +110,9 @@ class DashboardView(TemplateView):
             response = self.render_to_response(context).render()
             parts = context["shown_versions"]
             return response, None if None in (early, parts) else {**parts, **early}
+
+        if set(request.GET) - set(FILTERS):  # not a page of the dashboard's: made, not kept
+            return make()[0]
 
         # The whole page, kept for this user's session while nothing it shows changes: the
         # month (the one asked, or the one waiting for review), the day, the header's count.
@@ -168,6 +175,7 @@ class DashboardView(TemplateView):
             everything=everything,
             today=today,
             key=key,
+            read_before=self.early,
         )
         # Read only if the page's cached fragment is missing (see the template).
         data = SimpleLazyObject(overview.data)

@@ -188,3 +188,31 @@ def test_a_page_with_messages_is_made_and_not_kept(users):
     del request.META["CSRF_COOKIE"]
     request._messages = FallbackStorage(request)
     assert pagecache.entry_key(request, "dashboard", (datetime.date(2025, 10, 16), 0)) is None
+
+
+def test_a_page_with_other_query_parameters_is_made_and_not_kept(drc, filed):  # noqa: F811
+    """?month=…&x=1, ?x=2 … would each keep a whole page: made every time instead."""
+    for _ in range(3):
+        page = drc.get(reverse("dashboard"), {"month": filed.slug, "x": "1"})
+        assert page.status_code == 200 and received(page.content.decode()) == 4
+        assert page.context is not None  # the view ran, every time
+
+
+def test_the_parts_are_keyed_on_the_versions_read_before_the_month(filed):  # noqa: F811
+    """A write between the reads of the month (or the matrix) and of the parts' versions is
+    never kept under its new versions: the parts take the versions read first."""
+    from portal.dataversion import topics
+    from reporting.dashboard.parts import Overview
+
+    overview = Overview(
+        period=filed,
+        months=[filed],
+        industries=Industry.objects.all(),
+        district=None,
+        everything=True,
+        today=datetime.date(2025, 10, 16),
+        key="k",
+        read_before={topics.MATRIX: 1, topics.PERIODS: 2, topics.REPORTS: 3},
+    )
+    assert overview.versions[topics.MATRIX] == 1 and overview.versions[topics.PERIODS] == 2
+    assert topics.REPORTS not in overview.versions  # only the parts' own topics
