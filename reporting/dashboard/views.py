@@ -26,7 +26,7 @@ from chains.models import Category, Official, Unit
 from chains.policies.selectors import policies_for_industry
 from chains.teams.selectors import roster as team_roster
 from portal import pagecache
-from portal.dataversion import topics, versions
+from portal.dataversion import cached, topics, versions
 from portal.responses import xlsx_response
 from portal.viewhelpers import year_param
 from reporting.assessment.access import can_assess_districts
@@ -120,11 +120,16 @@ class DashboardView(TemplateView):
         return pagecache.served(request, "dashboard", shown, make)
 
     def month_shown(self, today):
-        """The month asked for (?month=), else the one the DRC most likely reviews."""
+        """The month asked for (?month=), else the one the DRC most likely reviews: kept while
+        no update is submitted or reviewed anywhere (topics.WORK) and the months stay."""
         slug = self.request.GET.get("month")
         if slug:
             return periods_selectors.period_by_slug(slug)
-        return selectors.default_review_period(today)
+        return cached(
+            ("dashboard-month", today.isoformat()),
+            lambda: selectors.default_review_period(today),
+            (topics.WORK, topics.PERIODS),
+        )
 
     def get_context_data(self, **kwargs):
         user = self.request.user
